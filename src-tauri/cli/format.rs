@@ -1,0 +1,65 @@
+//! How the CLI prints sizes and times: decimal units with three significant digits, as the
+//! docker CLI does ("1.23MB", "45kB"), and times relative to now ("3 hours ago").
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+pub fn now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+/// `bytes` in B, kB, MB, GB, TB (powers of 1000), three significant digits, no trailing zeros.
+pub fn size(bytes: u64) -> String {
+    const UNITS: [&str; 6] = ["B", "kB", "MB", "GB", "TB", "PB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1000.0 && unit < UNITS.len() - 1 {
+        value /= 1000.0;
+        unit += 1;
+    }
+    let decimals = if value >= 100.0 { 0 } else if value >= 10.0 { 1 } else { 2 };
+    let text = format!("{value:.decimals$}");
+    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text };
+    format!("{text}{}", UNITS[unit])
+}
+
+/// "Less than a second ago", "5 minutes ago", "2 days ago", "3 months ago".
+pub fn ago(then: i64, now: i64) -> String {
+    let seconds = (now - then).max(0);
+    let (amount, unit) = match seconds {
+        0 => return "Less than a second ago".into(),
+        s if s < 60 => (s, "second"),
+        s if s < 3600 => (s / 60, "minute"),
+        s if s < 86_400 => (s / 3600, "hour"),
+        s if s < 86_400 * 14 => (s / 86_400, "day"),
+        s if s < 86_400 * 60 => (s / (86_400 * 7), "week"),
+        s if s < 86_400 * 365 * 2 => (s / (86_400 * 30), "month"),
+        s => (s / (86_400 * 365), "year"),
+    };
+    let plural = if amount == 1 { "" } else { "s" };
+    let article = if amount == 1 { if unit == "hour" { "An".to_string() } else { "1".to_string() } } else { amount.to_string() };
+    format!("{article} {unit}{plural} ago")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_like_the_docker_cli() {
+        assert_eq!(size(0), "0B");
+        assert_eq!(size(999), "999B");
+        assert_eq!(size(1_000), "1kB");
+        assert_eq!(size(1_234_567), "1.23MB");
+        assert_eq!(size(12_000_000), "12MB");
+        assert_eq!(size(123_456_789), "123MB");
+        assert_eq!(size(5_600_000_000), "5.6GB");
+    }
+
+    #[test]
+    fn times_read_relative_to_now() {
+        assert_eq!(ago(100, 100), "Less than a second ago");
+        assert_eq!(ago(0, 300), "5 minutes ago");
+        assert_eq!(ago(0, 3600), "An hour ago");
+        assert_eq!(ago(0, 86_400 * 3), "3 days ago");
+    }
+}

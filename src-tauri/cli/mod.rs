@@ -1,0 +1,192 @@
+//! The command line: every capability as a subcommand of the same binary, printing a table by
+//! default or JSON with `--json`, and one clear line with a non-zero exit on error.
+
+mod format;
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use comfy_table::{presets, Table};
+use serde::Serialize;
+
+use crate::engine::{self, Connection, EngineError, Environment};
+use crate::inventory::{self, shared::LayerCache, ImageQuery, ImageSort};
+
+/// Strata: Docker images as layer trees, diffs, rebuilds, live stats and safe cleanup.
+/// With no subcommand it opens the desktop window.
+#[derive(Debug, Parser)]
+#[command(name = "strata", version, about)]
+pub struct Cli {
+    /// Use this endpoint (a docker context name, `DOCKER_HOST`, `default` or `podman`) instead of
+    /// the one the docker CLI would pick. `strata endpoints` lists them.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub endpoint: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List images, one row per tag, with size, shared size and the containers using each.
+    Images(ImagesArgs),
+    /// List containers, running and stopped.
+    Containers(OutputArgs),
+    /// List the daemons Strata can talk to, and which one it would use.
+    Endpoints(OutputArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImagesArgs {
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Show only images whose reference or id contains this text.
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub filter: String,
+    /// Show only dangling (untagged) images.
+    #[arg(long)]
+    pub dangling: bool,
+    /// Show only images used by a container, running or stopped.
+    #[arg(long)]
+    pub in_use: bool,
+    /// Sort by this column.
+    #[arg(long, value_enum, default_value_t = ImageSort::Created)]
+    pub sort: ImageSort,
+    /// Sort in ascending order (the default is descending, newest or largest first).
+    #[arg(long)]
+    pub ascending: bool,
+}
+
+/// Runs one subcommand to completion and returns the process exit code.
+pub fn run(endpoint: Option<String>, command: Command) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => return fail(&format!("cannot start the async runtime: {error}"), None),
+    };
+    match runtime.block_on(execute(endpoint, command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => fail(&error.to_string(), Some(error.hint())),
+    }
+}
+
+fn fail(message: &str, hint: Option<String>) -> ExitCode {
+    match hint {
+        Some(hint) => eprintln!("strata: {message}. {hint}"),
+        None => eprintln!("strata: {message}"),
+    }
+    ExitCode::FAILURE
+}
+
+async fn execute(endpoint: Option<String>, command: Command) -> Result<(), EngineError> {
+    match command {
+        Command::Endpoints(output) => endpoints(output),
+        Command::Images(args) => images(&connect(endpoint).await?, args).await,
+        Command::Containers(output) => containers(&connect(endpoint).await?, output).await,
+    }
+}
+
+async fn connect(choice: Option<String>) -> Result<Connection, EngineError> {
+    let discovery = engine::discover(&Environment::from_process());
+    let endpoint = match &choice {
+        Some(name) => discovery.find(name).ok_or_else(|| {
+            EngineError::UnusableEndpoint(format!("there is no endpoint named `{name}` (see `strata endpoints`)"))
+        })?,
+        None => discovery.preferred_endpoint(),
+    };
+    engine::connect(endpoint).await
+}
+
+fn print_json<T: Serialize>(value: &T) {
+    println!("{}", serde_json::to_string_pretty(value).expect("rows serialize"));
+}
+
+fn new_table(header: &[&str]) -> Table {
+    let mut table = Table::new();
+    table.load_preset(presets::NOTHING).set_header(header.to_vec());
+    table
+}
+
+fn endpoints(output: OutputArgs) -> Result<(), EngineError> {
+    let discovery = engine::discover(&Environment::from_process());
+    if output.json {
+        print_json(&discovery);
+        return Ok(());
+    }
+    let mut table = new_table(&["", "NAME", "HOST", "FOUND AS", "PROBLEM"]);
+    for endpoint in &discovery.endpoints {
+        let marker = if endpoint.name == discovery.preferred { "*" } else { "" };
+        let tls = if endpoint.tls.is_some() { " (TLS)" } else { "" };
+        table.add_row(vec![
+            marker.to_string(),
+            endpoint.name.clone(),
+            format!("{}{tls}", endpoint.host),
+            endpoint.origin.clone(),
+            endpoint.problem.clone().unwrap_or_default(),
+        ]);
+    }
+    println!("{table}");
+    for problem in &discovery.problems {
+        eprintln!("note: {problem}");
+    }
+    Ok(())
+}
+
+async fn images(connection: &Connection, args: ImagesArgs) -> Result<(), EngineError> {
+    let mut found = inventory::fetch(&connection.docker).await?;
+    LayerCache::default().fill_shared_sizes(&connection.docker, &mut found.images).await?;
+    let query = ImageQuery {
+        text: args.filter,
+        dangling_only: args.dangling,
+        in_use_only: args.in_use,
+        sort: args.sort,
+        descending: !args.ascending,
+    };
+    let rows = query.apply(&found.images);
+    if args.output.json {
+        print_json(&rows);
+        return Ok(());
+    }
+    let now = format::now();
+    let mut table = new_table(&["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE", "SHARED", "CONTAINERS"]);
+    for row in &rows {
+        table.add_row(vec![
+            row.repository.clone(),
+            row.tag.clone(),
+            row.short_id.clone(),
+            format::ago(row.created, now),
+            format::size(row.size),
+            row.shared_size.map(format::size).unwrap_or_else(|| "-".into()),
+            row.containers.to_string(),
+        ]);
+    }
+    println!("{table}");
+    Ok(())
+}
+
+async fn containers(connection: &Connection, output: OutputArgs) -> Result<(), EngineError> {
+    let rows = inventory::fetch(&connection.docker).await?.containers;
+    if output.json {
+        print_json(&rows);
+        return Ok(());
+    }
+    let mut table = new_table(&["CONTAINER ID", "NAME", "IMAGE", "STATE", "STATUS", "PORTS"]);
+    for row in &rows {
+        table.add_row(vec![
+            row.short_id.clone(),
+            row.name.clone(),
+            row.image.clone(),
+            row.state.clone(),
+            row.status.clone(),
+            row.ports.clone(),
+        ]);
+    }
+    println!("{table}");
+    Ok(())
+}

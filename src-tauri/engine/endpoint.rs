@@ -1,0 +1,126 @@
+//! What an endpoint is: a named address of a Docker-compatible daemon, where Strata found it, and
+//! the TLS files that go with it. Parsing an address is here too, so a malformed `DOCKER_HOST`
+//! is reported before anything tries to connect.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::EngineError;
+
+/// Where an endpoint came from, in the order the docker CLI gives them precedence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EndpointSource {
+    /// The `DOCKER_HOST` environment variable.
+    DockerHostVariable,
+    /// A context from the docker CLI's context store.
+    Context,
+    /// The platform's default Docker socket.
+    DefaultSocket,
+    /// A Podman service socket speaking the Docker-compatible API.
+    Podman,
+}
+
+/// The TLS material for a `tcp://` endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TlsFiles {
+    pub ca: PathBuf,
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+/// One daemon Strata can talk to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Endpoint {
+    /// Stable name used to pick it: `DOCKER_HOST`, a context name, `default` or `podman`.
+    pub name: String,
+    /// The address as written: `unix:///…`, `tcp://…`, `ssh://…`, `npipe://…`.
+    pub host: String,
+    pub source: EndpointSource,
+    /// Set for TLS connections; certificates are checked against `ca`.
+    pub tls: Option<TlsFiles>,
+    /// Human words on how it was found (`from DOCKER_CONTEXT`, `current context in config.json`).
+    pub origin: String,
+    /// Why this endpoint cannot be used as it is (a missing or broken context), if it cannot.
+    pub problem: Option<String>,
+}
+
+/// An address split into the transport Strata will use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Address {
+    Unix(PathBuf),
+    Tcp(String),
+    Ssh(String),
+    NamedPipe(String),
+}
+
+impl Address {
+    /// Parses a docker host string. Accepts what the docker CLI accepts for `-H`/`DOCKER_HOST`:
+    /// `unix://PATH`, `tcp://HOST:PORT` (also `http://`, `https://`), `ssh://[USER@]HOST[:PORT]`
+    /// and `npipe://PATH`.
+    pub fn parse(host: &str) -> Result<Address, EngineError> {
+        let invalid = |reason: &str| EngineError::InvalidHost {
+            host: host.to_string(),
+            reason: reason.to_string(),
+        };
+        let trimmed = host.trim();
+        let (scheme, rest) = trimmed
+            .split_once("://")
+            .ok_or_else(|| invalid("it has no scheme; write unix:///path, tcp://host:port or ssh://user@host"))?;
+        if rest.is_empty() {
+            return Err(invalid("the address after the scheme is empty"));
+        }
+        match scheme {
+            "unix" => Ok(Address::Unix(PathBuf::from(rest))),
+            "tcp" | "http" | "https" => {
+                let authority = rest.trim_end_matches('/');
+                let (name, port) = authority
+                    .rsplit_once(':')
+                    .ok_or_else(|| invalid("a tcp address needs a port, as in tcp://host:2375"))?;
+                if name.is_empty() || port.parse::<u16>().is_err() {
+                    return Err(invalid("a tcp address needs a host and a numeric port, as in tcp://host:2375"));
+                }
+                Ok(Address::Tcp(authority.to_string()))
+            }
+            "ssh" => Ok(Address::Ssh(trimmed.to_string())),
+            "npipe" => Ok(Address::NamedPipe(trimmed.to_string())),
+            other => Err(invalid(&format!(
+                "the scheme `{other}` is not one Docker uses (unix, tcp, ssh, npipe)"
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_schemes_docker_accepts() {
+        assert_eq!(
+            Address::parse("unix:///var/run/docker.sock").unwrap(),
+            Address::Unix("/var/run/docker.sock".into())
+        );
+        assert_eq!(Address::parse("tcp://10.0.0.5:2376").unwrap(), Address::Tcp("10.0.0.5:2376".into()));
+        assert_eq!(Address::parse("tcp://host:2375/").unwrap(), Address::Tcp("host:2375".into()));
+        assert_eq!(
+            Address::parse("ssh://me@build-box").unwrap(),
+            Address::Ssh("ssh://me@build-box".into())
+        );
+    }
+
+    #[test]
+    fn malformed_hosts_say_what_is_wrong() {
+        for (host, words) in [
+            ("/var/run/docker.sock", "no scheme"),
+            ("tcp://nohostport", "needs a port"),
+            ("tcp://host:notaport", "numeric port"),
+            ("ftp://host:21", "scheme `ftp`"),
+            ("unix://", "empty"),
+        ] {
+            let message = Address::parse(host).unwrap_err().to_string();
+            assert!(message.contains(words), "{host}: {message}");
+        }
+    }
+}

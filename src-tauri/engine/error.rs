@@ -1,0 +1,101 @@
+//! The engine's errors, each with a hint in plain words on what to do about it.
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum EngineError {
+    #[error("`{host}` is not a daemon address: {reason}")]
+    InvalidHost { host: String, reason: String },
+
+    #[error("{0}")]
+    UnusableEndpoint(String),
+
+    #[error("cannot reach the daemon at {host}: {reason}")]
+    Unreachable { host: String, reason: String },
+
+    #[error("the daemon at {host} did not answer within {seconds} s")]
+    Timeout { host: String, seconds: u64 },
+
+    #[error("the daemon answered {status}: {message}")]
+    Daemon { status: u16, message: String },
+
+    #[error("the connection to the daemon failed: {0}")]
+    Transport(String),
+
+    #[error("not connected: {0}")]
+    NotConnected(String),
+}
+
+impl EngineError {
+    /// What the user can do about it, in one sentence.
+    pub fn hint(&self) -> String {
+        match self {
+            EngineError::InvalidHost { .. } => {
+                "Fix DOCKER_HOST (for example unix:///var/run/docker.sock or tcp://host:2375), or unset it to use your docker context.".into()
+            }
+            EngineError::UnusableEndpoint(_) => {
+                "Run `docker context ls` to see your contexts and `docker context use default` to go back, or pick another endpoint.".into()
+            }
+            EngineError::Unreachable { reason, .. } if reason.contains("ermission denied") => {
+                "Your user may not use the Docker socket: add it to the `docker` group (then log in again), or run Strata with access to the socket.".into()
+            }
+            EngineError::Unreachable { .. } | EngineError::NotConnected(_) => {
+                "Start Docker (`sudo systemctl start docker`, or open Docker Desktop), set DOCKER_HOST, or pick another endpoint.".into()
+            }
+            EngineError::Timeout { .. } => "The daemon may be busy or the network slow;".into(),
+            EngineError::Daemon { status: 404, .. } => {
+                "It may have been removed by another tool; the lists refresh by themselves.".into()
+            }
+            EngineError::Daemon { status: 409, .. } => {
+                "It is in use or in the wrong state for this; stop or remove what uses it first.".into()
+            }
+            EngineError::Daemon { .. } => "The daemon refused the request; its message says why.".into(),
+            EngineError::Transport(_) => "The daemon may have stopped; Strata reconnects when it is back.".into(),
+        }
+    }
+
+    /// Wraps an error from a call on an open connection.
+    pub fn from_api(error: bollard::errors::Error) -> EngineError {
+        use bollard::errors::Error as B;
+        match error {
+            B::DockerResponseServerError { status_code, message } => {
+                EngineError::Daemon { status: status_code, message: message.trim().to_string() }
+            }
+            other => EngineError::Transport(describe(&other)),
+        }
+    }
+
+    /// Wraps an error met while opening a connection to `host`.
+    pub fn from_connect(host: &str, error: bollard::errors::Error) -> EngineError {
+        use bollard::errors::Error as B;
+        let host = host.to_string();
+        match error {
+            B::RequestTimeoutError => EngineError::Timeout { host, seconds: super::connect::CONNECT_TIMEOUT.as_secs() },
+            B::SocketNotFoundError(path) => EngineError::Unreachable { host, reason: format!("there is no socket at {path}") },
+            B::UnsupportedURISchemeError { uri } => EngineError::InvalidHost { host: uri, reason: "this build cannot use that scheme".into() },
+            B::DockerResponseServerError { .. } => EngineError::from_api(error),
+            other => EngineError::Unreachable { host, reason: describe(&other) },
+        }
+    }
+}
+
+/// The innermost cause of an error, which is the part that tells the user something
+/// ("Connection refused (os error 111)"), joined to the outer words.
+fn describe(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut words = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !words.contains(&text) {
+            words = format!("{words}: {text}");
+        }
+        source = cause.source();
+    }
+    words
+}
+
+impl From<bollard::errors::Error> for EngineError {
+    fn from(error: bollard::errors::Error) -> Self {
+        EngineError::from_api(error)
+    }
+}

@@ -1,0 +1,233 @@
+//! Image rows (one per tag, like `docker images`) and the query that filters and sorts them.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use bollard::models::{ContainerSummary, ImageSummary};
+use serde::{Deserialize, Serialize};
+
+use super::short_id;
+
+/// One line of the Images screen and of `strata images`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImageRow {
+    /// Unique per row: the id and the reference.
+    pub key: String,
+    pub id: String,
+    pub short_id: String,
+    /// `<none>` for untagged images.
+    pub repository: String,
+    pub tag: String,
+    /// Unix seconds.
+    pub created: i64,
+    /// Bytes of all its layers.
+    pub size: u64,
+    /// Bytes of layers it shares with at least one other local image; `None` until computed.
+    pub shared_size: Option<u64>,
+    /// Containers, running or stopped, created from it.
+    pub containers: u32,
+    /// No tag and no digest points at it.
+    pub dangling: bool,
+}
+
+impl ImageRow {
+    pub fn reference(&self) -> String {
+        format!("{}:{}", self.repository, self.tag)
+    }
+
+    pub fn in_use(&self) -> bool {
+        self.containers > 0
+    }
+}
+
+/// Builds one row per tag, counting the containers that use each image.
+pub fn image_rows(images: &[ImageSummary], containers: &[ContainerSummary]) -> Vec<ImageRow> {
+    let mut users: HashMap<&str, u32> = HashMap::new();
+    for container in containers {
+        if let Some(image_id) = container.image_id.as_deref() {
+            *users.entry(image_id).or_default() += 1;
+        }
+    }
+    images
+        .iter()
+        .flat_map(|image| {
+            let containers = users.get(image.id.as_str()).copied().unwrap_or(0);
+            references(image).into_iter().map(move |(repository, tag)| ImageRow {
+                key: format!("{}|{repository}:{tag}", image.id),
+                id: image.id.clone(),
+                short_id: short_id(&image.id),
+                dangling: repository == "<none>" && tag == "<none>",
+                repository,
+                tag,
+                created: image.created,
+                size: image.size.max(0) as u64,
+                shared_size: None,
+                containers,
+            })
+        })
+        .collect()
+}
+
+/// The (repository, tag) pairs an image is known by; `<none>` where Docker shows `<none>`.
+fn references(image: &ImageSummary) -> Vec<(String, String)> {
+    let tags: Vec<(String, String)> = image
+        .repo_tags
+        .iter()
+        .filter(|t| t.as_str() != "<none>:<none>")
+        .map(|t| split_reference(t))
+        .collect();
+    if !tags.is_empty() {
+        return tags;
+    }
+    let digested = image
+        .repo_digests
+        .iter()
+        .filter(|d| d.as_str() != "<none>@<none>")
+        .filter_map(|d| d.split_once('@'))
+        .map(|(repo, _)| (repo.to_string(), "<none>".to_string()))
+        .next();
+    vec![digested.unwrap_or_else(|| ("<none>".into(), "<none>".into()))]
+}
+
+/// Splits `registry:5000/name:tag` at the tag's colon, not the port's.
+fn split_reference(reference: &str) -> (String, String) {
+    let name_start = reference.rfind('/').map_or(0, |i| i + 1);
+    match reference[name_start..].rfind(':') {
+        Some(i) => (reference[..name_start + i].to_string(), reference[name_start + i + 1..].to_string()),
+        None => (reference.to_string(), "latest".to_string()),
+    }
+}
+
+/// Columns rows can be sorted by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum ImageSort {
+    Repository,
+    Tag,
+    Id,
+    #[default]
+    Created,
+    Size,
+    SharedSize,
+    Containers,
+}
+
+/// What the user asked to see.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ImageQuery {
+    /// Case-insensitive text found in the reference or the id.
+    pub text: String,
+    pub dangling_only: bool,
+    pub in_use_only: bool,
+    pub sort: ImageSort,
+    pub descending: bool,
+}
+
+impl ImageQuery {
+    fn matches(&self, row: &ImageRow, needle: &str) -> bool {
+        (!self.dangling_only || row.dangling)
+            && (!self.in_use_only || row.in_use())
+            && (needle.is_empty()
+                || row.reference().to_lowercase().contains(needle)
+                || row.id.trim_start_matches("sha256:").starts_with(needle))
+    }
+
+    /// The rows that match, in the asked order (ties broken by reference, then id).
+    pub fn apply(&self, rows: &[ImageRow]) -> Vec<ImageRow> {
+        let needle = self.text.trim().to_lowercase();
+        let mut kept: Vec<ImageRow> = rows.iter().filter(|r| self.matches(r, &needle)).cloned().collect();
+        kept.sort_by(|a, b| {
+            let primary = compare_by(self.sort, a, b);
+            let primary = if self.descending { primary.reverse() } else { primary };
+            primary.then_with(|| a.reference().cmp(&b.reference())).then_with(|| a.id.cmp(&b.id))
+        });
+        kept
+    }
+}
+
+fn compare_by(sort: ImageSort, a: &ImageRow, b: &ImageRow) -> Ordering {
+    match sort {
+        ImageSort::Repository => a.repository.cmp(&b.repository),
+        ImageSort::Tag => a.tag.cmp(&b.tag),
+        ImageSort::Id => a.id.cmp(&b.id),
+        ImageSort::Created => a.created.cmp(&b.created),
+        ImageSort::Size => a.size.cmp(&b.size),
+        ImageSort::SharedSize => a.shared_size.cmp(&b.shared_size),
+        ImageSort::Containers => a.containers.cmp(&b.containers),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(id: &str, tags: &[&str], size: i64, created: i64) -> ImageSummary {
+        ImageSummary {
+            id: id.into(),
+            repo_tags: tags.iter().map(|t| t.to_string()).collect(),
+            size,
+            created,
+            ..Default::default()
+        }
+    }
+
+    fn used_by(image_id: &str) -> ContainerSummary {
+        ContainerSummary { image_id: Some(image_id.into()), ..Default::default() }
+    }
+
+    #[test]
+    fn one_row_per_tag_and_untagged_images_are_dangling() {
+        let images = [
+            summary("sha256:aaaa1111bbbb2222", &["app:1", "registry:5000/team/app:2"], 10, 1),
+            summary("sha256:cccc", &["<none>:<none>"], 5, 2),
+            summary("sha256:dddd", &[], 5, 3),
+        ];
+        let rows = image_rows(&images, &[used_by("sha256:aaaa1111bbbb2222"), used_by("sha256:aaaa1111bbbb2222")]);
+        let refs: Vec<_> = rows.iter().map(|r| (r.repository.as_str(), r.tag.as_str(), r.dangling)).collect();
+        assert_eq!(
+            refs,
+            [("app", "1", false), ("registry:5000/team/app", "2", false), ("<none>", "<none>", true), ("<none>", "<none>", true)]
+        );
+        assert_eq!(rows[0].containers, 2);
+        assert_eq!(rows[0].short_id, "aaaa1111bbbb");
+        assert_eq!(rows[2].containers, 0);
+    }
+
+    #[test]
+    fn an_image_known_only_by_digest_is_not_dangling() {
+        let mut image = summary("sha256:eeee", &[], 1, 1);
+        image.repo_digests = vec!["debian@sha256:1234".into()];
+        let rows = image_rows(&[image], &[]);
+        assert_eq!((rows[0].repository.as_str(), rows[0].tag.as_str(), rows[0].dangling), ("debian", "<none>", false));
+    }
+
+    #[test]
+    fn query_filters_by_text_dangling_and_use_then_sorts() {
+        let images = [
+            summary("sha256:1111", &["web:latest"], 300, 30),
+            summary("sha256:2222", &["worker:latest"], 100, 10),
+            summary("sha256:3333", &[], 200, 20),
+        ];
+        let rows = image_rows(&images, &[used_by("sha256:2222")]);
+        let by_size = ImageQuery { sort: ImageSort::Size, descending: true, ..Default::default() };
+        assert_eq!(by_size.apply(&rows).iter().map(|r| r.size).collect::<Vec<_>>(), [300, 200, 100]);
+        let text = ImageQuery { text: "WEB".into(), ..Default::default() };
+        assert_eq!(text.apply(&rows).len(), 1);
+        let by_id = ImageQuery { text: "3333".into(), ..Default::default() };
+        assert!(by_id.apply(&rows)[0].dangling);
+        let dangling = ImageQuery { dangling_only: true, ..Default::default() };
+        assert_eq!(dangling.apply(&rows).len(), 1);
+        let in_use = ImageQuery { in_use_only: true, ..Default::default() };
+        assert_eq!(in_use.apply(&rows)[0].repository, "worker");
+    }
+
+    #[test]
+    fn sorting_a_thousand_rows_keeps_every_row() {
+        let images: Vec<_> = (0..1000).map(|i| summary(&format!("sha256:{i:04}"), &[&format!("r{}:t", i % 7)], i, 1000 - i)).collect();
+        let rows = image_rows(&images, &[]);
+        for sort in [ImageSort::Repository, ImageSort::Created, ImageSort::Size, ImageSort::SharedSize] {
+            assert_eq!(ImageQuery { sort, ..Default::default() }.apply(&rows).len(), 1000);
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! Shared size: the bytes of an image's layers that at least one other local image also uses
+//! (Docker's `SharedSize`), computed without `/system/df`, which can take minutes on a busy host.
+//!
+//! Two images share a layer exactly when their layer stacks agree up to and including it, so
+//! each layer is keyed by the digest of its stack prefix (its "chain"). Per-layer sizes come from
+//! the image history. Both are fixed for an image id, so they are fetched once per id and cached.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use bollard::models::ImageHistoryResponseItem;
+use bollard::Docker;
+use sha2::{Digest, Sha256};
+
+use super::ImageRow;
+use crate::engine::EngineError;
+
+/// One layer of an image: the key of its chain and the bytes it adds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layer {
+    pub chain: String,
+    pub size: u64,
+}
+
+/// Layer lists by image id, filled as images are first seen.
+#[derive(Debug, Default)]
+pub struct LayerCache {
+    by_image: Mutex<HashMap<String, Vec<Layer>>>,
+}
+
+impl LayerCache {
+    /// Sets `shared_size` on every row, fetching layer lists for image ids not yet cached.
+    /// An image that vanished meanwhile keeps `None`.
+    pub async fn fill_shared_sizes(&self, docker: &Docker, rows: &mut [ImageRow]) -> Result<(), EngineError> {
+        let mut ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        for id in &ids {
+            if self.by_image.lock().expect("layer cache lock").contains_key(id) {
+                continue;
+            }
+            match layers_of(docker, id).await {
+                Ok(layers) => {
+                    self.by_image.lock().expect("layer cache lock").insert(id.clone(), layers);
+                }
+                Err(EngineError::Daemon { status: 404, .. }) => continue,
+                Err(other) => return Err(other),
+            }
+        }
+        let cache = self.by_image.lock().expect("layer cache lock");
+        let present: HashMap<&str, &[Layer]> =
+            ids.iter().filter_map(|id| cache.get(id).map(|l| (id.as_str(), l.as_slice()))).collect();
+        let shared = shared_sizes(&present);
+        for row in rows.iter_mut() {
+            row.shared_size = shared.get(row.id.as_str()).copied();
+        }
+        Ok(())
+    }
+}
+
+/// For each image, the summed size of its layers that another image in `images` also has.
+pub fn shared_sizes<'a>(images: &HashMap<&'a str, &[Layer]>) -> HashMap<&'a str, u64> {
+    let mut users: HashMap<&str, usize> = HashMap::new();
+    for layers in images.values() {
+        for layer in layers.iter() {
+            *users.entry(layer.chain.as_str()).or_default() += 1;
+        }
+    }
+    images
+        .iter()
+        .map(|(id, layers)| {
+            let shared = layers.iter().filter(|l| users[l.chain.as_str()] > 1).map(|l| l.size).sum();
+            (*id, shared)
+        })
+        .collect()
+}
+
+async fn layers_of(docker: &Docker, id: &str) -> Result<Vec<Layer>, EngineError> {
+    let (inspect, history) = tokio::try_join!(docker.inspect_image(id), docker.image_history(id))?;
+    let diff_ids = inspect.root_fs.and_then(|fs| fs.layers).unwrap_or_default();
+    Ok(chain_layers(&diff_ids, &history))
+}
+
+/// Pairs each layer (by diff id, bottom first) with its size from the history (newest first, as
+/// the API returns it). The API does not say which history steps made a layer; a step did when
+/// it has bytes or is a RUN/COPY/ADD. If that count does not match the layers, the steps with
+/// bytes are laid on the top layers, the safer guess for sharing (bases are often empty-free).
+pub fn chain_layers(diff_ids: &[String], history: &[ImageHistoryResponseItem]) -> Vec<Layer> {
+    let oldest_first: Vec<&ImageHistoryResponseItem> = history.iter().rev().collect();
+    let mut sizes: Vec<u64> = oldest_first
+        .iter()
+        .filter(|step| step.size > 0 || makes_layer(&step.created_by))
+        .map(|step| step.size.max(0) as u64)
+        .collect();
+    if sizes.len() != diff_ids.len() {
+        let with_bytes: Vec<u64> = oldest_first.iter().filter(|s| s.size > 0).map(|s| s.size as u64).collect();
+        let missing = diff_ids.len().saturating_sub(with_bytes.len());
+        sizes = std::iter::repeat_n(0, missing).chain(with_bytes).collect();
+        sizes.truncate(diff_ids.len());
+    }
+    let mut chain = String::new();
+    diff_ids
+        .iter()
+        .zip(sizes)
+        .map(|(diff_id, size)| {
+            chain = hex::encode(Sha256::digest(format!("{chain} {diff_id}").as_bytes()));
+            Layer { chain: chain.clone(), size }
+        })
+        .collect()
+}
+
+fn makes_layer(created_by: &str) -> bool {
+    let step = created_by.trim_start_matches("/bin/sh -c ").trim();
+    let instruction = step.trim_start_matches("#(nop)").trim_start();
+    let first = instruction.split_whitespace().next().unwrap_or("");
+    match first {
+        "COPY" | "ADD" | "RUN" => true,
+        _ => !step.starts_with("#(nop)") && !is_metadata(first),
+    }
+}
+
+fn is_metadata(word: &str) -> bool {
+    matches!(
+        word,
+        "ENV" | "LABEL" | "CMD" | "ENTRYPOINT" | "EXPOSE" | "USER" | "WORKDIR" | "ARG" | "VOLUME" | "STOPSIGNAL"
+            | "HEALTHCHECK" | "SHELL" | "ONBUILD" | "MAINTAINER"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(created_by: &str, size: i64) -> ImageHistoryResponseItem {
+        ImageHistoryResponseItem { created_by: created_by.into(), size, ..Default::default() }
+    }
+
+    #[test]
+    fn layers_pair_with_the_history_steps_that_made_them() {
+        // newest first, as the API answers
+        let history = [
+            step("/bin/sh -c #(nop)  CMD [\"sh\"]", 0),
+            step("/bin/sh -c touch /x", 0),
+            step("/bin/sh -c #(nop) COPY file:abc in /bin/busybox ", 1000),
+            step("ENV A=1", 0),
+        ];
+        let layers = chain_layers(&["d1".into(), "d2".into()], &history);
+        assert_eq!(layers.iter().map(|l| l.size).collect::<Vec<_>>(), [1000, 0]);
+        assert_ne!(layers[0].chain, layers[1].chain);
+    }
+
+    #[test]
+    fn shared_size_counts_only_layers_another_image_has() {
+        let base = chain_layers(&["base".into()], &[step("COPY a /", 100)]);
+        let app = chain_layers(&["base".into(), "app".into()], &[step("COPY b /", 30), step("COPY a /", 100)]);
+        let other = chain_layers(&["other".into(), "app".into()], &[step("COPY b /", 30), step("COPY c /", 7)]);
+        let images: HashMap<&str, &[Layer]> = [("base", &base[..]), ("app", &app[..]), ("other", &other[..])].into();
+        let shared = shared_sizes(&images);
+        assert_eq!(shared["base"], 100);
+        assert_eq!(shared["app"], 100, "the top layer has the same diff id as other's, but not the same chain");
+        assert_eq!(shared["other"], 0);
+    }
+}

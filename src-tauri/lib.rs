@@ -1,0 +1,15 @@
+//! Strata's engine: everything the desktop app and the command line share.
+//!
+//! - [`engine`]: find daemons (DOCKER_HOST, contexts, Podman) and connect to one.
+//! - [`inventory`]: what a daemon holds — images, containers — as rows, and container actions.
+//! - [`live`]: a view of one daemon kept fresh by its event stream, reconnecting by itself.
+//! - [`cli`]: the subcommands, printing tables or JSON.
+//! - `app` (feature `gui`): the Tauri window, a thin adapter over the above.
+
+pub mod cli;
+pub mod engine;
+pub mod inventory;
+pub mod live;
+
+#[cfg(feature = "gui")]
+pub mod app;

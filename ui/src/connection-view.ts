@@ -1,0 +1,103 @@
+// The daemon bar at the top (which endpoint, whether it answers, a picker to switch) and the
+// banner that explains a missing daemon: the endpoint tried, the error, and what to do.
+import { api, EndpointsView, LiveState, Status } from "./api";
+
+export class ConnectionView {
+  readonly bar: HTMLElement;
+  readonly banner: HTMLElement;
+  private readonly picker: HTMLSelectElement;
+  private readonly light: HTMLElement;
+  private readonly words: HTMLElement;
+  private endpoints: EndpointsView | null = null;
+
+  constructor() {
+    this.bar = document.createElement("div");
+    this.bar.className = "daemon-bar";
+    const label = document.createElement("label");
+    label.textContent = "Daemon";
+    label.htmlFor = "endpoint-picker";
+    this.picker = document.createElement("select");
+    this.picker.id = "endpoint-picker";
+    this.picker.addEventListener("change", () => void api.selectEndpoint(this.picker.value));
+    const rescan = document.createElement("button");
+    rescan.className = "small";
+    rescan.textContent = "Rescan";
+    rescan.title = "Read DOCKER_HOST, docker contexts and Podman sockets again";
+    rescan.addEventListener("click", async () => this.showEndpoints(await api.rediscoverEndpoints()));
+    this.light = document.createElement("span");
+    this.light.className = "light";
+    this.words = document.createElement("span");
+    this.words.id = "connection-status";
+    this.bar.append(label, this.picker, rescan, this.light, this.words);
+    this.banner = document.createElement("div");
+    this.banner.className = "banner";
+    this.banner.id = "daemon-banner";
+    this.banner.hidden = true;
+  }
+
+  async load(): Promise<void> {
+    this.showEndpoints(await api.endpoints());
+  }
+
+  showEndpoints(view: EndpointsView): void {
+    this.endpoints = view;
+    const options = view.endpoints.map((e) => {
+      const option = document.createElement("option");
+      option.value = e.name;
+      option.textContent = `${e.name} — ${e.host || "no address"}${e.name === view.preferred ? " (docker's choice)" : ""}`;
+      return option;
+    });
+    this.picker.replaceChildren(...options);
+    this.picker.value = view.selected;
+  }
+
+  show(state: LiveState): void {
+    const status = state.status;
+    this.light.className = `light ${status.kind}`;
+    this.words.textContent = describe(status);
+    if (this.picker.value !== status.endpoint.name && this.endpoints?.endpoints.some((e) => e.name === status.endpoint.name)) {
+      this.picker.value = status.endpoint.name;
+    }
+    this.banner.hidden = status.kind !== "disconnected";
+    if (status.kind === "disconnected") this.drawBanner(status);
+  }
+
+  private drawBanner(status: Extract<Status, { kind: "disconnected" }>): void {
+    const title = document.createElement("h2");
+    title.textContent = `No answer from the daemon at ${status.endpoint.host || status.endpoint.name}`;
+    const origin = document.createElement("p");
+    origin.className = "muted";
+    origin.textContent = `Endpoint “${status.endpoint.name}”, ${status.endpoint.origin}.`;
+    const error = document.createElement("p");
+    error.className = "error-text";
+    error.textContent = status.error;
+    const hint = document.createElement("p");
+    hint.textContent = status.hint;
+    const retry = document.createElement("p");
+    retry.className = "muted";
+    retry.textContent = `Trying again every ${status.retry_in_seconds} s (attempt ${status.attempts}). The lists below may be out of date.`;
+    const others = (this.endpoints?.endpoints ?? []).filter((e) => e.name !== status.endpoint.name);
+    const choices = document.createElement("div");
+    choices.className = "choices";
+    for (const endpoint of others) {
+      const button = document.createElement("button");
+      button.className = "small";
+      button.textContent = `Use ${endpoint.name}`;
+      button.title = endpoint.host;
+      button.addEventListener("click", () => void api.selectEndpoint(endpoint.name));
+      choices.appendChild(button);
+    }
+    this.banner.replaceChildren(title, origin, error, hint, retry, choices);
+  }
+}
+
+export function describe(status: Status): string {
+  switch (status.kind) {
+    case "connecting":
+      return `Connecting to ${status.endpoint.name}…`;
+    case "connected":
+      return `${status.server.product} ${status.server.version} · API ${status.server.api_version} · ${status.endpoint.host}`;
+    case "disconnected":
+      return `Disconnected from ${status.endpoint.name} — retrying`;
+  }
+}

@@ -1,0 +1,47 @@
+// How numbers are written on screen: sizes in decimal units with three significant digits, as
+// the docker CLI prints them, and times relative to now.
+
+const UNITS = ["B", "kB", "MB", "GB", "TB", "PB"];
+
+export function formatSize(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined || bytes < 0) return "—";
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  const decimals = value >= 100 ? 0 : value >= 10 ? 1 : 2;
+  const text = value.toFixed(decimals).replace(/\.?0+$/, "");
+  return `${text} ${UNITS[unit]}`;
+}
+
+export function formatAgo(unixSeconds: number, nowMs: number = Date.now()): string {
+  const seconds = Math.max(0, Math.floor(nowMs / 1000 - unixSeconds));
+  const steps: [number, string][] = [
+    [60, "second"],
+    [3600, "minute"],
+    [86_400, "hour"],
+    [86_400 * 14, "day"],
+    [86_400 * 60, "week"],
+    [86_400 * 730, "month"],
+    [Infinity, "year"],
+  ];
+  const size: Record<string, number> = {
+    second: 1,
+    minute: 60,
+    hour: 3600,
+    day: 86_400,
+    week: 604_800,
+    month: 2_592_000,
+    year: 31_536_000,
+  };
+  if (seconds < 1) return "just now";
+  for (const [limit, unit] of steps) {
+    if (seconds < limit) {
+      const amount = Math.floor(seconds / size[unit]);
+      return `${amount} ${unit}${amount === 1 ? "" : "s"} ago`;
+    }
+  }
+  return "long ago";
+}

@@ -1,0 +1,112 @@
+// The Images screen: every tag on the daemon with its size, shared size and users, filtered and
+// sorted by the backend as the user types and clicks.
+import { api, ImageQuery, ImageRow, ImageSort } from "./api";
+import { formatAgo, formatSize } from "./format";
+import { badge, Table } from "./table";
+
+export class ImagesView {
+  readonly element: HTMLElement;
+  private readonly table: Table<ImageRow>;
+  private readonly summary: HTMLElement;
+  private readonly empty: HTMLElement;
+  private readonly filter: HTMLInputElement;
+  private query: ImageQuery = { text: "", dangling_only: false, in_use_only: false, sort: "created", descending: true };
+  private total = 0;
+
+  constructor() {
+    this.element = document.createElement("section");
+    this.element.className = "view";
+    this.element.id = "images-view";
+    const toolbar = document.createElement("div");
+    toolbar.className = "toolbar";
+    this.filter = document.createElement("input");
+    this.filter.type = "search";
+    this.filter.id = "image-filter";
+    this.filter.placeholder = "Filter by name, tag or id  ( / )";
+    this.filter.addEventListener("input", () => {
+      this.query.text = this.filter.value;
+      void this.refresh();
+    });
+    const dangling = toggle("Dangling only", "toggle-dangling", (on) => {
+      this.query.dangling_only = on;
+      void this.refresh();
+    });
+    const inUse = toggle("In use only", "toggle-in-use", (on) => {
+      this.query.in_use_only = on;
+      void this.refresh();
+    });
+    this.summary = document.createElement("span");
+    this.summary.className = "summary";
+    toolbar.append(this.filter, dangling, inUse, this.summary);
+
+    this.table = new Table<ImageRow>({
+      columns: [
+        { title: "Repository", width: "minmax(160px, 2.2fr)", sortKey: "repository", cell: (r) => repositoryCell(r) },
+        { title: "Tag", width: "minmax(80px, 1fr)", sortKey: "tag", cell: (r) => r.tag },
+        { title: "Image ID", width: "120px", sortKey: "id", cell: (r) => r.short_id },
+        { title: "Created", width: "130px", sortKey: "created", cell: (r) => formatAgo(r.created) },
+        { title: "Size", width: "90px", sortKey: "size", align: "right", cell: (r) => formatSize(r.size) },
+        { title: "Shared", width: "90px", sortKey: "shared_size", align: "right", cell: (r) => formatSize(r.shared_size) },
+        { title: "Containers", width: "100px", sortKey: "containers", align: "right", cell: (r) => String(r.containers) },
+      ],
+      rowKey: (r) => r.key,
+      rowData: (r) => ({ ref: `${r.repository}:${r.tag}`, id: r.short_id }),
+      onSort: (key) => this.sortBy(key as ImageSort),
+    });
+    this.empty = document.createElement("div");
+    this.empty.className = "empty";
+    this.element.append(toolbar, this.table.element, this.empty);
+    this.table.drawHeader(this.query.sort, this.query.descending);
+  }
+
+  focusFilter(): void {
+    this.filter.focus();
+    this.filter.select();
+  }
+
+  setTotal(total: number): void {
+    this.total = total;
+  }
+
+  async refresh(): Promise<void> {
+    const rows = await api.listImages(this.query);
+    this.table.setRows(rows);
+    const filtered = rows.length !== this.total;
+    this.summary.textContent = filtered ? `${rows.length} of ${this.total} images` : `${this.total} images`;
+    this.empty.hidden = rows.length > 0;
+    this.empty.textContent =
+      this.total === 0
+        ? "No images on this daemon yet. Build or load one and it appears here at once."
+        : "No image matches the filter.";
+  }
+
+  private sortBy(sort: ImageSort): void {
+    if (this.query.sort === sort) {
+      this.query.descending = !this.query.descending;
+    } else {
+      this.query.sort = sort;
+      this.query.descending = sort === "created" || sort === "size" || sort === "shared_size" || sort === "containers";
+    }
+    this.table.drawHeader(this.query.sort, this.query.descending);
+    void this.refresh();
+  }
+}
+
+function repositoryCell(row: ImageRow): HTMLElement {
+  const cell = document.createElement("span");
+  cell.textContent = row.repository;
+  if (row.dangling) cell.append(" ", badge("dangling", "warn"));
+  if (row.containers > 0) cell.append(" ", badge("in use", "ok"));
+  return cell;
+}
+
+export function toggle(label: string, id: string, onChange: (on: boolean) => void): HTMLElement {
+  const wrapper = document.createElement("label");
+  wrapper.className = "toggle";
+  const box = document.createElement("input");
+  box.type = "checkbox";
+  box.id = id;
+  box.addEventListener("change", () => onChange(box.checked));
+  wrapper.append(box, ` ${label}`);
+  return wrapper;
+}

@@ -1,0 +1,95 @@
+// The window: a sidebar with the screens, the daemon bar, and the current screen. It subscribes
+// to the backend's live state and asks the screens to redraw when the daemon's contents change.
+import { api, LiveState } from "./api";
+import { ConnectionView } from "./connection-view";
+import { ContainersView } from "./containers-view";
+import { ImagesView } from "./images-view";
+
+type Screen = "images" | "containers";
+
+const connection = new ConnectionView();
+const toast = document.createElement("div");
+toast.className = "toast";
+toast.hidden = true;
+const images = new ImagesView();
+const containers = new ContainersView(showProblem);
+const screens: Record<Screen, { view: { element: HTMLElement; refresh(): Promise<void> }; nav: HTMLButtonElement }> = {
+  images: { view: images, nav: navButton("Images", "images", "Ctrl+1") },
+  containers: { view: containers, nav: navButton("Containers", "containers", "Ctrl+2") },
+};
+let current: Screen = "images";
+
+function navButton(label: string, screen: Screen, shortcut: string): HTMLButtonElement {
+  const button = document.createElement("button");
+  button.className = "nav";
+  button.id = `nav-${screen}`;
+  button.title = `${label} (${shortcut})`;
+  const name = document.createElement("span");
+  name.textContent = label;
+  const count = document.createElement("span");
+  count.className = "count";
+  count.id = `count-${screen}`;
+  button.append(name, count);
+  button.addEventListener("click", () => show(screen));
+  return button;
+}
+
+function show(screen: Screen): void {
+  current = screen;
+  for (const [name, { view, nav }] of Object.entries(screens)) {
+    view.element.hidden = name !== screen;
+    nav.classList.toggle("active", name === screen);
+  }
+  void screens[screen].view.refresh().catch(reportError);
+}
+
+function showProblem(message: string, hint = ""): void {
+  toast.textContent = hint ? `${message} — ${hint}` : message;
+  toast.hidden = false;
+  window.clearTimeout(Number(toast.dataset.timer));
+  toast.dataset.timer = String(window.setTimeout(() => (toast.hidden = true), 8000));
+}
+
+function reportError(error: unknown): void {
+  showProblem(String((error as { message?: string }).message ?? error));
+}
+
+function onState(state: LiveState): void {
+  connection.show(state);
+  images.setTotal(state.image_count);
+  document.getElementById("count-images")!.textContent = String(state.image_count);
+  document.getElementById("count-containers")!.textContent = String(state.container_count);
+  document.body.dataset.connection = state.status.kind;
+  void screens[current].view.refresh().catch(reportError);
+}
+
+function onKey(event: KeyboardEvent): void {
+  const typing = event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement;
+  if (event.ctrlKey && event.key === "1") show("images");
+  else if (event.ctrlKey && event.key === "2") show("containers");
+  else if (event.key === "/" && !typing) {
+    event.preventDefault();
+    show("images");
+    images.focusFilter();
+  } else if (event.key === "Escape" && typing) (event.target as HTMLElement).blur();
+  else return;
+}
+
+function layout(): void {
+  const app = document.getElementById("app")!;
+  const sidebar = document.createElement("nav");
+  sidebar.className = "sidebar";
+  const brand = document.createElement("div");
+  brand.className = "brand";
+  brand.textContent = "Strata";
+  sidebar.append(brand, screens.images.nav, screens.containers.nav);
+  const main = document.createElement("main");
+  main.append(connection.bar, connection.banner, images.element, containers.element, toast);
+  app.append(sidebar, main);
+  document.addEventListener("keydown", onKey);
+}
+
+layout();
+show("images");
+void connection.load().catch(reportError);
+api.watchState(onState);

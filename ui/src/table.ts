@@ -1,0 +1,123 @@
+// A sortable, keyboard-navigable table on top of VirtualRows. Columns say how to draw a cell;
+// the data arrives already filtered and sorted by the backend.
+import { VirtualRows } from "./virtual-rows";
+
+export interface Column<T> {
+  title: string;
+  width: string; // a CSS grid track, e.g. "2fr" or "120px"
+  cell: (row: T) => string | HTMLElement;
+  sortKey?: string;
+  align?: "right";
+}
+
+export interface TableOptions<T> {
+  columns: Column<T>[];
+  rowKey: (row: T) => string;
+  rowData?: (row: T) => Record<string, string>;
+  onSort?: (key: string) => void;
+  onOpen?: (row: T) => void;
+}
+
+const ROW_HEIGHT = 34;
+
+export class Table<T> {
+  readonly element: HTMLElement;
+  private readonly header: HTMLElement;
+  private readonly body: VirtualRows<T>;
+  private rows: T[] = [];
+  private selectedKey: string | null = null;
+
+  constructor(private readonly options: TableOptions<T>) {
+    const template = options.columns.map((c) => c.width).join(" ");
+    this.element = document.createElement("div");
+    this.element.className = "table";
+    this.element.style.setProperty("--columns", template);
+    this.header = document.createElement("div");
+    this.header.className = "table-header";
+    const viewport = document.createElement("div");
+    viewport.className = "table-body";
+    viewport.tabIndex = 0;
+    viewport.setAttribute("role", "grid");
+    viewport.addEventListener("keydown", (e) => this.onKey(e));
+    this.element.append(this.header, viewport);
+    this.body = new VirtualRows<T>(viewport, ROW_HEIGHT, (row) => this.drawRow(row));
+    this.drawHeader(null, false);
+  }
+
+  setRows(rows: T[]): void {
+    this.rows = rows;
+    this.body.setRows(rows);
+  }
+
+  selected(): T | undefined {
+    return this.rows.find((r) => this.options.rowKey(r) === this.selectedKey);
+  }
+
+  drawHeader(sortKey: string | null, descending: boolean): void {
+    const cells = this.options.columns.map((column) => {
+      const cell = document.createElement(column.sortKey ? "button" : "div");
+      cell.className = `th${column.align === "right" ? " right" : ""}`;
+      const arrow = column.sortKey && column.sortKey === sortKey ? (descending ? " ▼" : " ▲") : "";
+      cell.textContent = column.title + arrow;
+      if (column.sortKey) {
+        cell.setAttribute("data-sort", column.sortKey);
+        cell.addEventListener("click", () => this.options.onSort?.(column.sortKey!));
+      }
+      return cell;
+    });
+    this.header.replaceChildren(...cells);
+  }
+
+  private drawRow(row: T): HTMLElement {
+    const element = document.createElement("div");
+    element.className = "tr";
+    const key = this.options.rowKey(row);
+    if (key === this.selectedKey) element.classList.add("selected");
+    for (const [name, value] of Object.entries(this.options.rowData?.(row) ?? {})) {
+      element.dataset[name] = value;
+    }
+    for (const column of this.options.columns) {
+      const cell = document.createElement("div");
+      cell.className = `td${column.align === "right" ? " right" : ""}`;
+      const content = column.cell(row);
+      if (typeof content === "string") {
+        cell.textContent = content;
+        cell.title = content;
+      } else {
+        cell.appendChild(content);
+      }
+      element.appendChild(cell);
+    }
+    element.addEventListener("click", () => this.select(key));
+    element.addEventListener("dblclick", () => this.options.onOpen?.(row));
+    return element;
+  }
+
+  private select(key: string): void {
+    this.selectedKey = key;
+    this.body.redraw();
+  }
+
+  private onKey(event: KeyboardEvent): void {
+    if (this.rows.length === 0) return;
+    const index = this.rows.findIndex((r) => this.options.rowKey(r) === this.selectedKey);
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 15, PageUp: -15 };
+    let next: number | null = null;
+    if (event.key in moves) next = Math.min(this.rows.length - 1, Math.max(0, index + moves[event.key]));
+    if (event.key === "Home") next = 0;
+    if (event.key === "End") next = this.rows.length - 1;
+    if (event.key === "Enter" && index >= 0) this.options.onOpen?.(this.rows[index]);
+    if (next === null) return;
+    event.preventDefault();
+    this.selectedKey = this.options.rowKey(this.rows[next]);
+    this.body.reveal(next);
+  }
+}
+
+/** A small element with text and a class, for pills and badges inside cells. */
+export function badge(text: string, kind: string): HTMLElement {
+  const span = document.createElement("span");
+  span.className = `badge ${kind}`;
+  span.textContent = text;
+  return span;
+}
