@@ -50,11 +50,8 @@ pub async fn connect(endpoint: &Endpoint) -> Result<Connection, EngineError> {
         .map_err(|_| EngineError::Timeout { host: host.clone(), seconds: CONNECT_TIMEOUT.as_secs() })?
         .map_err(|e| EngineError::from_connect(&host, e))?;
     let api = negotiated.client_version();
-    let product = version
-        .components
-        .as_ref()
-        .and_then(|parts| parts.iter().find(|c| c.name.contains("Engine")).map(|c| c.name.clone()))
-        .unwrap_or_else(|| "Docker Engine".into());
+    let is_podman = version.components.iter().flatten().any(|c| c.name.contains("Podman"));
+    let product = if is_podman { "Podman Engine" } else { "Docker Engine" }.to_string();
     let server = ServerInfo {
         product,
         version: version.version.unwrap_or_default(),

@@ -69,7 +69,15 @@ impl Live {
     /// Discovers endpoints from the process environment and picks the preferred one (or `choice`).
     /// Returns the handle and the task to spawn on the async runtime; it runs until the program ends.
     pub fn new(choice: Option<String>) -> (Live, impl std::future::Future<Output = ()> + Send + 'static) {
-        let discovery = engine::discover(&Environment::from_process());
+        Live::with_discovery(engine::discover(&Environment::from_process()), choice)
+    }
+
+    /// Like [`Live::new`], over endpoints the caller found (tests use it to aim at a socket of
+    /// their own).
+    pub fn with_discovery(
+        discovery: Discovery,
+        choice: Option<String>,
+    ) -> (Live, impl std::future::Future<Output = ()> + Send + 'static) {
         let selected = choice.unwrap_or_else(|| discovery.preferred.clone());
         let endpoint = discovery.find(&selected).unwrap_or(discovery.preferred_endpoint()).clone();
         let initial = LiveState {

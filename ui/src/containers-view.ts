@@ -37,7 +37,8 @@ export class ContainersView {
     this.empty.className = "empty";
     this.empty.textContent = "No containers on this daemon. Start one with `docker run` and it appears here at once.";
     this.logs = new LogsPanel(report);
-    this.element.append(toolbar, this.table.element, this.empty, this.logs.element);
+    this.table.element.append(this.empty);
+    this.element.append(toolbar, this.table.element, this.logs.element);
   }
 
   async refresh(): Promise<void> {

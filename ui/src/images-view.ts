@@ -12,6 +12,7 @@ export class ImagesView {
   private readonly filter: HTMLInputElement;
   private query: ImageQuery = { text: "", dangling_only: false, in_use_only: false, sort: "created", descending: true };
   private total = 0;
+  private connected = false;
 
   constructor() {
     this.element = document.createElement("section");
@@ -55,7 +56,8 @@ export class ImagesView {
     });
     this.empty = document.createElement("div");
     this.empty.className = "empty";
-    this.element.append(toolbar, this.table.element, this.empty);
+    this.table.element.append(this.empty);
+    this.element.append(toolbar, this.table.element);
     this.table.drawHeader(this.query.sort, this.query.descending);
   }
 
@@ -64,8 +66,9 @@ export class ImagesView {
     this.filter.select();
   }
 
-  setTotal(total: number): void {
+  setTotal(total: number, connected: boolean): void {
     this.total = total;
+    this.connected = connected;
   }
 
   async refresh(): Promise<void> {
@@ -74,8 +77,9 @@ export class ImagesView {
     const filtered = rows.length !== this.total;
     this.summary.textContent = filtered ? `${rows.length} of ${this.total} images` : `${this.total} images`;
     this.empty.hidden = rows.length > 0;
-    this.empty.textContent =
-      this.total === 0
+    this.empty.textContent = !this.connected
+      ? "Not connected to a daemon: see above for what Strata tried and how to fix it."
+      : this.total === 0
         ? "No images on this daemon yet. Build or load one and it appears here at once."
         : "No image matches the filter.";
   }

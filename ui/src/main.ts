@@ -56,7 +56,7 @@ function reportError(error: unknown): void {
 
 function onState(state: LiveState): void {
   connection.show(state);
-  images.setTotal(state.image_count);
+  images.setTotal(state.image_count, state.status.kind === "connected");
   document.getElementById("count-images")!.textContent = String(state.image_count);
   document.getElementById("count-containers")!.textContent = String(state.container_count);
   document.body.dataset.connection = state.status.kind;

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs what building, running and testing Strata needs on a Debian or Ubuntu machine, and
+# only what is missing: system packages (WebKitGTK 4.1, build tools, Xvfb, the WebKit WebDriver,
+# Docker Engine, static busybox for test images), the front end's npm packages, and tauri-driver.
+# Runs as root, or through sudo otherwise. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+PACKAGES=(
+  build-essential pkg-config curl file ca-certificates
+  libwebkit2gtk-4.1-dev libssl-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
+  xvfb xauth webkit2gtk-driver
+  docker.io iptables busybox-static
+)
+command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
+
+missing=()
+for package in "${PACKAGES[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [ "$status" = "install ok installed" ] || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "==> installing system packages: ${missing[*]}"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+node_major=$(node -p 'process.versions.node.split(".")[0]')
+if [ "$node_major" -lt 20 ]; then
+  echo "Node.js $(node --version) is too old for the front-end build (Vite 7 needs 20.19 or newer)." >&2
+  echo "Install a newer Node.js (for example from NodeSource) and run this again." >&2
+  exit 1
+fi
+
+if [ ! -f ui/node_modules/.strata-installed ] || [ ui/package-lock.json -nt ui/node_modules/.strata-installed ]; then
+  echo "==> installing the front end's npm packages"
+  (cd ui && npm ci --no-audit --no-fund)
+  touch ui/node_modules/.strata-installed
+fi
+
+export PATH="$HOME/.cargo/bin:$PATH"
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "==> installing tauri-driver (a few minutes, once)"
+  cargo install tauri-driver --version ^2 --locked
+fi

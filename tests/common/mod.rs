@@ -1,0 +1,165 @@
+//! Test fixtures built through the real daemon: small images `FROM scratch` holding Debian's
+//! static busybox and generated files, and containers started from them. Everything is named
+//! `strata-test…` and labelled `strata.test=1` plus a per-run label, and a fixture set removes
+//! exactly what it created when dropped — never anything else on the developer's daemon.
+//!
+//! No daemon is a failure here, never a skip: the first call panics and says how to start one.
+#![allow(dead_code)] // each test binary uses a different part of the fixtures
+
+pub mod proxy;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use bollard::models::ContainerCreateBody;
+use bollard::query_parameters::{
+    BuildImageOptionsBuilder, CreateContainerOptionsBuilder, RemoveContainerOptionsBuilder, RemoveImageOptionsBuilder,
+};
+use bollard::{body_full, Docker};
+use futures_util::StreamExt;
+
+pub const BUSYBOX: &str = "/bin/busybox";
+pub const TEST_LABEL: &str = "strata.test";
+pub const RUN_LABEL: &str = "strata.test.run";
+
+static SEQUENCE: AtomicU32 = AtomicU32::new(0);
+
+/// Connects to the daemon the docker CLI would use, or panics with what to do.
+pub async fn docker() -> Docker {
+    let discovery = strata::engine::discover(&strata::engine::Environment::from_process());
+    match strata::engine::connect(discovery.preferred_endpoint()).await {
+        Ok(connection) => connection.docker,
+        Err(error) => panic!(
+            "these tests need a running Docker daemon ({error}). {} `make test` starts one for you.",
+            error.hint()
+        ),
+    }
+}
+
+/// The images and containers one test created, removed again on drop.
+pub struct Fixtures {
+    pub docker: Docker,
+    /// Unique to this fixture set; part of every name and the value of the run label.
+    pub run: String,
+    images: Vec<String>,
+    containers: Vec<String>,
+}
+
+impl Fixtures {
+    pub async fn new(test: &str) -> Fixtures {
+        let run = format!("{test}-{}-{}", std::process::id(), SEQUENCE.fetch_add(1, Ordering::Relaxed));
+        Fixtures { docker: docker().await, run, images: Vec::new(), containers: Vec::new() }
+    }
+
+    /// The repository every image of this set lives in.
+    pub fn repository(&self) -> String {
+        format!("strata-test/{}", self.run)
+    }
+
+    /// Builds `repository():tag` from scratch: busybox at /bin/busybox, `files` under /data, and a
+    /// command that sleeps. Returns the reference.
+    pub async fn image(&mut self, tag: &str, files: &[(&str, &[u8])]) -> String {
+        let reference = format!("{}:{tag}", self.repository());
+        let context = build_context(files);
+        let labels: HashMap<String, String> =
+            [(TEST_LABEL.to_string(), "1".to_string()), (RUN_LABEL.to_string(), self.run.clone())].into();
+        let options = BuildImageOptionsBuilder::default().t(&reference).rm(true).forcerm(true).labels(&labels).build();
+        let mut progress = self.docker.build_image(options, None, Some(body_full(context.into())));
+        let mut log = String::new();
+        while let Some(step) = progress.next().await {
+            let step = step.unwrap_or_else(|e| panic!("building {reference} failed: {e}\n{log}"));
+            if let Some(error) = step.error_detail.and_then(|d| d.message) {
+                panic!("building {reference} failed: {error}\n{log}");
+            }
+            log.push_str(step.stream.as_deref().unwrap_or_default());
+        }
+        let id = self.docker.inspect_image(&reference).await.expect("the built image exists").id.expect("an id");
+        self.images.push(id);
+        reference
+    }
+
+    /// Creates and starts a container of `image` named `strata-test-<run>-<name>`; returns its name.
+    pub async fn running_container(&mut self, image: &str, name: &str) -> String {
+        let name = self.create_container(image, name).await;
+        self.docker.start_container(&name, None).await.expect("the fixture container starts");
+        name
+    }
+
+    /// Creates (without starting) a container of `image`; returns its name.
+    pub async fn create_container(&mut self, image: &str, name: &str) -> String {
+        let name = format!("strata-test-{}-{name}", self.run);
+        let labels: HashMap<String, String> =
+            [(TEST_LABEL.to_string(), "1".to_string()), (RUN_LABEL.to_string(), self.run.clone())].into();
+        let body = ContainerCreateBody { image: Some(image.to_string()), labels: Some(labels), ..Default::default() };
+        let options = CreateContainerOptionsBuilder::default().name(&name).build();
+        let created = self.docker.create_container(Some(options), body).await.expect("the fixture container is created");
+        self.containers.push(created.id);
+        name
+    }
+
+    /// Removes what this set created, containers first.
+    pub async fn remove_all(&mut self) {
+        for id in self.containers.drain(..) {
+            let options = RemoveContainerOptionsBuilder::default().force(true).build();
+            let _ = self.docker.remove_container(&id, Some(options)).await;
+        }
+        for id in self.images.drain(..).rev() {
+            let options = RemoveImageOptionsBuilder::default().force(true).build();
+            let _ = self.docker.remove_image(&id, Some(options), None).await;
+        }
+    }
+}
+
+impl Drop for Fixtures {
+    fn drop(&mut self) {
+        if self.images.is_empty() && self.containers.is_empty() {
+            return;
+        }
+        let mut leftovers = Fixtures {
+            docker: self.docker.clone(),
+            run: self.run.clone(),
+            images: std::mem::take(&mut self.images),
+            containers: std::mem::take(&mut self.containers),
+        };
+        // Drop may run inside the test's runtime, so clean up on a thread with a runtime of its own.
+        let _ = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            runtime.block_on(leftovers.remove_all());
+        })
+        .join();
+    }
+}
+
+/// A build context: the Dockerfile, busybox, and the generated files, as an in-memory tar.
+fn build_context(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let dockerfile = "FROM scratch\nCOPY busybox /bin/busybox\nCOPY data/ /data/\nCMD [\"/bin/busybox\", \"sleep\", \"3600\"]\n";
+    let busybox = std::fs::read(BUSYBOX)
+        .unwrap_or_else(|e| panic!("{BUSYBOX} is missing ({e}); install Debian's busybox-static (`make test` does)"));
+    let mut tar = tar::Builder::new(Vec::new());
+    append(&mut tar, "Dockerfile", dockerfile.as_bytes(), 0o644);
+    append(&mut tar, "busybox", &busybox, 0o755);
+    append(&mut tar, "data/.keep", b"", 0o644);
+    for (path, content) in files {
+        append(&mut tar, &Path::new("data").join(path).to_string_lossy(), content, 0o644);
+    }
+    tar.into_inner().expect("tar in memory")
+}
+
+fn append(tar: &mut tar::Builder<Vec<u8>>, path: &str, content: &[u8], mode: u32) {
+    let mut header = tar::Header::new_gnu();
+    header.set_size(content.len() as u64);
+    header.set_mode(mode);
+    header.set_mtime(1_700_000_000); // fixed, so equal inputs give equal layers
+    header.set_cksum();
+    tar.append_data(&mut header, path, content).expect("tar entry");
+}
+
+/// Waits up to `seconds` for `check` to hold, polling every 100 ms; panics with `what` if it never does.
+pub async fn eventually<F: FnMut() -> bool>(seconds: u64, what: &str, mut check: F) {
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while !check() {
+        assert!(tokio::time::Instant::now() < deadline, "timed out after {seconds} s waiting for: {what}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}

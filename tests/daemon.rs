@@ -1,0 +1,199 @@
+//! Integration tests against the real Docker daemon: the CLI's tables and JSON, its errors for
+//! unreachable or malformed endpoints, and the live view following events and surviving a daemon
+//! that goes away and comes back.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::proxy::DaemonProxy;
+use common::{eventually, Fixtures};
+use serde_json::Value;
+use strata::engine::{Discovery, Endpoint, EndpointSource};
+use strata::live::{Live, Status};
+
+fn strata(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_strata"));
+    command.args(args).env_remove("DOCKER_CONTEXT");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().expect("run strata")
+}
+
+fn json(output: &Output) -> Value {
+    assert!(output.status.success(), "strata failed: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("strata printed JSON")
+}
+
+#[tokio::test]
+async fn images_lists_fixture_tags_with_sizes_shared_layers_and_users() {
+    let mut fixtures = Fixtures::new("images").await;
+    let small = fixtures.image("small", &[("hello.txt", b"hello")]).await;
+    let large = fixtures.image("large", &[("blob.bin", &vec![7u8; 300_000])]).await;
+    fixtures.create_container(&large, "user").await;
+
+    let rows = json(&strata(&["images", "--json", "--filter", &fixtures.run], &[]));
+    let rows = rows.as_array().expect("a list");
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+    let row = |reference: &str| {
+        rows.iter().find(|r| format!("{}:{}", r["repository"].as_str().unwrap(), r["tag"].as_str().unwrap()) == reference).unwrap()
+    };
+    let busybox = std::fs::metadata(common::BUSYBOX).unwrap().len();
+    for reference in [&small, &large] {
+        let r = row(reference);
+        assert!(r["size"].as_u64().unwrap() >= busybox, "{r}");
+        assert_eq!(r["shared_size"].as_u64(), Some(busybox), "both share exactly the busybox layer: {r}");
+        assert_eq!(r["short_id"].as_str().unwrap().len(), 12);
+        assert_eq!(r["dangling"], false);
+    }
+    assert_eq!(row(&large)["containers"], 1);
+    assert_eq!(row(&small)["containers"], 0);
+    assert!(row(&large)["size"].as_u64() > row(&small)["size"].as_u64());
+
+    let in_use = json(&strata(&["images", "--json", "--filter", &fixtures.run, "--in-use"], &[]));
+    assert_eq!(in_use.as_array().unwrap().len(), 1);
+    let by_size = json(&strata(&["images", "--json", "--filter", &fixtures.run, "--sort", "size"], &[]));
+    assert_eq!(by_size[0]["tag"], "large", "largest first by default");
+
+    let table = strata(&["images", "--filter", &fixtures.run], &[]);
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.contains("REPOSITORY") && text.contains(&fixtures.repository()) && text.contains("large"), "{text}");
+}
+
+#[tokio::test]
+async fn containers_lists_a_running_fixture_with_its_state() {
+    let mut fixtures = Fixtures::new("containers").await;
+    let image = fixtures.image("app", &[]).await;
+    let name = fixtures.running_container(&image, "web").await;
+
+    let rows = json(&strata(&["containers", "--json"], &[]));
+    let row = rows.as_array().unwrap().iter().find(|r| r["name"] == name.as_str()).expect("the fixture container is listed");
+    assert_eq!(row["state"], "running");
+    assert_eq!(row["image"], image.as_str());
+    assert!(row["status"].as_str().unwrap().starts_with("Up"), "{row}");
+
+    let table = String::from_utf8_lossy(&strata(&["containers"], &[]).stdout).to_string();
+    assert!(table.contains(&name) && table.contains("running"), "{table}");
+}
+
+#[test]
+fn endpoints_follow_the_docker_cli_order() {
+    let config = tempfile::tempdir().unwrap();
+    let listed = json(&strata(&["endpoints", "--json"], &[("DOCKER_HOST", "tcp://127.0.0.1:2375"), ("DOCKER_CONFIG", config.path().to_str().unwrap())]));
+    assert_eq!(listed["preferred"], "DOCKER_HOST");
+    assert_eq!(listed["endpoints"][0]["host"], "tcp://127.0.0.1:2375");
+    assert!(listed["endpoints"].as_array().unwrap().iter().any(|e| e["name"] == "default"));
+
+    let table = strata(&["endpoints"], &[("DOCKER_CONFIG", config.path().to_str().unwrap())]);
+    assert!(String::from_utf8_lossy(&table.stdout).contains("*  default"), "{}", String::from_utf8_lossy(&table.stdout));
+}
+
+#[test]
+fn unreachable_or_malformed_endpoints_give_one_clear_line_and_a_failure_code() {
+    let config = tempfile::tempdir().unwrap();
+    let broken_meta = config.path().join("contexts/meta/0000/meta.json");
+    std::fs::create_dir_all(broken_meta.parent().unwrap()).unwrap();
+    std::fs::write(&broken_meta, "{broken").unwrap();
+    let config_dir = config.path().to_str().unwrap();
+    let cases: [(&[(&str, &str)], &str); 5] = [
+        (&[("DOCKER_HOST", "unix:///nonexistent/docker.sock")], "there is no socket at /nonexistent/docker.sock"),
+        (&[("DOCKER_HOST", "tcp://127.0.0.1:1")], "Connection refused"),
+        (&[("DOCKER_HOST", "localhost:2375")], "is not a daemon address"),
+        (&[("DOCKER_HOST", "tcp://127.0.0.1:99999")], "numeric port"),
+        (&[("DOCKER_CONTEXT", "missing"), ("DOCKER_CONFIG", config_dir)], "context `missing` (from DOCKER_CONTEXT) does not exist"),
+    ];
+    for (env, words) in cases {
+        let mut env = env.to_vec();
+        if !env.iter().any(|(k, _)| *k == "DOCKER_CONFIG") {
+            env.push(("DOCKER_CONFIG", config_dir));
+        }
+        let output = strata(&["images"], &env);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{env:?}: {stderr}");
+        assert!(output.stdout.is_empty());
+        assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+        assert!(stderr.starts_with("strata: ") && stderr.contains(words), "{env:?}: {stderr}");
+    }
+}
+
+fn endpoint_at(host: &str) -> Discovery {
+    let endpoint = Endpoint {
+        name: "proxy".into(),
+        host: host.into(),
+        source: EndpointSource::DockerHostVariable,
+        tls: None,
+        origin: "a test proxy".into(),
+        problem: None,
+    };
+    Discovery { endpoints: vec![endpoint], preferred: "proxy".into(), problems: vec![] }
+}
+
+fn daemon_socket() -> std::path::PathBuf {
+    let host = std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".into());
+    Path::new(host.strip_prefix("unix://").expect("these tests reach the daemon through a unix socket")).to_path_buf()
+}
+
+#[tokio::test]
+async fn live_view_follows_events_and_recovers_when_the_daemon_returns() {
+    let mut fixtures = Fixtures::new("live").await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut proxy = DaemonProxy::new(&dir.path().join("docker.sock"), &daemon_socket());
+    let (live, supervise) = Live::with_discovery(endpoint_at(&proxy.host()), None);
+    tokio::spawn(supervise);
+
+    // No daemon yet: a state with the endpoint, the error and a hint, not a crash.
+    eventually(10, "a disconnected state", || matches!(live.state().status, Status::Disconnected { .. })).await;
+    let Status::Disconnected { endpoint, error, hint, .. } = live.state().status else { unreachable!() };
+    assert_eq!(endpoint.host, proxy.host());
+    assert!(error.contains("no socket"), "{error}");
+    assert!(hint.contains("Start Docker"), "{hint}");
+
+    proxy.up();
+    eventually(15, "a connection through the proxy", || matches!(live.state().status, Status::Connected { .. })).await;
+    let Status::Connected { server, .. } = live.state().status else { unreachable!() };
+    let version = fixtures.docker.version().await.unwrap();
+    assert_eq!(Some(server.api_version.clone()), version.api_version, "negotiated down to the daemon's API version");
+
+    // Events, not polling, bring a new image and a new container into view.
+    let image = fixtures.image("seen", &[]).await;
+    let has_image = |live: &Live| live.state().inventory.images.iter().any(|r| r.reference() == image);
+    eventually(15, "the new image in the live view", || has_image(&live)).await;
+    let name = fixtures.running_container(&image, "seen").await;
+    eventually(15, "the new container in the live view", || live.containers().iter().any(|c| c.name == name && c.state == "running")).await;
+    eventually(15, "the image counted as used", || {
+        live.state().inventory.images.iter().any(|r| r.reference() == image && r.containers == 1)
+    })
+    .await;
+
+    // The daemon goes away while the view is open, then comes back.
+    proxy.down();
+    eventually(15, "the disconnection to show", || matches!(live.state().status, Status::Disconnected { .. })).await;
+    assert!(live.client().is_err(), "no client while disconnected");
+    proxy.up();
+    eventually(15, "recovery without a restart", || matches!(live.state().status, Status::Connected { .. })).await;
+
+    // Another tool removes what is shown: the view drops it.
+    fixtures.remove_all().await;
+    eventually(15, "the removed image to leave the view", || !has_image(&live)).await;
+    eventually(15, "the removed container to leave the view", || !live.containers().iter().any(|c| c.name == name)).await;
+}
+
+#[tokio::test]
+async fn switching_endpoints_needs_no_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut proxy = DaemonProxy::new(&dir.path().join("docker.sock"), &daemon_socket());
+    proxy.up();
+    let mut discovery = endpoint_at(&proxy.host());
+    let mut broken = discovery.endpoints[0].clone();
+    broken.name = "broken".into();
+    broken.host = "tcp://127.0.0.1:1".into();
+    discovery.endpoints.push(broken);
+    let (live, supervise) = Live::with_discovery(discovery, Some("broken".into()));
+    tokio::spawn(supervise);
+    eventually(10, "the broken endpoint to fail", || matches!(live.state().status, Status::Disconnected { .. })).await;
+    live.select("proxy").unwrap();
+    eventually(10, "the switch to connect", || matches!(live.state().status, Status::Connected { .. })).await;
+    assert!(live.select("nowhere").is_err());
+}

@@ -1,0 +1,201 @@
+//! End-to-end tests of the real window, as a person uses it: the `strata` binary under Xvfb,
+//! driven by tauri-driver and WebKitWebDriver. Screenshots go to `artifacts/screenshots/`.
+//!
+//! The app reaches the daemon through a test proxy, so the test can show it "no daemon" first
+//! and then let the daemon appear, without touching the daemon anything else uses.
+#![cfg(feature = "gui")]
+
+mod common;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::os::unix::process::CommandExt;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::proxy::DaemonProxy;
+use common::Fixtures;
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+
+/// Ends a helper process when the test ends, however it ends; for a process group leader
+/// (tauri-driver, which starts WebKitWebDriver, which starts the app) the whole group.
+struct Helper {
+    child: Child,
+    leads_group: bool,
+}
+
+impl Drop for Helper {
+    fn drop(&mut self) {
+        if self.leads_group {
+            let group = format!("-{}", self.child.id());
+            let _ = Command::new("kill").args(["-TERM", "--", &group]).stderr(Stdio::null()).status();
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn screenshots_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Uses the display the test runs in, or starts Xvfb when there is none.
+fn display() -> (String, Option<Helper>) {
+    if let Ok(display) = std::env::var("DISPLAY") {
+        if !display.is_empty() {
+            return (display, None);
+        }
+    }
+    let number = 90 + std::process::id() % 100;
+    let xvfb = Command::new("Xvfb")
+        .args([format!(":{number}"), "-screen".into(), "0".into(), "1400x900x24".into(), "-nolisten".into(), "tcp".into()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb is needed for the GUI tests (Debian package xvfb; `make test` installs it)");
+    let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
+    for _ in 0..100 {
+        if socket.exists() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(socket.exists(), "Xvfb did not start on :{number}");
+    (format!(":{number}"), Some(Helper { child: xvfb, leads_group: false }))
+}
+
+fn tauri_driver(display: &str, docker_host: &str, config: &Path) -> (u16, Helper) {
+    let port = free_port();
+    let native_port = free_port();
+    let driver = Command::new("tauri-driver")
+        .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+        .env("DISPLAY", display)
+        .env("DOCKER_HOST", docker_host)
+        .env("DOCKER_CONFIG", config)
+        .env_remove("DOCKER_CONTEXT")
+        .stdout(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .expect("tauri-driver is needed for the GUI tests (`cargo install tauri-driver --locked`; `make test` does it)");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return (port, Helper { child: driver, leads_group: true });
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("tauri-driver did not open port {port}");
+}
+
+async fn open_app(port: u16) -> Client {
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert("browserName".into(), "wry".into());
+    capabilities.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": env!("CARGO_BIN_EXE_strata") }),
+    );
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector)
+        .capabilities(capabilities)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("a WebDriver session with the Strata window")
+}
+
+async fn wait_for(client: &Client, css: &str, what: &str) -> Element {
+    eprintln!("[gui] waiting for {what}");
+    let search = client.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(css));
+    tokio::time::timeout(Duration::from_secs(40), search)
+        .await
+        .unwrap_or_else(|_| panic!("the WebDriver did not answer while waiting for {what} ({css})"))
+        .unwrap_or_else(|e| panic!("waiting for {what} ({css}): {e}"))
+}
+
+async fn wait_until_gone(client: &Client, css: &str, what: &str) {
+    for _ in 0..300 {
+        if client.find_all(Locator::Css(css)).await.unwrap().is_empty() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{what} ({css}) is still shown after 30 s");
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let png = tokio::time::timeout(Duration::from_secs(30), client.screenshot())
+        .await
+        .unwrap_or_else(|_| panic!("the WebDriver did not answer for the screenshot {name}"))
+        .expect("a screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "the screenshot is a PNG");
+    std::fs::write(screenshots_dir().join(name), png).unwrap();
+}
+
+fn daemon_socket() -> PathBuf {
+    let host = std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".into());
+    PathBuf::from(host.strip_prefix("unix://").expect("the GUI test reaches the daemon through a unix socket"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_window_shows_no_daemon_then_images_and_containers_and_acts_on_them() {
+    let mut fixtures = Fixtures::new("gui").await;
+    let image = fixtures.image("shown", &[("index.html", b"<h1>hi</h1>")]).await;
+    let other = fixtures.image("other", &[("other.txt", b"other")]).await;
+    let container = fixtures.running_container(&image, "web").await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut proxy = DaemonProxy::new(&dir.path().join("docker.sock"), &daemon_socket());
+    let (display, _xvfb) = display();
+    let (port, _driver) = tauri_driver(&display, &proxy.host(), dir.path());
+    let client = open_app(port).await;
+
+    // 1. No daemon: the banner names the endpoint, the error and what to do.
+    let banner = wait_for(&client, "#daemon-banner:not([hidden]) h2", "the no-daemon banner").await;
+    assert!(banner.text().await.unwrap().contains(&proxy.host()));
+    let banner_text = client.find(Locator::Css("#daemon-banner")).await.unwrap().text().await.unwrap();
+    assert!(banner_text.contains("Start Docker"), "{banner_text}");
+    screenshot(&client, "no-daemon.png").await;
+
+    // 2. The daemon appears: the window recovers by itself and lists the fixture images.
+    proxy.up();
+    wait_for(&client, "body[data-connection='connected']", "the connected state").await;
+    let row = wait_for(&client, &format!(".tr[data-ref='{image}']"), "the fixture image row").await;
+    wait_for(&client, &format!(".tr[data-ref='{other}']"), "the second fixture image").await;
+    screenshot(&client, "images.png").await;
+    let cells = row.find_all(Locator::Css(".td")).await.unwrap();
+    let mut texts = Vec::new();
+    for cell in &cells {
+        texts.push(cell.prop("textContent").await.unwrap().unwrap_or_default());
+    }
+    assert_eq!(texts[1], "shown", "the tag column: {texts:?}");
+    assert!(texts[0].contains("in use"), "the image is marked as used by the container: {texts:?}");
+    assert_eq!(texts[6], "1", "one container uses it: {texts:?}");
+
+    // 3. Filtering narrows the list to what matches.
+    let filter = client.find(Locator::Css("#image-filter")).await.unwrap();
+    filter.send_keys(&format!("{}:other", fixtures.repository())).await.unwrap();
+    wait_until_gone(&client, &format!(".tr[data-ref='{image}']"), "the non-matching image").await;
+    wait_for(&client, &format!(".tr[data-ref='{other}']"), "the matching image").await;
+    screenshot(&client, "images-filtered.png").await;
+
+    // 4. Containers: the running fixture is listed; Kill and Remove act on it through the events.
+    client.find(Locator::Css("#nav-containers")).await.unwrap().click().await.unwrap();
+    let row_css = format!(".tr[data-name='{container}']");
+    wait_for(&client, &format!("{row_css}[data-state='running']"), "the running fixture container").await;
+    screenshot(&client, "containers.png").await;
+    wait_for(&client, &format!("{row_css} button[data-action='kill']"), "the Kill button").await.click().await.unwrap();
+    wait_for(&client, &format!("{row_css}[data-state='exited']"), "the killed container shown as exited").await;
+    wait_for(&client, &format!("{row_css} button[data-action='remove']"), "the Remove button").await.click().await.unwrap();
+    screenshot(&client, "confirm-remove.png").await;
+    wait_for(&client, "#confirm-action", "the confirmation").await.click().await.unwrap();
+    wait_until_gone(&client, &row_css, "the removed container").await;
+
+    // 5. The daemon goes away while the window is open: the banner returns.
+    proxy.down();
+    wait_for(&client, "body[data-connection='disconnected']", "the disconnection").await;
+    client.close().await.unwrap();
+}
