@@ -37,7 +37,7 @@ fi
 
 if [ ! -f ui/node_modules/.strata-installed ] || [ ui/package-lock.json -nt ui/node_modules/.strata-installed ]; then
   echo "==> installing the front end's npm packages"
-  (cd ui && npm ci --no-audit --no-fund)
+  (cd ui && npm install --no-audit --no-fund --no-save)  # npm ci rejects the lock file npm 11 writes for optional platform packages
   touch ui/node_modules/.strata-installed
 fi
 
