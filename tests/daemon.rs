@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use common::proxy::DaemonProxy;
-use common::{eventually, Fixtures};
+use common::{daemon_socket, eventually, free_port, wait_for_port, ChildGuard, Fixtures};
 use serde_json::Value;
 use strata::engine::{Discovery, Endpoint, EndpointSource};
 use strata::live::{Live, Status};
@@ -130,11 +130,6 @@ fn endpoint_at(host: &str) -> Discovery {
     Discovery { endpoints: vec![endpoint], preferred: "proxy".into(), problems: vec![] }
 }
 
-fn daemon_socket() -> std::path::PathBuf {
-    let host = std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".into());
-    Path::new(host.strip_prefix("unix://").expect("these tests reach the daemon through a unix socket")).to_path_buf()
-}
-
 #[tokio::test]
 async fn live_view_follows_events_and_recovers_when_the_daemon_returns() {
     let mut fixtures = Fixtures::new("live").await;
@@ -196,4 +191,61 @@ async fn switching_endpoints_needs_no_restart() {
     live.select("proxy").unwrap();
     eventually(10, "the switch to connect", || matches!(live.state().status, Status::Connected { .. })).await;
     assert!(live.select("nowhere").is_err());
+}
+
+/// Makes a CA, a server certificate for 127.0.0.1 and a client certificate with openssl, named
+/// as the docker CLI expects them in `DOCKER_CERT_PATH` (ca.pem, cert.pem, key.pem).
+fn make_tls_files(dir: &Path) {
+    let run = |args: &[&str]| {
+        let status = Command::new("openssl").args(args).current_dir(dir).stderr(std::process::Stdio::null()).status();
+        assert!(status.expect("openssl is installed (`make test` installs it)").success(), "openssl {args:?}");
+    };
+    std::fs::write(dir.join("server.ext"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n").unwrap();
+    std::fs::write(dir.join("client.ext"), "extendedKeyUsage=clientAuth\n").unwrap();
+    run(&["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca-key.pem", "-out", "ca.pem", "-days", "1", "-subj", "/CN=strata-test-ca"]);
+    for (name, key, ext) in [("server", "server-key.pem", "server.ext"), ("cert", "key.pem", "client.ext")] {
+        run(&["req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", "request.csr", "-subj", &format!("/CN={name}")]);
+        run(&["x509", "-req", "-in", "request.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-CAcreateserial", "-out", &format!("{name}.pem"), "-days", "1", "-extfile", ext]);
+    }
+}
+
+#[tokio::test]
+async fn a_tls_endpoint_from_docker_host_and_docker_cert_path_works() {
+    let certs = tempfile::tempdir().unwrap();
+    make_tls_files(certs.path());
+    let port = free_port();
+    let file = |name: &str| certs.path().join(name).display().to_string();
+    // stunnel terminates TLS, insisting on a client certificate signed by the test CA, and
+    // forwards to the daemon's socket: a TLS daemon on 127.0.0.1 without touching the real one.
+    let config = format!(
+        "foreground = yes\npid =\n[docker]\naccept = 127.0.0.1:{port}\nconnect = {}\ncert = {}\nkey = {}\nCAfile = {}\nverifyChain = yes\nrequireCert = yes\n",
+        daemon_socket().display(),
+        file("server.pem"),
+        file("server-key.pem"),
+        file("ca.pem")
+    );
+    std::fs::write(certs.path().join("stunnel.conf"), config).unwrap();
+    let stunnel = Command::new("stunnel")
+        .arg(certs.path().join("stunnel.conf"))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("stunnel is installed (Debian stunnel4; `make test` installs it)");
+    let _stunnel = ChildGuard { child: stunnel, leads_group: false };
+    assert!(wait_for_port(port), "stunnel did not listen on {port}");
+    let host = format!("tcp://127.0.0.1:{port}");
+    let config = tempfile::tempdir().unwrap();
+    let config_dir = config.path().to_str().unwrap();
+    let cert_path = certs.path().to_str().unwrap();
+    let tls_env = [("DOCKER_HOST", host.as_str()), ("DOCKER_TLS_VERIFY", "1"), ("DOCKER_CERT_PATH", cert_path), ("DOCKER_CONFIG", config_dir)];
+
+    let listed = json(&strata(&["endpoints", "--json"], &tls_env));
+    assert_eq!(listed["endpoints"][0]["tls"]["ca"], file("ca.pem"));
+    let images = strata(&["images", "--json"], &tls_env);
+    let rows = json(&images);
+    assert!(rows.is_array(), "the daemon answered over TLS");
+
+    // Without TLS, the same port refuses to talk plain HTTP.
+    let plain = strata(&["images"], &[("DOCKER_HOST", host.as_str()), ("DOCKER_CONFIG", config_dir)]);
+    assert_eq!(plain.status.code(), Some(1));
 }

@@ -7,37 +7,14 @@
 
 mod common;
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::os::unix::process::CommandExt;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::proxy::DaemonProxy;
-use common::Fixtures;
+use common::{daemon_socket, free_port, wait_for_port, ChildGuard, Fixtures};
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
-
-/// Ends a helper process when the test ends, however it ends; for a process group leader
-/// (tauri-driver, which starts WebKitWebDriver, which starts the app) the whole group.
-struct Helper {
-    child: Child,
-    leads_group: bool,
-}
-
-impl Drop for Helper {
-    fn drop(&mut self) {
-        if self.leads_group {
-            let group = format!("-{}", self.child.id());
-            let _ = Command::new("kill").args(["-TERM", "--", &group]).stderr(Stdio::null()).status();
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
 
 fn screenshots_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts/screenshots");
@@ -46,7 +23,7 @@ fn screenshots_dir() -> PathBuf {
 }
 
 /// Uses the display the test runs in, or starts Xvfb when there is none.
-fn display() -> (String, Option<Helper>) {
+fn display() -> (String, Option<ChildGuard>) {
     if let Ok(display) = std::env::var("DISPLAY") {
         if !display.is_empty() {
             return (display, None);
@@ -67,10 +44,10 @@ fn display() -> (String, Option<Helper>) {
         std::thread::sleep(Duration::from_millis(100));
     }
     assert!(socket.exists(), "Xvfb did not start on :{number}");
-    (format!(":{number}"), Some(Helper { child: xvfb, leads_group: false }))
+    (format!(":{number}"), Some(ChildGuard { child: xvfb, leads_group: false }))
 }
 
-fn tauri_driver(display: &str, docker_host: &str, config: &Path) -> (u16, Helper) {
+fn tauri_driver(display: &str, docker_host: &str, config: &Path) -> (u16, ChildGuard) {
     let port = free_port();
     let native_port = free_port();
     let driver = Command::new("tauri-driver")
@@ -83,13 +60,9 @@ fn tauri_driver(display: &str, docker_host: &str, config: &Path) -> (u16, Helper
         .process_group(0)
         .spawn()
         .expect("tauri-driver is needed for the GUI tests (`cargo install tauri-driver --locked`; `make test` does it)");
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return (port, Helper { child: driver, leads_group: true });
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("tauri-driver did not open port {port}");
+    let driver = ChildGuard { child: driver, leads_group: true };
+    assert!(wait_for_port(port), "tauri-driver did not open port {port}");
+    (port, driver)
 }
 
 async fn open_app(port: u16) -> Client {
@@ -127,6 +100,8 @@ async fn wait_until_gone(client: &Client, css: &str, what: &str) {
 }
 
 async fn screenshot(client: &Client, name: &str) {
+    // Let the last change reach the screen: WebKit snapshots what was painted.
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let png = tokio::time::timeout(Duration::from_secs(30), client.screenshot())
         .await
         .unwrap_or_else(|_| panic!("the WebDriver did not answer for the screenshot {name}"))
@@ -135,17 +110,15 @@ async fn screenshot(client: &Client, name: &str) {
     std::fs::write(screenshots_dir().join(name), png).unwrap();
 }
 
-fn daemon_socket() -> PathBuf {
-    let host = std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".into());
-    PathBuf::from(host.strip_prefix("unix://").expect("the GUI test reaches the daemon through a unix socket"))
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn the_window_shows_no_daemon_then_images_and_containers_and_acts_on_them() {
     let mut fixtures = Fixtures::new("gui").await;
     let image = fixtures.image("shown", &[("index.html", b"<h1>hi</h1>")]).await;
     let other = fixtures.image("other", &[("other.txt", b"other")]).await;
     let container = fixtures.running_container(&image, "web").await;
+    let talker = fixtures
+        .running_container_with(&other, "talker", Some("echo strata-says-hello; echo second line; exec sleep 3600"))
+        .await;
 
     let dir = tempfile::tempdir().unwrap();
     let mut proxy = DaemonProxy::new(&dir.path().join("docker.sock"), &daemon_socket());
@@ -182,8 +155,46 @@ async fn the_window_shows_no_daemon_then_images_and_containers_and_acts_on_them(
     wait_for(&client, &format!(".tr[data-ref='{other}']"), "the matching image").await;
     screenshot(&client, "images-filtered.png").await;
 
-    // 4. Containers: the running fixture is listed; Kill and Remove act on it through the events.
+    // 4. A thousand rows: the list stays virtualized, only the rows in view exist in the page.
+    filter.clear().await.unwrap();
+    fixtures.many_tags(&other, 1000).await;
+    filter.send_keys(&fixtures.repository()).await.unwrap();
+    let summary = client.find(Locator::Css("#images-view .summary")).await.unwrap();
+    let mut counted = String::new();
+    for _ in 0..300 {
+        counted = summary.text().await.unwrap();
+        if counted.starts_with("1002 ") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(counted.starts_with("1002 "), "all 1002 tags are listed: {counted}");
+    let drawn = client.find_all(Locator::Css("#images-view .tr")).await.unwrap().len();
+    assert!(drawn < 60, "only the rows in view are drawn, not {drawn}");
+    let body = client.find(Locator::Css("#images-view .table-body")).await.unwrap();
+    body.click().await.unwrap();
+    body.send_keys(&fantoccini::key::Key::End.to_string()).await.unwrap();
+    // Newest first, ties by reference: the older image's only tag is the last row.
+    wait_for(&client, &format!("#images-view .tr.selected[data-ref='{image}']"), "the last row selected with End").await;
+    screenshot(&client, "images-1000.png").await;
+
+    // 5. Containers: the running fixtures are listed; Logs follows output; Kill and Remove act
+    //    through the events.
     client.find(Locator::Css("#nav-containers")).await.unwrap().click().await.unwrap();
+    let talker_css = format!(".tr[data-name='{talker}']");
+    wait_for(&client, &format!("{talker_css} button[data-action='logs']"), "the Logs button").await.click().await.unwrap();
+    let logs = wait_for(&client, "#logs-output", "the logs panel").await;
+    for _ in 0..100 {
+        if logs.text().await.unwrap().contains("strata-says-hello") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let logged = logs.text().await.unwrap();
+    assert!(logged.contains("strata-says-hello") && logged.contains("second line"), "{logged}");
+    screenshot(&client, "container-logs.png").await;
+    client.find(Locator::Css(".logs-bar button")).await.unwrap().click().await.unwrap();
+
     let row_css = format!(".tr[data-name='{container}']");
     wait_for(&client, &format!("{row_css}[data-state='running']"), "the running fixture container").await;
     screenshot(&client, "containers.png").await;
@@ -194,7 +205,7 @@ async fn the_window_shows_no_daemon_then_images_and_containers_and_acts_on_them(
     wait_for(&client, "#confirm-action", "the confirmation").await.click().await.unwrap();
     wait_until_gone(&client, &row_css, "the removed container").await;
 
-    // 5. The daemon goes away while the window is open: the banner returns.
+    // 6. The daemon goes away while the window is open: the banner returns.
     proxy.down();
     wait_for(&client, "body[data-connection='disconnected']", "the disconnection").await;
     client.close().await.unwrap();

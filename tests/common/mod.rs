@@ -81,21 +81,45 @@ impl Fixtures {
 
     /// Creates and starts a container of `image` named `strata-test-<run>-<name>`; returns its name.
     pub async fn running_container(&mut self, image: &str, name: &str) -> String {
-        let name = self.create_container(image, name).await;
+        self.running_container_with(image, name, None).await
+    }
+
+    /// Like [`Fixtures::running_container`], running `command` (a busybox applet line) instead
+    /// of the image's sleep.
+    pub async fn running_container_with(&mut self, image: &str, name: &str, command: Option<&str>) -> String {
+        let name = self.create_container_with(image, name, command).await;
         self.docker.start_container(&name, None).await.expect("the fixture container starts");
         name
     }
 
     /// Creates (without starting) a container of `image`; returns its name.
     pub async fn create_container(&mut self, image: &str, name: &str) -> String {
+        self.create_container_with(image, name, None).await
+    }
+
+    async fn create_container_with(&mut self, image: &str, name: &str, command: Option<&str>) -> String {
         let name = format!("strata-test-{}-{name}", self.run);
         let labels: HashMap<String, String> =
             [(TEST_LABEL.to_string(), "1".to_string()), (RUN_LABEL.to_string(), self.run.clone())].into();
-        let body = ContainerCreateBody { image: Some(image.to_string()), labels: Some(labels), ..Default::default() };
+        let cmd = command.map(|line| vec![BUSYBOX.to_string(), "sh".into(), "-c".into(), line.to_string()]);
+        let body = ContainerCreateBody { image: Some(image.to_string()), labels: Some(labels), cmd, ..Default::default() };
         let options = CreateContainerOptionsBuilder::default().name(&name).build();
         let created = self.docker.create_container(Some(options), body).await.expect("the fixture container is created");
         self.containers.push(created.id);
         name
+    }
+
+    /// Adds `count` more tags to `image` in this set's repository (`many-0`, `many-1`, …): a cheap
+    /// way to give a screen a thousand rows. Removing the image removes them all.
+    pub async fn many_tags(&mut self, image: &str, count: usize) {
+        let repository = self.repository();
+        for i in 0..count {
+            let options = bollard::query_parameters::TagImageOptionsBuilder::default()
+                .repo(&repository)
+                .tag(&format!("many-{i}"))
+                .build();
+            self.docker.tag_image(image, Some(options)).await.expect("tag the fixture image");
+        }
     }
 
     /// Removes what this set created, containers first.
@@ -153,6 +177,50 @@ fn append(tar: &mut tar::Builder<Vec<u8>>, path: &str, content: &[u8], mode: u32
     header.set_mtime(1_700_000_000); // fixed, so equal inputs give equal layers
     header.set_cksum();
     tar.append_data(&mut header, path, content).expect("tar entry");
+}
+
+/// Ends a helper process when the test ends, however it ends; for a process group leader
+/// (tauri-driver, which starts WebKitWebDriver, which starts the app) the whole group.
+pub struct ChildGuard {
+    pub child: std::process::Child,
+    pub leads_group: bool,
+}
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        if self.leads_group {
+            let group = format!("-{}", self.child.id());
+            let _ = std::process::Command::new("kill")
+                .args(["-TERM", "--", &group])
+                .stderr(std::process::Stdio::null())
+                .status();
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Waits up to 5 s for something to listen on `port`.
+pub fn wait_for_port(port: u16) -> bool {
+    for _ in 0..50 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
+
+/// The daemon's Unix socket, for tests that put a proxy in front of it.
+pub fn daemon_socket() -> std::path::PathBuf {
+    let host = std::env::var("DOCKER_HOST").unwrap_or_else(|_| "unix:///var/run/docker.sock".into());
+    let path = host.strip_prefix("unix://").expect("these tests reach the daemon through a unix socket");
+    std::path::PathBuf::from(path)
+}
+
+/// A TCP port on 127.0.0.1 that nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 /// Waits up to `seconds` for `check` to hold, polling every 100 ms; panics with `what` if it never does.

@@ -22,12 +22,12 @@ export class ContainersView {
     toolbar.append(this.summary);
     this.table = new Table<ContainerRow>({
       columns: [
-        { title: "Name", width: "minmax(140px, 1.5fr)", cell: (r) => r.name },
+        { title: "Name", width: "minmax(140px, 2fr)", cell: (r) => r.name },
         { title: "Image", width: "minmax(140px, 1.5fr)", cell: (r) => r.image },
-        { title: "State", width: "100px", cell: (r) => badge(r.state, stateKind(r.state)) },
+        { title: "State", width: "90px", cell: (r) => badge(r.state, stateKind(r.state)) },
         { title: "Status", width: "minmax(120px, 1.2fr)", cell: (r) => r.status },
-        { title: "Ports", width: "minmax(100px, 1.2fr)", cell: (r) => r.ports || "—" },
-        { title: "", width: "300px", cell: (r) => this.actions(r) },
+        { title: "Ports", width: "minmax(80px, 1fr)", cell: (r) => r.ports || "—" },
+        { title: "", width: "290px", cell: (r) => this.actions(r) },
       ],
       rowKey: (r) => r.id,
       rowData: (r) => ({ name: r.name, state: r.state }),
