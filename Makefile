@@ -8,13 +8,7 @@ BINARY := target/debug/strata
 .PHONY: run test deps daemon ui build test-ui test-rust check-cli clean-test-fixtures
 
 run: deps daemon build
-	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ]; then \
-	  echo "==> no display found: opening Strata under Xvfb on :99 (invisible; set DISPLAY to see the window)"; \
-	  (Xvfb :99 -screen 0 1400x900x24 -nolisten tcp >/dev/null 2>&1 &); sleep 1; \
-	  DISPLAY=:99 $(BINARY); \
-	else \
-	  $(BINARY); \
-	fi
+	scripts/open-app.sh $(BINARY)
 
 test: deps daemon test-ui build check-cli test-rust
 
