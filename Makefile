@@ -38,3 +38,5 @@ test-rust: build
 clean-test-fixtures:
 	-docker ps -aq --filter label=strata.test=1 | xargs -r docker rm -f
 	-docker images -q --filter label=strata.test=1 | sort -u | xargs -r docker rmi -f
+	-command -v podman >/dev/null && podman ps -aq --filter label=strata.test=1 | xargs -r podman rm -f
+	-command -v podman >/dev/null && podman images -q --filter label=strata.test=1 | sort -u | xargs -r podman rmi -f

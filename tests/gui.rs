@@ -154,6 +154,13 @@ async fn the_window_shows_no_daemon_then_images_and_containers_and_acts_on_them(
     wait_until_gone(&client, &format!(".tr[data-ref='{image}']"), "the non-matching image").await;
     wait_for(&client, &format!(".tr[data-ref='{other}']"), "the matching image").await;
     screenshot(&client, "images-filtered.png").await;
+    let dangling = client.find(Locator::Css("#toggle-dangling")).await.unwrap();
+    dangling.click().await.unwrap();
+    wait_until_gone(&client, &format!(".tr[data-ref='{other}']"), "the tagged image under 'Dangling only'").await;
+    let empty = wait_for(&client, "#images-view .empty:not([hidden])", "the empty state").await;
+    assert_eq!(empty.text().await.unwrap(), "No image matches the filter.");
+    dangling.click().await.unwrap();
+    wait_for(&client, &format!(".tr[data-ref='{other}']"), "the image back without the toggle").await;
 
     // 4. A thousand rows: the list stays virtualized, only the rows in view exist in the page.
     filter.clear().await.unwrap();

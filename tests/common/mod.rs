@@ -48,8 +48,13 @@ pub struct Fixtures {
 
 impl Fixtures {
     pub async fn new(test: &str) -> Fixtures {
+        Fixtures::on(docker().await, test)
+    }
+
+    /// A fixture set on another daemon (Podman, in the Podman test).
+    pub fn on(docker: Docker, test: &str) -> Fixtures {
         let run = format!("{test}-{}-{}", std::process::id(), SEQUENCE.fetch_add(1, Ordering::Relaxed));
-        Fixtures { docker: docker().await, run, images: Vec::new(), containers: Vec::new() }
+        Fixtures { docker, run, images: Vec::new(), containers: Vec::new() }
     }
 
     /// The repository every image of this set lives in.
