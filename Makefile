@@ -5,12 +5,12 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 BINARY := target/debug/strata
 
-.PHONY: run test deps daemon ui build test-ui test-rust check-cli clean-test-fixtures
+.PHONY: run test deps daemon ui build test-ui test-rust check-cli lint clean-test-fixtures
 
 run: deps daemon build
 	scripts/open-app.sh $(BINARY)
 
-test: deps daemon test-ui build check-cli test-rust
+test: deps daemon test-ui build check-cli lint test-rust
 
 deps:
 	@scripts/install-deps.sh
@@ -30,6 +30,9 @@ test-ui:
 # The engine and CLI must build without WebKit, for `cargo install strata --no-default-features`.
 check-cli:
 	cargo build --no-default-features --bin strata --target-dir target/cli
+
+lint:
+	cargo fmt --check
 
 test-rust: build
 	cargo test -- --test-threads 4

@@ -33,6 +33,8 @@ fn open_window(endpoint: Option<String>) -> ExitCode {
 
 #[cfg(not(feature = "gui"))]
 fn open_window(_endpoint: Option<String>) -> ExitCode {
-    eprintln!("strata: this build has no window (built without the `gui` feature); run `strata --help` for the subcommands");
+    eprintln!(
+        "strata: this build has no window (built without the `gui` feature); run `strata --help` for the subcommands"
+    );
     ExitCode::FAILURE
 }

@@ -38,7 +38,9 @@ async fn images_lists_fixture_tags_with_sizes_shared_layers_and_users() {
     let rows = rows.as_array().expect("a list");
     assert_eq!(rows.len(), 2, "{rows:#?}");
     let row = |reference: &str| {
-        rows.iter().find(|r| format!("{}:{}", r["repository"].as_str().unwrap(), r["tag"].as_str().unwrap()) == reference).unwrap()
+        rows.iter()
+            .find(|r| format!("{}:{}", r["repository"].as_str().unwrap(), r["tag"].as_str().unwrap()) == reference)
+            .unwrap()
     };
     let busybox = std::fs::metadata(common::BUSYBOX).unwrap().len();
     for reference in [&small, &large] {
@@ -69,7 +71,8 @@ async fn containers_lists_a_running_fixture_with_its_state() {
     let name = fixtures.running_container(&image, "web").await;
 
     let rows = json(&strata(&["containers", "--json"], &[]));
-    let row = rows.as_array().unwrap().iter().find(|r| r["name"] == name.as_str()).expect("the fixture container is listed");
+    let row =
+        rows.as_array().unwrap().iter().find(|r| r["name"] == name.as_str()).expect("the fixture container is listed");
     assert_eq!(row["state"], "running");
     assert_eq!(row["image"], image.as_str());
     assert!(row["status"].as_str().unwrap().starts_with("Up"), "{row}");
@@ -81,13 +84,20 @@ async fn containers_lists_a_running_fixture_with_its_state() {
 #[test]
 fn endpoints_follow_the_docker_cli_order() {
     let config = tempfile::tempdir().unwrap();
-    let listed = json(&strata(&["endpoints", "--json"], &[("DOCKER_HOST", "tcp://127.0.0.1:2375"), ("DOCKER_CONFIG", config.path().to_str().unwrap())]));
+    let listed = json(&strata(
+        &["endpoints", "--json"],
+        &[("DOCKER_HOST", "tcp://127.0.0.1:2375"), ("DOCKER_CONFIG", config.path().to_str().unwrap())],
+    ));
     assert_eq!(listed["preferred"], "DOCKER_HOST");
     assert_eq!(listed["endpoints"][0]["host"], "tcp://127.0.0.1:2375");
     assert!(listed["endpoints"].as_array().unwrap().iter().any(|e| e["name"] == "default"));
 
     let table = strata(&["endpoints"], &[("DOCKER_CONFIG", config.path().to_str().unwrap())]);
-    assert!(String::from_utf8_lossy(&table.stdout).contains("*  default"), "{}", String::from_utf8_lossy(&table.stdout));
+    assert!(
+        String::from_utf8_lossy(&table.stdout).contains("*  default"),
+        "{}",
+        String::from_utf8_lossy(&table.stdout)
+    );
 }
 
 #[test]
@@ -102,7 +112,10 @@ fn unreachable_or_malformed_endpoints_give_one_clear_line_and_a_failure_code() {
         (&[("DOCKER_HOST", "tcp://127.0.0.1:1")], "Connection refused"),
         (&[("DOCKER_HOST", "localhost:2375")], "is not a daemon address"),
         (&[("DOCKER_HOST", "tcp://127.0.0.1:99999")], "numeric port"),
-        (&[("DOCKER_CONTEXT", "missing"), ("DOCKER_CONFIG", config_dir)], "context `missing` (from DOCKER_CONTEXT) does not exist"),
+        (
+            &[("DOCKER_CONTEXT", "missing"), ("DOCKER_CONFIG", config_dir)],
+            "context `missing` (from DOCKER_CONTEXT) does not exist",
+        ),
     ];
     for (env, words) in cases {
         let mut env = env.to_vec();
@@ -156,7 +169,10 @@ async fn live_view_follows_events_and_recovers_when_the_daemon_returns() {
     let has_image = |live: &Live| live.state().inventory.images.iter().any(|r| r.reference() == image);
     eventually(15, "the new image in the live view", || has_image(&live)).await;
     let name = fixtures.running_container(&image, "seen").await;
-    eventually(15, "the new container in the live view", || live.containers().iter().any(|c| c.name == name && c.state == "running")).await;
+    eventually(15, "the new container in the live view", || {
+        live.containers().iter().any(|c| c.name == name && c.state == "running")
+    })
+    .await;
     eventually(15, "the image counted as used", || {
         live.state().inventory.images.iter().any(|r| r.reference() == image && r.containers == 1)
     })
@@ -172,7 +188,8 @@ async fn live_view_follows_events_and_recovers_when_the_daemon_returns() {
     // Another tool removes what is shown: the view drops it.
     fixtures.remove_all().await;
     eventually(15, "the removed image to leave the view", || !has_image(&live)).await;
-    eventually(15, "the removed container to leave the view", || !live.containers().iter().any(|c| c.name == name)).await;
+    eventually(15, "the removed container to leave the view", || !live.containers().iter().any(|c| c.name == name))
+        .await;
 }
 
 #[tokio::test]
@@ -202,10 +219,51 @@ fn make_tls_files(dir: &Path) {
     };
     std::fs::write(dir.join("server.ext"), "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n").unwrap();
     std::fs::write(dir.join("client.ext"), "extendedKeyUsage=clientAuth\n").unwrap();
-    run(&["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca-key.pem", "-out", "ca.pem", "-days", "1", "-subj", "/CN=strata-test-ca"]);
+    run(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca-key.pem",
+        "-out",
+        "ca.pem",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=strata-test-ca",
+    ]);
     for (name, key, ext) in [("server", "server-key.pem", "server.ext"), ("cert", "key.pem", "client.ext")] {
-        run(&["req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", "request.csr", "-subj", &format!("/CN={name}")]);
-        run(&["x509", "-req", "-in", "request.csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem", "-CAcreateserial", "-out", &format!("{name}.pem"), "-days", "1", "-extfile", ext]);
+        run(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            key,
+            "-out",
+            "request.csr",
+            "-subj",
+            &format!("/CN={name}"),
+        ]);
+        run(&[
+            "x509",
+            "-req",
+            "-in",
+            "request.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca-key.pem",
+            "-CAcreateserial",
+            "-out",
+            &format!("{name}.pem"),
+            "-days",
+            "1",
+            "-extfile",
+            ext,
+        ]);
     }
 }
 
@@ -237,7 +295,12 @@ async fn a_tls_endpoint_from_docker_host_and_docker_cert_path_works() {
     let config = tempfile::tempdir().unwrap();
     let config_dir = config.path().to_str().unwrap();
     let cert_path = certs.path().to_str().unwrap();
-    let tls_env = [("DOCKER_HOST", host.as_str()), ("DOCKER_TLS_VERIFY", "1"), ("DOCKER_CERT_PATH", cert_path), ("DOCKER_CONFIG", config_dir)];
+    let tls_env = [
+        ("DOCKER_HOST", host.as_str()),
+        ("DOCKER_TLS_VERIFY", "1"),
+        ("DOCKER_CERT_PATH", cert_path),
+        ("DOCKER_CONFIG", config_dir),
+    ];
 
     let listed = json(&strata(&["endpoints", "--json"], &tls_env));
     assert_eq!(listed["endpoints"][0]["tls"]["ca"], file("ca.pem"));

@@ -7,8 +7,8 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
 use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -31,7 +31,14 @@ fn display() -> (String, Option<ChildGuard>) {
     }
     let number = 90 + std::process::id() % 100;
     let xvfb = Command::new("Xvfb")
-        .args([format!(":{number}"), "-screen".into(), "0".into(), "1400x900x24".into(), "-nolisten".into(), "tcp".into()])
+        .args([
+            format!(":{number}"),
+            "-screen".into(),
+            "0".into(),
+            "1400x900x24".into(),
+            "-nolisten".into(),
+            "tcp".into(),
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -59,7 +66,9 @@ fn tauri_driver(display: &str, docker_host: &str, config: &Path) -> (u16, ChildG
         .stdout(Stdio::null())
         .process_group(0)
         .spawn()
-        .expect("tauri-driver is needed for the GUI tests (`cargo install tauri-driver --locked`; `make test` does it)");
+        .expect(
+            "tauri-driver is needed for the GUI tests (`cargo install tauri-driver --locked`; `make test` does it)",
+        );
     let driver = ChildGuard { child: driver, leads_group: true };
     assert!(wait_for_port(port), "tauri-driver did not open port {port}");
     (port, driver)
@@ -68,10 +77,7 @@ fn tauri_driver(display: &str, docker_host: &str, config: &Path) -> (u16, ChildG
 async fn open_app(port: u16) -> Client {
     let mut capabilities = serde_json::Map::new();
     capabilities.insert("browserName".into(), "wry".into());
-    capabilities.insert(
-        "tauri:options".into(),
-        serde_json::json!({ "application": env!("CARGO_BIN_EXE_strata") }),
-    );
+    capabilities.insert("tauri:options".into(), serde_json::json!({ "application": env!("CARGO_BIN_EXE_strata") }));
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
     ClientBuilder::new(connector)
         .capabilities(capabilities)
@@ -182,14 +188,19 @@ async fn the_window_shows_no_daemon_then_images_and_containers_and_acts_on_them(
     body.click().await.unwrap();
     body.send_keys(&fantoccini::key::Key::End.to_string()).await.unwrap();
     // Newest first, ties by reference: the older image's only tag is the last row.
-    wait_for(&client, &format!("#images-view .tr.selected[data-ref='{image}']"), "the last row selected with End").await;
+    wait_for(&client, &format!("#images-view .tr.selected[data-ref='{image}']"), "the last row selected with End")
+        .await;
     screenshot(&client, "images-1000.png").await;
 
     // 5. Containers: the running fixtures are listed; Logs follows output; Kill and Remove act
     //    through the events.
     client.find(Locator::Css("#nav-containers")).await.unwrap().click().await.unwrap();
     let talker_css = format!(".tr[data-name='{talker}']");
-    wait_for(&client, &format!("{talker_css} button[data-action='logs']"), "the Logs button").await.click().await.unwrap();
+    wait_for(&client, &format!("{talker_css} button[data-action='logs']"), "the Logs button")
+        .await
+        .click()
+        .await
+        .unwrap();
     let logs = wait_for(&client, "#logs-output", "the logs panel").await;
     for _ in 0..100 {
         if logs.text().await.unwrap().contains("strata-says-hello") {
@@ -207,7 +218,11 @@ async fn the_window_shows_no_daemon_then_images_and_containers_and_acts_on_them(
     screenshot(&client, "containers.png").await;
     wait_for(&client, &format!("{row_css} button[data-action='kill']"), "the Kill button").await.click().await.unwrap();
     wait_for(&client, &format!("{row_css}[data-state='exited']"), "the killed container shown as exited").await;
-    wait_for(&client, &format!("{row_css} button[data-action='remove']"), "the Remove button").await.click().await.unwrap();
+    wait_for(&client, &format!("{row_css} button[data-action='remove']"), "the Remove button")
+        .await
+        .click()
+        .await
+        .unwrap();
     screenshot(&client, "confirm-remove.png").await;
     wait_for(&client, "#confirm-action", "the confirmation").await.click().await.unwrap();
     wait_until_gone(&client, &row_css, "the removed container").await;

@@ -46,7 +46,8 @@ async fn podman_socket_is_found_and_lists_images_and_containers() {
     let runtime_dir = runtime.path().to_str().unwrap();
 
     let listed = strata(&["endpoints", "--json"], runtime_dir);
-    let podman = listed["endpoints"].as_array().unwrap().iter().find(|e| e["name"] == "podman").expect("podman offered");
+    let podman =
+        listed["endpoints"].as_array().unwrap().iter().find(|e| e["name"] == "podman").expect("podman offered");
     assert_eq!(podman["host"], format!("unix://{}", socket.display()));
     assert_eq!(podman["source"], "podman");
 
@@ -69,7 +70,12 @@ async fn podman_socket_is_found_and_lists_images_and_containers() {
     assert!(row["size"].as_u64().unwrap() > 1_000_000, "{row}");
 
     let containers = strata(&["--endpoint", "podman", "containers", "--json"], runtime_dir);
-    let created = containers.as_array().unwrap().iter().find(|c| c["name"] == container.as_str()).expect("the container is listed");
+    let created = containers
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == container.as_str())
+        .expect("the container is listed");
     assert_eq!(created["state"], "created");
     fixtures.remove_all().await;
 }

@@ -16,7 +16,13 @@ pub fn size(bytes: u64) -> String {
         value /= 1000.0;
         unit += 1;
     }
-    let decimals = if value >= 100.0 { 0 } else if value >= 10.0 { 1 } else { 2 };
+    let decimals = if value >= 100.0 {
+        0
+    } else if value >= 10.0 {
+        1
+    } else {
+        2
+    };
     let text = format!("{value:.decimals$}");
     let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text };
     format!("{text}{}", UNITS[unit])
@@ -36,7 +42,15 @@ pub fn ago(then: i64, now: i64) -> String {
         s => (s / (86_400 * 365), "year"),
     };
     let plural = if amount == 1 { "" } else { "s" };
-    let article = if amount == 1 { if unit == "hour" { "An".to_string() } else { "1".to_string() } } else { amount.to_string() };
+    let article = if amount == 1 {
+        if unit == "hour" {
+            "An".to_string()
+        } else {
+            "1".to_string()
+        }
+    } else {
+        amount.to_string()
+    };
     format!("{article} {unit}{plural} ago")
 }
 

@@ -66,9 +66,18 @@ fn open_client(endpoint: &Endpoint) -> Result<Docker, EngineError> {
     let host = &endpoint.host;
     let opened = match Address::parse(host)? {
         #[cfg(unix)]
-        Address::Unix(path) => Docker::connect_with_unix(&path.to_string_lossy(), REQUEST_TIMEOUT_SECS, API_DEFAULT_VERSION),
+        Address::Unix(path) => {
+            Docker::connect_with_unix(&path.to_string_lossy(), REQUEST_TIMEOUT_SECS, API_DEFAULT_VERSION)
+        }
         Address::Tcp(authority) => match &endpoint.tls {
-            Some(tls) => Docker::connect_with_ssl(&authority, &tls.key, &tls.cert, &tls.ca, REQUEST_TIMEOUT_SECS, API_DEFAULT_VERSION),
+            Some(tls) => Docker::connect_with_ssl(
+                &authority,
+                &tls.key,
+                &tls.cert,
+                &tls.ca,
+                REQUEST_TIMEOUT_SECS,
+                API_DEFAULT_VERSION,
+            ),
             None => Docker::connect_with_http(&authority, REQUEST_TIMEOUT_SECS, API_DEFAULT_VERSION),
         },
         Address::Ssh(address) => Docker::connect_with_ssh(&address, REQUEST_TIMEOUT_SECS, API_DEFAULT_VERSION, None),

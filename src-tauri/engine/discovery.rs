@@ -85,7 +85,8 @@ pub fn discover(env: &Environment) -> Discovery {
     let mut endpoints = Vec::new();
     let preferred = if let Some(host) = &env.docker_host {
         if env.docker_context.is_some() {
-            problems.push("DOCKER_HOST and DOCKER_CONTEXT are both set; DOCKER_HOST wins, as in the docker CLI.".into());
+            problems
+                .push("DOCKER_HOST and DOCKER_CONTEXT are both set; DOCKER_HOST wins, as in the docker CLI.".into());
         }
         endpoints.push(docker_host_endpoint(host, env));
         DOCKER_HOST_NAME.to_string()
@@ -241,10 +242,8 @@ impl ContextStore {
         let Ok(dirs) = std::fs::read_dir(self.config_dir.join("contexts/meta")) else {
             return Vec::new();
         };
-        let mut found: Vec<Endpoint> = dirs
-            .flatten()
-            .filter_map(|entry| self.read_context(&entry.path().join("meta.json"), problems))
-            .collect();
+        let mut found: Vec<Endpoint> =
+            dirs.flatten().filter_map(|entry| self.read_context(&entry.path().join("meta.json"), problems)).collect();
         found.sort_by(|a, b| a.name.cmp(&b.name));
         found
     }

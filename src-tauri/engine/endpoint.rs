@@ -60,10 +60,7 @@ impl Address {
     /// `unix://PATH`, `tcp://HOST:PORT` (also `http://`, `https://`), `ssh://[USER@]HOST[:PORT]`
     /// and `npipe://PATH`.
     pub fn parse(host: &str) -> Result<Address, EngineError> {
-        let invalid = |reason: &str| EngineError::InvalidHost {
-            host: host.to_string(),
-            reason: reason.to_string(),
-        };
+        let invalid = |reason: &str| EngineError::InvalidHost { host: host.to_string(), reason: reason.to_string() };
         let trimmed = host.trim();
         let (scheme, rest) = trimmed
             .split_once("://")
@@ -85,9 +82,7 @@ impl Address {
             }
             "ssh" => Ok(Address::Ssh(trimmed.to_string())),
             "npipe" => Ok(Address::NamedPipe(trimmed.to_string())),
-            other => Err(invalid(&format!(
-                "the scheme `{other}` is not one Docker uses (unix, tcp, ssh, npipe)"
-            ))),
+            other => Err(invalid(&format!("the scheme `{other}` is not one Docker uses (unix, tcp, ssh, npipe)"))),
         }
     }
 }
@@ -104,10 +99,7 @@ mod tests {
         );
         assert_eq!(Address::parse("tcp://10.0.0.5:2376").unwrap(), Address::Tcp("10.0.0.5:2376".into()));
         assert_eq!(Address::parse("tcp://host:2375/").unwrap(), Address::Tcp("host:2375".into()));
-        assert_eq!(
-            Address::parse("ssh://me@build-box").unwrap(),
-            Address::Ssh("ssh://me@build-box".into())
-        );
+        assert_eq!(Address::parse("ssh://me@build-box").unwrap(), Address::Ssh("ssh://me@build-box".into()));
     }
 
     #[test]

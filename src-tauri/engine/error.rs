@@ -71,8 +71,12 @@ impl EngineError {
         let host = host.to_string();
         match error {
             B::RequestTimeoutError => EngineError::Timeout { host, seconds: super::connect::CONNECT_TIMEOUT.as_secs() },
-            B::SocketNotFoundError(path) => EngineError::Unreachable { host, reason: format!("there is no socket at {path}") },
-            B::UnsupportedURISchemeError { uri } => EngineError::InvalidHost { host: uri, reason: "this build cannot use that scheme".into() },
+            B::SocketNotFoundError(path) => {
+                EngineError::Unreachable { host, reason: format!("there is no socket at {path}") }
+            }
+            B::UnsupportedURISchemeError { uri } => {
+                EngineError::InvalidHost { host: uri, reason: "this build cannot use that scheme".into() }
+            }
             B::DockerResponseServerError { .. } => EngineError::from_api(error),
             other => EngineError::Unreachable { host, reason: describe(&other) },
         }

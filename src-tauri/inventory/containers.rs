@@ -99,8 +99,12 @@ pub enum ContainerAction {
 pub async fn act(docker: &Docker, id: &str, action: ContainerAction) -> Result<(), EngineError> {
     match action {
         ContainerAction::Start => docker.start_container(id, None).await?,
-        ContainerAction::Stop => docker.stop_container(id, Some(StopContainerOptionsBuilder::default().t(10).build())).await?,
-        ContainerAction::Kill => docker.kill_container(id, Some(KillContainerOptionsBuilder::default().signal("SIGKILL").build())).await?,
+        ContainerAction::Stop => {
+            docker.stop_container(id, Some(StopContainerOptionsBuilder::default().t(10).build())).await?
+        }
+        ContainerAction::Kill => {
+            docker.kill_container(id, Some(KillContainerOptionsBuilder::default().signal("SIGKILL").build())).await?
+        }
         ContainerAction::Restart => docker.restart_container(id, None).await?,
         ContainerAction::Remove => {
             docker.remove_container(id, Some(RemoveContainerOptionsBuilder::default().force(true).build())).await?
@@ -111,7 +115,12 @@ pub async fn act(docker: &Docker, id: &str, action: ContainerAction) -> Result<(
 
 /// The last `tail` lines of a container's output, then (with `follow`) every new line.
 /// Lines keep the daemon's timestamp at their start.
-pub fn logs(docker: &Docker, id: &str, tail: usize, follow: bool) -> impl Stream<Item = Result<String, EngineError>> + use<> {
+pub fn logs(
+    docker: &Docker,
+    id: &str,
+    tail: usize,
+    follow: bool,
+) -> impl Stream<Item = Result<String, EngineError>> + use<> {
     let options = LogsOptionsBuilder::default()
         .stdout(true)
         .stderr(true)
@@ -137,8 +146,18 @@ mod tests {
     #[test]
     fn ports_print_like_docker_ps() {
         let ports = [
-            PortSummary { ip: Some("0.0.0.0".into()), private_port: 80, public_port: Some(8080), typ: Some(PortSummaryTypeEnum::TCP) },
-            PortSummary { ip: Some("::".into()), private_port: 80, public_port: Some(8080), typ: Some(PortSummaryTypeEnum::TCP) },
+            PortSummary {
+                ip: Some("0.0.0.0".into()),
+                private_port: 80,
+                public_port: Some(8080),
+                typ: Some(PortSummaryTypeEnum::TCP),
+            },
+            PortSummary {
+                ip: Some("::".into()),
+                private_port: 80,
+                public_port: Some(8080),
+                typ: Some(PortSummaryTypeEnum::TCP),
+            },
             PortSummary { ip: None, private_port: 443, public_port: None, typ: Some(PortSummaryTypeEnum::TCP) },
         ];
         assert_eq!(format_ports(&ports), "0.0.0.0:8080->80/tcp, 443/tcp, [::]:8080->80/tcp");

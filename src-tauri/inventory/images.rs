@@ -70,12 +70,8 @@ pub fn image_rows(images: &[ImageSummary], containers: &[ContainerSummary]) -> V
 
 /// The (repository, tag) pairs an image is known by; `<none>` where Docker shows `<none>`.
 fn references(image: &ImageSummary) -> Vec<(String, String)> {
-    let tags: Vec<(String, String)> = image
-        .repo_tags
-        .iter()
-        .filter(|t| t.as_str() != "<none>:<none>")
-        .map(|t| split_reference(t))
-        .collect();
+    let tags: Vec<(String, String)> =
+        image.repo_tags.iter().filter(|t| t.as_str() != "<none>:<none>").map(|t| split_reference(t)).collect();
     if !tags.is_empty() {
         return tags;
     }
@@ -187,7 +183,12 @@ mod tests {
         let refs: Vec<_> = rows.iter().map(|r| (r.repository.as_str(), r.tag.as_str(), r.dangling)).collect();
         assert_eq!(
             refs,
-            [("app", "1", false), ("registry:5000/team/app", "2", false), ("<none>", "<none>", true), ("<none>", "<none>", true)]
+            [
+                ("app", "1", false),
+                ("registry:5000/team/app", "2", false),
+                ("<none>", "<none>", true),
+                ("<none>", "<none>", true)
+            ]
         );
         assert_eq!(rows[0].containers, 2);
         assert_eq!(rows[0].short_id, "aaaa1111bbbb");
@@ -224,7 +225,8 @@ mod tests {
 
     #[test]
     fn sorting_a_thousand_rows_keeps_every_row() {
-        let images: Vec<_> = (0..1000).map(|i| summary(&format!("sha256:{i:04}"), &[&format!("r{}:t", i % 7)], i, 1000 - i)).collect();
+        let images: Vec<_> =
+            (0..1000).map(|i| summary(&format!("sha256:{i:04}"), &[&format!("r{}:t", i % 7)], i, 1000 - i)).collect();
         let rows = image_rows(&images, &[]);
         for sort in [ImageSort::Repository, ImageSort::Created, ImageSort::Size, ImageSort::SharedSize] {
             assert_eq!(ImageQuery { sort, ..Default::default() }.apply(&rows).len(), 1000);

@@ -28,10 +28,8 @@ pub struct Inventory {
 pub async fn fetch(docker: &Docker) -> Result<Inventory, EngineError> {
     let images_options = ListImagesOptionsBuilder::default().all(false).build();
     let containers_options = ListContainersOptionsBuilder::default().all(true).build();
-    let (images, containers) = tokio::try_join!(
-        docker.list_images(Some(images_options)),
-        docker.list_containers(Some(containers_options)),
-    )?;
+    let (images, containers) =
+        tokio::try_join!(docker.list_images(Some(images_options)), docker.list_containers(Some(containers_options)),)?;
     Ok(Inventory {
         images: images::image_rows(&images, &containers),
         containers: containers::container_rows(&containers),

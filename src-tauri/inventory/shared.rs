@@ -122,8 +122,20 @@ fn makes_layer(created_by: &str) -> bool {
 fn is_metadata(word: &str) -> bool {
     matches!(
         word,
-        "ENV" | "LABEL" | "CMD" | "ENTRYPOINT" | "EXPOSE" | "USER" | "WORKDIR" | "ARG" | "VOLUME" | "STOPSIGNAL"
-            | "HEALTHCHECK" | "SHELL" | "ONBUILD" | "MAINTAINER"
+        "ENV"
+            | "LABEL"
+            | "CMD"
+            | "ENTRYPOINT"
+            | "EXPOSE"
+            | "USER"
+            | "WORKDIR"
+            | "ARG"
+            | "VOLUME"
+            | "STOPSIGNAL"
+            | "HEALTHCHECK"
+            | "SHELL"
+            | "ONBUILD"
+            | "MAINTAINER"
     )
 }
 

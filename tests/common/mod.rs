@@ -107,9 +107,11 @@ impl Fixtures {
         let labels: HashMap<String, String> =
             [(TEST_LABEL.to_string(), "1".to_string()), (RUN_LABEL.to_string(), self.run.clone())].into();
         let cmd = command.map(|line| vec![BUSYBOX.to_string(), "sh".into(), "-c".into(), line.to_string()]);
-        let body = ContainerCreateBody { image: Some(image.to_string()), labels: Some(labels), cmd, ..Default::default() };
+        let body =
+            ContainerCreateBody { image: Some(image.to_string()), labels: Some(labels), cmd, ..Default::default() };
         let options = CreateContainerOptionsBuilder::default().name(&name).build();
-        let created = self.docker.create_container(Some(options), body).await.expect("the fixture container is created");
+        let created =
+            self.docker.create_container(Some(options), body).await.expect("the fixture container is created");
         self.containers.push(created.id);
         name
     }
@@ -162,7 +164,8 @@ impl Drop for Fixtures {
 
 /// A build context: the Dockerfile, busybox, and the generated files, as an in-memory tar.
 fn build_context(files: &[(&str, &[u8])]) -> Vec<u8> {
-    let dockerfile = "FROM scratch\nCOPY busybox /bin/busybox\nCOPY data/ /data/\nCMD [\"/bin/busybox\", \"sleep\", \"3600\"]\n";
+    let dockerfile =
+        "FROM scratch\nCOPY busybox /bin/busybox\nCOPY data/ /data/\nCMD [\"/bin/busybox\", \"sleep\", \"3600\"]\n";
     let busybox = std::fs::read(BUSYBOX)
         .unwrap_or_else(|e| panic!("{BUSYBOX} is missing ({e}); install Debian's busybox-static (`make test` does)"));
     let mut tar = tar::Builder::new(Vec::new());

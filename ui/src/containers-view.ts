@@ -126,6 +126,9 @@ class LogsPanel {
     bar.append(this.title, this.search, close);
     this.output = document.createElement("pre");
     this.output.id = "logs-output";
+    this.element.addEventListener("keydown", (e) => {
+      if (e.key === "Escape") this.close();
+    });
     this.element.append(bar, this.output);
   }
 
