@@ -29,7 +29,9 @@ fn display() -> (String, Option<ChildGuard>) {
             return (display, None);
         }
     }
-    let number = 90 + std::process::id() % 100;
+    let in_use =
+        |n: u32| Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists();
+    let number = (90..200).find(|n| !in_use(*n)).expect("a free X display number");
     let xvfb = Command::new("Xvfb")
         .args([
             format!(":{number}"),
@@ -231,4 +233,17 @@ async fn the_window_shows_no_daemon_then_images_and_containers_and_acts_on_them(
     proxy.down();
     wait_for(&client, "body[data-connection='disconnected']", "the disconnection").await;
     client.close().await.unwrap();
+}
+
+#[test]
+fn without_a_display_the_window_command_fails_with_one_clear_line() {
+    let output = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("run strata");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("no display") && stderr.contains("strata --help"), "{stderr}");
 }

@@ -11,6 +11,28 @@ use crate::live::Live;
 /// Opens the main window and runs until it closes. `endpoint` picks a daemon other than the
 /// preferred one.
 pub fn run(endpoint: Option<String>) -> Result<(), String> {
+    check_display()?;
+    // GTK panics when the display cannot be opened; turn that into the one clear line it deserves.
+    std::panic::catch_unwind(move || open(endpoint)).unwrap_or_else(|_| {
+        Err("the window could not be opened on this display; run a subcommand instead (`strata --help`)".into())
+    })
+}
+
+/// On Linux and the BSDs a window needs an X11 or Wayland display.
+fn check_display() -> Result<(), String> {
+    if cfg!(any(target_os = "macos", target_os = "windows")) {
+        return Ok(());
+    }
+    let set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+    if set("DISPLAY") || set("WAYLAND_DISPLAY") {
+        return Ok(());
+    }
+    Err("there is no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); \
+         run a subcommand (`strata --help`), or use `xvfb-run strata` on a machine without a screen"
+        .into())
+}
+
+fn open(endpoint: Option<String>) -> Result<(), String> {
     tauri::Builder::default()
         .setup(move |app| {
             let (live, supervise) = Live::new(endpoint.clone());
