@@ -156,6 +156,14 @@ async fn the_window_shows_no_daemon_then_images_and_containers_and_acts_on_them(
     assert!(texts[0].contains("in use"), "the image is marked as used by the container: {texts:?}");
     assert_eq!(texts[6], "1", "one container uses it: {texts:?}");
 
+    // The endpoint picker offers the other daemons and switches without a restart.
+    let picker = client.find(Locator::Css("#endpoint-picker")).await.unwrap();
+    picker.select_by_value("default").await.unwrap();
+    wait_for(&client, "body[data-endpoint='default']", "the switch to the default socket").await;
+    picker.select_by_value("DOCKER_HOST").await.unwrap();
+    wait_for(&client, "body[data-endpoint='DOCKER_HOST'][data-connection='connected']", "the switch back").await;
+    wait_for(&client, &format!(".tr[data-ref='{image}']"), "the fixture image after switching back").await;
+
     // 3. Filtering narrows the list to what matches.
     let filter = client.find(Locator::Css("#image-filter")).await.unwrap();
     filter.send_keys(&format!("{}:other", fixtures.repository())).await.unwrap();

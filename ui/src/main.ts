@@ -60,6 +60,7 @@ function onState(state: LiveState): void {
   document.getElementById("count-images")!.textContent = String(state.image_count);
   document.getElementById("count-containers")!.textContent = String(state.container_count);
   document.body.dataset.connection = state.status.kind;
+  document.body.dataset.endpoint = state.status.endpoint.name;
   void screens[current].view.refresh().catch(reportError);
 }
 
