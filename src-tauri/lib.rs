@@ -1,6 +1,7 @@
 //! Strata's engine: everything the desktop app and the command line share.
 //!
 //! - [`engine`]: find daemons (DOCKER_HOST, contexts, Podman) and connect to one.
+//! - [`image`]: an image as its layers — whiteouts, opaque directories, the merged tree.
 //! - [`inventory`]: what a daemon holds — images, containers — as rows, and container actions.
 //! - [`live`]: a view of one daemon kept fresh by its event stream, reconnecting by itself.
 //! - [`cli`]: the subcommands, printing tables or JSON.
@@ -8,6 +9,7 @@
 
 pub mod cli;
 pub mod engine;
+pub mod image;
 pub mod inventory;
 pub mod live;
 

@@ -1,0 +1,23 @@
+//! Reading an image as the stack of layers it is: what each layer's tar says (entries, whiteouts,
+//! opaque directories), and the merged file tree those layers make, with what each layer added,
+//! modified and removed.
+//!
+//! This is the pure core of the layer explorer: everything here works on bytes and values, so it
+//! is tested on tars built in memory. Reading the export stream of a daemon, the on-disk cache
+//! and efficiency figures build on it (see the layer-explorer issue).
+
+pub mod layer;
+pub mod tree;
+
+pub use layer::{read_layer, EntryKind, LayerChange, LayerEntry, TreePath};
+pub use tree::{FileTree, LayerDiff};
+
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ImageError {
+    #[error("a layer is not a readable tar archive: {0}")]
+    Tar(#[from] std::io::Error),
+    #[error("a layer holds the path `{path}`, which climbs out of the image (`..`); the archive is refused")]
+    EscapingPath { path: String },
+}
