@@ -6,9 +6,11 @@
 //! is tested on tars built in memory. Reading the export stream of a daemon, the on-disk cache
 //! and efficiency figures build on it (see the layer-explorer issue).
 
+pub mod archive;
 pub mod layer;
 pub mod tree;
 
+pub use archive::{read_archive, ArchiveLayer, ImageArchive};
 pub use layer::{read_layer, EntryKind, LayerChange, LayerEntry, TreePath};
 pub use tree::{FileTree, LayerDiff};
 
@@ -18,6 +20,8 @@ use thiserror::Error;
 pub enum ImageError {
     #[error("a layer is not a readable tar archive: {0}")]
     Tar(#[from] std::io::Error),
+    #[error("the image archive cannot be used: {0}")]
+    Archive(String),
     #[error("a layer holds the path `{path}`, which climbs out of the image (`..`); the archive is refused")]
     EscapingPath { path: String },
 }
