@@ -326,7 +326,7 @@ async fn an_exported_image_reads_back_as_its_layers_and_merged_tree() {
         bytes.extend_from_slice(&chunk.expect("the export streams"));
     }
     let archive = read_archive(bytes.as_slice(), |_| {}).expect("docker's archive reads");
-    assert_eq!(archive.repo_tags, [image.clone()]);
+    assert_eq!(archive.repo_tags, vec![image.clone()]);
     assert_eq!(archive.layers.len(), 2, "COPY busybox and COPY data/ each make a layer");
     let mut tree = FileTree::new();
     for (index, layer) in archive.layers.iter().enumerate() {
