@@ -7,10 +7,12 @@
 //! and efficiency figures build on it (see the layer-explorer issue).
 
 pub mod archive;
+pub mod efficiency;
 pub mod layer;
 pub mod tree;
 
 pub use archive::{read_archive, ArchiveLayer, ImageArchive};
+pub use efficiency::{efficiency, Efficiency, Inefficiency};
 pub use layer::{read_layer, EntryKind, LayerChange, LayerEntry, TreePath};
 pub use tree::{FileTree, LayerDiff};
 
