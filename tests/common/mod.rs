@@ -65,8 +65,14 @@ impl Fixtures {
     /// Builds `repository():tag` from scratch: busybox at /bin/busybox, `files` under /data, and a
     /// command that sleeps. Returns the reference.
     pub async fn image(&mut self, tag: &str, files: &[(&str, &[u8])]) -> String {
+        self.image_from(tag, DOCKERFILE, files).await
+    }
+
+    /// Builds `repository():tag` from `dockerfile`, with busybox and `files` (under `data/`) in
+    /// the context.
+    pub async fn image_from(&mut self, tag: &str, dockerfile: &str, files: &[(&str, &[u8])]) -> String {
         let reference = format!("{}:{tag}", self.repository());
-        let context = build_context(files);
+        let context = build_context(dockerfile, files);
         let labels: HashMap<String, String> =
             [(TEST_LABEL.to_string(), "1".to_string()), (RUN_LABEL.to_string(), self.run.clone())].into();
         let options = BuildImageOptionsBuilder::default().t(&reference).rm(true).forcerm(true).labels(&labels).build();
@@ -162,10 +168,12 @@ impl Drop for Fixtures {
     }
 }
 
+/// The fixtures' usual Dockerfile: busybox, the generated files, and a command that sleeps.
+pub const DOCKERFILE: &str =
+    "FROM scratch\nCOPY busybox /bin/busybox\nCOPY data/ /data/\nCMD [\"/bin/busybox\", \"sleep\", \"3600\"]\n";
+
 /// A build context: the Dockerfile, busybox, and the generated files, as an in-memory tar.
-fn build_context(files: &[(&str, &[u8])]) -> Vec<u8> {
-    let dockerfile =
-        "FROM scratch\nCOPY busybox /bin/busybox\nCOPY data/ /data/\nCMD [\"/bin/busybox\", \"sleep\", \"3600\"]\n";
+fn build_context(dockerfile: &str, files: &[(&str, &[u8])]) -> Vec<u8> {
     let busybox = std::fs::read(BUSYBOX)
         .unwrap_or_else(|e| panic!("{BUSYBOX} is missing ({e}); install Debian's busybox-static (`make test` does)"));
     let mut tar = tar::Builder::new(Vec::new());

