@@ -338,3 +338,25 @@ async fn an_exported_image_reads_back_as_its_layers_and_merged_tree() {
     assert_eq!(info("data/nested").unwrap().total_size, 4096);
     assert_eq!(info("data/hello.txt").unwrap().layer, 1);
 }
+
+#[tokio::test]
+async fn layers_shows_each_layer_and_the_efficiency_of_a_fixture() {
+    let mut fixtures = Fixtures::new("layers").await;
+    let image = fixtures.image("stack", &[("a.txt", b"aaaa"), ("b.txt", b"bb")]).await;
+    let analysis = json(&strata(&["layers", &image, "--json"], &[]));
+    let layers = analysis["layers"].as_array().unwrap();
+    assert_eq!(layers.len(), 2);
+    assert!(layers[0]["command"].as_str().unwrap().starts_with("COPY file:"), "{}", layers[0]);
+    assert_eq!(layers[1]["size"], 6);
+    assert_eq!(layers[1]["added"], 4, "/data, /data/.keep, a.txt, b.txt: {}", layers[1]);
+    assert_eq!(analysis["efficiency"]["score"], 1.0);
+    assert_eq!(analysis["efficiency"]["wasted_bytes"], 0);
+
+    let table = String::from_utf8_lossy(&strata(&["layers", &image], &[]).stdout).to_string();
+    assert!(table.contains("COMMAND") && table.contains("Efficiency 100.00 %"), "{table}");
+
+    let missing = strata(&["layers", "strata-test/no-such-image:0"], &[]);
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr.contains("No such image") && stderr.lines().count() == 1, "{stderr}");
+}

@@ -10,6 +10,7 @@ use comfy_table::{presets, Table};
 use serde::Serialize;
 
 use crate::engine::{self, Connection, EngineError, Environment};
+use crate::image::{self, ImageError};
 use crate::inventory::{self, shared::LayerCache, ImageQuery, ImageSort};
 
 /// Strata: Docker images as layer trees, diffs, rebuilds, live stats and safe cleanup.
@@ -34,6 +35,16 @@ pub enum Command {
     Containers(OutputArgs),
     /// List the daemons Strata can talk to, and which one it would use.
     Endpoints(OutputArgs),
+    /// Show an image's layers (command, size, files added, modified, removed) and its efficiency.
+    Layers(LayersArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LayersArgs {
+    /// The image: a reference (`name:tag`) or an id.
+    pub image: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -72,7 +83,25 @@ pub fn run(endpoint: Option<String>, command: Command) -> ExitCode {
     };
     match runtime.block_on(execute(endpoint, command)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => fail(&error.to_string(), Some(error.hint())),
+        Err(failure) => fail(&failure.message, Some(failure.hint)),
+    }
+}
+
+/// Any error a subcommand ends with: what happened and what to do.
+struct Failure {
+    message: String,
+    hint: String,
+}
+
+impl From<EngineError> for Failure {
+    fn from(error: EngineError) -> Self {
+        Failure { message: error.to_string(), hint: error.hint() }
+    }
+}
+
+impl From<ImageError> for Failure {
+    fn from(error: ImageError) -> Self {
+        Failure { message: error.to_string(), hint: error.hint() }
     }
 }
 
@@ -84,11 +113,12 @@ fn fail(message: &str, hint: Option<String>) -> ExitCode {
     ExitCode::FAILURE
 }
 
-async fn execute(endpoint: Option<String>, command: Command) -> Result<(), EngineError> {
+async fn execute(endpoint: Option<String>, command: Command) -> Result<(), Failure> {
     match command {
-        Command::Endpoints(output) => endpoints(output),
-        Command::Images(args) => images(&connect(endpoint).await?, args).await,
-        Command::Containers(output) => containers(&connect(endpoint).await?, output).await,
+        Command::Endpoints(output) => Ok(endpoints(output)?),
+        Command::Images(args) => Ok(images(&connect(endpoint).await?, args).await?),
+        Command::Containers(output) => Ok(containers(&connect(endpoint).await?, output).await?),
+        Command::Layers(args) => Ok(layers(&connect(endpoint).await?, args).await?),
     }
 }
 
@@ -188,5 +218,38 @@ async fn containers(connection: &Connection, output: OutputArgs) -> Result<(), E
         ]);
     }
     println!("{table}");
+    Ok(())
+}
+
+async fn layers(connection: &Connection, args: LayersArgs) -> Result<(), ImageError> {
+    let analysis = image::analyze(&connection.docker, &args.image, |_| {}).await?;
+    if args.output.json {
+        print_json(&analysis);
+        return Ok(());
+    }
+    let mut table = new_table(&["#", "SIZE", "ADDED", "MODIFIED", "REMOVED", "COMMAND"]);
+    for layer in &analysis.layers {
+        table.add_row(vec![
+            layer.index.to_string(),
+            format::size(layer.size),
+            layer.added.to_string(),
+            layer.modified.to_string(),
+            layer.removed.to_string(),
+            layer.command.clone(),
+        ]);
+    }
+    println!("{table}");
+    let efficiency = &analysis.efficiency;
+    println!(
+        "Efficiency {:.2} %   wasted {} ({:.1} % of the {} the image adds to its base)   final files {}",
+        efficiency.score * 100.0,
+        format::size(efficiency.wasted_bytes),
+        efficiency.wasted_user_fraction * 100.0,
+        format::size(efficiency.user_size_bytes),
+        format::size(analysis.visible_size),
+    );
+    for waste in efficiency.inefficiencies.iter().take(10) {
+        println!("  {:>9}  {} ({} layers)", format::size(waste.cumulative_size), waste.path, waste.count);
+    }
     Ok(())
 }

@@ -44,7 +44,7 @@ impl EngineError {
             }
             EngineError::Timeout { .. } => "The daemon may be busy or the network slow;".into(),
             EngineError::Daemon { status: 404, .. } => {
-                "It may have been removed by another tool; the lists refresh by themselves.".into()
+                "Check the name (`strata images` lists what there is); another tool may have removed it.".into()
             }
             EngineError::Daemon { status: 409, .. } => {
                 "It is in use or in the wrong state for this; stop or remove what uses it first.".into()
