@@ -73,7 +73,6 @@ function onKey(event: KeyboardEvent): void {
     show("images");
     images.focusFilter();
   } else if (event.key === "Escape" && typing) (event.target as HTMLElement).blur();
-  else return;
 }
 
 function layout(): void {
