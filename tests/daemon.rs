@@ -158,6 +158,22 @@ async fn live_view_follows_events_and_recovers_when_the_daemon_returns() {
     assert!(error.contains("no socket"), "{error}");
     assert!(hint.contains("Start Docker"), "{hint}");
 
+    // Retrying does not flicker back to "connecting": each retry publishes one state, still
+    // disconnected, with one more attempt. (A watch channel keeps only the latest value, so count
+    // publications by their generation.)
+    let mut changes = live.watch();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    let mut seen = Vec::new();
+    while let Ok(Ok(())) = tokio::time::timeout_at(deadline, changes.changed()).await {
+        let state = changes.borrow_and_update().clone();
+        match state.status {
+            Status::Disconnected { attempts, .. } => seen.push((state.generation, attempts)),
+            other => panic!("while retrying the state became {other:?}"),
+        }
+    }
+    assert!(seen.len() >= 2, "retries every 2 s: {seen:?}");
+    assert!(seen.windows(2).all(|w| w[1].0 == w[0].0 + 1 && w[1].1 == w[0].1 + 1), "one state per retry: {seen:?}");
+
     proxy.up();
     eventually(15, "a connection through the proxy", || matches!(live.state().status, Status::Connected { .. })).await;
     let Status::Connected { server, .. } = live.state().status else { unreachable!() };

@@ -172,7 +172,11 @@ impl Live {
         let mut attempts = 0u32;
         loop {
             let endpoint = self.current_endpoint();
-            self.publish(Status::Connecting { endpoint: endpoint.clone() }, None);
+            // While retrying, the state stays "disconnected" (with the attempt count) so the
+            // window does not flicker between the banner and "connecting" every few seconds.
+            if attempts == 0 {
+                self.publish(Status::Connecting { endpoint: endpoint.clone() }, None);
+            }
             let failure = match engine::connect(&endpoint).await {
                 Ok(connection) => {
                     attempts = 0;
