@@ -331,23 +331,15 @@ async fn a_tls_endpoint_from_docker_host_and_docker_cert_path_works() {
 
 #[tokio::test]
 async fn an_exported_image_reads_back_as_its_layers_and_merged_tree() {
-    use futures_util::StreamExt;
-    use strata::image::{read_archive, FileTree, TreePath};
+    use strata::image::{read_archive, TreePath};
 
     let mut fixtures = Fixtures::new("export").await;
     let image = fixtures.image("layers", &[("hello.txt", b"hello"), ("nested/deep.bin", &[0u8; 4096])]).await;
-    let mut export = fixtures.docker.export_image(&image);
-    let mut bytes = Vec::new();
-    while let Some(chunk) = export.next().await {
-        bytes.extend_from_slice(&chunk.expect("the export streams"));
-    }
+    let bytes = fixtures.export(&image).await;
     let archive = read_archive(bytes.as_slice(), |_| {}).expect("docker's archive reads");
     assert_eq!(archive.repo_tags, vec![image.clone()]);
     assert_eq!(archive.layers.len(), 2, "COPY busybox and COPY data/ each make a layer");
-    let mut tree = FileTree::new();
-    for (index, layer) in archive.layers.iter().enumerate() {
-        tree.apply(index, &layer.changes);
-    }
+    let tree = archive.merged_tree();
     let info = |path: &str| tree.info(&TreePath::parse(path.as_bytes()).unwrap());
     assert_eq!(info("bin/busybox").unwrap().total_size, std::fs::metadata(common::BUSYBOX).unwrap().len());
     assert_eq!(info("data/hello.txt").unwrap().total_size, 5);

@@ -7,7 +7,6 @@ mod common;
 use std::process::Command;
 
 use common::Fixtures;
-use futures_util::StreamExt;
 use strata::image::{efficiency, read_archive};
 
 const WASTEFUL: &str = r#"FROM scratch
@@ -24,11 +23,7 @@ async fn efficiency_matches_dive_on_a_wasteful_image() {
         [("cache/a.bin", &[1; 300_000]), ("cache/b.bin", &[2; 200_000]), ("big.bin", &[3; 100_000])];
     let image = fixtures.image_from("wasteful", WASTEFUL, &files).await;
 
-    let mut export = fixtures.docker.export_image(&image);
-    let mut bytes = Vec::new();
-    while let Some(chunk) = export.next().await {
-        bytes.extend_from_slice(&chunk.expect("the export streams"));
-    }
+    let bytes = fixtures.export(&image).await;
     let archive = read_archive(bytes.as_slice(), |_| {}).expect("the archive reads");
     let layers: Vec<&[_]> = archive.layers.iter().map(|l| l.changes.as_slice()).collect();
     let ours = efficiency(&layers);

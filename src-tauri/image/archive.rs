@@ -10,6 +10,7 @@ use std::io::{BufRead, BufReader, Read};
 use serde::Deserialize;
 
 use super::layer::{read_layer, LayerChange};
+use super::tree::FileTree;
 use super::ImageError;
 
 /// JSON files bigger than this are not configs or manifests; they are skipped.
@@ -32,6 +33,17 @@ pub struct ImageArchive {
     /// The image config (`history`, `rootfs`, `config`), as JSON.
     pub config: serde_json::Value,
     pub layers: Vec<ArchiveLayer>,
+}
+
+impl ImageArchive {
+    /// The final filesystem: every layer applied, bottom first.
+    pub fn merged_tree(&self) -> FileTree {
+        let mut tree = FileTree::new();
+        for (index, layer) in self.layers.iter().enumerate() {
+            tree.apply(index, &layer.changes);
+        }
+        tree
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -147,7 +159,7 @@ mod tests {
 
     use super::*;
     use crate::image::layer::tests::tar_of;
-    use crate::image::{FileTree, TreePath};
+    use crate::image::TreePath;
 
     fn gzip(bytes: &[u8]) -> Vec<u8> {
         let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
@@ -188,10 +200,7 @@ mod tests {
             ["l1/layer.tar", "l2/layer.tar"]
         );
         assert!(seen.windows(2).all(|w| w[0] <= w[1]) && !seen.is_empty(), "progress only grows");
-        let mut tree = FileTree::new();
-        for (i, layer) in image.layers.iter().enumerate() {
-            tree.apply(i, &layer.changes);
-        }
+        let tree = image.merged_tree();
         assert_eq!(tree.paths(), vec![TreePath::parse(b"keep").unwrap()]);
     }
 
@@ -210,10 +219,7 @@ mod tests {
         let image = read_archive(bytes.as_slice(), |_| {}).unwrap();
         assert_eq!(image.layers.len(), 2);
         assert!(image.repo_tags.is_empty());
-        let mut tree = FileTree::new();
-        for (i, layer) in image.layers.iter().enumerate() {
-            tree.apply(i, &layer.changes);
-        }
+        let tree = image.merged_tree();
         assert_eq!(tree.total_size(), 6 + 5);
     }
 

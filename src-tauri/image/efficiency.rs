@@ -64,9 +64,7 @@ pub fn efficiency(layers: &[&[LayerChange]]) -> Efficiency {
             entry.count += 1;
             entry.cumulative += weight;
         }
-        let without_opaque: Vec<LayerChange> =
-            changes.iter().filter(|c| !matches!(c, LayerChange::Opaque(_))).cloned().collect();
-        below.apply(index, &without_opaque);
+        below.apply(index, changes.iter().filter(|c| !matches!(c, LayerChange::Opaque(_))));
     }
     let smallest: u64 = weights.values().map(|w| w.smallest).sum();
     let discovered: u64 = weights.values().map(|w| w.cumulative).sum();
@@ -127,11 +125,7 @@ fn deleted_directory_size(below: &FileTree, path: &TreePath) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::image::layer::{read_layer, tests::tar_of};
-
-    fn layer(entries: &[(&[u8], &str, &[u8])]) -> Vec<LayerChange> {
-        read_layer(tar_of(entries).as_slice()).unwrap()
-    }
+    use crate::image::layer::tests::changes_of as layer;
 
     #[test]
     fn a_clean_stack_scores_one_and_wastes_nothing() {

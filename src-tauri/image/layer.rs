@@ -209,6 +209,11 @@ pub(crate) mod tests {
         builder.into_inner().unwrap()
     }
 
+    /// The changes of a layer built by [`tar_of`].
+    pub fn changes_of(entries: &[(&[u8], &str, &[u8])]) -> Vec<LayerChange> {
+        read_layer(tar_of(entries).as_slice()).unwrap()
+    }
+
     fn path(text: &str) -> TreePath {
         TreePath::parse(text.as_bytes()).unwrap()
     }

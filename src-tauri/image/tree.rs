@@ -102,9 +102,15 @@ impl FileTree {
     }
 
     /// Applies layer number `layer` on top and says what it added, modified and removed.
-    pub fn apply(&mut self, layer: usize, changes: &[LayerChange]) -> LayerDiff {
+    /// `changes` is walked three times (opaque markers, whiteouts, entries), hence `Clone`.
+    pub fn apply<'a, I>(&mut self, layer: usize, changes: I) -> LayerDiff
+    where
+        I: IntoIterator<Item = &'a LayerChange>,
+        I::IntoIter: Clone,
+    {
+        let changes = changes.into_iter();
         let mut seen: BTreeMap<TreePath, Change> = BTreeMap::new();
-        for change in changes {
+        for change in changes.clone() {
             if let LayerChange::Opaque(dir) = change {
                 if let Some(node) = self.node_mut(dir).filter(|n| n.is_dir()) {
                     for name in std::mem::take(&mut node.children).into_keys() {
@@ -113,7 +119,7 @@ impl FileTree {
                 }
             }
         }
-        for change in changes {
+        for change in changes.clone() {
             if let LayerChange::Whiteout(path) = change {
                 if self.remove(path) {
                     seen.insert(path.clone(), Change::Removed);
@@ -227,14 +233,10 @@ impl FileTree {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::image::layer::{read_layer, tests::tar_of};
+    use crate::image::layer::tests::changes_of as layer;
 
     fn p(text: &str) -> TreePath {
         TreePath::parse(text.as_bytes()).unwrap()
-    }
-
-    fn layer(entries: &[(&[u8], &str, &[u8])]) -> Vec<LayerChange> {
-        read_layer(tar_of(entries).as_slice()).unwrap()
     }
 
     fn names(paths: &[TreePath]) -> Vec<String> {

@@ -135,6 +135,16 @@ impl Fixtures {
         }
     }
 
+    /// The image archive the daemon exports for `image` (`docker save`), in memory: fixtures are small.
+    pub async fn export(&self, image: &str) -> Vec<u8> {
+        let mut export = self.docker.export_image(image);
+        let mut bytes = Vec::new();
+        while let Some(chunk) = export.next().await {
+            bytes.extend_from_slice(&chunk.expect("the export streams"));
+        }
+        bytes
+    }
+
     /// Removes what this set created, containers first.
     pub async fn remove_all(&mut self) {
         for id in self.containers.drain(..) {
