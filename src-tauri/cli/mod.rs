@@ -2,6 +2,7 @@
 //! default or JSON with `--json`, and one clear line with a non-zero exit on error.
 
 mod format;
+mod layers;
 
 use std::process::ExitCode;
 
@@ -10,7 +11,7 @@ use comfy_table::{presets, Table};
 use serde::Serialize;
 
 use crate::engine::{self, Connection, EngineError, Environment};
-use crate::image::{self, ImageError};
+use crate::image::ImageError;
 use crate::inventory::{self, shared::LayerCache, ImageQuery, ImageSort};
 
 /// Strata: Docker images as layer trees, diffs, rebuilds, live stats and safe cleanup.
@@ -35,16 +36,16 @@ pub enum Command {
     Containers(OutputArgs),
     /// List the daemons Strata can talk to, and which one it would use.
     Endpoints(OutputArgs),
-    /// Show an image's layers (command, size, files added, modified, removed) and its efficiency.
-    Layers(LayersArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct LayersArgs {
-    /// The image: a reference (`name:tag`) or an id.
-    pub image: String,
-    #[command(flatten)]
-    pub output: OutputArgs,
+    /// Show an image's layers (command, size, files added, modified, removed), its efficiency
+    /// and its hidden bytes.
+    Inspect(layers::InspectArgs),
+    /// Print the files of one layer, or of everything up to it, marked added (+), modified (~)
+    /// or removed (-).
+    Tree(layers::TreeArgs),
+    /// Check an image against CI rules (dive's `.dive-ci` format); exit 1 when one fails.
+    Check(layers::CheckArgs),
+    /// Show the size of the layer index cache, or clear it.
+    Cache(layers::CacheArgs),
 }
 
 #[derive(Debug, Args)]
@@ -82,7 +83,8 @@ pub fn run(endpoint: Option<String>, command: Command) -> ExitCode {
         Err(error) => return fail(&format!("cannot start the async runtime: {error}"), None),
     };
     match runtime.block_on(execute(endpoint, command)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
         Err(failure) => fail(&failure.message, Some(failure.hint)),
     }
 }
@@ -113,13 +115,18 @@ fn fail(message: &str, hint: Option<String>) -> ExitCode {
     ExitCode::FAILURE
 }
 
-async fn execute(endpoint: Option<String>, command: Command) -> Result<(), Failure> {
+/// Runs a subcommand; `Ok(false)` is a check that failed (exit 1 after a full report).
+async fn execute(endpoint: Option<String>, command: Command) -> Result<bool, Failure> {
     match command {
-        Command::Endpoints(output) => Ok(endpoints(output)?),
-        Command::Images(args) => Ok(images(&connect(endpoint).await?, args).await?),
-        Command::Containers(output) => Ok(containers(&connect(endpoint).await?, output).await?),
-        Command::Layers(args) => Ok(layers(&connect(endpoint).await?, args).await?),
+        Command::Endpoints(output) => endpoints(output)?,
+        Command::Images(args) => images(&connect(endpoint).await?, args).await?,
+        Command::Containers(output) => containers(&connect(endpoint).await?, output).await?,
+        Command::Inspect(args) => layers::inspect(endpoint, args).await?,
+        Command::Tree(args) => layers::tree(endpoint, args).await?,
+        Command::Check(args) => return layers::check(endpoint, args).await,
+        Command::Cache(args) => layers::cache(args)?,
     }
+    Ok(true)
 }
 
 async fn connect(choice: Option<String>) -> Result<Connection, EngineError> {
@@ -218,38 +225,5 @@ async fn containers(connection: &Connection, output: OutputArgs) -> Result<(), E
         ]);
     }
     println!("{table}");
-    Ok(())
-}
-
-async fn layers(connection: &Connection, args: LayersArgs) -> Result<(), ImageError> {
-    let analysis = image::analyze(&connection.docker, &args.image, |_| {}).await?;
-    if args.output.json {
-        print_json(&analysis);
-        return Ok(());
-    }
-    let mut table = new_table(&["#", "SIZE", "ADDED", "MODIFIED", "REMOVED", "COMMAND"]);
-    for layer in &analysis.layers {
-        table.add_row(vec![
-            layer.index.to_string(),
-            format::size(layer.size),
-            layer.added.to_string(),
-            layer.modified.to_string(),
-            layer.removed.to_string(),
-            layer.command.clone(),
-        ]);
-    }
-    println!("{table}");
-    let efficiency = &analysis.efficiency;
-    println!(
-        "Efficiency {:.2} %   wasted {} ({:.1} % of the {} the image adds to its base)   final files {}",
-        efficiency.score * 100.0,
-        format::size(efficiency.wasted_bytes),
-        efficiency.wasted_user_fraction * 100.0,
-        format::size(efficiency.user_size_bytes),
-        format::size(analysis.visible_size),
-    );
-    for waste in efficiency.inefficiencies.iter().take(10) {
-        println!("  {:>9}  {} ({} layers)", format::size(waste.cumulative_size), waste.path, waste.count);
-    }
     Ok(())
 }

@@ -1,84 +1,241 @@
-//! An image read from the daemon as a stream and summed up: each layer with the command that
-//! made it, its size and what it added, modified and removed; the merged tree's size; and the
-//! efficiency figures. The export (`GET /images/{name}/get`) is read as it arrives and never held
-//! whole in memory or on disk.
+//! An image loaded and summed up: each layer with the command that made it, its digest, its
+//! size and what it added, modified and removed; the dive-compatible efficiency figures; and the
+//! hidden bytes — stored in a layer, invisible in the final filesystem — with the files behind
+//! them.
+//!
+//! Loading goes through the index cache: an image whose config and layers are all cached is
+//! rebuilt from the cache alone; otherwise the daemon's export (`GET /images/{name}/get`) is read
+//! as it arrives — never held whole in memory or on disk — and what it taught is cached.
+
+use std::path::PathBuf;
 
 use bollard::Docker;
 use futures_util::TryStreamExt;
 use serde::Serialize;
 use tokio_util::io::{StreamReader, SyncIoBridge};
 
-use super::archive::{read_archive, ImageArchive};
-use super::efficiency::{efficiency, layer_size, Efficiency};
-use super::tree::FileTree;
+use super::archive::{read_archive, read_archive_file, Image, Layer};
+use super::cache::{ImageRecord, IndexCache};
+use super::efficiency::{efficiency, layer_size, Inefficiency};
+use super::tree::{FileTree, HiddenFile};
 use super::ImageError;
 use crate::engine::EngineError;
+use crate::progress::Reporter;
+
+/// How many inefficiencies and hidden files a summary lists (largest first).
+pub const TOP_FILES: usize = 200;
+
+/// Where an image comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImageSource {
+    /// A reference or id the daemon knows.
+    Daemon(String),
+    /// A `docker save` or OCI archive file; no daemon needed.
+    Archive(PathBuf),
+}
+
+impl ImageSource {
+    /// How the user named it.
+    pub fn label(&self) -> String {
+        match self {
+            ImageSource::Daemon(reference) => reference.clone(),
+            ImageSource::Archive(path) => path.display().to_string(),
+        }
+    }
+}
 
 /// One layer as the user sees it.
 #[derive(Debug, Clone, Serialize)]
 pub struct LayerSummary {
     pub index: usize,
+    /// Digest of the uncompressed layer (`sha256:…`).
+    pub digest: String,
     /// The Dockerfile step that made it, from the image history.
     pub command: String,
     /// Bytes of the files it writes.
-    pub size: u64,
+    pub size_bytes: u64,
     pub added: usize,
     pub modified: usize,
     pub removed: usize,
+    /// Bytes this layer stores that later layers overwrite or delete.
+    pub hidden_bytes: u64,
+    /// Bytes of lower layers this layer overwrites or deletes.
+    pub hides_bytes: u64,
+}
+
+/// A hidden file as the user sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct HiddenFileSummary {
+    pub path: String,
+    pub size_bytes: u64,
+    /// The layer that stored it.
+    pub layer: usize,
+    /// The layer that overwrote or deleted it.
+    pub hidden_by: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ImageAnalysis {
+    /// What the user asked for: a reference or an archive path.
     pub reference: String,
+    pub id: String,
+    pub repo_tags: Vec<String>,
     pub layers: Vec<LayerSummary>,
+    /// Bytes of every file every layer stores.
+    pub size_bytes: u64,
     /// Bytes of the files in the final filesystem.
-    pub visible_size: u64,
-    pub efficiency: Efficiency,
+    pub visible_size_bytes: u64,
+    /// dive's efficiency score, 0 to 1.
+    pub efficiency: f64,
+    /// dive's wasted bytes: every copy of every path seen in two or more layers.
+    pub wasted_bytes: u64,
+    /// Bytes of every layer but the first.
+    pub user_size_bytes: u64,
+    /// Wasted bytes as a percentage (0–100) of the user size, as dive computes it.
+    pub user_wasted_percent: f64,
+    /// Paths seen in two or more layers, largest first (at most [`TOP_FILES`]).
+    pub inefficiencies: Vec<Inefficiency>,
+    /// Bytes stored in the layers but invisible in the final filesystem:
+    /// `size_bytes - visible_size_bytes`.
+    pub hidden_bytes: u64,
+    /// How many stored files are hidden.
+    pub hidden_file_count: usize,
+    /// The largest hidden files (at most [`TOP_FILES`]).
+    pub hidden_files: Vec<HiddenFileSummary>,
 }
 
-/// Exports `reference` from the daemon and analyses it as the bytes arrive. `progress` hears
-/// the archive bytes read so far.
-pub async fn analyze(
+/// Loads an image from where it is, through the cache.
+pub async fn load(
+    docker: Option<&Docker>,
+    source: &ImageSource,
+    cache: &IndexCache,
+    mut reporter: Reporter,
+) -> Result<Image, ImageError> {
+    match source {
+        ImageSource::Daemon(reference) => {
+            let docker = docker.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
+            load_from_daemon(docker, reference, cache, reporter).await
+        }
+        ImageSource::Archive(path) => {
+            let (path, cache) = (path.clone(), cache.clone());
+            tokio::task::spawn_blocking(move || read_archive_file(&path, &cache, &mut reporter))
+                .await
+                .map_err(|e| ImageError::Archive(format!("the reader stopped: {e}")))?
+        }
+    }
+}
+
+/// Loads `reference` from the daemon: from the cache when it holds the whole image, else by
+/// reading the export as it arrives (and caching what it held).
+pub async fn load_from_daemon(
     docker: &Docker,
     reference: &str,
-    progress: impl FnMut(u64) + Send + 'static,
-) -> Result<ImageAnalysis, ImageError> {
-    docker.inspect_image(reference).await.map_err(|e| ImageError::Engine(EngineError::from_api(e)))?;
+    cache: &IndexCache,
+    mut reporter: Reporter,
+) -> Result<Image, ImageError> {
+    let inspected = docker.inspect_image(reference).await.map_err(|e| ImageError::Engine(EngineError::from_api(e)))?;
+    let id = inspected.id.clone().unwrap_or_default();
+    let diff_ids = inspected.root_fs.and_then(|r| r.layers).unwrap_or_default();
+    if let Some(image) = from_cache(cache, &id, &diff_ids) {
+        return Ok(image);
+    }
+    reporter.start(&format!("Reading {reference} from the daemon"), inspected.size.map(|s| s.max(0) as u64));
     let stream = docker.export_image(reference).map_err(std::io::Error::other);
     let reader = SyncIoBridge::new(StreamReader::new(stream));
-    let archive = tokio::task::spawn_blocking(move || read_archive(reader, progress))
+    let image = tokio::task::spawn_blocking(move || read_archive(reader, &mut reporter))
         .await
         .map_err(|e| ImageError::Archive(format!("the reader stopped: {e}")))??;
-    Ok(summarize(reference, &archive))
+    for layer in &image.layers {
+        cache.store_layer(&layer.diff_id, &layer.changes);
+    }
+    let record = ImageRecord {
+        repo_tags: image.repo_tags.clone(),
+        config_json: image.config.to_string(),
+        sources: image.layers.iter().map(|l| l.source.clone()).collect(),
+    };
+    cache.store_image(&image.id, &record);
+    Ok(image)
 }
 
-/// Sums up an archive already read.
-pub fn summarize(reference: &str, archive: &ImageArchive) -> ImageAnalysis {
-    let commands = layer_commands(&archive.config, archive.layers.len());
+fn from_cache(cache: &IndexCache, id: &str, diff_ids: &[String]) -> Option<Image> {
+    let record = cache.load_image(id)?;
+    if record.sources.len() != diff_ids.len() {
+        return None;
+    }
+    let config = serde_json::from_str(&record.config_json).ok()?;
+    let layers = diff_ids
+        .iter()
+        .zip(record.sources)
+        .map(|(diff_id, source)| Some(Layer { diff_id: diff_id.clone(), source, changes: cache.load_layer(diff_id)? }))
+        .collect::<Option<Vec<_>>>()?;
+    Some(Image { id: id.to_string(), repo_tags: record.repo_tags, config, layers })
+}
+
+/// Sums up an image already loaded.
+pub fn summarize(reference: &str, image: &Image) -> ImageAnalysis {
+    let commands = layer_commands(&image.config, image.layers.len());
     let mut tree = FileTree::new();
-    let layers = archive
+    let mut hidden: Vec<HiddenFile> = Vec::new();
+    let mut layers: Vec<LayerSummary> = image
         .layers
         .iter()
         .enumerate()
         .map(|(index, layer)| {
             let diff = tree.apply(index, &layer.changes);
+            let hides_bytes = diff.hidden.iter().map(|h| h.size).sum();
+            hidden.extend(diff.hidden);
             LayerSummary {
                 index,
+                digest: layer.diff_id.clone(),
                 command: commands[index].clone(),
-                size: layer_size(&layer.changes),
+                size_bytes: layer_size(&layer.changes),
                 added: diff.added.len(),
                 modified: diff.modified.len(),
                 removed: diff.removed.len(),
+                hidden_bytes: 0,
+                hides_bytes,
             }
         })
         .collect();
-    let changes: Vec<&[_]> = archive.layers.iter().map(|l| l.changes.as_slice()).collect();
+    for file in &hidden {
+        layers[file.layer].hidden_bytes += file.size;
+    }
+    let changes: Vec<&[_]> = image.layers.iter().map(|l| l.changes.as_slice()).collect();
+    let mut figures = efficiency(&changes);
+    figures.inefficiencies.truncate(TOP_FILES);
+    let hidden_bytes = hidden.iter().map(|h| h.size).sum();
+    let hidden_file_count = hidden.len();
+    hidden.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.path.cmp(&b.path)));
     ImageAnalysis {
         reference: reference.to_string(),
+        id: image.id.clone(),
+        repo_tags: image.repo_tags.clone(),
+        size_bytes: layers.iter().map(|l| l.size_bytes).sum(),
         layers,
-        visible_size: tree.total_size(),
-        efficiency: efficiency(&changes),
+        visible_size_bytes: tree.total_size(),
+        efficiency: figures.score,
+        wasted_bytes: figures.wasted_bytes,
+        user_size_bytes: figures.user_size_bytes,
+        user_wasted_percent: figures.wasted_user_fraction * 100.0,
+        inefficiencies: figures.inefficiencies,
+        hidden_bytes,
+        hidden_file_count,
+        hidden_files: hidden
+            .into_iter()
+            .take(TOP_FILES)
+            .map(|h| HiddenFileSummary {
+                path: h.path.display(),
+                size_bytes: h.size,
+                layer: h.layer,
+                hidden_by: h.hidden_by,
+            })
+            .collect(),
     }
+}
+
+/// The commands that made each layer, bottom first.
+pub fn layer_commands_of(image: &Image) -> Vec<String> {
+    layer_commands(&image.config, image.layers.len())
 }
 
 /// The history steps that made layers (those not marked `empty_layer`), one per layer; steps
@@ -107,7 +264,17 @@ fn clean_command(created_by: &str) -> String {
             Some(instruction) => instruction.trim().to_string(),
             None => format!("RUN {}", rest.trim()),
         },
-        None => step.trim_end_matches(" # buildkit").to_string(),
+        None => {
+            let step = step.trim_end_matches(" # buildkit");
+            let first = step.split_whitespace().next().unwrap_or_default();
+            let is_instruction = !first.is_empty() && first.bytes().all(|b| b.is_ascii_uppercase());
+            // The classic builder records an exec-form RUN as its bare argument list.
+            if is_instruction || step.is_empty() {
+                step.to_string()
+            } else {
+                format!("RUN {step}")
+            }
+        }
     }
 }
 
@@ -120,6 +287,8 @@ mod tests {
         assert_eq!(clean_command("/bin/sh -c #(nop) COPY file:ab in / "), "COPY file:ab in /");
         assert_eq!(clean_command("/bin/sh -c apt-get update"), "RUN apt-get update");
         assert_eq!(clean_command("RUN /bin/sh -c make # buildkit"), "RUN /bin/sh -c make");
+        assert_eq!(clean_command("/bin/busybox sh -c true"), "RUN /bin/busybox sh -c true");
+        assert_eq!(clean_command(""), "");
     }
 
     #[test]

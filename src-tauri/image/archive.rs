@@ -1,135 +1,344 @@
 //! Reads an image archive — what `docker save` writes and the Engine API's export returns — as
-//! one pass over a stream: every layer tar is read into its changes as it goes by (content is
-//! skipped, never stored), small JSON files are kept, and at the end `manifest.json` puts the
-//! layers in order. Both layouts are understood: Docker's legacy one (`<id>/layer.tar`) and OCI's
-//! (`blobs/sha256/<digest>`), with layers plain, gzip- or zstd-compressed.
+//! a stream: every layer tar is read into its changes as it goes by (content is hashed, never
+//! stored), small JSON files are kept, and at the end the manifest puts the layers in order.
+//! Three layouts are understood: Docker's legacy one (`manifest.json`, `<id>/layer.tar`),
+//! Docker 25+'s (`index.json`, `blobs/sha256/…` and `manifest.json`), and plain OCI layouts with
+//! only `index.json`; layers plain, gzip- or zstd-compressed, told apart by their first bytes.
+//!
+//! An archive file can be read twice over cheaply (tar headers let the reader seek past
+//! content): once for the layout, once for the layers the cache does not already hold.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
 
 use serde::Deserialize;
+use sha2::{Digest, Sha256};
 
+use super::cache::IndexCache;
 use super::layer::{read_layer, LayerChange};
 use super::tree::FileTree;
 use super::ImageError;
+use crate::progress::{ProgressReader, Reporter};
 
 /// JSON files bigger than this are not configs or manifests; they are skipped.
 const MAX_JSON_BYTES: u64 = 16 * 1024 * 1024;
+/// How deep an OCI index may nest other indexes before the archive is refused.
+const MAX_INDEX_DEPTH: usize = 4;
 
-/// One layer of the image, bottom first.
+/// One layer of the image.
 #[derive(Debug, Clone)]
-pub struct ArchiveLayer {
+pub struct Layer {
+    /// Digest of the uncompressed tar (`sha256:…`), from the config's `rootfs.diff_ids`: the key
+    /// of the index cache.
+    pub diff_id: String,
     /// Where it sits in the archive (`<id>/layer.tar` or `blobs/sha256/<digest>`).
     pub source: String,
-    /// Bytes of the layer as stored in the archive (compressed, for compressed layers).
-    pub stored_size: u64,
     pub changes: Vec<LayerChange>,
 }
 
-/// An image read from an archive.
+/// An image as its layers, bottom first, and its config.
 #[derive(Debug, Clone)]
-pub struct ImageArchive {
+pub struct Image {
+    /// The image id: `sha256:` and the digest of its config.
+    pub id: String,
     pub repo_tags: Vec<String>,
     /// The image config (`history`, `rootfs`, `config`), as JSON.
     pub config: serde_json::Value,
-    pub layers: Vec<ArchiveLayer>,
+    pub layers: Vec<Layer>,
 }
 
-impl ImageArchive {
+impl Image {
     /// The final filesystem: every layer applied, bottom first.
     pub fn merged_tree(&self) -> FileTree {
+        self.tree_up_to(self.layers.len())
+    }
+
+    /// The filesystem made by the first `count` layers.
+    pub fn tree_up_to(&self, count: usize) -> FileTree {
         let mut tree = FileTree::new();
-        for (index, layer) in self.layers.iter().enumerate() {
+        for (index, layer) in self.layers.iter().take(count).enumerate() {
             tree.apply(index, &layer.changes);
         }
         tree
     }
 }
 
-#[derive(Debug, Deserialize)]
-struct ManifestEntry {
-    #[serde(rename = "Config")]
-    config: String,
-    #[serde(rename = "RepoTags", default)]
-    repo_tags: Option<Vec<String>>,
-    #[serde(rename = "Layers")]
-    layers: Vec<String>,
+/// Which image an archive holds and where its layers are: what its small JSON files say.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub id: String,
+    pub repo_tags: Vec<String>,
+    pub config: serde_json::Value,
+    /// (source in the archive, diff id), bottom first.
+    pub layers: Vec<(String, String)>,
 }
 
-/// Reads the first image of an archive from `reader`. `progress` hears the archive bytes read so far.
-pub fn read_archive<R: Read>(reader: R, mut progress: impl FnMut(u64)) -> Result<ImageArchive, ImageError> {
-    let mut outer = tar::Archive::new(reader);
-    let mut layers: HashMap<String, ArchiveLayer> = HashMap::new();
-    let mut json: HashMap<String, Vec<u8>> = HashMap::new();
-    let mut read_so_far = 0u64;
-    for entry in outer.entries()? {
-        let mut entry = entry?;
-        if entry.header().entry_type() != tar::EntryType::Regular {
-            continue;
-        }
-        let name = String::from_utf8_lossy(&entry.path_bytes()).trim_start_matches("./").to_string();
-        let size = entry.size();
-        read_so_far += size;
-        let mut body = BufReader::new(&mut entry);
-        match classify(&mut body)? {
-            Body::Json if size <= MAX_JSON_BYTES => {
-                let mut bytes = Vec::with_capacity(size as usize);
-                body.read_to_end(&mut bytes)?;
-                json.insert(name, bytes);
-            }
-            Body::Json | Body::Other => {}
-            Body::Layer(compression) => {
-                let changes = read_layer(decompress(body, compression)?)?;
-                layers.insert(name.clone(), ArchiveLayer { source: name, stored_size: size, changes });
-            }
-        }
-        progress(read_so_far);
-    }
-    assemble(layers, json)
-}
-
-fn assemble(
-    mut layers: HashMap<String, ArchiveLayer>,
-    json: HashMap<String, Vec<u8>>,
-) -> Result<ImageArchive, ImageError> {
-    let manifest_bytes =
-        json.get("manifest.json").ok_or_else(|| ImageError::Archive("it has no manifest.json".into()))?;
-    let manifests: Vec<ManifestEntry> = serde_json::from_slice(manifest_bytes)
-        .map_err(|e| ImageError::Archive(format!("its manifest.json cannot be read: {e}")))?;
-    let manifest =
-        manifests.into_iter().next().ok_or_else(|| ImageError::Archive("its manifest.json lists no image".into()))?;
-    let config_bytes = json
-        .get(&manifest.config)
-        .ok_or_else(|| ImageError::Archive(format!("the config {} is missing", manifest.config)))?;
-    let config = serde_json::from_slice(config_bytes)
-        .map_err(|e| ImageError::Archive(format!("the config {} cannot be read: {e}", manifest.config)))?;
-    let ordered = manifest
+/// Reads the first image of an archive from a stream, every layer of it.
+pub fn read_archive<R: Read>(reader: R, reporter: &mut Reporter) -> Result<Image, ImageError> {
+    let cancel = reporter.cancel_flag();
+    let mut counted = ProgressReader::new(reader, reporter);
+    let scanned = Scan::run(tar::Archive::new(&mut counted).entries()?, &|_| true);
+    let scanned = scanned.map_err(|e| if cancel.is_cancelled() { ImageError::Cancelled } else { e })?;
+    let done = counted.bytes_read();
+    reporter.finish(done);
+    let layout = scanned.layout()?;
+    let layers = layout
         .layers
         .iter()
-        .map(|source| {
-            layers
-                .remove(source)
-                .ok_or_else(|| ImageError::Archive(format!("the layer {source} is listed but missing")))
+        .map(|(source, diff_id)| {
+            Ok(Layer { diff_id: diff_id.clone(), source: source.clone(), changes: scanned.changes_of(source)?.clone() })
         })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(ImageArchive { repo_tags: manifest.repo_tags.unwrap_or_default(), config, layers: ordered })
+        .collect::<Result<Vec<_>, ImageError>>()?;
+    Ok(Image { id: layout.id, repo_tags: layout.repo_tags, config: layout.config, layers })
+}
+
+/// Reads an archive file, taking the layers `cache` holds from it and storing the others there.
+pub fn read_archive_file(path: &Path, cache: &IndexCache, reporter: &mut Reporter) -> Result<Image, ImageError> {
+    let open =
+        || File::open(path).map_err(|e| ImageError::Archive(format!("{} cannot be opened: {e}", path.display())));
+    let total = open()?.metadata().map(|m| m.len()).ok();
+    let mut file = BufReader::new(open()?);
+    let layout = Scan::run(tar::Archive::new(&mut file).entries_with_seek()?, &|_| false)?.layout()?;
+    let cached: HashMap<&str, Vec<LayerChange>> =
+        layout.layers.iter().filter_map(|(_, id)| Some((id.as_str(), cache.load_layer(id)?))).collect();
+    let missing: HashSet<&str> =
+        layout.layers.iter().filter(|(_, id)| !cached.contains_key(id.as_str())).map(|(s, _)| s.as_str()).collect();
+    let mut scanned = None;
+    if !missing.is_empty() {
+        reporter.start(&format!("Reading {}", path.display()), total);
+        let cancel = reporter.cancel_flag();
+        let mut counted = ProgressReader::new(BufReader::new(open()?), reporter);
+        let wanted = |source: &str| missing.contains(source);
+        let scan = Scan::run(tar::Archive::new(&mut counted).entries_with_seek()?, &wanted).map_err(|e| {
+            if cancel.is_cancelled() {
+                ImageError::Cancelled
+            } else {
+                e
+            }
+        })?;
+        let done = counted.bytes_read();
+        reporter.finish(done);
+        scanned = Some(scan);
+    }
+    let mut layers = Vec::with_capacity(layout.layers.len());
+    for (source, diff_id) in &layout.layers {
+        let changes = match cached.get(diff_id.as_str()) {
+            Some(changes) => changes.clone(),
+            None => {
+                let changes = scanned.as_ref().expect("missing layers were scanned").changes_of(source)?.clone();
+                cache.store_layer(diff_id, &changes);
+                changes
+            }
+        };
+        layers.push(Layer { diff_id: diff_id.clone(), source: source.clone(), changes });
+    }
+    Ok(Image { id: layout.id, repo_tags: layout.repo_tags, config: layout.config, layers })
+}
+
+/// What one pass over an archive found.
+#[derive(Default)]
+struct Scan {
+    json: HashMap<String, Vec<u8>>,
+    layers: HashMap<String, Vec<LayerChange>>,
+    /// Legacy archives store a layer met twice once, and a symlink to it the second time.
+    links: HashMap<String, String>,
+}
+
+impl Scan {
+    fn run<R: Read>(entries: tar::Entries<'_, R>, wanted: &dyn Fn(&str) -> bool) -> Result<Scan, ImageError> {
+        let mut scan = Scan::default();
+        for entry in entries {
+            let mut entry = entry?;
+            let name = archive_name(&entry.path_bytes());
+            match entry.header().entry_type() {
+                tar::EntryType::Regular | tar::EntryType::Continuous => {}
+                tar::EntryType::Symlink | tar::EntryType::Link => {
+                    if let Some(target) = entry.link_name_bytes().map(|t| t.into_owned()) {
+                        scan.links.insert(name.clone(), resolve_link(&name, &target, entry.header().entry_type()));
+                    }
+                    continue;
+                }
+                _ => continue,
+            }
+            let size = entry.size();
+            let mut body = BufReader::new(&mut entry);
+            match classify(&mut body)? {
+                Body::Json if size <= MAX_JSON_BYTES => {
+                    let mut bytes = Vec::with_capacity(size as usize);
+                    body.read_to_end(&mut bytes)?;
+                    scan.json.insert(name, bytes);
+                }
+                Body::Layer(compression) if wanted(&name) => {
+                    let changes = read_layer(decompress(body, compression)?)
+                        .map_err(|e| ImageError::Archive(format!("the layer {name} cannot be read: {e}")))?;
+                    scan.layers.insert(name, changes);
+                }
+                _ => {}
+            }
+        }
+        Ok(scan)
+    }
+
+    /// The changes of the layer stored at `source`, following a legacy archive's links.
+    fn changes_of(&self, source: &str) -> Result<&Vec<LayerChange>, ImageError> {
+        let mut at = source;
+        for _ in 0..8 {
+            if let Some(changes) = self.layers.get(at) {
+                return Ok(changes);
+            }
+            match self.links.get(at) {
+                Some(target) => at = target,
+                None => break,
+            }
+        }
+        Err(ImageError::Archive(format!("the layer {source} is listed but missing")))
+    }
+
+    fn json_file(&self, name: &str) -> Result<&[u8], ImageError> {
+        self.json.get(name).map(Vec::as_slice).ok_or_else(|| ImageError::Archive(format!("{name} is missing")))
+    }
+
+    fn layout(&self) -> Result<Layout, ImageError> {
+        let (config_name, repo_tags, sources) = if self.json.contains_key("manifest.json") {
+            self.docker_manifest()?
+        } else if self.json.contains_key("index.json") {
+            self.oci_index()?
+        } else {
+            return Err(ImageError::Archive("it has neither manifest.json nor index.json".into()));
+        };
+        let config_bytes = self.json_file(&config_name)?;
+        let config: serde_json::Value = parse_json(&config_name, config_bytes)?;
+        let diff_ids: Vec<String> = config["rootfs"]["diff_ids"]
+            .as_array()
+            .map(|ids| ids.iter().filter_map(|id| id.as_str().map(str::to_string)).collect())
+            .unwrap_or_default();
+        if diff_ids.len() != sources.len() {
+            return Err(ImageError::Archive(format!(
+                "its manifest lists {} layers but its config {}",
+                sources.len(),
+                diff_ids.len()
+            )));
+        }
+        Ok(Layout {
+            id: format!("sha256:{}", hex::encode(Sha256::digest(config_bytes))),
+            repo_tags,
+            config,
+            layers: sources.into_iter().zip(diff_ids).collect(),
+        })
+    }
+
+    /// `manifest.json`: `[{"Config": …, "RepoTags": […], "Layers": […]}]`.
+    fn docker_manifest(&self) -> Result<(String, Vec<String>, Vec<String>), ImageError> {
+        #[derive(Deserialize)]
+        struct Entry {
+            #[serde(rename = "Config")]
+            config: String,
+            #[serde(rename = "RepoTags", default)]
+            repo_tags: Option<Vec<String>>,
+            #[serde(rename = "Layers")]
+            layers: Vec<String>,
+        }
+        let entries: Vec<Entry> = parse_json("manifest.json", self.json_file("manifest.json")?)?;
+        let entry =
+            entries.into_iter().next().ok_or_else(|| ImageError::Archive("its manifest.json lists no image".into()))?;
+        let layers = entry.layers.iter().map(|l| archive_name(l.as_bytes())).collect();
+        Ok((archive_name(entry.config.as_bytes()), entry.repo_tags.unwrap_or_default(), layers))
+    }
+
+    /// `index.json` → (an index →)* a manifest → its config and layer blobs.
+    fn oci_index(&self) -> Result<(String, Vec<String>, Vec<String>), ImageError> {
+        let mut document: serde_json::Value = parse_json("index.json", self.json_file("index.json")?)?;
+        let mut tags = Vec::new();
+        for _ in 0..MAX_INDEX_DEPTH {
+            if let Some(manifests) = document["manifests"].as_array() {
+                let first = manifests.first().ok_or_else(|| ImageError::Archive("its index lists no image".into()))?;
+                let annotations = &first["annotations"];
+                for key in ["io.containerd.image.name", "org.opencontainers.image.ref.name"] {
+                    if let Some(name) = annotations[key].as_str() {
+                        tags.push(name.to_string());
+                        break;
+                    }
+                }
+                let name = blob_name(&first["digest"])?;
+                document = parse_json(&name, self.json_file(&name)?)?;
+                continue;
+            }
+            let config = blob_name(&document["config"]["digest"])?;
+            let layers = document["layers"]
+                .as_array()
+                .ok_or_else(|| ImageError::Archive("its image manifest lists no layers".into()))?
+                .iter()
+                .map(|layer| blob_name(&layer["digest"]))
+                .collect::<Result<_, _>>()?;
+            return Ok((config, tags, layers));
+        }
+        Err(ImageError::Archive("its index nests too deeply".into()))
+    }
+}
+
+/// A name inside the archive, without a leading `./`.
+fn archive_name(raw: &[u8]) -> String {
+    String::from_utf8_lossy(raw).trim_start_matches("./").to_string()
+}
+
+/// Where a link in the archive points, as an archive name: symlinks are relative to their
+/// directory (`../abc/layer.tar`), hard links to the archive's root.
+fn resolve_link(name: &str, target: &[u8], kind: tar::EntryType) -> String {
+    let target = String::from_utf8_lossy(target);
+    if kind == tar::EntryType::Link {
+        return archive_name(target.as_bytes());
+    }
+    let mut parts: Vec<&str> = name.split('/').collect();
+    parts.pop();
+    for part in target.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
+/// `sha256:abc…` → `blobs/sha256/abc…`, refusing digests that are not plain names.
+fn blob_name(digest: &serde_json::Value) -> Result<String, ImageError> {
+    let text = digest.as_str().unwrap_or_default();
+    match text.split_once(':') {
+        Some((algorithm, hex))
+            if !algorithm.is_empty()
+                && !hex.is_empty()
+                && algorithm.bytes().all(|b| b.is_ascii_alphanumeric())
+                && hex.bytes().all(|b| b.is_ascii_hexdigit()) =>
+        {
+            Ok(format!("blobs/{algorithm}/{hex}"))
+        }
+        _ => Err(ImageError::Archive(format!("its index names a blob by a digest that is not one: `{text}`"))),
+    }
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(name: &str, bytes: &[u8]) -> Result<T, ImageError> {
+    serde_json::from_slice(bytes).map_err(|e| ImageError::Archive(format!("{name} cannot be read: {e}")))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Compression {
+pub(crate) enum Compression {
     None,
     Gzip,
     Zstd,
 }
 
-enum Body {
+pub(crate) enum Body {
     Json,
     Layer(Compression),
     Other,
 }
 
 /// Tells a file's kind from its first bytes without consuming them.
-fn classify<R: BufRead>(body: &mut R) -> Result<Body, ImageError> {
+pub(crate) fn classify<R: BufRead>(body: &mut R) -> Result<Body, ImageError> {
     let head = body.fill_buf()?;
     Ok(match head {
         [0x1f, 0x8b, ..] => Body::Layer(Compression::Gzip),
@@ -145,7 +354,10 @@ fn looks_like_tar(head: &[u8]) -> bool {
     head.len() >= 262 && &head[257..262] == b"ustar" || head.len() >= 512 && head[..512].iter().all(|b| *b == 0)
 }
 
-fn decompress<'a, R: BufRead + 'a>(body: R, compression: Compression) -> Result<Box<dyn Read + 'a>, ImageError> {
+pub(crate) fn decompress<'a, R: BufRead + 'a>(
+    body: R,
+    compression: Compression,
+) -> Result<Box<dyn Read + 'a>, ImageError> {
     Ok(match compression {
         Compression::None => Box::new(body),
         Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(body)),
@@ -173,35 +385,58 @@ mod tests {
         tar_of(&owned)
     }
 
-    fn config() -> Vec<u8> {
-        br#"{"architecture":"amd64","os":"linux","history":[{"created_by":"COPY a /"},{"created_by":"RUN rm /a"}]}"#
-            .to_vec()
+    fn digest(n: u8) -> String {
+        format!("sha256:{}", hex::encode([n; 32]))
     }
 
-    #[test]
-    fn reads_a_legacy_docker_save_archive_with_the_manifest_last() {
+    fn config(layers: u8) -> Vec<u8> {
+        let ids: Vec<String> = (1..=layers).map(digest).collect();
+        serde_json::to_vec(&serde_json::json!({
+            "architecture": "amd64", "os": "linux",
+            "history": [{"created_by": "COPY a /"}, {"created_by": "RUN rm /a"}],
+            "rootfs": {"type": "layers", "diff_ids": ids},
+        }))
+        .unwrap()
+    }
+
+    fn read(bytes: &[u8]) -> Result<Image, ImageError> {
+        read_archive(bytes, &mut Reporter::silent())
+    }
+
+    fn legacy_archive() -> Vec<u8> {
         let bottom = tar_of(&[(b"a", "file", b"aaaa"), (b"keep", "file", b"k")]);
         let top = tar_of(&[(b".wh.a", "file", b"")]);
         let manifest = br#"[{"Config":"cfg.json","RepoTags":["app:1"],"Layers":["l1/layer.tar","l2/layer.tar"]}]"#;
         // Docker 20.10 writes the layers first and manifest.json at the end; order the layers
         // differently from the manifest to be sure the manifest decides.
-        let bytes = archive(&[
+        archive(&[
             ("l2/layer.tar", top),
             ("l1/layer.tar", bottom),
-            ("cfg.json", config()),
+            ("cfg.json", config(2)),
             ("manifest.json", manifest.to_vec()),
-        ]);
-        let mut seen = Vec::new();
-        let image = read_archive(bytes.as_slice(), |n| seen.push(n)).unwrap();
+        ])
+    }
+
+    #[test]
+    fn reads_a_legacy_docker_save_archive_with_the_manifest_last() {
+        let bytes = legacy_archive();
+        let heard = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = heard.clone();
+        let mut reporter =
+            Reporter::new("read", move |p| log.lock().unwrap().push(p.done_bytes), crate::progress::Cancel::new());
+        let image = read_archive(bytes.as_slice(), &mut reporter).unwrap();
         assert_eq!(image.repo_tags, ["app:1"]);
         assert_eq!(image.config["os"], "linux");
+        assert_eq!(image.id, format!("sha256:{}", hex::encode(Sha256::digest(config(2)))));
         assert_eq!(
             image.layers.iter().map(|l| l.source.as_str()).collect::<Vec<_>>(),
             ["l1/layer.tar", "l2/layer.tar"]
         );
-        assert!(seen.windows(2).all(|w| w[0] <= w[1]) && !seen.is_empty(), "progress only grows");
-        let tree = image.merged_tree();
-        assert_eq!(tree.paths(), vec![TreePath::parse(b"keep").unwrap()]);
+        assert_eq!(image.layers[1].diff_id, digest(2));
+        let heard = heard.lock().unwrap();
+        assert!(heard.windows(2).all(|w| w[0] <= w[1]), "progress only grows: {heard:?}");
+        assert!(*heard.last().unwrap() >= bytes.len() as u64 - 1024, "the end is reported: {heard:?}");
+        assert_eq!(image.merged_tree().paths(), vec![TreePath::parse(b"keep").unwrap()]);
     }
 
     #[test]
@@ -213,24 +448,107 @@ mod tests {
             ("oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#.to_vec()),
             ("blobs/sha256/g", gzip(&plain)),
             ("blobs/sha256/z", zstd_layer),
-            ("blobs/sha256/c", config()),
+            ("blobs/sha256/c", config(2)),
             ("manifest.json", manifest.to_vec()),
         ]);
-        let image = read_archive(bytes.as_slice(), |_| {}).unwrap();
+        let image = read(&bytes).unwrap();
         assert_eq!(image.layers.len(), 2);
         assert!(image.repo_tags.is_empty());
-        let tree = image.merged_tree();
-        assert_eq!(tree.total_size(), 6 + 5);
+        assert_eq!(image.merged_tree().total_size(), 6 + 5);
+    }
+
+    #[test]
+    fn reads_a_plain_oci_layout_with_only_an_index() {
+        let layer = gzip(&tar_of(&[(b"hello", "file", b"hi")]));
+        let (c, l, m) = ("c".repeat(64), "a".repeat(64), "b".repeat(64));
+        let manifest = serde_json::json!({
+            "schemaVersion": 2,
+            "config": {"digest": format!("sha256:{c}")},
+            "layers": [{"digest": format!("sha256:{l}"), "mediaType": "application/vnd.oci.image.layer.v1.tar+gzip"}],
+        });
+        let index = serde_json::json!({"schemaVersion": 2, "manifests": [{
+            "digest": format!("sha256:{m}"), "annotations": {"org.opencontainers.image.ref.name": "v1"}}]});
+        let bytes = archive(&[
+            ("oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#.to_vec()),
+            ("index.json", index.to_string().into_bytes()),
+            (&format!("blobs/sha256/{m}"), manifest.to_string().into_bytes()),
+            (&format!("blobs/sha256/{c}"), config(1)),
+            (&format!("blobs/sha256/{l}"), layer),
+        ]);
+        let image = read(&bytes).unwrap();
+        assert_eq!(image.repo_tags, ["v1"]);
+        assert_eq!(image.layers[0].diff_id, digest(1));
+        assert_eq!(image.merged_tree().total_size(), 2);
+    }
+
+    #[test]
+    fn a_layer_stored_once_and_linked_again_is_read_for_both_places() {
+        let layer = tar_of(&[(b"same", "file", b"x")]);
+        let mut outer = tar::Builder::new(Vec::new());
+        for (name, body) in [
+            ("one/layer.tar", layer.clone()),
+            ("cfg.json", config(2)),
+            ("manifest.json", br#"[{"Config":"cfg.json","Layers":["one/layer.tar","two/layer.tar"]}]"#.to_vec()),
+        ] {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(body.len() as u64);
+            header.set_mode(0o644);
+            outer.append_data(&mut header, name, body.as_slice()).unwrap();
+        }
+        let mut header = tar::Header::new_gnu();
+        header.set_entry_type(tar::EntryType::Symlink);
+        header.set_size(0);
+        outer.append_link(&mut header, "two/layer.tar", "../one/layer.tar").unwrap();
+        let image = read(&outer.into_inner().unwrap()).unwrap();
+        assert_eq!(image.layers[0].changes, image.layers[1].changes);
+    }
+
+    #[test]
+    fn an_archive_file_is_read_once_then_served_from_the_cache() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("image.tar");
+        std::fs::write(&path, legacy_archive()).unwrap();
+        let cache = IndexCache::at(&dir.path().join("cache"));
+        let first = read_archive_file(&path, &cache, &mut Reporter::silent()).unwrap();
+        assert_eq!(cache.usage().layers, 2);
+        // Damage every layer in the file: a second read must not need them.
+        let mut bytes = legacy_archive();
+        for layer_name in [&b"l1/layer.tar"[..], b"l2/layer.tar"] {
+            let at = bytes.windows(layer_name.len()).position(|w| w == layer_name).unwrap();
+            bytes[at + 512..at + 512 + 262].fill(b'Z'); // the layer's own tar header, past the outer header
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        let second = read_archive_file(&path, &cache, &mut Reporter::silent()).unwrap();
+        assert_eq!(first.layers[0].changes, second.layers[0].changes);
+        assert_eq!(first.merged_tree().paths(), second.merged_tree().paths());
+        assert!(
+            read_archive_file(&path, &IndexCache::disabled(), &mut Reporter::silent()).is_err(),
+            "damaged without the cache"
+        );
     }
 
     #[test]
     fn a_missing_layer_or_manifest_is_a_clear_error() {
         let manifest = br#"[{"Config":"cfg.json","Layers":["gone/layer.tar"]}]"#;
-        let bytes = archive(&[("cfg.json", config()), ("manifest.json", manifest.to_vec())]);
-        let error = read_archive(bytes.as_slice(), |_| {}).unwrap_err().to_string();
+        let bytes = archive(&[("cfg.json", config(1)), ("manifest.json", manifest.to_vec())]);
+        let error = read(&bytes).unwrap_err().to_string();
         assert!(error.contains("gone/layer.tar is listed but missing"), "{error}");
-        let bytes = archive(&[("cfg.json", config())]);
-        assert!(read_archive(bytes.as_slice(), |_| {}).unwrap_err().to_string().contains("no manifest.json"));
-        assert!(read_archive(&b"not a tar at all"[..], |_| {}).is_err());
+        let bytes = archive(&[("cfg.json", config(1))]);
+        assert!(read(&bytes).unwrap_err().to_string().contains("neither manifest.json nor index.json"));
+        assert!(read(b"not a tar at all").is_err());
+    }
+
+    #[test]
+    fn bad_json_and_mismatched_layer_counts_are_clear_errors() {
+        let manifest = br#"[{"Config":"cfg.json","Layers":["l1/layer.tar"]}]"#;
+        let layer = tar_of(&[(b"a", "file", b"1")]);
+        let bytes = archive(&[
+            ("l1/layer.tar", layer.clone()),
+            ("cfg.json", b"{not json".to_vec()),
+            ("manifest.json", manifest.to_vec()),
+        ]);
+        assert!(read(&bytes).unwrap_err().to_string().contains("cfg.json cannot be read"));
+        let bytes = archive(&[("l1/layer.tar", layer), ("cfg.json", config(3)), ("manifest.json", manifest.to_vec())]);
+        assert!(read(&bytes).unwrap_err().to_string().contains("lists 1 layers but its config 3"));
     }
 }

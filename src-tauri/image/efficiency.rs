@@ -102,8 +102,12 @@ fn leaves(changes: &[LayerChange]) -> Vec<(TreePath, bool, u64)> {
     }
     let mut parents: BTreeSet<TreePath> = BTreeSet::new();
     for path in nodes.keys() {
-        for depth in 0..path.0.len() {
-            parents.insert(TreePath(path.0[..depth].to_vec()));
+        let mut at = path.clone();
+        while let Some((parent, _)) = at.split_last() {
+            if !parents.insert(parent.clone()) {
+                break;
+            }
+            at = parent;
         }
     }
     let mut found: Vec<(TreePath, bool, u64)> =

@@ -1,57 +1,108 @@
 //! One layer's tar, read as a list of changes: entries (files, directories, links, devices),
 //! whiteouts (`.wh.NAME` deletes NAME from the layers below) and opaque markers (`.wh..wh..opq`
 //! hides everything below in its directory). Names are kept as raw bytes, so non-UTF-8 names
-//! survive; long names (GNU and PAX) are resolved by the tar reader.
+//! survive; long names (GNU and PAX) are resolved by the tar reader. Each regular file's content
+//! is hashed (xxh3, 128 bits) as it streams by and never kept.
 
+use std::cmp::Ordering;
+use std::fmt;
 use std::io::Read;
 
+use serde::{Deserialize, Serialize};
 use tar::EntryType;
+use xxhash_rust::xxh3::Xxh3;
 
 use super::ImageError;
 
 const WHITEOUT_PREFIX: &[u8] = b".wh.";
 const OPAQUE_MARKER: &[u8] = b".wh..wh..opq";
 
-/// A path inside the image, as its components, without leading `/` or `./`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct TreePath(pub Vec<Vec<u8>>);
+/// A path inside the image, stored as one byte string (`etc/passwd`: components joined by `/`,
+/// no leading `/`), which keeps a 100k-file index small. Paths order component by component,
+/// as a tree lists them.
+#[derive(Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct TreePath(#[serde(with = "serde_bytes")] Vec<u8>);
 
 impl TreePath {
     /// Splits a tar name into components, dropping `.`, empty parts and a leading `/`;
     /// refuses `..`.
     pub fn parse(raw: &[u8]) -> Result<TreePath, ImageError> {
-        let mut parts = Vec::new();
+        let mut joined = Vec::with_capacity(raw.len());
         for part in raw.split(|b| *b == b'/') {
             match part {
                 b"" | b"." => continue,
                 b".." => return Err(ImageError::EscapingPath { path: String::from_utf8_lossy(raw).into_owned() }),
-                name => parts.push(name.to_vec()),
+                name => {
+                    if !joined.is_empty() {
+                        joined.push(b'/');
+                    }
+                    joined.extend_from_slice(name);
+                }
             }
         }
-        Ok(TreePath(parts))
+        Ok(TreePath(joined))
     }
 
     pub fn is_root(&self) -> bool {
         self.0.is_empty()
     }
 
+    /// The names from the root down; none for the root itself.
+    pub fn components(&self) -> impl Iterator<Item = &[u8]> + Clone {
+        self.0.split(|b| *b == b'/').filter(|part| !part.is_empty())
+    }
+
+    pub fn depth(&self) -> usize {
+        self.components().count()
+    }
+
     pub fn join(&self, name: &[u8]) -> TreePath {
-        let mut parts = self.0.clone();
-        parts.push(name.to_vec());
-        TreePath(parts)
+        let mut joined = Vec::with_capacity(self.0.len() + 1 + name.len());
+        joined.extend_from_slice(&self.0);
+        if !joined.is_empty() {
+            joined.push(b'/');
+        }
+        joined.extend_from_slice(name);
+        TreePath(joined)
+    }
+
+    /// The directory holding this path and this path's own name; `None` for the root.
+    pub fn split_last(&self) -> Option<(TreePath, &[u8])> {
+        if self.is_root() {
+            return None;
+        }
+        Some(match self.0.iter().rposition(|b| *b == b'/') {
+            Some(slash) => (TreePath(self.0[..slash].to_vec()), &self.0[slash + 1..]),
+            None => (TreePath::default(), &self.0[..]),
+        })
+    }
+
+    /// The path's bytes as stored in the image, without the leading `/`.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
     }
 
     /// The path for display: `/etc/passwd`, with bytes that are not UTF-8 escaped as `\xNN`.
     pub fn display(&self) -> String {
-        let mut text = String::new();
-        for part in &self.0 {
-            text.push('/');
-            text.push_str(&escape_bytes(part));
-        }
-        if text.is_empty() {
-            text.push('/');
-        }
-        text
+        format!("/{}", escape_bytes(&self.0))
+    }
+}
+
+impl Ord for TreePath {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.components().cmp(other.components())
+    }
+}
+
+impl PartialOrd for TreePath {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Debug for TreePath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display())
     }
 }
 
@@ -68,11 +119,12 @@ pub fn escape_bytes(bytes: &[u8]) -> String {
 }
 
 /// What kind of thing an entry is.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EntryKind {
     File,
     Directory,
     Symlink {
+        #[serde(with = "serde_bytes")]
         target: Vec<u8>,
     },
     /// Shares its content with `target`, an earlier entry.
@@ -90,8 +142,32 @@ pub enum EntryKind {
     },
 }
 
+impl EntryKind {
+    /// One letter for listings, as `ls -l` shows it (`h` for a hard link).
+    pub fn letter(&self) -> char {
+        match self {
+            EntryKind::File => '-',
+            EntryKind::Directory => 'd',
+            EntryKind::Symlink { .. } => 'l',
+            EntryKind::Hardlink { .. } => 'h',
+            EntryKind::Fifo => 'p',
+            EntryKind::CharDevice { .. } => 'c',
+            EntryKind::BlockDevice { .. } => 'b',
+        }
+    }
+
+    /// Where a link points, for display; `None` for anything else.
+    pub fn link_target(&self) -> Option<String> {
+        match self {
+            EntryKind::Symlink { target } => Some(escape_bytes(target)),
+            EntryKind::Hardlink { target } => Some(target.display()),
+            _ => None,
+        }
+    }
+}
+
 /// A file, directory, link or device a layer sets.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LayerEntry {
     pub path: TreePath,
     pub kind: EntryKind,
@@ -100,10 +176,14 @@ pub struct LayerEntry {
     pub mode: u32,
     pub uid: u64,
     pub gid: u64,
+    /// Modification time, seconds since the epoch.
+    pub mtime: u64,
+    /// xxh3-128 of a regular file's content; 0 for anything else.
+    pub hash: u128,
 }
 
 /// One thing a layer does to the layers below it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LayerChange {
     Entry(LayerEntry),
     /// Deletes this path (and whatever is under it) from the layers below.
@@ -112,13 +192,14 @@ pub enum LayerChange {
     Opaque(TreePath),
 }
 
-/// Reads a layer's (uncompressed) tar into its changes, in archive order. Content is skipped,
-/// never held in memory.
+/// Reads a layer's (uncompressed) tar into its changes, in archive order. Content is hashed as
+/// it goes by, never held in memory.
 pub fn read_layer<R: Read>(tar: R) -> Result<Vec<LayerChange>, ImageError> {
     let mut archive = tar::Archive::new(tar);
     let mut changes = Vec::new();
+    let mut buffer = vec![0u8; 64 * 1024];
     for entry in archive.entries()? {
-        let entry = entry?;
+        let mut entry = entry?;
         let path = TreePath::parse(&entry.path_bytes())?;
         if let Some(change) = whiteout_change(&path) {
             changes.push(change);
@@ -128,24 +209,50 @@ pub fn read_layer<R: Read>(tar: R) -> Result<Vec<LayerChange>, ImageError> {
             continue;
         }
         let header = entry.header();
+        let (mode, uid, gid, mtime) = (
+            header.mode().unwrap_or(0o644),
+            header.uid().unwrap_or(0),
+            header.gid().unwrap_or(0),
+            header.mtime().unwrap_or(0),
+        );
         let Some(kind) = entry_kind(&entry, header.entry_type())? else { continue };
-        let size = if kind == EntryKind::File { entry.size() } else { 0 };
-        changes.push(LayerChange::Entry(LayerEntry {
-            path,
-            kind,
-            size,
-            mode: header.mode().unwrap_or(0o644),
-            uid: header.uid().unwrap_or(0),
-            gid: header.gid().unwrap_or(0),
-        }));
+        let (size, hash) = if kind == EntryKind::File {
+            let promised = entry.size();
+            let (size, hash) = content_hash(&mut entry, &mut buffer)?;
+            if size != promised {
+                return Err(ImageError::Archive(format!(
+                    "the layer ends inside {} ({size} of its {promised} bytes)",
+                    path.display()
+                )));
+            }
+            (size, hash)
+        } else {
+            (0, 0)
+        };
+        changes.push(LayerChange::Entry(LayerEntry { path, kind, size, mode, uid, gid, mtime, hash }));
     }
     Ok(changes)
 }
 
+/// Reads a file's content to its end: how many bytes it had and their xxh3-128. A tar that
+/// ends before the size its header promised is an error.
+fn content_hash(content: &mut impl Read, buffer: &mut [u8]) -> Result<(u64, u128), ImageError> {
+    let mut hasher = Xxh3::new();
+    let mut size = 0u64;
+    loop {
+        let read = content.read(buffer)?;
+        if read == 0 {
+            break;
+        }
+        hasher.update(&buffer[..read]);
+        size += read as u64;
+    }
+    Ok((size, hasher.digest128()))
+}
+
 fn whiteout_change(path: &TreePath) -> Option<LayerChange> {
-    let (name, parents) = path.0.split_last()?;
-    let parent = TreePath(parents.to_vec());
-    if name.as_slice() == OPAQUE_MARKER {
+    let (parent, name) = path.split_last()?;
+    if name == OPAQUE_MARKER {
         return Some(LayerChange::Opaque(parent));
     }
     name.strip_prefix(WHITEOUT_PREFIX).map(|hidden| LayerChange::Whiteout(parent.join(hidden)))
@@ -231,7 +338,7 @@ pub(crate) mod tests {
         let tar = tar_of(&[(b"caf\xe9.txt", "file", b"x")]);
         let changes = read_layer(tar.as_slice()).unwrap();
         let LayerChange::Entry(entry) = &changes[0] else { panic!("{changes:?}") };
-        assert_eq!(entry.path.0[0], b"caf\xe9.txt");
+        assert_eq!(entry.path.as_bytes(), b"caf\xe9.txt");
         assert_eq!(entry.path.display(), "/caf\\xe9.txt");
     }
 

@@ -2,21 +2,26 @@
 //! opaque directories), and the merged file tree those layers make, with what each layer added,
 //! modified and removed.
 //!
-//! This is the pure core of the layer explorer: everything here works on bytes and values, so it
-//! is tested on tars built in memory. Reading the export stream of a daemon, the on-disk cache
-//! and efficiency figures build on it (see the layer-explorer issue).
+//! The core works on bytes and values and is tested on tars built in memory; only
+//! [`analysis::load_from_daemon`] and the content readers talk to a daemon. Layer indexes are
+//! cached on disk by layer digest ([`cache`]).
 
 pub mod analysis;
 pub mod archive;
+pub mod cache;
 pub mod efficiency;
+pub mod explorer;
+pub mod gate;
 pub mod layer;
 pub mod tree;
 
-pub use analysis::{analyze, summarize, ImageAnalysis, LayerSummary};
-pub use archive::{read_archive, ArchiveLayer, ImageArchive};
+pub use analysis::{load, load_from_daemon, summarize, ImageAnalysis, ImageSource, LayerSummary};
+pub use archive::{read_archive, read_archive_file, Image, Layer};
+pub use cache::{CacheUsage, IndexCache};
 pub use efficiency::{efficiency, Efficiency, Inefficiency};
+pub use explorer::{NodeDetails, Row, SortBy, Status, StatusFilter, TreeView, ViewOptions};
 pub use layer::{read_layer, EntryKind, LayerChange, LayerEntry, TreePath};
-pub use tree::{FileTree, LayerDiff};
+pub use tree::{FileTree, HiddenFile, LayerDiff};
 
 use thiserror::Error;
 
@@ -29,13 +34,17 @@ impl ImageError {
                 "The archive is damaged or incomplete; export the image again (`docker save`).".into()
             }
             ImageError::EscapingPath { .. } => "Do not run this image: its layers try to write outside it.".into(),
+            ImageError::Cancelled => "Start it again when you are ready.".into(),
+            ImageError::BadSearch(_) => {
+                "Fix the pattern, or turn off regular expressions to search for plain text.".into()
+            }
         }
     }
 }
 
 #[derive(Debug, Error)]
 pub enum ImageError {
-    #[error("a layer is not a readable tar archive: {0}")]
+    #[error("the archive is not a readable tar (damaged or cut short): {0}")]
     Tar(#[from] std::io::Error),
     #[error(transparent)]
     Engine(#[from] crate::engine::EngineError),
@@ -43,4 +52,8 @@ pub enum ImageError {
     Archive(String),
     #[error("a layer holds the path `{path}`, which climbs out of the image (`..`); the archive is refused")]
     EscapingPath { path: String },
+    #[error("stopped before the end, as asked")]
+    Cancelled,
+    #[error("the search is not a valid regular expression: {0}")]
+    BadSearch(String),
 }

@@ -5,26 +5,44 @@
 //!   marker stands in the tar (so it is applied before the layer's own entries);
 //! - a non-directory that replaces a directory hides that directory's whole subtree;
 //! - a directory over a directory keeps the children and takes the new metadata.
+//!
+//! Every file a layer stores but a later layer overwrites or deletes is reported as hidden, with
+//! the layer that hid it: those are the bytes an image carries that nobody can see.
 
 use std::collections::BTreeMap;
 
+use serde::Serialize;
+
 use super::layer::{EntryKind, LayerChange, LayerEntry, TreePath};
 
+/// One file or directory of the merged tree.
 #[derive(Debug, Clone)]
-struct Node {
-    kind: EntryKind,
-    size: u64,
-    mode: u32,
-    uid: u64,
-    gid: u64,
+pub(crate) struct Node {
+    pub(crate) kind: EntryKind,
+    pub(crate) size: u64,
+    pub(crate) mode: u32,
+    pub(crate) uid: u64,
+    pub(crate) gid: u64,
+    pub(crate) mtime: u64,
+    pub(crate) hash: u128,
     /// Index of the layer that last set this node.
-    layer: usize,
-    children: BTreeMap<Vec<u8>, Node>,
+    pub(crate) layer: usize,
+    pub(crate) children: BTreeMap<Box<[u8]>, Node>,
 }
 
 impl Node {
     fn directory(layer: usize) -> Node {
-        Node { kind: EntryKind::Directory, size: 0, mode: 0o755, uid: 0, gid: 0, layer, children: BTreeMap::new() }
+        Node {
+            kind: EntryKind::Directory,
+            size: 0,
+            mode: 0o755,
+            uid: 0,
+            gid: 0,
+            mtime: 0,
+            hash: 0,
+            layer,
+            children: BTreeMap::new(),
+        }
     }
 
     fn from_entry(entry: &LayerEntry, layer: usize) -> Node {
@@ -34,16 +52,18 @@ impl Node {
             mode: entry.mode,
             uid: entry.uid,
             gid: entry.gid,
+            mtime: entry.mtime,
+            hash: entry.hash,
             layer,
             children: BTreeMap::new(),
         }
     }
 
-    fn is_dir(&self) -> bool {
+    pub(crate) fn is_dir(&self) -> bool {
         self.kind == EntryKind::Directory
     }
 
-    fn total_size(&self) -> u64 {
+    pub(crate) fn total_size(&self) -> u64 {
         self.size + self.children.values().map(Node::total_size).sum::<u64>()
     }
 
@@ -54,6 +74,25 @@ impl Node {
             into.push(path);
         }
     }
+
+    /// Calls `visit` with this node's path and every node under it, parents first.
+    fn for_each(&self, at: &TreePath, visit: &mut impl FnMut(&TreePath, &Node)) {
+        visit(at, self);
+        for (name, child) in &self.children {
+            child.for_each(&at.join(name), visit);
+        }
+    }
+}
+
+/// Bytes a layer stored that a later layer overwrote or deleted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HiddenFile {
+    pub path: TreePath,
+    pub size: u64,
+    /// The layer that stored the bytes.
+    pub layer: usize,
+    /// The layer that overwrote or deleted them.
+    pub hidden_by: usize,
 }
 
 /// What one layer did, against the layers below it. Paths are sorted.
@@ -62,6 +101,8 @@ pub struct LayerDiff {
     pub added: Vec<TreePath>,
     pub modified: Vec<TreePath>,
     pub removed: Vec<TreePath>,
+    /// Files of the layers below (with content) that this layer made invisible.
+    pub hidden: Vec<HiddenFile>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +119,8 @@ pub struct NodeInfo {
     pub mode: u32,
     pub uid: u64,
     pub gid: u64,
+    pub mtime: u64,
+    pub hash: u128,
     pub layer: usize,
     /// Its own bytes plus, for a directory, everything under it.
     pub total_size: u64,
@@ -96,12 +139,36 @@ impl Default for FileTree {
     }
 }
 
+/// What one `apply` has seen so far: each path's change and the bytes it hid.
+struct Applying {
+    layer: usize,
+    seen: BTreeMap<TreePath, Change>,
+    hidden: Vec<HiddenFile>,
+}
+
+impl Applying {
+    /// Marks `node` at `path` (and everything under it) as gone from the tree.
+    fn dropped(&mut self, path: TreePath, node: &Node) {
+        node.for_each(&path, &mut |at, gone| {
+            if gone.size > 0 {
+                self.hidden.push(HiddenFile {
+                    path: at.clone(),
+                    size: gone.size,
+                    layer: gone.layer,
+                    hidden_by: self.layer,
+                });
+            }
+        });
+        self.seen.entry(path).or_insert(Change::Removed);
+    }
+}
+
 impl FileTree {
     pub fn new() -> FileTree {
         FileTree::default()
     }
 
-    /// Applies layer number `layer` on top and says what it added, modified and removed.
+    /// Applies layer number `layer` on top and says what it added, modified, removed and hid.
     /// `changes` is walked three times (opaque markers, whiteouts, entries), hence `Clone`.
     pub fn apply<'a, I>(&mut self, layer: usize, changes: I) -> LayerDiff
     where
@@ -109,30 +176,30 @@ impl FileTree {
         I::IntoIter: Clone,
     {
         let changes = changes.into_iter();
-        let mut seen: BTreeMap<TreePath, Change> = BTreeMap::new();
+        let mut applying = Applying { layer, seen: BTreeMap::new(), hidden: Vec::new() };
         for change in changes.clone() {
             if let LayerChange::Opaque(dir) = change {
                 if let Some(node) = self.node_mut(dir).filter(|n| n.is_dir()) {
-                    for name in std::mem::take(&mut node.children).into_keys() {
-                        seen.insert(dir.join(&name), Change::Removed);
+                    for (name, child) in std::mem::take(&mut node.children) {
+                        applying.dropped(dir.join(&name), &child);
                     }
                 }
             }
         }
         for change in changes.clone() {
             if let LayerChange::Whiteout(path) = change {
-                if self.remove(path) {
-                    seen.insert(path.clone(), Change::Removed);
+                if let Some(gone) = self.remove(path) {
+                    applying.dropped(path.clone(), &gone);
                 }
             }
         }
         for change in changes {
             if let LayerChange::Entry(entry) = change {
-                self.put(entry, layer, &mut seen);
+                self.put(entry, &mut applying);
             }
         }
-        let mut diff = LayerDiff::default();
-        for (path, change) in seen {
+        let mut diff = LayerDiff { hidden: applying.hidden, ..LayerDiff::default() };
+        for (path, change) in applying.seen {
             match change {
                 Change::Added => diff.added.push(path),
                 Change::Modified => diff.modified.push(path),
@@ -149,6 +216,8 @@ impl FileTree {
             mode: node.mode,
             uid: node.uid,
             gid: node.gid,
+            mtime: node.mtime,
+            hash: node.hash,
             layer: node.layer,
             total_size: node.total_size(),
             children: node.children.len(),
@@ -168,32 +237,38 @@ impl FileTree {
         all
     }
 
-    fn node(&self, path: &TreePath) -> Option<&Node> {
-        path.0.iter().try_fold(&self.root, |node, name| node.children.get(name))
+    pub(crate) fn root(&self) -> &Node {
+        &self.root
+    }
+
+    pub(crate) fn node(&self, path: &TreePath) -> Option<&Node> {
+        path.components().try_fold(&self.root, |node, name| node.children.get(name))
     }
 
     fn node_mut(&mut self, path: &TreePath) -> Option<&mut Node> {
-        path.0.iter().try_fold(&mut self.root, |node, name| node.children.get_mut(name))
+        path.components().try_fold(&mut self.root, |node, name| node.children.get_mut(name))
     }
 
-    fn remove(&mut self, path: &TreePath) -> bool {
-        let Some((name, parents)) = path.0.split_last() else { return false };
-        self.node_mut(&TreePath(parents.to_vec())).is_some_and(|parent| parent.children.remove(name).is_some())
+    fn remove(&mut self, path: &TreePath) -> Option<Node> {
+        let (parent, name) = path.split_last()?;
+        self.node_mut(&parent)?.children.remove(name)
     }
 
-    fn put(&mut self, entry: &LayerEntry, layer: usize, seen: &mut BTreeMap<TreePath, Change>) {
-        let Some((name, parents)) = entry.path.0.split_last() else { return };
+    fn put(&mut self, entry: &LayerEntry, applying: &mut Applying) {
+        let layer = applying.layer;
+        let Some((parent, name)) = entry.path.split_last() else { return };
         let mut node = &mut self.root;
         let mut at = TreePath::default();
-        for part in parents {
+        for part in parent.components() {
             at = at.join(part);
-            let child = node.children.entry(part.clone()).or_insert_with(|| {
-                seen.entry(at.clone()).or_insert(Change::Added);
+            let child = node.children.entry(part.into()).or_insert_with(|| {
+                applying.seen.entry(at.clone()).or_insert(Change::Added);
                 Node::directory(layer)
             });
             if !child.is_dir() {
-                *child = Node::directory(layer);
-                seen.entry(at.clone()).or_insert(Change::Modified);
+                let old = std::mem::replace(child, Node::directory(layer));
+                applying.dropped(at.clone(), &old);
+                applying.seen.insert(at.clone(), Change::Modified);
             }
             node = child;
         }
@@ -205,26 +280,32 @@ impl FileTree {
                 Change::Modified
             }
             Some(old) => {
-                let mut hidden = Vec::new();
-                old.descendants(&entry.path, &mut hidden);
-                for path in hidden {
-                    seen.entry(path).or_insert(Change::Removed);
+                let old = std::mem::replace(old, new);
+                for (child_name, child) in &old.children {
+                    applying.dropped(entry.path.join(child_name), child);
                 }
-                *old = new;
+                if old.size > 0 {
+                    applying.hidden.push(HiddenFile {
+                        path: entry.path.clone(),
+                        size: old.size,
+                        layer: old.layer,
+                        hidden_by: layer,
+                    });
+                }
                 Change::Modified
             }
             None => {
-                node.children.insert(name.clone(), new);
-                match seen.get(&entry.path) {
+                node.children.insert(name.into(), new);
+                match applying.seen.get(&entry.path) {
                     Some(Change::Removed) => Change::Modified,
                     _ => Change::Added,
                 }
             }
         };
-        match seen.get(&entry.path) {
+        match applying.seen.get(&entry.path) {
             Some(Change::Added) => {}
             _ => {
-                seen.insert(entry.path.clone(), change);
+                applying.seen.insert(entry.path.clone(), change);
             }
         }
     }
@@ -322,5 +403,28 @@ mod tests {
         let mut tree = base();
         let diff = tree.apply(1, &layer(&[(b"nowhere/.wh.ghost", "file", b"")]));
         assert_eq!(diff, LayerDiff::default());
+    }
+
+    #[test]
+    fn bytes_overwritten_or_deleted_later_are_hidden_with_the_layer_that_hid_them() {
+        let mut tree = base();
+        let diff = tree.apply(
+            1,
+            &layer(&[(b"etc/motd", "file", b"hi"), (b".wh.var", "file", b""), (b"opt/tool/.wh..wh..opq", "file", b"")]),
+        );
+        let mut hidden: Vec<_> = diff.hidden.iter().map(|h| (h.path.display(), h.size, h.layer, h.hidden_by)).collect();
+        hidden.sort();
+        assert_eq!(
+            hidden,
+            [
+                ("/etc/motd".to_string(), 5, 0, 1),
+                ("/opt/tool/bin".to_string(), 6, 0, 1),
+                ("/var/cache/a".to_string(), 4, 0, 1),
+                ("/var/cache/sub/b".to_string(), 2, 0, 1),
+            ]
+        );
+        let stored = 5 + 4 + 2 + 6 + 2;
+        let hidden_bytes: u64 = diff.hidden.iter().map(|h| h.size).sum();
+        assert_eq!(stored - hidden_bytes, tree.total_size(), "stored = visible + hidden");
     }
 }

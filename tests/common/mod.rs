@@ -182,6 +182,32 @@ impl Drop for Fixtures {
 pub const DOCKERFILE: &str =
     "FROM scratch\nCOPY busybox /bin/busybox\nCOPY data/ /data/\nCMD [\"/bin/busybox\", \"sleep\", \"3600\"]\n";
 
+/// An image with every case the layer reader must get right, in its third layer (index 2):
+/// a file and a directory deleted (whiteouts), a directory emptied and refilled (an opaque
+/// marker from overlay2), a file become a directory and a directory become a file, a hard link
+/// and a symlink, a permission-only change, a name that is not UTF-8 and a 150-character name;
+/// then two steps that change nothing and an ENV (no layers, history entries only).
+pub const EVERY_CASE: &str = r#"FROM scratch
+COPY busybox /bin/busybox
+COPY data/ /data/
+RUN ["/bin/busybox", "sh", "-c", "set -e; b=/bin/busybox; cd /data; $b rm gone.txt; $b rm -r dir; $b rm -r opaque; $b mkdir opaque; $b echo fresh > opaque/new.txt; $b rm todir; $b mkdir todir; $b echo inside > todir/inside.txt; $b rm -r tofile; $b echo now-a-file > tofile; $b ln keep.txt hardlink.txt; $b ln -s keep.txt symlink.txt; $b chmod 600 perm.txt; $b touch \"$($b printf 'caf\\351')\"; $b mkdir long; $b touch long/$($b printf '%0150d' 7)"]
+RUN ["/bin/busybox", "true"]
+RUN ["/bin/busybox", "true"]
+ENV STAGE=done
+"#;
+
+/// The files under `data/` that [`EVERY_CASE`] starts from (28 bytes in all).
+pub const EVERY_CASE_FILES: [(&str, &[u8]); 8] = [
+    ("keep.txt", b"keep"),
+    ("gone.txt", b"gone!"),
+    ("dir/a.txt", b"aaaa"),
+    ("dir/b.txt", b"bb"),
+    ("opaque/old.txt", b"old"),
+    ("todir", b"file"),
+    ("tofile/x.txt", b"xx"),
+    ("perm.txt", b"perm"),
+];
+
 /// A build context: the Dockerfile, busybox, and the generated files, as an in-memory tar.
 fn build_context(dockerfile: &str, files: &[(&str, &[u8])]) -> Vec<u8> {
     let busybox = std::fs::read(BUSYBOX)
@@ -203,6 +229,22 @@ fn append(tar: &mut tar::Builder<Vec<u8>>, path: &str, content: &[u8], mode: u32
     header.set_mtime(1_700_000_000); // fixed, so equal inputs give equal layers
     header.set_cksum();
     tar.append_data(&mut header, path, content).expect("tar entry");
+}
+
+/// Runs the `strata` binary with `args` and extra environment variables.
+pub fn strata(args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_strata"));
+    command.args(args).env_remove("DOCKER_CONTEXT");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    command.output().expect("run strata")
+}
+
+/// The JSON a successful `strata … --json` printed.
+pub fn json(output: &std::process::Output) -> serde_json::Value {
+    assert!(output.status.success(), "strata failed: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).expect("strata printed JSON")
 }
 
 /// Ends a helper process when the test ends, however it ends; for a process group leader

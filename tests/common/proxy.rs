@@ -3,6 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::{Arc, Mutex};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{UnixListener, UnixStream};
 use tokio::task::JoinSet;
 
@@ -10,12 +13,14 @@ pub struct DaemonProxy {
     pub socket: PathBuf,
     target: PathBuf,
     tasks: Option<JoinSet<()>>,
+    /// What clients sent, so a test can tell which requests were made.
+    sent: Arc<Mutex<Vec<u8>>>,
 }
 
 impl DaemonProxy {
     /// A proxy that will listen on `socket` and forward to the daemon's socket `target`; not yet up.
     pub fn new(socket: &Path, target: &Path) -> DaemonProxy {
-        DaemonProxy { socket: socket.to_path_buf(), target: target.to_path_buf(), tasks: None }
+        DaemonProxy { socket: socket.to_path_buf(), target: target.to_path_buf(), tasks: None, sent: Arc::default() }
     }
 
     pub fn host(&self) -> String {
@@ -27,19 +32,44 @@ impl DaemonProxy {
         let _ = std::fs::remove_file(&self.socket);
         let listener = UnixListener::bind(&self.socket).expect("bind the proxy socket");
         let target = self.target.clone();
+        let sent = self.sent.clone();
         let mut tasks = JoinSet::new();
         tasks.spawn(async move {
             let mut connections = JoinSet::new();
-            while let Ok((mut client, _)) = listener.accept().await {
+            while let Ok((client, _)) = listener.accept().await {
                 let target = target.clone();
+                let sent = sent.clone();
                 connections.spawn(async move {
-                    if let Ok(mut daemon) = UnixStream::connect(&target).await {
-                        let _ = tokio::io::copy_bidirectional(&mut client, &mut daemon).await;
+                    if let Ok(daemon) = UnixStream::connect(&target).await {
+                        let (mut client_reads, mut client_writes) = tokio::io::split(client);
+                        let (mut daemon_reads, mut daemon_writes) = tokio::io::split(daemon);
+                        let upstream = async {
+                            let mut buffer = vec![0u8; 16 * 1024];
+                            while let Ok(read) = client_reads.read(&mut buffer).await {
+                                if read == 0 || daemon_writes.write_all(&buffer[..read]).await.is_err() {
+                                    break;
+                                }
+                                sent.lock().unwrap().extend_from_slice(&buffer[..read]);
+                            }
+                            let _ = daemon_writes.shutdown().await;
+                        };
+                        let downstream = tokio::io::copy(&mut daemon_reads, &mut client_writes);
+                        let _ = tokio::join!(upstream, downstream);
                     }
                 });
             }
         });
         self.tasks = Some(tasks);
+    }
+
+    /// The request lines clients sent so far (`GET /v1.41/images/json HTTP/1.1`).
+    pub fn requests(&self) -> Vec<String> {
+        let sent = self.sent.lock().unwrap();
+        String::from_utf8_lossy(&sent)
+            .lines()
+            .filter(|line| ["GET ", "POST ", "DELETE ", "HEAD ", "PUT "].iter().any(|m| line.starts_with(m)))
+            .map(str::to_string)
+            .collect()
     }
 
     /// Closes the socket and every open connection, as a stopped daemon would.

@@ -1,0 +1,297 @@
+//! The layer explorer's subcommands: `inspect` (layers, efficiency, hidden bytes), `tree` (one
+//! layer's files or the merged tree), `check` (the CI gate) and `cache` (the index cache).
+
+use std::path::PathBuf;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::{connect, format, new_table, print_json, Failure, OutputArgs};
+use crate::image::gate::{Outcome, Rules};
+use crate::image::{self, Image, ImageAnalysis, ImageSource, IndexCache, TreeView, ViewOptions};
+use crate::progress::{Cancel, Reporter};
+
+/// Which image: one the daemon has, or an archive file read with no daemon.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct ImageArgs {
+    /// The image: a reference (`name:tag`) or an id.
+    pub image: Option<String>,
+    /// Read a `docker save` or OCI archive file instead (no daemon needed).
+    #[arg(long, value_name = "FILE")]
+    pub archive: Option<PathBuf>,
+}
+
+impl ImageArgs {
+    fn source(&self) -> ImageSource {
+        match (&self.image, &self.archive) {
+            (_, Some(path)) => ImageSource::Archive(path.clone()),
+            (Some(reference), None) => ImageSource::Daemon(reference.clone()),
+            (None, None) => unreachable!("clap requires one of them"),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    #[command(flatten)]
+    pub image: ImageArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TreeArgs {
+    #[command(flatten)]
+    pub image: ImageArgs,
+    /// The layer to show, counted from 0 at the bottom (default: the top layer).
+    #[arg(long, value_name = "N")]
+    pub layer: Option<usize>,
+    /// Show everything up to that layer, not only what the layer itself holds.
+    #[arg(long)]
+    pub aggregated: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub image: ImageArgs,
+    /// The rules file, in dive's `.dive-ci` format (default: `.dive-ci` when it exists, else
+    /// dive's defaults).
+    #[arg(long, value_name = "FILE")]
+    pub ci_config: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    /// Remove everything the cache holds.
+    #[arg(long)]
+    pub clear: bool,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// Loads an image through the user's cache, drawing a progress bar on a terminal.
+async fn load(endpoint: Option<String>, args: &ImageArgs) -> Result<(String, Image), Failure> {
+    let source = args.source();
+    let connection = match &source {
+        ImageSource::Daemon(_) => Some(connect(endpoint).await?),
+        ImageSource::Archive(_) => None,
+    };
+    let bar = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template("{msg} {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} {eta}")
+            .expect("the template is valid"),
+    );
+    let shown = bar.clone();
+    let reporter = Reporter::new(
+        "",
+        move |progress| {
+            shown.set_message(progress.task.clone());
+            shown.set_length(progress.total_bytes.unwrap_or(0).max(progress.done_bytes));
+            shown.set_position(progress.done_bytes);
+        },
+        Cancel::new(),
+    );
+    let docker = connection.as_ref().map(|c| &c.docker);
+    let image = image::load(docker, &source, &IndexCache::user(), reporter).await;
+    bar.finish_and_clear();
+    Ok((source.label(), image?))
+}
+
+pub async fn inspect(endpoint: Option<String>, args: InspectArgs) -> Result<(), Failure> {
+    let (label, image) = load(endpoint, &args.image).await?;
+    let analysis = image::summarize(&label, &image);
+    if args.output.json {
+        print_json(&analysis);
+        return Ok(());
+    }
+    print_layers(&analysis);
+    print_summary(&analysis);
+    Ok(())
+}
+
+fn print_layers(analysis: &ImageAnalysis) {
+    let mut table = new_table(&["#", "SIZE", "ADDED", "MODIFIED", "REMOVED", "HIDDEN LATER", "DIGEST", "COMMAND"]);
+    for layer in &analysis.layers {
+        table.add_row(vec![
+            layer.index.to_string(),
+            format::size(layer.size_bytes),
+            layer.added.to_string(),
+            layer.modified.to_string(),
+            layer.removed.to_string(),
+            format::size(layer.hidden_bytes),
+            short_digest(&layer.digest),
+            layer.command.chars().take(100).collect(),
+        ]);
+    }
+    println!("{table}");
+}
+
+fn short_digest(digest: &str) -> String {
+    digest.trim_start_matches("sha256:").chars().take(12).collect()
+}
+
+fn print_summary(analysis: &ImageAnalysis) {
+    println!();
+    println!(
+        "Image size {}   final files {}   efficiency {:.2} %   wasted {} ({:.1} % of the {} above the base)",
+        format::size(analysis.size_bytes),
+        format::size(analysis.visible_size_bytes),
+        analysis.efficiency * 100.0,
+        format::size(analysis.wasted_bytes),
+        analysis.user_wasted_percent,
+        format::size(analysis.user_size_bytes),
+    );
+    println!(
+        "Hidden {} in {} files: stored in a layer, overwritten or deleted by a later one",
+        format::size(analysis.hidden_bytes),
+        analysis.hidden_file_count
+    );
+    for file in analysis.hidden_files.iter().take(10) {
+        println!(
+            "  {:>9}  {}  (layer {}, hidden by layer {})",
+            format::size(file.size_bytes),
+            file.path,
+            file.layer,
+            file.hidden_by
+        );
+    }
+}
+
+pub async fn tree(endpoint: Option<String>, args: TreeArgs) -> Result<(), Failure> {
+    let (_, image) = load(endpoint, &args.image).await?;
+    let top = image.layers.len().saturating_sub(1);
+    let layer = args.layer.unwrap_or(top);
+    if layer > top {
+        return Err(Failure {
+            message: format!("the image has layers 0 to {top}; there is no layer {layer}"),
+            hint: "Pick a layer from `strata inspect`.".into(),
+        });
+    }
+    let options = ViewOptions { layer, aggregated: args.aggregated, ..ViewOptions::default() };
+    let mut view = TreeView::build(&image, options)?;
+    let rows = view.all_rows();
+    if args.output.json {
+        let entries: Vec<_> = rows
+            .iter()
+            .map(|(path, row)| {
+                serde_json::json!({
+                    "path": path, "kind": row.kind.to_string(), "size_bytes": row.size_bytes,
+                    "status": row.status, "link_target": row.link_target,
+                })
+            })
+            .collect();
+        print_json(&entries);
+        return Ok(());
+    }
+    for (_, row) in &rows {
+        let marker = match row.status {
+            image::Status::Added => '+',
+            image::Status::Modified => '~',
+            image::Status::Removed => '-',
+            image::Status::Unmodified => ' ',
+        };
+        let link = row.link_target.as_ref().map(|t| format!(" → {t}")).unwrap_or_default();
+        println!(
+            "{marker} {} {:>9}  {}{}{link}",
+            row.kind,
+            format::size(row.size_bytes),
+            "  ".repeat(row.depth as usize),
+            row.name
+        );
+    }
+    Ok(())
+}
+
+pub async fn check(endpoint: Option<String>, args: CheckArgs) -> Result<bool, Failure> {
+    let rules = read_rules(args.ci_config.as_deref())?;
+    let (label, image) = load(endpoint, &args.image).await?;
+    let analysis = image::summarize(&label, &image);
+    let results = rules.check(&analysis);
+    let passed = results.iter().all(|r| r.outcome != Outcome::Fail);
+    if args.output.json {
+        print_json(&serde_json::json!({ "passed": passed, "rules": results }));
+        return Ok(passed);
+    }
+    let mut table = new_table(&["RESULT", "RULE", "LIMIT", "IMAGE"]);
+    for result in &results {
+        let word = match result.outcome {
+            Outcome::Pass => "PASS",
+            Outcome::Fail => "FAIL",
+            Outcome::Skip => "SKIP",
+        };
+        table.add_row(vec![word.into(), result.rule.to_string(), result.limit.clone(), result.actual.clone()]);
+    }
+    println!("{table}");
+    println!("{}: {}", label, if passed { "passed" } else { "FAILED" });
+    if !passed && !analysis.hidden_files.is_empty() {
+        println!("Largest hidden files:");
+        for file in analysis.hidden_files.iter().take(5) {
+            println!(
+                "  {:>9}  {} (layer {} → {})",
+                format::size(file.size_bytes),
+                file.path,
+                file.layer,
+                file.hidden_by
+            );
+        }
+    }
+    Ok(passed)
+}
+
+fn read_rules(path: Option<&std::path::Path>) -> Result<Rules, Failure> {
+    let default = std::path::Path::new(".dive-ci");
+    let (path, required) = match path {
+        Some(path) => (path, true),
+        None => (default, false),
+    };
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if !required && error.kind() == std::io::ErrorKind::NotFound => return Ok(Rules::default()),
+        Err(error) => {
+            return Err(Failure {
+                message: format!("cannot read {}: {error}", path.display()),
+                hint: "Name a readable rules file with --ci-config.".into(),
+            })
+        }
+    };
+    Rules::parse(&text).map_err(|message| Failure {
+        message: format!("{}: {message}", path.display()),
+        hint:
+            "Rules are lowest-efficiency, highest-wasted-bytes, highest-user-wasted-percent and highest-hidden-bytes."
+                .into(),
+    })
+}
+
+pub fn cache(args: CacheArgs) -> Result<(), Failure> {
+    let cache = IndexCache::user();
+    let usage = cache.usage();
+    if args.clear {
+        let freed = cache.clear().map_err(|e| Failure {
+            message: format!("cannot clear the cache: {e}"),
+            hint: "Check the permissions of the cache directory.".into(),
+        })?;
+        if args.output.json {
+            print_json(&serde_json::json!({ "freed_bytes": freed }));
+        } else {
+            println!("Cleared the layer index cache: {} freed", format::size(freed));
+        }
+        return Ok(());
+    }
+    if args.output.json {
+        print_json(&usage);
+    } else {
+        println!(
+            "{}: {} in {} layer indexes and {} image records",
+            if usage.directory.is_empty() { "(no cache directory)" } else { &usage.directory },
+            format::size(usage.bytes),
+            usage.layers,
+            usage.images
+        );
+    }
+    Ok(())
+}

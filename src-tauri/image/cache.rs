@@ -1,0 +1,222 @@
+//! The on-disk index cache: each layer's changes (paths, kinds, sizes, modes, owners, hashes),
+//! stored under the user's cache directory and keyed by the layer's digest, so a second look at
+//! an image — or at another image sharing its layers — reads nothing it has read before. An
+//! image's config is kept by image id beside them, so a fully cached image needs no export at all.
+//!
+//! Files are postcard, compressed with zstd, behind a header naming the format version; a file of
+//! another version, or damaged, is ignored and replaced. Writes go to a temporary file renamed
+//! into place, so a reader never sees half a file.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::layer::LayerChange;
+
+/// Bump when the layout of [`LayerChange`] or [`ImageRecord`] changes.
+const FORMAT_VERSION: u32 = 1;
+const MAGIC: &[u8; 8] = b"STRATAIX";
+
+/// What the cache knows of an image besides its layers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ImageRecord {
+    pub repo_tags: Vec<String>,
+    /// The config as JSON text (postcard cannot carry a `serde_json::Value`).
+    pub config_json: String,
+    /// Where each layer sits in the daemon's export, bottom first, to find its content again.
+    pub sources: Vec<String>,
+}
+
+/// How much the cache holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CacheUsage {
+    pub directory: String,
+    pub bytes: u64,
+    pub layers: usize,
+    pub images: usize,
+}
+
+/// The index cache in one directory; `None` directory means caching is off.
+#[derive(Debug, Clone)]
+pub struct IndexCache {
+    dir: Option<PathBuf>,
+}
+
+impl IndexCache {
+    /// The user's cache: `$STRATA_CACHE_DIR`, else `strata/` in the platform's cache directory
+    /// (`~/.cache` on Linux, `~/Library/Caches` on macOS, `%LOCALAPPDATA%` on Windows).
+    pub fn user() -> IndexCache {
+        let dir = std::env::var_os("STRATA_CACHE_DIR")
+            .map(PathBuf::from)
+            .or_else(|| dirs::cache_dir().map(|d| d.join("strata")));
+        IndexCache { dir }
+    }
+
+    pub fn at(dir: &Path) -> IndexCache {
+        IndexCache { dir: Some(dir.to_path_buf()) }
+    }
+
+    /// A cache that holds nothing and stores nothing.
+    pub fn disabled() -> IndexCache {
+        IndexCache { dir: None }
+    }
+
+    pub fn load_layer(&self, diff_id: &str) -> Option<Vec<LayerChange>> {
+        self.load(&self.file_for("layers", diff_id)?)
+    }
+
+    /// Stores a layer's changes; failing to write only costs a re-read later, so it is logged.
+    pub fn store_layer(&self, diff_id: &str, changes: &Vec<LayerChange>) {
+        if let Some(path) = self.file_for("layers", diff_id) {
+            self.store(&path, changes);
+        }
+    }
+
+    pub fn load_image(&self, image_id: &str) -> Option<ImageRecord> {
+        self.load(&self.file_for("images", image_id)?)
+    }
+
+    pub fn store_image(&self, image_id: &str, record: &ImageRecord) {
+        if let Some(path) = self.file_for("images", image_id) {
+            self.store(&path, record);
+        }
+    }
+
+    pub fn usage(&self) -> CacheUsage {
+        let Some(root) = self.versioned_root() else { return CacheUsage::default() };
+        let mut usage = CacheUsage { directory: root.display().to_string(), ..CacheUsage::default() };
+        for (kind, count) in [("layers", &mut usage.layers), ("images", &mut usage.images)] {
+            for entry in fs::read_dir(root.join(kind)).into_iter().flatten().flatten() {
+                usage.bytes += entry.metadata().map(|m| m.len()).unwrap_or(0);
+                *count += 1;
+            }
+        }
+        usage
+    }
+
+    /// Removes everything cached (every format version); says how many bytes that freed.
+    pub fn clear(&self) -> std::io::Result<u64> {
+        let Some(dir) = &self.dir else { return Ok(0) };
+        let mut freed = 0;
+        for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with("index-v") {
+                freed += directory_size(&entry.path());
+                fs::remove_dir_all(entry.path())?;
+            }
+        }
+        Ok(freed)
+    }
+
+    fn versioned_root(&self) -> Option<PathBuf> {
+        Some(self.dir.as_ref()?.join(format!("index-v{FORMAT_VERSION}")))
+    }
+
+    /// The file for a digest, or `None` when the digest is not `sha256:` and 64 hex digits (the
+    /// digest comes from the image itself, which must not choose where we write).
+    fn file_for(&self, kind: &str, digest: &str) -> Option<PathBuf> {
+        let hex = digest.strip_prefix("sha256:")?;
+        if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        Some(self.versioned_root()?.join(kind).join(hex))
+    }
+
+    fn load<T: serde::de::DeserializeOwned>(&self, path: &Path) -> Option<T> {
+        let bytes = fs::read(path).ok()?;
+        let body = bytes.strip_prefix(MAGIC.as_slice())?;
+        let (version, body) = body.split_first_chunk::<4>()?;
+        if u32::from_le_bytes(*version) != FORMAT_VERSION {
+            return None;
+        }
+        let decoded = zstd::decode_all(body).ok()?;
+        match postcard::from_bytes(&decoded) {
+            Ok(value) => Some(value),
+            Err(error) => {
+                tracing::warn!("ignoring a damaged cache file {}: {error}", path.display());
+                None
+            }
+        }
+    }
+
+    fn store<T: Serialize>(&self, path: &Path, value: &T) {
+        if let Err(error) = write_atomically(path, value) {
+            tracing::warn!("cannot write the cache file {}: {error}", path.display());
+        }
+    }
+}
+
+fn write_atomically<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
+    let dir = path.parent().expect("cache files live in a directory");
+    fs::create_dir_all(dir)?;
+    let encoded = postcard::to_stdvec(value).map_err(std::io::Error::other)?;
+    let compressed = zstd::encode_all(encoded.as_slice(), 1)?;
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    file.write_all(MAGIC)?;
+    file.write_all(&FORMAT_VERSION.to_le_bytes())?;
+    file.write_all(&compressed)?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+fn directory_size(dir: &Path) -> u64 {
+    fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| match entry.file_type() {
+            Ok(kind) if kind.is_dir() => directory_size(&entry.path()),
+            _ => entry.metadata().map(|m| m.len()).unwrap_or(0),
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::image::layer::tests::changes_of;
+
+    const DIGEST: &str = "sha256:1111111111111111111111111111111111111111111111111111111111111111";
+
+    #[test]
+    fn a_layer_round_trips_and_the_cache_can_be_measured_and_cleared() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = IndexCache::at(dir.path());
+        let changes =
+            changes_of(&[(b"etc/motd", "file", b"hi"), (b"etc/.wh.old", "file", b""), (b"caf\xe9", "dir", b"")]);
+        assert!(cache.load_layer(DIGEST).is_none());
+        cache.store_layer(DIGEST, &changes);
+        assert_eq!(cache.load_layer(DIGEST).unwrap(), changes);
+        let usage = cache.usage();
+        assert_eq!((usage.layers, usage.images), (1, 0));
+        assert!(usage.bytes > 0);
+        assert_eq!(cache.clear().unwrap(), usage.bytes);
+        assert!(cache.load_layer(DIGEST).is_none());
+        assert_eq!(cache.usage().bytes, 0);
+    }
+
+    #[test]
+    fn digests_that_are_not_sha256_never_become_file_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = IndexCache::at(dir.path());
+        cache.store_layer("sha256:../../escape", &vec![]);
+        cache.store_layer("md5:abc", &vec![]);
+        assert_eq!(cache.usage().layers, 0);
+    }
+
+    #[test]
+    fn a_damaged_or_older_file_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = IndexCache::at(dir.path());
+        cache.store_layer(DIGEST, &changes_of(&[(b"a", "file", b"1")]));
+        let path = cache.file_for("layers", DIGEST).unwrap();
+        let mut bytes = fs::read(&path).unwrap();
+        bytes[8] = 99; // another format version
+        fs::write(&path, &bytes).unwrap();
+        assert!(cache.load_layer(DIGEST).is_none());
+        fs::write(&path, b"STRATAIX\x01\x00\x00\x00garbage").unwrap();
+        assert!(cache.load_layer(DIGEST).is_none());
+    }
+}

@@ -1,0 +1,643 @@
+//! The file tree the layer explorer shows, as a list of rows: one layer's tree (what that layer
+//! holds) or the aggregated tree (everything up to it), each node marked added, modified,
+//! removed or unmodified against the layers below, directory sizes rolled up, filtered by change
+//! and by a path search, sorted by name or size, with directories expanded and collapsed.
+//!
+//! The window asks for rows by window (offset, count) and draws them; every decision — what is
+//! visible, in which order, at which depth — is made here, so 100k-node trees scroll without the
+//! window computing anything.
+
+use std::collections::HashSet;
+
+use regex::bytes::Regex;
+use serde::{Deserialize, Serialize};
+
+use super::archive::Image;
+use super::layer::{escape_bytes, EntryKind, TreePath};
+use super::tree::{FileTree, Node};
+use super::ImageError;
+
+/// Trees with more nodes than this start with only the top level expanded.
+const EXPAND_ALL_UP_TO: usize = 5_000;
+const ROOT: u32 = 0;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Added,
+    Modified,
+    Removed,
+    Unmodified,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    #[default]
+    Name,
+    /// Largest first.
+    Size,
+}
+
+/// Which changes to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusFilter {
+    pub added: bool,
+    pub modified: bool,
+    pub removed: bool,
+    pub unmodified: bool,
+}
+
+impl Default for StatusFilter {
+    fn default() -> Self {
+        StatusFilter { added: true, modified: true, removed: true, unmodified: true }
+    }
+}
+
+impl StatusFilter {
+    fn allows(&self, status: Status) -> bool {
+        match status {
+            Status::Added => self.added,
+            Status::Modified => self.modified,
+            Status::Removed => self.removed,
+            Status::Unmodified => self.unmodified,
+        }
+    }
+}
+
+/// What the explorer shows: which layer, how, and which nodes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewOptions {
+    pub layer: usize,
+    /// Everything up to `layer` (true) or only what `layer` holds (false).
+    pub aggregated: bool,
+    pub filter: StatusFilter,
+    /// Keep nodes whose full path contains this text (or matches it, with `regex`).
+    pub search: String,
+    pub regex: bool,
+    pub sort: SortBy,
+}
+
+/// One visible line of the tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    pub id: u32,
+    pub depth: u16,
+    pub name: String,
+    /// `ls -l`'s letter: `-`, `d`, `l`, `h`, `p`, `c`, `b`.
+    pub kind: char,
+    /// Own size, plus everything under it for a directory.
+    pub size_bytes: u64,
+    pub status: Status,
+    pub expandable: bool,
+    pub expanded: bool,
+    pub link_target: Option<String>,
+}
+
+/// Everything known of one node, for the attributes panel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NodeDetails {
+    pub path: String,
+    pub kind: char,
+    pub status: Status,
+    pub size_bytes: u64,
+    /// `-rwxr-xr-x`, with setuid/setgid/sticky bits.
+    pub permissions: String,
+    pub mode: u32,
+    pub uid: u64,
+    pub gid: u64,
+    pub mtime: u64,
+    /// xxh3-128 of a regular file's content, hex; empty otherwise.
+    pub content_hash: String,
+    /// The layer whose version of this node is shown.
+    pub layer: usize,
+    pub link_target: Option<String>,
+    pub children: usize,
+}
+
+/// How many visible nodes of each kind of change the view has.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct StatusCounts {
+    pub added: usize,
+    pub modified: usize,
+    pub removed: usize,
+    pub unmodified: usize,
+}
+
+struct ViewNode {
+    name: Box<[u8]>,
+    parent: u32,
+    depth: u16,
+    children: Vec<u32>,
+    kind: EntryKind,
+    size: u64,
+    total: u64,
+    status: Status,
+    mode: u32,
+    uid: u64,
+    gid: u64,
+    mtime: u64,
+    hash: u128,
+    layer: usize,
+}
+
+/// A tree ready to be shown, with its expansion state and the rows it makes.
+pub struct TreeView {
+    options: ViewOptions,
+    nodes: Vec<ViewNode>,
+    expanded: Vec<bool>,
+    /// Nodes that pass the filter and the search (or lead to one that does).
+    shown: Vec<bool>,
+    /// Nodes on the way to a search match: drawn expanded while searching.
+    leads_to_match: Vec<bool>,
+    rows: Vec<u32>,
+}
+
+impl TreeView {
+    /// Builds the view of `image` that `options` asks for.
+    pub fn build(image: &Image, options: ViewOptions) -> Result<TreeView, ImageError> {
+        if image.layers.is_empty() {
+            return Err(ImageError::Archive("the image has no layers".into()));
+        }
+        let layer = options.layer.min(image.layers.len() - 1);
+        let below = image.tree_up_to(layer);
+        let mut merged = below.clone();
+        let diff = merged.apply(layer, &image.layers[layer].changes);
+        let shown_tree = if options.aggregated {
+            merged
+        } else {
+            let mut own = FileTree::new();
+            own.apply(layer, &image.layers[layer].changes);
+            own
+        };
+        let mut view = TreeView {
+            options: ViewOptions { layer, ..options },
+            nodes: Vec::new(),
+            expanded: Vec::new(),
+            shown: Vec::new(),
+            leads_to_match: Vec::new(),
+            rows: Vec::new(),
+        };
+        let added: HashSet<&TreePath> = diff.added.iter().collect();
+        let modified: HashSet<&TreePath> = diff.modified.iter().collect();
+        let status_of = |path: &TreePath| {
+            if added.contains(path) {
+                Status::Added
+            } else if modified.contains(path) {
+                Status::Modified
+            } else {
+                Status::Unmodified
+            }
+        };
+        view.nodes.push(view_node(shown_tree.root(), b"", ROOT, 0, Status::Unmodified));
+        view.copy_children(ROOT, shown_tree.root(), &TreePath::default(), &|path| status_of(path));
+        for path in &diff.removed {
+            view.add_removed(path, &below);
+        }
+        view.roll_up(ROOT);
+        view.sort_children();
+        let expand_all = view.nodes.len() <= EXPAND_ALL_UP_TO;
+        view.expanded = view.nodes.iter().map(|n| expand_all || n.depth <= 1).collect();
+        view.refresh()?;
+        Ok(view)
+    }
+
+    pub fn options(&self) -> &ViewOptions {
+        &self.options
+    }
+
+    /// Changes the filter, the search or the sort (not the layer: build a new view for that).
+    pub fn set_options(&mut self, options: ViewOptions) -> Result<(), ImageError> {
+        let resort = options.sort != self.options.sort;
+        self.options = ViewOptions { layer: self.options.layer, aggregated: self.options.aggregated, ..options };
+        if resort {
+            self.sort_children();
+        }
+        self.refresh()
+    }
+
+    /// How many rows are visible.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The visible rows from `offset`, at most `count` of them.
+    pub fn rows(&self, offset: usize, count: usize) -> Vec<Row> {
+        let end = offset.saturating_add(count).min(self.rows.len());
+        self.rows.get(offset.min(end)..end).unwrap_or_default().iter().map(|id| self.row(*id)).collect()
+    }
+
+    /// Where a node's row is, when it is visible.
+    pub fn position_of(&self, id: u32) -> Option<usize> {
+        self.rows.iter().position(|row| *row == id)
+    }
+
+    /// Expands a collapsed directory or collapses an expanded one.
+    pub fn toggle(&mut self, id: u32) {
+        if let Some(expanded) = self.expanded.get_mut(id as usize) {
+            *expanded = !*expanded;
+            self.flatten();
+        }
+    }
+
+    pub fn set_expanded(&mut self, id: u32, expanded: bool) {
+        if let Some(state) = self.expanded.get_mut(id as usize) {
+            *state = expanded;
+            self.flatten();
+        }
+    }
+
+    pub fn expand_all(&mut self) {
+        self.expanded.iter_mut().for_each(|e| *e = true);
+        self.flatten();
+    }
+
+    pub fn collapse_all(&mut self) {
+        self.expanded.iter_mut().for_each(|e| *e = false);
+        self.expanded[ROOT as usize] = true;
+        self.flatten();
+    }
+
+    /// Counts of the nodes the filter and search let through.
+    pub fn counts(&self) -> StatusCounts {
+        let mut counts = StatusCounts::default();
+        for (id, node) in self.nodes.iter().enumerate().skip(1) {
+            if !self.shown[id] {
+                continue;
+            }
+            match node.status {
+                Status::Added => counts.added += 1,
+                Status::Modified => counts.modified += 1,
+                Status::Removed => counts.removed += 1,
+                Status::Unmodified => counts.unmodified += 1,
+            }
+        }
+        counts
+    }
+
+    /// The path of a node, or `None` for an id the view does not have.
+    pub fn path_of(&self, id: u32) -> Option<TreePath> {
+        let mut names = Vec::new();
+        let mut at = id;
+        while at != ROOT {
+            let node = self.nodes.get(at as usize)?;
+            names.push(&node.name);
+            at = node.parent;
+        }
+        Some(names.iter().rev().fold(TreePath::default(), |path, name| path.join(name)))
+    }
+
+    pub fn details(&self, id: u32) -> Option<NodeDetails> {
+        let node = self.nodes.get(id as usize)?;
+        Some(NodeDetails {
+            path: self.path_of(id)?.display(),
+            kind: node.kind.letter(),
+            status: node.status,
+            size_bytes: node.total,
+            permissions: permissions(&node.kind, node.mode),
+            mode: node.mode,
+            uid: node.uid,
+            gid: node.gid,
+            mtime: node.mtime,
+            content_hash: if node.kind == EntryKind::File { format!("{:032x}", node.hash) } else { String::new() },
+            layer: node.layer,
+            link_target: node.kind.link_target(),
+            children: node.children.len(),
+        })
+    }
+
+    /// Every node's path and row, depth first, whatever is expanded (for the CLI).
+    pub fn all_rows(&mut self) -> Vec<(String, Row)> {
+        self.expanded.iter_mut().for_each(|e| *e = true);
+        self.flatten();
+        self.rows.iter().map(|id| (self.path_of(*id).map(|p| p.display()).unwrap_or_default(), self.row(*id))).collect()
+    }
+
+    fn row(&self, id: u32) -> Row {
+        let node = &self.nodes[id as usize];
+        let expandable = node.children.iter().any(|child| self.shown[*child as usize]);
+        Row {
+            id,
+            depth: node.depth - 1,
+            name: escape_bytes(&node.name),
+            kind: node.kind.letter(),
+            size_bytes: node.total,
+            status: node.status,
+            expandable,
+            expanded: expandable && self.is_open(id),
+            link_target: node.kind.link_target(),
+        }
+    }
+
+    fn is_open(&self, id: u32) -> bool {
+        self.expanded[id as usize] || (self.searching() && self.leads_to_match[id as usize])
+    }
+
+    fn searching(&self) -> bool {
+        !self.options.search.is_empty()
+    }
+
+    fn copy_children(&mut self, parent: u32, node: &Node, at: &TreePath, status_of: &dyn Fn(&TreePath) -> Status) {
+        let depth = self.nodes[parent as usize].depth + 1;
+        for (name, child) in &node.children {
+            let path = at.join(name);
+            let id = self.nodes.len() as u32;
+            self.nodes.push(view_node(child, name, parent, depth, status_of(&path)));
+            self.nodes[parent as usize].children.push(id);
+            self.copy_children(id, child, &path, status_of);
+        }
+    }
+
+    /// Adds a node the layer removed (and what was under it), as the layers below had it.
+    fn add_removed(&mut self, path: &TreePath, below: &FileTree) {
+        let (Some((parent_path, name)), Some(old)) = (path.split_last(), below.node(path)) else { return };
+        let Some(parent) = self.find_or_make_parent(&parent_path) else { return };
+        if self.child_named(parent, name).is_some() {
+            return;
+        }
+        let id = self.nodes.len() as u32;
+        let depth = self.nodes[parent as usize].depth + 1;
+        self.nodes.push(view_node(old, name, parent, depth, Status::Removed));
+        self.nodes[parent as usize].children.push(id);
+        self.copy_children(id, old, path, &|_| Status::Removed);
+    }
+
+    fn find_or_make_parent(&mut self, path: &TreePath) -> Option<u32> {
+        let mut at = ROOT;
+        for name in path.components() {
+            at = match self.child_named(at, name) {
+                Some(child) => child,
+                None => {
+                    let id = self.nodes.len() as u32;
+                    let depth = self.nodes[at as usize].depth + 1;
+                    let mut dir = view_node(&directory_placeholder(), name, at, depth, Status::Unmodified);
+                    dir.name = name.into();
+                    self.nodes.push(dir);
+                    self.nodes[at as usize].children.push(id);
+                    id
+                }
+            };
+        }
+        Some(at)
+    }
+
+    fn child_named(&self, parent: u32, name: &[u8]) -> Option<u32> {
+        self.nodes[parent as usize].children.iter().copied().find(|c| &*self.nodes[*c as usize].name == name)
+    }
+
+    /// Directory totals: own size plus every child that is still there (removed nodes keep
+    /// their own size but do not count in their parent's).
+    fn roll_up(&mut self, id: u32) -> u64 {
+        let children = self.nodes[id as usize].children.clone();
+        let mut total = self.nodes[id as usize].size;
+        for child in children {
+            let child_total = self.roll_up(child);
+            if self.nodes[child as usize].status != Status::Removed || self.nodes[id as usize].status == Status::Removed
+            {
+                total += child_total;
+            }
+        }
+        self.nodes[id as usize].total = total;
+        total
+    }
+
+    fn sort_children(&mut self) {
+        for id in 0..self.nodes.len() {
+            let mut children = std::mem::take(&mut self.nodes[id].children);
+            let nodes = &self.nodes;
+            match self.options.sort {
+                SortBy::Name => children.sort_by(|a, b| nodes[*a as usize].name.cmp(&nodes[*b as usize].name)),
+                SortBy::Size => children.sort_by(|a, b| {
+                    let (a, b) = (&nodes[*a as usize], &nodes[*b as usize]);
+                    b.total.cmp(&a.total).then_with(|| a.name.cmp(&b.name))
+                }),
+            }
+            self.nodes[id].children = children;
+        }
+    }
+
+    /// Decides which nodes pass the filter and search, then lists the visible rows.
+    fn refresh(&mut self) -> Result<(), ImageError> {
+        let matcher = PathMatcher::new(&self.options.search, self.options.regex)?;
+        self.shown = vec![false; self.nodes.len()];
+        self.leads_to_match = vec![false; self.nodes.len()];
+        self.mark(ROOT, &mut TreePath::default().as_bytes().to_vec(), &matcher);
+        self.flatten();
+        Ok(())
+    }
+
+    /// Marks what to show under `id`; says whether anything under it (or it) is shown.
+    fn mark(&mut self, id: u32, path: &mut Vec<u8>, matcher: &PathMatcher) -> bool {
+        let children = self.nodes[id as usize].children.clone();
+        let mut any_child = false;
+        for child in children {
+            let before = path.len();
+            if !path.is_empty() {
+                path.push(b'/');
+            }
+            path.extend_from_slice(&self.nodes[child as usize].name);
+            any_child |= self.mark(child, path, matcher);
+            path.truncate(before);
+        }
+        let node = &self.nodes[id as usize];
+        let own = id != ROOT && self.options.filter.allows(node.status) && matcher.matches(path);
+        self.leads_to_match[id as usize] = any_child;
+        self.shown[id as usize] = own || any_child;
+        own || any_child
+    }
+
+    fn flatten(&mut self) {
+        let mut rows = Vec::new();
+        let mut stack: Vec<u32> = self.visible_children(ROOT).rev().collect();
+        while let Some(id) = stack.pop() {
+            rows.push(id);
+            if self.is_open(id) {
+                stack.extend(self.visible_children(id).rev());
+            }
+        }
+        self.rows = rows;
+    }
+
+    fn visible_children(&self, id: u32) -> impl DoubleEndedIterator<Item = u32> + '_ {
+        self.nodes[id as usize].children.iter().copied().filter(|c| self.shown[*c as usize])
+    }
+}
+
+/// The path search: a plain substring or a regular expression, on `a/b/c` paths (no leading `/`
+/// is needed, but one in the query is allowed).
+enum PathMatcher {
+    Everything,
+    Text(Vec<u8>),
+    Pattern(Regex),
+}
+
+impl PathMatcher {
+    fn new(query: &str, regex: bool) -> Result<PathMatcher, ImageError> {
+        if query.is_empty() {
+            return Ok(PathMatcher::Everything);
+        }
+        if regex {
+            return Regex::new(query)
+                .map(PathMatcher::Pattern)
+                .map_err(|e| ImageError::BadSearch(e.to_string().lines().last().unwrap_or_default().to_string()));
+        }
+        Ok(PathMatcher::Text(query.trim_start_matches('/').as_bytes().to_vec()))
+    }
+
+    fn matches(&self, path: &[u8]) -> bool {
+        match self {
+            PathMatcher::Everything => true,
+            PathMatcher::Text(text) => path.windows(text.len().max(1)).any(|w| w == text.as_slice()),
+            PathMatcher::Pattern(regex) => regex.is_match(path) || regex.is_match(&[b"/", path].concat()),
+        }
+    }
+}
+
+fn view_node(node: &Node, name: &[u8], parent: u32, depth: u16, status: Status) -> ViewNode {
+    ViewNode {
+        name: name.into(),
+        parent,
+        depth,
+        children: Vec::new(),
+        kind: node.kind.clone(),
+        size: node.size,
+        total: 0,
+        status,
+        mode: node.mode,
+        uid: node.uid,
+        gid: node.gid,
+        mtime: node.mtime,
+        hash: node.hash,
+        layer: node.layer,
+    }
+}
+
+fn directory_placeholder() -> Node {
+    FileTree::new().root().clone()
+}
+
+/// `drwxr-xr-x`, as `ls -l` prints it.
+pub fn permissions(kind: &EntryKind, mode: u32) -> String {
+    let mut text = String::with_capacity(10);
+    text.push(match kind.letter() {
+        'h' => '-',
+        letter => letter,
+    });
+    let special = [(0o4000, 's', 'S'), (0o2000, 's', 'S'), (0o1000, 't', 'T')];
+    for (who, (bit, set, unset)) in special.iter().enumerate() {
+        let shift = 6 - who * 3;
+        let bits = (mode >> shift) & 0o7;
+        text.push(if bits & 4 != 0 { 'r' } else { '-' });
+        text.push(if bits & 2 != 0 { 'w' } else { '-' });
+        let execute = bits & 1 != 0;
+        text.push(match (mode & bit != 0, execute) {
+            (true, true) => *set,
+            (true, false) => *unset,
+            (false, true) => 'x',
+            (false, false) => '-',
+        });
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::image::archive::Layer;
+    use crate::image::layer::tests::changes_of as layer;
+
+    fn image() -> Image {
+        let layers = [
+            layer(&[
+                (b"etc/motd", "file", b"hello"),
+                (b"var/cache/a", "file", b"aaaa"),
+                (b"bin/sh", "file", &[0; 100]),
+            ]),
+            layer(&[(b"etc/motd", "file", b"bye"), (b"var/.wh.cache", "file", b""), (b"app/main", "file", &[1; 50])]),
+        ];
+        Image {
+            id: "sha256:test".into(),
+            repo_tags: vec![],
+            config: serde_json::json!({}),
+            layers: layers
+                .into_iter()
+                .enumerate()
+                .map(|(i, changes)| Layer { diff_id: format!("l{i}"), source: format!("l{i}"), changes })
+                .collect(),
+        }
+    }
+
+    fn lines(view: &TreeView) -> Vec<String> {
+        view.rows(0, usize::MAX)
+            .iter()
+            .map(|r| format!("{}{} {:?} {}", "  ".repeat(r.depth as usize), r.name, r.status, r.size_bytes))
+            .collect()
+    }
+
+    #[test]
+    fn the_aggregated_view_marks_changes_against_the_layers_below_and_keeps_removed_nodes() {
+        let view = TreeView::build(&image(), ViewOptions { layer: 1, aggregated: true, ..Default::default() }).unwrap();
+        assert_eq!(
+            lines(&view),
+            [
+                "app Added 50",
+                "  main Added 50",
+                "bin Unmodified 100",
+                "  sh Unmodified 100",
+                "etc Unmodified 3",
+                "  motd Modified 3",
+                "var Unmodified 0",
+                "  cache Removed 4",
+                "    a Removed 4",
+            ]
+        );
+        assert_eq!(view.counts(), StatusCounts { added: 2, modified: 1, removed: 2, unmodified: 4 });
+    }
+
+    #[test]
+    fn the_layer_view_shows_only_what_the_layer_holds() {
+        let view = TreeView::build(&image(), ViewOptions { layer: 1, ..Default::default() }).unwrap();
+        let names: Vec<String> = lines(&view);
+        assert!(!names.iter().any(|l| l.contains("bin")), "{names:?}");
+        assert!(names.contains(&"  cache Removed 4".to_string()), "{names:?}");
+    }
+
+    #[test]
+    fn filters_search_sort_and_collapse_change_the_rows() {
+        let mut view =
+            TreeView::build(&image(), ViewOptions { layer: 1, aggregated: true, ..Default::default() }).unwrap();
+        let only_added = StatusFilter { added: true, modified: false, removed: false, unmodified: false };
+        view.set_options(ViewOptions { filter: only_added, ..view.options().clone() }).unwrap();
+        assert_eq!(lines(&view), ["app Added 50", "  main Added 50"]);
+        view.set_options(ViewOptions { search: "motd".into(), ..Default::default() }).unwrap();
+        assert_eq!(lines(&view), ["etc Unmodified 3", "  motd Modified 3"]);
+        view.set_options(ViewOptions { search: "^/?(bin|app)/".into(), regex: true, ..Default::default() }).unwrap();
+        assert_eq!(view.len(), 4);
+        assert!(view.set_options(ViewOptions { search: "(".into(), regex: true, ..Default::default() }).is_err());
+        view.set_options(ViewOptions { sort: SortBy::Size, ..Default::default() }).unwrap();
+        assert_eq!(view.rows(0, 1)[0].name, "bin");
+        view.collapse_all();
+        assert_eq!(view.len(), 4);
+        let etc = view.rows(0, 4).into_iter().find(|r| r.name == "etc").unwrap();
+        view.toggle(etc.id);
+        assert_eq!(view.len(), 5);
+        let motd = view.rows(0, 5).into_iter().find(|r| r.name == "motd").unwrap();
+        let details = view.details(motd.id).unwrap();
+        assert_eq!(
+            (details.path.as_str(), details.permissions.as_str(), details.layer),
+            ("/etc/motd", "-rw-r--r--", 1)
+        );
+        assert_eq!(details.content_hash.len(), 32);
+    }
+
+    #[test]
+    fn permissions_read_as_ls_prints_them() {
+        assert_eq!(permissions(&EntryKind::Directory, 0o1777), "drwxrwxrwt");
+        assert_eq!(permissions(&EntryKind::File, 0o4755), "-rwsr-xr-x");
+        assert_eq!(permissions(&EntryKind::File, 0o2644), "-rw-r-Sr--");
+    }
+}

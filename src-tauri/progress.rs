@@ -1,0 +1,187 @@
+//! Progress of long work (an export, a build, a prune), told the same way to every listener: the
+//! window draws a bar from it, the command line prints one. A [`Reporter`] measures the rate and
+//! throttles updates; a [`Cancel`] lets the listener stop the work.
+
+use std::io::{Read, Seek, SeekFrom};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+/// Updates closer together than this are merged into the next one.
+const UPDATE_INTERVAL: Duration = Duration::from_millis(100);
+
+/// Where a piece of long work stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Progress {
+    /// What is being done, in a few words ("Reading the image from the daemon").
+    pub task: String,
+    /// Bytes done so far.
+    pub done_bytes: u64,
+    /// Bytes expected in all, when known.
+    pub total_bytes: Option<u64>,
+    /// Average since the start.
+    pub bytes_per_second: f64,
+    pub finished: bool,
+}
+
+/// A flag the listener raises to stop the work; the work checks it as it goes.
+#[derive(Debug, Clone, Default)]
+pub struct Cancel(Arc<AtomicBool>);
+
+impl Cancel {
+    pub fn new() -> Cancel {
+        Cancel::default()
+    }
+
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// The work was stopped by its listener.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("cancelled")]
+pub struct Cancelled;
+
+type Sink = Box<dyn FnMut(&Progress) + Send>;
+
+/// Measures and passes on the progress of one task.
+pub struct Reporter {
+    task: String,
+    total_bytes: Option<u64>,
+    sink: Sink,
+    cancel: Cancel,
+    started: Instant,
+    last_sent: Option<Instant>,
+}
+
+impl Reporter {
+    pub fn new(task: &str, sink: impl FnMut(&Progress) + Send + 'static, cancel: Cancel) -> Reporter {
+        Reporter {
+            task: task.to_string(),
+            total_bytes: None,
+            sink: Box::new(sink),
+            cancel,
+            started: Instant::now(),
+            last_sent: None,
+        }
+    }
+
+    /// A reporter nobody listens to and nobody cancels.
+    pub fn silent() -> Reporter {
+        Reporter::new("", |_| {}, Cancel::new())
+    }
+
+    /// Starts a new task (the rate starts again from zero).
+    pub fn start(&mut self, task: &str, total_bytes: Option<u64>) {
+        self.task = task.to_string();
+        self.total_bytes = total_bytes;
+        self.started = Instant::now();
+        self.last_sent = None;
+        self.send(0, false);
+    }
+
+    pub fn cancel_flag(&self) -> Cancel {
+        self.cancel.clone()
+    }
+
+    /// Tells how far the task is, at most ten times a second; fails once cancelled.
+    pub fn update(&mut self, done_bytes: u64) -> Result<(), Cancelled> {
+        if self.cancel.is_cancelled() {
+            return Err(Cancelled);
+        }
+        let now = Instant::now();
+        if self.last_sent.is_none_or(|last| now - last >= UPDATE_INTERVAL) {
+            self.send(done_bytes, false);
+        }
+        Ok(())
+    }
+
+    /// Tells that the task is done.
+    pub fn finish(&mut self, done_bytes: u64) {
+        self.send(done_bytes, true);
+    }
+
+    fn send(&mut self, done_bytes: u64, finished: bool) {
+        let now = Instant::now();
+        self.last_sent = Some(now);
+        let seconds = (now - self.started).as_secs_f64();
+        let progress = Progress {
+            task: self.task.clone(),
+            done_bytes,
+            total_bytes: self.total_bytes,
+            bytes_per_second: if seconds > 0.0 { done_bytes as f64 / seconds } else { 0.0 },
+            finished,
+        };
+        (self.sink)(&progress);
+    }
+}
+
+/// A reader that reports the bytes read through it and stops with an error once cancelled.
+pub struct ProgressReader<'a, R> {
+    inner: R,
+    done: u64,
+    reporter: &'a mut Reporter,
+}
+
+impl<'a, R: Read> ProgressReader<'a, R> {
+    pub fn new(inner: R, reporter: &'a mut Reporter) -> Self {
+        ProgressReader { inner, done: 0, reporter }
+    }
+
+    pub fn bytes_read(&self) -> u64 {
+        self.done
+    }
+}
+
+impl<R: Read> Read for ProgressReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.inner.read(buf)?;
+        self.done += read as u64;
+        self.reporter.update(self.done).map_err(std::io::Error::other)?;
+        Ok(read)
+    }
+}
+
+/// Seeking (past content a reader does not need) counts as progress: `done` is the position.
+impl<R: Read + Seek> Seek for ProgressReader<'_, R> {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        let position = self.inner.seek(to)?;
+        self.done = position;
+        self.reporter.update(self.done).map_err(std::io::Error::other)?;
+        Ok(position)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+
+    #[test]
+    fn a_reader_reports_its_bytes_and_stops_when_cancelled() {
+        let heard = Arc::new(Mutex::new(Vec::new()));
+        let log = heard.clone();
+        let cancel = Cancel::new();
+        let mut reporter = Reporter::new("reading", move |p| log.lock().unwrap().push(p.clone()), cancel.clone());
+        reporter.start("reading", Some(10));
+        let data = [7u8; 10];
+        let mut reader = ProgressReader::new(&data[..], &mut reporter);
+        let mut first = [0u8; 4];
+        reader.read_exact(&mut first).unwrap();
+        assert_eq!(reader.bytes_read(), 4);
+        cancel.cancel();
+        assert!(reader.read(&mut first).is_err(), "a cancelled read fails");
+        let heard = heard.lock().unwrap();
+        assert_eq!(heard[0].done_bytes, 0);
+        assert_eq!(heard[0].total_bytes, Some(10));
+        assert!(heard.iter().all(|p| p.task == "reading" && !p.finished));
+    }
+}
