@@ -57,6 +57,12 @@ fn display() -> (String, Option<ChildGuard>) {
 }
 
 fn tauri_driver(display: &str, docker_host: &str, config: &Path) -> (u16, ChildGuard) {
+    tauri_driver_with(display, docker_host, config, &[])
+}
+
+/// Starts tauri-driver with the app's environment: the daemon to use, a docker config folder,
+/// and whatever else the test sets (an index cache of its own, say).
+fn tauri_driver_with(display: &str, docker_host: &str, config: &Path, env: &[(&str, &Path)]) -> (u16, ChildGuard) {
     let port = free_port();
     let native_port = free_port();
     let driver = Command::new("tauri-driver")
@@ -65,6 +71,7 @@ fn tauri_driver(display: &str, docker_host: &str, config: &Path) -> (u16, ChildG
         .env("DOCKER_HOST", docker_host)
         .env("DOCKER_CONFIG", config)
         .env_remove("DOCKER_CONTEXT")
+        .envs(env.iter().map(|(k, v)| (*k, *v)))
         .stdout(Stdio::null())
         .process_group(0)
         .spawn()
@@ -240,6 +247,126 @@ async fn the_window_shows_no_daemon_then_images_and_containers_and_acts_on_them(
     // 6. The daemon goes away while the window is open: the banner returns.
     proxy.down();
     wait_for(&client, "body[data-connection='disconnected']", "the disconnection").await;
+    client.close().await.unwrap();
+}
+
+/// A layer of 100,000 empty files in 100 folders, made by busybox inside the build.
+const HUNDRED_THOUSAND_FILES: &str = r#"FROM scratch
+COPY busybox /bin/busybox
+RUN ["/bin/busybox", "sh", "-c", "b=/bin/busybox; for d in $($b seq 0 99); do $b mkdir -p /t/$d; cd /t/$d; for f in $($b seq 0 999); do : > f$f; done; done"]
+"#;
+
+async fn count(client: &Client, css: &str) -> usize {
+    client.find_all(Locator::Css(css)).await.unwrap().len()
+}
+
+async fn wait_for_text(element: &Element, text: &str, what: &str) -> String {
+    let mut seen = String::new();
+    for _ in 0..300 {
+        // textContent, not the WebDriver's visible text: WebKit leaves out text in
+        // `overflow: hidden` cells that ellipsis cuts.
+        seen = element.prop("textContent").await.ok().flatten().unwrap_or_default();
+        if seen.contains(text) {
+            return seen;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{what}: `{text}` never appeared in: {seen}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_layer_explorer_opens_an_image_filters_its_tree_shows_and_extracts_files() {
+    let mut fixtures = Fixtures::new("gui-layers").await;
+    let every = fixtures.image_from("every", common::EVERY_CASE, &common::EVERY_CASE_FILES).await;
+    let big = fixtures.image_from("big", HUNDRED_THOUSAND_FILES, &[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let mut proxy = DaemonProxy::new(&dir.path().join("docker.sock"), &daemon_socket());
+    proxy.up();
+    let (display, _xvfb) = display();
+    let (port, _driver) = tauri_driver_with(&display, &proxy.host(), dir.path(), &[("STRATA_CACHE_DIR", &cache)]);
+    let client = open_app(port).await;
+
+    // 1. From the Images screen, Enter on a row opens it in the Layers screen.
+    let row = wait_for(&client, &format!(".tr[data-ref='{every}']"), "the fixture image row").await;
+    row.click().await.unwrap();
+    let table = client.find(Locator::Css("#images-view .table-body")).await.unwrap();
+    table.send_keys(&fantoccini::key::Key::Enter.to_string()).await.unwrap();
+    wait_for(&client, &format!("#layers-view[data-image='{every}']"), "the opened image").await;
+    assert_eq!(count(&client, ".layer-row").await, 3);
+    screenshot(&client, "layers-opened.png").await;
+    let hidden = client.find(Locator::Css("#summary-hidden")).await.unwrap().text().await.unwrap();
+    assert!(hidden.contains("28 B") && hidden.contains("8 files"), "{hidden}");
+    let offenders = client
+        .find(Locator::Css("#hidden-offenders"))
+        .await
+        .unwrap()
+        .prop("textContent")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(offenders.contains("/data/gone.txt"), "{offenders}");
+
+    // 2. The third layer on its own: what it added, changed and removed.
+    client.find(Locator::Css(".layer-row[data-index='2']")).await.unwrap().click().await.unwrap();
+    client.find(Locator::Css("#mode-layer")).await.unwrap().click().await.unwrap();
+    wait_until_gone(&client, ".tree-row[data-name='bin']", "the lower layers' folders").await;
+    wait_for(&client, ".tree-row[data-name='gone.txt'][data-status='removed']", "the deleted file").await;
+    wait_for(&client, ".tree-row[data-name='perm.txt'][data-status='modified']", "the chmod-only file").await;
+    wait_for(&client, ".tree-row[data-name='new.txt'][data-status='added']", "the refilled folder's file").await;
+    screenshot(&client, "layers.png").await;
+
+    // 3. Filters and search narrow the tree.
+    client.find(Locator::Css("#filter-removed")).await.unwrap().click().await.unwrap();
+    wait_until_gone(&client, ".tree-row[data-name='gone.txt']", "removed files under the filter").await;
+    client.find(Locator::Css("#filter-removed")).await.unwrap().click().await.unwrap();
+    let search = client.find(Locator::Css("#tree-search")).await.unwrap();
+    search.send_keys("inside").await.unwrap();
+    wait_until_gone(&client, ".tree-row[data-name='perm.txt']", "files that do not match the search").await;
+    let inside = wait_for(&client, ".tree-row[data-name='inside.txt']", "the matching file").await;
+
+    // 4. A file's attributes, its content, and extraction to a chosen path.
+    inside.click().await.unwrap();
+    let details = wait_for(&client, "#node-details #view-file", "the attributes panel").await;
+    let attributes = client.find(Locator::Css("#node-details")).await.unwrap();
+    wait_for_text(&attributes, "/data/todir/inside.txt", "the attributes").await;
+    details.click().await.unwrap();
+    let viewer = wait_for(&client, "#file-viewer", "the file viewer").await;
+    assert_eq!(viewer.text().await.unwrap().trim(), "inside");
+    screenshot(&client, "file-viewer.png").await;
+    client.find(Locator::Css(".dialog button")).await.unwrap().click().await.unwrap();
+    client.find(Locator::Css("#extract-file")).await.unwrap().click().await.unwrap();
+    let target = dir.path().join("extracted-inside.txt");
+    let prompt = wait_for(&client, "#prompt-value", "the destination prompt").await;
+    prompt.clear().await.unwrap();
+    prompt.send_keys(target.to_str().unwrap()).await.unwrap();
+    client.find(Locator::Css("#prompt-confirm")).await.unwrap().click().await.unwrap();
+    for _ in 0..100 {
+        if target.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "inside\n");
+
+    // 5. 100,000 files: the tree stays virtualized and the keyboard reaches the end.
+    let source = client.find(Locator::Css("#layers-source")).await.unwrap();
+    source.clear().await.unwrap();
+    source.send_keys(&big).await.unwrap();
+    source.send_keys(&fantoccini::key::Key::Enter.to_string()).await.unwrap();
+    wait_for(&client, &format!("#layers-view[data-image='{big}']"), "the 100k-file image").await;
+    client.find(Locator::Css("#expand-all")).await.unwrap().click().await.unwrap();
+    let tree =
+        wait_for(&client, "#tree[data-rows='100103']", "every node listed: 100k files, 100 folders, /t, /bin, busybox")
+            .await;
+    let drawn = count(&client, ".tree-row").await;
+    assert!(drawn < 100, "only the rows in view are drawn, not {drawn}");
+    tree.click().await.unwrap();
+    tree.send_keys(&fantoccini::key::Key::End.to_string()).await.unwrap();
+    wait_for(&client, ".tree-row.selected[data-name='f999']", "the last file selected with End").await;
+    let attributes = client.find(Locator::Css("#node-details")).await.unwrap();
+    wait_for_text(&attributes, "/t/99/f999", "the last file's attributes").await;
+    screenshot(&client, "layers-100k.png").await;
     client.close().await.unwrap();
 }
 

@@ -3,6 +3,7 @@
 //! It is the only module that names Tauri.
 
 mod commands;
+mod explorer;
 
 use tauri::Manager;
 
@@ -39,6 +40,7 @@ fn open(endpoint: Option<String>) -> Result<(), String> {
             tauri::async_runtime::spawn(supervise);
             app.manage(live);
             app.manage(commands::LogFollowers::default());
+            app.manage(explorer::Explorer::default());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -51,6 +53,20 @@ fn open(endpoint: Option<String>) -> Result<(), String> {
             commands::container_action,
             commands::follow_logs,
             commands::stop_logs,
+            explorer::open_image,
+            explorer::cancel_open,
+            explorer::set_view,
+            explorer::tree_rows,
+            explorer::tree_toggle,
+            explorer::tree_set_expanded,
+            explorer::tree_expand_all,
+            explorer::node_details,
+            explorer::file_content,
+            explorer::extract_file,
+            explorer::export_layer,
+            explorer::suggest_destination,
+            explorer::cache_usage,
+            explorer::clear_cache,
         ])
         .run(tauri::generate_context!())
         .map_err(|error| format!("the window could not be opened: {error}"))

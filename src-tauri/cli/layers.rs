@@ -75,13 +75,8 @@ pub struct CacheArgs {
     pub output: OutputArgs,
 }
 
-/// Loads an image through the user's cache, drawing a progress bar on a terminal.
-async fn load(endpoint: Option<String>, args: &ImageArgs) -> Result<(String, Image), Failure> {
-    let source = args.source();
-    let connection = match &source {
-        ImageSource::Daemon(_) => Some(connect(endpoint).await?),
-        ImageSource::Archive(_) => None,
-    };
+/// A reporter drawing a progress bar on the terminal (nothing when stderr is not one), and the bar.
+fn progress_bar() -> (Reporter, ProgressBar) {
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{msg} {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} {eta}")
             .expect("the template is valid"),
@@ -96,15 +91,38 @@ async fn load(endpoint: Option<String>, args: &ImageArgs) -> Result<(String, Ima
         },
         Cancel::new(),
     );
-    let docker = connection.as_ref().map(|c| &c.docker);
-    let image = image::load(docker, &source, &IndexCache::user(), reporter).await;
+    (reporter, bar)
+}
+
+async fn connect_for(endpoint: Option<String>, source: &ImageSource) -> Result<Option<bollard::Docker>, Failure> {
+    Ok(match source {
+        ImageSource::Daemon(_) => Some(connect(endpoint).await?.docker),
+        ImageSource::Archive(_) => None,
+    })
+}
+
+/// Loads an image's layers through the user's cache.
+async fn load(endpoint: Option<String>, args: &ImageArgs) -> Result<Image, Failure> {
+    let source = args.source();
+    let docker = connect_for(endpoint, &source).await?;
+    let (reporter, bar) = progress_bar();
+    let image = image::load(docker.as_ref(), &source, &IndexCache::user(), reporter).await;
     bar.finish_and_clear();
-    Ok((source.label(), image?))
+    Ok(image?)
+}
+
+/// An image's figures, from the cache when it was summed up before.
+async fn summary(endpoint: Option<String>, args: &ImageArgs) -> Result<ImageAnalysis, Failure> {
+    let source = args.source();
+    let docker = connect_for(endpoint, &source).await?;
+    let (reporter, bar) = progress_bar();
+    let analysis = image::inspect(docker.as_ref(), &source, &IndexCache::user(), reporter).await;
+    bar.finish_and_clear();
+    Ok(analysis?)
 }
 
 pub async fn inspect(endpoint: Option<String>, args: InspectArgs) -> Result<(), Failure> {
-    let (label, image) = load(endpoint, &args.image).await?;
-    let analysis = image::summarize(&label, &image);
+    let analysis = summary(endpoint, &args.image).await?;
     if args.output.json {
         print_json(&analysis);
         return Ok(());
@@ -163,7 +181,7 @@ fn print_summary(analysis: &ImageAnalysis) {
 }
 
 pub async fn tree(endpoint: Option<String>, args: TreeArgs) -> Result<(), Failure> {
-    let (_, image) = load(endpoint, &args.image).await?;
+    let image = load(endpoint, &args.image).await?;
     let top = image.layers.len().saturating_sub(1);
     let layer = args.layer.unwrap_or(top);
     if layer > top {
@@ -209,8 +227,8 @@ pub async fn tree(endpoint: Option<String>, args: TreeArgs) -> Result<(), Failur
 
 pub async fn check(endpoint: Option<String>, args: CheckArgs) -> Result<bool, Failure> {
     let rules = read_rules(args.ci_config.as_deref())?;
-    let (label, image) = load(endpoint, &args.image).await?;
-    let analysis = image::summarize(&label, &image);
+    let analysis = summary(endpoint, &args.image).await?;
+    let label = analysis.reference.clone();
     let results = rules.check(&analysis);
     let passed = results.iter().all(|r| r.outcome != Outcome::Fail);
     if args.output.json {

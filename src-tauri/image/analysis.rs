@@ -11,10 +11,10 @@ use std::path::PathBuf;
 
 use bollard::Docker;
 use futures_util::TryStreamExt;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio_util::io::{StreamReader, SyncIoBridge};
 
-use super::archive::{read_archive, read_archive_file, Image, Layer};
+use super::archive::{archive_layout, read_archive, read_archive_file, Image, Layer};
 use super::cache::{ImageRecord, IndexCache};
 use super::efficiency::{efficiency, layer_size, Inefficiency};
 use super::tree::{FileTree, HiddenFile};
@@ -45,7 +45,7 @@ impl ImageSource {
 }
 
 /// One layer as the user sees it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LayerSummary {
     pub index: usize,
     /// Digest of the uncompressed layer (`sha256:…`).
@@ -64,7 +64,7 @@ pub struct LayerSummary {
 }
 
 /// A hidden file as the user sees it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct HiddenFileSummary {
     pub path: String,
     pub size_bytes: u64,
@@ -74,7 +74,7 @@ pub struct HiddenFileSummary {
     pub hidden_by: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ImageAnalysis {
     /// What the user asked for: a reference or an archive path.
     pub reference: String,
@@ -102,6 +102,43 @@ pub struct ImageAnalysis {
     pub hidden_file_count: usize,
     /// The largest hidden files (at most [`TOP_FILES`]).
     pub hidden_files: Vec<HiddenFileSummary>,
+}
+
+/// Sums up an image, from the cache when it was summed up before (figures depend only on the
+/// layers, and the image id names them all), else by loading it.
+pub async fn inspect(
+    docker: Option<&Docker>,
+    source: &ImageSource,
+    cache: &IndexCache,
+    reporter: Reporter,
+) -> Result<ImageAnalysis, ImageError> {
+    let known_id = match (source, docker) {
+        (ImageSource::Daemon(reference), Some(docker)) => docker
+            .inspect_image(reference)
+            .await
+            .map_err(|e| ImageError::Engine(EngineError::from_api(e)))?
+            .id
+            .unwrap_or_default(),
+        (ImageSource::Archive(path), _) => {
+            let path = path.clone();
+            tokio::task::spawn_blocking(move || archive_layout(&path))
+                .await
+                .map_err(|e| ImageError::Archive(format!("the reader stopped: {e}")))??
+                .id
+        }
+        _ => String::new(),
+    };
+    if let Some(mut analysis) = cache.load_summary::<ImageAnalysis>(&known_id) {
+        analysis.reference = source.label();
+        return Ok(analysis);
+    }
+    let started = std::time::Instant::now();
+    let image = load(docker, source, cache, reporter).await?;
+    tracing::debug!("loaded {} layers in {:?}", image.layers.len(), started.elapsed());
+    let analysis = summarize(&source.label(), &image);
+    tracing::debug!("summed up in {:?}", started.elapsed());
+    cache.store_summary(&image.id, &analysis);
+    Ok(analysis)
 }
 
 /// Loads an image from where it is, through the cache.
@@ -142,9 +179,11 @@ pub async fn load_from_daemon(
     reporter.start(&format!("Reading {reference} from the daemon"), inspected.size.map(|s| s.max(0) as u64));
     let stream = docker.export_image(reference).map_err(std::io::Error::other);
     let reader = SyncIoBridge::new(StreamReader::new(stream));
+    let started = std::time::Instant::now();
     let image = tokio::task::spawn_blocking(move || read_archive(reader, &mut reporter))
         .await
         .map_err(|e| ImageError::Archive(format!("the reader stopped: {e}")))??;
+    tracing::debug!("read the export in {:?}", started.elapsed());
     for layer in &image.layers {
         cache.store_layer(&layer.diff_id, &layer.changes);
     }
@@ -200,6 +239,8 @@ pub fn summarize(reference: &str, image: &Image) -> ImageAnalysis {
     for file in &hidden {
         layers[file.layer].hidden_bytes += file.size;
     }
+    let visible_size_bytes = tree.total_size();
+    drop(tree); // efficiency builds a tree of its own: hold one at a time
     let changes: Vec<&[_]> = image.layers.iter().map(|l| l.changes.as_slice()).collect();
     let mut figures = efficiency(&changes);
     figures.inefficiencies.truncate(TOP_FILES);
@@ -212,7 +253,7 @@ pub fn summarize(reference: &str, image: &Image) -> ImageAnalysis {
         repo_tags: image.repo_tags.clone(),
         size_bytes: layers.iter().map(|l| l.size_bytes).sum(),
         layers,
-        visible_size_bytes: tree.total_size(),
+        visible_size_bytes,
         efficiency: figures.score,
         wasted_bytes: figures.wasted_bytes,
         user_size_bytes: figures.user_size_bytes,

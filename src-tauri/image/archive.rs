@@ -99,8 +99,7 @@ pub fn read_archive_file(path: &Path, cache: &IndexCache, reporter: &mut Reporte
     let open =
         || File::open(path).map_err(|e| ImageError::Archive(format!("{} cannot be opened: {e}", path.display())));
     let total = open()?.metadata().map(|m| m.len()).ok();
-    let mut file = BufReader::new(open()?);
-    let layout = Scan::run(tar::Archive::new(&mut file).entries_with_seek()?, &|_| false)?.layout()?;
+    let layout = archive_layout(path)?;
     let cached: HashMap<&str, Vec<LayerChange>> =
         layout.layers.iter().filter_map(|(_, id)| Some((id.as_str(), cache.load_layer(id)?))).collect();
     let missing: HashSet<&str> =
@@ -135,6 +134,15 @@ pub fn read_archive_file(path: &Path, cache: &IndexCache, reporter: &mut Reporte
         layers.push(Layer { diff_id: diff_id.clone(), source: source.clone(), changes });
     }
     Ok(Image { id: layout.id, repo_tags: layout.repo_tags, config: layout.config, layers })
+}
+
+/// Reads only the small JSON files of an archive file (seeking past the layers): which image it
+/// holds and where its layers are.
+pub fn archive_layout(path: &Path) -> Result<Layout, ImageError> {
+    let file =
+        File::open(path).map_err(|e| ImageError::Archive(format!("{} cannot be opened: {e}", path.display())))?;
+    let mut file = BufReader::new(file);
+    Scan::run(tar::Archive::new(&mut file).entries_with_seek()?, &|_| false)?.layout()
 }
 
 /// What one pass over an archive found.

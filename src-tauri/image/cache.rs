@@ -84,10 +84,24 @@ impl IndexCache {
         }
     }
 
+    /// A summary computed before for this image id (figures only depend on the layers).
+    pub fn load_summary<T: serde::de::DeserializeOwned>(&self, image_id: &str) -> Option<T> {
+        self.load(&self.file_for("summaries", image_id)?)
+    }
+
+    pub fn store_summary<T: Serialize>(&self, image_id: &str, summary: &T) {
+        if let Some(path) = self.file_for("summaries", image_id) {
+            self.store(&path, summary);
+        }
+    }
+
     pub fn usage(&self) -> CacheUsage {
         let Some(root) = self.versioned_root() else { return CacheUsage::default() };
         let mut usage = CacheUsage { directory: root.display().to_string(), ..CacheUsage::default() };
-        for (kind, count) in [("layers", &mut usage.layers), ("images", &mut usage.images)] {
+        let mut summaries = 0;
+        for (kind, count) in
+            [("layers", &mut usage.layers), ("images", &mut usage.images), ("summaries", &mut summaries)]
+        {
             for entry in fs::read_dir(root.join(kind)).into_iter().flatten().flatten() {
                 usage.bytes += entry.metadata().map(|m| m.len()).unwrap_or(0);
                 *count += 1;

@@ -10,15 +10,15 @@
 //!
 //! The layers below a whiteout are stacked the way dive stacks them: without opaque markers.
 
-use std::collections::{BTreeMap, BTreeSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::layer::{EntryKind, LayerChange, TreePath};
 use super::tree::FileTree;
 
 /// A path that more than one layer wrote or deleted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Inefficiency {
     pub path: String,
     /// In how many layers it appears.
@@ -54,7 +54,7 @@ pub fn layer_size(changes: &[LayerChange]) -> u64 {
 
 /// Computes dive's efficiency figures for layers given bottom first.
 pub fn efficiency(layers: &[&[LayerChange]]) -> Efficiency {
-    let mut weights: BTreeMap<TreePath, PathWeights> = BTreeMap::new();
+    let mut weights: FxHashMap<TreePath, PathWeights> = FxHashMap::default();
     let mut below = FileTree::new();
     for (index, changes) in layers.iter().enumerate() {
         for (path, whiteout, size) in leaves(changes) {
@@ -88,7 +88,7 @@ pub fn efficiency(layers: &[&[LayerChange]]) -> Efficiency {
 /// The leaves of one layer on its own: (path, is a whiteout, size). Parent directories a layer
 /// implies without listing are not leaves, as they have children.
 fn leaves(changes: &[LayerChange]) -> Vec<(TreePath, bool, u64)> {
-    let mut nodes: BTreeMap<TreePath, (bool, u64)> = BTreeMap::new();
+    let mut nodes: FxHashMap<TreePath, (bool, u64)> = FxHashMap::default();
     for change in changes {
         match change {
             LayerChange::Entry(entry) => {
@@ -100,7 +100,7 @@ fn leaves(changes: &[LayerChange]) -> Vec<(TreePath, bool, u64)> {
             LayerChange::Opaque(_) => {}
         }
     }
-    let mut parents: BTreeSet<TreePath> = BTreeSet::new();
+    let mut parents: FxHashSet<TreePath> = FxHashSet::default();
     for path in nodes.keys() {
         let mut at = path.clone();
         while let Some((parent, _)) = at.split_last() {

@@ -7,7 +7,7 @@
 //! visible, in which order, at which depth — is made here, so 100k-node trees scroll without the
 //! window computing anything.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use regex::bytes::Regex;
 use serde::{Deserialize, Serialize};
@@ -178,8 +178,8 @@ impl TreeView {
             leads_to_match: Vec::new(),
             rows: Vec::new(),
         };
-        let added: HashSet<&TreePath> = diff.added.iter().collect();
-        let modified: HashSet<&TreePath> = diff.modified.iter().collect();
+        let added: FxHashSet<&TreePath> = diff.added.iter().collect();
+        let modified: FxHashSet<&TreePath> = diff.modified.iter().collect();
         let status_of = |path: &TreePath| {
             if added.contains(path) {
                 Status::Added
@@ -191,7 +191,9 @@ impl TreeView {
         };
         view.nodes.push(view_node(shown_tree.root(), b"", ROOT, 0, Status::Unmodified));
         view.copy_children(ROOT, shown_tree.root(), &TreePath::default(), &|path| status_of(path));
-        for path in &diff.removed {
+        let mut removed = diff.removed;
+        removed.sort_unstable(); // parents before their children
+        for path in &removed {
             view.add_removed(path, &below);
         }
         view.roll_up(ROOT);
@@ -308,6 +310,16 @@ impl TreeView {
             link_target: node.kind.link_target(),
             children: node.children.len(),
         })
+    }
+
+    /// Where the content of a node is: the path to read and the layer whose tar holds it (for a
+    /// hard link, its target, which the same layer's tar holds).
+    pub fn content_path(&self, id: u32) -> Option<(TreePath, usize)> {
+        let node = self.nodes.get(id as usize)?;
+        match &node.kind {
+            EntryKind::Hardlink { target } => Some((target.clone(), node.layer)),
+            _ => Some((self.path_of(id)?, node.layer)),
+        }
     }
 
     /// Every node's path and row, depth first, whatever is expanded (for the CLI).

@@ -89,8 +89,14 @@ impl TreePath {
 }
 
 impl Ord for TreePath {
+    /// Component by component (`a/b` before `a.b`, as a tree lists them), computed on the bytes:
+    /// at the first byte that differs, `/` ranks below every other byte.
     fn cmp(&self, other: &Self) -> Ordering {
-        self.components().cmp(other.components())
+        let rank = |byte: u8| if byte == b'/' { 0 } else { u16::from(byte) + 1 };
+        match self.0.iter().zip(&other.0).position(|(a, b)| a != b) {
+            Some(at) => rank(self.0[at]).cmp(&rank(other.0[at])),
+            None => self.0.len().cmp(&other.0.len()),
+        }
     }
 }
 
@@ -210,7 +216,8 @@ pub fn read_layer<R: Read>(tar: R) -> Result<Vec<LayerChange>, ImageError> {
         }
         let header = entry.header();
         let (mode, uid, gid, mtime) = (
-            header.mode().unwrap_or(0o644),
+            // Permission bits only: some writers add the file-type bits (0o100000 and the like).
+            header.mode().unwrap_or(0o644) & 0o7777,
             header.uid().unwrap_or(0),
             header.gid().unwrap_or(0),
             header.mtime().unwrap_or(0),
@@ -323,6 +330,18 @@ pub(crate) mod tests {
 
     fn path(text: &str) -> TreePath {
         TreePath::parse(text.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn paths_sort_as_a_tree_lists_them() {
+        let mut paths = vec![path("a.b"), path("a/b"), path("ab"), path("a"), path("a/b/c"), path("")];
+        paths.sort();
+        let shown: Vec<String> = paths.iter().map(TreePath::display).collect();
+        assert_eq!(shown, ["/", "/a", "/a/b", "/a/b/c", "/a.b", "/ab"]);
+        for (x, y) in [("a/b", "a.b"), ("a", "a/b"), ("a/b", "ab"), ("a/z", "a.a")] {
+            let components = path(x).components().cmp(path(y).components());
+            assert_eq!(path(x).cmp(&path(y)), components, "{x} vs {y}");
+        }
     }
 
     #[test]

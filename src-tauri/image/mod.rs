@@ -9,13 +9,14 @@
 pub mod analysis;
 pub mod archive;
 pub mod cache;
+pub mod content;
 pub mod efficiency;
 pub mod explorer;
 pub mod gate;
 pub mod layer;
 pub mod tree;
 
-pub use analysis::{load, load_from_daemon, summarize, ImageAnalysis, ImageSource, LayerSummary};
+pub use analysis::{inspect, load, load_from_daemon, summarize, ImageAnalysis, ImageSource, LayerSummary};
 pub use archive::{read_archive, read_archive_file, Image, Layer};
 pub use cache::{CacheUsage, IndexCache};
 pub use efficiency::{efficiency, Efficiency, Inefficiency};
@@ -35,6 +36,9 @@ impl ImageError {
             }
             ImageError::EscapingPath { .. } => "Do not run this image: its layers try to write outside it.".into(),
             ImageError::Cancelled => "Start it again when you are ready.".into(),
+            ImageError::NotFound(_) => "Open the image again: it may have changed since it was read.".into(),
+            ImageError::NotAFile(_) => "Only regular files have content to show or extract.".into(),
+            ImageError::Destination(_) => "Choose another file name or folder.".into(),
             ImageError::BadSearch(_) => {
                 "Fix the pattern, or turn off regular expressions to search for plain text.".into()
             }
@@ -54,6 +58,12 @@ pub enum ImageError {
     EscapingPath { path: String },
     #[error("stopped before the end, as asked")]
     Cancelled,
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0} is not a regular file")]
+    NotAFile(String),
+    #[error("cannot write there: {0}")]
+    Destination(String),
     #[error("the search is not a valid regular expression: {0}")]
     BadSearch(String),
 }

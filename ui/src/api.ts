@@ -80,6 +80,112 @@ export interface UiError {
   hint: string;
 }
 
+export interface Progress {
+  task: string;
+  done_bytes: number;
+  total_bytes: number | null;
+  bytes_per_second: number;
+  finished: boolean;
+}
+
+export interface LayerSummary {
+  index: number;
+  digest: string;
+  command: string;
+  size_bytes: number;
+  added: number;
+  modified: number;
+  removed: number;
+  hidden_bytes: number;
+  hides_bytes: number;
+}
+
+export interface HiddenFile {
+  path: string;
+  size_bytes: number;
+  layer: number;
+  hidden_by: number;
+}
+
+export interface ImageAnalysis {
+  reference: string;
+  id: string;
+  repo_tags: string[];
+  layers: LayerSummary[];
+  size_bytes: number;
+  visible_size_bytes: number;
+  efficiency: number;
+  wasted_bytes: number;
+  user_size_bytes: number;
+  user_wasted_percent: number;
+  inefficiencies: { path: string; count: number; cumulative_size: number }[];
+  hidden_bytes: number;
+  hidden_file_count: number;
+  hidden_files: HiddenFile[];
+}
+
+export type ChangeStatus = "added" | "modified" | "removed" | "unmodified";
+
+export interface ViewOptions {
+  layer: number;
+  aggregated: boolean;
+  filter: { added: boolean; modified: boolean; removed: boolean; unmodified: boolean };
+  search: string;
+  regex: boolean;
+  sort: "name" | "size";
+}
+
+export interface ViewInfo {
+  options: ViewOptions;
+  rows: number;
+  counts: { added: number; modified: number; removed: number; unmodified: number };
+}
+
+export interface TreeRow {
+  id: number;
+  depth: number;
+  name: string;
+  kind: string;
+  size_bytes: number;
+  status: ChangeStatus;
+  expandable: boolean;
+  expanded: boolean;
+  link_target: string | null;
+}
+
+export interface NodeDetails {
+  path: string;
+  kind: string;
+  status: ChangeStatus;
+  size_bytes: number;
+  permissions: string;
+  mode: number;
+  uid: number;
+  gid: number;
+  mtime: number;
+  content_hash: string;
+  layer: number;
+  link_target: string | null;
+  children: number;
+}
+
+export interface FileContent {
+  path: string;
+  size_bytes: number;
+  kind: "text" | "hex";
+  body: string;
+  truncated: boolean;
+}
+
+export interface CacheUsage {
+  directory: string;
+  bytes: number;
+  layers: number;
+  images: number;
+}
+
+export type ImageSourceChoice = { kind: "daemon"; value: string } | { kind: "archive"; value: string };
+
 export type LogEvent = { kind: "lines"; lines: string[] } | { kind: "ended"; error: UiError | null };
 
 export const api = {
@@ -100,6 +206,24 @@ export const api = {
     return invoke<number>("follow_logs", { id, tail, onEvent: channel });
   },
   stopLogs: (follower: number) => invoke<void>("stop_logs", { follower }),
+  openImage(source: ImageSourceChoice, onProgress: (progress: Progress) => void): Promise<ImageAnalysis> {
+    const channel = new Channel<Progress>();
+    channel.onmessage = onProgress;
+    return invoke<ImageAnalysis>("open_image", { source, onProgress: channel });
+  },
+  cancelOpen: () => invoke<void>("cancel_open"),
+  setView: (options: ViewOptions) => invoke<ViewInfo>("set_view", { options }),
+  treeRows: (offset: number, count: number) => invoke<TreeRow[]>("tree_rows", { offset, count }),
+  treeToggle: (id: number) => invoke<ViewInfo>("tree_toggle", { id }),
+  treeSetExpanded: (id: number, expanded: boolean) => invoke<ViewInfo>("tree_set_expanded", { id, expanded }),
+  treeExpandAll: (expanded: boolean) => invoke<ViewInfo>("tree_expand_all", { expanded }),
+  nodeDetails: (id: number) => invoke<NodeDetails>("node_details", { id }),
+  fileContent: (id: number) => invoke<FileContent>("file_content", { id }),
+  extractFile: (id: number, destination: string) => invoke<number>("extract_file", { id, destination }),
+  exportLayer: (layer: number, destination: string) => invoke<number>("export_layer", { layer, destination }),
+  suggestDestination: (name: string) => invoke<string>("suggest_destination", { name }),
+  cacheUsage: () => invoke<CacheUsage>("cache_usage"),
+  clearCache: () => invoke<number>("clear_cache"),
 };
 
 /** Turns whatever a failed command threw into the `{message, hint}` shape. */

@@ -1,4 +1,91 @@
-// A modal question with a default of "no", for actions that destroy something.
+// Modal dialogs: a question with a default of "no" for actions that destroy something, a
+// question with an editable answer (where to save a file), and a read-only viewer.
+
+/** A backdrop with a dialog in it that closes on Escape; `close` removes it. */
+function modal(role: string, wide = false): { dialog: HTMLElement; close: () => void; onClose: (f: () => void) => void } {
+  const backdrop = document.createElement("div");
+  backdrop.className = "backdrop";
+  const dialog = document.createElement("div");
+  dialog.className = wide ? "dialog wide" : "dialog";
+  dialog.setAttribute("role", role);
+  backdrop.appendChild(dialog);
+  let after = () => {};
+  const close = () => {
+    backdrop.remove();
+    document.removeEventListener("keydown", onKey, true);
+    after();
+  };
+  const onKey = (e: KeyboardEvent) => {
+    if (e.key === "Escape") {
+      e.stopPropagation();
+      close();
+    }
+  };
+  document.addEventListener("keydown", onKey, true);
+  document.body.appendChild(backdrop);
+  return { dialog, close, onClose: (f) => (after = f) };
+}
+
+function heading(text: string): HTMLElement {
+  const h = document.createElement("h2");
+  h.textContent = text;
+  return h;
+}
+
+/** Asks for a text (a path), offering `value`; resolves to the answer or `null` if cancelled. */
+export function promptDialog(title: string, body: string, value: string, confirmLabel: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const { dialog, close, onClose } = modal("dialog");
+    let answer: string | null = null;
+    onClose(() => resolve(answer));
+    const text = document.createElement("p");
+    text.textContent = body;
+    const input = document.createElement("input");
+    input.id = "prompt-value";
+    input.className = "wide-input";
+    input.value = value;
+    const cancel = document.createElement("button");
+    cancel.textContent = "Cancel";
+    const confirm = document.createElement("button");
+    confirm.textContent = confirmLabel;
+    confirm.className = "primary";
+    confirm.id = "prompt-confirm";
+    const buttons = document.createElement("div");
+    buttons.className = "dialog-buttons";
+    buttons.append(cancel, confirm);
+    dialog.append(heading(title), text, input, buttons);
+    const accept = () => {
+      answer = input.value;
+      close();
+    };
+    input.addEventListener("keydown", (e) => e.key === "Enter" && accept());
+    cancel.addEventListener("click", close);
+    confirm.addEventListener("click", accept);
+    input.focus();
+    input.select();
+  });
+}
+
+/** Shows text (a file, a hex dump) in a scrollable, monospaced, read-only pane. */
+export function viewerDialog(title: string, note: string, body: string): void {
+  const { dialog, close } = modal("dialog", true);
+  const text = document.createElement("p");
+  text.className = "muted";
+  text.textContent = note;
+  const pre = document.createElement("pre");
+  pre.className = "viewer";
+  pre.id = "file-viewer";
+  pre.textContent = body;
+  const done = document.createElement("button");
+  done.textContent = "Close";
+  done.addEventListener("click", close);
+  const buttons = document.createElement("div");
+  buttons.className = "dialog-buttons";
+  buttons.append(done);
+  dialog.append(heading(title), text, pre, buttons);
+  done.focus();
+}
+
 
 export function confirmDialog(title: string, body: string, confirmLabel: string): Promise<boolean> {
   return new Promise((resolve) => {

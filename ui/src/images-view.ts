@@ -14,7 +14,8 @@ export class ImagesView {
   private total = 0;
   private connected = false;
 
-  constructor() {
+  /** `explore` opens an image (by reference, or id when it has no tag) in the Layers screen. */
+  constructor(private readonly explore: (reference: string) => void) {
     this.element = document.createElement("section");
     this.element.className = "view";
     this.element.id = "images-view";
@@ -52,6 +53,7 @@ export class ImagesView {
       ],
       rowKey: (r) => r.key,
       rowData: (r) => ({ ref: `${r.repository}:${r.tag}`, id: r.short_id }),
+      onOpen: (r) => this.explore(r.dangling ? r.id : `${r.repository}:${r.tag}`),
       onSort: (key) => this.sortBy(key as ImageSort),
     });
     this.empty = document.createElement("div");

@@ -4,18 +4,24 @@ import { api, LiveState } from "./api";
 import { ConnectionView } from "./connection-view";
 import { ContainersView } from "./containers-view";
 import { ImagesView } from "./images-view";
+import { LayersView } from "./layers-view";
 
-type Screen = "images" | "containers";
+type Screen = "images" | "containers" | "layers";
 
 const connection = new ConnectionView();
 const toast = document.createElement("div");
 toast.className = "toast";
 toast.hidden = true;
-const images = new ImagesView();
+const images = new ImagesView((reference) => {
+  show("layers");
+  void layers.open(reference);
+});
 const containers = new ContainersView(showProblem);
+const layers = new LayersView(showProblem);
 const screens: Record<Screen, { view: { element: HTMLElement; refresh(): Promise<void> }; nav: HTMLButtonElement }> = {
   images: { view: images, nav: navButton("Images", "images", "Ctrl+1") },
   containers: { view: containers, nav: navButton("Containers", "containers", "Ctrl+2") },
+  layers: { view: layers, nav: navButton("Layers", "layers", "Ctrl+3") },
 };
 let current: Screen = "images";
 
@@ -68,10 +74,17 @@ function onKey(event: KeyboardEvent): void {
   const typing = event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement;
   if (event.ctrlKey && event.key === "1") show("images");
   else if (event.ctrlKey && event.key === "2") show("containers");
+  else if (event.ctrlKey && event.key === "3") {
+    show("layers");
+    if (!layers.element.dataset.image) layers.focusSource();
+  }
   else if (event.key === "/" && !typing) {
     event.preventDefault();
-    show("images");
-    images.focusFilter();
+    if (current === "layers") layers.focusSearch();
+    else {
+      show("images");
+      images.focusFilter();
+    }
   } else if (event.key === "Escape" && typing) (event.target as HTMLElement).blur();
 }
 
@@ -82,9 +95,9 @@ function layout(): void {
   const brand = document.createElement("div");
   brand.className = "brand";
   brand.textContent = "Strata";
-  sidebar.append(brand, screens.images.nav, screens.containers.nav);
+  sidebar.append(brand, screens.images.nav, screens.containers.nav, screens.layers.nav);
   const main = document.createElement("main");
-  main.append(connection.bar, connection.banner, images.element, containers.element, toast);
+  main.append(connection.bar, connection.banner, images.element, containers.element, layers.element, toast);
   app.append(sidebar, main);
   document.addEventListener("keydown", onKey);
 }

@@ -1,0 +1,280 @@
+//! The layer explorer's commands: open an image (from the daemon or an archive file) with
+//! progress over a Channel and a way to cancel, then page through the tree the engine's
+//! [`TreeView`] lays out, look at a node, show or extract a file, export a layer. The window
+//! holds one open image at a time; everything it shows is computed by the engine.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+use tauri::ipc::Channel;
+use tauri::State;
+
+use super::commands::UiError;
+use crate::image::content::{self, FileContent, LayerLocation};
+use crate::image::explorer::StatusCounts;
+use crate::image::{
+    self, CacheUsage, Image, ImageAnalysis, ImageError, ImageSource, IndexCache, NodeDetails, Row, TreeView,
+    ViewOptions,
+};
+use crate::live::Live;
+use crate::progress::{Cancel, Progress, Reporter};
+
+impl From<ImageError> for UiError {
+    fn from(error: ImageError) -> Self {
+        UiError { message: error.to_string(), hint: error.hint() }
+    }
+}
+
+/// The image the explorer has open, and the load in progress.
+#[derive(Default)]
+pub struct Explorer {
+    open: Mutex<Option<OpenImage>>,
+    loading: Mutex<Option<Cancel>>,
+}
+
+struct OpenImage {
+    source: ImageSource,
+    image: Arc<Image>,
+    view: TreeView,
+}
+
+/// What the user asked to open: a reference the daemon knows, or an archive file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "lowercase")]
+pub enum SourceChoice {
+    Daemon(String),
+    Archive(String),
+}
+
+/// The tree's shape after a change: how many rows, of which kinds.
+#[derive(Debug, Clone, Serialize)]
+pub struct ViewInfo {
+    pub options: ViewOptions,
+    pub rows: usize,
+    pub counts: StatusCounts,
+}
+
+impl Explorer {
+    fn with_open<T>(&self, act: impl FnOnce(&mut OpenImage) -> Result<T, UiError>) -> Result<T, UiError> {
+        let mut open = self.open.lock().expect("explorer lock");
+        let open = open.as_mut().ok_or_else(|| UiError {
+            message: "no image is open".into(),
+            hint: "Open an image from the Images screen or by name.".into(),
+        })?;
+        act(open)
+    }
+}
+
+fn info(view: &TreeView) -> ViewInfo {
+    ViewInfo { options: view.options().clone(), rows: view.len(), counts: view.counts() }
+}
+
+/// Reads an image (through the index cache) and opens it, reporting progress as it streams.
+#[tauri::command]
+pub async fn open_image(
+    live: State<'_, Live>,
+    explorer: State<'_, Explorer>,
+    source: SourceChoice,
+    on_progress: Channel<Progress>,
+) -> Result<ImageAnalysis, UiError> {
+    let source = match source {
+        SourceChoice::Daemon(reference) if reference.trim().is_empty() => {
+            return Err(UiError {
+                message: "no image named".into(),
+                hint: "Type a name:tag, an id or a file path.".into(),
+            })
+        }
+        SourceChoice::Daemon(reference) => ImageSource::Daemon(reference.trim().to_string()),
+        SourceChoice::Archive(path) => ImageSource::Archive(PathBuf::from(path)),
+    };
+    let docker = match &source {
+        ImageSource::Daemon(_) => Some(live.client()?),
+        ImageSource::Archive(_) => None,
+    };
+    let cancel = Cancel::new();
+    if let Some(previous) = explorer.loading.lock().expect("explorer lock").replace(cancel.clone()) {
+        previous.cancel();
+    }
+    let reporter = Reporter::new("", move |progress| drop(on_progress.send(progress.clone())), cancel);
+    let image = Arc::new(image::load(docker.as_ref(), &source, &IndexCache::user(), reporter).await?);
+    let label = source.label();
+    let (analysis, view) = tauri::async_runtime::spawn_blocking({
+        let image = image.clone();
+        move || -> Result<_, ImageError> {
+            let top = image.layers.len().saturating_sub(1);
+            let view = TreeView::build(&image, ViewOptions { layer: top, aggregated: true, ..ViewOptions::default() })?;
+            Ok((image::summarize(&label, &image), view))
+        }
+    })
+    .await
+    .map_err(|e| UiError { message: format!("reading the image stopped: {e}"), hint: String::new() })??;
+    *explorer.open.lock().expect("explorer lock") = Some(OpenImage { source, image, view });
+    explorer.loading.lock().expect("explorer lock").take();
+    Ok(analysis)
+}
+
+/// Stops the image being read, if any.
+#[tauri::command]
+pub fn cancel_open(explorer: State<'_, Explorer>) {
+    if let Some(cancel) = explorer.loading.lock().expect("explorer lock").take() {
+        cancel.cancel();
+    }
+}
+
+/// Shows another layer, switches between layer-only and aggregated, or changes the filter,
+/// search or sort.
+#[tauri::command]
+pub async fn set_view(explorer: State<'_, Explorer>, options: ViewOptions) -> Result<ViewInfo, UiError> {
+    let rebuild = explorer.with_open(|open| {
+        let current = open.view.options();
+        if current.layer == options.layer && current.aggregated == options.aggregated {
+            open.view.set_options(options.clone())?;
+            return Ok(None);
+        }
+        Ok(Some(open.image.clone()))
+    })?;
+    let Some(image) = rebuild else { return explorer.with_open(|open| Ok(info(&open.view))) };
+    let view = tauri::async_runtime::spawn_blocking(move || TreeView::build(&image, options))
+        .await
+        .map_err(|e| UiError { message: format!("building the tree stopped: {e}"), hint: String::new() })??;
+    explorer.with_open(|open| {
+        open.view = view;
+        Ok(info(&open.view))
+    })
+}
+
+#[tauri::command]
+pub fn tree_rows(explorer: State<'_, Explorer>, offset: usize, count: usize) -> Result<Vec<Row>, UiError> {
+    explorer.with_open(|open| Ok(open.view.rows(offset, count.min(2_000))))
+}
+
+#[tauri::command]
+pub fn tree_toggle(explorer: State<'_, Explorer>, id: u32) -> Result<ViewInfo, UiError> {
+    explorer.with_open(|open| {
+        open.view.toggle(id);
+        Ok(info(&open.view))
+    })
+}
+
+#[tauri::command]
+pub fn tree_set_expanded(explorer: State<'_, Explorer>, id: u32, expanded: bool) -> Result<ViewInfo, UiError> {
+    explorer.with_open(|open| {
+        open.view.set_expanded(id, expanded);
+        Ok(info(&open.view))
+    })
+}
+
+#[tauri::command]
+pub fn tree_expand_all(explorer: State<'_, Explorer>, expanded: bool) -> Result<ViewInfo, UiError> {
+    explorer.with_open(|open| {
+        if expanded {
+            open.view.expand_all()
+        } else {
+            open.view.collapse_all()
+        }
+        Ok(info(&open.view))
+    })
+}
+
+#[tauri::command]
+pub fn node_details(explorer: State<'_, Explorer>, id: u32) -> Result<NodeDetails, UiError> {
+    explorer.with_open(|open| {
+        open.view.details(id).ok_or_else(|| UiError { message: "that entry is gone".into(), hint: String::new() })
+    })
+}
+
+/// Where a node's content is: the layer to read and the path in it (a hard link's target).
+fn content_of(explorer: &Explorer, id: u32) -> Result<(LayerLocation, image::TreePath), UiError> {
+    explorer.with_open(|open| {
+        let (path, layer) = open
+            .view
+            .content_path(id)
+            .ok_or_else(|| UiError { message: "that entry is gone".into(), hint: String::new() })?;
+        let diff_id = &open.image.layers[layer].diff_id;
+        // A layer that appears twice is stored once in a legacy archive; read it where it is.
+        let first = open.image.layers.iter().find(|l| &l.diff_id == diff_id).expect("the layer itself matches");
+        Ok((LayerLocation { image: open.source.clone(), source: first.source.clone() }, path))
+    })
+}
+
+fn docker_for(live: &Live, location: &LayerLocation) -> Result<Option<bollard::Docker>, UiError> {
+    Ok(match location.image {
+        ImageSource::Daemon(_) => Some(live.client()?),
+        ImageSource::Archive(_) => None,
+    })
+}
+
+#[tauri::command]
+pub async fn file_content(
+    live: State<'_, Live>,
+    explorer: State<'_, Explorer>,
+    id: u32,
+) -> Result<FileContent, UiError> {
+    let (location, path) = content_of(&explorer, id)?;
+    let docker = docker_for(&live, &location)?;
+    Ok(content::show_file(docker.as_ref(), &location, &path).await?)
+}
+
+#[tauri::command]
+pub async fn extract_file(
+    live: State<'_, Live>,
+    explorer: State<'_, Explorer>,
+    id: u32,
+    destination: String,
+) -> Result<u64, UiError> {
+    let (location, path) = content_of(&explorer, id)?;
+    let destination = content::check_destination(Path::new(&destination))?;
+    let docker = docker_for(&live, &location)?;
+    Ok(content::extract_file(docker.as_ref(), &location, &path, &destination).await?)
+}
+
+#[tauri::command]
+pub async fn export_layer(
+    live: State<'_, Live>,
+    explorer: State<'_, Explorer>,
+    layer: usize,
+    destination: String,
+) -> Result<u64, UiError> {
+    let location = explorer.with_open(|open| {
+        let chosen = open
+            .image
+            .layers
+            .get(layer)
+            .ok_or_else(|| UiError { message: format!("there is no layer {layer}"), hint: String::new() })?;
+        let first = open.image.layers.iter().find(|l| l.diff_id == chosen.diff_id).expect("the layer itself matches");
+        Ok(LayerLocation { image: open.source.clone(), source: first.source.clone() })
+    })?;
+    let destination = content::check_destination(Path::new(&destination))?;
+    let docker = docker_for(&live, &location)?;
+    Ok(content::export_layer(docker.as_ref(), &location, &destination).await?)
+}
+
+/// A free file name for `name` in the user's Downloads folder (else home), to offer as the
+/// default destination.
+#[tauri::command]
+pub fn suggest_destination(name: String) -> String {
+    let folder = dirs::download_dir().filter(|d| d.is_dir()).or_else(dirs::home_dir).unwrap_or_else(std::env::temp_dir);
+    let name: String = name.chars().map(|c| if c == '/' || c == '\\' || c == ':' { '_' } else { c }).collect();
+    let name = if name.trim().is_empty() { "extracted".to_string() } else { name };
+    let mut candidate = folder.join(&name);
+    let mut number = 1;
+    while candidate.exists() {
+        candidate = folder.join(format!("{number}-{name}"));
+        number += 1;
+    }
+    candidate.display().to_string()
+}
+
+#[tauri::command]
+pub fn cache_usage() -> CacheUsage {
+    IndexCache::user().usage()
+}
+
+#[tauri::command]
+pub fn clear_cache() -> Result<u64, UiError> {
+    IndexCache::user().clear().map_err(|e| UiError {
+        message: format!("cannot clear the cache: {e}"),
+        hint: "Check the cache folder's permissions.".into(),
+    })
+}

@@ -1,0 +1,292 @@
+//! A file's bytes, or a whole layer, read again from where the image is: the index keeps no
+//! content, so the archive (the daemon's export or the file) is streamed to the layer that holds
+//! it, and the stream is dropped as soon as the file is found. Used to show a file (text, or hex
+//! for small binaries), to extract it, and to export a layer as a tar.
+//!
+//! Writing is only ever to the one destination file the user chose, created new (an existing
+//! file is never overwritten), and removed again if the copy fails half-way.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+use bollard::Docker;
+use futures_util::TryStreamExt;
+use serde::Serialize;
+use tokio_util::io::{StreamReader, SyncIoBridge};
+
+use super::analysis::ImageSource;
+use super::archive::{classify, decompress, Body};
+use super::layer::{escape_bytes, TreePath};
+use super::ImageError;
+
+/// Text larger than this is cut.
+pub const TEXT_LIMIT: u64 = 1024 * 1024;
+/// Binary files are shown in hex up to this many bytes.
+pub const HEX_LIMIT: u64 = 64 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ContentKind {
+    Text,
+    Hex,
+}
+
+/// A file as the viewer shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileContent {
+    pub path: String,
+    pub size_bytes: u64,
+    pub kind: ContentKind,
+    /// The text, or a hex dump (`offset  bytes  |ascii|` lines).
+    pub body: String,
+    /// Only the first part is shown.
+    pub truncated: bool,
+}
+
+/// Where a layer is: the image, and the layer's place in the archive.
+#[derive(Debug, Clone)]
+pub struct LayerLocation {
+    pub image: ImageSource,
+    /// `<id>/layer.tar` or `blobs/sha256/<digest>`.
+    pub source: String,
+}
+
+/// Reads the start of the file at `path` in the layer, for the viewer.
+pub async fn show_file(
+    docker: Option<&Docker>,
+    layer: &LayerLocation,
+    path: &TreePath,
+) -> Result<FileContent, ImageError> {
+    let wanted = path.clone();
+    with_layer_file(docker, layer, path, move |size, content| {
+        let mut head = Vec::new();
+        content.take(TEXT_LIMIT).read_to_end(&mut head)?;
+        Ok(view_of(&wanted, size, head))
+    })
+    .await
+}
+
+/// Copies the file at `path` in the layer to `destination`, a new file; returns the bytes written.
+pub async fn extract_file(
+    docker: Option<&Docker>,
+    layer: &LayerLocation,
+    path: &TreePath,
+    destination: &Path,
+) -> Result<u64, ImageError> {
+    let destination = destination.to_path_buf();
+    with_layer_file(docker, layer, path, move |_, content| copy_to_new_file(content, &destination)).await
+}
+
+/// Writes the layer's uncompressed tar to `destination`, a new file; returns the bytes written.
+pub async fn export_layer(
+    docker: Option<&Docker>,
+    layer: &LayerLocation,
+    destination: &Path,
+) -> Result<u64, ImageError> {
+    let destination = destination.to_path_buf();
+    with_layer(docker, layer, move |tar| copy_to_new_file(tar, &destination)).await
+}
+
+/// A destination the user may write to: an absolute path to a file that does not exist yet, in
+/// a folder that does.
+pub fn check_destination(destination: &Path) -> Result<PathBuf, ImageError> {
+    let refuse = |why: &str| Err(ImageError::Destination(format!("{}: {why}", destination.display())));
+    if !destination.is_absolute() {
+        return refuse("give a full path, starting at the root");
+    }
+    if destination.exists() {
+        return refuse("a file of that name already exists");
+    }
+    match destination.parent() {
+        Some(folder) if folder.is_dir() => Ok(destination.to_path_buf()),
+        _ => refuse("its folder does not exist"),
+    }
+}
+
+fn copy_to_new_file(mut content: impl Read, destination: &Path) -> Result<u64, ImageError> {
+    let destination = check_destination(destination)?;
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&destination)
+        .map_err(|e| ImageError::Destination(format!("{}: {e}", destination.display())))?;
+    let copied = std::io::copy(&mut content, &mut file).and_then(|n| file.flush().map(|_| n));
+    copied.map_err(|error| {
+        let _ = std::fs::remove_file(&destination);
+        ImageError::Destination(format!("{}: the copy stopped: {error}", destination.display()))
+    })
+}
+
+/// Streams to the layer, then within it to the regular file at `path`, and hands its size and
+/// content to `visit`.
+async fn with_layer_file<T: Send + 'static>(
+    docker: Option<&Docker>,
+    layer: &LayerLocation,
+    path: &TreePath,
+    visit: impl FnOnce(u64, &mut dyn Read) -> Result<T, ImageError> + Send + 'static,
+) -> Result<T, ImageError> {
+    let wanted = path.clone();
+    with_layer(docker, layer, move |tar| {
+        let mut entries = tar::Archive::new(tar);
+        for entry in entries.entries()? {
+            let mut entry = entry?;
+            if TreePath::parse(&entry.path_bytes())? != wanted {
+                continue;
+            }
+            if entry.header().entry_type() != tar::EntryType::Regular {
+                return Err(ImageError::NotAFile(wanted.display()));
+            }
+            let size = entry.size();
+            return visit(size, &mut entry);
+        }
+        Err(ImageError::NotFound(format!("{} is not in this layer", wanted.display())))
+    })
+    .await
+}
+
+/// Streams the image's archive to the layer at `layer.source` and hands its uncompressed tar to
+/// `visit`, on a thread where blocking reads are fine.
+async fn with_layer<T: Send + 'static>(
+    docker: Option<&Docker>,
+    layer: &LayerLocation,
+    visit: impl FnOnce(&mut dyn Read) -> Result<T, ImageError> + Send + 'static,
+) -> Result<T, ImageError> {
+    let archive: Box<dyn Read + Send> = match &layer.image {
+        ImageSource::Daemon(reference) => {
+            let docker = docker.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
+            let stream = docker.export_image(reference).map_err(std::io::Error::other);
+            Box::new(SyncIoBridge::new(StreamReader::new(stream)))
+        }
+        ImageSource::Archive(path) => Box::new(
+            File::open(path).map_err(|e| ImageError::Archive(format!("{} cannot be opened: {e}", path.display())))?,
+        ),
+    };
+    let source = layer.source.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut outer = tar::Archive::new(archive);
+        for entry in outer.entries()? {
+            let mut entry = entry?;
+            if String::from_utf8_lossy(&entry.path_bytes()).trim_start_matches("./") != source {
+                continue;
+            }
+            let mut body = BufReader::new(&mut entry);
+            return match classify(&mut body)? {
+                Body::Layer(compression) => visit(&mut decompress(body, compression)?),
+                _ => Err(ImageError::Archive(format!("{source} is not a layer"))),
+            };
+        }
+        Err(ImageError::NotFound(format!("the layer {source} is no longer in the image")))
+    })
+    .await
+    .map_err(|e| ImageError::Archive(format!("the reader stopped: {e}")))?
+}
+
+/// Text when the bytes read as UTF-8 with no NUL; otherwise a hex dump of the first
+/// [`HEX_LIMIT`] bytes.
+fn view_of(path: &TreePath, size: u64, head: Vec<u8>) -> FileContent {
+    let text = std::str::from_utf8(&head).ok().filter(|text| !text.contains('\0'));
+    // A cut in the middle of a UTF-8 sequence still counts as text.
+    let text = text.map(str::to_string).or_else(|| {
+        let cut = head.len() as u64 == TEXT_LIMIT && size > TEXT_LIMIT;
+        let valid = std::str::from_utf8(&head).err().map(|e| e.valid_up_to()).unwrap_or(head.len());
+        (cut && head.len() - valid < 4 && !head[..valid].contains(&0)).then(|| escape_bytes(&head[..valid]))
+    });
+    match text {
+        Some(body) => FileContent {
+            path: path.display(),
+            size_bytes: size,
+            kind: ContentKind::Text,
+            truncated: size > head.len() as u64,
+            body,
+        },
+        None => {
+            let shown = &head[..head.len().min(HEX_LIMIT as usize)];
+            FileContent {
+                path: path.display(),
+                size_bytes: size,
+                kind: ContentKind::Hex,
+                truncated: size > shown.len() as u64,
+                body: hex_dump(shown),
+            }
+        }
+    }
+}
+
+/// `00000000  7f 45 4c 46 02 01 01 00  00 00 00 00 00 00 00 00  |.ELF............|`
+pub fn hex_dump(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 4 + 16);
+    for (line, chunk) in bytes.chunks(16).enumerate() {
+        out.push_str(&format!("{:08x}  ", line * 16));
+        for column in 0..16 {
+            match chunk.get(column) {
+                Some(byte) => out.push_str(&format!("{byte:02x} ")),
+                None => out.push_str("   "),
+            }
+            if column == 7 {
+                out.push(' ');
+            }
+        }
+        out.push_str(" |");
+        out.extend(chunk.iter().map(|b| if b.is_ascii_graphic() || *b == b' ' { *b as char } else { '.' }));
+        out.push_str("|\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::image::layer::tests::tar_of;
+
+    fn archive_file(dir: &Path) -> PathBuf {
+        let layer = tar_of(&[(b"etc/motd", "file", b"hello\n"), (b"bin/tool", "file", b"\x7fELF\x00\x01")]);
+        let mut outer = tar::Builder::new(Vec::new());
+        let mut header = tar::Header::new_gnu();
+        header.set_size(layer.len() as u64);
+        header.set_mode(0o644);
+        outer.append_data(&mut header, "abc/layer.tar", layer.as_slice()).unwrap();
+        let path = dir.join("image.tar");
+        std::fs::write(&path, outer.into_inner().unwrap()).unwrap();
+        path
+    }
+
+    fn location(dir: &Path) -> LayerLocation {
+        LayerLocation { image: ImageSource::Archive(archive_file(dir)), source: "abc/layer.tar".into() }
+    }
+
+    fn path(text: &str) -> TreePath {
+        TreePath::parse(text.as_bytes()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn text_shows_as_text_and_binaries_as_hex() {
+        let dir = tempfile::tempdir().unwrap();
+        let layer = location(dir.path());
+        let motd = show_file(None, &layer, &path("etc/motd")).await.unwrap();
+        assert_eq!((motd.kind, motd.body.as_str(), motd.truncated), (ContentKind::Text, "hello\n", false));
+        let tool = show_file(None, &layer, &path("bin/tool")).await.unwrap();
+        assert_eq!(tool.kind, ContentKind::Hex);
+        assert!(tool.body.starts_with("00000000  7f 45 4c 46 00 01"), "{}", tool.body);
+        assert!(tool.body.trim_end().ends_with("|.ELF..|"), "{}", tool.body);
+        let missing = show_file(None, &layer, &path("etc/none")).await.unwrap_err().to_string();
+        assert!(missing.contains("not in this layer"), "{missing}");
+    }
+
+    #[tokio::test]
+    async fn extraction_writes_only_a_new_file_where_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let layer = location(dir.path());
+        let target = dir.path().join("motd.txt");
+        assert_eq!(extract_file(None, &layer, &path("etc/motd"), &target).await.unwrap(), 6);
+        assert_eq!(std::fs::read(&target).unwrap(), b"hello\n");
+        let again = extract_file(None, &layer, &path("etc/motd"), &target).await.unwrap_err().to_string();
+        assert!(again.contains("already exists"), "{again}");
+        assert!(extract_file(None, &layer, &path("etc/motd"), Path::new("relative.txt")).await.is_err());
+        assert!(extract_file(None, &layer, &path("etc/motd"), &dir.path().join("no/such/dir/x")).await.is_err());
+        let tar = dir.path().join("layer.tar");
+        let written = export_layer(None, &layer, &tar).await.unwrap();
+        assert_eq!(written, std::fs::metadata(&tar).unwrap().len());
+        assert!(crate::image::read_layer(File::open(&tar).unwrap()).unwrap().len() == 2);
+    }
+}

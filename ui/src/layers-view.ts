@@ -1,0 +1,457 @@
+// The Layers screen: an image as the stack of layers it is. The layer list sits beside a
+// virtualized file tree (paged from the backend), with the image's figures above and a node's
+// attributes below. The engine computes every row, size and figure; this file draws them and
+// sends the user's choices back.
+import {
+  api,
+  asUiError,
+  ChangeStatus,
+  ImageAnalysis,
+  ImageSourceChoice,
+  NodeDetails,
+  Progress,
+  TreeRow,
+  UiError,
+  ViewInfo,
+  ViewOptions,
+} from "./api";
+import { promptDialog, viewerDialog } from "./dialog";
+import { formatSize } from "./format";
+import { PagedRows } from "./paged-rows";
+
+const ROW_HEIGHT = 24;
+const MARK: Record<ChangeStatus, string> = { added: "+", modified: "~", removed: "−", unmodified: " " };
+
+/** An archive path or an image reference, told apart the way a user types them. */
+export function sourceOf(text: string): ImageSourceChoice {
+  const value = text.trim();
+  const looksLikePath = value.startsWith("/") || value.startsWith("~") || value.startsWith(".") || /\.(tar|tar\.gz|tgz|oci)$/i.test(value);
+  return looksLikePath ? { kind: "archive", value } : { kind: "daemon", value };
+}
+
+/** "12 MB of 1.2 GB · 85 MB/s" */
+export function progressText(progress: Progress): string {
+  const done = formatSize(progress.done_bytes);
+  const total = progress.total_bytes ? ` of ${formatSize(progress.total_bytes)}` : "";
+  return `${progress.task} — ${done}${total} · ${formatSize(Math.round(progress.bytes_per_second))}/s`;
+}
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, className = "", text = ""): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text) node.textContent = text;
+  return node;
+}
+
+function button(label: string, id: string, onClick: () => void, title = ""): HTMLButtonElement {
+  const node = element("button", "small", label);
+  node.id = id;
+  if (title) node.title = title;
+  node.addEventListener("click", onClick);
+  return node;
+}
+
+export class LayersView {
+  readonly element: HTMLElement;
+  private readonly source: HTMLInputElement;
+  private readonly progress = element("div", "progress-line");
+  private readonly progressBar = element("progress");
+  private readonly progressLabel = element("span", "muted");
+  private readonly problem = element("div", "banner inline");
+  private readonly empty = element("div", "empty-state");
+  private readonly content = element("div", "layers-content");
+  private readonly summary = element("div", "image-summary");
+  private readonly layerList = element("div", "layer-list");
+  private readonly counts = new Map<ChangeStatus, HTMLElement>();
+  private readonly details = element("div", "node-details");
+  private readonly treeViewport = element("div", "tree");
+  private readonly tree: PagedRows<TreeRow>;
+  private readonly search: HTMLInputElement;
+  private analysis: ImageAnalysis | null = null;
+  private options: ViewOptions = {
+    layer: 0,
+    aggregated: true,
+    filter: { added: true, modified: true, removed: true, unmodified: true },
+    search: "",
+    regex: false,
+    sort: "name",
+  };
+  private selected = -1;
+  private selectedDetails: NodeDetails | null = null;
+  private searchTimer = 0;
+
+  constructor(private readonly report: (message: string, hint?: string) => void) {
+    this.element = element("section", "view");
+    this.element.id = "layers-view";
+    this.source = element("input");
+    this.source.id = "layers-source";
+    this.source.placeholder = "Image name:tag or id, or the path of an archive (docker save, OCI)";
+    this.source.addEventListener("keydown", (e) => e.key === "Enter" && void this.open(this.source.value));
+    const open = button("Open", "layers-open", () => void this.open(this.source.value));
+    const toolbar = element("div", "toolbar");
+    toolbar.append(this.source, open, this.progress);
+    this.buildProgress();
+    this.problem.id = "layers-problem";
+    this.problem.hidden = true;
+    this.empty.id = "layers-empty";
+    this.empty.innerHTML =
+      "<h2>No image open</h2><p>Select an image on the Images screen and press <kbd>Enter</kbd>, " +
+      "or type a name, an id or the path of a <code>docker save</code> archive above.</p>";
+    this.search = element("input");
+    this.tree = new PagedRows<TreeRow>(
+      this.treeViewport,
+      ROW_HEIGHT,
+      (offset, count) => api.treeRows(offset, count),
+      (row, index) => this.drawTreeRow(row, index),
+    );
+    this.buildContent();
+    this.element.append(toolbar, this.problem, this.empty, this.content);
+    this.content.hidden = true;
+  }
+
+  async refresh(): Promise<void> {}
+
+  focusSearch(): void {
+    if (this.content.hidden) this.focusSource();
+    else this.search.focus();
+  }
+
+  focusSource(): void {
+    this.source.focus();
+    this.source.select();
+  }
+
+  /** Opens an image by reference or archive path. */
+  async open(text: string): Promise<void> {
+    const source = sourceOf(text);
+    this.source.value = source.value;
+    this.showProblem(null);
+    this.progress.hidden = false;
+    this.progressBar.removeAttribute("value");
+    this.progressLabel.textContent = `Opening ${source.value}…`;
+    try {
+      const analysis = await api.openImage(source, (p) => this.showProgress(p));
+      this.analysis = analysis;
+      this.options = { ...this.options, layer: analysis.layers.length - 1, aggregated: true, search: "" };
+      this.search.value = "";
+      this.selected = -1;
+      this.drawSummary(analysis);
+      this.drawLayers(analysis);
+      this.details.replaceChildren(element("div", "muted", "Select a file or folder to see its attributes; Enter views a file."));
+      this.empty.hidden = true;
+      this.content.hidden = false;
+      this.element.dataset.image = analysis.reference;
+      await this.applyView(this.options);
+      this.treeViewport.focus();
+    } catch (error) {
+      this.showProblem(asUiError(error));
+    } finally {
+      this.progress.hidden = true;
+    }
+  }
+
+  private buildProgress(): void {
+    this.progress.id = "layers-progress";
+    this.progress.hidden = true;
+    const cancel = button("Cancel", "layers-cancel", () => void api.cancelOpen());
+    this.progress.append(this.progressBar, this.progressLabel, cancel);
+  }
+
+  private showProgress(progress: Progress): void {
+    if (progress.total_bytes) {
+      this.progressBar.max = progress.total_bytes;
+      this.progressBar.value = Math.min(progress.done_bytes, progress.total_bytes);
+    }
+    this.progressLabel.textContent = progressText(progress);
+  }
+
+  private showProblem(error: UiError | null): void {
+    this.problem.hidden = error === null;
+    if (!error) return;
+    this.problem.replaceChildren(element("h2", "", "The image could not be opened"), element("p", "error-text", error.message), element("p", "", error.hint));
+  }
+
+  private buildContent(): void {
+    const left = element("div", "layers-left");
+    left.append(element("h3", "", "Layers"), this.layerList);
+    this.layerList.id = "layer-list";
+    this.layerList.tabIndex = 0;
+    this.layerList.addEventListener("keydown", (e) => this.onLayerKey(e));
+    const right = element("div", "layers-right");
+    this.treeViewport.id = "tree";
+    this.treeViewport.tabIndex = 0;
+    this.treeViewport.setAttribute("role", "tree");
+    this.treeViewport.addEventListener("keydown", (e) => void this.onTreeKey(e));
+    this.details.id = "node-details";
+    right.append(this.treeToolbar(), this.treeViewport, this.details);
+    this.summary.id = "image-summary";
+    const body = element("div", "layers-body");
+    body.append(left, right);
+    this.content.append(this.summary, body);
+  }
+
+  private treeToolbar(): HTMLElement {
+    const bar = element("div", "tree-toolbar");
+    const mode = element("div", "segmented");
+    const layerOnly = button("This layer", "mode-layer", () => void this.applyView({ ...this.options, aggregated: false }), "Only what the selected layer holds");
+    const aggregated = button("Aggregated", "mode-aggregated", () => void this.applyView({ ...this.options, aggregated: true }), "Everything up to the selected layer");
+    mode.append(layerOnly, aggregated);
+    const filters = element("div", "filters");
+    for (const status of ["added", "modified", "removed", "unmodified"] as ChangeStatus[]) {
+      const label = element("label", `toggle status-${status}`);
+      const box = element("input");
+      box.type = "checkbox";
+      box.checked = true;
+      box.id = `filter-${status}`;
+      box.addEventListener("change", () => void this.applyView({ ...this.options, filter: { ...this.options.filter, [status]: box.checked } }));
+      const count = element("span", "count");
+      this.counts.set(status, count);
+      label.append(box, `${MARK[status].trim() || "·"} ${status}`, count);
+      filters.append(label);
+    }
+    this.search.type = "search";
+    this.search.id = "tree-search";
+    this.search.placeholder = "Search paths";
+    this.search.addEventListener("input", () => {
+      window.clearTimeout(this.searchTimer);
+      this.searchTimer = window.setTimeout(() => void this.applyView({ ...this.options, search: this.search.value }), 150);
+    });
+    const regex = element("label", "toggle");
+    const regexBox = element("input");
+    regexBox.type = "checkbox";
+    regexBox.id = "tree-regex";
+    regexBox.addEventListener("change", () => void this.applyView({ ...this.options, regex: regexBox.checked }));
+    regex.append(regexBox, ".*");
+    regex.title = "Search with a regular expression";
+    const sort = element("select");
+    sort.id = "tree-sort";
+    sort.append(new Option("Sort by name", "name"), new Option("Sort by size", "size"));
+    sort.addEventListener("change", () => void this.applyView({ ...this.options, sort: sort.value as "name" | "size" }));
+    const expand = button("Expand all", "expand-all", () => void this.expandAll(true));
+    const collapse = button("Collapse all", "collapse-all", () => void this.expandAll(false));
+    bar.append(mode, filters, this.search, regex, sort, expand, collapse);
+    return bar;
+  }
+
+  private drawSummary(analysis: ImageAnalysis): void {
+    const card = (id: string, label: string, value: string, note = "") => {
+      const node = element("div", "figure");
+      node.id = id;
+      node.append(element("span", "label", label), element("strong", "", value));
+      if (note) node.append(element("span", "muted", note));
+      return node;
+    };
+    const offenders = element("div", "offenders");
+    offenders.id = "hidden-offenders";
+    offenders.append(element("span", "label", "Largest hidden files"));
+    for (const file of analysis.hidden_files.slice(0, 5)) {
+      const line = element("div", "offender");
+      line.append(element("span", "size", formatSize(file.size_bytes)), element("span", "path", file.path), element("span", "muted", `layer ${file.layer} → ${file.hidden_by}`));
+      line.title = `Stored by layer ${file.layer}, overwritten or deleted by layer ${file.hidden_by}`;
+      offenders.append(line);
+    }
+    if (analysis.hidden_files.length === 0) offenders.append(element("div", "muted", "None: every stored byte is visible."));
+    this.summary.replaceChildren(
+      card("summary-size", "Image size", formatSize(analysis.size_bytes), `${analysis.layers.length} layers`),
+      card("summary-efficiency", "Efficiency", `${(analysis.efficiency * 100).toFixed(2)} %`, "as dive scores it"),
+      card("summary-wasted", "Wasted", formatSize(analysis.wasted_bytes), `${analysis.user_wasted_percent.toFixed(1)} % of what the image adds`),
+      card("summary-hidden", "Hidden", formatSize(analysis.hidden_bytes), `${analysis.hidden_file_count} files nobody can see`),
+      offenders,
+    );
+  }
+
+  private drawLayers(analysis: ImageAnalysis): void {
+    const rows = analysis.layers.map((layer) => {
+      const row = element("div", "layer-row");
+      row.dataset.index = String(layer.index);
+      const head = element("div", "layer-head");
+      head.append(
+        element("span", "index", `#${layer.index}`),
+        element("span", "size", formatSize(layer.size_bytes)),
+        element("span", "changes", `+${layer.added} ~${layer.modified} −${layer.removed}`),
+      );
+      const command = element("div", "command", layer.command || "(no command recorded)");
+      command.title = `${layer.command}\n${layer.digest}`;
+      const digest = element("div", "digest", layer.digest.replace("sha256:", "").slice(0, 12));
+      row.append(head, command, digest);
+      row.addEventListener("click", () => void this.selectLayer(layer.index));
+      return row;
+    });
+    this.layerList.replaceChildren(...rows);
+  }
+
+  private markLayer(): void {
+    for (const row of this.layerList.querySelectorAll<HTMLElement>(".layer-row")) {
+      row.classList.toggle("selected", Number(row.dataset.index) === this.options.layer);
+    }
+    document.getElementById("mode-layer")?.classList.toggle("active", !this.options.aggregated);
+    document.getElementById("mode-aggregated")?.classList.toggle("active", this.options.aggregated);
+  }
+
+  private async selectLayer(index: number): Promise<void> {
+    if (!this.analysis || index < 0 || index >= this.analysis.layers.length) return;
+    await this.applyView({ ...this.options, layer: index });
+  }
+
+  private onLayerKey(event: KeyboardEvent): void {
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1 };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    void this.selectLayer(this.options.layer + moves[event.key]);
+  }
+
+  private async applyView(options: ViewOptions): Promise<void> {
+    try {
+      const info = await api.setView(options);
+      this.search.classList.remove("invalid");
+      this.showView(info, true);
+    } catch (error) {
+      const problem = asUiError(error);
+      this.search.classList.add("invalid");
+      this.search.title = problem.message;
+      this.options = options;
+    }
+  }
+
+  private showView(info: ViewInfo, reset: boolean): void {
+    this.options = info.options;
+    for (const [status, count] of this.counts) count.textContent = String(info.counts[status]);
+    this.markLayer();
+    if (reset) this.selected = Math.min(this.selected, info.rows - 1);
+    this.tree.reset(info.rows);
+    this.element.dataset.rows = String(info.rows);
+    this.treeViewport.dataset.rows = String(info.rows);
+  }
+
+  private drawTreeRow(row: TreeRow, index: number): HTMLElement {
+    const line = element("div", `tree-row status-${row.status}`);
+    if (index === this.selected) line.classList.add("selected");
+    line.dataset.name = row.name;
+    line.dataset.status = row.status;
+    line.setAttribute("role", "treeitem");
+    const caret = element("span", "caret", row.expandable ? (row.expanded ? "▾" : "▸") : "");
+    caret.addEventListener("click", (e) => {
+      e.stopPropagation();
+      void this.toggle(row.id);
+    });
+    const name = element("span", "name", row.name + (row.kind === "d" ? "/" : ""));
+    if (row.link_target) name.append(element("span", "muted", ` → ${row.link_target}`));
+    line.append(element("span", "mark", MARK[row.status]), element("span", "size", formatSize(row.size_bytes)), caret, name);
+    line.style.setProperty("--depth", String(row.depth));
+    line.addEventListener("click", () => void this.select(index));
+    line.addEventListener("dblclick", () => void (row.expandable ? this.toggle(row.id) : this.viewFile()));
+    return line;
+  }
+
+  private async toggle(id: number): Promise<void> {
+    this.showView(await api.treeToggle(id), false);
+  }
+
+  private async expandAll(expanded: boolean): Promise<void> {
+    this.showView(await api.treeExpandAll(expanded), false);
+  }
+
+  private async select(index: number): Promise<void> {
+    if (index < 0 || index >= this.tree.length) return;
+    this.selected = index;
+    this.tree.reveal(index);
+    const row = await this.tree.rowAt(index);
+    this.tree.redraw();
+    if (!row) return;
+    try {
+      this.selectedDetails = await api.nodeDetails(row.id);
+      this.drawDetails(this.selectedDetails, row.id);
+    } catch (error) {
+      const problem = asUiError(error);
+      this.report(problem.message, problem.hint);
+    }
+  }
+
+  private drawDetails(details: NodeDetails, id: number): void {
+    const field = (label: string, value: string) => {
+      const node = element("div", "field");
+      node.append(element("span", "label", label), element("span", "value", value));
+      return node;
+    };
+    const when = details.mtime ? new Date(details.mtime * 1000).toISOString().replace("T", " ").slice(0, 19) : "—";
+    const fields = [
+      field("Path", details.path),
+      field("Change", details.status),
+      field("Mode", `${details.permissions} (${details.mode.toString(8).padStart(4, "0")})`),
+      field("Owner", `${details.uid}:${details.gid}`),
+      field("Size", formatSize(details.size_bytes)),
+      field("Modified", when),
+      field("Set by", `layer ${details.layer}`),
+    ];
+    if (details.link_target) fields.push(field("Points to", details.link_target));
+    if (details.content_hash) fields.push(field("xxh3-128", details.content_hash));
+    const actions = element("div", "detail-actions");
+    const isFile = details.kind === "-" || details.kind === "h";
+    const view = button("View", "view-file", () => void this.viewFile());
+    const extract = button("Extract…", "extract-file", () => void this.extract(id, details));
+    view.disabled = extract.disabled = !isFile;
+    const exportLayer = button("Export layer as tar…", "export-layer", () => void this.exportLayer());
+    actions.append(view, extract, exportLayer);
+    this.details.replaceChildren(...fields, actions);
+  }
+
+  private async viewFile(): Promise<void> {
+    const row = this.tree.row(this.selected);
+    if (!row || !this.selectedDetails) return;
+    try {
+      const content = await api.fileContent(row.id);
+      const note = `${formatSize(content.size_bytes)}${content.truncated ? " — only the beginning is shown" : ""}${content.kind === "hex" ? " · binary, shown in hex" : ""}`;
+      viewerDialog(content.path, note, content.body);
+    } catch (error) {
+      const problem = asUiError(error);
+      this.report(problem.message, problem.hint);
+    }
+  }
+
+  private async extract(id: number, details: NodeDetails): Promise<void> {
+    const name = details.path.split("/").pop() ?? "file";
+    const destination = await promptDialog("Extract a file", `Save ${details.path} as:`, await api.suggestDestination(name), "Extract");
+    if (destination === null) return;
+    try {
+      const written = await api.extractFile(id, destination);
+      this.report(`Saved ${formatSize(written)} to ${destination}`);
+    } catch (error) {
+      const problem = asUiError(error);
+      this.report(problem.message, problem.hint);
+    }
+  }
+
+  private async exportLayer(): Promise<void> {
+    const layer = this.options.layer;
+    const suggested = await api.suggestDestination(`layer-${layer}.tar`);
+    const destination = await promptDialog("Export a layer", `Save layer #${layer} (uncompressed tar) as:`, suggested, "Export");
+    if (destination === null) return;
+    try {
+      const written = await api.exportLayer(layer, destination);
+      this.report(`Saved layer #${layer} (${formatSize(written)}) to ${destination}`);
+    } catch (error) {
+      const problem = asUiError(error);
+      this.report(problem.message, problem.hint);
+    }
+  }
+
+  private async onTreeKey(event: KeyboardEvent): Promise<void> {
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 20, PageUp: -20 };
+    const row = this.tree.row(this.selected);
+    if (event.key in moves) {
+      event.preventDefault();
+      const next = Math.min(this.tree.length - 1, Math.max(0, (this.selected < 0 ? -1 : this.selected) + moves[event.key]));
+      await this.select(next);
+    } else if (event.key === "Home" || event.key === "End") {
+      event.preventDefault();
+      await this.select(event.key === "Home" ? 0 : this.tree.length - 1);
+    } else if ((event.key === "ArrowRight" || event.key === "ArrowLeft") && row?.expandable) {
+      event.preventDefault();
+      this.showView(await api.treeSetExpanded(row.id, event.key === "ArrowRight"), false);
+    } else if (event.key === "Enter" && row) {
+      event.preventDefault();
+      if (row.expandable) await this.toggle(row.id);
+      else await this.viewFile();
+    }
+  }
+}
