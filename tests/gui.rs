@@ -250,11 +250,23 @@ async fn the_window_shows_no_daemon_then_images_and_containers_and_acts_on_them(
     client.close().await.unwrap();
 }
 
-/// A layer of 100,000 empty files in 100 folders, made by busybox inside the build.
-const HUNDRED_THOUSAND_FILES: &str = r#"FROM scratch
-COPY busybox /bin/busybox
-RUN ["/bin/busybox", "sh", "-c", "b=/bin/busybox; for d in $($b seq 0 99); do $b mkdir -p /t/$d; cd /t/$d; for f in $($b seq 0 999); do : > f$f; done; done"]
-"#;
+/// An image whose second layer holds 100,000 empty files in 100 folders, unpacked by the daemon
+/// from a tar in the build context (far quicker than making them one by one in a RUN step).
+const HUNDRED_THOUSAND_FILES: &str = "FROM scratch\nCOPY busybox /bin/busybox\nADD data/t.tar /\n";
+
+fn hundred_thousand_files_tar() -> Vec<u8> {
+    let mut tar = tar::Builder::new(Vec::with_capacity(60 << 20));
+    for folder in 0..100 {
+        for file in 0..1000 {
+            let mut header = tar::Header::new_gnu();
+            header.set_size(0);
+            header.set_mode(0o644);
+            header.set_cksum();
+            tar.append_data(&mut header, format!("t/{folder}/f{file}"), std::io::empty()).unwrap();
+        }
+    }
+    tar.into_inner().unwrap()
+}
 
 async fn count(client: &Client, css: &str) -> usize {
     client.find_all(Locator::Css(css)).await.unwrap().len()
@@ -278,7 +290,7 @@ async fn wait_for_text(element: &Element, text: &str, what: &str) -> String {
 async fn the_layer_explorer_opens_an_image_filters_its_tree_shows_and_extracts_files() {
     let mut fixtures = Fixtures::new("gui-layers").await;
     let every = fixtures.image_from("every", common::EVERY_CASE, &common::EVERY_CASE_FILES).await;
-    let big = fixtures.image_from("big", HUNDRED_THOUSAND_FILES, &[]).await;
+    let big = fixtures.image_from("big", HUNDRED_THOUSAND_FILES, &[("t.tar", &hundred_thousand_files_tar())]).await;
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
     let mut proxy = DaemonProxy::new(&dir.path().join("docker.sock"), &daemon_socket());

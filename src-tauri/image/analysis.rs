@@ -10,13 +10,12 @@
 use std::path::PathBuf;
 
 use bollard::Docker;
-use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
-use tokio_util::io::{StreamReader, SyncIoBridge};
 
 use super::archive::{archive_layout, read_archive, read_archive_file, Image, Layer};
 use super::cache::{ImageRecord, IndexCache};
 use super::efficiency::{efficiency, layer_size, Inefficiency};
+use super::export::export_reader;
 use super::tree::{FileTree, HiddenFile};
 use super::ImageError;
 use crate::engine::EngineError;
@@ -177,8 +176,7 @@ pub async fn load_from_daemon(
         return Ok(image);
     }
     reporter.start(&format!("Reading {reference} from the daemon"), inspected.size.map(|s| s.max(0) as u64));
-    let stream = docker.export_image(reference).map_err(std::io::Error::other);
-    let reader = SyncIoBridge::new(StreamReader::new(stream));
+    let reader = export_reader(docker, reference);
     let started = std::time::Instant::now();
     let image = tokio::task::spawn_blocking(move || read_archive(reader, &mut reporter))
         .await

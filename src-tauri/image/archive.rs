@@ -448,6 +448,15 @@ mod tests {
     }
 
     #[test]
+    fn a_cancelled_read_stops_with_cancelled() {
+        let cancel = crate::progress::Cancel::new();
+        cancel.cancel();
+        let mut reporter = Reporter::new("read", |_| {}, cancel);
+        let error = read_archive(legacy_archive().as_slice(), &mut reporter).unwrap_err();
+        assert!(matches!(error, ImageError::Cancelled), "{error}");
+    }
+
+    #[test]
     fn reads_oci_blobs_compressed_with_gzip_and_zstd() {
         let plain = tar_of(&[(b"etc/os-release", "file", b"debian")]);
         let zstd_layer = zstd::encode_all(tar_of(&[(b"usr/bin/tool", "file", b"12345")]).as_slice(), 1).unwrap();

@@ -11,12 +11,11 @@ use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use bollard::Docker;
-use futures_util::TryStreamExt;
 use serde::Serialize;
-use tokio_util::io::{StreamReader, SyncIoBridge};
 
 use super::analysis::ImageSource;
 use super::archive::{classify, decompress, Body};
+use super::export::export_reader;
 use super::layer::{escape_bytes, TreePath};
 use super::ImageError;
 
@@ -155,8 +154,7 @@ async fn with_layer<T: Send + 'static>(
     let archive: Box<dyn Read + Send> = match &layer.image {
         ImageSource::Daemon(reference) => {
             let docker = docker.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
-            let stream = docker.export_image(reference).map_err(std::io::Error::other);
-            Box::new(SyncIoBridge::new(StreamReader::new(stream)))
+            Box::new(export_reader(docker, reference))
         }
         ImageSource::Archive(path) => Box::new(
             File::open(path).map_err(|e| ImageError::Archive(format!("{} cannot be opened: {e}", path.display())))?,

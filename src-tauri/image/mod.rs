@@ -12,6 +12,7 @@ pub mod cache;
 pub mod content;
 pub mod efficiency;
 pub mod explorer;
+pub mod export;
 pub mod gate;
 pub mod layer;
 pub mod tree;
