@@ -35,7 +35,7 @@ lint:
 	cargo fmt --check
 
 test-rust: build
-	cargo test -- --test-threads 4
+	cargo test --no-fail-fast -- --test-threads 4
 
 # Performance, measured: Strata vs `docker save > /dev/null` vs dive, medians of BENCH_RUNS rounds
 # (default 5) on generated images (about 1 GB / 71k files, and 10k files). Not part of `make test`.

@@ -9,20 +9,28 @@ use std::process::Command;
 
 use common::proxy::DaemonProxy;
 use common::{daemon_socket, eventually, free_port, json, strata, wait_for_port, ChildGuard, Fixtures};
-use serde_json::Value;
 use strata::engine::{Discovery, Endpoint, EndpointSource};
 use strata::live::{Live, Status};
 
 #[tokio::test]
 async fn images_lists_fixture_tags_with_sizes_shared_layers_and_users() {
     let mut fixtures = Fixtures::new("images").await;
-    let small = fixtures.image("small", &[("hello.txt", b"hello")]).await;
-    let large = fixtures.image("large", &[("blob.bin", &vec![7u8; 300_000])]).await;
+    // Two images on one base: they share exactly its busybox layer.
+    let base = fixtures
+        .image_from(
+            "base",
+            "FROM scratch\nCOPY busybox /bin/busybox\nCMD [\"/bin/busybox\", \"sleep\", \"3600\"]\n",
+            &[],
+        )
+        .await;
+    let on_base = |file: &str| format!("FROM {base}\nCOPY data/{file} /data/{file}\n");
+    let small = fixtures.image_from("small", &on_base("hello.txt"), &[("hello.txt", b"hello")]).await;
+    let large = fixtures.image_from("large", &on_base("blob.bin"), &[("blob.bin", &vec![7u8; 300_000])]).await;
     fixtures.create_container(&large, "user").await;
 
     let rows = json(&strata(&["images", "--json", "--filter", &fixtures.run], &[]));
     let rows = rows.as_array().expect("a list");
-    assert_eq!(rows.len(), 2, "{rows:#?}");
+    assert_eq!(rows.len(), 3, "{rows:#?}");
     let row = |reference: &str| {
         rows.iter()
             .find(|r| format!("{}:{}", r["repository"].as_str().unwrap(), r["tag"].as_str().unwrap()) == reference)

@@ -97,11 +97,35 @@ async fn open_app(port: u16) -> Client {
 
 async fn wait_for(client: &Client, css: &str, what: &str) -> Element {
     eprintln!("[gui] waiting for {what}");
-    let search = client.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(css));
-    tokio::time::timeout(Duration::from_secs(40), search)
-        .await
-        .unwrap_or_else(|_| panic!("the WebDriver did not answer while waiting for {what} ({css})"))
-        .unwrap_or_else(|e| panic!("waiting for {what} ({css}): {e}"))
+    for _ in 0..5 {
+        let search = client.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(css));
+        match tokio::time::timeout(Duration::from_secs(40), search).await {
+            Err(_) => panic!("the WebDriver did not answer while waiting for {what} ({css})"),
+            Ok(Ok(element)) => return element,
+            // A list redrawn by a daemon event between finding and returning the element: again.
+            Ok(Err(e)) if redrawn(&e) => continue,
+            Ok(Err(e)) => panic!("waiting for {what} ({css}): {e}"),
+        }
+    }
+    panic!("{what} ({css}) kept being redrawn while the test tried to find it")
+}
+
+/// Whether a WebDriver error says the element was replaced by a redraw since it was found.
+fn redrawn(error: &fantoccini::error::CmdError) -> bool {
+    let text = error.to_string();
+    text.contains("Stale") || text.contains("was not found")
+}
+
+/// Finds and clicks an element, again if a redraw replaced it in between.
+async fn click(client: &Client, css: &str, what: &str) {
+    for _ in 0..5 {
+        match wait_for(client, css, what).await.click().await {
+            Ok(_) => return,
+            Err(e) if redrawn(&e) => continue,
+            Err(e) => panic!("clicking {what} ({css}): {e}"),
+        }
+    }
+    panic!("{what} ({css}) kept being redrawn while the test tried to click it");
 }
 
 async fn wait_until_gone(client: &Client, css: &str, what: &str) {
@@ -300,8 +324,10 @@ async fn the_layer_explorer_opens_an_image_filters_its_tree_shows_and_extracts_f
     let client = open_app(port).await;
 
     // 1. From the Images screen, Enter on a row opens it in the Layers screen.
-    let row = wait_for(&client, &format!(".tr[data-ref='{every}']"), "the fixture image row").await;
-    row.click().await.unwrap();
+    // Other tests add and remove images meanwhile; filter so the list holds still.
+    let filter = wait_for(&client, "#image-filter", "the image filter").await;
+    filter.send_keys(&every).await.unwrap();
+    click(&client, &format!(".tr[data-ref='{every}']"), "the fixture image row").await;
     let table = client.find(Locator::Css("#images-view .table-body")).await.unwrap();
     table.send_keys(&fantoccini::key::Key::Enter.to_string()).await.unwrap();
     wait_for(&client, &format!("#layers-view[data-image='{every}']"), "the opened image").await;
@@ -379,6 +405,14 @@ async fn the_layer_explorer_opens_an_image_filters_its_tree_shows_and_extracts_f
     let attributes = client.find(Locator::Css("#node-details")).await.unwrap();
     wait_for_text(&attributes, "/t/99/f999", "the last file's attributes").await;
     screenshot(&client, "layers-100k.png").await;
+
+    // 6. The index cache: its size is shown, and it can be emptied.
+    wait_for(&client, "#cache-usage", "the cache size").await;
+    let usage = client.find(Locator::Css("#cache-line")).await.unwrap();
+    let shown = wait_for_text(&usage, "layers", "the cache size").await;
+    assert!(shown.starts_with("Cache ") && !shown.starts_with("Cache 0 B"), "{shown}");
+    click(&client, "#clear-cache", "the Clear cache button").await;
+    wait_for_text(&usage, "Cache 0 B in 0 layers", "the emptied cache").await;
     client.close().await.unwrap();
 }
 

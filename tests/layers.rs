@@ -69,7 +69,9 @@ async fn every_layer_case_reads_as_overlay2_wrote_it() {
         ("/data/opaque", "modified"),
         ("/data/opaque/new.txt", "added"),
         ("/data/opaque/old.txt", "removed"),
+        ("/data/null", "added"),
         ("/data/perm.txt", "modified"),
+        ("/data/pipe", "added"),
         ("/data/symlink.txt", "added"),
         ("/data/todir", "modified"),
         ("/data/todir/inside.txt", "added"),
@@ -99,9 +101,11 @@ async fn every_layer_case_reads_as_overlay2_wrote_it() {
         "/data/keep.txt",
         "/data/long",
         &long,
+        "/data/null",
         "/data/opaque",
         "/data/opaque/new.txt",
         "/data/perm.txt",
+        "/data/pipe",
         "/data/symlink.txt",
         "/data/todir",
         "/data/todir/inside.txt",
@@ -115,6 +119,8 @@ async fn every_layer_case_reads_as_overlay2_wrote_it() {
     assert_eq!(row("/data/keep.txt")["kind"], "h", "the tar stores keep.txt as a hard link to hardlink.txt");
     assert_eq!(row("/data/tofile")["size_bytes"], 11);
     assert_eq!(row("/data/todir")["kind"], "d");
+    assert_eq!(row("/data/null")["kind"], "c");
+    assert_eq!(row("/data/pipe")["kind"], "p");
 
     let table = String::from_utf8_lossy(&strata_cached(cache.path(), &["inspect", &image]).stdout).to_string();
     assert!(table.contains("Hidden 28B in 8 files") && table.contains("/data/gone.txt"), "{table}");
@@ -130,7 +136,8 @@ async fn every_layer_case_reads_as_overlay2_wrote_it() {
 async fn a_second_look_comes_from_the_cache_without_exporting_again() {
     let mut fixtures = Fixtures::new("cache").await;
     let first = fixtures.image("first", &[("a.txt", b"aaaa")]).await;
-    let second = fixtures.image("second", &[("a.txt", b"aaaa"), ("b.txt", b"bb")]).await;
+    let on_first = format!("FROM {first}\nCOPY data/b.txt /data/b.txt\n");
+    let second = fixtures.image_from("second", &on_first, &[("b.txt", b"bb")]).await;
     let cache = tempfile::tempdir().unwrap();
     let sockets = tempfile::tempdir().unwrap();
     let mut proxy = DaemonProxy::new(&sockets.path().join("docker.sock"), &daemon_socket());
@@ -144,11 +151,11 @@ async fn a_second_look_comes_from_the_cache_without_exporting_again() {
     assert_eq!(exports(&proxy), 1, "the second look needs no export: {:?}", proxy.requests());
     assert_eq!(cold, warm);
 
-    // The second image shares its busybox layer with the first: one more export, one more layer.
+    // The second image is the first plus a layer: one more export, one more layer cached.
     json(&strata(&["inspect", &second, "--json"], &env));
     assert_eq!(exports(&proxy), 2);
     let usage = json(&strata(&["cache", "--json"], &env));
-    assert_eq!(usage["layers"], 3, "busybox + two data layers: {usage}");
+    assert_eq!(usage["layers"], 3, "busybox, data, and the second image's own layer: {usage}");
     assert_eq!(usage["images"], 2);
     assert!(usage["bytes"].as_u64().unwrap() > 0);
     let cleared = json(&strata(&["cache", "--clear", "--json"], &env));

@@ -75,7 +75,15 @@ impl Fixtures {
         let context = build_context(dockerfile, files);
         let labels: HashMap<String, String> =
             [(TEST_LABEL.to_string(), "1".to_string()), (RUN_LABEL.to_string(), self.run.clone())].into();
-        let options = BuildImageOptionsBuilder::default().t(&reference).rm(true).forcerm(true).labels(&labels).build();
+        // No build cache: tests build equal images at the same time and remove them when done, and
+        // a cached step another test just removed would fail this build.
+        let options = BuildImageOptionsBuilder::default()
+            .t(&reference)
+            .rm(true)
+            .forcerm(true)
+            .nocache(true)
+            .labels(&labels)
+            .build();
         let mut progress = self.docker.build_image(options, None, Some(body_full(context.into())));
         let mut log = String::new();
         while let Some(step) = progress.next().await {
@@ -185,12 +193,13 @@ pub const DOCKERFILE: &str =
 /// An image with every case the layer reader must get right, in its third layer (index 2):
 /// a file and a directory deleted (whiteouts), a directory emptied and refilled (an opaque
 /// marker from overlay2), a file become a directory and a directory become a file, a hard link
-/// and a symlink, a permission-only change, a name that is not UTF-8 and a 150-character name;
+/// and a symlink, a permission-only change, a name that is not UTF-8 and a 150-character name,
+/// a character device and a FIFO;
 /// then two steps that change nothing and an ENV (no layers, history entries only).
 pub const EVERY_CASE: &str = r#"FROM scratch
 COPY busybox /bin/busybox
 COPY data/ /data/
-RUN ["/bin/busybox", "sh", "-c", "set -e; b=/bin/busybox; cd /data; $b rm gone.txt; $b rm -r dir; $b rm -r opaque; $b mkdir opaque; $b echo fresh > opaque/new.txt; $b rm todir; $b mkdir todir; $b echo inside > todir/inside.txt; $b rm -r tofile; $b echo now-a-file > tofile; $b ln keep.txt hardlink.txt; $b ln -s keep.txt symlink.txt; $b chmod 600 perm.txt; $b touch \"$($b printf 'caf\\351')\"; $b mkdir long; $b touch long/$($b printf '%0150d' 7)"]
+RUN ["/bin/busybox", "sh", "-c", "set -e; b=/bin/busybox; cd /data; $b rm gone.txt; $b rm -r dir; $b rm -r opaque; $b mkdir opaque; $b echo fresh > opaque/new.txt; $b rm todir; $b mkdir todir; $b echo inside > todir/inside.txt; $b rm -r tofile; $b echo now-a-file > tofile; $b ln keep.txt hardlink.txt; $b ln -s keep.txt symlink.txt; $b chmod 600 perm.txt; $b touch \"$($b printf 'caf\\351')\"; $b mkdir long; $b touch long/$($b printf '%0150d' 7); $b mknod null c 1 3; $b mkfifo pipe"]
 RUN ["/bin/busybox", "true"]
 RUN ["/bin/busybox", "true"]
 ENV STAGE=done

@@ -32,6 +32,20 @@ function heading(text: string): HTMLElement {
   return h;
 }
 
+/** Cancel and a confirming button, right-aligned. */
+function buttonRow(confirmLabel: string, kind: string, id: string): { row: HTMLElement; cancel: HTMLButtonElement; confirm: HTMLButtonElement } {
+  const cancel = document.createElement("button");
+  cancel.textContent = "Cancel";
+  const confirm = document.createElement("button");
+  confirm.textContent = confirmLabel;
+  confirm.className = kind;
+  confirm.id = id;
+  const row = document.createElement("div");
+  row.className = "dialog-buttons";
+  row.append(cancel, confirm);
+  return { row, cancel, confirm };
+}
+
 /** Asks for a text (a path), offering `value`; resolves to the answer or `null` if cancelled. */
 export function promptDialog(title: string, body: string, value: string, confirmLabel: string): Promise<string | null> {
   return new Promise((resolve) => {
@@ -44,16 +58,8 @@ export function promptDialog(title: string, body: string, value: string, confirm
     input.id = "prompt-value";
     input.className = "wide-input";
     input.value = value;
-    const cancel = document.createElement("button");
-    cancel.textContent = "Cancel";
-    const confirm = document.createElement("button");
-    confirm.textContent = confirmLabel;
-    confirm.className = "primary";
-    confirm.id = "prompt-confirm";
-    const buttons = document.createElement("div");
-    buttons.className = "dialog-buttons";
-    buttons.append(cancel, confirm);
-    dialog.append(heading(title), text, input, buttons);
+    const { row, cancel, confirm } = buttonRow(confirmLabel, "primary", "prompt-confirm");
+    dialog.append(heading(title), text, input, row);
     const accept = () => {
       answer = input.value;
       close();
@@ -89,41 +95,18 @@ export function viewerDialog(title: string, note: string, body: string): void {
 
 export function confirmDialog(title: string, body: string, confirmLabel: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const backdrop = document.createElement("div");
-    backdrop.className = "backdrop";
-    const dialog = document.createElement("div");
-    dialog.className = "dialog";
-    dialog.setAttribute("role", "alertdialog");
-    const heading = document.createElement("h2");
-    heading.textContent = title;
+    const { dialog, close, onClose } = modal("alertdialog");
+    let answer = false;
+    onClose(() => resolve(answer));
     const text = document.createElement("p");
     text.textContent = body;
-    const cancel = document.createElement("button");
-    cancel.textContent = "Cancel";
-    const confirm = document.createElement("button");
-    confirm.textContent = confirmLabel;
-    confirm.className = "danger";
-    confirm.id = "confirm-action";
-    const buttons = document.createElement("div");
-    buttons.className = "dialog-buttons";
-    buttons.append(cancel, confirm);
-    dialog.append(heading, text, buttons);
-    backdrop.appendChild(dialog);
-    const close = (answer: boolean) => {
-      backdrop.remove();
-      document.removeEventListener("keydown", onKey, true);
-      resolve(answer);
-    };
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") {
-        e.stopPropagation();
-        close(false);
-      }
-    };
-    cancel.addEventListener("click", () => close(false));
-    confirm.addEventListener("click", () => close(true));
-    document.addEventListener("keydown", onKey, true);
-    document.body.appendChild(backdrop);
+    const { row, cancel, confirm } = buttonRow(confirmLabel, "danger", "confirm-action");
+    dialog.append(heading(title), text, row);
+    cancel.addEventListener("click", close);
+    confirm.addEventListener("click", () => {
+      answer = true;
+      close();
+    });
     cancel.focus();
   });
 }

@@ -64,6 +64,7 @@ export class LayersView {
   private readonly layerList = element("div", "layer-list");
   private readonly counts = new Map<ChangeStatus, HTMLElement>();
   private readonly details = element("div", "node-details");
+  private readonly cacheLine = element("div", "cache-line");
   private readonly treeViewport = element("div", "tree");
   private readonly tree: PagedRows<TreeRow>;
   private readonly search: HTMLInputElement;
@@ -89,7 +90,7 @@ export class LayersView {
     this.source.addEventListener("keydown", (e) => e.key === "Enter" && void this.open(this.source.value));
     const open = button("Open", "layers-open", () => void this.open(this.source.value));
     const toolbar = element("div", "toolbar");
-    toolbar.append(this.source, open, this.progress);
+    toolbar.append(this.source, open, this.progress, this.cacheLine);
     this.buildProgress();
     this.problem.id = "layers-problem";
     this.problem.hidden = true;
@@ -105,11 +106,38 @@ export class LayersView {
       (row, index) => this.drawTreeRow(row, index),
     );
     this.buildContent();
+    this.cacheLine.id = "cache-line";
     this.element.append(toolbar, this.problem, this.empty, this.content);
     this.content.hidden = true;
   }
 
-  async refresh(): Promise<void> {}
+  async refresh(): Promise<void> {
+    await this.drawCache();
+  }
+
+  /** The layer index cache's folder and size, with a way to empty it. */
+  private async drawCache(): Promise<void> {
+    const usage = await api.cacheUsage();
+    const text = element("span", "muted", usage.directory
+      ? `Cache ${formatSize(usage.bytes)} in ${usage.layers} layers`
+      : "Cache off (no cache folder)");
+    text.title = usage.directory ? `The layer index cache, in ${usage.directory}` : "";
+    text.id = "cache-usage";
+    const clear = button("Clear", "clear-cache", () => void this.clearCache(), "Empty the layer index cache");
+    clear.disabled = usage.bytes === 0;
+    this.cacheLine.replaceChildren(text, clear);
+  }
+
+  private async clearCache(): Promise<void> {
+    try {
+      const freed = await api.clearCache();
+      this.report(`Cleared the layer index cache: ${formatSize(freed)} freed. Images will be read again when opened.`);
+    } catch (error) {
+      const problem = asUiError(error);
+      this.report(problem.message, problem.hint);
+    }
+    await this.drawCache();
+  }
 
   focusSearch(): void {
     if (this.content.hidden) this.focusSource();
@@ -142,6 +170,7 @@ export class LayersView {
       this.content.hidden = false;
       this.element.dataset.image = analysis.reference;
       await this.applyView(this.options);
+      await this.drawCache();
       this.treeViewport.focus();
     } catch (error) {
       this.showProblem(asUiError(error));
