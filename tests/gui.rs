@@ -116,6 +116,25 @@ fn redrawn(error: &fantoccini::error::CmdError) -> bool {
     text.contains("Stale") || text.contains("was not found")
 }
 
+/// The text of each cell of a table row, read again if a redraw replaced the row meanwhile
+/// (other tests change the daemon's images while this one looks).
+async fn cell_texts(client: &Client, row_css: &str) -> Vec<String> {
+    'again: for _ in 0..5 {
+        let row = wait_for(client, row_css, "a table row").await;
+        let Ok(cells) = row.find_all(Locator::Css(".td")).await else { continue };
+        let mut texts = Vec::new();
+        for cell in &cells {
+            match cell.prop("textContent").await {
+                Ok(text) => texts.push(text.unwrap_or_default()),
+                Err(e) if redrawn(&e) => continue 'again,
+                Err(e) => panic!("reading a cell of {row_css}: {e}"),
+            }
+        }
+        return texts;
+    }
+    panic!("{row_css} kept being redrawn while the test read it")
+}
+
 /// Finds and clicks an element, again if a redraw replaced it in between.
 async fn click(client: &Client, css: &str, what: &str) {
     for _ in 0..5 {
@@ -175,14 +194,10 @@ async fn the_window_shows_no_daemon_then_images_and_containers_and_acts_on_them(
     // 2. The daemon appears: the window recovers by itself and lists the fixture images.
     proxy.up();
     wait_for(&client, "body[data-connection='connected']", "the connected state").await;
-    let row = wait_for(&client, &format!(".tr[data-ref='{image}']"), "the fixture image row").await;
+    wait_for(&client, &format!(".tr[data-ref='{image}']"), "the fixture image row").await;
     wait_for(&client, &format!(".tr[data-ref='{other}']"), "the second fixture image").await;
     screenshot(&client, "images.png").await;
-    let cells = row.find_all(Locator::Css(".td")).await.unwrap();
-    let mut texts = Vec::new();
-    for cell in &cells {
-        texts.push(cell.prop("textContent").await.unwrap().unwrap_or_default());
-    }
+    let texts = cell_texts(&client, &format!(".tr[data-ref='{image}']")).await;
     assert_eq!(texts[1], "shown", "the tag column: {texts:?}");
     assert!(texts[0].contains("in use"), "the image is marked as used by the container: {texts:?}");
     assert_eq!(texts[6], "1", "one container uses it: {texts:?}");
@@ -237,11 +252,7 @@ async fn the_window_shows_no_daemon_then_images_and_containers_and_acts_on_them(
     //    through the events.
     client.find(Locator::Css("#nav-containers")).await.unwrap().click().await.unwrap();
     let talker_css = format!(".tr[data-name='{talker}']");
-    wait_for(&client, &format!("{talker_css} button[data-action='logs']"), "the Logs button")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&client, &format!("{talker_css} button[data-action='logs']"), "the Logs button").await;
     let logs = wait_for(&client, "#logs-output", "the logs panel").await;
     for _ in 0..100 {
         if logs.text().await.unwrap().contains("strata-says-hello") {
@@ -257,15 +268,11 @@ async fn the_window_shows_no_daemon_then_images_and_containers_and_acts_on_them(
     let row_css = format!(".tr[data-name='{container}']");
     wait_for(&client, &format!("{row_css}[data-state='running']"), "the running fixture container").await;
     screenshot(&client, "containers.png").await;
-    wait_for(&client, &format!("{row_css} button[data-action='kill']"), "the Kill button").await.click().await.unwrap();
+    click(&client, &format!("{row_css} button[data-action='kill']"), "the Kill button").await;
     wait_for(&client, &format!("{row_css}[data-state='exited']"), "the killed container shown as exited").await;
-    wait_for(&client, &format!("{row_css} button[data-action='remove']"), "the Remove button")
-        .await
-        .click()
-        .await
-        .unwrap();
+    click(&client, &format!("{row_css} button[data-action='remove']"), "the Remove button").await;
     screenshot(&client, "confirm-remove.png").await;
-    wait_for(&client, "#confirm-action", "the confirmation").await.click().await.unwrap();
+    click(&client, "#confirm-action", "the confirmation").await;
     wait_until_gone(&client, &row_css, "the removed container").await;
 
     // 6. The daemon goes away while the window is open: the banner returns.

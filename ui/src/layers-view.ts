@@ -173,7 +173,9 @@ export class LayersView {
       await this.drawCache();
       this.treeViewport.focus();
     } catch (error) {
-      this.showProblem(asUiError(error));
+      const problem = asUiError(error);
+      if (problem.message.startsWith("stopped before the end")) this.report(`Stopped reading ${source.value}.`);
+      else this.showProblem(problem);
     } finally {
       this.progress.hidden = true;
     }

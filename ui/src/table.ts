@@ -26,6 +26,9 @@ export class Table<T> {
   private readonly body: VirtualRows<T>;
   private rows: T[] = [];
   private selectedKey: string | null = null;
+  /** Drawn rows by key, reused while their data is unchanged: a refresh caused by some other
+   * container or image does not replace the row (and the button) under the user's pointer. */
+  private drawn = new Map<string, { signature: string; element: HTMLElement }>();
 
   constructor(private readonly options: TableOptions<T>) {
     const template = options.columns.map((c) => c.width).join(" ");
@@ -46,6 +49,8 @@ export class Table<T> {
 
   setRows(rows: T[]): void {
     this.rows = rows;
+    const keys = new Set(rows.map((r) => this.options.rowKey(r)));
+    for (const key of this.drawn.keys()) if (!keys.has(key)) this.drawn.delete(key);
     this.body.setRows(rows);
   }
 
@@ -69,9 +74,18 @@ export class Table<T> {
   }
 
   private drawRow(row: T): HTMLElement {
+    const key = this.options.rowKey(row);
+    const signature = `${key === this.selectedKey}|${JSON.stringify(row)}`;
+    const reused = this.drawn.get(key);
+    if (reused && reused.signature === signature) return reused.element;
+    const element = this.buildRow(row, key);
+    this.drawn.set(key, { signature, element });
+    return element;
+  }
+
+  private buildRow(row: T, key: string): HTMLElement {
     const element = document.createElement("div");
     element.className = "tr";
-    const key = this.options.rowKey(row);
     if (key === this.selectedKey) element.classList.add("selected");
     for (const [name, value] of Object.entries(this.options.rowData?.(row) ?? {})) {
       element.dataset[name] = value;
