@@ -182,7 +182,7 @@ pub async fn load_from_daemon(
         .await
         .map_err(|e| ImageError::Archive(format!("the reader stopped: {e}")))??;
     tracing::debug!("read the export in {:?}", started.elapsed());
-    for layer in &image.layers {
+    for layer in image.layers.iter().filter(|layer| !cache.has_layer(&layer.diff_id)) {
         cache.store_layer(&layer.diff_id, &layer.changes);
     }
     let record = ImageRecord {

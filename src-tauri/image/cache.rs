@@ -67,6 +67,11 @@ impl IndexCache {
         self.load(&self.file_for("layers", diff_id)?)
     }
 
+    /// Whether a layer's index is stored (without reading it).
+    pub fn has_layer(&self, diff_id: &str) -> bool {
+        self.file_for("layers", diff_id).is_some_and(|path| path.is_file())
+    }
+
     /// Stores a layer's changes; failing to write only costs a re-read later, so it is logged.
     pub fn store_layer(&self, diff_id: &str, changes: &Vec<LayerChange>) {
         if let Some(path) = self.file_for("layers", diff_id) {
