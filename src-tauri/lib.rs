@@ -2,6 +2,7 @@
 //!
 //! - [`engine`]: find daemons (DOCKER_HOST, contexts, Podman) and connect to one.
 //! - [`image`]: an image as its layers — whiteouts, opaque directories, the merged tree.
+//! - [`diff`]: two images compared — files, config, history.
 //! - [`inventory`]: what a daemon holds — images, containers — as rows, and container actions.
 //! - [`live`]: a view of one daemon kept fresh by its event stream, reconnecting by itself.
 //! - [`progress`]: how long work tells its listeners how far it is, and how they cancel it.
@@ -9,6 +10,7 @@
 //! - `app` (feature `gui`): the Tauri window, a thin adapter over the above.
 
 pub mod cli;
+pub mod diff;
 pub mod engine;
 pub mod image;
 pub mod inventory;

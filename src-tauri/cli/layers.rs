@@ -103,7 +103,12 @@ async fn connect_for(endpoint: Option<String>, source: &ImageSource) -> Result<O
 
 /// Loads an image's layers through the user's cache.
 async fn load(endpoint: Option<String>, args: &ImageArgs) -> Result<Image, Failure> {
-    let source = args.source();
+    load_source(endpoint, &args.source()).await
+}
+
+/// Loads the image `source` names through the user's cache, with a progress bar.
+pub(super) async fn load_source(endpoint: Option<String>, source: &ImageSource) -> Result<Image, Failure> {
+    let source = source.clone();
     let docker = connect_for(endpoint, &source).await?;
     let (reporter, bar) = progress_bar();
     let image = image::load(docker.as_ref(), &source, &IndexCache::user(), reporter).await;

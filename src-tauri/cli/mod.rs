@@ -1,6 +1,7 @@
 //! The command line: every capability as a subcommand of the same binary, printing a table by
 //! default or JSON with `--json`, and one clear line with a non-zero exit on error.
 
+mod diff;
 mod format;
 mod layers;
 
@@ -46,6 +47,9 @@ pub enum Command {
     Check(layers::CheckArgs),
     /// Show the size of the layer index cache, or clear it.
     Cache(layers::CacheArgs),
+    /// Show what changed between two images: files, config and layers (exit 0 whether or not
+    /// they differ).
+    Diff(diff::DiffArgs),
 }
 
 #[derive(Debug, Args)]
@@ -125,6 +129,7 @@ async fn execute(endpoint: Option<String>, command: Command) -> Result<bool, Fai
         Command::Tree(args) => layers::tree(endpoint, args).await?,
         Command::Check(args) => return layers::check(endpoint, args).await,
         Command::Cache(args) => layers::cache(args)?,
+        Command::Diff(args) => diff::diff(endpoint, args).await?,
     }
     Ok(true)
 }

@@ -1,0 +1,93 @@
+//! `strata diff A B`: what changed between two images — files, config, history — as a summary
+//! and lists, or JSON. Each operand is an image the daemon knows, or an archive file's path.
+
+use std::path::Path;
+
+use clap::Args;
+
+use super::layers::load_source;
+use super::{format, print_json, Failure, OutputArgs};
+use crate::diff::{compare, FileChange, ImageDiff};
+use crate::image::ImageSource;
+
+/// How many paths of each kind the table lists (JSON lists them all).
+const LISTED: usize = 40;
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The first image: a reference, an id, or the path of an archive file.
+    pub before: String,
+    /// The second image, the same way.
+    pub after: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// An operand that names an existing file is an archive; anything else, an image reference.
+fn source_of(operand: &str) -> ImageSource {
+    if Path::new(operand).is_file() {
+        ImageSource::Archive(operand.into())
+    } else {
+        ImageSource::Daemon(operand.to_string())
+    }
+}
+
+pub async fn diff(endpoint: Option<String>, args: DiffArgs) -> Result<(), Failure> {
+    let before = load_source(endpoint.clone(), &source_of(&args.before)).await?;
+    let after = load_source(endpoint, &source_of(&args.after)).await?;
+    let result = compare(&args.before, &before, &args.after, &after);
+    if args.output.json {
+        print_json(&result);
+    } else {
+        print_report(&result);
+    }
+    Ok(())
+}
+
+fn print_report(diff: &ImageDiff) {
+    let files = &diff.files;
+    let sign = if diff.size_delta_bytes < 0 { "−" } else { "+" };
+    println!(
+        "{} → {}: +{} files, −{}, {} modified, {sign}{}   ({} layers shared)",
+        diff.before,
+        diff.after,
+        files.added.len(),
+        files.removed.len(),
+        files.modified.len(),
+        format::size(diff.size_delta_bytes.unsigned_abs()),
+        diff.history.shared_layers
+    );
+    print_paths("Added", '+', &files.added, |c| format::size(c.size_after));
+    print_paths("Removed", '-', &files.removed, |c| format::size(c.size_before));
+    print_paths("Modified", '~', &files.modified, |c| c.changes.join(", "));
+    if !diff.config.is_empty() {
+        println!("\nConfig");
+        for change in &diff.config {
+            println!("  {:<28} {} → {}", change.field, change.before, change.after);
+        }
+    }
+    for (title, layers) in [
+        ("Layers only in the first", &diff.history.only_before),
+        ("Layers only in the second", &diff.history.only_after),
+    ] {
+        if !layers.is_empty() {
+            println!("\n{title}");
+            for layer in layers {
+                println!("  #{:<3} {}", layer.index, layer.command.chars().take(100).collect::<String>());
+            }
+        }
+    }
+}
+
+fn print_paths(title: &str, mark: char, changes: &[FileChange], detail: impl Fn(&FileChange) -> String) {
+    if changes.is_empty() {
+        return;
+    }
+    println!("\n{title} ({})", changes.len());
+    for change in changes.iter().take(LISTED) {
+        println!("  {mark} {}  {}", change.path, detail(change));
+    }
+    if changes.len() > LISTED {
+        println!("  … and {} more (--json lists them all)", changes.len() - LISTED);
+    }
+}

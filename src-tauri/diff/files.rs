@@ -1,0 +1,218 @@
+//! What changed between two final filesystems: paths added, removed and modified, and for a
+//! modification which attributes differ (type, size, content, mode, owner, group, link target).
+//! The two trees are walked side by side, children in order, so the comparison is one pass over
+//! both; nodes both images took from a shared base layer are equal without looking further.
+
+use serde::Serialize;
+
+use crate::image::layer::{escape_bytes, TreePath};
+use crate::image::tree::{FileTree, Node};
+
+/// One path that differs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileChange {
+    pub path: String,
+    /// `ls -l`'s letter for what the path is in each image (`None` where it is absent).
+    pub kind_before: Option<char>,
+    pub kind_after: Option<char>,
+    /// Own bytes (files) or everything under it (directories), in each image.
+    pub size_before: u64,
+    pub size_after: u64,
+    /// For a modified path, what differs: `type`, `size`, `content`, `mode`, `uid`, `gid`,
+    /// `link_target`. Empty for added and removed paths.
+    pub changes: Vec<&'static str>,
+}
+
+/// The files of two images compared.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FileDiff {
+    pub added: Vec<FileChange>,
+    pub removed: Vec<FileChange>,
+    pub modified: Vec<FileChange>,
+}
+
+impl FileDiff {
+    /// Bytes the second image's files weigh more (or less) than the first's. Directories carry
+    /// no bytes of their own here: their files are listed, and counted, one by one.
+    pub fn size_delta(&self) -> i64 {
+        let own = |kind: Option<char>, size: u64| if kind == Some('d') { 0 } else { size as i64 };
+        let added: i64 = self.added.iter().map(|c| own(c.kind_after, c.size_after)).sum();
+        let removed: i64 = self.removed.iter().map(|c| own(c.kind_before, c.size_before)).sum();
+        let modified: i64 =
+            self.modified.iter().map(|c| own(c.kind_after, c.size_after) - own(c.kind_before, c.size_before)).sum();
+        added - removed + modified
+    }
+}
+
+/// Compares two final trees. `shared_layers` is how many bottom layers the images have in
+/// common: a node both trees took from one of those layers is the same node.
+pub fn diff_trees(before: &FileTree, after: &FileTree, shared_layers: usize) -> FileDiff {
+    let mut diff = FileDiff::default();
+    compare_children(before.root(), after.root(), &TreePath::default(), shared_layers, &mut diff);
+    diff
+}
+
+fn compare_children(before: &Node, after: &Node, at: &TreePath, shared: usize, diff: &mut FileDiff) {
+    let mut left = before.children.iter().peekable();
+    let mut right = after.children.iter().peekable();
+    loop {
+        match (left.peek(), right.peek()) {
+            (None, None) => return,
+            (Some((name, node)), None) => {
+                removed(&at.join(name), node, diff);
+                left.next();
+            }
+            (None, Some((name, node))) => {
+                added(&at.join(name), node, diff);
+                right.next();
+            }
+            (Some((a_name, a)), Some((b_name, b))) => match a_name.cmp(b_name) {
+                std::cmp::Ordering::Less => {
+                    removed(&at.join(a_name), a, diff);
+                    left.next();
+                }
+                std::cmp::Ordering::Greater => {
+                    added(&at.join(b_name), b, diff);
+                    right.next();
+                }
+                std::cmp::Ordering::Equal => {
+                    compare_nodes(&at.join(a_name), a, b, shared, diff);
+                    left.next();
+                    right.next();
+                }
+            },
+        }
+    }
+}
+
+fn compare_nodes(path: &TreePath, a: &Node, b: &Node, shared: usize, diff: &mut FileDiff) {
+    let from_shared_base = a.layer < shared && b.layer < shared && a.layer == b.layer;
+    if from_shared_base && !a.is_dir() {
+        return;
+    }
+    let changes = differences(a, b);
+    if !changes.is_empty() {
+        diff.modified.push(change(path, Some(a), Some(b), changes));
+    }
+    if a.is_dir() && b.is_dir() {
+        compare_children(a, b, path, shared, diff);
+    } else if a.is_dir() {
+        for (name, child) in &a.children {
+            removed(&path.join(name), child, diff);
+        }
+    } else if b.is_dir() {
+        for (name, child) in &b.children {
+            added(&path.join(name), child, diff);
+        }
+    }
+}
+
+/// What differs between two versions of one path.
+fn differences(a: &Node, b: &Node) -> Vec<&'static str> {
+    let mut changes = Vec::new();
+    if std::mem::discriminant(&a.kind) != std::mem::discriminant(&b.kind) {
+        changes.push("type");
+    }
+    if !a.is_dir() && !b.is_dir() {
+        if a.size != b.size {
+            changes.push("size");
+        }
+        if a.hash != b.hash {
+            changes.push("content");
+        }
+    }
+    if a.mode != b.mode {
+        changes.push("mode");
+    }
+    if a.uid != b.uid {
+        changes.push("uid");
+    }
+    if a.gid != b.gid {
+        changes.push("gid");
+    }
+    if a.kind.link_target().is_some() && a.kind.link_target() != b.kind.link_target() && !changes.contains(&"type") {
+        changes.push("link_target");
+    }
+    changes
+}
+
+fn added(path: &TreePath, node: &Node, diff: &mut FileDiff) {
+    diff.added.push(change(path, None, Some(node), Vec::new()));
+    for (name, child) in &node.children {
+        added(&path.join(name), child, diff);
+    }
+}
+
+fn removed(path: &TreePath, node: &Node, diff: &mut FileDiff) {
+    diff.removed.push(change(path, Some(node), None, Vec::new()));
+    for (name, child) in &node.children {
+        removed(&path.join(name), child, diff);
+    }
+}
+
+fn change(path: &TreePath, before: Option<&Node>, after: Option<&Node>, changes: Vec<&'static str>) -> FileChange {
+    let size = |node: Option<&Node>| node.map(|n| if n.is_dir() { n.total_size() } else { n.size }).unwrap_or(0);
+    FileChange {
+        path: format!("/{}", escape_bytes(path.as_bytes())),
+        kind_before: before.map(|n| n.kind.letter()),
+        kind_after: after.map(|n| n.kind.letter()),
+        size_before: size(before),
+        size_after: size(after),
+        changes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::image::layer::tests::changes_of as layer;
+
+    fn tree(entries: &[(&[u8], &str, &[u8])]) -> FileTree {
+        let mut tree = FileTree::new();
+        tree.apply(0, &layer(entries));
+        tree
+    }
+
+    fn summary(diff: &FileDiff) -> Vec<String> {
+        let mut lines = Vec::new();
+        for (sign, list) in [("+", &diff.added), ("-", &diff.removed), ("~", &diff.modified)] {
+            for c in list {
+                lines.push(format!("{sign}{} {}", c.path, c.changes.join(",")).trim_end().to_string());
+            }
+        }
+        lines
+    }
+
+    #[test]
+    fn finds_added_removed_and_each_kind_of_modification() {
+        let before = tree(&[
+            (b"etc/conf", "file", b"aaaa"),
+            (b"etc/same", "file", b"same"),
+            (b"gone/x", "file", b"x"),
+            (b"link", "symlink:etc/conf", b""),
+            (b"swap", "file", b"file"),
+        ]);
+        let after = tree(&[
+            (b"etc/conf", "file", b"bbbb"),
+            (b"etc/same", "file", b"same"),
+            (b"new.txt", "file", b"new"),
+            (b"link", "symlink:etc/same", b""),
+            (b"swap/inside", "file", b"i"),
+        ]);
+        let diff = diff_trees(&before, &after, 0);
+        assert_eq!(
+            summary(&diff),
+            [
+                "+/new.txt",
+                "+/swap/inside",
+                "-/gone",
+                "-/gone/x",
+                "~/etc/conf content",
+                "~/link link_target",
+                "~/swap type,mode",
+            ]
+        );
+        // before: conf 4 + same 4 + gone/x 1 + swap 4; after: conf 4 + same 4 + new 3 + swap/inside 1
+        assert_eq!(diff.size_delta(), 12 - 13);
+    }
+}

@@ -1,0 +1,76 @@
+//! Two images compared: their final files (added, removed, modified, and what about each
+//! modification), their configs, and their histories (which layers they share). Built on the
+//! layer reader and its cache: layers both images share are read once, and files both took from
+//! the shared base layers are equal without comparing further.
+//!
+//! Groundwork for the image-diff issue: files, config and history are here; packages, a file's
+//! unified diff and the window's diff screen are still to come.
+
+pub mod config;
+pub mod files;
+
+use serde::Serialize;
+
+pub use config::{diff_config, ConfigChange};
+pub use files::{diff_trees, FileChange, FileDiff};
+
+use crate::image::analysis::layer_commands_of;
+use crate::image::Image;
+
+/// A layer one image has and the other does not (above the shared base).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LayerRef {
+    pub index: usize,
+    pub digest: String,
+    pub command: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryDiff {
+    /// How many bottom layers the two images have in common (same digests, same order).
+    pub shared_layers: usize,
+    pub only_before: Vec<LayerRef>,
+    pub only_after: Vec<LayerRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImageDiff {
+    pub before: String,
+    pub after: String,
+    pub files: FileDiff,
+    pub config: Vec<ConfigChange>,
+    pub history: HistoryDiff,
+    /// How many bytes the second image's files weigh more than the first's (negative: less).
+    pub size_delta_bytes: i64,
+}
+
+/// Compares two loaded images; `before` and `after` are the names to report them by.
+pub fn compare(before_name: &str, before: &Image, after_name: &str, after: &Image) -> ImageDiff {
+    let history = history(before, after);
+    let files = diff_trees(&before.merged_tree(), &after.merged_tree(), history.shared_layers);
+    ImageDiff {
+        before: before_name.to_string(),
+        after: after_name.to_string(),
+        size_delta_bytes: files.size_delta(),
+        files,
+        config: diff_config(&before.config, &after.config),
+        history,
+    }
+}
+
+fn history(before: &Image, after: &Image) -> HistoryDiff {
+    let shared_layers = before.layers.iter().zip(&after.layers).take_while(|(a, b)| a.diff_id == b.diff_id).count();
+    let above = |image: &Image| {
+        let commands = layer_commands_of(image);
+        image.layers[shared_layers..]
+            .iter()
+            .enumerate()
+            .map(|(offset, layer)| LayerRef {
+                index: shared_layers + offset,
+                digest: layer.diff_id.clone(),
+                command: commands[shared_layers + offset].clone(),
+            })
+            .collect()
+    };
+    HistoryDiff { shared_layers, only_before: above(before), only_after: above(after) }
+}

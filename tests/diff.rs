@@ -1,0 +1,103 @@
+//! `strata diff` against the real daemon, on a pair of fixture images where the second is the
+//! first plus one layer making every kind of change: a file added and one removed, content changed
+//! at the same size, mode only, owner only, a symlink retargeted, a file become a directory and a
+//! directory become a file — and config changes (an environment variable, a label, the user).
+//! The expectations are written from the Dockerfile.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{json, strata, Fixtures};
+use serde_json::Value;
+
+const FIRST: &str = r#"FROM scratch
+COPY busybox /bin/busybox
+COPY data/ /data/
+RUN ["/bin/busybox", "ln", "-s", "same.txt", "/data/link"]
+ENV MODE=dev
+LABEL version=1
+"#;
+
+fn second(first: &str) -> String {
+    format!(
+        r#"FROM {first}
+RUN ["/bin/busybox", "sh", "-c", "set -e; b=/bin/busybox; cd /data; $b printf BBBB > same.txt; $b chmod 600 mode.txt; $b chown 1000:1000 owner.txt; $b ln -sf mode.txt link; $b rm gone.txt; $b echo new > new.txt; $b rm swap; $b mkdir swap; $b echo in > swap/in.txt; $b rm -r dir; $b echo now-a-file > dir"]
+ENV MODE=prod
+LABEL version=2
+USER 1000
+"#
+    )
+}
+
+fn paths(list: &Value) -> Vec<String> {
+    list.as_array().unwrap().iter().map(|c| c["path"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn every_kind_of_change_between_two_tags_is_reported() {
+    let mut fixtures = Fixtures::new("diff").await;
+    let files: [(&str, &[u8]); 7] = [
+        ("same.txt", b"AAAA"),
+        ("mode.txt", b"mode"),
+        ("owner.txt", b"owner"),
+        ("gone.txt", b"gone"),
+        ("keep.txt", b"keep"),
+        ("swap", b"file"),
+        ("dir/x.txt", b"xx"),
+    ];
+    let first = fixtures.image_from("first", FIRST, &files).await;
+    let second = fixtures.image_from("second", &second(&first), &[]).await;
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("STRATA_CACHE_DIR", cache.path().to_str().unwrap())];
+
+    let diff = json(&strata(&["diff", &first, &second, "--json"], &env));
+    let files = &diff["files"];
+    assert_eq!(paths(&files["added"]), ["/data/new.txt", "/data/swap/in.txt"]);
+    assert_eq!(paths(&files["removed"]), ["/data/dir/x.txt", "/data/gone.txt"]);
+    let modified: BTreeMap<String, Vec<String>> = files["modified"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let changes = c["changes"].as_array().unwrap().iter().map(|x| x.as_str().unwrap().to_string()).collect();
+            (c["path"].as_str().unwrap().to_string(), changes)
+        })
+        .collect();
+    let expect = |path: &str, changes: &[&str]| {
+        let found: Vec<&str> = modified.get(path).map(|c| c.iter().map(String::as_str).collect()).unwrap_or_default();
+        assert_eq!(found, changes, "{path}: {modified:#?}");
+    };
+    expect("/data/same.txt", &["content"]);
+    expect("/data/mode.txt", &["mode"]);
+    expect("/data/owner.txt", &["uid", "gid"]);
+    expect("/data/link", &["link_target"]);
+    expect("/data/swap", &["type", "mode"]);
+    expect("/data/dir", &["type", "mode"]);
+    assert!(!modified.contains_key("/data/keep.txt"), "untouched files are not listed");
+    // new.txt "new\n" 4 + swap/in.txt "in\n" 3 + dir "now-a-file\n" 11 − gone 4 − swap 4 − dir/x.txt 2
+    assert_eq!(diff["size_delta_bytes"], 4 + 3 + 11 - 4 - 4 - 2);
+
+    let config: BTreeMap<String, (Value, Value)> = diff["config"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["field"].as_str().unwrap().to_string(), (c["before"].clone(), c["after"].clone())))
+        .collect();
+    assert_eq!(config["env.MODE"], (Value::from("dev"), Value::from("prod")));
+    assert_eq!(config["labels.version"], (Value::from("1"), Value::from("2")));
+    assert_eq!(config["user"], (Value::Null, Value::from("1000")));
+    assert!(!config.contains_key("cmd"), "{config:#?}");
+
+    assert_eq!(diff["history"]["shared_layers"], 3, "busybox, data, and the symlink layer");
+    assert_eq!(diff["history"]["only_before"].as_array().unwrap().len(), 0);
+    assert_eq!(diff["history"]["only_after"].as_array().unwrap().len(), 1);
+
+    let table = String::from_utf8_lossy(&strata(&["diff", &first, &second], &env).stdout).to_string();
+    assert!(table.contains("+2 files, −2, ") && table.contains("(3 layers shared)"), "{table}");
+    let same = strata(&["diff", &first, &first, "--json"], &env);
+    assert_eq!(same.status.code(), Some(0), "equal images are not an error");
+    let same = json(&same);
+    assert_eq!(same["files"]["modified"].as_array().unwrap().len(), 0);
+    assert_eq!(same["size_delta_bytes"], 0);
+}
