@@ -1,7 +1,8 @@
 //! `strata diff` against the real daemon, on a pair of fixture images where the second is the
 //! first plus one layer making every kind of change: a file added and one removed, content changed
 //! at the same size, mode only, owner only, a symlink retargeted, a file become a directory and a
-//! directory become a file — and config changes (an environment variable, a label, the user).
+//! directory become a file — config changes (an environment variable, a label, the user), and
+//! in dpkg's status file a package added and one upgraded.
 //! The expectations are written from the Dockerfile.
 
 mod common;
@@ -14,19 +15,26 @@ use serde_json::Value;
 const FIRST: &str = r#"FROM scratch
 COPY busybox /bin/busybox
 COPY data/ /data/
+COPY data/status /var/lib/dpkg/status
 RUN ["/bin/busybox", "ln", "-s", "same.txt", "/data/link"]
 ENV MODE=dev
 LABEL version=1
 "#;
 
+/// dpkg's status before: bash 5.1 and curl installed, a removed package's leftover config.
+const OLD_STATUS: &str = "Package: bash\nStatus: install ok installed\nVersion: 5.1-2\n\nPackage: curl\nStatus: install ok installed\nVersion: 7.88.1-10\n\nPackage: vim\nStatus: deinstall ok config-files\nVersion: 2:9.0\n";
+/// After: bash upgraded, jq added, curl unchanged (as printf writes it, `\n` read as newlines).
+const NEW_STATUS: &str = r"Package: bash\nStatus: install ok installed\nVersion: 5.2.15-2\n\nPackage: curl\nStatus: install ok installed\nVersion: 7.88.1-10\n\nPackage: jq\nStatus: install ok installed\nVersion: 1.6-2\n";
+
 fn second(first: &str) -> String {
     format!(
         r#"FROM {first}
-RUN ["/bin/busybox", "sh", "-c", "set -e; b=/bin/busybox; cd /data; $b printf BBBB > same.txt; $b chmod 600 mode.txt; $b chown 1000:1000 owner.txt; $b ln -sf mode.txt link; $b rm gone.txt; $b echo new > new.txt; $b rm swap; $b mkdir swap; $b echo in > swap/in.txt; $b rm -r dir; $b echo now-a-file > dir"]
+RUN ["/bin/busybox", "sh", "-c", "set -e; b=/bin/busybox; cd /data; $b printf BBBB > same.txt; $b chmod 600 mode.txt; $b chown 1000:1000 owner.txt; $b ln -sf mode.txt link; $b rm gone.txt; $b echo new > new.txt; $b rm swap; $b mkdir swap; $b echo in > swap/in.txt; $b rm -r dir; $b echo now-a-file > dir; $b printf '{NEW_STATUS}' > /var/lib/dpkg/status"]
 ENV MODE=prod
 LABEL version=2
 USER 1000
-"#
+"#,
+        NEW_STATUS = NEW_STATUS
     )
 }
 
@@ -37,7 +45,8 @@ fn paths(list: &Value) -> Vec<String> {
 #[tokio::test]
 async fn every_kind_of_change_between_two_tags_is_reported() {
     let mut fixtures = Fixtures::new("diff").await;
-    let files: [(&str, &[u8]); 7] = [
+    let files: [(&str, &[u8]); 8] = [
+        ("status", OLD_STATUS.as_bytes()),
         ("same.txt", b"AAAA"),
         ("mode.txt", b"mode"),
         ("owner.txt", b"owner"),
@@ -75,8 +84,19 @@ async fn every_kind_of_change_between_two_tags_is_reported() {
     expect("/data/swap", &["type", "mode"]);
     expect("/data/dir", &["type", "mode"]);
     assert!(!modified.contains_key("/data/keep.txt"), "untouched files are not listed");
-    // new.txt "new\n" 4 + swap/in.txt "in\n" 3 + dir "now-a-file\n" 11 − gone 4 − swap 4 − dir/x.txt 2
-    assert_eq!(diff["size_delta_bytes"], 4 + 3 + 11 - 4 - 4 - 2);
+    expect("/var/lib/dpkg/status", &["size", "content"]);
+    // new.txt "new\n" 4 + swap/in.txt "in\n" 3 + dir "now-a-file\n" 11 − gone 4 − swap 4 − dir/x.txt 2,
+    // and the status file's growth
+    let status_growth = NEW_STATUS.replace("\\n", "\n").len() as i64 - OLD_STATUS.len() as i64;
+    assert_eq!(diff["size_delta_bytes"], 4 + 3 + 11 - 4 - 4 - 2 + status_growth);
+
+    let packages = &diff["packages"];
+    assert_eq!(packages["added"], serde_json::json!([{"ecosystem": "deb", "name": "jq", "version": "1.6-2"}]));
+    assert_eq!(
+        packages["upgraded"],
+        serde_json::json!([{"ecosystem": "deb", "name": "bash", "before": "5.1-2", "after": "5.2.15-2"}])
+    );
+    assert_eq!(packages["removed"], serde_json::json!([]), "vim was only config files before");
 
     let config: BTreeMap<String, (Value, Value)> = diff["config"]
         .as_array()
@@ -89,12 +109,13 @@ async fn every_kind_of_change_between_two_tags_is_reported() {
     assert_eq!(config["user"], (Value::Null, Value::from("1000")));
     assert!(!config.contains_key("cmd"), "{config:#?}");
 
-    assert_eq!(diff["history"]["shared_layers"], 3, "busybox, data, and the symlink layer");
+    assert_eq!(diff["history"]["shared_layers"], 4, "busybox, data, dpkg status and the symlink layer");
     assert_eq!(diff["history"]["only_before"].as_array().unwrap().len(), 0);
     assert_eq!(diff["history"]["only_after"].as_array().unwrap().len(), 1);
 
     let table = String::from_utf8_lossy(&strata(&["diff", &first, &second], &env).stdout).to_string();
-    assert!(table.contains("+2 files, −2, ") && table.contains("(3 layers shared)"), "{table}");
+    assert!(table.contains("+2 files, −2, ") && table.contains("(4 layers shared)"), "{table}");
+    assert!(table.contains("~ deb    bash 5.1-2 → 5.2.15-2") && table.contains("+ deb    jq 1.6-2"), "{table}");
     let same = strata(&["diff", &first, &first, "--json"], &env);
     assert_eq!(same.status.code(), Some(0), "equal images are not an error");
     let same = json(&same);

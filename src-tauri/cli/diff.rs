@@ -1,4 +1,4 @@
-//! `strata diff A B`: what changed between two images — files, config, history — as a summary
+//! `strata diff A B`: what changed between two images — files, config, packages, history — as a summary
 //! and lists, or JSON. Each operand is an image the daemon knows, or an archive file's path.
 
 use std::path::Path;
@@ -64,6 +64,19 @@ fn print_report(diff: &ImageDiff) {
         println!("\nConfig");
         for change in &diff.config {
             println!("  {:<28} {} → {}", change.field, change.before, change.after);
+        }
+    }
+    let packages = &diff.packages;
+    if !(packages.added.is_empty() && packages.removed.is_empty() && packages.upgraded.is_empty()) {
+        println!("\nPackages");
+        for package in &packages.added {
+            println!("  + {:<6} {} {}", package.ecosystem, package.name, package.version);
+        }
+        for package in &packages.removed {
+            println!("  - {:<6} {} {}", package.ecosystem, package.name, package.version);
+        }
+        for change in &packages.upgraded {
+            println!("  ~ {:<6} {} {} → {}", change.ecosystem, change.name, change.before, change.after);
         }
     }
     for (title, layers) in [

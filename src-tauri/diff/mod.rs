@@ -1,18 +1,20 @@
 //! Two images compared: their final files (added, removed, modified, and what about each
-//! modification), their configs, and their histories (which layers they share). Built on the
+//! modification), their configs, their packages, and their histories (which layers they share). Built on the
 //! layer reader and its cache: layers both images share are read once, and files both took from
 //! the shared base layers are equal without comparing further.
 //!
-//! Groundwork for the image-diff issue: files, config and history are here; packages, a file's
+//! Groundwork for the image-diff issue: files, config, packages and history are here; a file's
 //! unified diff and the window's diff screen are still to come.
 
 pub mod config;
 pub mod files;
+pub mod packages;
 
 use serde::Serialize;
 
 pub use config::{diff_config, ConfigChange};
 pub use files::{diff_trees, FileChange, FileDiff};
+pub use packages::{diff_packages, packages_of, Package, PackageDiff, VersionChange};
 
 use crate::image::analysis::layer_commands_of;
 use crate::image::Image;
@@ -39,6 +41,7 @@ pub struct ImageDiff {
     pub after: String,
     pub files: FileDiff,
     pub config: Vec<ConfigChange>,
+    pub packages: PackageDiff,
     pub history: HistoryDiff,
     /// How many bytes the second image's files weigh more than the first's (negative: less).
     pub size_delta_bytes: i64,
@@ -47,8 +50,11 @@ pub struct ImageDiff {
 /// Compares two loaded images; `before` and `after` are the names to report them by.
 pub fn compare(before_name: &str, before: &Image, after_name: &str, after: &Image) -> ImageDiff {
     let history = history(before, after);
-    let files = diff_trees(&before.merged_tree(), &after.merged_tree(), history.shared_layers);
+    let (before_tree, after_tree) = (before.merged_tree(), after.merged_tree());
+    let files = diff_trees(&before_tree, &after_tree, history.shared_layers);
+    let packages = diff_packages(&packages_of(before, &before_tree), &packages_of(after, &after_tree));
     ImageDiff {
+        packages,
         before: before_name.to_string(),
         after: after_name.to_string(),
         size_delta_bytes: files.size_delta(),

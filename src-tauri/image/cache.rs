@@ -15,8 +15,9 @@ use serde::{Deserialize, Serialize};
 
 use super::layer::LayerChange;
 
-/// Bump when the layout of [`LayerChange`] or [`ImageRecord`] changes.
-const FORMAT_VERSION: u32 = 1;
+/// Bump when the layout of [`LayerChange`], [`ImageRecord`] or a cached summary changes
+/// (2: package databases' content kept in the layer index).
+const FORMAT_VERSION: u32 = 2;
 const MAGIC: &[u8; 8] = b"STRATAIX";
 
 /// What the cache knows of an image besides its layers.

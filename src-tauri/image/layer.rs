@@ -186,6 +186,29 @@ pub struct LayerEntry {
     pub mtime: u64,
     /// xxh3-128 of a regular file's content; 0 for anything else.
     pub hash: u128,
+    /// The content itself, kept only for the package databases the image diff reads
+    /// ([`is_package_database`]) and only up to [`CAPTURE_LIMIT`] bytes.
+    #[serde(default, with = "serde_bytes")]
+    pub captured: Option<Vec<u8>>,
+}
+
+/// Package databases larger than this are not kept (a dpkg status file is a few megabytes).
+pub const CAPTURE_LIMIT: u64 = 32 * 1024 * 1024;
+
+/// Files that say which packages an image holds: Debian's and Ubuntu's dpkg status, Alpine's
+/// apk database, Python distributions' METADATA and Node packages' package.json.
+pub fn is_package_database(path: &TreePath) -> bool {
+    let bytes = path.as_bytes();
+    if bytes == b"var/lib/dpkg/status" || bytes == b"lib/apk/db/installed" {
+        return true;
+    }
+    let parts: Vec<&[u8]> = path.components().collect();
+    match parts.as_slice() {
+        [.., dir, b"METADATA"] => dir.ends_with(b".dist-info"),
+        [.., b"node_modules", _, b"package.json"] => true,
+        [.., b"node_modules", scope, _, b"package.json"] => scope.starts_with(b"@"),
+        _ => false,
+    }
 }
 
 /// One thing a layer does to the layers below it.
@@ -223,9 +246,11 @@ pub fn read_layer<R: Read>(tar: R) -> Result<Vec<LayerChange>, ImageError> {
             header.mtime().unwrap_or(0),
         );
         let Some(kind) = entry_kind(&entry, header.entry_type())? else { continue };
+        let keep = kind == EntryKind::File && entry.size() <= CAPTURE_LIMIT && is_package_database(&path);
+        let mut captured = keep.then(Vec::new);
         let (size, hash) = if kind == EntryKind::File {
             let promised = entry.size();
-            let (size, hash) = content_hash(&mut entry, &mut buffer)?;
+            let (size, hash) = content_hash(&mut entry, &mut buffer, captured.as_mut())?;
             if size != promised {
                 return Err(ImageError::Archive(format!(
                     "the layer ends inside {} ({size} of its {promised} bytes)",
@@ -236,14 +261,18 @@ pub fn read_layer<R: Read>(tar: R) -> Result<Vec<LayerChange>, ImageError> {
         } else {
             (0, 0)
         };
-        changes.push(LayerChange::Entry(LayerEntry { path, kind, size, mode, uid, gid, mtime, hash }));
+        changes.push(LayerChange::Entry(LayerEntry { path, kind, size, mode, uid, gid, mtime, hash, captured }));
     }
     Ok(changes)
 }
 
-/// Reads a file's content to its end: how many bytes it had and their xxh3-128. A tar that
-/// ends before the size its header promised is an error.
-fn content_hash(content: &mut impl Read, buffer: &mut [u8]) -> Result<(u64, u128), ImageError> {
+/// Reads a file's content to its end: how many bytes it had and their xxh3-128, keeping them in
+/// `keep` when given.
+fn content_hash(
+    content: &mut impl Read,
+    buffer: &mut [u8],
+    mut keep: Option<&mut Vec<u8>>,
+) -> Result<(u64, u128), ImageError> {
     let mut hasher = Xxh3::new();
     let mut size = 0u64;
     loop {
@@ -252,6 +281,9 @@ fn content_hash(content: &mut impl Read, buffer: &mut [u8]) -> Result<(u64, u128
             break;
         }
         hasher.update(&buffer[..read]);
+        if let Some(kept) = keep.as_deref_mut() {
+            kept.extend_from_slice(&buffer[..read]);
+        }
         size += read as u64;
     }
     Ok((size, hasher.digest128()))
@@ -330,6 +362,31 @@ pub(crate) mod tests {
 
     fn path(text: &str) -> TreePath {
         TreePath::parse(text.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn package_databases_are_recognised_and_kept() {
+        for yes in [
+            "var/lib/dpkg/status",
+            "lib/apk/db/installed",
+            "usr/lib/python3/dist-packages/requests-2.31.0.dist-info/METADATA",
+            "app/node_modules/left-pad/package.json",
+            "app/node_modules/@types/node/package.json",
+        ] {
+            assert!(is_package_database(&path(yes)), "{yes}");
+        }
+        for no in ["var/lib/dpkg/status-old", "app/package.json", "app/node_modules/x/lib/package.json", "METADATA"] {
+            assert!(!is_package_database(&path(no)), "{no}");
+        }
+        let changes = changes_of(&[(b"var/lib/dpkg/status", "file", b"Package: a\n"), (b"etc/motd", "file", b"hi")]);
+        let kept: Vec<_> = changes
+            .iter()
+            .map(|c| match c {
+                LayerChange::Entry(e) => e.captured.clone(),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(kept, [Some(b"Package: a\n".to_vec()), None]);
     }
 
     #[test]
