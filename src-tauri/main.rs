@@ -15,8 +15,22 @@ fn main() -> ExitCode {
         .init();
     let args = Cli::parse();
     match args.command {
-        Some(command) => cli::run(args.endpoint, command),
+        Some(command) => {
+            quiet_on_closed_pipe();
+            cli::run(args.endpoint, command)
+        }
         None => open_window(args.endpoint),
+    }
+}
+
+/// `strata diff A B | head` must end quietly when `head` stops reading, as other command-line
+/// tools do, rather than panic on the failed write: restore the default action of SIGPIPE, which
+/// Rust's runtime sets to "ignore".
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called once at start, before any thread exists; SIG_DFL is a valid action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

@@ -116,6 +116,25 @@ async fn every_kind_of_change_between_two_tags_is_reported() {
     let table = String::from_utf8_lossy(&strata(&["diff", &first, &second], &env).stdout).to_string();
     assert!(table.contains("+2 files, −2, ") && table.contains("(4 layers shared)"), "{table}");
     assert!(table.contains("~ deb    bash 5.1-2 → 5.2.15-2") && table.contains("+ deb    jq 1.6-2"), "{table}");
+    // One file's content, as `diff -u` prints it; a missing or binary file is a clear error.
+    let unified = strata(&["diff", &first, &second, "--file", "/data/same.txt"], &env);
+    let text = String::from_utf8_lossy(&unified.stdout).to_string();
+    assert!(unified.status.success(), "{}", String::from_utf8_lossy(&unified.stderr));
+    assert!(text.starts_with(&format!("--- {first}:/data/same.txt\n+++ {second}:/data/same.txt\n")), "{text}");
+    assert!(text.contains("\n-AAAA") && text.contains("\n+BBBB"), "{text}");
+    let status = strata(&["diff", &first, &second, "--file", "/var/lib/dpkg/status"], &env);
+    let status = String::from_utf8_lossy(&status.stdout).to_string();
+    assert!(status.contains("\n+Package: jq\n") && status.contains("\n-Version: 5.1-2\n"), "{status}");
+    let added = String::from_utf8_lossy(&strata(&["diff", &first, &second, "--file", "/data/new.txt"], &env).stdout)
+        .to_string();
+    assert!(added.contains("\n+new\n"), "a file only in the second image diffs against nothing: {added}");
+    for (path, error) in [("/nowhere", "in neither image"), ("/bin/busybox", "not a text file")] {
+        let failed = strata(&["diff", &first, &second, "--file", path], &env);
+        let stderr = String::from_utf8_lossy(&failed.stderr);
+        assert_eq!(failed.status.code(), Some(1), "{path}");
+        assert!(stderr.contains(error) && stderr.lines().count() == 1, "{path}: {stderr}");
+    }
+
     let same = strata(&["diff", &first, &first, "--json"], &env);
     assert_eq!(same.status.code(), Some(0), "equal images are not an error");
     let same = json(&same);

@@ -6,7 +6,8 @@ use std::path::Path;
 use clap::Args;
 
 use super::layers::load_source;
-use super::{format, print_json, Failure, OutputArgs};
+use super::{connect, format, print_json, Failure, OutputArgs};
+use crate::diff::text::{file_diff, Side};
 use crate::diff::{compare, FileChange, ImageDiff};
 use crate::image::ImageSource;
 
@@ -19,6 +20,9 @@ pub struct DiffArgs {
     pub before: String,
     /// The second image, the same way.
     pub after: String,
+    /// Print the unified diff of this text file instead (`/etc/os-release`).
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -33,8 +37,17 @@ fn source_of(operand: &str) -> ImageSource {
 }
 
 pub async fn diff(endpoint: Option<String>, args: DiffArgs) -> Result<(), Failure> {
-    let before = load_source(endpoint.clone(), &source_of(&args.before)).await?;
-    let after = load_source(endpoint, &source_of(&args.after)).await?;
+    let (before_source, after_source) = (source_of(&args.before), source_of(&args.after));
+    let before = load_source(endpoint.clone(), &before_source).await?;
+    let after = load_source(endpoint.clone(), &after_source).await?;
+    if let Some(path) = &args.file {
+        let needs_daemon = [&before_source, &after_source].iter().any(|s| matches!(s, ImageSource::Daemon(_)));
+        let docker = if needs_daemon { Some(connect(endpoint).await?.docker) } else { None };
+        let before = Side { name: &args.before, source: &before_source, image: &before };
+        let after = Side { name: &args.after, source: &after_source, image: &after };
+        print!("{}", file_diff(docker.as_ref(), before, after, path).await?);
+        return Ok(());
+    }
     let result = compare(&args.before, &before, &args.after, &after);
     if args.output.json {
         print_json(&result);
@@ -48,14 +61,17 @@ fn print_report(diff: &ImageDiff) {
     let files = &diff.files;
     let sign = if diff.size_delta_bytes < 0 { "−" } else { "+" };
     println!(
-        "{} → {}: +{} files, −{}, {} modified, {sign}{}   ({} layers shared)",
+        "{} → {}: +{} files, −{}, {} modified, {sign}{}   ({} shared)",
         diff.before,
         diff.after,
         files.added.len(),
         files.removed.len(),
         files.modified.len(),
         format::size(diff.size_delta_bytes.unsigned_abs()),
-        diff.history.shared_layers
+        match diff.history.shared_layers {
+            1 => "1 layer".to_string(),
+            n => format!("{n} layers"),
+        }
     );
     print_paths("Added", '+', &files.added, |c| format::size(c.size_after));
     print_paths("Removed", '-', &files.removed, |c| format::size(c.size_before));

@@ -3,12 +3,13 @@
 //! layer reader and its cache: layers both images share are read once, and files both took from
 //! the shared base layers are equal without comparing further.
 //!
-//! Groundwork for the image-diff issue: files, config, packages and history are here; a file's
-//! unified diff and the window's diff screen are still to come.
+//! Groundwork for the image-diff issue: files, config, packages, history and a file's unified diff
+//! are here; the window's diff screen is still to come.
 
 pub mod config;
 pub mod files;
 pub mod packages;
+pub mod text;
 
 use serde::Serialize;
 

@@ -39,6 +39,9 @@ impl ImageError {
             ImageError::Cancelled => "Start it again when you are ready.".into(),
             ImageError::NotFound(_) => "Open the image again: it may have changed since it was read.".into(),
             ImageError::NotAFile(_) => "Only regular files have content to show or extract.".into(),
+            ImageError::NotText(_) => {
+                "Compare binary or very large files by their hashes (`strata diff` lists a content change).".into()
+            }
             ImageError::Destination(_) => "Choose another file name or folder.".into(),
             ImageError::BadSearch(_) => {
                 "Fix the pattern, or turn off regular expressions to search for plain text.".into()
@@ -63,6 +66,8 @@ pub enum ImageError {
     NotFound(String),
     #[error("{0} is not a regular file")]
     NotAFile(String),
+    #[error("{0} is not a text file")]
+    NotText(String),
     #[error("cannot write there: {0}")]
     Destination(String),
     #[error("the search is not a valid regular expression: {0}")]
