@@ -37,11 +37,13 @@ lint:
 test-rust: build
 	cargo test --no-fail-fast -- --test-threads 4
 
-# Performance, measured: Strata vs `docker save > /dev/null` vs dive, medians of BENCH_RUNS rounds
+# Performance, measured: Strata vs `docker save > /dev/null` vs dive, and `strata diff` vs exporting
+# both images; medians of BENCH_RUNS rounds
 # (default 5) on generated images (about 1 GB / 71k files, and 10k files). Not part of `make test`.
 bench: deps daemon
 	cargo build --release --no-default-features --bin strata --target-dir target/cli
 	python3 bench/layers.py
+	python3 bench/diff.py
 
 # Removes the benchmark's images (labelled strata.bench=1) and nothing else.
 clean-bench:

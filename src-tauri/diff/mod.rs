@@ -51,7 +51,12 @@ pub struct ImageDiff {
 /// Compares two loaded images; `before` and `after` are the names to report them by.
 pub fn compare(before_name: &str, before: &Image, after_name: &str, after: &Image) -> ImageDiff {
     let history = history(before, after);
-    let (before_tree, after_tree) = (before.merged_tree(), after.merged_tree());
+    // The two trees are independent: build them on two threads.
+    let (before_tree, after_tree) = std::thread::scope(|scope| {
+        let first = scope.spawn(|| before.merged_tree());
+        let second = after.merged_tree();
+        (first.join().expect("building a tree does not panic"), second)
+    });
     let files = diff_trees(&before_tree, &after_tree, history.shared_layers);
     let packages = diff_packages(&packages_of(before, &before_tree), &packages_of(after, &after_tree));
     ImageDiff {

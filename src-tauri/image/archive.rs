@@ -59,7 +59,7 @@ impl Image {
     pub fn tree_up_to(&self, count: usize) -> FileTree {
         let mut tree = FileTree::new();
         for (index, layer) in self.layers.iter().take(count).enumerate() {
-            tree.apply(index, &layer.changes);
+            tree.apply_quietly(index, &layer.changes);
         }
         tree
     }

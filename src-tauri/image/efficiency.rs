@@ -64,7 +64,7 @@ pub fn efficiency(layers: &[&[LayerChange]]) -> Efficiency {
             entry.count += 1;
             entry.cumulative += weight;
         }
-        below.apply(index, changes.iter().filter(|c| !matches!(c, LayerChange::Opaque(_))));
+        below.apply_quietly(index, changes.iter().filter(|c| !matches!(c, LayerChange::Opaque(_))));
     }
     let smallest: u64 = weights.values().map(|w| w.smallest).sum();
     let discovered: u64 = weights.values().map(|w| w.cumulative).sum();
