@@ -120,6 +120,12 @@ async fn every_layer_case_reads_as_overlay2_wrote_it() {
     assert_eq!(row("/data/tofile")["size_bytes"], 11);
     assert_eq!(row("/data/todir")["kind"], "d");
     assert_eq!(row("/data/null")["kind"], "c");
+    assert_eq!(
+        (row("/data/perm.txt")["mode"].as_u64(), row("/data/perm.txt")["permissions"].as_str()),
+        (Some(0o600), Some("-rw-------"))
+    );
+    assert_eq!(row("/data/perm.txt")["layer"], 2);
+    assert_eq!(row("/data/tofile")["content_hash"].as_str().unwrap().len(), 32);
     assert_eq!(row("/data/pipe")["kind"], "p");
 
     let table = String::from_utf8_lossy(&strata_cached(cache.path(), &["inspect", &image]).stdout).to_string();

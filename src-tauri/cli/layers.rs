@@ -199,15 +199,8 @@ pub async fn tree(endpoint: Option<String>, args: TreeArgs) -> Result<(), Failur
     let mut view = TreeView::build(&image, options)?;
     let rows = view.all_rows();
     if args.output.json {
-        let entries: Vec<_> = rows
-            .iter()
-            .map(|(path, row)| {
-                serde_json::json!({
-                    "path": path, "kind": row.kind.to_string(), "size_bytes": row.size_bytes,
-                    "status": row.status, "link_target": row.link_target,
-                })
-            })
-            .collect();
+        // Every attribute of every node: path, kind, status, size, mode, owner, mtime, hash, layer.
+        let entries: Vec<_> = rows.iter().filter_map(|(_, row)| view.details(row.id)).collect();
         print_json(&entries);
         return Ok(());
     }
