@@ -66,6 +66,11 @@ impl Explorer {
     }
 }
 
+/// A node id the open view no longer has (the window asked about an older view).
+fn gone() -> UiError {
+    UiError { message: "that entry is gone".into(), hint: "Select it again in the tree.".into() }
+}
+
 fn info(view: &TreeView) -> ViewInfo {
     ViewInfo { options: view.options().clone(), rows: view.len(), counts: view.counts() }
 }
@@ -179,22 +184,15 @@ pub fn tree_expand_all(explorer: State<'_, Explorer>, expanded: bool) -> Result<
 
 #[tauri::command]
 pub fn node_details(explorer: State<'_, Explorer>, id: u32) -> Result<NodeDetails, UiError> {
-    explorer.with_open(|open| {
-        open.view.details(id).ok_or_else(|| UiError { message: "that entry is gone".into(), hint: String::new() })
-    })
+    explorer.with_open(|open| open.view.details(id).ok_or_else(gone))
 }
 
 /// Where a node's content is: the layer to read and the path in it (a hard link's target).
 fn content_of(explorer: &Explorer, id: u32) -> Result<(LayerLocation, image::TreePath), UiError> {
     explorer.with_open(|open| {
-        let (path, layer) = open
-            .view
-            .content_path(id)
-            .ok_or_else(|| UiError { message: "that entry is gone".into(), hint: String::new() })?;
-        let diff_id = &open.image.layers[layer].diff_id;
-        // A layer that appears twice is stored once in a legacy archive; read it where it is.
-        let first = open.image.layers.iter().find(|l| &l.diff_id == diff_id).expect("the layer itself matches");
-        Ok((LayerLocation { image: open.source.clone(), source: first.source.clone() }, path))
+        let (path, layer) = open.view.content_path(id).ok_or_else(gone)?;
+        let location = LayerLocation::of(&open.source, &open.image, layer).ok_or_else(gone)?;
+        Ok((location, path))
     })
 }
 
@@ -237,13 +235,8 @@ pub async fn export_layer(
     destination: String,
 ) -> Result<u64, UiError> {
     let location = explorer.with_open(|open| {
-        let chosen = open
-            .image
-            .layers
-            .get(layer)
-            .ok_or_else(|| UiError { message: format!("there is no layer {layer}"), hint: String::new() })?;
-        let first = open.image.layers.iter().find(|l| l.diff_id == chosen.diff_id).expect("the layer itself matches");
-        Ok(LayerLocation { image: open.source.clone(), source: first.source.clone() })
+        LayerLocation::of(&open.source, &open.image, layer)
+            .ok_or_else(|| UiError { message: format!("there is no layer {layer}"), hint: String::new() })
     })?;
     let destination = content::check_destination(Path::new(&destination))?;
     let docker = docker_for(&live, &location)?;

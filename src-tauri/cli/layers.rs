@@ -108,10 +108,8 @@ async fn load(endpoint: Option<String>, args: &ImageArgs) -> Result<Image, Failu
 
 /// Loads the image `source` names through the user's cache, with a progress bar.
 pub(super) async fn load_source(endpoint: Option<String>, source: &ImageSource) -> Result<Image, Failure> {
-    let source = source.clone();
-    let docker = connect_for(endpoint, &source).await?;
-    let (reporter, bar) = progress_bar();
-    let image = image::load(docker.as_ref(), &source, &IndexCache::user(), reporter).await;
+    let (docker, reporter, bar) = prepare(endpoint, source).await?;
+    let image = image::load(docker.as_ref(), source, &IndexCache::user(), reporter).await;
     bar.finish_and_clear();
     Ok(image?)
 }
@@ -119,11 +117,20 @@ pub(super) async fn load_source(endpoint: Option<String>, source: &ImageSource) 
 /// An image's figures, from the cache when it was summed up before.
 async fn summary(endpoint: Option<String>, args: &ImageArgs) -> Result<ImageAnalysis, Failure> {
     let source = args.source();
-    let docker = connect_for(endpoint, &source).await?;
-    let (reporter, bar) = progress_bar();
+    let (docker, reporter, bar) = prepare(endpoint, &source).await?;
     let analysis = image::inspect(docker.as_ref(), &source, &IndexCache::user(), reporter).await;
     bar.finish_and_clear();
     Ok(analysis?)
+}
+
+/// What reading an image needs: the daemon (for a daemon image) and a progress bar.
+async fn prepare(
+    endpoint: Option<String>,
+    source: &ImageSource,
+) -> Result<(Option<bollard::Docker>, Reporter, ProgressBar), Failure> {
+    let docker = connect_for(endpoint, source).await?;
+    let (reporter, bar) = progress_bar();
+    Ok((docker, reporter, bar))
 }
 
 pub async fn inspect(endpoint: Option<String>, args: InspectArgs) -> Result<(), Failure> {
@@ -174,7 +181,12 @@ fn print_summary(analysis: &ImageAnalysis) {
         format::size(analysis.hidden_bytes),
         analysis.hidden_file_count
     );
-    for file in analysis.hidden_files.iter().take(10) {
+    print_hidden_files(analysis, 10);
+}
+
+/// The largest hidden files, one a line: size, path, the layer that stored it and the one that hid it.
+fn print_hidden_files(analysis: &ImageAnalysis, count: usize) {
+    for file in analysis.hidden_files.iter().take(count) {
         println!(
             "  {:>9}  {}  (layer {}, hidden by layer {})",
             format::size(file.size_bytes),
@@ -246,15 +258,7 @@ pub async fn check(endpoint: Option<String>, args: CheckArgs) -> Result<bool, Fa
     println!("{}: {}", label, if passed { "passed" } else { "FAILED" });
     if !passed && !analysis.hidden_files.is_empty() {
         println!("Largest hidden files:");
-        for file in analysis.hidden_files.iter().take(5) {
-            println!(
-                "  {:>9}  {} (layer {} → {})",
-                format::size(file.size_bytes),
-                file.path,
-                file.layer,
-                file.hidden_by
-            );
-        }
+        print_hidden_files(&analysis, 5);
     }
     Ok(passed)
 }

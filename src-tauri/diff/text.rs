@@ -48,9 +48,8 @@ async fn text_of(docker: Option<&Docker>, side: &Side<'_>, path: &TreePath) -> R
         EntryKind::Hardlink { target } => target.clone(),
         _ => return Err(ImageError::NotAFile(path.display())),
     };
-    let layer = &side.image.layers[node.layer];
-    let first = side.image.layers.iter().find(|l| l.diff_id == layer.diff_id).expect("the layer itself matches");
-    let location = LayerLocation { image: side.source.clone(), source: first.source.clone() };
+    let location = LayerLocation::of(side.source, side.image, node.layer)
+        .ok_or_else(|| ImageError::NotFound(format!("{} has no layer {}", side.name, node.layer)))?;
     let content = show_file(docker, &location, &read_path).await?;
     if content.kind != ContentKind::Text {
         return Err(ImageError::NotText(path.display()));

@@ -14,7 +14,7 @@ use bollard::Docker;
 use serde::Serialize;
 
 use super::analysis::ImageSource;
-use super::archive::{classify, decompress, Body};
+use super::archive::{classify, decompress, Body, Image};
 use super::export::export_reader;
 use super::layer::{escape_bytes, TreePath};
 use super::ImageError;
@@ -49,6 +49,16 @@ pub struct LayerLocation {
     pub image: ImageSource,
     /// `<id>/layer.tar` or `blobs/sha256/<digest>`.
     pub source: String,
+}
+
+impl LayerLocation {
+    /// Where the bytes of `image`'s layer number `layer` are. A layer that appears twice in an
+    /// image is stored once in a legacy archive, so the first place it appears is the one read.
+    pub fn of(source: &ImageSource, image: &Image, layer: usize) -> Option<LayerLocation> {
+        let diff_id = &image.layers.get(layer)?.diff_id;
+        let first = image.layers.iter().find(|l| &l.diff_id == diff_id)?;
+        Some(LayerLocation { image: source.clone(), source: first.source.clone() })
+    }
 }
 
 /// Reads the start of the file at `path` in the layer, for the viewer.
