@@ -16,6 +16,10 @@ use common::proxy::DaemonProxy;
 use common::{daemon_socket, free_port, wait_for_port, ChildGuard, Fixtures};
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
 
+/// The window tests take turns: one builds and reads a 100,000-file image, which keeps the daemon
+/// busy long enough to make the other's "kill, then see it exited" wait time out.
+static ONE_WINDOW_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn screenshots_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
@@ -170,6 +174,7 @@ async fn screenshot(client: &Client, name: &str) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_window_shows_no_daemon_then_images_and_containers_and_acts_on_them() {
+    let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
     let mut fixtures = Fixtures::new("gui").await;
     let image = fixtures.image("shown", &[("index.html", b"<h1>hi</h1>")]).await;
     let other = fixtures.image("other", &[("other.txt", b"other")]).await;
@@ -319,6 +324,7 @@ async fn wait_for_text(element: &Element, text: &str, what: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_layer_explorer_opens_an_image_filters_its_tree_shows_and_extracts_files() {
+    let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
     let mut fixtures = Fixtures::new("gui-layers").await;
     let every = fixtures.image_from("every", common::EVERY_CASE, &common::EVERY_CASE_FILES).await;
     let big = fixtures.image_from("big", HUNDRED_THOUSAND_FILES, &[("t.tar", &hundred_thousand_files_tar())]).await;
@@ -420,6 +426,21 @@ async fn the_layer_explorer_opens_an_image_filters_its_tree_shows_and_extracts_f
     assert!(shown.starts_with("Cache ") && !shown.starts_with("Cache 0 B"), "{shown}");
     click(&client, "#clear-cache", "the Clear cache button").await;
     wait_for_text(&usage, "Cache 0 B in 0 layers", "the emptied cache").await;
+
+    // 7. The Diff screen: the two images compared, the changed paths filtered.
+    click(&client, "#nav-diff", "the Diff screen").await;
+    wait_for(&client, "#diff-before", "the first image field").await.send_keys(&every).await.unwrap();
+    wait_for(&client, "#diff-after", "the second image field").await.send_keys(&big).await.unwrap();
+    click(&client, "#diff-compare", "the Compare button").await;
+    wait_for(&client, &format!("#diff-view[data-compared='{every}|{big}']"), "the comparison").await;
+    let summary = client.find(Locator::Css("#diff-summary")).await.unwrap();
+    let line = wait_for_text(&summary, "files", "the summary line").await;
+    // 100,000 files and their 100 folders and /t added; /data's 16 paths removed; busybox equal.
+    assert!(line.starts_with("+100101 files, −16, 0 modified"), "{line}");
+    wait_for(&client, ".diff-row[data-path='/data'][data-status='removed']", "a removed folder").await;
+    screenshot(&client, "diff.png").await;
+    click(&client, "#diff-filter-removed", "the removed filter").await;
+    wait_until_gone(&client, ".diff-row[data-status='removed']", "removed paths under the filter").await;
     client.close().await.unwrap();
 }
 

@@ -47,6 +47,19 @@ pub enum SourceChoice {
     Archive(String),
 }
 
+impl SourceChoice {
+    /// The image source the user means; an empty name is refused.
+    pub fn into_source(self) -> Result<ImageSource, UiError> {
+        match self {
+            SourceChoice::Daemon(reference) if reference.trim().is_empty() => {
+                Err(UiError { message: "no image named".into(), hint: "Type a name:tag, an id or a file path.".into() })
+            }
+            SourceChoice::Daemon(reference) => Ok(ImageSource::Daemon(reference.trim().to_string())),
+            SourceChoice::Archive(path) => Ok(ImageSource::Archive(PathBuf::from(path))),
+        }
+    }
+}
+
 /// The tree's shape after a change: how many rows, of which kinds.
 #[derive(Debug, Clone, Serialize)]
 pub struct ViewInfo {
@@ -83,16 +96,7 @@ pub async fn open_image(
     source: SourceChoice,
     on_progress: Channel<Progress>,
 ) -> Result<ImageAnalysis, UiError> {
-    let source = match source {
-        SourceChoice::Daemon(reference) if reference.trim().is_empty() => {
-            return Err(UiError {
-                message: "no image named".into(),
-                hint: "Type a name:tag, an id or a file path.".into(),
-            })
-        }
-        SourceChoice::Daemon(reference) => ImageSource::Daemon(reference.trim().to_string()),
-        SourceChoice::Archive(path) => ImageSource::Archive(PathBuf::from(path)),
-    };
+    let source = source.into_source()?;
     let docker = match &source {
         ImageSource::Daemon(_) => Some(live.client()?),
         ImageSource::Archive(_) => None,

@@ -3,6 +3,7 @@
 //! It is the only module that names Tauri.
 
 mod commands;
+mod diff;
 mod explorer;
 
 use tauri::Manager;
@@ -41,6 +42,7 @@ fn open(endpoint: Option<String>) -> Result<(), String> {
             app.manage(live);
             app.manage(commands::LogFollowers::default());
             app.manage(explorer::Explorer::default());
+            app.manage(diff::Comparison::default());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -67,6 +69,8 @@ fn open(endpoint: Option<String>) -> Result<(), String> {
             explorer::suggest_destination,
             explorer::cache_usage,
             explorer::clear_cache,
+            diff::compare_images,
+            diff::diff_rows,
         ])
         .run(tauri::generate_context!())
         .map_err(|error| format!("the window could not be opened: {error}"))

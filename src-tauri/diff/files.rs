@@ -35,12 +35,15 @@ impl FileDiff {
     /// Bytes the second image's files weigh more (or less) than the first's. Directories carry
     /// no bytes of their own here: their files are listed, and counted, one by one.
     pub fn size_delta(&self) -> i64 {
+        self.added.iter().chain(&self.removed).chain(&self.modified).map(FileChange::delta).sum()
+    }
+}
+
+impl FileChange {
+    /// How many bytes this change adds (negative: removes); a directory's own entry carries none.
+    pub fn delta(&self) -> i64 {
         let own = |kind: Option<char>, size: u64| if kind == Some('d') { 0 } else { size as i64 };
-        let added: i64 = self.added.iter().map(|c| own(c.kind_after, c.size_after)).sum();
-        let removed: i64 = self.removed.iter().map(|c| own(c.kind_before, c.size_before)).sum();
-        let modified: i64 =
-            self.modified.iter().map(|c| own(c.kind_after, c.size_after) - own(c.kind_before, c.size_before)).sum();
-        added - removed + modified
+        own(self.kind_after, self.size_after) - own(self.kind_before, self.size_before)
     }
 }
 

@@ -48,6 +48,32 @@ pub struct ImageDiff {
     pub size_delta_bytes: i64,
 }
 
+/// The changed paths of a file diff as one list: (status, change, size delta), kept by status and
+/// by a text in the path, sorted by path or by the size of the change (largest first).
+pub fn rows<'a>(
+    files: &'a FileDiff,
+    added: bool,
+    removed: bool,
+    modified: bool,
+    search: &str,
+    sort: &str,
+) -> Vec<(&'static str, &'a FileChange, i64)> {
+    let mut rows: Vec<(&'static str, &FileChange, i64)> = Vec::new();
+    for (status, keep, list) in
+        [("added", added, &files.added), ("removed", removed, &files.removed), ("modified", modified, &files.modified)]
+    {
+        if keep {
+            rows.extend(list.iter().filter(|c| c.path.contains(search)).map(|c| (status, c, c.delta())));
+        }
+    }
+    if sort == "delta" {
+        rows.sort_by(|a, b| b.2.unsigned_abs().cmp(&a.2.unsigned_abs()).then_with(|| a.1.path.cmp(&b.1.path)));
+    } else {
+        rows.sort_by(|a, b| a.1.path.cmp(&b.1.path));
+    }
+    rows
+}
+
 /// Compares two loaded images; `before` and `after` are the names to report them by.
 pub fn compare(before_name: &str, before: &Image, after_name: &str, after: &Image) -> ImageDiff {
     let history = history(before, after);

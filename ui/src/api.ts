@@ -184,6 +184,48 @@ export interface CacheUsage {
   images: number;
 }
 
+export interface FileChange {
+  path: string;
+  kind_before: string | null;
+  kind_after: string | null;
+  size_before: number;
+  size_after: number;
+  changes: string[];
+}
+
+export interface DiffRow extends FileChange {
+  status: "added" | "removed" | "modified";
+  delta_bytes: number;
+}
+
+export interface DiffSummary {
+  before: string;
+  after: string;
+  added: number;
+  removed: number;
+  modified: number;
+  size_delta_bytes: number;
+  config: { field: string; before: unknown; after: unknown }[];
+  packages: {
+    added: { ecosystem: string; name: string; version: string }[];
+    removed: { ecosystem: string; name: string; version: string }[];
+    upgraded: { ecosystem: string; name: string; before: string; after: string }[];
+  };
+  history: {
+    shared_layers: number;
+    only_before: { index: number; digest: string; command: string }[];
+    only_after: { index: number; digest: string; command: string }[];
+  };
+}
+
+export interface DiffQuery {
+  added: boolean;
+  removed: boolean;
+  modified: boolean;
+  search: string;
+  sort: "path" | "delta";
+}
+
 export type ImageSourceChoice = { kind: "daemon"; value: string } | { kind: "archive"; value: string };
 
 export type LogEvent = { kind: "lines"; lines: string[] } | { kind: "ended"; error: UiError | null };
@@ -223,6 +265,13 @@ export const api = {
   exportLayer: (layer: number, destination: string) => invoke<number>("export_layer", { layer, destination }),
   suggestDestination: (name: string) => invoke<string>("suggest_destination", { name }),
   cacheUsage: () => invoke<CacheUsage>("cache_usage"),
+  compareImages(before: ImageSourceChoice, after: ImageSourceChoice, onProgress: (progress: Progress) => void): Promise<DiffSummary> {
+    const channel = new Channel<Progress>();
+    channel.onmessage = onProgress;
+    return invoke<DiffSummary>("compare_images", { before, after, onProgress: channel });
+  },
+  diffRows: (query: DiffQuery, offset: number, count: number) =>
+    invoke<{ total: number; rows: DiffRow[] }>("diff_rows", { query, offset, count }),
   clearCache: () => invoke<number>("clear_cache"),
 };
 

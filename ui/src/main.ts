@@ -3,10 +3,11 @@
 import { api, LiveState } from "./api";
 import { ConnectionView } from "./connection-view";
 import { ContainersView } from "./containers-view";
+import { DiffView } from "./diff-view";
 import { ImagesView } from "./images-view";
 import { LayersView } from "./layers-view";
 
-type Screen = "images" | "containers" | "layers";
+type Screen = "images" | "containers" | "layers" | "diff";
 
 const connection = new ConnectionView();
 const toast = document.createElement("div");
@@ -18,10 +19,12 @@ const images = new ImagesView((reference) => {
 });
 const containers = new ContainersView(showProblem);
 const layers = new LayersView(showProblem);
+const diff = new DiffView();
 const screens: Record<Screen, { view: { element: HTMLElement; refresh(): Promise<void> }; nav: HTMLButtonElement }> = {
   images: { view: images, nav: navButton("Images", "images", "Ctrl+1") },
   containers: { view: containers, nav: navButton("Containers", "containers", "Ctrl+2") },
   layers: { view: layers, nav: navButton("Layers", "layers", "Ctrl+3") },
+  diff: { view: diff, nav: navButton("Diff", "diff", "Ctrl+4") },
 };
 let current: Screen = "images";
 
@@ -77,6 +80,9 @@ function onKey(event: KeyboardEvent): void {
   else if (event.ctrlKey && event.key === "3") {
     show("layers");
     if (!layers.element.dataset.image) layers.focusSource();
+  } else if (event.ctrlKey && event.key === "4") {
+    show("diff");
+    diff.focus();
   }
   else if (event.key === "/" && !typing) {
     event.preventDefault();
@@ -95,9 +101,9 @@ function layout(): void {
   const brand = document.createElement("div");
   brand.className = "brand";
   brand.textContent = "Strata";
-  sidebar.append(brand, screens.images.nav, screens.containers.nav, screens.layers.nav);
+  sidebar.append(brand, screens.images.nav, screens.containers.nav, screens.layers.nav, screens.diff.nav);
   const main = document.createElement("main");
-  main.append(connection.bar, connection.banner, images.element, containers.element, layers.element, toast);
+  main.append(connection.bar, connection.banner, images.element, containers.element, layers.element, diff.element, toast);
   app.append(sidebar, main);
   document.addEventListener("keydown", onKey);
 }
