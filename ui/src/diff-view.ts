@@ -2,6 +2,7 @@
 // summary line, the changed paths (paged from the backend, filtered and sorted there), and the
 // config, package and layer differences as tables.
 import { api, asUiError, DiffQuery, DiffRow, DiffSummary } from "./api";
+import { element } from "./dom";
 import { formatSize } from "./format";
 import { progressText, sourceOf } from "./layers-view";
 import { PagedRows } from "./paged-rows";
@@ -14,13 +15,6 @@ export function summaryLine(summary: DiffSummary): string {
   const sign = summary.size_delta_bytes < 0 ? "−" : "+";
   const shared = summary.history.shared_layers === 1 ? "1 layer shared" : `${summary.history.shared_layers} layers shared`;
   return `+${summary.added} files, −${summary.removed}, ${summary.modified} modified, ${sign}${formatSize(Math.abs(summary.size_delta_bytes))} · ${shared}`;
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className = "", text = ""): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text) node.textContent = text;
-  return node;
 }
 
 export class DiffView {

@@ -16,6 +16,7 @@ import {
   ViewOptions,
 } from "./api";
 import { promptDialog, viewerDialog } from "./dialog";
+import { element } from "./dom";
 import { formatSize } from "./format";
 import { PagedRows } from "./paged-rows";
 
@@ -34,13 +35,6 @@ export function progressText(progress: Progress): string {
   const done = formatSize(progress.done_bytes);
   const total = progress.total_bytes ? ` of ${formatSize(progress.total_bytes)}` : "";
   return `${progress.task} — ${done}${total} · ${formatSize(Math.round(progress.bytes_per_second))}/s`;
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className = "", text = ""): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text) node.textContent = text;
-  return node;
 }
 
 function button(label: string, id: string, onClick: () => void, title = ""): HTMLButtonElement {
