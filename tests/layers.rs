@@ -153,6 +153,8 @@ async fn a_second_look_comes_from_the_cache_without_exporting_again() {
 
     let cold = json(&strata(&["inspect", &first, "--json"], &env));
     assert_eq!(exports(&proxy), 1);
+    let inspects = proxy.requests().iter().filter(|r| r.contains("/images/") && r.contains("/json ")).count();
+    assert_eq!(inspects, 1, "one inspect serves both the summary cache and the export: {:?}", proxy.requests());
     let warm = json(&strata(&["inspect", &first, "--json"], &env));
     assert_eq!(exports(&proxy), 1, "the second look needs no export: {:?}", proxy.requests());
     assert_eq!(cold, warm);

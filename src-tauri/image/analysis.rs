@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use bollard::Docker;
 use serde::{Deserialize, Serialize};
 
-use super::archive::{archive_layout, read_archive, read_archive_file, Image, Layer};
+use super::archive::{archive_layout, read_archive, read_archive_file, Image, Layer, Layout};
 use super::cache::{ImageRecord, IndexCache};
 use super::efficiency::{efficiency, layer_size, Inefficiency};
 use super::export::export_reader;
@@ -103,6 +103,40 @@ pub struct ImageAnalysis {
     pub hidden_files: Vec<HiddenFileSummary>,
 }
 
+/// What one look at an image tells before it is read: the daemon's `inspect`, or an archive
+/// file's small JSON files. Both name the image id (the summary cache's key) and its layers.
+enum Located {
+    Daemon(bollard::models::ImageInspect),
+    Archive(Layout),
+}
+
+impl Located {
+    fn id(&self) -> &str {
+        match self {
+            Located::Daemon(inspected) => inspected.id.as_deref().unwrap_or_default(),
+            Located::Archive(layout) => &layout.id,
+        }
+    }
+}
+
+async fn locate(docker: Option<&Docker>, source: &ImageSource) -> Result<Located, ImageError> {
+    match source {
+        ImageSource::Daemon(reference) => {
+            let docker = docker.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
+            let inspected =
+                docker.inspect_image(reference).await.map_err(|e| ImageError::Engine(EngineError::from_api(e)))?;
+            Ok(Located::Daemon(inspected))
+        }
+        ImageSource::Archive(path) => {
+            let path = path.clone();
+            let layout = tokio::task::spawn_blocking(move || archive_layout(&path))
+                .await
+                .map_err(|e| ImageError::Archive(format!("the reader stopped: {e}")))??;
+            Ok(Located::Archive(layout))
+        }
+    }
+}
+
 /// Sums up an image, from the cache when it was summed up before (figures depend only on the
 /// layers, and the image id names them all), else by loading it.
 pub async fn inspect(
@@ -111,28 +145,13 @@ pub async fn inspect(
     cache: &IndexCache,
     reporter: Reporter,
 ) -> Result<ImageAnalysis, ImageError> {
-    let known_id = match (source, docker) {
-        (ImageSource::Daemon(reference), Some(docker)) => docker
-            .inspect_image(reference)
-            .await
-            .map_err(|e| ImageError::Engine(EngineError::from_api(e)))?
-            .id
-            .unwrap_or_default(),
-        (ImageSource::Archive(path), _) => {
-            let path = path.clone();
-            tokio::task::spawn_blocking(move || archive_layout(&path))
-                .await
-                .map_err(|e| ImageError::Archive(format!("the reader stopped: {e}")))??
-                .id
-        }
-        _ => String::new(),
-    };
-    if let Some(mut analysis) = cache.load_summary::<ImageAnalysis>(&known_id) {
+    let located = locate(docker, source).await?;
+    if let Some(mut analysis) = cache.load_summary::<ImageAnalysis>(located.id()) {
         analysis.reference = source.label();
         return Ok(analysis);
     }
     let started = std::time::Instant::now();
-    let image = load(docker, source, cache, reporter).await?;
+    let image = load_located(docker, source, located, cache, reporter).await?;
     tracing::debug!("loaded {} layers in {:?}", image.layers.len(), started.elapsed());
     let analysis = summarize(&source.label(), &image);
     tracing::debug!("summed up in {:?}", started.elapsed());
@@ -145,31 +164,43 @@ pub async fn load(
     docker: Option<&Docker>,
     source: &ImageSource,
     cache: &IndexCache,
-    mut reporter: Reporter,
+    reporter: Reporter,
 ) -> Result<Image, ImageError> {
-    match source {
-        ImageSource::Daemon(reference) => {
-            let docker = docker.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
-            load_from_daemon(docker, reference, cache, reporter).await
-        }
-        ImageSource::Archive(path) => {
-            let (path, cache) = (path.clone(), cache.clone());
-            tokio::task::spawn_blocking(move || read_archive_file(&path, &cache, &mut reporter))
-                .await
-                .map_err(|e| ImageError::Archive(format!("the reader stopped: {e}")))?
-        }
-    }
+    let located = locate(docker, source).await?;
+    load_located(docker, source, located, cache, reporter).await
 }
 
-/// Loads `reference` from the daemon: from the cache when it holds the whole image, else by
-/// reading the export as it arrives (and caching what it held).
-pub async fn load_from_daemon(
-    docker: &Docker,
-    reference: &str,
+async fn load_located(
+    docker: Option<&Docker>,
+    source: &ImageSource,
+    located: Located,
     cache: &IndexCache,
     mut reporter: Reporter,
 ) -> Result<Image, ImageError> {
-    let inspected = docker.inspect_image(reference).await.map_err(|e| ImageError::Engine(EngineError::from_api(e)))?;
+    match (source, located) {
+        (ImageSource::Daemon(reference), Located::Daemon(inspected)) => {
+            let docker = docker.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
+            load_from_daemon(docker, reference, inspected, cache, reporter).await
+        }
+        (ImageSource::Archive(path), Located::Archive(layout)) => {
+            let (path, cache) = (path.clone(), cache.clone());
+            tokio::task::spawn_blocking(move || read_archive_file(&path, layout, &cache, &mut reporter))
+                .await
+                .map_err(|e| ImageError::Archive(format!("the reader stopped: {e}")))?
+        }
+        _ => unreachable!("an image is located where its source says"),
+    }
+}
+
+/// Loads `reference` (as `inspect` described it) from the daemon: from the cache when it holds
+/// the whole image, else by reading the export as it arrives (and caching what it held).
+async fn load_from_daemon(
+    docker: &Docker,
+    reference: &str,
+    inspected: bollard::models::ImageInspect,
+    cache: &IndexCache,
+    mut reporter: Reporter,
+) -> Result<Image, ImageError> {
     let id = inspected.id.clone().unwrap_or_default();
     let diff_ids = inspected.root_fs.and_then(|r| r.layers).unwrap_or_default();
     if let Some(image) = from_cache(cache, &id, &diff_ids) {

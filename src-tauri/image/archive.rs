@@ -95,11 +95,16 @@ pub fn read_archive<R: Read>(reader: R, reporter: &mut Reporter) -> Result<Image
 }
 
 /// Reads an archive file, taking the layers `cache` holds from it and storing the others there.
-pub fn read_archive_file(path: &Path, cache: &IndexCache, reporter: &mut Reporter) -> Result<Image, ImageError> {
+/// `layout` is what [`archive_layout`] read of the same file.
+pub fn read_archive_file(
+    path: &Path,
+    layout: Layout,
+    cache: &IndexCache,
+    reporter: &mut Reporter,
+) -> Result<Image, ImageError> {
     let open =
         || File::open(path).map_err(|e| ImageError::Archive(format!("{} cannot be opened: {e}", path.display())));
     let total = open()?.metadata().map(|m| m.len()).ok();
-    let layout = archive_layout(path)?;
     let cached: HashMap<&str, Vec<LayerChange>> =
         layout.layers.iter().filter_map(|(_, id)| Some((id.as_str(), cache.load_layer(id)?))).collect();
     let missing: HashSet<&str> =
@@ -526,7 +531,7 @@ mod tests {
         let path = dir.path().join("image.tar");
         std::fs::write(&path, legacy_archive()).unwrap();
         let cache = IndexCache::at(&dir.path().join("cache"));
-        let first = read_archive_file(&path, &cache, &mut Reporter::silent()).unwrap();
+        let first = read_archive_file(&path, archive_layout(&path).unwrap(), &cache, &mut Reporter::silent()).unwrap();
         assert_eq!(cache.usage().layers, 2);
         // Damage every layer in the file: a second read must not need them.
         let mut bytes = legacy_archive();
@@ -535,11 +540,12 @@ mod tests {
             bytes[at + 512..at + 512 + 262].fill(b'Z'); // the layer's own tar header, past the outer header
         }
         std::fs::write(&path, &bytes).unwrap();
-        let second = read_archive_file(&path, &cache, &mut Reporter::silent()).unwrap();
+        let second = read_archive_file(&path, archive_layout(&path).unwrap(), &cache, &mut Reporter::silent()).unwrap();
         assert_eq!(first.layers[0].changes, second.layers[0].changes);
         assert_eq!(first.merged_tree().paths(), second.merged_tree().paths());
         assert!(
-            read_archive_file(&path, &IndexCache::disabled(), &mut Reporter::silent()).is_err(),
+            read_archive_file(&path, archive_layout(&path).unwrap(), &IndexCache::disabled(), &mut Reporter::silent())
+                .is_err(),
             "damaged without the cache"
         );
     }

@@ -233,11 +233,6 @@ impl TreeView {
         self.rows.get(offset.min(end)..end).unwrap_or_default().iter().map(|id| self.row(*id)).collect()
     }
 
-    /// Where a node's row is, when it is visible.
-    pub fn position_of(&self, id: u32) -> Option<usize> {
-        self.rows.iter().position(|row| *row == id)
-    }
-
     /// Expands a collapsed directory or collapses an expanded one.
     pub fn toggle(&mut self, id: u32) {
         if let Some(expanded) = self.expanded.get_mut(id as usize) {

@@ -52,10 +52,6 @@ impl TreePath {
         self.0.split(|b| *b == b'/').filter(|part| !part.is_empty())
     }
 
-    pub fn depth(&self) -> usize {
-        self.components().count()
-    }
-
     pub fn join(&self, name: &[u8]) -> TreePath {
         let mut joined = Vec::with_capacity(self.0.len() + 1 + name.len());
         joined.extend_from_slice(&self.0);

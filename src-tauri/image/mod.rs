@@ -3,7 +3,7 @@
 //! modified and removed.
 //!
 //! The core works on bytes and values and is tested on tars built in memory; only
-//! [`analysis::load_from_daemon`] and the content readers talk to a daemon. Layer indexes are
+//! [`analysis::load`], [`analysis::inspect`] and the content readers talk to a daemon. Layer indexes are
 //! cached on disk by layer digest ([`cache`]).
 
 pub mod analysis;
@@ -17,7 +17,7 @@ pub mod gate;
 pub mod layer;
 pub mod tree;
 
-pub use analysis::{inspect, load, load_from_daemon, summarize, ImageAnalysis, ImageSource, LayerSummary};
+pub use analysis::{inspect, load, summarize, ImageAnalysis, ImageSource, LayerSummary};
 pub use archive::{read_archive, read_archive_file, Image, Layer};
 pub use cache::{CacheUsage, IndexCache};
 pub use efficiency::{efficiency, Efficiency, Inefficiency};
