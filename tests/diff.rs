@@ -1,42 +1,14 @@
-//! `strata diff` against the real daemon, on a pair of fixture images where the second is the
-//! first plus one layer making every kind of change: a file added and one removed, content changed
-//! at the same size, mode only, owner only, a symlink retargeted, a file become a directory and a
-//! directory become a file — config changes (an environment variable, a label, the user), and
-//! in dpkg's status file a package added and one upgraded.
-//! The expectations are written from the Dockerfile.
+//! `strata diff` against the real daemon, on the fixture pair of `common::diff_pair` (the second
+//! image is the first plus one layer making every kind of change). The expectations are written
+//! from its Dockerfiles.
 
 mod common;
 
 use std::collections::BTreeMap;
 
+use common::diff_pair::{self, NEW_STATUS, OLD_STATUS};
 use common::{json, strata, Fixtures};
 use serde_json::Value;
-
-const FIRST: &str = r#"FROM scratch
-COPY busybox /bin/busybox
-COPY data/ /data/
-COPY data/status /var/lib/dpkg/status
-RUN ["/bin/busybox", "ln", "-s", "same.txt", "/data/link"]
-ENV MODE=dev
-LABEL version=1
-"#;
-
-/// dpkg's status before: bash 5.1 and curl installed, a removed package's leftover config.
-const OLD_STATUS: &str = "Package: bash\nStatus: install ok installed\nVersion: 5.1-2\n\nPackage: curl\nStatus: install ok installed\nVersion: 7.88.1-10\n\nPackage: vim\nStatus: deinstall ok config-files\nVersion: 2:9.0\n";
-/// After: bash upgraded, jq added, curl unchanged (as printf writes it, `\n` read as newlines).
-const NEW_STATUS: &str = r"Package: bash\nStatus: install ok installed\nVersion: 5.2.15-2\n\nPackage: curl\nStatus: install ok installed\nVersion: 7.88.1-10\n\nPackage: jq\nStatus: install ok installed\nVersion: 1.6-2\n";
-
-fn second(first: &str) -> String {
-    format!(
-        r#"FROM {first}
-RUN ["/bin/busybox", "sh", "-c", "set -e; b=/bin/busybox; cd /data; $b printf BBBB > same.txt; $b chmod 600 mode.txt; $b chown 1000:1000 owner.txt; $b ln -sf mode.txt link; $b rm gone.txt; $b echo new > new.txt; $b rm swap; $b mkdir swap; $b echo in > swap/in.txt; $b rm -r dir; $b echo now-a-file > dir; $b printf '{NEW_STATUS}' > /var/lib/dpkg/status"]
-ENV MODE=prod
-LABEL version=2
-USER 1000
-"#,
-        NEW_STATUS = NEW_STATUS
-    )
-}
 
 fn paths(list: &Value) -> Vec<String> {
     list.as_array().unwrap().iter().map(|c| c["path"].as_str().unwrap().to_string()).collect()
@@ -45,18 +17,7 @@ fn paths(list: &Value) -> Vec<String> {
 #[tokio::test]
 async fn every_kind_of_change_between_two_tags_is_reported() {
     let mut fixtures = Fixtures::new("diff").await;
-    let files: [(&str, &[u8]); 8] = [
-        ("status", OLD_STATUS.as_bytes()),
-        ("same.txt", b"AAAA"),
-        ("mode.txt", b"mode"),
-        ("owner.txt", b"owner"),
-        ("gone.txt", b"gone"),
-        ("keep.txt", b"keep"),
-        ("swap", b"file"),
-        ("dir/x.txt", b"xx"),
-    ];
-    let first = fixtures.image_from("first", FIRST, &files).await;
-    let second = fixtures.image_from("second", &second(&first), &[]).await;
+    let (first, second) = diff_pair::build(&mut fixtures).await;
     let cache = tempfile::tempdir().unwrap();
     let env = [("STRATA_CACHE_DIR", cache.path().to_str().unwrap())];
 
@@ -89,6 +50,21 @@ async fn every_kind_of_change_between_two_tags_is_reported() {
     // and the status file's growth
     let status_growth = NEW_STATUS.replace("\\n", "\n").len() as i64 - OLD_STATUS.len() as i64;
     assert_eq!(diff["size_delta_bytes"], 4 + 3 + 11 - 4 - 4 - 2 + status_growth);
+    // Size changes roll up per folder: /data's files, and dpkg's status file up to /var.
+    let folders: BTreeMap<String, (i64, u64)> = diff["folders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                (f["delta_bytes"].as_i64().unwrap(), f["changed_paths"].as_u64().unwrap()),
+            )
+        })
+        .collect();
+    assert_eq!(folders["/data"], (8, 10), "{folders:?}");
+    assert_eq!(folders["/data/swap"], (3 - 4, 1), "the file swap was (4 B) became a folder holding in.txt");
+    assert_eq!(folders["/var"], (status_growth, 1));
 
     let packages = &diff["packages"];
     assert_eq!(packages["added"], serde_json::json!([{"ecosystem": "deb", "name": "jq", "version": "1.6-2"}]));
@@ -115,6 +91,7 @@ async fn every_kind_of_change_between_two_tags_is_reported() {
 
     let table = String::from_utf8_lossy(&strata(&["diff", &first, &second], &env).stdout).to_string();
     assert!(table.contains("+2 files, −2, ") && table.contains("(4 layers shared)"), "{table}");
+    assert!(table.contains("Largest size changes by folder") && table.contains("+8B  /data  (10 changed)"), "{table}");
     assert!(table.contains("~ deb    bash 5.1-2 → 5.2.15-2") && table.contains("+ deb    jq 1.6-2"), "{table}");
     // One file's content, as `diff -u` prints it; a missing or binary file is a clear error.
     let unified = strata(&["diff", &first, &second, "--file", "/data/same.txt"], &env);

@@ -438,9 +438,95 @@ async fn the_layer_explorer_opens_an_image_filters_its_tree_shows_and_extracts_f
     // 100,000 files and their 100 folders and /t added; /data's 16 paths removed; busybox equal.
     assert!(line.starts_with("+100101 files, −16, 0 modified"), "{line}");
     wait_for(&client, ".diff-row[data-path='/data'][data-status='removed']", "a removed folder").await;
-    screenshot(&client, "diff.png").await;
+    screenshot(&client, "diff-100k.png").await;
     click(&client, "#diff-filter-removed", "the removed filter").await;
     wait_until_gone(&client, ".diff-row[data-status='removed']", "removed paths under the filter").await;
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_diff_screen_compares_two_tags_picked_on_the_images_screen_as_a_tree_with_file_diffs() {
+    let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
+    let mut fixtures = Fixtures::new("gui-diff").await;
+    let (first, second) = common::diff_pair::build(&mut fixtures).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut proxy = DaemonProxy::new(&dir.path().join("docker.sock"), &daemon_socket());
+    proxy.up();
+    let (display, _xvfb) = display();
+    let cache = dir.path().join("cache");
+    let (port, _driver) = tauri_driver_with(&display, &proxy.host(), dir.path(), &[("STRATA_CACHE_DIR", &cache)]);
+    let client = open_app(port).await;
+
+    // 1. On the Images screen, select the first tag and press C: the Diff screen offers the
+    //    repository's other tag as the second image.
+    let filter = wait_for(&client, "#image-filter", "the image filter").await;
+    filter.send_keys(&first).await.unwrap();
+    click(&client, &format!(".tr[data-ref='{first}']"), "the first tag's row").await;
+    let table = client.find(Locator::Css("#images-view .table-body")).await.unwrap();
+    table.send_keys("c").await.unwrap();
+    let after = wait_for(&client, "#diff-view:not([hidden]) #diff-after", "the Diff screen").await;
+    let before = client.find(Locator::Css("#diff-before")).await.unwrap();
+    assert_eq!(before.prop("value").await.unwrap().as_deref(), Some(first.as_str()));
+    let mut offered = String::new();
+    for _ in 0..50 {
+        offered = after.prop("value").await.unwrap().unwrap_or_default();
+        if !offered.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(offered, second, "the other tag of the same repository is offered first");
+    after.send_keys(&fantoccini::key::Key::Enter.to_string()).await.unwrap();
+    wait_for(&client, &format!("#diff-view[data-compared='{first}|{second}']"), "the comparison").await;
+
+    // 2. The summary, the folders that changed most, and the tree of changed paths.
+    let summary = client.find(Locator::Css("#diff-summary")).await.unwrap();
+    let line = wait_for_text(&summary, "files", "the summary line").await;
+    assert!(line.starts_with("+2 files, −2, 7 modified, +5 B · 4 layers shared"), "{line}");
+    let folders = client.find(Locator::Css("#diff-folders")).await.unwrap();
+    wait_for_text(&folders, "/data +8 B", "the /data folder's size change").await;
+    let data = wait_for(&client, ".diff-row[data-path='/data'][data-status='changed']", "the /data folder").await;
+    let data_text = data.prop("textContent").await.unwrap().unwrap_or_default();
+    assert!(data_text.contains("+8 B") && data_text.contains("10 changed"), "{data_text}");
+    wait_for(&client, ".diff-row[data-path='/data/swap'][data-status='modified']", "the file become a folder").await;
+    wait_for(&client, ".diff-row[data-path='/data/swap/in.txt'][data-status='added']", "the file in it").await;
+    wait_for(&client, ".diff-row[data-path='/data/gone.txt'][data-status='removed']", "the removed file").await;
+    let packages = client.find(Locator::Css("#diff-packages")).await.unwrap();
+    wait_for_text(&packages, "jq", "the added package").await;
+    wait_for_text(&packages, "5.1-2 → 5.2.15-2", "the upgraded package").await;
+    let config = client.find(Locator::Css("#diff-config")).await.unwrap();
+    wait_for_text(&config, "env.MODE", "the changed variable").await;
+    screenshot(&client, "diff.png").await;
+
+    // 3. Left folds /data with the keyboard; Enter on a changed text file shows its unified diff.
+    click(&client, ".diff-row[data-path='/data']", "the /data row").await;
+    let tree = client.find(Locator::Css("#diff-files")).await.unwrap();
+    tree.send_keys(&fantoccini::key::Key::Left.to_string()).await.unwrap();
+    wait_until_gone(&client, ".diff-row[data-path='/data/gone.txt']", "the folded folder's files").await;
+    tree.send_keys(&fantoccini::key::Key::Right.to_string()).await.unwrap();
+    click(&client, ".diff-row[data-path='/data/same.txt']", "the same-size content change").await;
+    tree.send_keys(&fantoccini::key::Key::Enter.to_string()).await.unwrap();
+    let viewer = wait_for(&client, "#file-viewer", "the unified diff").await;
+    let text = wait_for_text(&viewer, "+BBBB", "the new content").await;
+    assert!(text.contains("-AAAA") && text.contains(&format!("--- {first}:/data/same.txt")), "{text}");
+    assert_eq!(count(&client, "#file-viewer .diff-add").await, 1, "the +++ header is not an added line");
+    assert_eq!(count(&client, "#file-viewer .diff-file").await, 2, "the --- and +++ headers");
+    screenshot(&client, "diff-file.png").await;
+    client.find(Locator::Css(".dialog button")).await.unwrap().click().await.unwrap();
+
+    // 4. Filters and sort: only removed paths; then largest size change first.
+    click(&client, "#diff-filter-added", "the added filter").await;
+    click(&client, "#diff-filter-modified", "the modified filter").await;
+    wait_until_gone(&client, ".diff-row[data-status='added']", "added paths under the filter").await;
+    // (/data/dir stays: a modified folder-become-file on the way to its removed x.txt)
+    wait_until_gone(&client, ".diff-row[data-path='/data/same.txt']", "modified files under the filter").await;
+    wait_for(&client, ".diff-row[data-path='/data/dir/x.txt'][data-status='removed']", "a removed file").await;
+    click(&client, "#diff-filter-added", "the added filter").await;
+    click(&client, "#diff-filter-modified", "the modified filter").await;
+    client.find(Locator::Css("#diff-sort")).await.unwrap().select_by_value("delta").await.unwrap();
+    // /data grew 8 B, /var shrank 3 B; in /data, the folder become a file grew most (+9 B).
+    wait_for(&client, ".diff-row[data-index='0'][data-path='/data']", "the largest change first").await;
+    wait_for(&client, ".diff-row[data-index='1'][data-path='/data/dir']", "the largest change in /data next").await;
     client.close().await.unwrap();
 }
 

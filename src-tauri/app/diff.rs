@@ -1,27 +1,35 @@
 //! The Diff screen's commands: compare two images (each from the daemon or an archive file) with
-//! progress over a Channel, then page through the changed paths the engine lists, filtered,
-//! searched and sorted. The window holds one comparison at a time.
+//! progress over a Channel and a way to cancel, page through the tree of changed paths the
+//! engine's [`ChangeTree`] lays out, and show one text file's unified diff. The window holds one
+//! comparison at a time.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
 
 use super::commands::UiError;
 use super::explorer::SourceChoice;
-use crate::diff::{compare, ConfigChange, FileChange, HistoryDiff, ImageDiff, PackageDiff};
-use crate::image::{self, ImageSource, IndexCache};
+use crate::diff::text::{file_diff, Side};
+use crate::diff::{compare, ChangeQuery, ChangeRow, ChangeTree, ConfigChange, FolderDelta, HistoryDiff, PackageDiff};
+use crate::image::{self, Image, ImageSource, IndexCache};
 use crate::live::Live;
 use crate::progress::{Cancel, Progress, Reporter};
 
-/// The comparison the Diff screen shows.
+/// The comparison the Diff screen shows, and the one being read.
 #[derive(Default)]
 pub struct Comparison {
-    current: Mutex<Option<ImageDiff>>,
+    current: Mutex<Option<Compared>>,
+    loading: Mutex<Option<Cancel>>,
 }
 
-/// Everything but the file lists, which the window pages through with [`diff_rows`].
+struct Compared {
+    tree: ChangeTree,
+    sides: [(String, ImageSource, Arc<Image>); 2],
+}
+
+/// Everything but the changed paths, which the window pages through with [`diff_rows`].
 #[derive(Debug, Clone, Serialize)]
 pub struct DiffSummary {
     pub before: String,
@@ -33,36 +41,34 @@ pub struct DiffSummary {
     pub config: Vec<ConfigChange>,
     pub packages: PackageDiff,
     pub history: HistoryDiff,
+    /// The folders whose contents changed size the most (the first few).
+    pub folders: Vec<FolderDelta>,
+    pub tree: TreeInfo,
 }
 
-/// Which changed paths to list, and in which order.
-#[derive(Debug, Clone, Deserialize)]
-pub struct RowQuery {
-    pub added: bool,
-    pub removed: bool,
-    pub modified: bool,
-    /// Keep paths containing this text.
-    pub search: String,
-    /// `path`, or `delta` (largest size change first).
-    pub sort: String,
-}
-
-/// One changed path as the list shows it.
+/// The changed-paths tree's shape after a change.
 #[derive(Debug, Clone, Serialize)]
-pub struct DiffRow {
-    pub status: &'static str,
-    #[serde(flatten)]
-    pub change: FileChange,
-    pub delta_bytes: i64,
+pub struct TreeInfo {
+    pub query: ChangeQuery,
+    pub rows: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct DiffPage {
-    pub total: usize,
-    pub rows: Vec<DiffRow>,
+impl Comparison {
+    fn with_current<T>(&self, act: impl FnOnce(&mut Compared) -> T) -> Result<T, UiError> {
+        let mut current = self.current.lock().expect("comparison lock");
+        let current = current.as_mut().ok_or_else(|| UiError {
+            message: "no comparison yet".into(),
+            hint: "Choose two images and press Compare.".into(),
+        })?;
+        Ok(act(current))
+    }
 }
 
-/// Reads both images (through the index cache) and compares them.
+fn tree_info(tree: &ChangeTree) -> TreeInfo {
+    TreeInfo { query: tree.query().clone(), rows: tree.len() }
+}
+
+/// Reads both images (through the index cache: layers they share are read once) and compares them.
 #[tauri::command]
 pub async fn compare_images(
     live: State<'_, Live>,
@@ -74,52 +80,112 @@ pub async fn compare_images(
     let (before, after) = (before.into_source()?, after.into_source()?);
     let needs_daemon = [&before, &after].iter().any(|s| matches!(s, ImageSource::Daemon(_)));
     let docker = if needs_daemon { Some(live.client()?) } else { None };
+    let cancel = Cancel::new();
+    if let Some(previous) = comparison.loading.lock().expect("comparison lock").replace(cancel.clone()) {
+        previous.cancel();
+    }
     let mut loaded = Vec::new();
     for source in [&before, &after] {
         let channel = on_progress.clone();
-        let reporter = Reporter::new("", move |p| drop(channel.send(p.clone())), Cancel::new());
-        loaded.push(image::load(docker.as_ref(), source, &IndexCache::user(), reporter).await?);
+        let reporter = Reporter::new("", move |p| drop(channel.send(p.clone())), cancel.clone());
+        loaded.push(Arc::new(image::load(docker.as_ref(), source, &IndexCache::user(), reporter).await?));
     }
-    let (before_label, after_label) = (before.label(), after.label());
-    let diff =
-        tauri::async_runtime::spawn_blocking(move || compare(&before_label, &loaded[0], &after_label, &loaded[1]))
-            .await
-            .map_err(|e| UiError { message: format!("the comparison stopped: {e}"), hint: String::new() })?;
+    comparison.loading.lock().expect("comparison lock").take();
+    let (second, first) = (loaded.pop(), loaded.pop());
+    let (Some(first), Some(second)) = (first, second) else { unreachable!("two images were loaded") };
+    let sides = [(before.label(), before, first), (after.label(), after, second)];
+    let (summary, compared) = tauri::async_runtime::spawn_blocking(move || summarize(sides))
+        .await
+        .map_err(|e| UiError { message: format!("the comparison stopped: {e}"), hint: String::new() })?;
+    *comparison.current.lock().expect("comparison lock") = Some(compared);
+    Ok(summary)
+}
+
+fn summarize(sides: [(String, ImageSource, Arc<Image>); 2]) -> (DiffSummary, Compared) {
+    const FOLDERS_SHOWN: usize = 8;
+    let [(before_name, _, before), (after_name, _, after)] = &sides;
+    let diff = compare(before_name, before, after_name, after);
+    let tree = ChangeTree::build(&diff.files);
     let summary = DiffSummary {
-        before: diff.before.clone(),
-        after: diff.after.clone(),
         added: diff.files.added.len(),
         removed: diff.files.removed.len(),
         modified: diff.files.modified.len(),
         size_delta_bytes: diff.size_delta_bytes,
-        config: diff.config.clone(),
-        packages: diff.packages.clone(),
-        history: diff.history.clone(),
+        folders: diff.folders.into_iter().filter(|f| f.delta_bytes != 0).take(FOLDERS_SHOWN).collect(),
+        tree: tree_info(&tree),
+        before: diff.before,
+        after: diff.after,
+        config: diff.config,
+        packages: diff.packages,
+        history: diff.history,
     };
-    *comparison.current.lock().expect("comparison lock") = Some(diff);
-    Ok(summary)
+    (summary, Compared { tree, sides })
 }
 
-/// A page of the changed paths that `query` keeps, in its order.
+/// Stops the comparison being read, if any.
 #[tauri::command]
-pub fn diff_rows(
+pub fn cancel_compare(comparison: State<'_, Comparison>) {
+    if let Some(cancel) = comparison.loading.lock().expect("comparison lock").take() {
+        cancel.cancel();
+    }
+}
+
+/// Changes which changed paths are shown, and in which order.
+#[tauri::command]
+pub fn diff_set_query(comparison: State<'_, Comparison>, query: ChangeQuery) -> Result<TreeInfo, UiError> {
+    comparison.with_current(|current| {
+        current.tree.set_query(query);
+        tree_info(&current.tree)
+    })
+}
+
+/// A window of the visible rows.
+#[tauri::command]
+pub fn diff_rows(comparison: State<'_, Comparison>, offset: usize, count: usize) -> Result<Vec<ChangeRow>, UiError> {
+    comparison.with_current(|current| current.tree.rows(offset, count.min(2_000)))
+}
+
+/// Unfolds (`Some(true)`), folds (`Some(false)`) or toggles (`None`) a folder.
+#[tauri::command]
+pub fn diff_set_expanded(
     comparison: State<'_, Comparison>,
-    query: RowQuery,
-    offset: usize,
-    count: usize,
-) -> Result<DiffPage, UiError> {
-    let current = comparison.current.lock().expect("comparison lock");
-    let diff = current.as_ref().ok_or_else(|| UiError {
-        message: "no comparison yet".into(),
-        hint: "Choose two images and press Compare.".into(),
-    })?;
-    let rows = crate::diff::rows(&diff.files, query.added, query.removed, query.modified, &query.search, &query.sort);
-    let total = rows.len();
-    let rows = rows
-        .into_iter()
-        .skip(offset)
-        .take(count.min(2_000))
-        .map(|(status, change, delta_bytes)| DiffRow { status, change: change.clone(), delta_bytes })
-        .collect();
-    Ok(DiffPage { total, rows })
+    id: u32,
+    expanded: Option<bool>,
+) -> Result<TreeInfo, UiError> {
+    comparison.with_current(|current| {
+        match expanded {
+            Some(expanded) => current.tree.set_expanded(id, expanded),
+            None => current.tree.toggle(id),
+        }
+        tree_info(&current.tree)
+    })
+}
+
+#[tauri::command]
+pub fn diff_expand_all(comparison: State<'_, Comparison>, expanded: bool) -> Result<TreeInfo, UiError> {
+    comparison.with_current(|current| {
+        if expanded {
+            current.tree.expand_all()
+        } else {
+            current.tree.collapse_all()
+        }
+        tree_info(&current.tree)
+    })
+}
+
+/// The unified diff of one text file between the two images.
+#[tauri::command]
+pub async fn diff_file(
+    live: State<'_, Live>,
+    comparison: State<'_, Comparison>,
+    path: String,
+) -> Result<String, UiError> {
+    // Take the images out while reading, so the lock is not held across the reads.
+    let sides = comparison.with_current(|current| current.sides.clone())?;
+    let needs_daemon = sides.iter().any(|(_, source, _)| matches!(source, ImageSource::Daemon(_)));
+    let docker = if needs_daemon { Some(live.client()?) } else { None };
+    let [(before_name, before_source, before), (after_name, after_source, after)] = &sides;
+    let before = Side { name: before_name, source: before_source, image: before };
+    let after = Side { name: after_name, source: after_source, image: after };
+    Ok(file_diff(docker.as_ref(), before, after, &path).await?)
 }

@@ -70,7 +70,12 @@ fn open(endpoint: Option<String>) -> Result<(), String> {
             explorer::cache_usage,
             explorer::clear_cache,
             diff::compare_images,
+            diff::cancel_compare,
+            diff::diff_set_query,
             diff::diff_rows,
+            diff::diff_set_expanded,
+            diff::diff_expand_all,
+            diff::diff_file,
         ])
         .run(tauri::generate_context!())
         .map_err(|error| format!("the window could not be opened: {error}"))

@@ -73,6 +73,7 @@ fn print_report(diff: &ImageDiff) {
             n => format!("{n} layers"),
         }
     );
+    print_folders(diff);
     print_paths("Added", '+', &files.added, |c| format::size(c.size_after));
     print_paths("Removed", '-', &files.removed, |c| format::size(c.size_before));
     print_paths("Modified", '~', &files.modified, |c| c.changes.join(", "));
@@ -105,6 +106,21 @@ fn print_report(diff: &ImageDiff) {
                 println!("  #{:<3} {}", layer.index, layer.command.chars().take(100).collect::<String>());
             }
         }
+    }
+}
+
+/// The folders whose contents grew or shrank the most.
+fn print_folders(diff: &ImageDiff) {
+    const FOLDERS: usize = 10;
+    let folders: Vec<_> = diff.folders.iter().filter(|f| f.delta_bytes != 0).take(FOLDERS).collect();
+    if folders.is_empty() {
+        return;
+    }
+    println!("\nLargest size changes by folder");
+    for folder in folders {
+        let sign = if folder.delta_bytes < 0 { "−" } else { "+" };
+        let size = format!("{sign}{}", format::size(folder.delta_bytes.unsigned_abs()));
+        println!("  {size:>10}  {}  ({} changed)", folder.path, folder.changed_paths);
     }
 }
 

@@ -2,20 +2,21 @@
 //! modification), their configs, their packages, and their histories (which layers they share). Built on the
 //! layer reader and its cache: layers both images share are read once, and files both took from
 //! the shared base layers are equal without comparing further.
-//!
-//! Groundwork for the image-diff issue: files, config, packages, history and a file's unified diff
-//! are here; the window's diff screen is still to come.
+//! The changed paths also come as a tree with size changes rolled up per folder ([`tree`]), and
+//! one text file's two versions as a unified diff ([`text`]).
 
 pub mod config;
 pub mod files;
 pub mod packages;
 pub mod text;
+pub mod tree;
 
 use serde::Serialize;
 
 pub use config::{diff_config, ConfigChange};
 pub use files::{diff_trees, FileChange, FileDiff};
 pub use packages::{diff_packages, packages_of, Package, PackageDiff, VersionChange};
+pub use tree::{ChangeQuery, ChangeRow, ChangeSort, ChangeStatus, ChangeTree, FolderDelta};
 
 use crate::image::analysis::layer_commands_of;
 use crate::image::Image;
@@ -46,32 +47,8 @@ pub struct ImageDiff {
     pub history: HistoryDiff,
     /// How many bytes the second image's files weigh more than the first's (negative: less).
     pub size_delta_bytes: i64,
-}
-
-/// The changed paths of a file diff as one list: (status, change, size delta), kept by status and
-/// by a text in the path, sorted by path or by the size of the change (largest first).
-pub fn rows<'a>(
-    files: &'a FileDiff,
-    added: bool,
-    removed: bool,
-    modified: bool,
-    search: &str,
-    sort: &str,
-) -> Vec<(&'static str, &'a FileChange, i64)> {
-    let mut rows: Vec<(&'static str, &FileChange, i64)> = Vec::new();
-    for (status, keep, list) in
-        [("added", added, &files.added), ("removed", removed, &files.removed), ("modified", modified, &files.modified)]
-    {
-        if keep {
-            rows.extend(list.iter().filter(|c| c.path.contains(search)).map(|c| (status, c, c.delta())));
-        }
-    }
-    if sort == "delta" {
-        rows.sort_by(|a, b| b.2.unsigned_abs().cmp(&a.2.unsigned_abs()).then_with(|| a.1.path.cmp(&b.1.path)));
-    } else {
-        rows.sort_by(|a, b| a.1.path.cmp(&b.1.path));
-    }
-    rows
+    /// Every folder holding changes with its rolled-up size change, largest change first.
+    pub folders: Vec<FolderDelta>,
 }
 
 /// Compares two loaded images; `before` and `after` are the names to report them by.
@@ -90,6 +67,7 @@ pub fn compare(before_name: &str, before: &Image, after_name: &str, after: &Imag
         before: before_name.to_string(),
         after: after_name.to_string(),
         size_delta_bytes: files.size_delta(),
+        folders: ChangeTree::build(&files).folders(),
         files,
         config: diff_config(&before.config, &after.config),
         history,

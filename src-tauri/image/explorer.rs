@@ -14,12 +14,12 @@ use serde::{Deserialize, Serialize};
 
 use super::archive::Image;
 use super::layer::{escape_bytes, EntryKind, TreePath};
+use super::outline::{Outline, ROOT};
 use super::tree::{FileTree, Node};
 use super::ImageError;
 
 /// Trees with more nodes than this start with only the top level expanded.
 const EXPAND_ALL_UP_TO: usize = 5_000;
-const ROOT: u32 = 0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -124,11 +124,8 @@ pub struct StatusCounts {
     pub unmodified: usize,
 }
 
+/// What the explorer knows of one node besides its place in the outline.
 struct ViewNode {
-    name: Box<[u8]>,
-    parent: u32,
-    depth: u16,
-    children: Vec<u32>,
     kind: EntryKind,
     size: u64,
     total: u64,
@@ -144,13 +141,9 @@ struct ViewNode {
 /// A tree ready to be shown, with its expansion state and the rows it makes.
 pub struct TreeView {
     options: ViewOptions,
+    outline: Outline,
+    /// Indexed by outline id.
     nodes: Vec<ViewNode>,
-    expanded: Vec<bool>,
-    /// Nodes that pass the filter and the search (or lead to one that does).
-    shown: Vec<bool>,
-    /// Nodes on the way to a search match: drawn expanded while searching.
-    leads_to_match: Vec<bool>,
-    rows: Vec<u32>,
 }
 
 impl TreeView {
@@ -170,14 +163,8 @@ impl TreeView {
             own.apply(layer, &image.layers[layer].changes);
             own
         };
-        let mut view = TreeView {
-            options: ViewOptions { layer, ..options },
-            nodes: Vec::new(),
-            expanded: Vec::new(),
-            shown: Vec::new(),
-            leads_to_match: Vec::new(),
-            rows: Vec::new(),
-        };
+        let mut view =
+            TreeView { options: ViewOptions { layer, ..options }, outline: Outline::default(), nodes: Vec::new() };
         let added: FxHashSet<&TreePath> = diff.added.iter().collect();
         let modified: FxHashSet<&TreePath> = diff.modified.iter().collect();
         let status_of = |path: &TreePath| {
@@ -189,17 +176,16 @@ impl TreeView {
                 Status::Unmodified
             }
         };
-        view.nodes.push(view_node(shown_tree.root(), b"", ROOT, 0, Status::Unmodified));
+        view.nodes.push(view_node(shown_tree.root(), Status::Unmodified));
         view.copy_children(ROOT, shown_tree.root(), &TreePath::default(), &|path| status_of(path));
         let mut removed = diff.removed;
         removed.sort_unstable(); // parents before their children
         for path in &removed {
             view.add_removed(path, &below);
         }
-        view.roll_up(ROOT);
+        view.roll_up();
         view.sort_children();
-        let expand_all = view.nodes.len() <= EXPAND_ALL_UP_TO;
-        view.expanded = view.nodes.iter().map(|n| expand_all || n.depth <= 1).collect();
+        view.outline.unfold_initially(EXPAND_ALL_UP_TO);
         view.refresh()?;
         Ok(view)
     }
@@ -220,50 +206,40 @@ impl TreeView {
 
     /// How many rows are visible.
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.outline.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.outline.is_empty()
     }
 
     /// The visible rows from `offset`, at most `count` of them.
     pub fn rows(&self, offset: usize, count: usize) -> Vec<Row> {
-        let end = offset.saturating_add(count).min(self.rows.len());
-        self.rows.get(offset.min(end)..end).unwrap_or_default().iter().map(|id| self.row(*id)).collect()
+        self.outline.rows(offset, count).iter().map(|id| self.row(*id)).collect()
     }
 
     /// Expands a collapsed directory or collapses an expanded one.
     pub fn toggle(&mut self, id: u32) {
-        if let Some(expanded) = self.expanded.get_mut(id as usize) {
-            *expanded = !*expanded;
-            self.flatten();
-        }
+        self.outline.toggle(id);
     }
 
     pub fn set_expanded(&mut self, id: u32, expanded: bool) {
-        if let Some(state) = self.expanded.get_mut(id as usize) {
-            *state = expanded;
-            self.flatten();
-        }
+        self.outline.set_expanded(id, expanded);
     }
 
     pub fn expand_all(&mut self) {
-        self.expanded.iter_mut().for_each(|e| *e = true);
-        self.flatten();
+        self.outline.expand_all();
     }
 
     pub fn collapse_all(&mut self) {
-        self.expanded.iter_mut().for_each(|e| *e = false);
-        self.expanded[ROOT as usize] = true;
-        self.flatten();
+        self.outline.collapse_all();
     }
 
     /// Counts of the nodes the filter and search let through.
     pub fn counts(&self) -> StatusCounts {
         let mut counts = StatusCounts::default();
         for (id, node) in self.nodes.iter().enumerate().skip(1) {
-            if !self.shown[id] {
+            if !self.outline.is_shown(id as u32) {
                 continue;
             }
             match node.status {
@@ -278,14 +254,7 @@ impl TreeView {
 
     /// The path of a node, or `None` for an id the view does not have.
     pub fn path_of(&self, id: u32) -> Option<TreePath> {
-        let mut names = Vec::new();
-        let mut at = id;
-        while at != ROOT {
-            let node = self.nodes.get(at as usize)?;
-            names.push(&node.name);
-            at = node.parent;
-        }
-        Some(names.iter().rev().fold(TreePath::default(), |path, name| path.join(name)))
+        self.outline.path_of(id).and_then(|path| TreePath::parse(&path).ok())
     }
 
     pub fn details(&self, id: u32) -> Option<NodeDetails> {
@@ -303,7 +272,7 @@ impl TreeView {
             content_hash: if node.kind == EntryKind::File { format!("{:032x}", node.hash) } else { String::new() },
             layer: node.layer,
             link_target: node.kind.link_target(),
-            children: node.children.len(),
+            children: self.outline.children(id).len(),
         })
     }
 
@@ -319,42 +288,36 @@ impl TreeView {
 
     /// Every node's path and row, depth first, whatever is expanded (for the CLI).
     pub fn all_rows(&mut self) -> Vec<(String, Row)> {
-        self.expanded.iter_mut().for_each(|e| *e = true);
-        self.flatten();
-        self.rows.iter().map(|id| (self.path_of(*id).map(|p| p.display()).unwrap_or_default(), self.row(*id))).collect()
+        self.outline.expand_all();
+        let ids = self.outline.rows(0, usize::MAX).to_vec();
+        ids.into_iter().map(|id| (self.path_of(id).map(|p| p.display()).unwrap_or_default(), self.row(id))).collect()
     }
 
     fn row(&self, id: u32) -> Row {
         let node = &self.nodes[id as usize];
-        let expandable = node.children.iter().any(|child| self.shown[*child as usize]);
+        let expandable = self.outline.is_expandable(id);
         Row {
             id,
-            depth: node.depth - 1,
-            name: escape_bytes(&node.name),
+            depth: self.outline.depth(id),
+            name: escape_bytes(self.outline.name(id)),
             kind: node.kind.letter(),
             size_bytes: node.total,
             status: node.status,
             expandable,
-            expanded: expandable && self.is_open(id),
+            expanded: expandable && self.outline.is_open(id),
             link_target: node.kind.link_target(),
         }
     }
 
-    fn is_open(&self, id: u32) -> bool {
-        self.expanded[id as usize] || (self.searching() && self.leads_to_match[id as usize])
-    }
-
-    fn searching(&self) -> bool {
-        !self.options.search.is_empty()
+    fn add_node(&mut self, parent: u32, name: &[u8], node: ViewNode) -> u32 {
+        self.nodes.push(node);
+        self.outline.add(parent, name)
     }
 
     fn copy_children(&mut self, parent: u32, node: &Node, at: &TreePath, status_of: &dyn Fn(&TreePath) -> Status) {
-        let depth = self.nodes[parent as usize].depth + 1;
         for (name, child) in &node.children {
             let path = at.join(name);
-            let id = self.nodes.len() as u32;
-            self.nodes.push(view_node(child, name, parent, depth, status_of(&path)));
-            self.nodes[parent as usize].children.push(id);
+            let id = self.add_node(parent, name, view_node(child, status_of(&path)));
             self.copy_children(id, child, &path, status_of);
         }
     }
@@ -362,115 +325,63 @@ impl TreeView {
     /// Adds a node the layer removed (and what was under it), as the layers below had it.
     fn add_removed(&mut self, path: &TreePath, below: &FileTree) {
         let (Some((parent_path, name)), Some(old)) = (path.split_last(), below.node(path)) else { return };
-        let Some(parent) = self.find_or_make_parent(&parent_path) else { return };
-        if self.child_named(parent, name).is_some() {
+        let parent = self.find_or_make_parent(&parent_path);
+        if self.outline.child_named(parent, name).is_some() {
             return;
         }
-        let id = self.nodes.len() as u32;
-        let depth = self.nodes[parent as usize].depth + 1;
-        self.nodes.push(view_node(old, name, parent, depth, Status::Removed));
-        self.nodes[parent as usize].children.push(id);
+        let id = self.add_node(parent, name, view_node(old, Status::Removed));
         self.copy_children(id, old, path, &|_| Status::Removed);
     }
 
-    fn find_or_make_parent(&mut self, path: &TreePath) -> Option<u32> {
+    fn find_or_make_parent(&mut self, path: &TreePath) -> u32 {
         let mut at = ROOT;
         for name in path.components() {
-            at = match self.child_named(at, name) {
+            at = match self.outline.child_named(at, name) {
                 Some(child) => child,
-                None => {
-                    let id = self.nodes.len() as u32;
-                    let depth = self.nodes[at as usize].depth + 1;
-                    let mut dir = view_node(&directory_placeholder(), name, at, depth, Status::Unmodified);
-                    dir.name = name.into();
-                    self.nodes.push(dir);
-                    self.nodes[at as usize].children.push(id);
-                    id
-                }
+                None => self.add_node(at, name, view_node(&directory_placeholder(), Status::Unmodified)),
             };
         }
-        Some(at)
-    }
-
-    fn child_named(&self, parent: u32, name: &[u8]) -> Option<u32> {
-        self.nodes[parent as usize].children.iter().copied().find(|c| &*self.nodes[*c as usize].name == name)
+        at
     }
 
     /// Directory totals: own size plus every child that is still there (removed nodes keep
-    /// their own size but do not count in their parent's).
-    fn roll_up(&mut self, id: u32) -> u64 {
-        let children = self.nodes[id as usize].children.clone();
-        let mut total = self.nodes[id as usize].size;
-        for child in children {
-            let child_total = self.roll_up(child);
-            if self.nodes[child as usize].status != Status::Removed || self.nodes[id as usize].status == Status::Removed
-            {
-                total += child_total;
+    /// their own size but do not count in their parent's). Children have higher ids than their
+    /// parents, so one pass from the last id up adds each total into its parent's.
+    fn roll_up(&mut self) {
+        for node in &mut self.nodes {
+            node.total = node.size;
+        }
+        for id in (1..self.nodes.len()).rev() {
+            let parent = self.outline.parent(id as u32) as usize;
+            let counts = self.nodes[id].status != Status::Removed || self.nodes[parent].status == Status::Removed;
+            if counts {
+                self.nodes[parent].total += self.nodes[id].total;
             }
         }
-        self.nodes[id as usize].total = total;
-        total
     }
 
     fn sort_children(&mut self) {
-        for id in 0..self.nodes.len() {
-            let mut children = std::mem::take(&mut self.nodes[id].children);
-            let nodes = &self.nodes;
-            match self.options.sort {
-                SortBy::Name => children.sort_by(|a, b| nodes[*a as usize].name.cmp(&nodes[*b as usize].name)),
-                SortBy::Size => children.sort_by(|a, b| {
-                    let (a, b) = (&nodes[*a as usize], &nodes[*b as usize]);
-                    b.total.cmp(&a.total).then_with(|| a.name.cmp(&b.name))
-                }),
-            }
-            self.nodes[id].children = children;
+        let (nodes, outline) = (&self.nodes, &mut self.outline);
+        let names: Vec<Box<[u8]>> = (0..outline.node_count() as u32).map(|id| outline.name(id).into()).collect();
+        match self.options.sort {
+            SortBy::Name => outline.sort_children(|a, b| names[a as usize].cmp(&names[b as usize])),
+            SortBy::Size => outline.sort_children(|a, b| {
+                nodes[b as usize]
+                    .total
+                    .cmp(&nodes[a as usize].total)
+                    .then_with(|| names[a as usize].cmp(&names[b as usize]))
+            }),
         }
     }
 
     /// Decides which nodes pass the filter and search, then lists the visible rows.
     fn refresh(&mut self) -> Result<(), ImageError> {
         let matcher = PathMatcher::new(&self.options.search, self.options.regex)?;
-        self.shown = vec![false; self.nodes.len()];
-        self.leads_to_match = vec![false; self.nodes.len()];
-        self.mark(ROOT, &mut TreePath::default().as_bytes().to_vec(), &matcher);
-        self.flatten();
+        let (nodes, filter) = (&self.nodes, self.options.filter);
+        self.outline.filter(!self.options.search.is_empty(), |id, path| {
+            filter.allows(nodes[id as usize].status) && matcher.matches(path)
+        });
         Ok(())
-    }
-
-    /// Marks what to show under `id`; says whether anything under it (or it) is shown.
-    fn mark(&mut self, id: u32, path: &mut Vec<u8>, matcher: &PathMatcher) -> bool {
-        let children = self.nodes[id as usize].children.clone();
-        let mut any_child = false;
-        for child in children {
-            let before = path.len();
-            if !path.is_empty() {
-                path.push(b'/');
-            }
-            path.extend_from_slice(&self.nodes[child as usize].name);
-            any_child |= self.mark(child, path, matcher);
-            path.truncate(before);
-        }
-        let node = &self.nodes[id as usize];
-        let own = id != ROOT && self.options.filter.allows(node.status) && matcher.matches(path);
-        self.leads_to_match[id as usize] = any_child;
-        self.shown[id as usize] = own || any_child;
-        own || any_child
-    }
-
-    fn flatten(&mut self) {
-        let mut rows = Vec::new();
-        let mut stack: Vec<u32> = self.visible_children(ROOT).rev().collect();
-        while let Some(id) = stack.pop() {
-            rows.push(id);
-            if self.is_open(id) {
-                stack.extend(self.visible_children(id).rev());
-            }
-        }
-        self.rows = rows;
-    }
-
-    fn visible_children(&self, id: u32) -> impl DoubleEndedIterator<Item = u32> + '_ {
-        self.nodes[id as usize].children.iter().copied().filter(|c| self.shown[*c as usize])
     }
 }
 
@@ -504,12 +415,8 @@ impl PathMatcher {
     }
 }
 
-fn view_node(node: &Node, name: &[u8], parent: u32, depth: u16, status: Status) -> ViewNode {
+fn view_node(node: &Node, status: Status) -> ViewNode {
     ViewNode {
-        name: name.into(),
-        parent,
-        depth,
-        children: Vec::new(),
         kind: node.kind.clone(),
         size: node.size,
         total: 0,

@@ -15,6 +15,7 @@ pub mod explorer;
 pub mod export;
 pub mod gate;
 pub mod layer;
+pub mod outline;
 pub mod tree;
 
 pub use analysis::{inspect, load, summarize, ImageAnalysis, ImageSource, LayerSummary};

@@ -193,9 +193,28 @@ export interface FileChange {
   changes: string[];
 }
 
-export interface DiffRow extends FileChange {
-  status: "added" | "removed" | "modified";
+export type DiffStatus = "added" | "removed" | "modified" | "changed";
+
+/** One line of the changed-paths tree; `changed` is a folder that holds changes. */
+export interface DiffRow {
+  id: number;
+  depth: number;
+  name: string;
+  path: string;
+  status: DiffStatus;
+  kind: string;
   delta_bytes: number;
+  size_before: number;
+  size_after: number;
+  changes: string[];
+  changed_below: number;
+  expandable: boolean;
+  expanded: boolean;
+}
+
+export interface DiffTreeInfo {
+  query: DiffQuery;
+  rows: number;
 }
 
 export interface DiffSummary {
@@ -216,6 +235,8 @@ export interface DiffSummary {
     only_before: { index: number; digest: string; command: string }[];
     only_after: { index: number; digest: string; command: string }[];
   };
+  folders: { path: string; delta_bytes: number; changed_paths: number }[];
+  tree: DiffTreeInfo;
 }
 
 export interface DiffQuery {
@@ -270,8 +291,13 @@ export const api = {
     channel.onmessage = onProgress;
     return invoke<DiffSummary>("compare_images", { before, after, onProgress: channel });
   },
-  diffRows: (query: DiffQuery, offset: number, count: number) =>
-    invoke<{ total: number; rows: DiffRow[] }>("diff_rows", { query, offset, count }),
+  cancelCompare: () => invoke<void>("cancel_compare"),
+  diffSetQuery: (query: DiffQuery) => invoke<DiffTreeInfo>("diff_set_query", { query }),
+  diffRows: (offset: number, count: number) => invoke<DiffRow[]>("diff_rows", { offset, count }),
+  /** Unfolds (true), folds (false) or toggles (null) a folder. */
+  diffSetExpanded: (id: number, expanded: boolean | null) => invoke<DiffTreeInfo>("diff_set_expanded", { id, expanded }),
+  diffExpandAll: (expanded: boolean) => invoke<DiffTreeInfo>("diff_expand_all", { expanded }),
+  diffFile: (path: string) => invoke<string>("diff_file", { path }),
   clearCache: () => invoke<number>("clear_cache"),
 };
 

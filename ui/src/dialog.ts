@@ -72,8 +72,20 @@ export function promptDialog(title: string, body: string, value: string, confirm
   });
 }
 
-/** Shows text (a file, a hex dump) in a scrollable, monospaced, read-only pane. */
-export function viewerDialog(title: string, note: string, body: string): void {
+/** The class a unified diff's line is drawn with: added, removed, a hunk header, or context. */
+export function unifiedLineClass(line: string): string {
+  if (line.startsWith("+++") || line.startsWith("---")) return "diff-file";
+  if (line.startsWith("+")) return "diff-add";
+  if (line.startsWith("-")) return "diff-del";
+  if (line.startsWith("@@")) return "diff-hunk";
+  return "";
+}
+
+/**
+ * Shows text (a file, a hex dump, a unified diff) in a scrollable, monospaced, read-only pane;
+ * with `lineClass`, each line is drawn with the class it gives.
+ */
+export function viewerDialog(title: string, note: string, body: string, lineClass?: (line: string) => string): void {
   const { dialog, close } = modal("dialog", true);
   const text = document.createElement("p");
   text.className = "muted";
@@ -81,7 +93,16 @@ export function viewerDialog(title: string, note: string, body: string): void {
   const pre = document.createElement("pre");
   pre.className = "viewer";
   pre.id = "file-viewer";
-  pre.textContent = body;
+  if (lineClass) {
+    for (const line of body.split("\n")) {
+      const span = document.createElement("span");
+      span.className = lineClass(line);
+      span.textContent = `${line}\n`;
+      pre.append(span);
+    }
+  } else {
+    pre.textContent = body;
+  }
   const done = document.createElement("button");
   done.textContent = "Close";
   done.addEventListener("click", close);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DiffSummary } from "./api";
-import { summaryLine } from "./diff-view";
+import { otherImages, signedSize, summaryLine } from "./diff-view";
 
 describe("summaryLine", () => {
   it("reads as the issue's example", () => {
@@ -12,5 +12,21 @@ describe("summaryLine", () => {
     expect(summaryLine({ ...summary, size_delta_bytes: -1000, history: { ...summary.history, shared_layers: 1 } })).toBe(
       "+12 files, −3, 40 modified, −1 kB · 1 layer shared",
     );
+  });
+});
+
+describe("otherImages", () => {
+  it("offers the other tags of the same repository first", () => {
+    const references = ["web:3", "api:1", "web:2", "web:1", "base:latest"];
+    expect(otherImages("web:2", references)).toEqual(["web:3", "web:1", "api:1", "base:latest"]);
+    expect(otherImages("registry:5000/team/app:1", ["registry:5000/team/app:2", "app:1"])).toEqual(["registry:5000/team/app:2", "app:1"]);
+  });
+});
+
+describe("signedSize", () => {
+  it("signs growth and shrinkage", () => {
+    expect(signedSize(1500)).toBe("+1.5 kB");
+    expect(signedSize(-2_000_000)).toBe("−2 MB");
+    expect(signedSize(0)).toBe("±0 B");
   });
 });

@@ -1,98 +1,177 @@
 // The Diff screen: two images compared. The engine computes every change; this file draws the
-// summary line, the changed paths (paged from the backend, filtered and sorted there), and the
-// config, package and layer differences as tables.
-import { api, asUiError, DiffQuery, DiffRow, DiffSummary } from "./api";
-import { element } from "./dom";
+// summary line, the tree of changed paths (paged from the backend, which filters, sorts, folds
+// and rolls sizes up per folder), a text file's unified diff, and the config, package and layer
+// differences as tables.
+import { api, asUiError, DiffQuery, DiffRow, DiffStatus, DiffSummary, DiffTreeInfo, Progress } from "./api";
+import { unifiedLineClass, viewerDialog } from "./dialog";
+import { button, element } from "./dom";
 import { formatSize } from "./format";
 import { progressText, sourceOf } from "./layers-view";
 import { PagedRows } from "./paged-rows";
 
 const ROW_HEIGHT = 24;
-const MARK: Record<DiffRow["status"], string> = { added: "+", removed: "−", modified: "~" };
+const MARK: Record<DiffStatus, string> = { added: "+", removed: "−", modified: "~", changed: "" };
 
 /** "+12 files, −3, 40 modified, +18.4 MB · 4 layers shared" */
 export function summaryLine(summary: DiffSummary): string {
-  const sign = summary.size_delta_bytes < 0 ? "−" : "+";
   const shared = summary.history.shared_layers === 1 ? "1 layer shared" : `${summary.history.shared_layers} layers shared`;
-  return `+${summary.added} files, −${summary.removed}, ${summary.modified} modified, ${sign}${formatSize(Math.abs(summary.size_delta_bytes))} · ${shared}`;
+  return `+${summary.added} files, −${summary.removed}, ${summary.modified} modified, ${signedSize(summary.size_delta_bytes)} · ${shared}`;
 }
+
+/** "+18.4 MB", "−1 kB", "" for no change. */
+export function signedSize(bytes: number): string {
+  if (bytes === 0) return "±0 B";
+  return `${bytes > 0 ? "+" : "−"}${formatSize(Math.abs(bytes))}`;
+}
+
+/** The other tags of `reference`'s repository, newest first, then every other image. */
+export function otherImages(reference: string, references: string[]): string[] {
+  const repository = reference.includes(":") ? reference.slice(0, reference.lastIndexOf(":")) : reference;
+  const others = references.filter((r) => r !== reference);
+  const sameRepository = others.filter((r) => r.startsWith(`${repository}:`));
+  return [...sameRepository, ...others.filter((r) => !sameRepository.includes(r))];
+}
+
 
 export class DiffView {
   readonly element = element("section", "view");
   private readonly before = element("input");
   private readonly after = element("input");
-  private readonly progress = element("span", "muted");
+  private readonly choices = element("datalist");
+  private readonly progress = element("div", "progress-line");
+  private readonly progressBar = element("progress");
+  private readonly progressLabel = element("span", "muted");
   private readonly problem = element("div", "banner inline");
   private readonly empty = element("div", "empty-state");
   private readonly content = element("div", "layers-content");
   private readonly summary = element("div", "diff-summary");
+  private readonly folders = element("div", "diff-folders");
   private readonly tables = element("div", "diff-tables");
   private readonly viewport = element("div", "tree");
   private readonly list: PagedRows<DiffRow>;
   private query: DiffQuery = { added: true, removed: true, modified: true, search: "", sort: "path" };
+  private references: string[] = [];
+  private selected = -1;
   private searchTimer = 0;
 
-  constructor() {
+  constructor(private readonly report: (message: string, hint?: string) => void) {
     this.element.id = "diff-view";
     this.before.id = "diff-before";
     this.after.id = "diff-after";
+    this.choices.id = "diff-choices";
     this.before.placeholder = "First image (name:tag, id or archive path)";
     this.after.placeholder = "Second image";
-    for (const input of [this.before, this.after]) input.addEventListener("keydown", (e) => e.key === "Enter" && void this.compare());
-    const go = element("button", "small", "Compare");
-    go.id = "diff-compare";
-    go.addEventListener("click", () => void this.compare());
-    this.progress.id = "diff-progress";
+    for (const input of [this.before, this.after]) {
+      input.setAttribute("list", this.choices.id);
+      input.addEventListener("keydown", (e) => e.key === "Enter" && void this.compare());
+    }
+    const swap = button("⇄", "diff-swap", () => this.swap(), "Swap the two images");
+    const go = button("Compare", "diff-compare", () => void this.compare());
+    go.classList.add("primary");
     const toolbar = element("div", "toolbar");
-    toolbar.append(this.before, element("span", "muted", "→"), this.after, go, this.progress);
+    toolbar.append(this.before, swap, this.after, go, this.choices, this.progress);
+    this.buildProgress();
     this.problem.hidden = true;
     this.problem.id = "diff-problem";
     this.empty.id = "diff-empty";
-    this.empty.innerHTML = "<h2>Compare two images</h2><p>Type two tags, ids or archive paths above and press <kbd>Enter</kbd>.</p>";
+    this.empty.innerHTML =
+      "<h2>Compare two images</h2><p>Type two tags, ids or archive paths above and press <kbd>Enter</kbd>, " +
+      "or select an image on the Images screen and press <kbd>C</kbd> to compare it with another tag.</p>";
     this.viewport.id = "diff-files";
     this.viewport.tabIndex = 0;
-    this.list = new PagedRows<DiffRow>(
-      this.viewport,
-      ROW_HEIGHT,
-      async (offset, count) => (await api.diffRows(this.query, offset, count)).rows,
-      (row) => this.drawRow(row),
-    );
+    this.viewport.setAttribute("role", "tree");
+    this.viewport.addEventListener("keydown", (e) => void this.onKey(e));
+    this.list = new PagedRows<DiffRow>(this.viewport, ROW_HEIGHT, (offset, count) => api.diffRows(offset, count), (row, index) => this.drawRow(row, index));
     this.summary.id = "diff-summary";
+    this.folders.id = "diff-folders";
     const files = element("div", "layers-right");
     files.append(this.filesToolbar(), this.viewport);
     const body = element("div", "diff-body");
     body.append(files, this.tables);
-    this.content.append(this.summary, body);
+    this.content.append(this.summary, this.folders, body);
     this.content.hidden = true;
     this.element.append(toolbar, this.problem, this.empty, this.content);
   }
 
-  async refresh(): Promise<void> {}
+  /** Offers the daemon's images as choices for both fields. */
+  async refresh(): Promise<void> {
+    const rows = await api.listImages({ text: "", dangling_only: false, in_use_only: false, sort: "created", descending: true });
+    const references = rows.filter((r) => !r.dangling).map((r) => `${r.repository}:${r.tag}`);
+    if (references.join("\n") === this.references.join("\n")) return;
+    this.references = references;
+    this.choices.replaceChildren(...references.map((r) => new Option(r, r)));
+  }
 
   focus(): void {
     (this.before.value ? this.after : this.before).focus();
   }
 
+  /** Starts a comparison from `reference`: the second field offers its repository's other tags first. */
+  async startFrom(reference: string): Promise<void> {
+    await this.refresh().catch(() => undefined);
+    if (!reference) {
+      this.before.focus();
+      return;
+    }
+    this.before.value = reference;
+    const [suggestion] = otherImages(reference, this.references);
+    this.after.value = suggestion ?? "";
+    this.after.focus();
+    this.after.select();
+  }
+
+  private swap(): void {
+    [this.before.value, this.after.value] = [this.after.value, this.before.value];
+    if (!this.content.hidden) void this.compare();
+  }
+
+  private buildProgress(): void {
+    this.progress.id = "diff-progress";
+    this.progress.hidden = true;
+    const cancel = button("Cancel", "diff-cancel", () => void api.cancelCompare());
+    this.progress.append(this.progressBar, this.progressLabel, cancel);
+  }
+
+  private showProgress(progress: Progress): void {
+    if (progress.total_bytes) {
+      this.progressBar.max = progress.total_bytes;
+      this.progressBar.value = Math.min(progress.done_bytes, progress.total_bytes);
+    } else {
+      this.progressBar.removeAttribute("value");
+    }
+    this.progressLabel.textContent = progressText(progress);
+  }
+
   private async compare(): Promise<void> {
-    if (!this.before.value.trim() || !this.after.value.trim()) return;
+    if (!this.before.value.trim() || !this.after.value.trim()) {
+      (this.before.value.trim() ? this.after : this.before).focus();
+      return;
+    }
     this.problem.hidden = true;
-    this.progress.textContent = "Reading the images…";
+    this.progress.hidden = false;
+    this.progressBar.removeAttribute("value");
+    this.progressLabel.textContent = "Reading the images…";
     try {
-      const summary = await api.compareImages(sourceOf(this.before.value), sourceOf(this.after.value), (p) => {
-        this.progress.textContent = progressText(p);
-      });
+      const summary = await api.compareImages(sourceOf(this.before.value), sourceOf(this.after.value), (p) => this.showProgress(p));
       this.summary.textContent = summaryLine(summary);
+      this.summary.title = `${summary.before} → ${summary.after}`;
+      this.drawFolders(summary);
       this.drawTables(summary);
       this.empty.hidden = true;
       this.content.hidden = false;
       this.element.dataset.compared = `${summary.before}|${summary.after}`;
-      await this.reload();
+      this.selected = -1;
+      this.showTree(summary.tree);
+      this.viewport.focus();
     } catch (error) {
       const problem = asUiError(error);
-      this.problem.replaceChildren(element("h2", "", "The images could not be compared"), element("p", "error-text", problem.message), element("p", "", problem.hint));
-      this.problem.hidden = false;
+      if (problem.message.startsWith("stopped before the end")) this.report("Stopped comparing.");
+      else {
+        this.problem.replaceChildren(element("h2", "", "The images could not be compared"), element("p", "error-text", problem.message), element("p", "", problem.hint));
+        this.problem.hidden = false;
+      }
     } finally {
-      this.progress.textContent = "";
+      this.progress.hidden = true;
     }
   }
 
@@ -104,10 +183,7 @@ export class DiffView {
       box.type = "checkbox";
       box.checked = true;
       box.id = `diff-filter-${status}`;
-      box.addEventListener("change", () => {
-        this.query = { ...this.query, [status]: box.checked };
-        void this.reload();
-      });
+      box.addEventListener("change", () => void this.setQuery({ ...this.query, [status]: box.checked }));
       label.append(box, `${MARK[status]} ${status}`);
       bar.append(label);
     }
@@ -117,36 +193,123 @@ export class DiffView {
     search.placeholder = "Search paths";
     search.addEventListener("input", () => {
       window.clearTimeout(this.searchTimer);
-      this.searchTimer = window.setTimeout(() => {
-        this.query = { ...this.query, search: search.value };
-        void this.reload();
-      }, 150);
+      this.searchTimer = window.setTimeout(() => void this.setQuery({ ...this.query, search: search.value }), 150);
     });
     const sort = element("select");
     sort.id = "diff-sort";
-    sort.append(new Option("Sort by path", "path"), new Option("Sort by size change", "delta"));
-    sort.addEventListener("change", () => {
-      this.query = { ...this.query, sort: sort.value as DiffQuery["sort"] };
-      void this.reload();
-    });
-    bar.append(search, sort);
+    sort.append(new Option("Sort by name", "path"), new Option("Sort by size change", "delta"));
+    sort.addEventListener("change", () => void this.setQuery({ ...this.query, sort: sort.value as DiffQuery["sort"] }));
+    const expand = button("Expand all", "diff-expand-all", () => void this.expandAll(true));
+    const collapse = button("Collapse all", "diff-collapse-all", () => void this.expandAll(false));
+    const show = button("Show diff", "diff-show-file", () => void this.showFileDiff(), "The selected text file's changes (Enter)");
+    bar.append(search, sort, expand, collapse, show);
     return bar;
   }
 
-  private async reload(): Promise<void> {
-    const first = await api.diffRows(this.query, 0, 1);
-    this.viewport.dataset.rows = String(first.total);
-    this.list.reset(first.total);
+  private async setQuery(query: DiffQuery): Promise<void> {
+    this.query = query;
+    this.showTree(await api.diffSetQuery(query), true);
   }
 
-  private drawRow(row: DiffRow): HTMLElement {
+  private async expandAll(expanded: boolean): Promise<void> {
+    this.showTree(await api.diffExpandAll(expanded));
+  }
+
+  private showTree(info: DiffTreeInfo, reset = false): void {
+    this.query = info.query;
+    if (reset) this.selected = Math.min(this.selected, info.rows - 1);
+    this.viewport.dataset.rows = String(info.rows);
+    this.list.reset(info.rows);
+  }
+
+  private drawRow(row: DiffRow, index: number): HTMLElement {
     const line = element("div", `tree-row diff-row status-${row.status}`);
+    if (index === this.selected) line.classList.add("selected");
     line.dataset.path = row.path;
     line.dataset.status = row.status;
-    const delta = row.delta_bytes === 0 ? "" : `${row.delta_bytes > 0 ? "+" : "−"}${formatSize(Math.abs(row.delta_bytes))}`;
-    const name = element("span", "name", row.path + (row.kind_after === "d" || (!row.kind_after && row.kind_before === "d") ? "/" : ""));
-    line.append(element("span", "mark", MARK[row.status]), element("span", "size", delta), name, element("span", "muted", row.changes.join(", ")));
+    line.setAttribute("role", "treeitem");
+    const caret = element("span", "caret", row.expandable ? (row.expanded ? "▾" : "▸") : "");
+    caret.addEventListener("click", (e) => {
+      e.stopPropagation();
+      void this.setExpanded(row.id, null);
+    });
+    const name = element("span", "name", row.name + (row.kind === "d" ? "/" : ""));
+    name.title = row.path;
+    const detail = row.changes.length > 0 ? row.changes.join(", ") : row.changed_below > 0 ? `${row.changed_below} changed` : "";
+    line.append(element("span", "mark", MARK[row.status]), element("span", "size", row.delta_bytes === 0 ? "" : signedSize(row.delta_bytes)), caret, name, element("span", "muted detail", detail));
+    line.style.setProperty("--depth", String(row.depth));
+    line.addEventListener("click", () => void this.select(index));
+    line.addEventListener("dblclick", () => void (row.expandable ? this.setExpanded(row.id, null) : this.showFileDiff()));
     return line;
+  }
+
+  private async setExpanded(id: number, expanded: boolean | null): Promise<void> {
+    this.showTree(await api.diffSetExpanded(id, expanded));
+  }
+
+  private async select(index: number): Promise<void> {
+    if (index < 0 || index >= this.list.length) return;
+    this.selected = index;
+    this.list.reveal(index);
+    await this.list.rowAt(index);
+    this.list.redraw();
+  }
+
+  /** The selected file's unified diff, in a viewer. */
+  private async showFileDiff(): Promise<void> {
+    const row = this.list.row(this.selected);
+    if (!row) {
+      this.report("Select a changed file first.");
+      return;
+    }
+    if (row.kind === "d") {
+      this.report(`${row.path} is a folder`, "Select a file in it to see its changes.");
+      return;
+    }
+    try {
+      const text = await api.diffFile(row.path);
+      const size = row.delta_bytes === 0 ? "same size" : signedSize(row.delta_bytes);
+      const note = text ? `${size} · ${row.changes.join(", ") || row.status}` : "The text is the same: only its attributes changed.";
+      viewerDialog(row.path, note, text || "(no text difference)", unifiedLineClass);
+    } catch (error) {
+      const problem = asUiError(error);
+      this.report(problem.message, problem.hint);
+    }
+  }
+
+  private async onKey(event: KeyboardEvent): Promise<void> {
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 20, PageUp: -20 };
+    const row = this.list.row(this.selected);
+    if (event.key in moves) {
+      event.preventDefault();
+      const next = Math.min(this.list.length - 1, Math.max(0, (this.selected < 0 ? -1 : this.selected) + moves[event.key]));
+      await this.select(next);
+    } else if (event.key === "Home" || event.key === "End") {
+      event.preventDefault();
+      await this.select(event.key === "Home" ? 0 : this.list.length - 1);
+    } else if ((event.key === "ArrowRight" || event.key === "ArrowLeft") && row?.expandable) {
+      event.preventDefault();
+      await this.setExpanded(row.id, event.key === "ArrowRight");
+    } else if (event.key === "Enter" && row) {
+      event.preventDefault();
+      if (row.expandable) await this.setExpanded(row.id, null);
+      else await this.showFileDiff();
+    }
+  }
+
+  /** The folders that grew or shrank the most; clicking one searches for it. */
+  private drawFolders(summary: DiffSummary): void {
+    const items = summary.folders.map((folder) => {
+      const chip = element("button", "chip", `${folder.path} ${signedSize(folder.delta_bytes)}`);
+      chip.title = `${folder.changed_paths} changed paths under ${folder.path}: show only them`;
+      chip.addEventListener("click", () => {
+        const search = document.getElementById("diff-search") as HTMLInputElement;
+        search.value = folder.path;
+        void this.setQuery({ ...this.query, search: folder.path });
+      });
+      return chip;
+    });
+    this.folders.replaceChildren(...(items.length ? [element("span", "muted", "Largest changes:"), ...items] : []));
   }
 
   private drawTables(summary: DiffSummary): void {
@@ -158,6 +321,7 @@ export class DiffView {
       for (const cells of rows) {
         const line = element("div", "diff-table-row");
         for (const cell of cells) line.append(element("span", "", cell));
+        line.title = cells.join(" ");
         box.append(line);
       }
       return box;

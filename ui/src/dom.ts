@@ -1,8 +1,18 @@
-// The one helper the screens share for building the page: an element with a class and a text.
+// The helpers the screens share for building the page: an element with a class and a text, and
+// a small button.
 
 export function element<K extends keyof HTMLElementTagNameMap>(tag: K, className = "", text = ""): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text) node.textContent = text;
+  return node;
+}
+
+/** A small button with an id (for tests and shortcuts) and a tooltip. */
+export function button(label: string, id: string, onClick: () => void, title = ""): HTMLButtonElement {
+  const node = element("button", "small", label);
+  node.id = id;
+  if (title) node.title = title;
+  node.addEventListener("click", onClick);
   return node;
 }

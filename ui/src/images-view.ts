@@ -1,6 +1,7 @@
 // The Images screen: every tag on the daemon with its size, shared size and users, filtered and
 // sorted by the backend as the user types and clicks.
 import { api, ImageQuery, ImageRow, ImageSort } from "./api";
+import { button } from "./dom";
 import { formatAgo, formatSize } from "./format";
 import { badge, Table } from "./table";
 
@@ -14,8 +15,14 @@ export class ImagesView {
   private total = 0;
   private connected = false;
 
-  /** `explore` opens an image (by reference, or id when it has no tag) in the Layers screen. */
-  constructor(private readonly explore: (reference: string) => void) {
+  /**
+   * `explore` opens an image (by reference, or id when it has no tag) in the Layers screen;
+   * `compare` starts a comparison from it on the Diff screen.
+   */
+  constructor(
+    private readonly explore: (reference: string) => void,
+    private readonly compare: (reference: string) => void,
+  ) {
     this.element = document.createElement("section");
     this.element.className = "view";
     this.element.id = "images-view";
@@ -39,7 +46,8 @@ export class ImagesView {
     });
     this.summary = document.createElement("span");
     this.summary.className = "summary";
-    toolbar.append(this.filter, dangling, inUse, this.summary);
+    const compareButton = button("Compare…", "compare-image", () => this.compareSelected(), "Compare the selected image with another tag (C)");
+    toolbar.append(this.filter, dangling, inUse, compareButton, this.summary);
 
     this.table = new Table<ImageRow>({
       columns: [
@@ -53,14 +61,22 @@ export class ImagesView {
       ],
       rowKey: (r) => r.key,
       rowData: (r) => ({ ref: `${r.repository}:${r.tag}`, id: r.short_id }),
-      onOpen: (r) => this.explore(r.dangling ? r.id : `${r.repository}:${r.tag}`),
+      onOpen: (r) => this.explore(referenceOf(r)),
       onSort: (key) => this.sortBy(key as ImageSort),
     });
     this.empty = document.createElement("div");
     this.empty.className = "empty";
     this.table.element.append(this.empty);
+    this.table.element.addEventListener("keydown", (e) => {
+      if (e.key.toLowerCase() === "c" && !e.ctrlKey && !e.metaKey) this.compareSelected();
+    });
     this.element.append(toolbar, this.table.element);
     this.table.drawHeader(this.query.sort, this.query.descending);
+  }
+
+  private compareSelected(): void {
+    const row = this.table.selected();
+    this.compare(row ? referenceOf(row) : "");
   }
 
   focusFilter(): void {
@@ -96,6 +112,11 @@ export class ImagesView {
     this.table.drawHeader(this.query.sort, this.query.descending);
     void this.refresh();
   }
+}
+
+/** How to name an image to the daemon: by tag, or by id when it has none. */
+function referenceOf(row: ImageRow): string {
+  return row.dangling ? row.id : `${row.repository}:${row.tag}`;
 }
 
 function repositoryCell(row: ImageRow): HTMLElement {

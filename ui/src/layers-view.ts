@@ -16,7 +16,7 @@ import {
   ViewOptions,
 } from "./api";
 import { promptDialog, viewerDialog } from "./dialog";
-import { element } from "./dom";
+import { button, element } from "./dom";
 import { formatSize } from "./format";
 import { PagedRows } from "./paged-rows";
 
@@ -37,13 +37,6 @@ export function progressText(progress: Progress): string {
   return `${progress.task} — ${done}${total} · ${formatSize(Math.round(progress.bytes_per_second))}/s`;
 }
 
-function button(label: string, id: string, onClick: () => void, title = ""): HTMLButtonElement {
-  const node = element("button", "small", label);
-  node.id = id;
-  if (title) node.title = title;
-  node.addEventListener("click", onClick);
-  return node;
-}
 
 export class LayersView {
   readonly element: HTMLElement;

@@ -13,13 +13,19 @@ const connection = new ConnectionView();
 const toast = document.createElement("div");
 toast.className = "toast";
 toast.hidden = true;
-const images = new ImagesView((reference) => {
-  show("layers");
-  void layers.open(reference);
-});
+const images = new ImagesView(
+  (reference) => {
+    show("layers");
+    void layers.open(reference);
+  },
+  (reference) => {
+    show("diff");
+    void diff.startFrom(reference);
+  },
+);
 const containers = new ContainersView(showProblem);
 const layers = new LayersView(showProblem);
-const diff = new DiffView();
+const diff = new DiffView(showProblem);
 const screens: Record<Screen, { view: { element: HTMLElement; refresh(): Promise<void> }; nav: HTMLButtonElement }> = {
   images: { view: images, nav: navButton("Images", "images", "Ctrl+1") },
   containers: { view: containers, nav: navButton("Containers", "containers", "Ctrl+2") },

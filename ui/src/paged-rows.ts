@@ -84,6 +84,7 @@ export class PagedRows<T> {
       const element = this.drawRow(row, i);
       element.style.transform = `translateY(${i * this.rowHeight}px)`;
       element.classList.add("vr-row");
+      element.dataset.index = String(i);
       fragment.appendChild(element);
     }
     this.spacer.replaceChildren(fragment);
