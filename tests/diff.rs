@@ -7,21 +7,33 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::diff_pair::{self, NEW_STATUS, OLD_STATUS};
-use common::{json, strata, Fixtures};
+use common::proxy::DaemonProxy;
+use common::{daemon_socket, json, strata, Fixtures};
 use serde_json::Value;
 
 fn paths(list: &Value) -> Vec<String> {
     list.as_array().unwrap().iter().map(|c| c["path"].as_str().unwrap().to_string()).collect()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread")]
 async fn every_kind_of_change_between_two_tags_is_reported() {
     let mut fixtures = Fixtures::new("diff").await;
     let (first, second) = diff_pair::build(&mut fixtures).await;
     let cache = tempfile::tempdir().unwrap();
-    let env = [("STRATA_CACHE_DIR", cache.path().to_str().unwrap())];
+    let mut proxy = DaemonProxy::new(&cache.path().join("docker.sock"), &daemon_socket());
+    proxy.up();
+    let (host, index) = (proxy.host(), cache.path().join("index"));
+    let env = [("STRATA_CACHE_DIR", index.to_str().unwrap()), ("DOCKER_HOST", host.as_str())];
+    let exports = |proxy: &DaemonProxy| -> Vec<String> {
+        proxy.requests().into_iter().filter(|r| r.contains("/images/get") || r.contains("/get ")).collect()
+    };
 
     let diff = json(&strata(&["diff", &first, &second, "--json"], &env));
+    // Read cold, the two images come in one export, which stores their four shared layers once.
+    let cold = exports(&proxy);
+    assert!(cold.len() == 1 && cold[0].contains("names=") && cold[0].matches("names=").count() == 2, "{cold:?}");
+    json(&strata(&["diff", &first, &second, "--json"], &env));
+    assert_eq!(exports(&proxy).len(), 1, "both images cached: no export at all");
     let files = &diff["files"];
     assert_eq!(paths(&files["added"]), ["/data/new.txt", "/data/swap/in.txt"]);
     assert_eq!(paths(&files["removed"]), ["/data/dir/x.txt", "/data/gone.txt"]);

@@ -149,7 +149,7 @@ async fn a_second_look_comes_from_the_cache_without_exporting_again() {
     let mut proxy = DaemonProxy::new(&sockets.path().join("docker.sock"), &daemon_socket());
     proxy.up();
     let env = [("STRATA_CACHE_DIR", cache.path().to_str().unwrap()), ("DOCKER_HOST", &proxy.host())];
-    let exports = |proxy: &DaemonProxy| proxy.requests().iter().filter(|r| r.contains("/get ")).count();
+    let exports = |proxy: &DaemonProxy| proxy.requests().iter().filter(|r| r.contains("/images/get")).count();
 
     let cold = json(&strata(&["inspect", &first, "--json"], &env));
     assert_eq!(exports(&proxy), 1);

@@ -84,15 +84,14 @@ pub async fn compare_images(
     if let Some(previous) = comparison.loading.lock().expect("comparison lock").replace(cancel.clone()) {
         previous.cancel();
     }
-    let mut loaded = Vec::new();
-    for source in [&before, &after] {
+    let reporter_for = || {
         let channel = on_progress.clone();
-        let reporter = Reporter::new("", move |p| drop(channel.send(p.clone())), cancel.clone());
-        loaded.push(Arc::new(image::load(docker.as_ref(), source, &IndexCache::user(), reporter).await?));
-    }
+        Reporter::new("", move |p| drop(channel.send(p.clone())), cancel.clone())
+    };
+    let sources = [before.clone(), after.clone()];
+    let mut loaded = image::load_all(docker.as_ref(), &sources, &IndexCache::user(), &reporter_for).await?;
     comparison.loading.lock().expect("comparison lock").take();
-    let (second, first) = (loaded.pop(), loaded.pop());
-    let (Some(first), Some(second)) = (first, second) else { unreachable!("two images were loaded") };
+    let (second, first) = (Arc::new(loaded.remove(1)), Arc::new(loaded.remove(0)));
     let sides = [(before.label(), before, first), (after.label(), after, second)];
     let (summary, compared) = tauri::async_runtime::spawn_blocking(move || summarize(sides))
         .await

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use clap::Args;
 
-use super::layers::load_source;
+use super::layers::load_sources;
 use super::{connect, format, print_json, Failure, OutputArgs};
 use crate::diff::text::{file_diff, Side};
 use crate::diff::{compare, FileChange, ImageDiff};
@@ -38,8 +38,8 @@ fn source_of(operand: &str) -> ImageSource {
 
 pub async fn diff(endpoint: Option<String>, args: DiffArgs) -> Result<(), Failure> {
     let (before_source, after_source) = (source_of(&args.before), source_of(&args.after));
-    let before = load_source(endpoint.clone(), &before_source).await?;
-    let after = load_source(endpoint.clone(), &after_source).await?;
+    let mut images = load_sources(endpoint.clone(), &[before_source.clone(), after_source.clone()]).await?;
+    let (after, before) = (images.pop().expect("two images"), images.pop().expect("two images"));
     if let Some(path) = &args.file {
         let needs_daemon = [&before_source, &after_source].iter().any(|s| matches!(s, ImageSource::Daemon(_)));
         let docker = if needs_daemon { Some(connect(endpoint).await?.docker) } else { None };

@@ -75,14 +75,18 @@ pub struct CacheArgs {
     pub output: OutputArgs,
 }
 
-/// A reporter drawing a progress bar on the terminal (nothing when stderr is not one), and the bar.
-fn progress_bar() -> (Reporter, ProgressBar) {
-    let bar = ProgressBar::new(0).with_style(
+/// A progress bar on the terminal (drawn only when stderr is one).
+fn progress_bar() -> ProgressBar {
+    ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{msg} {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} {eta}")
             .expect("the template is valid"),
-    );
+    )
+}
+
+/// A reporter drawing on `bar`.
+fn reporter_on(bar: &ProgressBar) -> Reporter {
     let shown = bar.clone();
-    let reporter = Reporter::new(
+    Reporter::new(
         "",
         move |progress| {
             shown.set_message(progress.task.clone());
@@ -90,8 +94,7 @@ fn progress_bar() -> (Reporter, ProgressBar) {
             shown.set_position(progress.done_bytes);
         },
         Cancel::new(),
-    );
-    (reporter, bar)
+    )
 }
 
 async fn connect_for(endpoint: Option<String>, source: &ImageSource) -> Result<Option<bollard::Docker>, Failure> {
@@ -107,11 +110,22 @@ async fn load(endpoint: Option<String>, args: &ImageArgs) -> Result<Image, Failu
 }
 
 /// Loads the image `source` names through the user's cache, with a progress bar.
-pub(super) async fn load_source(endpoint: Option<String>, source: &ImageSource) -> Result<Image, Failure> {
+async fn load_source(endpoint: Option<String>, source: &ImageSource) -> Result<Image, Failure> {
     let (docker, reporter, bar) = prepare(endpoint, source).await?;
     let image = image::load(docker.as_ref(), source, &IndexCache::user(), reporter).await;
     bar.finish_and_clear();
     Ok(image?)
+}
+
+/// Loads the images `sources` name through the user's cache, with one progress bar; those the
+/// daemon must export are exported together, so layers they share are read once.
+pub(super) async fn load_sources(endpoint: Option<String>, sources: &[ImageSource]) -> Result<Vec<Image>, Failure> {
+    let needs_daemon = sources.iter().any(|source| matches!(source, ImageSource::Daemon(_)));
+    let docker = if needs_daemon { Some(connect(endpoint).await?.docker) } else { None };
+    let bar = progress_bar();
+    let images = image::load_all(docker.as_ref(), sources, &IndexCache::user(), &|| reporter_on(&bar)).await;
+    bar.finish_and_clear();
+    Ok(images?)
 }
 
 /// An image's figures, from the cache when it was summed up before.
@@ -129,8 +143,8 @@ async fn prepare(
     source: &ImageSource,
 ) -> Result<(Option<bollard::Docker>, Reporter, ProgressBar), Failure> {
     let docker = connect_for(endpoint, source).await?;
-    let (reporter, bar) = progress_bar();
-    Ok((docker, reporter, bar))
+    let bar = progress_bar();
+    Ok((docker, reporter_on(&bar), bar))
 }
 
 pub async fn inspect(endpoint: Option<String>, args: InspectArgs) -> Result<(), Failure> {

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use bollard::Docker;
 use serde::{Deserialize, Serialize};
 
-use super::archive::{archive_layout, read_archive, read_archive_file, Image, Layer, Layout};
+use super::archive::{archive_layout, read_archive, read_archive_file, read_archive_images, Image, Layer, Layout};
 use super::cache::{ImageRecord, IndexCache};
 use super::efficiency::{efficiency, layer_size, Inefficiency};
 use super::export::export_reader;
@@ -170,6 +170,91 @@ pub async fn load(
     load_located(docker, source, located, cache, reporter).await
 }
 
+/// Loads several images, through the cache, each with a reporter `reporter_for` makes. Images
+/// the daemon must export are exported together (`docker save A B`), so the layers they share
+/// cross the socket, and are read, once.
+pub async fn load_all(
+    docker: Option<&Docker>,
+    sources: &[ImageSource],
+    cache: &IndexCache,
+    reporter_for: &(dyn Fn() -> Reporter + Sync),
+) -> Result<Vec<Image>, ImageError> {
+    let mut images: Vec<Option<Image>> = Vec::with_capacity(sources.len());
+    let mut to_export: Vec<(usize, &str, bollard::models::ImageInspect)> = Vec::new();
+    for (index, source) in sources.iter().enumerate() {
+        let located = locate(docker, source).await?;
+        images.push(match (source, located) {
+            (ImageSource::Daemon(reference), Located::Daemon(inspected)) => {
+                let diff_ids = inspected.root_fs.as_ref().and_then(|r| r.layers.clone()).unwrap_or_default();
+                let cached = from_cache(cache, inspected.id.as_deref().unwrap_or_default(), &diff_ids);
+                if cached.is_none() {
+                    to_export.push((index, reference, inspected));
+                }
+                cached
+            }
+            (_, located) => Some(load_located(docker, source, located, cache, reporter_for()).await?),
+        });
+    }
+    match to_export.len() {
+        0 => {}
+        1 => {
+            let (index, reference, inspected) = to_export.remove(0);
+            let docker = docker.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
+            images[index] = Some(load_from_daemon(docker, reference, inspected, cache, reporter_for()).await?);
+        }
+        _ => {
+            let docker = docker.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
+            let mut exported = export_together(docker, &to_export, cache, reporter_for()).await?;
+            for (index, _, inspected) in &to_export {
+                let id = inspected.id.as_deref().unwrap_or_default();
+                let position = exported
+                    .iter()
+                    .position(|image| image.id == id)
+                    .ok_or_else(|| ImageError::Archive(format!("the daemon's export lacks the image {id}")))?;
+                images[*index] = Some(exported.swap_remove(position));
+            }
+        }
+    }
+    Ok(images.into_iter().map(|image| image.expect("every image was loaded")).collect())
+}
+
+/// One export of several images (by reference), read as it arrives; their layers are cached.
+async fn export_together(
+    docker: &Docker,
+    images: &[(usize, &str, bollard::models::ImageInspect)],
+    cache: &IndexCache,
+    mut reporter: Reporter,
+) -> Result<Vec<Image>, ImageError> {
+    let references: Vec<&str> = images.iter().map(|(_, reference, _)| *reference).collect();
+    let total = layer_bytes(docker, images).await;
+    reporter.start(&format!("Reading {} from the daemon", references.join(" and ")), total);
+    let reader = export_reader(docker, &references);
+    let images = tokio::task::spawn_blocking(move || read_archive_images(reader, &mut reporter))
+        .await
+        .map_err(|e| ImageError::Archive(format!("the reader stopped: {e}")))??;
+    for image in &images {
+        store_in_cache(cache, image);
+    }
+    Ok(images)
+}
+
+/// Roughly how many bytes an export of these images holds: each distinct layer's size, from the
+/// images' histories (`None` when the daemon does not say).
+async fn layer_bytes(docker: &Docker, images: &[(usize, &str, bollard::models::ImageInspect)]) -> Option<u64> {
+    let mut seen = std::collections::HashSet::new();
+    let mut total = 0;
+    for (_, reference, inspected) in images {
+        let history = docker.image_history(reference).await.ok()?;
+        let diff_ids = inspected.root_fs.as_ref().and_then(|r| r.layers.clone()).unwrap_or_default();
+        for layer in crate::inventory::shared::chain_layers(&diff_ids, &history) {
+            if seen.insert(layer.chain) {
+                total += layer.size;
+            }
+        }
+    }
+    Some(total)
+}
+
 async fn load_located(
     docker: Option<&Docker>,
     source: &ImageSource,
@@ -207,12 +292,18 @@ async fn load_from_daemon(
         return Ok(image);
     }
     reporter.start(&format!("Reading {reference} from the daemon"), inspected.size.map(|s| s.max(0) as u64));
-    let reader = export_reader(docker, reference);
+    let reader = export_reader(docker, &[reference]);
     let started = std::time::Instant::now();
     let image = tokio::task::spawn_blocking(move || read_archive(reader, &mut reporter))
         .await
         .map_err(|e| ImageError::Archive(format!("the reader stopped: {e}")))??;
     tracing::debug!("read the export in {:?}", started.elapsed());
+    store_in_cache(cache, &image);
+    Ok(image)
+}
+
+/// Keeps an image read from an export: the layers the cache lacks, and the image's record.
+fn store_in_cache(cache: &IndexCache, image: &Image) {
     for layer in image.layers.iter().filter(|layer| !cache.has_layer(&layer.diff_id)) {
         cache.store_layer(&layer.diff_id, &layer.changes);
     }
@@ -222,7 +313,6 @@ async fn load_from_daemon(
         sources: image.layers.iter().map(|l| l.source.clone()).collect(),
     };
     cache.store_image(&image.id, &record);
-    Ok(image)
 }
 
 fn from_cache(cache: &IndexCache, id: &str, diff_ids: &[String]) -> Option<Image> {

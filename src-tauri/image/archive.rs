@@ -77,21 +77,34 @@ pub struct Layout {
 
 /// Reads the first image of an archive from a stream, every layer of it.
 pub fn read_archive<R: Read>(reader: R, reporter: &mut Reporter) -> Result<Image, ImageError> {
+    let images = read_archive_images(reader, reporter)?;
+    images.into_iter().next().ok_or_else(|| ImageError::Archive("it lists no image".into()))
+}
+
+/// Reads every image of an archive from a stream. An archive of several images (`docker save A
+/// B`) stores the layers they share once, and each is read once.
+pub fn read_archive_images<R: Read>(reader: R, reporter: &mut Reporter) -> Result<Vec<Image>, ImageError> {
     let cancel = reporter.cancel_flag();
     let mut counted = ProgressReader::new(reader, reporter);
     let scanned = Scan::run(tar::Archive::new(&mut counted).entries()?, &|_| true);
     let scanned = scanned.map_err(|e| if cancel.is_cancelled() { ImageError::Cancelled } else { e })?;
     let done = counted.bytes_read();
     reporter.finish(done);
-    let layout = scanned.layout()?;
-    let layers = layout
-        .layers
-        .iter()
-        .map(|(source, diff_id)| {
-            Ok(Layer { diff_id: diff_id.clone(), source: source.clone(), changes: scanned.changes_of(source)?.clone() })
+    scanned
+        .layouts()?
+        .into_iter()
+        .map(|layout| {
+            let layers = layout
+                .layers
+                .iter()
+                .map(|(source, diff_id)| {
+                    let changes = scanned.changes_of(source)?.clone();
+                    Ok(Layer { diff_id: diff_id.clone(), source: source.clone(), changes })
+                })
+                .collect::<Result<Vec<_>, ImageError>>()?;
+            Ok(Image { id: layout.id, repo_tags: layout.repo_tags, config: layout.config, layers })
         })
-        .collect::<Result<Vec<_>, ImageError>>()?;
-    Ok(Image { id: layout.id, repo_tags: layout.repo_tags, config: layout.config, layers })
+        .collect()
 }
 
 /// Reads an archive file, taking the layers `cache` holds from it and storing the others there.
@@ -147,8 +160,12 @@ pub fn archive_layout(path: &Path) -> Result<Layout, ImageError> {
     let file =
         File::open(path).map_err(|e| ImageError::Archive(format!("{} cannot be opened: {e}", path.display())))?;
     let mut file = BufReader::new(file);
-    Scan::run(tar::Archive::new(&mut file).entries_with_seek()?, &|_| false)?.layout()
+    let layouts = Scan::run(tar::Archive::new(&mut file).entries_with_seek()?, &|_| false)?.layouts()?;
+    layouts.into_iter().next().ok_or_else(|| ImageError::Archive("it lists no image".into()))
 }
+
+/// An image an archive lists: its config's name, its tags, and its layers' names, bottom first.
+type ImageEntry = (String, Vec<String>, Vec<String>);
 
 /// What one pass over an archive found.
 #[derive(Default)]
@@ -213,14 +230,19 @@ impl Scan {
         self.json.get(name).map(Vec::as_slice).ok_or_else(|| ImageError::Archive(format!("{name} is missing")))
     }
 
-    fn layout(&self) -> Result<Layout, ImageError> {
-        let (config_name, repo_tags, sources) = if self.json.contains_key("manifest.json") {
+    /// Every image the archive lists, in its order.
+    fn layouts(&self) -> Result<Vec<Layout>, ImageError> {
+        let images = if self.json.contains_key("manifest.json") {
             self.docker_manifest()?
         } else if self.json.contains_key("index.json") {
             self.oci_index()?
         } else {
             return Err(ImageError::Archive("it has neither manifest.json nor index.json".into()));
         };
+        images.into_iter().map(|(config, repo_tags, sources)| self.layout(config, repo_tags, sources)).collect()
+    }
+
+    fn layout(&self, config_name: String, repo_tags: Vec<String>, sources: Vec<String>) -> Result<Layout, ImageError> {
         let config_bytes = self.json_file(&config_name)?;
         let config: serde_json::Value = parse_json(&config_name, config_bytes)?;
         let diff_ids: Vec<String> = config["rootfs"]["diff_ids"]
@@ -242,8 +264,9 @@ impl Scan {
         })
     }
 
-    /// `manifest.json`: `[{"Config": …, "RepoTags": […], "Layers": […]}]`.
-    fn docker_manifest(&self) -> Result<(String, Vec<String>, Vec<String>), ImageError> {
+    /// `manifest.json`: `[{"Config": …, "RepoTags": […], "Layers": […]}, …]`: (config, tags,
+    /// layer sources) of each image.
+    fn docker_manifest(&self) -> Result<Vec<ImageEntry>, ImageError> {
         #[derive(Deserialize)]
         struct Entry {
             #[serde(rename = "Config")]
@@ -254,14 +277,21 @@ impl Scan {
             layers: Vec<String>,
         }
         let entries: Vec<Entry> = parse_json("manifest.json", self.json_file("manifest.json")?)?;
-        let entry =
-            entries.into_iter().next().ok_or_else(|| ImageError::Archive("its manifest.json lists no image".into()))?;
-        let layers = entry.layers.iter().map(|l| archive_name(l.as_bytes())).collect();
-        Ok((archive_name(entry.config.as_bytes()), entry.repo_tags.unwrap_or_default(), layers))
+        if entries.is_empty() {
+            return Err(ImageError::Archive("its manifest.json lists no image".into()));
+        }
+        Ok(entries
+            .into_iter()
+            .map(|entry| {
+                let layers = entry.layers.iter().map(|l| archive_name(l.as_bytes())).collect();
+                (archive_name(entry.config.as_bytes()), entry.repo_tags.unwrap_or_default(), layers)
+            })
+            .collect())
     }
 
-    /// `index.json` → (an index →)* a manifest → its config and layer blobs.
-    fn oci_index(&self) -> Result<(String, Vec<String>, Vec<String>), ImageError> {
+    /// `index.json` → (an index →)* a manifest → its config and layer blobs (the first image:
+    /// archives of several images made by Docker also have a `manifest.json`).
+    fn oci_index(&self) -> Result<Vec<ImageEntry>, ImageError> {
         let mut document: serde_json::Value = parse_json("index.json", self.json_file("index.json")?)?;
         let mut tags = Vec::new();
         for _ in 0..MAX_INDEX_DEPTH {
@@ -285,7 +315,7 @@ impl Scan {
                 .iter()
                 .map(|layer| blob_name(&layer["digest"]))
                 .collect::<Result<_, _>>()?;
-            return Ok((config, tags, layers));
+            return Ok(vec![(config, tags, layers)]);
         }
         Err(ImageError::Archive("its index nests too deeply".into()))
     }
@@ -450,6 +480,26 @@ mod tests {
         assert!(heard.windows(2).all(|w| w[0] <= w[1]), "progress only grows: {heard:?}");
         assert!(*heard.last().unwrap() >= bytes.len() as u64 - 1024, "the end is reported: {heard:?}");
         assert_eq!(image.merged_tree().paths(), vec![TreePath::parse(b"keep").unwrap()]);
+    }
+
+    #[test]
+    fn an_archive_of_two_images_stores_their_shared_layer_once_and_reads_both() {
+        let shared = tar_of(&[(b"base", "file", b"base")]);
+        let own = tar_of(&[(b"app", "file", b"app")]);
+        let manifest = br#"[{"Config":"one.json","RepoTags":["app:1"],"Layers":["l1/layer.tar"]},
+            {"Config":"two.json","RepoTags":["app:2"],"Layers":["l1/layer.tar","l2/layer.tar"]}]"#;
+        let bytes = archive(&[
+            ("l1/layer.tar", shared),
+            ("l2/layer.tar", own),
+            ("one.json", config(1)),
+            ("two.json", config(2)),
+            ("manifest.json", manifest.to_vec()),
+        ]);
+        let images = read_archive_images(bytes.as_slice(), &mut Reporter::silent()).unwrap();
+        assert_eq!(images.iter().map(|i| i.repo_tags[0].as_str()).collect::<Vec<_>>(), ["app:1", "app:2"]);
+        assert_eq!(images[0].layers[0].changes, images[1].layers[0].changes);
+        assert_eq!(images[1].merged_tree().paths().len(), 2);
+        assert_eq!(read(&bytes).unwrap().repo_tags, ["app:1"], "read_archive takes the first");
     }
 
     #[test]

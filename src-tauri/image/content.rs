@@ -164,7 +164,7 @@ async fn with_layer<T: Send + 'static>(
     let archive: Box<dyn Read + Send> = match &layer.image {
         ImageSource::Daemon(reference) => {
             let docker = docker.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
-            Box::new(export_reader(docker, reference))
+            Box::new(export_reader(docker, &[reference]))
         }
         ImageSource::Archive(path) => Box::new(
             File::open(path).map_err(|e| ImageError::Archive(format!("{} cannot be opened: {e}", path.display())))?,

@@ -1,4 +1,5 @@
-//! The daemon's image export (`GET /images/{name}/get`) as a blocking `Read` for the archive
+//! The daemon's image export (`GET /images/get?names=…`: one image, or several with the layers
+//! they share stored once) as a blocking `Read` for the archive
 //! reader's thread. The HTTP body arrives in small chunks (a few kilobytes); handing each one to
 //! another thread costs two context switches, which for a 1 GB image is more CPU than reading it.
 //! So a task on the async runtime gathers the chunks into batches of 1 MiB or more and passes them through a
@@ -17,10 +18,10 @@ const BATCH_BYTES: usize = 1 << 20;
 /// Batches waiting for the reader at most.
 const QUEUE_BATCHES: usize = 4;
 
-/// Starts streaming `reference`'s export; must be called within the async runtime.
-pub fn export_reader(docker: &Docker, reference: &str) -> ExportReader {
+/// Starts streaming the export of `references`; must be called within the async runtime.
+pub fn export_reader(docker: &Docker, references: &[&str]) -> ExportReader {
     let (sender, receiver) = mpsc::channel::<std::io::Result<Vec<Bytes>>>(QUEUE_BATCHES);
-    let mut stream = docker.export_image(reference);
+    let mut stream = docker.export_images(references);
     tokio::spawn(async move {
         // Chunks are gathered, not copied: a batch is the list of chunks as hyper made them.
         let mut batch: Vec<Bytes> = Vec::new();

@@ -18,8 +18,8 @@ pub mod layer;
 pub mod outline;
 pub mod tree;
 
-pub use analysis::{inspect, load, summarize, ImageAnalysis, ImageSource, LayerSummary};
-pub use archive::{read_archive, read_archive_file, Image, Layer};
+pub use analysis::{inspect, load, load_all, summarize, ImageAnalysis, ImageSource, LayerSummary};
+pub use archive::{read_archive, read_archive_file, read_archive_images, Image, Layer};
 pub use cache::{CacheUsage, IndexCache};
 pub use efficiency::{efficiency, Efficiency, Inefficiency};
 pub use explorer::{NodeDetails, Row, SortBy, Status, StatusFilter, TreeView, ViewOptions};
