@@ -100,6 +100,9 @@ async fn every_kind_of_change_between_two_tags_is_reported() {
     assert_eq!(diff["history"]["shared_layers"], 4, "busybox, data, dpkg status and the symlink layer");
     assert_eq!(diff["history"]["only_before"].as_array().unwrap().len(), 0);
     assert_eq!(diff["history"]["only_after"].as_array().unwrap().len(), 1);
+    let shared: Vec<&str> =
+        diff["history"]["shared"].as_array().unwrap().iter().map(|l| l["command"].as_str().unwrap()).collect();
+    assert!(shared.len() == 4 && shared[0].starts_with("COPY") && shared[3].contains("ln -s"), "{shared:?}");
 
     let table = String::from_utf8_lossy(&strata(&["diff", &first, &second], &env).stdout).to_string();
     assert!(table.contains("+2 files, −2, ") && table.contains("(4 layers shared)"), "{table}");

@@ -97,6 +97,7 @@ fn print_report(diff: &ImageDiff) {
         }
     }
     for (title, layers) in [
+        ("Layers both share", &diff.history.shared),
         ("Layers only in the first", &diff.history.only_before),
         ("Layers only in the second", &diff.history.only_after),
     ] {

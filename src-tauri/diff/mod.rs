@@ -33,6 +33,8 @@ pub struct LayerRef {
 pub struct HistoryDiff {
     /// How many bottom layers the two images have in common (same digests, same order).
     pub shared_layers: usize,
+    /// Those layers, with the commands that made them.
+    pub shared: Vec<LayerRef>,
     pub only_before: Vec<LayerRef>,
     pub only_after: Vec<LayerRef>,
 }
@@ -76,17 +78,20 @@ pub fn compare(before_name: &str, before: &Image, after_name: &str, after: &Imag
 
 fn history(before: &Image, after: &Image) -> HistoryDiff {
     let shared_layers = before.layers.iter().zip(&after.layers).take_while(|(a, b)| a.diff_id == b.diff_id).count();
-    let above = |image: &Image| {
+    let layers = |image: &Image, range: std::ops::Range<usize>| {
         let commands = layer_commands_of(image);
-        image.layers[shared_layers..]
-            .iter()
-            .enumerate()
-            .map(|(offset, layer)| LayerRef {
-                index: shared_layers + offset,
-                digest: layer.diff_id.clone(),
-                command: commands[shared_layers + offset].clone(),
+        range
+            .map(|index| LayerRef {
+                index,
+                digest: image.layers[index].diff_id.clone(),
+                command: commands[index].clone(),
             })
             .collect()
     };
-    HistoryDiff { shared_layers, only_before: above(before), only_after: above(after) }
+    HistoryDiff {
+        shared_layers,
+        shared: layers(after, 0..shared_layers),
+        only_before: layers(before, shared_layers..before.layers.len()),
+        only_after: layers(after, shared_layers..after.layers.len()),
+    }
 }

@@ -232,6 +232,7 @@ export interface DiffSummary {
   };
   history: {
     shared_layers: number;
+    shared: { index: number; digest: string; command: string }[];
     only_before: { index: number; digest: string; command: string }[];
     only_after: { index: number; digest: string; command: string }[];
   };

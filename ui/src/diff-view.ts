@@ -335,7 +335,8 @@ export class DiffView {
         ...packages.removed.map((p) => ["−", p.ecosystem, p.name, p.version]),
         ...packages.upgraded.map((p) => ["~", p.ecosystem, p.name, `${p.before} → ${p.after}`]),
       ]),
-      section("Layers above the shared base", "diff-layers", [
+      section("Layers", "diff-layers", [
+        ...summary.history.shared.map((l) => ["both", `#${l.index}`, l.command]),
         ...summary.history.only_before.map((l) => ["first", `#${l.index}`, l.command]),
         ...summary.history.only_after.map((l) => ["second", `#${l.index}`, l.command]),
       ]),
