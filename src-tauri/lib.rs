@@ -3,6 +3,8 @@
 //! - [`engine`]: find daemons (DOCKER_HOST, contexts, Podman) and connect to one.
 //! - [`image`]: an image as its layers — whiteouts, opaque directories, the merged tree.
 //! - [`diff`]: two images compared — files, config, history.
+//! - [`project`]: project folders built into images — `.dockerignore`, context, build, verify, tag
+//!   (named `project`, not `build`, because `build.rs` is the package's build script).
 //! - [`inventory`]: what a daemon holds — images, containers — as rows, and container actions.
 //! - [`live`]: a view of one daemon kept fresh by its event stream, reconnecting by itself.
 //! - [`progress`]: how long work tells its listeners how far it is, and how they cancel it.
@@ -16,6 +18,7 @@ pub mod image;
 pub mod inventory;
 pub mod live;
 pub mod progress;
+pub mod project;
 
 #[cfg(feature = "gui")]
 pub mod app;

@@ -16,11 +16,12 @@ use sha2::{Digest, Sha256};
 use super::ImageRow;
 use crate::engine::EngineError;
 
-/// One layer of an image: the key of its chain and the bytes it adds.
+/// One layer of an image: the key of its chain, the bytes it adds and the step that made it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layer {
     pub chain: String,
     pub size: u64,
+    pub command: String,
 }
 
 /// Layer lists by image id, filled as images are first seen.
@@ -97,24 +98,27 @@ async fn layers_of(docker: &Docker, id: &str) -> Result<Vec<Layer>, EngineError>
 /// bytes are laid on the top layers, the safer guess for sharing (bases are often empty-free).
 pub fn chain_layers(diff_ids: &[String], history: &[ImageHistoryResponseItem]) -> Vec<Layer> {
     let oldest_first: Vec<&ImageHistoryResponseItem> = history.iter().rev().collect();
-    let mut sizes: Vec<u64> = oldest_first
-        .iter()
-        .filter(|step| step.size > 0 || makes_layer(&step.created_by))
-        .map(|step| step.size.max(0) as u64)
-        .collect();
-    if sizes.len() != diff_ids.len() {
-        let with_bytes: Vec<u64> = oldest_first.iter().filter(|s| s.size > 0).map(|s| s.size as u64).collect();
-        let missing = diff_ids.len().saturating_sub(with_bytes.len());
-        sizes = std::iter::repeat_n(0, missing).chain(with_bytes).collect();
-        sizes.truncate(diff_ids.len());
+    let mut steps: Vec<&ImageHistoryResponseItem> =
+        oldest_first.iter().copied().filter(|step| step.size > 0 || makes_layer(&step.created_by)).collect();
+    if steps.len() != diff_ids.len() {
+        steps = oldest_first.iter().copied().filter(|step| step.size > 0).collect();
+        let skip = steps.len().saturating_sub(diff_ids.len());
+        steps.drain(..skip);
     }
+    // Steps are missing at the bottom when the history says less than the layers.
+    let missing = diff_ids.len().saturating_sub(steps.len());
     let mut chain = String::new();
     diff_ids
         .iter()
-        .zip(sizes)
-        .map(|(diff_id, size)| {
+        .enumerate()
+        .map(|(index, diff_id)| {
             chain = hex::encode(Sha256::digest(format!("{chain} {diff_id}").as_bytes()));
-            Layer { chain: chain.clone(), size }
+            let step = index.checked_sub(missing).and_then(|at| steps.get(at));
+            Layer {
+                chain: chain.clone(),
+                size: step.map_or(0, |s| s.size.max(0) as u64),
+                command: step.map(|s| s.created_by.clone()).unwrap_or_default(),
+            }
         })
         .collect()
 }

@@ -1,0 +1,232 @@
+//! A project's build context: the files of its folder that `.dockerignore` lets through, walked in
+//! a stable order and written as a tar the way the docker CLI writes one (owner root, permissions
+//! and times kept, symlinks stored as links), streamed — never held whole in memory.
+//!
+//! The same [`IgnoreRules`] answer the watcher, so what triggers a rebuild and what the build
+//! sees can never disagree.
+
+use std::fs::{self, File, Metadata};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use super::ignore::IgnoreRules;
+use super::BuildError;
+
+/// Where a Dockerfile outside the context folder is put inside the tar (as the docker CLI does).
+const OUTSIDE_DOCKERFILE: &str = ".strata-dockerfile";
+
+/// One folder to build, with its Dockerfile and ignore rules.
+#[derive(Debug, Clone)]
+pub struct BuildContext {
+    root: PathBuf,
+    dockerfile: PathBuf,
+    rules: IgnoreRules,
+}
+
+/// What a walk of the context found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ContextSummary {
+    pub files: usize,
+    pub bytes: u64,
+}
+
+impl BuildContext {
+    /// The context at `root`, built with `dockerfile` (default `root/Dockerfile`).
+    pub fn new(root: &Path, dockerfile: Option<&Path>) -> Result<BuildContext, BuildError> {
+        let metadata =
+            fs::metadata(root).map_err(|e| BuildError::Context(format!("{} cannot be opened: {e}", root.display())))?;
+        if !metadata.is_dir() {
+            return Err(BuildError::Context(format!("{} is not a folder", root.display())));
+        }
+        let root = root.canonicalize().map_err(|e| BuildError::Context(format!("{}: {e}", root.display())))?;
+        let dockerfile = match dockerfile {
+            Some(path) if path.is_absolute() => path.to_path_buf(),
+            Some(path) => root.join(path),
+            None => root.join("Dockerfile"),
+        };
+        if !dockerfile.is_file() {
+            return Err(BuildError::Context(format!("there is no Dockerfile at {}", dockerfile.display())));
+        }
+        let dockerfile = dockerfile.canonicalize().map_err(|e| unreadable(&dockerfile, e))?;
+        let rules = IgnoreRules::for_build(&root, &dockerfile)?;
+        Ok(BuildContext { root, dockerfile, rules })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn dockerfile(&self) -> &Path {
+        &self.dockerfile
+    }
+
+    /// The Dockerfile's name inside the tar, for the build request.
+    pub fn dockerfile_in_tar(&self) -> String {
+        match self.dockerfile.strip_prefix(&self.root) {
+            Ok(relative) => slash_path(relative),
+            Err(_) => OUTSIDE_DOCKERFILE.into(),
+        }
+    }
+
+    /// Whether a path in the folder (relative, `/`-separated) stays out of the context.
+    pub fn is_ignored(&self, relative: &str) -> bool {
+        self.rules.is_excluded(relative)
+    }
+
+    /// The paths (relative, `/`-separated, sorted) the context holds.
+    pub fn paths(&self) -> Result<Vec<String>, BuildError> {
+        let mut paths = Vec::new();
+        self.walk(&self.root.clone(), &mut |relative, _, _| {
+            paths.push(relative.to_string());
+            Ok(())
+        })?;
+        Ok(paths)
+    }
+
+    /// Writes the context as a tar to `out`; says how many files and bytes it held.
+    pub fn write_tar<W: Write>(&self, out: W) -> Result<ContextSummary, BuildError> {
+        let mut tar = tar::Builder::new(out);
+        let mut summary = ContextSummary::default();
+        self.walk(&self.root.clone(), &mut |relative, full, metadata| {
+            append(&mut tar, relative, full, metadata)?;
+            if metadata.is_file() {
+                summary.files += 1;
+                summary.bytes += metadata.len();
+            }
+            Ok(())
+        })?;
+        if self.dockerfile.strip_prefix(&self.root).is_err() {
+            let metadata = fs::metadata(&self.dockerfile).map_err(|e| unreadable(&self.dockerfile, e))?;
+            append(&mut tar, OUTSIDE_DOCKERFILE, &self.dockerfile, &metadata)?;
+        }
+        tar.into_inner().map_err(|e| BuildError::Context(format!("the context could not be written: {e}")))?;
+        Ok(summary)
+    }
+
+    /// Visits every path the context keeps under `folder`, parents before children, names sorted.
+    fn walk(
+        &self,
+        folder: &Path,
+        visit: &mut dyn FnMut(&str, &Path, &Metadata) -> Result<(), BuildError>,
+    ) -> Result<(), BuildError> {
+        let mut entries: Vec<_> = fs::read_dir(folder)
+            .map_err(|e| unreadable(folder, e))?
+            .collect::<Result<_, _>>()
+            .map_err(|e| unreadable(folder, e))?;
+        entries.sort_by_key(|entry| entry.file_name());
+        for entry in entries {
+            let full = entry.path();
+            let relative = slash_path(full.strip_prefix(&self.root).unwrap_or(&full));
+            let metadata = fs::symlink_metadata(&full).map_err(|e| unreadable(&full, e))?;
+            let excluded = self.rules.is_excluded(&relative);
+            if !excluded {
+                visit(&relative, &full, &metadata)?;
+            }
+            // An excluded folder can still hold a file a `!` line brings back.
+            if metadata.is_dir() && (!excluded || self.rules.has_exceptions()) {
+                self.walk(&full, visit)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Adds one file, folder or link, owned by root as the docker CLI sends them.
+fn append<W: Write>(tar: &mut tar::Builder<W>, name: &str, full: &Path, metadata: &Metadata) -> Result<(), BuildError> {
+    let mut header = tar::Header::new_gnu();
+    header.set_metadata_in_mode(metadata, tar::HeaderMode::Complete);
+    header.set_uid(0);
+    header.set_gid(0);
+    let _ = header.set_username("");
+    let _ = header.set_groupname("");
+    let file_type = metadata.file_type();
+    let written = if file_type.is_symlink() {
+        let target = fs::read_link(full).map_err(|e| unreadable(full, e))?;
+        header.set_size(0);
+        tar.append_link(&mut header, name, target)
+    } else if file_type.is_dir() {
+        header.set_size(0);
+        tar.append_data(&mut header, format!("{name}/"), io::empty())
+    } else if file_type.is_file() {
+        let file = File::open(full).map_err(|e| unreadable(full, e))?;
+        tar.append_data(&mut header, name, file)
+    } else {
+        return Ok(()); // sockets, FIFOs and devices are not sent
+    };
+    written.map_err(|e| unreadable(full, e))
+}
+
+fn unreadable(path: &Path, error: io::Error) -> BuildError {
+    BuildError::Context(format!("{} cannot be read: {error}", path.display()))
+}
+
+/// A relative path with `/` between names, whatever the platform.
+fn slash_path(path: &Path) -> String {
+    path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let path = dir.path().join(name);
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn the_tar_holds_what_dockerignore_lets_through_owned_by_root() {
+        let dir = project(&[
+            ("Dockerfile", "FROM scratch\n"),
+            (".dockerignore", "*.log\nbuild\n!build/keep.txt\n.git\n"),
+            ("src/main.rs", "fn main() {}\n"),
+            ("debug.log", "noise"),
+            ("build/out.bin", "binary"),
+            ("build/keep.txt", "kept"),
+            (".git/HEAD", "ref: refs/heads/main\n"),
+        ]);
+        let context = BuildContext::new(dir.path(), None).unwrap();
+        assert_eq!(context.paths().unwrap(), [".dockerignore", "Dockerfile", "build/keep.txt", "src", "src/main.rs"]);
+        let mut bytes = Vec::new();
+        let summary = context.write_tar(&mut bytes).unwrap();
+        assert_eq!(summary.files, 4);
+        let mut archive = tar::Archive::new(bytes.as_slice());
+        let mut names = Vec::new();
+        for entry in archive.entries().unwrap() {
+            let entry = entry.unwrap();
+            assert_eq!((entry.header().uid().unwrap(), entry.header().gid().unwrap()), (0, 0));
+            names.push(entry.path().unwrap().display().to_string());
+        }
+        assert_eq!(names, [".dockerignore", "Dockerfile", "build/keep.txt", "src/", "src/main.rs"]);
+        assert!(context.is_ignored(".git/index") && context.is_ignored("build/out.bin"));
+        assert!(!context.is_ignored("src/lib.rs"));
+    }
+
+    #[test]
+    fn a_missing_folder_or_dockerfile_is_a_clear_error() {
+        let missing = BuildContext::new(Path::new("/nonexistent/project"), None).unwrap_err();
+        assert!(missing.to_string().contains("/nonexistent/project cannot be opened"), "{missing}");
+        let dir = project(&[("README.md", "hi")]);
+        let error = BuildContext::new(dir.path(), None).unwrap_err();
+        assert!(error.to_string().contains("there is no Dockerfile"), "{error}");
+    }
+
+    #[test]
+    fn a_dockerfile_outside_the_folder_is_sent_under_a_name_of_its_own() {
+        let dir = project(&[("app/main.txt", "x"), ("docker/app.Dockerfile", "FROM scratch\n")]);
+        let context =
+            BuildContext::new(&dir.path().join("app"), Some(&dir.path().join("docker/app.Dockerfile"))).unwrap();
+        assert_eq!(context.dockerfile_in_tar(), OUTSIDE_DOCKERFILE);
+        let mut bytes = Vec::new();
+        context.write_tar(&mut bytes).unwrap();
+        let mut archive = tar::Archive::new(bytes.as_slice());
+        let names: Vec<String> =
+            archive.entries().unwrap().map(|e| e.unwrap().path().unwrap().display().to_string()).collect();
+        assert_eq!(names, ["main.txt", OUTSIDE_DOCKERFILE]);
+    }
+}

@@ -1,0 +1,58 @@
+//! Project folders turned into images: the pipeline prepare → build → verify → tag (→ publish).
+//!
+//! - [`ignore`]: `.dockerignore` exactly as Docker reads it — one matcher for the context and
+//!   for the watcher.
+//! - [`context`]: the folder's files as a streamed tar.
+//! - [`builder`]: one build through the Engine API, its log as events, failures pointed at
+//!   their Dockerfile line; [`dockerfile`] and [`git`] supply the line numbers and the labels.
+//! - [`verify`]: a command run in a throwaway container of the new image.
+//! - [`pipeline`]: the steps in order; a failed build or verification never moves a tag.
+
+pub mod builder;
+pub mod context;
+pub mod dockerfile;
+pub mod git;
+pub mod ignore;
+pub mod pipeline;
+pub mod verify;
+
+use thiserror::Error;
+
+pub use builder::{BuildEvent, BuildOutcome, BuildRequest};
+pub use context::BuildContext;
+pub use ignore::{IgnoreError, IgnoreRules};
+pub use pipeline::{run_pipeline, PipelineOutcome, PipelineRequest};
+
+#[derive(Debug, Error)]
+pub enum BuildError {
+    #[error("{0}")]
+    Context(String),
+    #[error(transparent)]
+    Ignore(#[from] IgnoreError),
+    #[error("the build failed{}: {message}", .line.map(|l| format!(" at Dockerfile line {l}")).unwrap_or_default())]
+    Failed { message: String, step: Option<usize>, line: Option<usize> },
+    #[error("verification failed (exit code {code}): {output}")]
+    VerifyFailed { code: i64, output: String },
+    #[error(transparent)]
+    Engine(#[from] crate::engine::EngineError),
+    #[error("the build was cancelled")]
+    Cancelled,
+}
+
+impl BuildError {
+    /// What the user can do about it, in one sentence.
+    pub fn hint(&self) -> String {
+        match self {
+            BuildError::Context(_) => {
+                "Check the folder and the Dockerfile path, and that the files are readable.".into()
+            }
+            BuildError::Ignore(_) => "Fix the line in .dockerignore; `docker build` would refuse it too.".into(),
+            BuildError::Failed { .. } => {
+                "Fix the Dockerfile (or the step's command) and build again; the last good image keeps its tags.".into()
+            }
+            BuildError::VerifyFailed { .. } => "The new image was built but not tagged; fix it and build again.".into(),
+            BuildError::Engine(error) => error.hint(),
+            BuildError::Cancelled => "Start it again when you are ready.".into(),
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! The image pipeline for one project build: prepare (the context and its ignore rules) → build →
+//! verify → tag. Tags move only at the end, so a failed build or verification leaves every tag
+//! on the last good image. The outcome says what the build changed against the image the first
+//! tag named before: size, and the layers that grew or shrank.
+
+use std::time::Duration;
+
+use bollard::query_parameters::{RemoveImageOptionsBuilder, TagImageOptionsBuilder};
+use bollard::Docker;
+use serde::Serialize;
+
+use super::builder::{build, BuildEvent, BuildOutcome, BuildRequest};
+use super::verify::{verify, Verification};
+use super::BuildError;
+use crate::engine::EngineError;
+use crate::inventory::shared::{chain_layers, Layer};
+use crate::progress::Cancel;
+
+/// What to run.
+#[derive(Debug, Clone)]
+pub struct PipelineRequest {
+    pub build: BuildRequest,
+    /// `name:tag` references to point at the new image (the first one is compared against).
+    pub tags: Vec<String>,
+    /// A command to run in a container of the new image; it must exit 0.
+    pub verify: Option<String>,
+    pub verify_timeout: Duration,
+    /// Remove the image the first tag named before, once nothing names or uses it.
+    pub remove_superseded: bool,
+}
+
+/// What the pipeline reports as it goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum PipelineEvent {
+    /// A stage begins: `prepare`, `build`, `verify` or `tag`.
+    Stage {
+        name: &'static str,
+    },
+    Build(BuildEvent),
+}
+
+/// One layer whose size changed, against the layer at the same place in the previous image.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LayerChange {
+    pub index: usize,
+    pub command: String,
+    pub size_bytes: u64,
+    pub delta_bytes: i64,
+}
+
+/// The image the first tag named before this build.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Previous {
+    pub image_id: String,
+    pub size_bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PipelineOutcome {
+    pub build: BuildOutcome,
+    pub verification: Option<Verification>,
+    pub tags: Vec<String>,
+    pub size_bytes: u64,
+    pub previous: Option<Previous>,
+    /// Layers that differ from the previous image's, largest change first.
+    pub layer_changes: Vec<LayerChange>,
+    /// The previous image, when it was removed.
+    pub removed: Option<String>,
+}
+
+/// Runs the pipeline; `on_event` hears stages and the builder's log.
+pub async fn run_pipeline(
+    docker: &Docker,
+    request: &PipelineRequest,
+    cancel: &Cancel,
+    on_event: &mut (dyn FnMut(PipelineEvent) + Send),
+) -> Result<PipelineOutcome, BuildError> {
+    on_event(PipelineEvent::Stage { name: "prepare" });
+    let previous_id = match request.tags.first() {
+        Some(tag) => docker.inspect_image(tag).await.ok().and_then(|image| image.id),
+        None => None,
+    };
+    on_event(PipelineEvent::Stage { name: "build" });
+    let built = build(docker, &request.build, cancel, &mut |event| on_event(PipelineEvent::Build(event))).await?;
+    let mut verification = None;
+    if let Some(command) = &request.verify {
+        on_event(PipelineEvent::Stage { name: "verify" });
+        let checked = verify(docker, &built.image_id, command, request.verify_timeout).await?;
+        if !checked.passed {
+            forget_unverified(docker, &built.image_id).await;
+            return Err(BuildError::VerifyFailed { code: checked.exit_code, output: checked.output });
+        }
+        verification = Some(checked);
+    }
+    on_event(PipelineEvent::Stage { name: "tag" });
+    for reference in &request.tags {
+        tag(docker, &built.image_id, reference).await?;
+    }
+    let engine = |e| BuildError::Engine(EngineError::from_api(e));
+    let size_bytes = docker.inspect_image(&built.image_id).await.map_err(engine)?.size.unwrap_or(0).max(0) as u64;
+    let previous_id = previous_id.filter(|id| *id != built.image_id);
+    let (previous, layer_changes) = match &previous_id {
+        Some(id) => compare_with(docker, id, &built.image_id).await,
+        None => (None, Vec::new()),
+    };
+    let removed = match (&previous_id, request.remove_superseded) {
+        (Some(id), true) => remove_if_unused(docker, id).await,
+        _ => None,
+    };
+    Ok(PipelineOutcome {
+        build: built,
+        verification,
+        tags: request.tags.clone(),
+        size_bytes,
+        previous,
+        layer_changes,
+        removed,
+    })
+}
+
+/// Points `reference` (`repo:tag`, `repo` meaning `:latest`) at the image.
+async fn tag(docker: &Docker, image: &str, reference: &str) -> Result<(), BuildError> {
+    let (repo, tag) = split_reference(reference);
+    let options = TagImageOptionsBuilder::default().repo(repo).tag(tag).build();
+    docker.tag_image(image, Some(options)).await.map_err(|e| BuildError::Engine(EngineError::from_api(e)))
+}
+
+/// `registry:5000/team/app:1.2` → (`registry:5000/team/app`, `1.2`); no tag means `latest`.
+pub fn split_reference(reference: &str) -> (&str, &str) {
+    match reference.rfind(':') {
+        Some(colon) if !reference[colon..].contains('/') => (&reference[..colon], &reference[colon + 1..]),
+        _ => (reference, "latest"),
+    }
+}
+
+/// Size and layer changes of the new image against the previous one.
+async fn compare_with(docker: &Docker, previous: &str, new: &str) -> (Option<Previous>, Vec<LayerChange>) {
+    let (Ok(old), Ok(fresh)) = (layers_of(docker, previous).await, layers_of(docker, new).await) else {
+        return (None, Vec::new());
+    };
+    let size = docker.inspect_image(previous).await.ok().and_then(|i| i.size).unwrap_or(0).max(0) as u64;
+    (Some(Previous { image_id: previous.to_string(), size_bytes: size }), layer_changes(&old, &fresh))
+}
+
+async fn layers_of(docker: &Docker, image: &str) -> Result<Vec<Layer>, bollard::errors::Error> {
+    let (inspected, history) = tokio::try_join!(docker.inspect_image(image), docker.image_history(image))?;
+    let diff_ids = inspected.root_fs.and_then(|fs| fs.layers).unwrap_or_default();
+    Ok(chain_layers(&diff_ids, &history))
+}
+
+/// The new image's layers that the old one does not have, each against the old layer at its
+/// place (a layer that is new on top counts its whole size), largest change first.
+pub fn layer_changes(old: &[Layer], new: &[Layer]) -> Vec<LayerChange> {
+    let mut changes: Vec<LayerChange> = new
+        .iter()
+        .enumerate()
+        .filter(|(index, layer)| old.get(*index).is_none_or(|o| o.chain != layer.chain))
+        .map(|(index, layer)| LayerChange {
+            index,
+            command: layer.command.clone(),
+            size_bytes: layer.size,
+            delta_bytes: layer.size as i64 - old.get(index).map_or(0, |o| o.size as i64),
+        })
+        .collect();
+    changes.sort_by(|a, b| b.delta_bytes.unsigned_abs().cmp(&a.delta_bytes.unsigned_abs()).then(a.index.cmp(&b.index)));
+    changes
+}
+
+/// An image built but refused by verification has no tag; remove it unless something else
+/// (a tag, a container, a child image) holds it — the daemon refuses then, and it stays.
+async fn forget_unverified(docker: &Docker, image: &str) {
+    let options = RemoveImageOptionsBuilder::default().noprune(false).build();
+    let _ = docker.remove_image(image, Some(options), None).await;
+}
+
+/// Removes the superseded image if no tag names it any more and no container uses it.
+async fn remove_if_unused(docker: &Docker, image: &str) -> Option<String> {
+    let inspected = docker.inspect_image(image).await.ok()?;
+    if !inspected.repo_tags.unwrap_or_default().is_empty() {
+        return None;
+    }
+    // Without force the daemon refuses to remove an image a container uses.
+    let options = RemoveImageOptionsBuilder::default().build();
+    docker.remove_image(image, Some(options), None).await.ok().map(|_| image.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layer(chain: &str, size: u64, command: &str) -> Layer {
+        Layer { chain: chain.into(), size, command: command.into() }
+    }
+
+    #[test]
+    fn references_split_at_the_tag_colon_not_the_registry_port() {
+        assert_eq!(split_reference("app:dev"), ("app", "dev"));
+        assert_eq!(split_reference("registry:5000/team/app:1.2"), ("registry:5000/team/app", "1.2"));
+        assert_eq!(split_reference("registry:5000/team/app"), ("registry:5000/team/app", "latest"));
+    }
+
+    #[test]
+    fn changed_layers_are_measured_against_the_layer_at_their_place() {
+        let old = [layer("a", 100, "COPY base"), layer("b", 10, "RUN install"), layer("c", 5, "COPY app")];
+        let new = [
+            layer("a", 100, "COPY base"),
+            layer("b2", 40_000_010, "RUN install"),
+            layer("c2", 6, "COPY app"),
+            layer("d", 1, "RUN x"),
+        ];
+        let changes = layer_changes(&old, &new);
+        let summary: Vec<(usize, i64)> = changes.iter().map(|c| (c.index, c.delta_bytes)).collect();
+        assert_eq!(summary, [(1, 40_000_000), (2, 1), (3, 1)]);
+        assert_eq!(changes[0].command, "RUN install");
+    }
+}
