@@ -7,6 +7,7 @@
 //!   their Dockerfile line; [`dockerfile`] and [`git`] supply the line numbers and the labels.
 //! - [`verify`]: a command run in a throwaway container of the new image.
 //! - [`pipeline`]: the steps in order; a failed build or verification never moves a tag.
+//! - [`watch`]: edits to the folder, one trigger per burst, filtered by the same rules.
 
 pub mod builder;
 pub mod context;
@@ -15,6 +16,7 @@ pub mod git;
 pub mod ignore;
 pub mod pipeline;
 pub mod verify;
+pub mod watch;
 
 use thiserror::Error;
 
