@@ -1,6 +1,7 @@
 //! The command line: every capability as a subcommand of the same binary, printing a table by
 //! default or JSON with `--json`, and one clear line with a non-zero exit on error.
 
+mod build;
 mod diff;
 mod format;
 mod layers;
@@ -50,6 +51,9 @@ pub enum Command {
     /// Show what changed between two images: files, config and layers (exit 0 whether or not
     /// they differ).
     Diff(diff::DiffArgs),
+    /// Build a project folder: prepare, build, verify, tag; with `--watch`, again on every change
+    /// (exit 1 when the build or the verification fails).
+    Build(build::BuildArgs),
 }
 
 #[derive(Debug, Args)]
@@ -130,6 +134,7 @@ async fn execute(endpoint: Option<String>, command: Command) -> Result<bool, Fai
         Command::Check(args) => return layers::check(endpoint, args).await,
         Command::Cache(args) => layers::cache(args)?,
         Command::Diff(args) => diff::diff(endpoint, args).await?,
+        Command::Build(args) => return build::build(endpoint, args).await,
     }
     Ok(true)
 }

@@ -417,7 +417,7 @@ fn layer_commands(config: &serde_json::Value, layers: usize) -> Vec<String> {
 
 /// `/bin/sh -c #(nop) COPY file:ab12 in /` reads better as `COPY file:ab12 in /`, and
 /// `/bin/sh -c apt-get …` as `RUN apt-get …`.
-fn clean_command(created_by: &str) -> String {
+pub fn clean_command(created_by: &str) -> String {
     let step = created_by.trim();
     match step.strip_prefix("/bin/sh -c ") {
         Some(rest) => match rest.trim_start().strip_prefix("#(nop)") {

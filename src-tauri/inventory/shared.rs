@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 
 use super::ImageRow;
 use crate::engine::EngineError;
+use crate::image::analysis::clean_command;
 
 /// One layer of an image: the key of its chain, the bytes it adds and the step that made it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,7 +118,7 @@ pub fn chain_layers(diff_ids: &[String], history: &[ImageHistoryResponseItem]) -
             Layer {
                 chain: chain.clone(),
                 size: step.map_or(0, |s| s.size.max(0) as u64),
-                command: step.map(|s| s.created_by.clone()).unwrap_or_default(),
+                command: step.map(|s| clean_command(&s.created_by)).unwrap_or_default(),
             }
         })
         .collect()

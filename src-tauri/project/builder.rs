@@ -89,7 +89,7 @@ pub async fn build(
         if cancel.is_cancelled() {
             return Err(BuildError::Cancelled);
         }
-        let info = item.map_err(|e| failure(EngineError::from_api(e).to_string(), step, &dockerfile_text))?;
+        let info = item.map_err(|e| failure(builder_message(e), step, &dockerfile_text))?;
         if let Some(message) = info.error_detail.and_then(|d| d.message) {
             return Err(failure(message, step, &dockerfile_text));
         }
@@ -146,6 +146,16 @@ fn step_of(line: &str) -> Option<BuildEvent> {
         total: total.trim().parse().ok()?,
         instruction: instruction.trim().to_string(),
     })
+}
+
+/// What the builder said when it stopped: its own words for a failed step or a Dockerfile it
+/// refused, the connection's story otherwise.
+fn builder_message(error: bollard::errors::Error) -> String {
+    match error {
+        bollard::errors::Error::DockerStreamError { error } => error,
+        bollard::errors::Error::DockerResponseServerError { status_code, message } if status_code < 500 => message,
+        other => EngineError::from_api(other).to_string(),
+    }
 }
 
 /// A failed build, pointed at the Dockerfile line the error names or the step that was running.

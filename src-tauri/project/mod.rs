@@ -8,6 +8,7 @@
 //! - [`verify`]: a command run in a throwaway container of the new image.
 //! - [`pipeline`]: the steps in order; a failed build or verification never moves a tag.
 //! - [`watch`]: edits to the folder, one trigger per burst, filtered by the same rules.
+//! - [`settings`]: the projects Strata knows, how each is built, and their build histories.
 
 pub mod builder;
 pub mod context;
@@ -15,6 +16,7 @@ pub mod dockerfile;
 pub mod git;
 pub mod ignore;
 pub mod pipeline;
+pub mod settings;
 pub mod verify;
 pub mod watch;
 
@@ -33,12 +35,24 @@ pub enum BuildError {
     Ignore(#[from] IgnoreError),
     #[error("the build failed{}: {message}", .line.map(|l| format!(" at Dockerfile line {l}")).unwrap_or_default())]
     Failed { message: String, step: Option<usize>, line: Option<usize> },
-    #[error("verification failed (exit code {code}): {output}")]
+    #[error("verification failed with exit code {code}{}", last_lines(.output))]
     VerifyFailed { code: i64, output: String },
+    #[error("the verification could not run: {0}")]
+    VerifyCouldNotRun(String),
     #[error(transparent)]
     Engine(#[from] crate::engine::EngineError),
     #[error("the build was cancelled")]
     Cancelled,
+}
+
+/// ": <the last lines of output>", or nothing when there was none.
+fn last_lines(output: &str) -> String {
+    const SHOWN: usize = 5;
+    let lines: Vec<&str> = output.trim_end().lines().collect();
+    if lines.is_empty() {
+        return String::new();
+    }
+    format!(": {}", lines[lines.len().saturating_sub(SHOWN)..].join(" / "))
 }
 
 impl BuildError {
@@ -52,7 +66,9 @@ impl BuildError {
             BuildError::Failed { .. } => {
                 "Fix the Dockerfile (or the step's command) and build again; the last good image keeps its tags.".into()
             }
-            BuildError::VerifyFailed { .. } => "The new image was built but not tagged; fix it and build again.".into(),
+            BuildError::VerifyFailed { .. } | BuildError::VerifyCouldNotRun(_) => {
+                "The new image was built but not tagged; fix it (or the verify command) and build again.".into()
+            }
             BuildError::Engine(error) => error.hint(),
             BuildError::Cancelled => "Start it again when you are ready.".into(),
         }

@@ -41,7 +41,7 @@ pub enum PipelineEvent {
 }
 
 /// One layer whose size changed, against the layer at the same place in the previous image.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct LayerChange {
     pub index: usize,
     pub command: String,
@@ -86,7 +86,13 @@ pub async fn run_pipeline(
     let mut verification = None;
     if let Some(command) = &request.verify {
         on_event(PipelineEvent::Stage { name: "verify" });
-        let checked = verify(docker, &built.image_id, command, request.verify_timeout).await?;
+        let checked = match verify(docker, &built.image_id, command, request.verify_timeout).await {
+            Ok(checked) => checked,
+            Err(error) => {
+                forget_unverified(docker, &built.image_id).await;
+                return Err(error);
+            }
+        };
         if !checked.passed {
             forget_unverified(docker, &built.image_id).await;
             return Err(BuildError::VerifyFailed { code: checked.exit_code, output: checked.output });

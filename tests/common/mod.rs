@@ -154,6 +154,26 @@ impl Fixtures {
         bytes
     }
 
+    /// The labels that mark an image as this set's (`--label` arguments for `strata build`).
+    pub fn label_args(&self) -> Vec<String> {
+        vec!["--label".into(), format!("{TEST_LABEL}=1"), "--label".into(), format!("{RUN_LABEL}={}", self.run)]
+    }
+
+    /// Takes charge of every image carrying this set's run label (built by the code under test),
+    /// so they are removed with the rest; returns how many there are.
+    pub async fn adopt_labelled_images(&mut self) -> usize {
+        let filters: HashMap<String, Vec<String>> =
+            [("label".to_string(), vec![format!("{RUN_LABEL}={}", self.run)])].into();
+        let options = bollard::query_parameters::ListImagesOptionsBuilder::default().filters(&filters).build();
+        let images = self.docker.list_images(Some(options)).await.expect("the daemon lists images");
+        for image in &images {
+            if !self.images.contains(&image.id) {
+                self.images.push(image.id.clone());
+            }
+        }
+        images.len()
+    }
+
     /// Removes what this set created, containers first.
     pub async fn remove_all(&mut self) {
         for id in self.containers.drain(..) {

@@ -1,0 +1,266 @@
+//! `strata build DIR`: the project pipeline (prepare → build → verify → tag) from the command line,
+//! once or on every change with `--watch`. The builder's log goes to stderr under a progress bar;
+//! the outcome goes to stdout, as a summary or JSON (one object per build).
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::{connect, format, Failure, OutputArgs};
+use crate::progress::Cancel;
+use crate::project::builder::BuildEvent;
+use crate::project::pipeline::{PipelineEvent, PipelineOutcome};
+use crate::project::settings::{BuildRecord, Project, ProjectStore};
+use crate::project::watch::{merge_waiting, watch, Trigger, WatchEvent, WatchTiming};
+use crate::project::{git, run_pipeline, BuildContext, BuildError, BuildRequest, PipelineRequest};
+
+/// How long a verification may run.
+const VERIFY_TIMEOUT: Duration = Duration::from_secs(300);
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The project folder, or a Dockerfile in it.
+    pub path: PathBuf,
+    /// Build again whenever a file the build uses changes (Ctrl+C stops).
+    #[arg(long)]
+    pub watch: bool,
+    /// Tag the image `name:tag` (repeatable). Default: the project's tags, for a new project
+    /// `<folder>:dev` and `<folder>:<git short sha>`.
+    #[arg(long = "tag", short = 't', value_name = "NAME:TAG")]
+    pub tags: Vec<String>,
+    /// The Dockerfile, relative to the folder.
+    #[arg(long, short = 'f', value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// The stage of a multi-stage Dockerfile to build.
+    #[arg(long, value_name = "STAGE")]
+    pub target: Option<String>,
+    /// A build argument (repeatable).
+    #[arg(long = "build-arg", value_name = "KEY=VALUE")]
+    pub build_args: Vec<String>,
+    /// A label to set on the image (repeatable), besides the OCI ones Strata sets.
+    #[arg(long = "label", value_name = "KEY=VALUE")]
+    pub labels: Vec<String>,
+    /// Run this command in a container of the new image; tags move only if it exits 0.
+    #[arg(long, value_name = "COMMAND")]
+    pub verify: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+impl From<BuildError> for Failure {
+    fn from(error: BuildError) -> Self {
+        Failure { message: error.to_string(), hint: error.hint() }
+    }
+}
+
+pub async fn build(endpoint: Option<String>, args: BuildArgs) -> Result<bool, Failure> {
+    let store = ProjectStore::user();
+    let project = project_for(&args, store.as_ref())?;
+    let context = BuildContext::new(&project.context_folder(), Some(&project.dockerfile_path()))?;
+    let docker = connect(endpoint).await?.docker;
+    if !args.watch {
+        return Ok(build_once(&docker, &project, &context, None, &args, store.as_ref()).await.is_ok());
+    }
+    let (_watching, mut events) = watch(context.clone(), WatchTiming::default())?;
+    eprintln!("Watching {} (Ctrl+C stops)", context.root().display());
+    let _ = build_once(&docker, &project, &context, None, &args, store.as_ref()).await;
+    loop {
+        let event = tokio::select! {
+            event = events.recv() => event,
+            _ = tokio::signal::ctrl_c() => return Ok(true),
+        };
+        let trigger = match event {
+            Some(WatchEvent::Changed(trigger)) => trigger,
+            Some(WatchEvent::Gone { folder }) => {
+                return Err(Failure { message: format!("{folder} is gone"), hint: "Watching stopped.".into() })
+            }
+            Some(WatchEvent::Failed { message }) => {
+                return Err(Failure { message, hint: "Watching stopped; start it again.".into() })
+            }
+            None => return Ok(true),
+        };
+        let trigger = match merge_waiting(trigger, &mut events) {
+            Ok(trigger) => trigger,
+            Err(_) => continue,
+        };
+        eprintln!("\n{} changed: {}", plural(trigger.count, "file"), listed(&trigger));
+        let _ = build_once(&docker, &project, &context, Some(trigger), &args, store.as_ref()).await;
+    }
+}
+
+/// The saved project for the folder (or a new one), with the command line's choices on top.
+fn project_for(args: &BuildArgs, store: Option<&ProjectStore>) -> Result<Project, Failure> {
+    let saved = match store {
+        Some(store) => store.find(&args.path).unwrap_or(None),
+        None => None,
+    };
+    let mut project = saved.unwrap_or_else(|| Project::for_path(&args.path));
+    if let Some(file) = &args.file {
+        project.dockerfile = Some(file.clone());
+    }
+    if args.target.is_some() {
+        project.target = args.target.clone();
+    }
+    if args.verify.is_some() {
+        project.verify = args.verify.clone();
+    }
+    project.build_args.extend(pairs(&args.build_args, "--build-arg")?);
+    project.labels.extend(pairs(&args.labels, "--label")?);
+    Ok(project)
+}
+
+fn pairs(items: &[String], flag: &str) -> Result<Vec<(String, String)>, Failure> {
+    items
+        .iter()
+        .map(|item| {
+            item.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).ok_or_else(|| Failure {
+                message: format!("{flag} {item} is not KEY=VALUE"),
+                hint: format!("Write it as {flag} NAME=value."),
+            })
+        })
+        .collect()
+}
+
+/// One run of the pipeline, reported and recorded in the project's history.
+async fn build_once(
+    docker: &bollard::Docker,
+    project: &Project,
+    context: &BuildContext,
+    trigger: Option<Trigger>,
+    args: &BuildArgs,
+    store: Option<&ProjectStore>,
+) -> Result<PipelineOutcome, ()> {
+    let facts = git::facts(context.root());
+    let tags = if args.tags.is_empty() { project.references(&facts) } else { args.tags.clone() };
+    let request = PipelineRequest {
+        build: BuildRequest {
+            context: context.clone(),
+            target: project.target.clone(),
+            build_args: project.build_args.clone(),
+            labels: project.labels.clone(),
+            version: tags.first().map(|t| crate::project::pipeline::split_reference(t).1.to_string()),
+        },
+        tags,
+        verify: project.verify.clone(),
+        verify_timeout: VERIFY_TIMEOUT,
+        remove_superseded: project.remove_superseded,
+    };
+    let bar = ProgressBar::new(0)
+        .with_style(ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").expect("the template is valid"));
+    bar.enable_steady_tick(Duration::from_millis(120));
+    let shown = bar.clone();
+    let started = chrono::Utc::now().timestamp();
+    let result = run_pipeline(docker, &request, &Cancel::new(), &mut |event| match event {
+        PipelineEvent::Stage { name } => shown.set_message(name.to_string()),
+        PipelineEvent::Build(BuildEvent::Step { number, total, instruction }) => {
+            shown.set_message(format!("step {number}/{total}: {instruction}"));
+            shown.suspend(|| eprintln!("Step {number}/{total} : {instruction}"));
+        }
+        PipelineEvent::Build(BuildEvent::Output { line }) => shown.suspend(|| eprintln!("{line}")),
+    })
+    .await;
+    bar.finish_and_clear();
+    let record = record_of(started, &result, trigger);
+    if let Some(store) = store {
+        if let Err(error) = store.record(&project.folder, record) {
+            eprintln!("note: the build history was not saved: {error}");
+        }
+    }
+    match result {
+        Ok(outcome) => {
+            if args.output.json {
+                println!("{}", serde_json::to_string(&outcome).expect("outcomes serialize"));
+            } else {
+                print_outcome(&outcome);
+            }
+            Ok(outcome)
+        }
+        Err(error) => {
+            eprintln!("strata: {error}. {}", error.hint());
+            Err(())
+        }
+    }
+}
+
+fn record_of(started: i64, result: &Result<PipelineOutcome, BuildError>, trigger: Option<Trigger>) -> BuildRecord {
+    let seconds = (chrono::Utc::now().timestamp() - started) as f64;
+    match result {
+        Ok(outcome) => BuildRecord {
+            started,
+            seconds: outcome.build.seconds,
+            passed: true,
+            image_id: Some(outcome.build.image_id.clone()),
+            tags: outcome.tags.clone(),
+            size_bytes: Some(outcome.size_bytes),
+            size_delta_bytes: outcome.previous.as_ref().map(|p| outcome.size_bytes as i64 - p.size_bytes as i64),
+            layer_changes: outcome.layer_changes.iter().take(5).cloned().collect(),
+            trigger,
+            error: None,
+        },
+        Err(error) => BuildRecord {
+            started,
+            seconds,
+            passed: false,
+            image_id: None,
+            tags: Vec::new(),
+            size_bytes: None,
+            size_delta_bytes: None,
+            layer_changes: Vec::new(),
+            trigger,
+            error: Some(error.to_string()),
+        },
+    }
+}
+
+fn print_outcome(outcome: &PipelineOutcome) {
+    let id = outcome.build.image_id.trim_start_matches("sha256:");
+    let change = match &outcome.previous {
+        Some(previous) => format!(" ({})", signed(outcome.size_bytes as i64 - previous.size_bytes as i64)),
+        None => String::new(),
+    };
+    println!(
+        "Built {} in {:.1} s: {}{change}, context {} ({})",
+        &id[..12.min(id.len())],
+        outcome.build.seconds,
+        format::size(outcome.size_bytes),
+        plural(outcome.build.context.files, "file"),
+        format::size(outcome.build.context.bytes),
+    );
+    if let Some(verification) = &outcome.verification {
+        println!("Verified in {:.1} s: {}", verification.seconds, verification.command);
+    }
+    if !outcome.tags.is_empty() {
+        println!("Tagged {}", outcome.tags.join(", "));
+    }
+    for layer in outcome.layer_changes.iter().filter(|l| l.delta_bytes != 0).take(5) {
+        let command: String = layer.command.chars().take(80).collect();
+        println!("  {} in layer {}: {command}", signed(layer.delta_bytes), layer.index);
+    }
+    if let Some(removed) = &outcome.removed {
+        println!("Removed the image it replaced ({})", &removed.trim_start_matches("sha256:")[..12]);
+    }
+}
+
+fn signed(bytes: i64) -> String {
+    format!("{}{}", if bytes < 0 { "−" } else { "+" }, format::size(bytes.unsigned_abs()))
+}
+
+fn plural(count: usize, word: &str) -> String {
+    if count == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{count} {word}s")
+    }
+}
+
+/// "a, b, c and 12 more"
+fn listed(trigger: &Trigger) -> String {
+    const SHOWN: usize = 5;
+    let mut text = trigger.paths.iter().take(SHOWN).cloned().collect::<Vec<_>>().join(", ");
+    if trigger.count > SHOWN {
+        text.push_str(&format!(" and {} more", trigger.count - SHOWN));
+    }
+    text
+}

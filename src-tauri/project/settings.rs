@@ -1,0 +1,282 @@
+//! The projects Strata knows and how each one is built, kept in the user's config folder
+//! (`~/.config/strata/projects.json` on Linux, or `$STRATA_CONFIG_DIR`), and each project's build
+//! history beside it (`history/<key>.json`, the last [`HISTORY_KEPT`] builds).
+//!
+//! Files are written to a temporary file and renamed, so a crash never leaves half a file; a
+//! damaged file is reported, never silently replaced.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::git::GitFacts;
+use super::pipeline::LayerChange;
+use super::watch::Trigger;
+use super::BuildError;
+
+/// Builds kept per project.
+pub const HISTORY_KEPT: usize = 100;
+/// In a tag scheme, replaced by the short hash of the commit checked out.
+pub const GIT_TAG: &str = "{git}";
+
+/// How one project folder is built.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Project {
+    pub folder: PathBuf,
+    /// The Dockerfile, relative to the folder (default `Dockerfile`).
+    #[serde(default)]
+    pub dockerfile: Option<PathBuf>,
+    /// The build context, relative to the folder (default the folder itself).
+    #[serde(default)]
+    pub context: Option<PathBuf>,
+    /// A multi-stage Dockerfile's stage to build (`--target`).
+    #[serde(default)]
+    pub target: Option<String>,
+    #[serde(default)]
+    pub build_args: BTreeMap<String, String>,
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
+    /// The repository the tags are in (`app`, `registry:5000/team/app`).
+    pub image: String,
+    /// The tags each good build gets; `{git}` is the commit's short hash.
+    pub tags: Vec<String>,
+    /// Run in a throwaway container of each new image; it must exit 0.
+    #[serde(default)]
+    pub verify: Option<String>,
+    /// Replace this container with one of the new image after each good build.
+    #[serde(default)]
+    pub restart_container: Option<String>,
+    /// Remove the image a build replaced, when nothing else uses it.
+    #[serde(default)]
+    pub remove_superseded: bool,
+}
+
+impl Project {
+    /// A new project for `folder` (a folder, or a Dockerfile in one), with Strata's defaults: the
+    /// folder's name as the image, tagged `dev` and with the commit's short hash.
+    pub fn for_path(path: &Path) -> Project {
+        let (folder, dockerfile) = if path.is_file() {
+            let name = path.file_name().map(PathBuf::from);
+            (path.parent().unwrap_or(Path::new(".")).to_path_buf(), name.filter(|n| n != Path::new("Dockerfile")))
+        } else {
+            (path.to_path_buf(), None)
+        };
+        let folder = folder.canonicalize().unwrap_or(folder);
+        let name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        Project {
+            image: repository_name(&name),
+            folder,
+            dockerfile,
+            context: None,
+            target: None,
+            build_args: BTreeMap::new(),
+            labels: BTreeMap::new(),
+            tags: vec!["dev".into(), GIT_TAG.into()],
+            verify: None,
+            restart_container: None,
+            remove_superseded: false,
+        }
+    }
+
+    pub fn context_folder(&self) -> PathBuf {
+        match &self.context {
+            Some(context) => self.folder.join(context),
+            None => self.folder.clone(),
+        }
+    }
+
+    pub fn dockerfile_path(&self) -> PathBuf {
+        self.folder.join(self.dockerfile.as_deref().unwrap_or(Path::new("Dockerfile")))
+    }
+
+    /// The references a good build is tagged with (`{git}` dropped outside a repository).
+    pub fn references(&self, git: &GitFacts) -> Vec<String> {
+        self.tags
+            .iter()
+            .filter_map(|tag| match tag.as_str() {
+                GIT_TAG => git.short_revision().map(|sha| format!("{}:{sha}", self.image)),
+                tag => Some(format!("{}:{tag}", self.image)),
+            })
+            .collect()
+    }
+}
+
+/// A folder name as a repository name: lower case, with `[a-z0-9._-]` only.
+pub fn repository_name(name: &str) -> String {
+    let cleaned: String = name
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '-' })
+        .collect();
+    let trimmed = cleaned.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+    if trimmed.is_empty() {
+        "project".into()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+/// One build as the history keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BuildRecord {
+    /// Seconds since 1970.
+    pub started: i64,
+    pub seconds: f64,
+    pub passed: bool,
+    #[serde(default)]
+    pub image_id: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub size_bytes: Option<u64>,
+    /// Against the image the build replaced.
+    #[serde(default)]
+    pub size_delta_bytes: Option<i64>,
+    #[serde(default)]
+    pub layer_changes: Vec<LayerChange>,
+    /// The edits that started it (none for a build asked for by hand).
+    #[serde(default)]
+    pub trigger: Option<Trigger>,
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+/// Where projects and histories are kept.
+#[derive(Debug, Clone)]
+pub struct ProjectStore {
+    folder: PathBuf,
+}
+
+impl ProjectStore {
+    /// `$STRATA_CONFIG_DIR`, else the user's config folder + `strata`.
+    pub fn user() -> Option<ProjectStore> {
+        let folder = std::env::var_os("STRATA_CONFIG_DIR")
+            .map(PathBuf::from)
+            .or_else(|| dirs::config_dir().map(|d| d.join("strata")))?;
+        Some(ProjectStore { folder })
+    }
+
+    pub fn at(folder: &Path) -> ProjectStore {
+        ProjectStore { folder: folder.to_path_buf() }
+    }
+
+    pub fn projects(&self) -> Result<Vec<Project>, BuildError> {
+        read_json(&self.folder.join("projects.json")).map(Option::unwrap_or_default)
+    }
+
+    /// The project kept for `folder`, if any.
+    pub fn find(&self, folder: &Path) -> Result<Option<Project>, BuildError> {
+        let folder = folder.canonicalize().unwrap_or(folder.to_path_buf());
+        Ok(self.projects()?.into_iter().find(|p| p.folder == folder))
+    }
+
+    /// Adds the project, or replaces the one with the same folder.
+    pub fn save(&self, project: &Project) -> Result<(), BuildError> {
+        let mut projects = self.projects()?;
+        match projects.iter_mut().find(|p| p.folder == project.folder) {
+            Some(existing) => *existing = project.clone(),
+            None => projects.push(project.clone()),
+        }
+        write_json(&self.folder.join("projects.json"), &projects)
+    }
+
+    /// Forgets a project (its folder and images are left alone).
+    pub fn remove(&self, folder: &Path) -> Result<(), BuildError> {
+        let projects: Vec<Project> = self.projects()?.into_iter().filter(|p| p.folder != folder).collect();
+        write_json(&self.folder.join("projects.json"), &projects)
+    }
+
+    pub fn history(&self, folder: &Path) -> Result<Vec<BuildRecord>, BuildError> {
+        read_json(&self.history_file(folder)).map(Option::unwrap_or_default)
+    }
+
+    /// Adds a build to the folder's history, dropping the oldest past [`HISTORY_KEPT`].
+    pub fn record(&self, folder: &Path, record: BuildRecord) -> Result<(), BuildError> {
+        let mut history = self.history(folder)?;
+        history.push(record);
+        let excess = history.len().saturating_sub(HISTORY_KEPT);
+        history.drain(..excess);
+        write_json(&self.history_file(folder), &history)
+    }
+
+    fn history_file(&self, folder: &Path) -> PathBuf {
+        let key = hex::encode(Sha256::digest(folder.to_string_lossy().as_bytes()));
+        self.folder.join("history").join(format!("{}.json", &key[..16]))
+    }
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, BuildError> {
+    match fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| BuildError::Context(format!("{} is damaged ({e}); fix or delete it", path.display()))),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(error) => Err(BuildError::Context(format!("{} cannot be read: {error}", path.display()))),
+    }
+}
+
+fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), BuildError> {
+    let fail = |e: std::io::Error| BuildError::Context(format!("{} cannot be written: {e}", path.display()));
+    let folder = path.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(folder).map_err(fail)?;
+    let mut file = tempfile::NamedTempFile::new_in(folder).map_err(fail)?;
+    serde_json::to_writer_pretty(&mut file, value).map_err(|e| fail(e.into()))?;
+    file.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_project_is_named_after_its_folder_and_tagged_dev_and_by_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("My Web_App");
+        fs::create_dir(&folder).unwrap();
+        fs::write(folder.join("api.Dockerfile"), "FROM scratch\n").unwrap();
+        let project = Project::for_path(&folder.join("api.Dockerfile"));
+        assert_eq!(project.image, "my-web_app");
+        assert_eq!(project.dockerfile.as_deref(), Some(Path::new("api.Dockerfile")));
+        let git = GitFacts { revision: Some("0123456789abcdef0123456789abcdef01234567".into()), origin: None };
+        assert_eq!(project.references(&git), ["my-web_app:dev", "my-web_app:0123456"]);
+        assert_eq!(project.references(&GitFacts::default()), ["my-web_app:dev"]);
+        assert_eq!(repository_name("..."), "project");
+    }
+
+    #[test]
+    fn projects_and_histories_are_kept_and_damage_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProjectStore::at(dir.path());
+        let mut project = Project::for_path(dir.path());
+        store.save(&project).unwrap();
+        project.verify = Some("true".into());
+        store.save(&project).unwrap();
+        assert_eq!(store.projects().unwrap(), [project.clone()]);
+        assert_eq!(store.find(dir.path()).unwrap(), Some(project.clone()));
+        let record = |n: i64| BuildRecord {
+            started: n,
+            seconds: 1.0,
+            passed: true,
+            image_id: None,
+            tags: vec![],
+            size_bytes: None,
+            size_delta_bytes: None,
+            layer_changes: vec![],
+            trigger: None,
+            error: None,
+        };
+        for n in 0..(HISTORY_KEPT as i64 + 5) {
+            store.record(&project.folder, record(n)).unwrap();
+        }
+        let history = store.history(&project.folder).unwrap();
+        assert_eq!((history.len(), history[0].started), (HISTORY_KEPT, 5));
+        fs::write(dir.path().join("projects.json"), "{not json").unwrap();
+        let error = store.projects().unwrap_err().to_string();
+        assert!(error.contains("projects.json is damaged"), "{error}");
+        store.remove(&project.folder).unwrap_err();
+    }
+}

@@ -1,0 +1,219 @@
+//! `strata build` against the real daemon: a project folder with a `.dockerignore` (an excluded
+//! folder with one file brought back by `!`), a fake git repository for the OCI labels, a
+//! verification; failures that must leave the last good tag where it was; and `--watch`, where an
+//! edit rebuilds, an ignored file does not, and a burst of 2,000 files rebuilds once.
+//!
+//! Every image built carries the fixture set's labels and is removed at the end.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use common::{json, strata, ChildGuard, Fixtures, BUSYBOX};
+use serde_json::Value;
+
+const HASH: &str = "89abcdef0123456789abcdef0123456789abcdef";
+const ORIGIN: &str = "https://git.example.com/team/app.git";
+
+/// A project folder: busybox, an app file, files `.dockerignore` keeps out (and one it brings
+/// back), and a `.git` folder naming a commit and an origin. `run.txt` makes its first layer
+/// unique to this test, so no other test shares (and removes) its build cache.
+fn project(fixtures: &Fixtures) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, content: &[u8]| {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    };
+    write("run.txt", fixtures.run.as_bytes());
+    write("busybox", &std::fs::read(BUSYBOX).expect("busybox-static is installed"));
+    std::fs::set_permissions(dir.path().join("busybox"), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    write("Dockerfile", b"FROM scratch\nCOPY run.txt /run.txt\nCOPY busybox /bin/busybox\nCOPY app/ /app/\n");
+    write(".dockerignore", b"app/*.log\napp/secret\n!app/secret/public.txt\n");
+    write("app/main.txt", b"v1\n");
+    write("app/debug.log", b"noise\n");
+    write("app/secret/key", b"do not ship\n");
+    write("app/secret/public.txt", b"public\n");
+    write(".git/HEAD", b"ref: refs/heads/main\n");
+    write(".git/packed-refs", format!("{HASH} refs/heads/main\n").as_bytes());
+    write(".git/config", format!("[remote \"origin\"]\n\turl = {ORIGIN}\n").as_bytes());
+    dir
+}
+
+fn build(dir: &Path, fixtures: &Fixtures, extra: &[&str], config: &Path) -> std::process::Output {
+    let path = dir.to_str().unwrap();
+    let mut args = vec!["build", path];
+    let labels = fixtures.label_args();
+    args.extend(labels.iter().map(String::as_str));
+    args.extend(extra);
+    strata(&args, &[("STRATA_CONFIG_DIR", config.to_str().unwrap())])
+}
+
+async fn image_id(fixtures: &Fixtures, reference: &str) -> Option<String> {
+    fixtures.docker.inspect_image(reference).await.ok().and_then(|image| image.id)
+}
+
+fn files_in(reference: &str, cache: &Path) -> BTreeSet<String> {
+    let tree = json(&strata(&["tree", reference, "--json"], &[("STRATA_CACHE_DIR", cache.to_str().unwrap())]));
+    tree.as_array().unwrap().iter().map(|node| node["path"].as_str().unwrap().to_string()).collect()
+}
+
+#[tokio::test]
+async fn a_build_sends_what_dockerignore_keeps_labels_verifies_and_tags() {
+    let mut fixtures = Fixtures::new("build").await;
+    let dir = project(&fixtures);
+    let state = tempfile::tempdir().unwrap();
+    let dev = format!("{}:dev", fixtures.repository());
+
+    let output = build(
+        dir.path(),
+        &fixtures,
+        &["-t", &dev, "--verify", r#"["/bin/busybox", "cat", "/app/main.txt"]"#, "--json"],
+        state.path(),
+    );
+    fixtures.adopt_labelled_images().await;
+    let outcome = json(&output);
+    assert_eq!(outcome["tags"], serde_json::json!([dev]));
+    assert_eq!(outcome["verification"]["passed"], true);
+    assert_eq!(outcome["verification"]["output"], "v1\n");
+    let id = outcome["build"]["image_id"].as_str().unwrap().to_string();
+    assert_eq!(image_id(&fixtures, &dev).await.as_deref(), Some(id.as_str()));
+
+    // The context held what .dockerignore lets through, and nothing else.
+    let files = files_in(&dev, &state.path().join("cache"));
+    assert!(files.contains("/app/main.txt") && files.contains("/app/secret/public.txt"), "{files:?}");
+    assert!(!files.contains("/app/debug.log") && !files.contains("/app/secret/key"), "{files:?}");
+
+    // OCI labels from the fake repository, the tag and the folder; the project's own labels too.
+    let labels = fixtures.docker.inspect_image(&dev).await.unwrap().config.unwrap().labels.unwrap();
+    assert_eq!(labels["org.opencontainers.image.revision"], HASH);
+    assert_eq!(labels["org.opencontainers.image.source"], ORIGIN);
+    assert_eq!(labels["org.opencontainers.image.version"], "dev");
+    assert!(labels["org.opencontainers.image.created"].ends_with('Z'), "{labels:?}");
+    assert_eq!(labels[common::RUN_LABEL], fixtures.run);
+
+    // Without -t, a new project is tagged <folder>:dev and <folder>:<short commit>; the human
+    // summary says what changed against the image the tag named before.
+    std::fs::write(dir.path().join("app/main.txt"), "v2, longer\n").unwrap();
+    let again = build(dir.path(), &fixtures, &["-t", &dev], state.path());
+    fixtures.adopt_labelled_images().await;
+    let summary = String::from_utf8_lossy(&again.stdout).to_string();
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    assert!(summary.contains(&format!("Tagged {dev}")) && summary.contains("+8B in layer 2: COPY dir:"), "{summary}");
+
+    // The build history keeps both builds.
+    let histories: Vec<_> = std::fs::read_dir(state.path().join("history")).unwrap().collect();
+    let history: Value =
+        serde_json::from_slice(&std::fs::read(histories[0].as_ref().unwrap().path()).unwrap()).unwrap();
+    assert_eq!(history.as_array().unwrap().len(), 2);
+    assert_eq!(history[1]["size_delta_bytes"], 8);
+}
+
+#[tokio::test]
+async fn failed_builds_and_verifications_leave_the_last_good_tag_alone() {
+    let mut fixtures = Fixtures::new("build-fail").await;
+    let dir = project(&fixtures);
+    let state = tempfile::tempdir().unwrap();
+    let dev = format!("{}:dev", fixtures.repository());
+    let first = build(dir.path(), &fixtures, &["-t", &dev], state.path());
+    fixtures.adopt_labelled_images().await;
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let good = image_id(&fixtures, &dev).await.unwrap();
+
+    let failures: [(&str, &[&str], &str); 3] = [
+        // A step that fails: pointed at its line (a RUN on an empty image fails at once, leaving
+        // no intermediate image behind).
+        ("FROM scratch\nCOPY run.txt /run.txt\nRUN [\"/bin/busybox\", \"false\"]\n", &[], "at Dockerfile line 3"),
+        (
+            "FROM scratch\nCPY run.txt /run.txt\n",
+            &[],
+            "at Dockerfile line 2: dockerfile parse error line 2: unknown instruction: CPY",
+        ),
+        (
+            "FROM scratch\nCOPY run.txt /run.txt\nCOPY busybox /bin/busybox\nCOPY app/ /app/\n",
+            &["--verify", r#"["/bin/busybox", "sh", "-c", "echo checking; exit 3"]"#],
+            "verification failed with exit code 3: checking",
+        ),
+    ];
+    for (dockerfile, extra, expected) in failures {
+        std::fs::write(dir.path().join("Dockerfile"), dockerfile).unwrap();
+        let mut args = vec!["-t", dev.as_str()];
+        args.extend(extra);
+        let failed = build(dir.path(), &fixtures, &args, state.path());
+        let stderr = String::from_utf8_lossy(&failed.stderr).to_string();
+        assert_eq!(failed.status.code(), Some(1), "{stderr}");
+        assert!(stderr.lines().last().unwrap().contains(expected), "{expected}: {stderr}");
+        assert_eq!(image_id(&fixtures, &dev).await.as_deref(), Some(good.as_str()), "the tag stayed");
+    }
+    // The image the verification refused was removed, not left dangling.
+    assert_eq!(fixtures.adopt_labelled_images().await, 1, "only the good image is left");
+
+    let missing = strata(&["build", "/nonexistent/project"], &[]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/project cannot be opened"));
+}
+
+/// Reads a child's stdout lines on a thread, so the test can wait for them with a timeout.
+fn lines_of(child: &mut std::process::Child) -> mpsc::Receiver<String> {
+    let (sender, receiver) = mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    receiver
+}
+
+fn next_build(lines: &mpsc::Receiver<String>, within: Duration) -> Option<Value> {
+    lines.recv_timeout(within).ok().map(|line| serde_json::from_str(&line).expect("one JSON outcome per line"))
+}
+
+#[tokio::test]
+async fn watching_rebuilds_on_an_edit_once_per_burst_and_never_for_ignored_files() {
+    let mut fixtures = Fixtures::new("build-watch").await;
+    let dir = project(&fixtures);
+    let state = tempfile::tempdir().unwrap();
+    let dev = format!("{}:dev", fixtures.repository());
+    let mut command = Command::new(env!("CARGO_BIN_EXE_strata"));
+    command
+        .args(["build", dir.path().to_str().unwrap(), "--watch", "--json", "-t", &dev])
+        .args(fixtures.label_args())
+        .env("STRATA_CONFIG_DIR", state.path())
+        .env_remove("DOCKER_CONTEXT")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut watcher = ChildGuard { child: command.spawn().unwrap(), leads_group: false };
+    let lines = lines_of(&mut watcher.child);
+    let long = Duration::from_secs(90);
+    let quiet = Duration::from_secs(3);
+
+    let first = next_build(&lines, long).expect("the first build");
+    std::fs::write(dir.path().join("app/main.txt"), "edited\n").unwrap();
+    let second = next_build(&lines, long).expect("a build after the edit");
+    assert_ne!(first["build"]["image_id"], second["build"]["image_id"]);
+
+    std::fs::write(dir.path().join("app/more.log"), "ignored\n").unwrap();
+    std::fs::write(dir.path().join("app/secret/key2"), "ignored\n").unwrap();
+    assert!(next_build(&lines, quiet).is_none(), "ignored files trigger nothing");
+
+    std::fs::create_dir(dir.path().join("app/burst")).unwrap();
+    for index in 0..2000 {
+        std::fs::write(dir.path().join(format!("app/burst/f{index}.txt")), index.to_string()).unwrap();
+    }
+    next_build(&lines, long).expect("a build after the burst");
+    assert!(next_build(&lines, quiet).is_none(), "2,000 files, one build");
+
+    // Ctrl+C ends the watch cleanly.
+    unsafe { libc::kill(watcher.child.id() as i32, libc::SIGINT) };
+    let status = watcher.child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    fixtures.adopt_labelled_images().await;
+}
