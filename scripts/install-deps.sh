@@ -14,7 +14,7 @@ PACKAGES=(
   build-essential pkg-config curl file ca-certificates
   libwebkit2gtk-4.1-dev libssl-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver
-  docker.io iptables busybox-static stunnel4 openssl podman
+  docker.io iptables busybox-static stunnel4 openssl podman docker-registry
 )
 command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 

@@ -217,3 +217,65 @@ async fn watching_rebuilds_on_an_edit_once_per_burst_and_never_for_ignored_files
     assert!(status.success(), "{status:?}");
     fixtures.adopt_labelled_images().await;
 }
+
+/// Debian's `docker-registry` on 127.0.0.1 (the daemon pushes to loopback registries over plain
+/// HTTP without configuration); returns its address and the guard that stops it.
+fn registry() -> (String, ChildGuard, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let port = common::free_port();
+    let config = dir.path().join("config.yml");
+    std::fs::write(
+        &config,
+        format!(
+            "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n",
+            dir.path().join("data").display()
+        ),
+    )
+    .unwrap();
+    let child = Command::new("docker-registry")
+        .args(["serve", config.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("docker-registry is installed (make test installs Debian's docker-registry)");
+    let guard = ChildGuard { child, leads_group: false };
+    assert!(common::wait_for_port(port), "the registry listens on {port}");
+    (format!("127.0.0.1:{port}"), guard, dir)
+}
+
+/// A plain HTTP GET to the registry's API.
+fn http_get(address: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {address}\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    answer
+}
+
+#[tokio::test]
+async fn a_good_build_is_pushed_to_a_registry() {
+    let mut fixtures = Fixtures::new("build-push").await;
+    let dir = project(&fixtures);
+    let state = tempfile::tempdir().unwrap();
+    let (address, _registry, _storage) = registry();
+    let name = format!("{address}/{}", fixtures.repository());
+    let reference = format!("{name}:dev");
+    let output = build(dir.path(), &fixtures, &["-t", &reference, "--push", "--json"], state.path());
+    fixtures.adopt_labelled_images().await;
+    let outcome = json(&output);
+    let published = &outcome["published"][0];
+    assert_eq!(published["reference"], reference.as_str());
+    assert!(published["digest"].as_str().is_some_and(|d| d.starts_with("sha256:")), "{published}");
+    let repository = name.split_once('/').unwrap().1;
+    let tags = http_get(&address, &format!("/v2/{repository}/tags/list"));
+    assert!(tags.contains(r#""tags":["dev"]"#), "{tags}");
+
+    // A registry that is not there: built and tagged here, the push fails with a clear line.
+    let nowhere = format!("127.0.0.1:{}/{}:dev", common::free_port(), fixtures.repository());
+    let failed = build(dir.path(), &fixtures, &["-t", &nowhere, "--push"], state.path());
+    fixtures.adopt_labelled_images().await;
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert_eq!(failed.status.code(), Some(1), "{stderr}");
+    assert!(stderr.lines().last().unwrap().contains("the push was refused"), "{stderr}");
+}

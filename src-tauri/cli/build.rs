@@ -45,6 +45,9 @@ pub struct BuildArgs {
     /// Run this command in a container of the new image; tags move only if it exits 0.
     #[arg(long, value_name = "COMMAND")]
     pub verify: Option<String>,
+    /// Push the tags to their registry after a good build (credentials from `docker login`).
+    #[arg(long)]
+    pub push: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -146,6 +149,7 @@ async fn build_once(
         verify: project.verify.clone(),
         verify_timeout: VERIFY_TIMEOUT,
         remove_superseded: project.remove_superseded,
+        publish_with: args.push.then(|| crate::engine::Environment::from_process().docker_config_dir),
     };
     let bar = ProgressBar::new(0)
         .with_style(ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").expect("the template is valid"));
@@ -158,7 +162,9 @@ async fn build_once(
             shown.set_message(format!("step {number}/{total}: {instruction}"));
             shown.suspend(|| eprintln!("Step {number}/{total} : {instruction}"));
         }
-        PipelineEvent::Build(BuildEvent::Output { line }) => shown.suspend(|| eprintln!("{line}")),
+        PipelineEvent::Build(BuildEvent::Output { line }) | PipelineEvent::Push { line } => {
+            shown.suspend(|| eprintln!("{line}"))
+        }
     })
     .await;
     bar.finish_and_clear();
@@ -237,6 +243,9 @@ fn print_outcome(outcome: &PipelineOutcome) {
     for layer in outcome.layer_changes.iter().filter(|l| l.delta_bytes != 0).take(5) {
         let command: String = layer.command.chars().take(80).collect();
         println!("  {} in layer {}: {command}", signed(layer.delta_bytes), layer.index);
+    }
+    for published in &outcome.published {
+        println!("Pushed {} ({})", published.reference, published.digest.as_deref().unwrap_or("no digest reported"));
     }
     if let Some(removed) = &outcome.removed {
         println!("Removed the image it replaced ({})", &removed.trim_start_matches("sha256:")[..12]);

@@ -1,4 +1,4 @@
-//! Project folders turned into images: the pipeline prepare → build → verify → tag (→ publish).
+//! Project folders turned into images: the pipeline prepare → build → verify → tag → publish.
 //!
 //! - [`ignore`]: `.dockerignore` exactly as Docker reads it — one matcher for the context and
 //!   for the watcher.
@@ -7,6 +7,7 @@
 //!   their Dockerfile line; [`dockerfile`] and [`git`] supply the line numbers and the labels.
 //! - [`verify`]: a command run in a throwaway container of the new image.
 //! - [`pipeline`]: the steps in order; a failed build or verification never moves a tag.
+//! - [`publish`]: pushing the tags, with the credentials the docker CLI saved.
 //! - [`watch`]: edits to the folder, one trigger per burst, filtered by the same rules.
 //! - [`settings`]: the projects Strata knows, how each is built, and their build histories.
 
@@ -16,6 +17,7 @@ pub mod dockerfile;
 pub mod git;
 pub mod ignore;
 pub mod pipeline;
+pub mod publish;
 pub mod settings;
 pub mod verify;
 pub mod watch;
@@ -37,6 +39,8 @@ pub enum BuildError {
     Failed { message: String, step: Option<usize>, line: Option<usize> },
     #[error("verification failed with exit code {code}{}", last_lines(.output))]
     VerifyFailed { code: i64, output: String },
+    #[error("the push was refused: {0}")]
+    PushFailed(String),
     #[error("the verification could not run: {0}")]
     VerifyCouldNotRun(String),
     #[error(transparent)]
@@ -68,6 +72,9 @@ impl BuildError {
             }
             BuildError::VerifyFailed { .. } | BuildError::VerifyCouldNotRun(_) => {
                 "The new image was built but not tagged; fix it (or the verify command) and build again.".into()
+            }
+            BuildError::PushFailed(_) => {
+                "The image is built and tagged here; sign in with `docker login` or check the registry, then push again.".into()
             }
             BuildError::Engine(error) => error.hint(),
             BuildError::Cancelled => "Start it again when you are ready.".into(),

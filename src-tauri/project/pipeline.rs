@@ -1,8 +1,9 @@
 //! The image pipeline for one project build: prepare (the context and its ignore rules) → build →
-//! verify → tag. Tags move only at the end, so a failed build or verification leaves every tag
+//! verify → tag → publish (optional). Tags move only at the end, so a failed build or verification leaves every tag
 //! on the last good image. The outcome says what the build changed against the image the first
 //! tag named before: size, and the layers that grew or shrank.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use bollard::query_parameters::{RemoveImageOptionsBuilder, TagImageOptionsBuilder};
@@ -10,6 +11,7 @@ use bollard::Docker;
 use serde::Serialize;
 
 use super::builder::{build, BuildEvent, BuildOutcome, BuildRequest};
+use super::publish::{push, Published};
 use super::verify::{verify, Verification};
 use super::BuildError;
 use crate::engine::EngineError;
@@ -27,17 +29,23 @@ pub struct PipelineRequest {
     pub verify_timeout: Duration,
     /// Remove the image the first tag named before, once nothing names or uses it.
     pub remove_superseded: bool,
+    /// Push the tags, signed in with the credentials saved in this docker config folder.
+    pub publish_with: Option<PathBuf>,
 }
 
 /// What the pipeline reports as it goes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum PipelineEvent {
-    /// A stage begins: `prepare`, `build`, `verify` or `tag`.
+    /// A stage begins: `prepare`, `build`, `verify`, `tag` or `publish`.
     Stage {
         name: &'static str,
     },
     Build(BuildEvent),
+    /// A registry's progress line while pushing.
+    Push {
+        line: String,
+    },
 }
 
 /// One layer whose size changed, against the layer at the same place in the previous image.
@@ -67,6 +75,8 @@ pub struct PipelineOutcome {
     pub layer_changes: Vec<LayerChange>,
     /// The previous image, when it was removed.
     pub removed: Option<String>,
+    /// The tags pushed, when publishing.
+    pub published: Vec<Published>,
 }
 
 /// Runs the pipeline; `on_event` hears stages and the builder's log.
@@ -114,6 +124,15 @@ pub async fn run_pipeline(
         (Some(id), true) => remove_if_unused(docker, id).await,
         _ => None,
     };
+    let mut published = Vec::new();
+    if let Some(docker_config) = &request.publish_with {
+        on_event(PipelineEvent::Stage { name: "publish" });
+        for reference in &request.tags {
+            published.push(
+                push(docker, reference, docker_config, &mut |line| on_event(PipelineEvent::Push { line })).await?,
+            );
+        }
+    }
     Ok(PipelineOutcome {
         build: built,
         verification,
@@ -122,6 +141,7 @@ pub async fn run_pipeline(
         previous,
         layer_changes,
         removed,
+        published,
     })
 }
 

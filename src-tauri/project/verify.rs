@@ -64,10 +64,12 @@ pub async fn verify(
 /// Starts the container, waits for it (at most `timeout`), and reads its output.
 async fn run(docker: &Docker, id: &str, timeout: Duration) -> Result<(i64, String), BuildError> {
     let engine = |e| BuildError::Engine(EngineError::from_api(e));
-    docker.start_container(id, None::<bollard::query_parameters::StartContainerOptions>).await.map_err(|e| match e {
-        bollard::errors::Error::DockerResponseServerError { message, .. } => BuildError::VerifyCouldNotRun(message),
-        other => engine(other),
-    })?;
+    docker.start_container(id, None::<bollard::query_parameters::StartContainerOptions>).await.map_err(
+        |e| match e {
+            bollard::errors::Error::DockerResponseServerError { message, .. } => BuildError::VerifyCouldNotRun(message),
+            other => engine(other),
+        },
+    )?;
     let mut waiting = docker.wait_container(id, None::<WaitContainerOptions>);
     let exit_code = match tokio::time::timeout(timeout, waiting.next()).await {
         Err(_) => {
