@@ -308,6 +308,21 @@ async fn count(client: &Client, css: &str) -> usize {
     client.find_all(Locator::Css(css)).await.unwrap().len()
 }
 
+/// Like [`wait_for_text`], finding the element again at each look (for panels that redraw).
+async fn wait_for_text_at(client: &Client, css: &str, text: &str, what: &str) -> String {
+    let mut seen = String::new();
+    for _ in 0..600 {
+        if let Ok(element) = client.find(Locator::Css(css)).await {
+            seen = element.prop("textContent").await.ok().flatten().unwrap_or_default();
+            if seen.contains(text) {
+                return seen;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{what}: `{text}` never appeared in {css}: {seen}");
+}
+
 async fn wait_for_text(element: &Element, text: &str, what: &str) -> String {
     let mut seen = String::new();
     for _ in 0..300 {
@@ -528,6 +543,77 @@ async fn the_diff_screen_compares_two_tags_picked_on_the_images_screen_as_a_tree
     wait_for(&client, ".diff-row[data-index='0'][data-path='/data']", "the largest change first").await;
     wait_for(&client, ".diff-row[data-index='1'][data-path='/data/dir']", "the largest change in /data next").await;
     client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_projects_screen_adds_a_folder_builds_it_and_rebuilds_it_on_change() {
+    let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
+    let mut fixtures = Fixtures::new("gui-projects").await;
+    let folder = common::project_folder::project(&fixtures);
+    let dir = tempfile::tempdir().unwrap();
+    let mut proxy = DaemonProxy::new(&dir.path().join("docker.sock"), &daemon_socket());
+    proxy.up();
+    let (display, _xvfb) = display();
+    let config = dir.path().join("strata-config");
+    let (port, _driver) = tauri_driver_with(&display, &proxy.host(), dir.path(), &[("STRATA_CONFIG_DIR", &config)]);
+    let client = open_app(port).await;
+    let dev = format!("{}:dev", fixtures.repository());
+
+    // 1. The empty screen says what to do; a typed path adds the folder as a project.
+    click(&client, "#nav-projects", "the Projects screen").await;
+    wait_for(&client, "#projects-empty:not([hidden])", "the empty state").await;
+    let path = wait_for(&client, "#project-path", "the path field").await;
+    path.send_keys(folder.path().to_str().unwrap()).await.unwrap();
+    path.send_keys(&fantoccini::key::Key::Enter.to_string()).await.unwrap();
+    wait_for(&client, ".project-row.selected[data-state='new']", "the new project").await;
+
+    // 2. Its settings: the test's repository, one tag, the test labels, a verification.
+    click(&client, "#project-settings summary", "the settings").await;
+    let set = |id: &'static str, value: String| {
+        let client = client.clone();
+        async move {
+            let field = wait_for(&client, id, id).await;
+            field.clear().await.unwrap();
+            field.send_keys(&value).await.unwrap();
+        }
+    };
+    set("#setting-image", fixtures.repository()).await;
+    set("#setting-tags", "dev".into()).await;
+    let enter = fantoccini::key::Key::Enter.to_string();
+    let labels = format!("{}=1{enter}{}={}", common::TEST_LABEL, common::RUN_LABEL, fixtures.run);
+    set("#setting-labels", labels).await;
+    set("#setting-verify", r#"["/bin/busybox", "cat", "/app/main.txt"]"#.into()).await;
+    click(&client, "#setting-save", "Save").await;
+    wait_for(&client, ".project-row.selected .project-name", "the renamed project").await;
+    wait_for_text_at(&client, ".project-row.selected .project-name", &fixtures.repository(), "the image name").await;
+
+    // 3. Build: the stages run through, the log streams, the result says what was tagged.
+    click(&client, "#project-build", "Build").await;
+    let text = wait_for_text_at(&client, "#project-result.passed", &format!("Tagged {dev}"), "the tag").await;
+    assert!(text.contains("Verified in"), "{text}");
+    assert!(fixtures.adopt_labelled_images().await >= 1, "the image carries the labels typed in the settings");
+    for stage in ["prepare", "build", "verify", "tag"] {
+        wait_for(&client, &format!(".stage[data-stage='{stage}'][data-state='done']"), stage).await;
+    }
+    wait_for_text_at(&client, "#project-log", "Step 1/", "the builder's log").await;
+    screenshot(&client, "projects.png").await;
+
+    // 4. Rebuild on change: an edit rebuilds, and the history names the file.
+    click(&client, "#project-watch", "Rebuild on change").await;
+    wait_for(&client, ".project-row.selected[data-state='watching']", "the watching project").await;
+    std::fs::write(folder.path().join("app/main.txt"), "edited in the editor\n").unwrap();
+    wait_for_text_at(&client, "#project-history", "app/main.txt changed", "the rebuild the edit triggered").await;
+    fixtures.adopt_labelled_images().await;
+    let good = fixtures.docker.inspect_image(&dev).await.unwrap().id;
+
+    // 5. A broken Dockerfile: the failure names its line, and the tag stays on the good image.
+    std::fs::write(folder.path().join("Dockerfile"), "FROM scratch\nCPY run.txt /run.txt\n").unwrap();
+    wait_for_text_at(&client, "#project-result.failed", "at Dockerfile line 2", "the failing line").await;
+    assert_eq!(fixtures.docker.inspect_image(&dev).await.unwrap().id, good, "the tag stayed");
+    screenshot(&client, "projects-failed.png").await;
+    click(&client, "#project-watch", "stop watching").await;
+    client.close().await.unwrap();
+    fixtures.adopt_labelled_images().await;
 }
 
 #[test]

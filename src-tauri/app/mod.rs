@@ -5,6 +5,7 @@
 mod commands;
 mod diff;
 mod explorer;
+mod projects;
 
 use tauri::Manager;
 
@@ -43,6 +44,7 @@ fn open(endpoint: Option<String>) -> Result<(), String> {
             app.manage(commands::LogFollowers::default());
             app.manage(explorer::Explorer::default());
             app.manage(diff::Comparison::default());
+            app.manage(projects::Workshop::default());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -76,6 +78,15 @@ fn open(endpoint: Option<String>) -> Result<(), String> {
             diff::diff_set_expanded,
             diff::diff_expand_all,
             diff::diff_file,
+            projects::project_events,
+            projects::project_list,
+            projects::project_add,
+            projects::project_save,
+            projects::project_remove,
+            projects::project_history,
+            projects::project_build,
+            projects::project_cancel,
+            projects::project_watch,
         ])
         .run(tauri::generate_context!())
         .map_err(|error| format!("the window could not be opened: {error}"))

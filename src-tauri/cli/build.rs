@@ -14,10 +14,7 @@ use crate::project::builder::BuildEvent;
 use crate::project::pipeline::{PipelineEvent, PipelineOutcome};
 use crate::project::settings::{BuildRecord, Project, ProjectStore};
 use crate::project::watch::{merge_waiting, watch, Trigger, WatchEvent, WatchTiming};
-use crate::project::{git, run_pipeline, BuildContext, BuildError, BuildRequest, PipelineRequest};
-
-/// How long a verification may run.
-const VERIFY_TIMEOUT: Duration = Duration::from_secs(300);
+use crate::project::{run_pipeline, BuildContext, BuildError};
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
@@ -61,7 +58,7 @@ impl From<BuildError> for Failure {
 pub async fn build(endpoint: Option<String>, args: BuildArgs) -> Result<bool, Failure> {
     let store = ProjectStore::user();
     let project = project_for(&args, store.as_ref())?;
-    let context = BuildContext::new(&project.context_folder(), Some(&project.dockerfile_path()))?;
+    let context = project.context()?;
     let docker = connect(endpoint).await?.docker;
     if !args.watch {
         return Ok(build_once(&docker, &project, &context, None, &args, store.as_ref()).await.is_ok());
@@ -135,22 +132,9 @@ async fn build_once(
     args: &BuildArgs,
     store: Option<&ProjectStore>,
 ) -> Result<PipelineOutcome, ()> {
-    let facts = git::facts(context.root());
-    let tags = if args.tags.is_empty() { project.references(&facts) } else { args.tags.clone() };
-    let request = PipelineRequest {
-        build: BuildRequest {
-            context: context.clone(),
-            target: project.target.clone(),
-            build_args: project.build_args.clone(),
-            labels: project.labels.clone(),
-            version: tags.first().map(|t| crate::project::pipeline::split_reference(t).1.to_string()),
-        },
-        tags,
-        verify: project.verify.clone(),
-        verify_timeout: VERIFY_TIMEOUT,
-        remove_superseded: project.remove_superseded,
-        publish_with: args.push.then(|| crate::engine::Environment::from_process().docker_config_dir),
-    };
+    let tags = (!args.tags.is_empty()).then(|| args.tags.clone());
+    let publish_with = args.push.then(|| crate::engine::Environment::from_process().docker_config_dir);
+    let request = project.pipeline_request(context, tags, publish_with);
     let bar = ProgressBar::new(0)
         .with_style(ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").expect("the template is valid"));
     bar.enable_steady_tick(Duration::from_millis(120));
@@ -168,7 +152,7 @@ async fn build_once(
     })
     .await;
     bar.finish_and_clear();
-    let record = record_of(started, &result, trigger);
+    let record = BuildRecord::of(started, &result, trigger);
     if let Some(store) = store {
         if let Err(error) = store.record(&project.folder, record) {
             eprintln!("note: the build history was not saved: {error}");
@@ -187,36 +171,6 @@ async fn build_once(
             eprintln!("strata: {error}. {}", error.hint());
             Err(())
         }
-    }
-}
-
-fn record_of(started: i64, result: &Result<PipelineOutcome, BuildError>, trigger: Option<Trigger>) -> BuildRecord {
-    let seconds = (chrono::Utc::now().timestamp() - started) as f64;
-    match result {
-        Ok(outcome) => BuildRecord {
-            started,
-            seconds: outcome.build.seconds,
-            passed: true,
-            image_id: Some(outcome.build.image_id.clone()),
-            tags: outcome.tags.clone(),
-            size_bytes: Some(outcome.size_bytes),
-            size_delta_bytes: outcome.previous.as_ref().map(|p| outcome.size_bytes as i64 - p.size_bytes as i64),
-            layer_changes: outcome.layer_changes.iter().take(5).cloned().collect(),
-            trigger,
-            error: None,
-        },
-        Err(error) => BuildRecord {
-            started,
-            seconds,
-            passed: false,
-            image_id: None,
-            tags: Vec::new(),
-            size_bytes: None,
-            size_delta_bytes: None,
-            layer_changes: Vec::new(),
-            trigger,
-            error: Some(error.to_string()),
-        },
     }
 }
 

@@ -12,13 +12,17 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::git::GitFacts;
-use super::pipeline::LayerChange;
+use super::builder::BuildRequest;
+use super::context::BuildContext;
+use super::git::{self, GitFacts};
+use super::pipeline::{split_reference, LayerChange, PipelineOutcome, PipelineRequest};
 use super::watch::Trigger;
 use super::BuildError;
 
 /// Builds kept per project.
 pub const HISTORY_KEPT: usize = 100;
+/// How long a verification may run.
+pub const VERIFY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(300);
 /// In a tag scheme, replaced by the short hash of the commit checked out.
 pub const GIT_TAG: &str = "{git}";
 
@@ -104,6 +108,38 @@ impl Project {
     }
 }
 
+impl Project {
+    /// The pipeline run for this project's folder: its tags (or `tags`, when given), labels, build
+    /// arguments and verification; pushed when `publish_with` names a docker config folder.
+    pub fn pipeline_request(
+        &self,
+        context: &BuildContext,
+        tags: Option<Vec<String>>,
+        publish_with: Option<PathBuf>,
+    ) -> PipelineRequest {
+        let tags = tags.unwrap_or_else(|| self.references(&git::facts(context.root())));
+        PipelineRequest {
+            build: BuildRequest {
+                context: context.clone(),
+                target: self.target.clone(),
+                build_args: self.build_args.clone(),
+                labels: self.labels.clone(),
+                version: tags.first().map(|t| split_reference(t).1.to_string()),
+            },
+            tags,
+            verify: self.verify.clone(),
+            verify_timeout: VERIFY_TIMEOUT,
+            remove_superseded: self.remove_superseded,
+            publish_with,
+        }
+    }
+
+    /// The build context this project's settings describe.
+    pub fn context(&self) -> Result<BuildContext, BuildError> {
+        BuildContext::new(&self.context_folder(), Some(&self.dockerfile_path()))
+    }
+}
+
 /// A folder name as a repository name: lower case, with `[a-z0-9._-]` only.
 pub fn repository_name(name: &str) -> String {
     let cleaned: String = name
@@ -142,6 +178,34 @@ pub struct BuildRecord {
     pub trigger: Option<Trigger>,
     #[serde(default)]
     pub error: Option<String>,
+}
+
+impl BuildRecord {
+    /// The record of a pipeline run that began at `started` (seconds since 1970).
+    pub fn of(started: i64, result: &Result<PipelineOutcome, BuildError>, trigger: Option<Trigger>) -> BuildRecord {
+        let mut record = BuildRecord {
+            started,
+            seconds: (chrono::Utc::now().timestamp() - started) as f64,
+            passed: result.is_ok(),
+            image_id: None,
+            tags: Vec::new(),
+            size_bytes: None,
+            size_delta_bytes: None,
+            layer_changes: Vec::new(),
+            trigger,
+            error: result.as_ref().err().map(ToString::to_string),
+        };
+        if let Ok(outcome) = result {
+            record.seconds = outcome.build.seconds;
+            record.image_id = Some(outcome.build.image_id.clone());
+            record.tags = outcome.tags.clone();
+            record.size_bytes = Some(outcome.size_bytes);
+            record.size_delta_bytes =
+                outcome.previous.as_ref().map(|p| outcome.size_bytes as i64 - p.size_bytes as i64);
+            record.layer_changes = outcome.layer_changes.iter().take(5).cloned().collect();
+        }
+        record
+    }
 }
 
 /// Where projects and histories are kept.

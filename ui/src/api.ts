@@ -248,6 +248,71 @@ export interface DiffQuery {
   sort: "path" | "delta";
 }
 
+export interface Project {
+  folder: string;
+  dockerfile: string | null;
+  context: string | null;
+  target: string | null;
+  build_args: Record<string, string>;
+  labels: Record<string, string>;
+  image: string;
+  tags: string[];
+  verify: string | null;
+  restart_container: string | null;
+  remove_superseded: boolean;
+}
+
+export interface Trigger {
+  paths: string[];
+  count: number;
+}
+
+export interface LayerChange {
+  index: number;
+  command: string;
+  size_bytes: number;
+  delta_bytes: number;
+}
+
+export interface BuildRecord {
+  started: number;
+  seconds: number;
+  passed: boolean;
+  image_id: string | null;
+  tags: string[];
+  size_bytes: number | null;
+  size_delta_bytes: number | null;
+  layer_changes: LayerChange[];
+  trigger: Trigger | null;
+  error: string | null;
+}
+
+export interface PipelineOutcome {
+  build: { image_id: string; seconds: number; context: { files: number; bytes: number }; labels: Record<string, string> };
+  verification: { command: string; passed: boolean; exit_code: number; output: string; seconds: number } | null;
+  tags: string[];
+  size_bytes: number;
+  previous: { image_id: string; size_bytes: number } | null;
+  layer_changes: LayerChange[];
+  removed: string | null;
+  published: { reference: string; digest: string | null }[];
+}
+
+export interface ProjectSummary {
+  project: Project;
+  building: boolean;
+  watching: boolean;
+  last: BuildRecord | null;
+}
+
+export type ProjectEvent =
+  | { kind: "started"; folder: string; trigger: Trigger | null }
+  | { kind: "stage"; folder: string; name: string }
+  | { kind: "step"; folder: string; number: number; total: number; instruction: string }
+  | { kind: "line"; folder: string; line: string }
+  | { kind: "finished"; folder: string; record: BuildRecord; outcome: PipelineOutcome | null; hint: string | null }
+  | { kind: "watching"; folder: string; on: boolean; reason: string | null };
+
 export type ImageSourceChoice = { kind: "daemon"; value: string } | { kind: "archive"; value: string };
 
 export type LogEvent = { kind: "lines"; lines: string[] } | { kind: "ended"; error: UiError | null };
@@ -293,6 +358,19 @@ export const api = {
     return invoke<DiffSummary>("compare_images", { before, after, onProgress: channel });
   },
   cancelCompare: () => invoke<void>("cancel_compare"),
+  projectEvents(onEvent: (event: ProjectEvent) => void): void {
+    const channel = new Channel<ProjectEvent>();
+    channel.onmessage = onEvent;
+    void invoke("project_events", { onEvent: channel });
+  },
+  projectList: () => invoke<ProjectSummary[]>("project_list"),
+  projectAdd: (path: string) => invoke<Project>("project_add", { path }),
+  projectSave: (project: Project) => invoke<void>("project_save", { project }),
+  projectRemove: (folder: string) => invoke<void>("project_remove", { folder }),
+  projectHistory: (folder: string) => invoke<BuildRecord[]>("project_history", { folder }),
+  projectBuild: (folder: string, publish: boolean) => invoke<BuildRecord>("project_build", { folder, publish }),
+  projectCancel: (folder: string) => invoke<void>("project_cancel", { folder }),
+  projectWatch: (folder: string, on: boolean) => invoke<void>("project_watch", { folder, on }),
   diffSetQuery: (query: DiffQuery) => invoke<DiffTreeInfo>("diff_set_query", { query }),
   diffRows: (offset: number, count: number) => invoke<DiffRow[]>("diff_rows", { offset, count }),
   /** Unfolds (true), folds (false) or toggles (null) a folder. */

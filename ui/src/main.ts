@@ -5,9 +5,11 @@ import { ConnectionView } from "./connection-view";
 import { ContainersView } from "./containers-view";
 import { DiffView } from "./diff-view";
 import { ImagesView } from "./images-view";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { LayersView } from "./layers-view";
+import { ProjectsView } from "./projects-view";
 
-type Screen = "images" | "containers" | "layers" | "diff";
+type Screen = "images" | "containers" | "layers" | "diff" | "projects";
 
 const connection = new ConnectionView();
 const toast = document.createElement("div");
@@ -26,11 +28,13 @@ const images = new ImagesView(
 const containers = new ContainersView(showProblem);
 const layers = new LayersView(showProblem);
 const diff = new DiffView(showProblem);
+const projects = new ProjectsView(showProblem);
 const screens: Record<Screen, { view: { element: HTMLElement; refresh(): Promise<void> }; nav: HTMLButtonElement }> = {
   images: { view: images, nav: navButton("Images", "images", "Ctrl+1") },
   containers: { view: containers, nav: navButton("Containers", "containers", "Ctrl+2") },
   layers: { view: layers, nav: navButton("Layers", "layers", "Ctrl+3") },
   diff: { view: diff, nav: navButton("Diff", "diff", "Ctrl+4") },
+  projects: { view: projects, nav: navButton("Projects", "projects", "Ctrl+5") },
 };
 let current: Screen = "images";
 
@@ -89,6 +93,9 @@ function onKey(event: KeyboardEvent): void {
   } else if (event.ctrlKey && event.key === "4") {
     show("diff");
     diff.focus();
+  } else if (event.ctrlKey && event.key === "5") {
+    show("projects");
+    projects.focus();
   }
   else if (event.key === "/" && !typing) {
     event.preventDefault();
@@ -107,14 +114,35 @@ function layout(): void {
   const brand = document.createElement("div");
   brand.className = "brand";
   brand.textContent = "Strata";
-  sidebar.append(brand, screens.images.nav, screens.containers.nav, screens.layers.nav, screens.diff.nav);
+  sidebar.append(brand, screens.images.nav, screens.containers.nav, screens.layers.nav, screens.diff.nav, screens.projects.nav);
   const main = document.createElement("main");
-  main.append(connection.bar, connection.banner, images.element, containers.element, layers.element, diff.element, toast);
+  main.append(connection.bar, connection.banner, images.element, containers.element, layers.element, diff.element, projects.element, toast, dropOverlay);
   app.append(sidebar, main);
   document.addEventListener("keydown", onKey);
 }
 
+/** Folders and Dockerfiles dropped on the window become projects, built at once. */
+const dropOverlay = document.createElement("div");
+dropOverlay.className = "drop-overlay";
+dropOverlay.id = "drop-overlay";
+dropOverlay.textContent = "Drop a project folder or a Dockerfile to build it";
+dropOverlay.hidden = true;
+
+function listenForDrops(): void {
+  void getCurrentWebview()
+    .onDragDropEvent((event) => {
+      const payload = event.payload;
+      dropOverlay.hidden = !(payload.type === "enter" || payload.type === "over");
+      if (payload.type === "drop") {
+        show("projects");
+        for (const path of payload.paths) void projects.add(path, true);
+      }
+    })
+    .catch(reportError);
+}
+
 layout();
+listenForDrops();
 show("images");
 void connection.load().catch(reportError);
 api.watchState(onState);

@@ -1,0 +1,271 @@
+//! The Projects screen's commands: the project folders Strata keeps (added by path or by dropping
+//! a folder or Dockerfile on the window), their settings, builds run through the engine's
+//! pipeline, watching, and build histories. Everything a build says reaches the window through
+//! one Channel the window opens with [`project_events`], whether the user or the watcher
+//! started the build.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager, State};
+
+use super::commands::UiError;
+use crate::live::Live;
+use crate::progress::Cancel;
+use crate::project::builder::BuildEvent;
+use crate::project::pipeline::{PipelineEvent, PipelineOutcome};
+use crate::project::settings::{BuildRecord, Project, ProjectStore};
+use crate::project::watch::{merge_waiting, watch, FolderWatch, Trigger, WatchEvent, WatchTiming};
+use crate::project::{run_pipeline, BuildError};
+
+impl From<BuildError> for UiError {
+    fn from(error: BuildError) -> Self {
+        UiError { message: error.to_string(), hint: error.hint() }
+    }
+}
+
+/// What the window hears about builds and watches.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum ProjectEvent {
+    Started { folder: String, trigger: Option<Trigger> },
+    Stage { folder: String, name: &'static str },
+    Step { folder: String, number: usize, total: usize, instruction: String },
+    Line { folder: String, line: String },
+    Finished { folder: String, record: BuildRecord, outcome: Option<PipelineOutcome>, hint: Option<String> },
+    Watching { folder: String, on: bool, reason: Option<String> },
+}
+
+/// A project as the list shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProjectSummary {
+    pub project: Project,
+    pub building: bool,
+    pub watching: bool,
+    pub last: Option<BuildRecord>,
+}
+
+/// The projects' running builds and watches.
+#[derive(Default)]
+pub struct Workshop {
+    inner: Arc<WorkshopInner>,
+}
+
+#[derive(Default)]
+struct WorkshopInner {
+    events: Mutex<Option<Channel<ProjectEvent>>>,
+    building: Mutex<HashMap<PathBuf, Cancel>>,
+    watching: Mutex<HashMap<PathBuf, FolderWatch>>,
+    /// One build at a time per project: a watch trigger waits for a build the user started.
+    turns: Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+impl WorkshopInner {
+    fn send(&self, event: ProjectEvent) {
+        if let Some(channel) = self.events.lock().expect("workshop lock").as_ref() {
+            let _ = channel.send(event);
+        }
+    }
+
+    fn turn(&self, folder: &Path) -> Arc<tokio::sync::Mutex<()>> {
+        self.turns.lock().expect("workshop lock").entry(folder.to_path_buf()).or_default().clone()
+    }
+}
+
+fn store() -> Result<ProjectStore, UiError> {
+    ProjectStore::user().ok_or_else(|| UiError {
+        message: "there is no config folder to keep projects in".into(),
+        hint: "Set STRATA_CONFIG_DIR or HOME.".into(),
+    })
+}
+
+fn find(folder: &str) -> Result<Project, UiError> {
+    store()?.find(Path::new(folder))?.ok_or_else(|| UiError {
+        message: format!("{folder} is not a project any more"),
+        hint: "Add the folder again.".into(),
+    })
+}
+
+/// Where build and watch events go from now on.
+#[tauri::command]
+pub fn project_events(workshop: State<'_, Workshop>, on_event: Channel<ProjectEvent>) {
+    *workshop.inner.events.lock().expect("workshop lock") = Some(on_event);
+}
+
+/// Every project, with whether it is building or watched and how its last build went.
+#[tauri::command]
+pub fn project_list(workshop: State<'_, Workshop>) -> Result<Vec<ProjectSummary>, UiError> {
+    let store = store()?;
+    let building = workshop.inner.building.lock().expect("workshop lock");
+    let watching = workshop.inner.watching.lock().expect("workshop lock");
+    store
+        .projects()?
+        .into_iter()
+        .map(|project| {
+            let last = store.history(&project.folder)?.pop();
+            Ok(ProjectSummary {
+                building: building.contains_key(&project.folder),
+                watching: watching.contains_key(&project.folder),
+                last,
+                project,
+            })
+        })
+        .collect()
+}
+
+/// Adds a folder (or the folder of a Dockerfile) as a project, or returns the one it already is.
+#[tauri::command]
+pub fn project_add(path: String) -> Result<Project, UiError> {
+    let store = store()?;
+    let path = PathBuf::from(path.trim());
+    let project = Project::for_path(&path);
+    if let Some(existing) = store.find(&project.folder)? {
+        return Ok(existing);
+    }
+    project.context()?; // a folder with a Dockerfile, and a readable .dockerignore
+    store.save(&project)?;
+    Ok(project)
+}
+
+/// Saves a project's settings once they describe a buildable folder.
+#[tauri::command]
+pub fn project_save(project: Project) -> Result<(), UiError> {
+    project.context()?;
+    Ok(store()?.save(&project)?)
+}
+
+/// Forgets a project; its folder and images stay as they are.
+#[tauri::command]
+pub fn project_remove(workshop: State<'_, Workshop>, folder: String) -> Result<(), UiError> {
+    workshop.inner.watching.lock().expect("workshop lock").remove(Path::new(&folder));
+    Ok(store()?.remove(Path::new(&folder))?)
+}
+
+#[tauri::command]
+pub fn project_history(folder: String) -> Result<Vec<BuildRecord>, UiError> {
+    Ok(store()?.history(Path::new(&folder))?)
+}
+
+/// Builds a project now (pushing its tags too with `publish`); the record says how it went.
+#[tauri::command]
+pub async fn project_build(
+    app: AppHandle,
+    workshop: State<'_, Workshop>,
+    folder: String,
+    publish: bool,
+) -> Result<BuildRecord, UiError> {
+    let project = find(&folder)?;
+    Ok(run_build(&app, &workshop.inner, &project, None, publish).await)
+}
+
+/// Stops a project's running build.
+#[tauri::command]
+pub fn project_cancel(workshop: State<'_, Workshop>, folder: String) {
+    if let Some(cancel) = workshop.inner.building.lock().expect("workshop lock").get(Path::new(&folder)) {
+        cancel.cancel();
+    }
+}
+
+/// Starts or stops rebuilding a project on every change.
+#[tauri::command]
+pub fn project_watch(app: AppHandle, workshop: State<'_, Workshop>, folder: String, on: bool) -> Result<(), UiError> {
+    let inner = workshop.inner.clone();
+    let path = PathBuf::from(&folder);
+    if !on {
+        inner.watching.lock().expect("workshop lock").remove(&path);
+        inner.send(ProjectEvent::Watching { folder, on: false, reason: None });
+        return Ok(());
+    }
+    let project = find(&folder)?;
+    let (handle, events) = watch(project.context()?, WatchTiming::default())?;
+    inner.watching.lock().expect("workshop lock").insert(path, handle);
+    inner.send(ProjectEvent::Watching { folder, on: true, reason: None });
+    tauri::async_runtime::spawn(rebuild_on_change(app, inner, project, events));
+    Ok(())
+}
+
+/// The watch loop: one build per trigger, the triggers that came during a build merged into one.
+async fn rebuild_on_change(
+    app: AppHandle,
+    inner: Arc<WorkshopInner>,
+    project: Project,
+    mut events: tokio::sync::mpsc::Receiver<WatchEvent>,
+) {
+    let folder = project.folder.display().to_string();
+    while let Some(event) = events.recv().await {
+        let reason = match event {
+            WatchEvent::Changed(trigger) => match merge_waiting(trigger, &mut events) {
+                Ok(trigger) => {
+                    run_build(&app, &inner, &project, Some(trigger), false).await;
+                    continue;
+                }
+                Err(WatchEvent::Gone { folder }) => format!("{folder} is gone"),
+                Err(WatchEvent::Failed { message }) => message,
+                Err(WatchEvent::Changed(_)) => continue,
+            },
+            WatchEvent::Gone { folder } => format!("{folder} is gone"),
+            WatchEvent::Failed { message } => message,
+        };
+        inner.watching.lock().expect("workshop lock").remove(&project.folder);
+        inner.send(ProjectEvent::Watching { folder: folder.clone(), on: false, reason: Some(reason) });
+        return;
+    }
+}
+
+/// One pipeline run, its events sent to the window and its record kept in the history.
+async fn run_build(
+    app: &AppHandle,
+    inner: &Arc<WorkshopInner>,
+    project: &Project,
+    trigger: Option<Trigger>,
+    publish: bool,
+) -> BuildRecord {
+    let turn = inner.turn(&project.folder);
+    let _turn = turn.lock().await;
+    let folder = project.folder.display().to_string();
+    let cancel = Cancel::new();
+    inner.building.lock().expect("workshop lock").insert(project.folder.clone(), cancel.clone());
+    inner.send(ProjectEvent::Started { folder: folder.clone(), trigger: trigger.clone() });
+    let started = chrono::Utc::now().timestamp();
+    let result = pipeline(app, inner, project, publish, &cancel, &folder).await;
+    inner.building.lock().expect("workshop lock").remove(&project.folder);
+    let record = BuildRecord::of(started, &result, trigger);
+    if let Ok(store) = store() {
+        let _ = store.record(&project.folder, record.clone());
+    }
+    let hint = result.as_ref().err().map(BuildError::hint);
+    inner.send(ProjectEvent::Finished { folder, record: record.clone(), outcome: result.ok(), hint });
+    record
+}
+
+async fn pipeline(
+    app: &AppHandle,
+    inner: &Arc<WorkshopInner>,
+    project: &Project,
+    publish: bool,
+    cancel: &Cancel,
+    folder: &str,
+) -> Result<PipelineOutcome, BuildError> {
+    let context = project.context()?;
+    let docker = app.state::<Live>().client().map_err(BuildError::Engine)?;
+    let publish_with = publish.then(|| crate::engine::Environment::from_process().docker_config_dir);
+    let request = project.pipeline_request(&context, None, publish_with);
+    let folder = folder.to_string();
+    let sender = inner.clone();
+    run_pipeline(&docker, &request, cancel, &mut move |event| {
+        let folder = folder.clone();
+        sender.send(match event {
+            PipelineEvent::Stage { name } => ProjectEvent::Stage { folder, name },
+            PipelineEvent::Build(BuildEvent::Step { number, total, instruction }) => {
+                ProjectEvent::Step { folder, number, total, instruction }
+            }
+            PipelineEvent::Build(BuildEvent::Output { line }) | PipelineEvent::Push { line } => {
+                ProjectEvent::Line { folder, line }
+            }
+        })
+    })
+    .await
+}

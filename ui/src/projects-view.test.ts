@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { BuildRecord } from "./api";
+import { pairsText, parsePairs, recordText, stageStates } from "./projects-view";
+
+describe("parsePairs", () => {
+  it("reads KEY=value lines and refuses others", () => {
+    expect(parsePairs("A=1\n\n B = two words \nC=x=y")).toEqual({ A: "1", B: " two words", C: "x=y" });
+    expect(() => parsePairs("oops")).toThrow('"oops" is not KEY=value');
+    expect(pairsText({ A: "1", B: "2" })).toBe("A=1\nB=2");
+  });
+});
+
+describe("recordText", () => {
+  it("says how a build went, what it weighed and what started it", () => {
+    const record: BuildRecord = {
+      started: 0, seconds: 4.24, passed: true, image_id: "sha256:ab", tags: [], size_bytes: 12_000_000,
+      size_delta_bytes: 1_200_000, layer_changes: [], trigger: { paths: ["src/main.rs"], count: 1 }, error: null,
+    };
+    expect(recordText(record)).toBe("✓ · 4.2 s · 12 MB (+1.2 MB) · src/main.rs changed");
+    expect(recordText({ ...record, passed: false, size_bytes: null, trigger: null, error: "the build failed" })).toBe("✗ · 4.2 s · the build failed");
+  });
+});
+
+describe("stageStates", () => {
+  it("marks the stages done, current, failed, waiting or skipped", () => {
+    expect(stageStates("verify", null, false)).toEqual({ prepare: "done", build: "done", verify: "current", tag: "waiting", publish: "skipped" });
+    expect(stageStates("build", "failed", true)).toEqual({ prepare: "done", build: "failed", verify: "waiting", tag: "waiting", publish: "waiting" });
+    expect(stageStates("tag", "passed", false).tag).toBe("done");
+  });
+});

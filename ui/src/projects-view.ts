@@ -1,0 +1,452 @@
+// The Projects screen: project folders built into images. The list of projects sits beside the
+// selected one: its pipeline (prepare → build → verify → tag → publish) as it runs, the builder's
+// log, what the last build changed, its settings and its build history. Builds and watches run in
+// the engine; this file draws what it reports and sends the user's choices back.
+import { api, asUiError, BuildRecord, PipelineOutcome, Project, ProjectEvent, ProjectSummary } from "./api";
+import { button, element } from "./dom";
+import { formatAgo, formatSize } from "./format";
+
+const STAGES = ["prepare", "build", "verify", "tag", "publish"] as const;
+/** Log lines kept per project (the end of a long build). */
+const LOG_LINES = 2000;
+
+/** "+1.2 MB", "−300 B" */
+function signed(bytes: number): string {
+  return `${bytes < 0 ? "−" : "+"}${formatSize(Math.abs(bytes))}`;
+}
+
+/** "KEY=value" lines as a map; blank lines skipped, a line without `=` refused. */
+export function parsePairs(text: string): Record<string, string> {
+  const pairs: Record<string, string> = {};
+  for (const line of text.split("\n").map((l) => l.trim()).filter(Boolean)) {
+    const at = line.indexOf("=");
+    if (at <= 0) throw new Error(`"${line}" is not KEY=value`);
+    pairs[line.slice(0, at).trim()] = line.slice(at + 1);
+  }
+  return pairs;
+}
+
+export function pairsText(pairs: Record<string, string>): string {
+  return Object.entries(pairs).map(([key, value]) => `${key}=${value}`).join("\n");
+}
+
+/** One history line: "✓ 4.2 s · 12 MB (+1.2 MB) · 3 files changed". */
+export function recordText(record: BuildRecord): string {
+  const parts = [record.passed ? "✓" : "✗", `${record.seconds.toFixed(1)} s`];
+  if (record.size_bytes !== null) parts.push(formatSize(record.size_bytes) + (record.size_delta_bytes ? ` (${signed(record.size_delta_bytes)})` : ""));
+  if (record.trigger) parts.push(record.trigger.count === 1 ? `${record.trigger.paths[0]} changed` : `${record.trigger.count} files changed`);
+  if (record.error) parts.push(record.error);
+  return parts.join(" · ");
+}
+
+/** The state of each stage chip, given the stage running (or where it stopped). */
+export function stageStates(current: string | null, finished: "passed" | "failed" | null, publishing: boolean): Record<string, string> {
+  const states: Record<string, string> = {};
+  const at = current ? STAGES.indexOf(current as (typeof STAGES)[number]) : -1;
+  STAGES.forEach((stage, index) => {
+    if (stage === "publish" && !publishing) states[stage] = "skipped";
+    else if (finished === "passed") states[stage] = "done";
+    else if (index < at) states[stage] = "done";
+    else if (index === at) states[stage] = finished === "failed" ? "failed" : "current";
+    else states[stage] = "waiting";
+  });
+  return states;
+}
+
+/** What the window remembers of a project's current or last build. */
+interface Run {
+  log: string[];
+  stage: string | null;
+  step: { number: number; total: number; instruction: string } | null;
+  started: number;
+  finished: "passed" | "failed" | null;
+  publishing: boolean;
+  outcome: PipelineOutcome | null;
+  error: { message: string; hint: string } | null;
+}
+
+export class ProjectsView {
+  readonly element = element("section", "view");
+  private readonly path = element("input");
+  private readonly list = element("div", "project-list");
+  private readonly detail = element("div", "project-detail");
+  private readonly empty = element("div", "empty-state");
+  private readonly body = element("div", "projects-body");
+  private projects: ProjectSummary[] = [];
+  private selected: string | null = null;
+  private readonly runs = new Map<string, Run>();
+  private timer = 0;
+  private settingsOpen = false;
+
+  constructor(private readonly report: (message: string, hint?: string) => void) {
+    this.element.id = "projects-view";
+    this.path.id = "project-path";
+    this.path.placeholder = "A project folder or a Dockerfile (path)";
+    this.path.addEventListener("keydown", (e) => e.key === "Enter" && void this.add(this.path.value));
+    const toolbar = element("div", "toolbar");
+    toolbar.append(this.path, button("Add", "project-add", () => void this.add(this.path.value)), element("span", "muted", "or drop a folder or a Dockerfile on the window"));
+    this.empty.id = "projects-empty";
+    this.empty.innerHTML =
+      "<h2>No projects yet</h2><p>Type the path of a folder with a Dockerfile above, or drop the folder (or the Dockerfile) " +
+      "anywhere on this window: Strata builds it, and can rebuild it on every change.</p>";
+    this.list.id = "project-list";
+    this.list.tabIndex = 0;
+    this.list.addEventListener("keydown", (e) => this.onListKey(e));
+    this.detail.id = "project-detail";
+    this.body.append(this.list, this.detail);
+    this.element.append(toolbar, this.empty, this.body);
+    this.element.addEventListener("keydown", (e) => {
+      if (e.ctrlKey && e.key.toLowerCase() === "b" && this.selected) {
+        e.preventDefault();
+        void this.build(false);
+      }
+    });
+    api.projectEvents((event) => this.onEvent(event));
+  }
+
+  /** Redraws when the projects changed (or `force`): daemon events call this often, and a redraw
+   * would lose what the user is typing in the settings. */
+  async refresh(force = false): Promise<void> {
+    const projects = await api.projectList();
+    const unchanged = JSON.stringify(projects) === JSON.stringify(this.projects);
+    this.projects = projects;
+    if (unchanged && !force) return;
+    if (!this.selected && this.projects.length > 0) this.selected = this.projects[0].project.folder;
+    if (this.selected && !this.projects.some((p) => p.project.folder === this.selected)) this.selected = this.projects[0]?.project.folder ?? null;
+    this.empty.hidden = this.projects.length > 0;
+    this.body.hidden = this.projects.length === 0;
+    this.drawList();
+    await this.drawDetail();
+  }
+
+  focus(): void {
+    (this.projects.length ? this.list : this.path).focus();
+  }
+
+  /** Adds a project (a dropped or typed path) and, when asked, builds it at once. */
+  async add(path: string, buildNow = false): Promise<void> {
+    if (!path.trim()) return;
+    try {
+      const project = await api.projectAdd(path);
+      this.path.value = "";
+      this.selected = project.folder;
+      await this.refresh(true);
+      if (buildNow) await this.build(false);
+    } catch (error) {
+      const problem = asUiError(error);
+      this.report(problem.message, problem.hint);
+    }
+  }
+
+  private summary(): ProjectSummary | undefined {
+    return this.projects.find((p) => p.project.folder === this.selected);
+  }
+
+  private drawList(): void {
+    const rows = this.projects.map((summary) => {
+      const row = element("div", "project-row");
+      row.dataset.folder = summary.project.folder;
+      row.classList.toggle("selected", summary.project.folder === this.selected);
+      const state = summary.building ? "building" : summary.watching ? "watching" : summary.last ? (summary.last.passed ? "passed" : "failed") : "new";
+      row.dataset.state = state;
+      const name = element("div", "project-name", summary.project.image);
+      const status = element("div", "muted", summary.building ? "building…" : summary.last ? `${summary.last.passed ? "✓" : "✗"} ${formatAgo(summary.last.started)}${summary.watching ? " · watching" : ""}` : summary.watching ? "watching" : "not built yet");
+      const folder = element("div", "project-folder", summary.project.folder);
+      row.append(element("span", `dot ${state}`), name, status, folder);
+      row.addEventListener("click", () => {
+        this.selected = summary.project.folder;
+        void this.refresh(true);
+      });
+      return row;
+    });
+    this.list.replaceChildren(...rows);
+  }
+
+  private onListKey(event: KeyboardEvent): void {
+    const index = this.projects.findIndex((p) => p.project.folder === this.selected);
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1 };
+    if (event.key in moves) {
+      event.preventDefault();
+      const next = this.projects[Math.min(this.projects.length - 1, Math.max(0, index + moves[event.key]))];
+      if (next) {
+        this.selected = next.project.folder;
+        void this.refresh(true);
+      }
+    } else if (event.key === "Enter") {
+      void this.build(false);
+    }
+  }
+
+  private run(folder: string): Run {
+    let run = this.runs.get(folder);
+    if (!run) {
+      run = { log: [], stage: null, step: null, started: 0, finished: null, publishing: false, outcome: null, error: null };
+      this.runs.set(folder, run);
+    }
+    return run;
+  }
+
+  private async drawDetail(): Promise<void> {
+    const summary = this.summary();
+    if (!summary) {
+      this.detail.replaceChildren();
+      return;
+    }
+    const { project } = summary;
+    const run = this.run(project.folder);
+    const header = element("div", "project-header");
+    const title = element("div", "");
+    title.append(element("h2", "", project.image), element("div", "muted", project.folder));
+    const actions = element("div", "project-actions");
+    const build = button("Build", "project-build", () => void this.build(false), "Build, verify and tag (Ctrl+B)");
+    build.classList.add("primary");
+    const push = button("Build & push", "project-push", () => void this.build(true), "Build, verify, tag, and push the tags");
+    const cancel = button("Cancel", "project-cancel", () => void api.projectCancel(project.folder));
+    build.disabled = push.disabled = summary.building;
+    cancel.hidden = !summary.building;
+    const watch = element("label", "toggle");
+    const watchBox = element("input");
+    watchBox.type = "checkbox";
+    watchBox.id = "project-watch";
+    watchBox.checked = summary.watching;
+    watchBox.addEventListener("change", () => void this.setWatch(project.folder, watchBox.checked));
+    watch.append(watchBox, " Rebuild on change");
+    const remove = button("Remove", "project-remove", () => void this.remove(project.folder), "Forget this project (its folder and images stay)");
+    actions.append(build, push, cancel, watch, remove);
+    header.append(title, actions);
+
+    const stages = element("div", "stages");
+    stages.id = "project-stages";
+    const states = stageStates(run.stage, run.finished, run.publishing);
+    for (const stage of STAGES) {
+      const chip = element("span", `stage ${states[stage]}`, stage);
+      chip.dataset.stage = stage;
+      chip.dataset.state = states[stage];
+      stages.append(chip);
+    }
+    const progress = element("div", "project-progress");
+    const bar = element("progress");
+    bar.id = "project-progress";
+    if (run.step) {
+      bar.max = run.step.total;
+      bar.value = run.step.number;
+    } else if (run.finished) {
+      bar.max = 1;
+      bar.value = 1;
+    } else bar.removeAttribute("value");
+    const label = element("span", "muted");
+    label.id = "project-step";
+    label.textContent = this.stepText(run, summary.building);
+    progress.append(bar, label);
+    progress.hidden = !summary.building && !run.finished;
+
+    const result = element("div", "project-result");
+    result.id = "project-result";
+    this.drawResult(result, run);
+    const log = element("pre", "project-log");
+    log.id = "project-log";
+    log.textContent = run.log.join("\n");
+    log.hidden = run.log.length === 0;
+    const history = element("div", "project-history");
+    history.id = "project-history";
+    this.detail.replaceChildren(header, stages, progress, result, log, this.settingsForm(project), history);
+    log.scrollTop = log.scrollHeight;
+    window.clearInterval(this.timer);
+    if (summary.building) this.timer = window.setInterval(() => (label.textContent = this.stepText(run, true)), 1000);
+    await this.drawHistory(history, project.folder);
+  }
+
+  private stepText(run: Run, building: boolean): string {
+    const elapsed = run.started ? Math.round((Date.now() - run.started) / 1000) : 0;
+    if (!building) return run.finished === "passed" ? "Done" : run.finished === "failed" ? "Stopped" : "";
+    const step = run.step ? `step ${run.step.number}/${run.step.total}: ${run.step.instruction}` : run.stage ?? "starting";
+    return `${step} · ${elapsed} s`;
+  }
+
+  private drawResult(box: HTMLElement, run: Run): void {
+    if (run.error) {
+      box.className = "project-result failed";
+      box.replaceChildren(element("strong", "error-text", run.error.message), element("div", "", run.error.hint));
+      return;
+    }
+    const outcome = run.outcome;
+    if (!outcome) {
+      box.replaceChildren();
+      return;
+    }
+    box.className = "project-result passed";
+    const id = outcome.build.image_id.replace("sha256:", "").slice(0, 12);
+    const change = outcome.previous ? ` (${signed(outcome.size_bytes - outcome.previous.size_bytes)})` : "";
+    const lines = [
+      element("strong", "", `Built ${id} in ${outcome.build.seconds.toFixed(1)} s · ${formatSize(outcome.size_bytes)}${change}`),
+      element("div", "muted", `Context: ${outcome.build.context.files} files, ${formatSize(outcome.build.context.bytes)}`),
+    ];
+    if (outcome.tags.length) lines.push(element("div", "", `Tagged ${outcome.tags.join(", ")}`));
+    for (const layer of outcome.layer_changes.filter((l) => l.delta_bytes !== 0).slice(0, 5)) {
+      lines.push(element("div", "layer-change", `${signed(layer.delta_bytes)} in layer ${layer.index}: ${layer.command}`));
+    }
+    if (outcome.verification) lines.push(element("div", "", `Verified in ${outcome.verification.seconds.toFixed(1)} s: ${outcome.verification.command}`));
+    for (const pushed of outcome.published) lines.push(element("div", "", `Pushed ${pushed.reference} ${pushed.digest ?? ""}`));
+    box.replaceChildren(...lines);
+  }
+
+  private settingsForm(project: Project): HTMLElement {
+    const form = element("details", "project-settings");
+    form.id = "project-settings";
+    form.open = this.settingsOpen;
+    form.addEventListener("toggle", () => (this.settingsOpen = form.open));
+    form.append(element("summary", "", "Settings"));
+    const field = (label: string, id: string, value: string, multiline = false, placeholder = "") => {
+      const input = multiline ? element("textarea") : element("input");
+      input.id = id;
+      input.value = value;
+      input.placeholder = placeholder;
+      const row = element("label", "field");
+      row.append(element("span", "label", label), input);
+      form.append(row);
+      return input;
+    };
+    const image = field("Image", "setting-image", project.image);
+    const tags = field("Tags", "setting-tags", project.tags.join(", "), false, "dev, {git}");
+    const dockerfile = field("Dockerfile", "setting-dockerfile", project.dockerfile ?? "", false, "Dockerfile");
+    const context = field("Context", "setting-context", project.context ?? "", false, ". (the folder)");
+    const target = field("Target stage", "setting-target", project.target ?? "", false, "(the last stage)");
+    const args = field("Build args", "setting-build-args", pairsText(project.build_args), true, "KEY=value, one a line");
+    const labels = field("Labels", "setting-labels", pairsText(project.labels), true, "KEY=value, one a line");
+    const verify = field("Verify command", "setting-verify", project.verify ?? "", false, 'run in the new image, e.g. app --version or ["/app", "--check"]');
+    const superseded = element("label", "toggle");
+    const supersededBox = element("input");
+    supersededBox.type = "checkbox";
+    supersededBox.id = "setting-remove-superseded";
+    supersededBox.checked = project.remove_superseded;
+    superseded.append(supersededBox, " Remove the image a build replaces (when nothing uses it)");
+    const save = button("Save", "setting-save", () => {
+      const optional = (input: HTMLInputElement | HTMLTextAreaElement) => input.value.trim() || null;
+      try {
+        void this.save({
+          ...project,
+          image: image.value.trim(),
+          tags: tags.value.split(",").map((t) => t.trim()).filter(Boolean),
+          dockerfile: optional(dockerfile),
+          context: optional(context),
+          target: optional(target),
+          build_args: parsePairs(args.value),
+          labels: parsePairs(labels.value),
+          verify: optional(verify),
+          remove_superseded: supersededBox.checked,
+        });
+      } catch (error) {
+        this.report(String((error as Error).message), "Write one KEY=value a line.");
+      }
+    });
+    form.append(superseded, save);
+    return form;
+  }
+
+  private async drawHistory(box: HTMLElement, folder: string): Promise<void> {
+    const records = await api.projectHistory(folder);
+    box.append(element("h3", "", "Builds"));
+    if (records.length === 0) box.append(element("div", "muted", "No builds yet."));
+    for (const record of records.slice(-20).reverse()) {
+      const row = element("div", `history-row ${record.passed ? "passed" : "failed"}`);
+      row.append(element("span", "muted", formatAgo(record.started)), element("span", "", recordText(record)));
+      if (record.trigger) row.title = record.trigger.paths.join("\n");
+      box.append(row);
+    }
+  }
+
+  private async build(publish: boolean): Promise<void> {
+    const folder = this.selected;
+    if (!folder) return;
+    try {
+      this.run(folder).publishing = publish;
+      await api.projectBuild(folder, publish);
+    } catch (error) {
+      const problem = asUiError(error);
+      this.report(problem.message, problem.hint);
+    }
+  }
+
+  private async setWatch(folder: string, on: boolean): Promise<void> {
+    try {
+      await api.projectWatch(folder, on);
+    } catch (error) {
+      const problem = asUiError(error);
+      this.report(problem.message, problem.hint);
+    }
+    await this.refresh();
+  }
+
+  private async save(project: Project): Promise<void> {
+    try {
+      await api.projectSave(project);
+      this.report(`Saved the settings of ${project.image}.`);
+      await this.refresh();
+    } catch (error) {
+      const problem = asUiError(error);
+      this.report(problem.message, problem.hint);
+    }
+  }
+
+  private async remove(folder: string): Promise<void> {
+    await api.projectRemove(folder);
+    this.selected = null;
+    await this.refresh(true);
+  }
+
+  private onEvent(event: ProjectEvent): void {
+    const run = this.run(event.folder);
+    switch (event.kind) {
+      case "started":
+        Object.assign(run, { log: [], stage: "prepare", step: null, started: Date.now(), finished: null, outcome: null, error: null });
+        if (event.trigger) run.log.push(`${event.trigger.count} changed: ${event.trigger.paths.slice(0, 5).join(", ")}${event.trigger.count > 5 ? " …" : ""}`);
+        void this.refresh(true);
+        return;
+      case "stage":
+        run.stage = event.name;
+        break;
+      case "step":
+        run.step = { number: event.number, total: event.total, instruction: event.instruction };
+        run.log.push(`Step ${event.number}/${event.total} : ${event.instruction}`);
+        break;
+      case "line":
+        run.log.push(event.line);
+        break;
+      case "finished":
+        run.finished = event.record.passed ? "passed" : "failed";
+        run.outcome = event.outcome;
+        run.error = event.record.passed ? null : { message: event.record.error ?? "the build failed", hint: event.hint ?? "" };
+        void this.refresh(true);
+        return;
+      case "watching":
+        if (!event.on && event.reason) this.report(`Stopped watching: ${event.reason}`);
+        void this.refresh();
+        return;
+    }
+    if (run.log.length > LOG_LINES) run.log.splice(0, run.log.length - LOG_LINES);
+    if (event.folder === this.selected) this.drawLive(run);
+  }
+
+  /** Redraws only what a running build changes: the stages, the step and the log's end. */
+  private drawLive(run: Run): void {
+    const states = stageStates(run.stage, run.finished, run.publishing);
+    for (const chip of this.detail.querySelectorAll<HTMLElement>(".stage")) {
+      const state = states[chip.dataset.stage ?? ""];
+      chip.className = `stage ${state}`;
+      chip.dataset.state = state;
+    }
+    const bar = this.detail.querySelector<HTMLProgressElement>("#project-progress");
+    if (bar && run.step) {
+      bar.max = run.step.total;
+      bar.value = run.step.number;
+    }
+    const label = this.detail.querySelector("#project-step");
+    if (label) label.textContent = this.stepText(run, true);
+    const log = this.detail.querySelector<HTMLElement>("#project-log");
+    if (log) {
+      log.hidden = false;
+      log.textContent = run.log.join("\n");
+      log.scrollTop = log.scrollHeight;
+    }
+  }
+}
