@@ -252,3 +252,32 @@ async fn a_good_build_is_pushed_to_a_registry() {
     assert_eq!(failed.status.code(), Some(1), "{stderr}");
     assert!(stderr.lines().last().unwrap().contains("the push was refused"), "{stderr}");
 }
+
+#[tokio::test]
+async fn a_good_build_replaces_the_project_container_with_one_of_the_new_image() {
+    let mut fixtures = Fixtures::new("build-restart").await;
+    let dir = project(&fixtures);
+    let state = tempfile::tempdir().unwrap();
+    let dev = format!("{}:dev", fixtures.repository());
+    let first = build(dir.path(), &fixtures, &["-t", &dev], state.path());
+    fixtures.adopt_labelled_images().await;
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let name = fixtures.running_container_with(&dev, "app", Some("/bin/busybox sleep 600")).await;
+
+    std::fs::write(dir.path().join("app/main.txt"), "v2\n").unwrap();
+    let second = build(dir.path(), &fixtures, &["-t", &dev, "--restart", &name, "--json"], state.path());
+    fixtures.adopt_labelled_images().await;
+    let outcome = json(&second);
+    let container = fixtures.docker.inspect_container(&name, None).await.unwrap();
+    // The new container is not the fixture's: remove it by name whatever happens next.
+    let remove = bollard::query_parameters::RemoveContainerOptionsBuilder::default().force(true).build();
+    let _ = fixtures.docker.remove_container(&name, Some(remove)).await;
+    assert_eq!(container.image, outcome["build"]["image_id"].as_str().map(str::to_string), "runs the new image");
+    assert_eq!(container.state.and_then(|s| s.running), Some(true));
+    assert_eq!(
+        container.config.and_then(|c| c.cmd),
+        Some(vec!["/bin/busybox".to_string(), "sh".into(), "-c".into(), "/bin/busybox sleep 600".into()]),
+        "with the same command"
+    );
+    assert_eq!(outcome["restarted"][0], name.as_str());
+}

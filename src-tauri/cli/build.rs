@@ -45,6 +45,9 @@ pub struct BuildArgs {
     /// Push the tags to their registry after a good build (credentials from `docker login`).
     #[arg(long)]
     pub push: bool,
+    /// Replace this container with one of the new image after a good build.
+    #[arg(long, value_name = "CONTAINER")]
+    pub restart: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -105,6 +108,9 @@ fn project_for(args: &BuildArgs, store: Option<&ProjectStore>) -> Result<Project
     }
     if args.verify.is_some() {
         project.verify = args.verify.clone();
+    }
+    if args.restart.is_some() {
+        project.restart_container = args.restart.clone();
     }
     project.build_args.extend(pairs(&args.build_args, "--build-arg")?);
     project.labels.extend(pairs(&args.labels, "--label")?);
@@ -200,6 +206,9 @@ fn print_outcome(outcome: &PipelineOutcome) {
     }
     for published in &outcome.published {
         println!("Pushed {} ({})", published.reference, published.digest.as_deref().unwrap_or("no digest reported"));
+    }
+    if let Some((name, id)) = &outcome.restarted {
+        println!("Restarted {name} ({})", &id[..12.min(id.len())]);
     }
     if let Some(removed) = &outcome.removed {
         println!("Removed the image it replaced ({})", &removed.trim_start_matches("sha256:")[..12]);

@@ -8,6 +8,7 @@
 //! - [`verify`]: a command run in a throwaway container of the new image.
 //! - [`pipeline`]: the steps in order; a failed build or verification never moves a tag.
 //! - [`publish`]: pushing the tags, with the credentials the docker CLI saved.
+//! - [`restart`]: a container made again from the new image.
 //! - [`watch`]: edits to the folder, one trigger per burst, filtered by the same rules.
 //! - [`settings`]: the projects Strata knows, how each is built, and their build histories.
 
@@ -18,6 +19,7 @@ pub mod git;
 pub mod ignore;
 pub mod pipeline;
 pub mod publish;
+pub mod restart;
 pub mod settings;
 pub mod verify;
 pub mod watch;

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::builder::{build, BuildEvent, BuildOutcome, BuildRequest};
 use super::publish::{push, Published};
+use super::restart::restart_with;
 use super::verify::{verify, Verification};
 use super::BuildError;
 use crate::engine::EngineError;
@@ -31,6 +32,8 @@ pub struct PipelineRequest {
     pub remove_superseded: bool,
     /// Push the tags, signed in with the credentials saved in this docker config folder.
     pub publish_with: Option<PathBuf>,
+    /// Replace this container with one of the new image.
+    pub restart_container: Option<String>,
 }
 
 /// What the pipeline reports as it goes.
@@ -77,6 +80,8 @@ pub struct PipelineOutcome {
     pub removed: Option<String>,
     /// The tags pushed, when publishing.
     pub published: Vec<Published>,
+    /// The container made again from the new image: (name, new id).
+    pub restarted: Option<(String, String)>,
 }
 
 /// Runs the pipeline; `on_event` hears stages and the builder's log.
@@ -124,6 +129,13 @@ pub async fn run_pipeline(
         (Some(id), true) => remove_if_unused(docker, id).await,
         _ => None,
     };
+    let mut restarted = None;
+    if let Some(name) = &request.restart_container {
+        let image = request.tags.first().unwrap_or(&built.image_id);
+        let id = restart_with(docker, name, image).await?;
+        on_event(PipelineEvent::Push { line: format!("Restarted {name} from {image}") });
+        restarted = Some((name.clone(), id));
+    }
     let mut published = Vec::new();
     if let Some(docker_config) = &request.publish_with {
         on_event(PipelineEvent::Stage { name: "publish" });
@@ -142,6 +154,7 @@ pub async fn run_pipeline(
         layer_changes,
         removed,
         published,
+        restarted,
     })
 }
 

@@ -131,6 +131,7 @@ impl Project {
             verify_timeout: VERIFY_TIMEOUT,
             remove_superseded: self.remove_superseded,
             publish_with,
+            restart_container: self.restart_container.clone(),
         }
     }
 

@@ -296,6 +296,7 @@ export interface PipelineOutcome {
   layer_changes: LayerChange[];
   removed: string | null;
   published: { reference: string; digest: string | null }[];
+  restarted: [string, string] | null;
 }
 
 export interface ProjectSummary {

@@ -287,6 +287,7 @@ export class ProjectsView {
     }
     if (outcome.verification) lines.push(element("div", "", `Verified in ${outcome.verification.seconds.toFixed(1)} s: ${outcome.verification.command}`));
     for (const pushed of outcome.published) lines.push(element("div", "", `Pushed ${pushed.reference} ${pushed.digest ?? ""}`));
+    if (outcome.restarted) lines.push(element("div", "", `Restarted the container ${outcome.restarted[0]}`));
     box.replaceChildren(...lines);
   }
 
@@ -314,6 +315,7 @@ export class ProjectsView {
     const args = field("Build args", "setting-build-args", pairsText(project.build_args), true, "KEY=value, one a line");
     const labels = field("Labels", "setting-labels", pairsText(project.labels), true, "KEY=value, one a line");
     const verify = field("Verify command", "setting-verify", project.verify ?? "", false, 'run in the new image, e.g. app --version or ["/app", "--check"]');
+    const restart = field("Restart container", "setting-restart", project.restart_container ?? "", false, "a container to recreate from each new image");
     const superseded = element("label", "toggle");
     const supersededBox = element("input");
     supersededBox.type = "checkbox";
@@ -333,6 +335,7 @@ export class ProjectsView {
           build_args: parsePairs(args.value),
           labels: parsePairs(labels.value),
           verify: optional(verify),
+          restart_container: optional(restart),
           remove_superseded: supersededBox.checked,
         });
       } catch (error) {
