@@ -281,3 +281,45 @@ async fn a_good_build_replaces_the_project_container_with_one_of_the_new_image()
     );
     assert_eq!(outcome["restarted"][0], name.as_str());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_daemon_gone_mid_build_is_one_clear_line_and_the_tag_stays() {
+    let mut fixtures = Fixtures::new("build-gone").await;
+    let dir = project(&fixtures);
+    let state = tempfile::tempdir().unwrap();
+    let dev = format!("{}:dev", fixtures.repository());
+    let first = build(dir.path(), &fixtures, &["-t", &dev], state.path());
+    fixtures.adopt_labelled_images().await;
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let good = image_id(&fixtures, &dev).await.unwrap();
+
+    // The same cached steps, then one that takes a while; the daemon goes away during it.
+    let slow = "FROM scratch\nCOPY run.txt /run.txt\nCOPY busybox /bin/busybox\nCOPY app/ /app/\nRUN [\"/bin/busybox\", \"sleep\", \"20\"]\n";
+    std::fs::write(dir.path().join("Dockerfile"), slow).unwrap();
+    let mut proxy = common::proxy::DaemonProxy::new(&state.path().join("docker.sock"), &common::daemon_socket());
+    proxy.up();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_strata"));
+    command
+        .args(["build", dir.path().to_str().unwrap(), "-t", &dev])
+        .args(fixtures.label_args())
+        .env("DOCKER_HOST", proxy.host())
+        .env("STRATA_CONFIG_DIR", state.path())
+        .env_remove("DOCKER_CONTEXT")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = ChildGuard { child: command.spawn().unwrap(), leads_group: false };
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    proxy.down();
+    let output = tokio::task::spawn_blocking(move || {
+        let child = std::mem::replace(&mut child.child, Command::new("true").spawn().unwrap());
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(last.starts_with("strata: the connection to the daemon failed"), "{stderr}");
+    assert_eq!(image_id(&fixtures, &dev).await.as_deref(), Some(good.as_str()), "the tag stayed");
+    fixtures.adopt_labelled_images().await;
+}

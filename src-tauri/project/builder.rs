@@ -89,7 +89,7 @@ pub async fn build(
         if cancel.is_cancelled() {
             return Err(BuildError::Cancelled);
         }
-        let info = item.map_err(|e| failure(builder_message(e), step, &dockerfile_text))?;
+        let info = item.map_err(|e| stopped(e, step, &dockerfile_text))?;
         if let Some(message) = info.error_detail.and_then(|d| d.message) {
             return Err(failure(message, step, &dockerfile_text));
         }
@@ -148,13 +148,15 @@ fn step_of(line: &str) -> Option<BuildEvent> {
     })
 }
 
-/// What the builder said when it stopped: its own words for a failed step or a Dockerfile it
-/// refused, the connection's story otherwise.
-fn builder_message(error: bollard::errors::Error) -> String {
+/// Why the build stopped: the builder's own words for a failed step or a Dockerfile it refused
+/// (pointed at its line), or the connection's story when the daemon went away.
+fn stopped(error: bollard::errors::Error, step: usize, dockerfile: &str) -> BuildError {
     match error {
-        bollard::errors::Error::DockerStreamError { error } => error,
-        bollard::errors::Error::DockerResponseServerError { status_code, message } if status_code < 500 => message,
-        other => EngineError::from_api(other).to_string(),
+        bollard::errors::Error::DockerStreamError { error } => failure(error, step, dockerfile),
+        bollard::errors::Error::DockerResponseServerError { status_code, message } if status_code < 500 => {
+            failure(message, step, dockerfile)
+        }
+        other => BuildError::Engine(EngineError::from_api(other)),
     }
 }
 
