@@ -44,6 +44,7 @@ bench: deps daemon
 	cargo build --release --no-default-features --bin strata --target-dir target/cli
 	python3 bench/layers.py
 	python3 bench/diff.py
+	python3 bench/build.py
 
 # Removes the benchmark's images (labelled strata.bench=1) and nothing else.
 clean-bench:

@@ -31,6 +31,16 @@ async fn image_id(fixtures: &Fixtures, reference: &str) -> Option<String> {
     fixtures.docker.inspect_image(reference).await.ok().and_then(|image| image.id)
 }
 
+/// A first good build of the project, tagged `<repository>:dev`; returns the tag and the image id.
+async fn good_build(fixtures: &mut Fixtures, dir: &Path, state: &Path) -> (String, String) {
+    let dev = format!("{}:dev", fixtures.repository());
+    let first = build(dir, fixtures, &["-t", &dev], state);
+    fixtures.adopt_labelled_images().await;
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let id = image_id(fixtures, &dev).await.expect("the tag names the image");
+    (dev, id)
+}
+
 fn files_in(reference: &str, cache: &Path) -> BTreeSet<String> {
     let tree = json(&strata(&["tree", reference, "--json"], &[("STRATA_CACHE_DIR", cache.to_str().unwrap())]));
     tree.as_array().unwrap().iter().map(|node| node["path"].as_str().unwrap().to_string()).collect()
@@ -92,11 +102,7 @@ async fn failed_builds_and_verifications_leave_the_last_good_tag_alone() {
     let mut fixtures = Fixtures::new("build-fail").await;
     let dir = project(&fixtures);
     let state = tempfile::tempdir().unwrap();
-    let dev = format!("{}:dev", fixtures.repository());
-    let first = build(dir.path(), &fixtures, &["-t", &dev], state.path());
-    fixtures.adopt_labelled_images().await;
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
-    let good = image_id(&fixtures, &dev).await.unwrap();
+    let (dev, good) = good_build(&mut fixtures, dir.path(), state.path()).await;
 
     let failures: [(&str, &[&str], &str); 3] = [
         // A step that fails: pointed at its line (a RUN on an empty image fails at once, leaving
@@ -258,10 +264,7 @@ async fn a_good_build_replaces_the_project_container_with_one_of_the_new_image()
     let mut fixtures = Fixtures::new("build-restart").await;
     let dir = project(&fixtures);
     let state = tempfile::tempdir().unwrap();
-    let dev = format!("{}:dev", fixtures.repository());
-    let first = build(dir.path(), &fixtures, &["-t", &dev], state.path());
-    fixtures.adopt_labelled_images().await;
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let (dev, _) = good_build(&mut fixtures, dir.path(), state.path()).await;
     let name = fixtures.running_container_with(&dev, "app", Some("/bin/busybox sleep 600")).await;
 
     std::fs::write(dir.path().join("app/main.txt"), "v2\n").unwrap();
@@ -287,11 +290,7 @@ async fn a_daemon_gone_mid_build_is_one_clear_line_and_the_tag_stays() {
     let mut fixtures = Fixtures::new("build-gone").await;
     let dir = project(&fixtures);
     let state = tempfile::tempdir().unwrap();
-    let dev = format!("{}:dev", fixtures.repository());
-    let first = build(dir.path(), &fixtures, &["-t", &dev], state.path());
-    fixtures.adopt_labelled_images().await;
-    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
-    let good = image_id(&fixtures, &dev).await.unwrap();
+    let (dev, good) = good_build(&mut fixtures, dir.path(), state.path()).await;
 
     // The same cached steps, then one that takes a while; the daemon goes away during it.
     let slow = "FROM scratch\nCOPY run.txt /run.txt\nCOPY busybox /bin/busybox\nCOPY app/ /app/\nRUN [\"/bin/busybox\", \"sleep\", \"20\"]\n";

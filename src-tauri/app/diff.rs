@@ -13,6 +13,7 @@ use super::commands::UiError;
 use super::explorer::SourceChoice;
 use crate::diff::text::{file_diff, Side};
 use crate::diff::{compare, ChangeQuery, ChangeRow, ChangeTree, ConfigChange, FolderDelta, HistoryDiff, PackageDiff};
+use crate::image::outline::Outlined;
 use crate::image::{self, Image, ImageSource, IndexCache};
 use crate::live::Live;
 use crate::progress::{Cancel, Progress, Reporter};

@@ -13,6 +13,7 @@ use tauri::State;
 use super::commands::UiError;
 use crate::image::content::{self, FileContent, LayerLocation};
 use crate::image::explorer::StatusCounts;
+use crate::image::outline::Outlined;
 use crate::image::{
     self, CacheUsage, Image, ImageAnalysis, ImageError, ImageSource, IndexCache, NodeDetails, Row, TreeView,
     ViewOptions,

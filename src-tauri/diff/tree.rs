@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::files::{FileChange, FileDiff};
-use crate::image::outline::{Outline, ROOT};
+use crate::image::outline::{Outline, Outlined, ROOT};
 
 /// Trees with more nodes than this start with only the top level unfolded.
 const UNFOLD_ALL_UP_TO: usize = 5_000;
@@ -106,6 +106,22 @@ pub struct ChangeTree {
     query: ChangeQuery,
 }
 
+impl Outlined for ChangeTree {
+    type Row = ChangeRow;
+
+    fn outline(&self) -> &Outline {
+        &self.outline
+    }
+
+    fn outline_mut(&mut self) -> &mut Outline {
+        &mut self.outline
+    }
+
+    fn row(&self, id: u32) -> ChangeRow {
+        self.row_of(id)
+    }
+}
+
 impl ChangeTree {
     pub fn build(files: &FileDiff) -> ChangeTree {
         let mut tree = ChangeTree {
@@ -146,35 +162,6 @@ impl ChangeTree {
         self.refresh();
     }
 
-    /// How many rows are visible.
-    pub fn len(&self) -> usize {
-        self.outline.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.outline.is_empty()
-    }
-
-    pub fn rows(&self, offset: usize, count: usize) -> Vec<ChangeRow> {
-        self.outline.rows(offset, count).iter().map(|id| self.row(*id)).collect()
-    }
-
-    pub fn toggle(&mut self, id: u32) {
-        self.outline.toggle(id);
-    }
-
-    pub fn set_expanded(&mut self, id: u32, expanded: bool) {
-        self.outline.set_expanded(id, expanded);
-    }
-
-    pub fn expand_all(&mut self) {
-        self.outline.expand_all();
-    }
-
-    pub fn collapse_all(&mut self) {
-        self.outline.collapse_all();
-    }
-
     /// Every folder holding changes, largest size change first.
     pub fn folders(&self) -> Vec<FolderDelta> {
         let mut folders: Vec<FolderDelta> = (1..self.nodes.len() as u32)
@@ -194,7 +181,7 @@ impl ChangeTree {
         format!("/{}", String::from_utf8_lossy(&self.outline.path_of(id).unwrap_or_default()))
     }
 
-    fn row(&self, id: u32) -> ChangeRow {
+    fn row_of(&self, id: u32) -> ChangeRow {
         let node = &self.nodes[id as usize];
         let change = node.change.as_ref();
         let expandable = self.outline.is_expandable(id);

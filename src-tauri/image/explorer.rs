@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::archive::Image;
 use super::layer::{escape_bytes, EntryKind, TreePath};
-use super::outline::{Outline, ROOT};
+use super::outline::{Outline, Outlined, ROOT};
 use super::tree::{FileTree, Node};
 use super::ImageError;
 
@@ -146,6 +146,22 @@ pub struct TreeView {
     nodes: Vec<ViewNode>,
 }
 
+impl Outlined for TreeView {
+    type Row = Row;
+
+    fn outline(&self) -> &Outline {
+        &self.outline
+    }
+
+    fn outline_mut(&mut self) -> &mut Outline {
+        &mut self.outline
+    }
+
+    fn row(&self, id: u32) -> Row {
+        self.row_of(id)
+    }
+}
+
 impl TreeView {
     /// Builds the view of `image` that `options` asks for.
     pub fn build(image: &Image, options: ViewOptions) -> Result<TreeView, ImageError> {
@@ -204,37 +220,6 @@ impl TreeView {
         self.refresh()
     }
 
-    /// How many rows are visible.
-    pub fn len(&self) -> usize {
-        self.outline.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.outline.is_empty()
-    }
-
-    /// The visible rows from `offset`, at most `count` of them.
-    pub fn rows(&self, offset: usize, count: usize) -> Vec<Row> {
-        self.outline.rows(offset, count).iter().map(|id| self.row(*id)).collect()
-    }
-
-    /// Expands a collapsed directory or collapses an expanded one.
-    pub fn toggle(&mut self, id: u32) {
-        self.outline.toggle(id);
-    }
-
-    pub fn set_expanded(&mut self, id: u32, expanded: bool) {
-        self.outline.set_expanded(id, expanded);
-    }
-
-    pub fn expand_all(&mut self) {
-        self.outline.expand_all();
-    }
-
-    pub fn collapse_all(&mut self) {
-        self.outline.collapse_all();
-    }
-
     /// Counts of the nodes the filter and search let through.
     pub fn counts(&self) -> StatusCounts {
         let mut counts = StatusCounts::default();
@@ -290,10 +275,10 @@ impl TreeView {
     pub fn all_rows(&mut self) -> Vec<(String, Row)> {
         self.outline.expand_all();
         let ids = self.outline.rows(0, usize::MAX).to_vec();
-        ids.into_iter().map(|id| (self.path_of(id).map(|p| p.display()).unwrap_or_default(), self.row(id))).collect()
+        ids.into_iter().map(|id| (self.path_of(id).map(|p| p.display()).unwrap_or_default(), self.row_of(id))).collect()
     }
 
-    fn row(&self, id: u32) -> Row {
+    fn row_of(&self, id: u32) -> Row {
         let node = &self.nodes[id as usize];
         let expandable = self.outline.is_expandable(id);
         Row {

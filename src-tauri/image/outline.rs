@@ -218,6 +218,48 @@ impl Outline {
     }
 }
 
+/// A tree shown through an [`Outline`], with what each node carries: paging and folding come
+/// with the outline, the rows are the tree's own.
+pub trait Outlined {
+    type Row;
+
+    fn outline(&self) -> &Outline;
+    fn outline_mut(&mut self) -> &mut Outline;
+    /// The row of one visible node.
+    fn row(&self, id: u32) -> Self::Row;
+
+    /// How many rows are visible.
+    fn len(&self) -> usize {
+        self.outline().len()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.outline().is_empty()
+    }
+
+    /// The visible rows from `offset`, at most `count` of them.
+    fn rows(&self, offset: usize, count: usize) -> Vec<Self::Row> {
+        self.outline().rows(offset, count).iter().map(|id| self.row(*id)).collect()
+    }
+
+    /// Unfolds a folded node or folds an unfolded one.
+    fn toggle(&mut self, id: u32) {
+        self.outline_mut().toggle(id);
+    }
+
+    fn set_expanded(&mut self, id: u32, expanded: bool) {
+        self.outline_mut().set_expanded(id, expanded);
+    }
+
+    fn expand_all(&mut self) {
+        self.outline_mut().expand_all();
+    }
+
+    fn collapse_all(&mut self) {
+        self.outline_mut().collapse_all();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
