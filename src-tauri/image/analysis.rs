@@ -204,14 +204,14 @@ pub async fn load_all(
         }
         _ => {
             let docker = docker.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
-            let mut exported = export_together(docker, &to_export, cache, reporter_for()).await?;
+            let exported = export_together(docker, &to_export, cache, reporter_for()).await?;
             for (index, _, inspected) in &to_export {
+                // The same image asked for twice is in the export once.
                 let id = inspected.id.as_deref().unwrap_or_default();
-                let position = exported
-                    .iter()
-                    .position(|image| image.id == id)
-                    .ok_or_else(|| ImageError::Archive(format!("the daemon's export lacks the image {id}")))?;
-                images[*index] = Some(exported.swap_remove(position));
+                let image = exported.iter().find(|image| image.id == id).cloned().ok_or_else(|| {
+                    ImageError::Archive(format!("the daemon's export lacks the image {id}"))
+                })?;
+                images[*index] = Some(image);
             }
         }
     }
