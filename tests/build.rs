@@ -190,6 +190,19 @@ async fn watching_rebuilds_on_an_edit_once_per_burst_and_never_for_ignored_files
     next_build(&lines, long).expect("a build after the burst");
     assert!(next_build(&lines, quiet).is_none(), "2,000 files, one build");
 
+    // Edits while a (slow) build runs, each its own trigger: exactly one follow-up build.
+    let slow = "FROM scratch\nCOPY run.txt /run.txt\nCOPY busybox /bin/busybox\nCOPY app/ /app/\nRUN [\"/bin/busybox\", \"sleep\", \"4\"]\n";
+    std::fs::write(dir.path().join("Dockerfile"), slow).unwrap();
+    std::thread::sleep(Duration::from_millis(1200));
+    for name in ["a", "b", "c"] {
+        std::fs::write(dir.path().join(format!("app/during-{name}.txt")), name).unwrap();
+        std::thread::sleep(Duration::from_millis(600));
+    }
+    next_build(&lines, long).expect("the slow build");
+    let follow_up = next_build(&lines, long).expect("one follow-up build for the edits made during it");
+    assert!(follow_up["build"]["image_id"].is_string());
+    assert!(next_build(&lines, quiet).is_none(), "three edits during a build, one follow-up");
+
     // Ctrl+C ends the watch cleanly.
     unsafe { libc::kill(watcher.child.id() as i32, libc::SIGINT) };
     let status = watcher.child.wait().unwrap();

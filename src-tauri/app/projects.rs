@@ -232,9 +232,9 @@ async fn run_build(
     let started = chrono::Utc::now().timestamp();
     let result = pipeline(app, inner, project, publish, &cancel, &folder).await;
     inner.building.lock().expect("workshop lock").remove(&project.folder);
-    let record = BuildRecord::of(started, &result, trigger);
-    if let Ok(store) = store() {
-        let _ = store.record(&project.folder, record.clone());
+    let mut record = BuildRecord::of(started, &result, trigger);
+    if let Ok(kept) = store().and_then(|store| Ok(store.record(&project.folder, record.clone())?)) {
+        record = kept;
     }
     let hint = result.as_ref().err().map(BuildError::hint);
     inner.send(ProjectEvent::Finished { folder, record: record.clone(), outcome: result.ok(), hint });

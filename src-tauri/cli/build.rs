@@ -158,10 +158,11 @@ async fn build_once(
     })
     .await;
     bar.finish_and_clear();
-    let record = BuildRecord::of(started, &result, trigger);
+    let mut record = BuildRecord::of(started, &result, trigger);
     if let Some(store) = store {
-        if let Err(error) = store.record(&project.folder, record) {
-            eprintln!("note: the build history was not saved: {error}");
+        match store.record(&project.folder, record.clone()) {
+            Ok(kept) => record = kept,
+            Err(error) => eprintln!("note: the build history was not saved: {error}"),
         }
     }
     match result {
@@ -169,7 +170,7 @@ async fn build_once(
             if args.output.json {
                 println!("{}", serde_json::to_string(&outcome).expect("outcomes serialize"));
             } else {
-                print_outcome(&outcome);
+                print_outcome(&outcome, &record);
             }
             Ok(outcome)
         }
@@ -180,14 +181,18 @@ async fn build_once(
     }
 }
 
-fn print_outcome(outcome: &PipelineOutcome) {
+fn print_outcome(outcome: &PipelineOutcome, record: &BuildRecord) {
     let id = outcome.build.image_id.trim_start_matches("sha256:");
     let change = match &outcome.previous {
         Some(previous) => format!(" ({})", signed(outcome.size_bytes as i64 - previous.size_bytes as i64)),
         None => String::new(),
     };
+    let slower = match record.seconds_delta {
+        Some(delta) => format!(" ({}{:.1} s)", if delta < 0.0 { "−" } else { "+" }, delta.abs()),
+        None => String::new(),
+    };
     println!(
-        "Built {} in {:.1} s: {}{change}, context {} ({})",
+        "Built {} in {:.1} s{slower}: {}{change}, context {} ({})",
         &id[..12.min(id.len())],
         outcome.build.seconds,
         format::size(outcome.size_bytes),

@@ -208,9 +208,11 @@ pub async fn load_all(
             for (index, _, inspected) in &to_export {
                 // The same image asked for twice is in the export once.
                 let id = inspected.id.as_deref().unwrap_or_default();
-                let image = exported.iter().find(|image| image.id == id).cloned().ok_or_else(|| {
-                    ImageError::Archive(format!("the daemon's export lacks the image {id}"))
-                })?;
+                let image = exported
+                    .iter()
+                    .find(|image| image.id == id)
+                    .cloned()
+                    .ok_or_else(|| ImageError::Archive(format!("the daemon's export lacks the image {id}")))?;
                 images[*index] = Some(image);
             }
         }

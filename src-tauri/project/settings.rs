@@ -172,6 +172,9 @@ pub struct BuildRecord {
     /// Against the image the build replaced.
     #[serde(default)]
     pub size_delta_bytes: Option<i64>,
+    /// How much longer (or shorter, negative) it took than the last good build before it.
+    #[serde(default)]
+    pub seconds_delta: Option<f64>,
     #[serde(default)]
     pub layer_changes: Vec<LayerChange>,
     /// The edits that started it (none for a build asked for by hand).
@@ -192,6 +195,7 @@ impl BuildRecord {
             tags: Vec::new(),
             size_bytes: None,
             size_delta_bytes: None,
+            seconds_delta: None,
             layer_changes: Vec::new(),
             trigger,
             error: result.as_ref().err().map(ToString::to_string),
@@ -258,13 +262,19 @@ impl ProjectStore {
         read_json(&self.history_file(folder)).map(Option::unwrap_or_default)
     }
 
-    /// Adds a build to the folder's history, dropping the oldest past [`HISTORY_KEPT`].
-    pub fn record(&self, folder: &Path, record: BuildRecord) -> Result<(), BuildError> {
+    /// Adds a build to the folder's history (dropping the oldest past [`HISTORY_KEPT`]), with its
+    /// time against the last good build; returns the record as kept.
+    pub fn record(&self, folder: &Path, mut record: BuildRecord) -> Result<BuildRecord, BuildError> {
         let mut history = self.history(folder)?;
-        history.push(record);
+        if record.passed {
+            let last_good = history.iter().rev().find(|r| r.passed).map(|r| r.seconds);
+            record.seconds_delta = last_good.map(|seconds| record.seconds - seconds);
+        }
+        history.push(record.clone());
         let excess = history.len().saturating_sub(HISTORY_KEPT);
         history.drain(..excess);
-        write_json(&self.history_file(folder), &history)
+        write_json(&self.history_file(folder), &history)?;
+        Ok(record)
     }
 
     fn history_file(&self, folder: &Path) -> PathBuf {
@@ -330,6 +340,7 @@ mod tests {
             tags: vec![],
             size_bytes: None,
             size_delta_bytes: None,
+            seconds_delta: None,
             layer_changes: vec![],
             trigger: None,
             error: None,
@@ -339,6 +350,8 @@ mod tests {
         }
         let history = store.history(&project.folder).unwrap();
         assert_eq!((history.len(), history[0].started), (HISTORY_KEPT, 5));
+        let slower = store.record(&project.folder, BuildRecord { seconds: 3.5, ..record(0) }).unwrap();
+        assert_eq!(slower.seconds_delta, Some(2.5), "against the last good build's 1 s");
         fs::write(dir.path().join("projects.json"), "{not json").unwrap();
         let error = store.projects().unwrap_err().to_string();
         assert!(error.contains("projects.json is damaged"), "{error}");

@@ -282,6 +282,7 @@ export interface BuildRecord {
   tags: string[];
   size_bytes: number | null;
   size_delta_bytes: number | null;
+  seconds_delta: number | null;
   layer_changes: LayerChange[];
   trigger: Trigger | null;
   error: string | null;

@@ -32,7 +32,8 @@ export function pairsText(pairs: Record<string, string>): string {
 
 /** One history line: "✓ 4.2 s · 12 MB (+1.2 MB) · 3 files changed". */
 export function recordText(record: BuildRecord): string {
-  const parts = [record.passed ? "✓" : "✗", `${record.seconds.toFixed(1)} s`];
+  const slower = record.seconds_delta === null ? "" : ` (${record.seconds_delta < 0 ? "−" : "+"}${Math.abs(record.seconds_delta).toFixed(1)} s)`;
+  const parts = [record.passed ? "✓" : "✗", `${record.seconds.toFixed(1)} s${slower}`];
   if (record.size_bytes !== null) parts.push(formatSize(record.size_bytes) + (record.size_delta_bytes ? ` (${signed(record.size_delta_bytes)})` : ""));
   if (record.trigger) parts.push(record.trigger.count === 1 ? `${record.trigger.paths[0]} changed` : `${record.trigger.count} files changed`);
   if (record.error) parts.push(record.error);
@@ -62,6 +63,7 @@ interface Run {
   finished: "passed" | "failed" | null;
   publishing: boolean;
   outcome: PipelineOutcome | null;
+  record: BuildRecord | null;
   error: { message: string; hint: string } | null;
 }
 
@@ -180,7 +182,7 @@ export class ProjectsView {
   private run(folder: string): Run {
     let run = this.runs.get(folder);
     if (!run) {
-      run = { log: [], stage: null, step: null, started: 0, finished: null, publishing: false, outcome: null, error: null };
+      run = { log: [], stage: null, step: null, started: 0, finished: null, publishing: false, outcome: null, record: null, error: null };
       this.runs.set(folder, run);
     }
     return run;
@@ -278,7 +280,7 @@ export class ProjectsView {
     const id = outcome.build.image_id.replace("sha256:", "").slice(0, 12);
     const change = outcome.previous ? ` (${signed(outcome.size_bytes - outcome.previous.size_bytes)})` : "";
     const lines = [
-      element("strong", "", `Built ${id} in ${outcome.build.seconds.toFixed(1)} s · ${formatSize(outcome.size_bytes)}${change}`),
+      element("strong", "", `Built ${id} in ${outcome.build.seconds.toFixed(1)} s${this.slower(run)} · ${formatSize(outcome.size_bytes)}${change}`),
       element("div", "muted", `Context: ${outcome.build.context.files} files, ${formatSize(outcome.build.context.bytes)}`),
     ];
     if (outcome.tags.length) lines.push(element("div", "", `Tagged ${outcome.tags.join(", ")}`));
@@ -289,6 +291,13 @@ export class ProjectsView {
     for (const pushed of outcome.published) lines.push(element("div", "", `Pushed ${pushed.reference} ${pushed.digest ?? ""}`));
     if (outcome.restarted) lines.push(element("div", "", `Restarted the container ${outcome.restarted[0]}`));
     box.replaceChildren(...lines);
+  }
+
+  /** " (+1.3 s)" against the last good build, from the record the engine kept. */
+  private slower(run: Run): string {
+    const delta = run.record?.seconds_delta;
+    if (delta === null || delta === undefined) return "";
+    return ` (${delta < 0 ? "−" : "+"}${Math.abs(delta).toFixed(1)} s)`;
   }
 
   private settingsForm(project: Project): HTMLElement {
@@ -401,7 +410,7 @@ export class ProjectsView {
     const run = this.run(event.folder);
     switch (event.kind) {
       case "started":
-        Object.assign(run, { log: [], stage: "prepare", step: null, started: Date.now(), finished: null, outcome: null, error: null });
+        Object.assign(run, { log: [], stage: "prepare", step: null, started: Date.now(), finished: null, outcome: null, record: null, error: null });
         if (event.trigger) run.log.push(`${event.trigger.count} changed: ${event.trigger.paths.slice(0, 5).join(", ")}${event.trigger.count > 5 ? " …" : ""}`);
         void this.refresh(true);
         return;
@@ -418,6 +427,7 @@ export class ProjectsView {
       case "finished":
         run.finished = event.record.passed ? "passed" : "failed";
         run.outcome = event.outcome;
+        run.record = event.record;
         run.error = event.record.passed ? null : { message: event.record.error ?? "the build failed", hint: event.hint ?? "" };
         void this.refresh(true);
         return;
