@@ -6,10 +6,10 @@
   time after the previous build finished, and the time from the write to the request is measured;
 - a burst of 10,000 new files → how many builds (target: 1);
 - a change to files `.dockerignore` excludes → how many builds (target: 0);
-- context throughput: `strata build` against `DOCKER_BUILDKIT=0 docker build` on the same
-  200 MB context of 2,000 files, with a Dockerfile whose one step is cached and the same four
-  labels (the classic builder makes a step of each label), so what differs is the context's
-  upload (medians of BENCH_RUNS rounds, interleaved).
+- context throughput: `strata build` against `docker build`, each with the classic builder (a tar
+  upload; the classic builder makes a step of each label, so both get the same four), and Strata
+  with BuildKit (Debian's docker CLI has no buildx to build with BuildKit), on the same 200 MB
+  context of 2,000 files whose one step is cached (medians of BENCH_RUNS rounds, interleaved).
 
 Images are tagged strata-bench/build:* and labelled strata.bench=1 (`make clean-bench` removes
 them). Results go to stdout and artifacts/bench-build.{json,md}.
@@ -139,28 +139,38 @@ def watch_figures(scratch):
 
 
 def throughput(scratch):
+    """Each builder with each client: the same context, the same labels, one cached step."""
     folder = scratch / "context"
     project(folder, files=2_000, size=100_000)
     context_bytes = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-    env = dict(os.environ, STRATA_CONFIG_DIR=str(scratch / "config"), DOCKER_BUILDKIT="0")
-    # The same labels as Strata sets: the classic builder makes a step of each, so both builds do
-    # the same work besides sending the context.
     oci = "org.opencontainers.image"
 
-    def docker():  # a new `created` each time, as Strata's
+    def docker(buildkit):  # a new `created` each time, as Strata's
         labels = [f"{oci}.created={time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}", f"{oci}.source={folder}",
                   f"{oci}.version=docker", layers.LABEL]
-        return ["docker", "build", "-q", *[arg for label in labels for arg in ("--label", label)],
-                "-t", "strata-bench/build:docker", str(folder)]
+        env = dict(os.environ, DOCKER_BUILDKIT="1" if buildkit else "0")
+        return env, ["docker", "build", "-q", *[arg for label in labels for arg in ("--label", label)],
+                     "-t", "strata-bench/build:docker", str(folder)]
 
-    strata = [str(layers.STRATA), "build", str(folder), "-t", "strata-bench/build:strata", "--label", layers.LABEL]
-    for command in (docker(), strata):  # warm the build cache and the page cache
+    def strata(buildkit):
+        env = dict(os.environ, STRATA_CONFIG_DIR=str(scratch / "config"),
+                   STRATA_BUILDER="buildkit" if buildkit else "classic")
+        return env, [str(layers.STRATA), "build", str(folder), "-t", "strata-bench/build:strata",
+                     "--label", layers.LABEL]
+
+    # Debian's docker CLI has no buildx, so it cannot build with BuildKit here: Strata's BuildKit
+    # build is measured on its own.
+    runs = {"docker build, classic builder": lambda: docker(False), "strata build, classic builder": lambda: strata(False),
+            "strata build, BuildKit": lambda: strata(True)}
+    for make in runs.values():  # warm the build caches and the page cache
+        env, command = make()
         subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     rounds = []
     for number in range(layers.RUNS):
         print(f"build: context round {number + 1} of {layers.RUNS}", flush=True)
         times = {}
-        for name, command in (("docker build", docker()), ("strata build", strata)):
+        for name, make in runs.items():
+            env, command = make()
             result = layers.measure(command, env=env)
             if result["code"] != 0:
                 sys.exit(f"{name} failed: {result['stderr']}")
@@ -177,15 +187,21 @@ def main():
         context_bytes, medians = throughput(scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    rate = {name: context_bytes / seconds / 1e6 for name, seconds in medians.items()}
+        # The watched project's replaced images: the benchmark's own, labelled, now untagged.
+        dangling = subprocess.run(["docker", "images", "-q", "--filter", f"label={layers.LABEL}", "--filter",
+                                   "dangling=true"], capture_output=True, text=True).stdout.split()
+        if dangling:
+            subprocess.run(["docker", "rmi", *dangling], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     figures = {
         "save to build request, median ms (target <= 250)": statistics.median(latencies) * 1000,
         "save to build request, worst ms": max(latencies) * 1000,
         "builds after a 10,000-file burst (target 1)": burst_builds,
         "builds after changes to ignored files (target 0)": ignored_builds,
-        "context MB/s, docker build": rate["docker build"],
-        "context MB/s, strata build": rate["strata build"],
-        "strata / docker context throughput (target >= 1)": rate["strata build"] / rate["docker build"],
+        "strata / docker throughput, classic builder (target >= 1)":
+            medians["docker build, classic builder"] / medians["strata build, classic builder"],
+        "context MB/s, docker build (classic)": context_bytes / medians["docker build, classic builder"] / 1e6,
+        "context MB/s, strata build (classic)": context_bytes / medians["strata build, classic builder"] / 1e6,
+        "context MB/s, strata build (BuildKit)": context_bytes / medians["strata build, BuildKit"] / 1e6,
     }
     lines = [f"## Project build benchmark — {layers.RUNS} rounds, medians", "",
              f"Context: {context_bytes / 1e6:.0f} MB in 2,000 files, one cached step.", "",

@@ -63,6 +63,7 @@ async fn a_build_sends_what_dockerignore_keeps_labels_verifies_and_tags() {
     let outcome = json(&output);
     assert_eq!(outcome["tags"], serde_json::json!([dev]));
     assert_eq!(outcome["verification"]["passed"], true);
+    assert_eq!(outcome["build"]["builder"], "buildkit", "Docker Engine 20.10 offers BuildKit");
     assert_eq!(outcome["verification"]["output"], "v1\n");
     let id = outcome["build"]["image_id"].as_str().unwrap().to_string();
     assert_eq!(image_id(&fixtures, &dev).await.as_deref(), Some(id.as_str()));
@@ -87,7 +88,10 @@ async fn a_build_sends_what_dockerignore_keeps_labels_verifies_and_tags() {
     fixtures.adopt_labelled_images().await;
     let summary = String::from_utf8_lossy(&again.stdout).to_string();
     assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
-    assert!(summary.contains(&format!("Tagged {dev}")) && summary.contains("+8B in layer 2: COPY dir:"), "{summary}");
+    assert!(
+        summary.contains(&format!("Tagged {dev}")) && summary.contains("+8B in layer 2: COPY app/ /app/"),
+        "{summary}"
+    );
 
     // The build history keeps both builds.
     let histories: Vec<_> = std::fs::read_dir(state.path().join("history")).unwrap().collect();
@@ -111,7 +115,7 @@ async fn failed_builds_and_verifications_leave_the_last_good_tag_alone() {
         (
             "FROM scratch\nCPY run.txt /run.txt\n",
             &[],
-            "at Dockerfile line 2: dockerfile parse error line 2: unknown instruction: CPY",
+            "at Dockerfile line 2: dockerfile parse error line 2: unknown instruction: CPY.",
         ),
         (
             "FROM scratch\nCOPY run.txt /run.txt\nCOPY busybox /bin/busybox\nCOPY app/ /app/\n",
@@ -334,4 +338,66 @@ async fn a_daemon_gone_mid_build_is_one_clear_line_and_the_tag_stays() {
     assert!(last.starts_with("strata: the connection to the daemon failed"), "{stderr}");
     assert_eq!(image_id(&fixtures, &dev).await.as_deref(), Some(good.as_str()), "the tag stayed");
     fixtures.adopt_labelled_images().await;
+}
+
+#[tokio::test]
+async fn the_classic_builder_builds_and_points_at_failures_too() {
+    let mut fixtures = Fixtures::new("build-classic").await;
+    let dir = project(&fixtures);
+    let state = tempfile::tempdir().unwrap();
+    let dev = format!("{}:dev", fixtures.repository());
+    let labels = fixtures.label_args();
+    let classic = |extra: &[&str]| {
+        let path = dir.path().to_str().unwrap();
+        let mut args = vec!["build", path, "-t", dev.as_str()];
+        args.extend(labels.iter().map(String::as_str));
+        args.extend(extra);
+        strata(&args, &[("STRATA_CONFIG_DIR", state.path().to_str().unwrap()), ("STRATA_BUILDER", "classic")])
+    };
+    let outcome = json(&classic(&["--json"]));
+    fixtures.adopt_labelled_images().await;
+    assert_eq!(outcome["build"]["builder"], "classic");
+    assert_eq!(image_id(&fixtures, &dev).await.as_deref(), outcome["build"]["image_id"].as_str());
+
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM scratch\nCOPY run.txt /run.txt\nRUN [\"/bin/busybox\", \"false\"]\n",
+    )
+    .unwrap();
+    let failed = classic(&[]);
+    let stderr = String::from_utf8_lossy(&failed.stderr).to_string();
+    assert_eq!(failed.status.code(), Some(1), "{stderr}");
+    assert!(stderr.lines().last().unwrap().contains("at Dockerfile line 3"), "{stderr}");
+    fixtures.adopt_labelled_images().await;
+}
+
+#[tokio::test]
+async fn saved_settings_are_used_and_a_replaced_image_is_removed_when_nothing_uses_it() {
+    let mut fixtures = Fixtures::new("build-settings").await;
+    let dir = project(&fixtures);
+    let state = tempfile::tempdir().unwrap();
+    let folder = dir.path().canonicalize().unwrap();
+    let settings = serde_json::json!([{
+        "folder": folder,
+        "image": fixtures.repository(),
+        "tags": ["saved"],
+        "labels": {common::TEST_LABEL: "1", common::RUN_LABEL: fixtures.run},
+        "remove_superseded": true,
+    }]);
+    std::fs::write(state.path().join("projects.json"), settings.to_string()).unwrap();
+    let run = || {
+        strata(&["build", folder.to_str().unwrap(), "--json"], &[("STRATA_CONFIG_DIR", state.path().to_str().unwrap())])
+    };
+    let first = json(&run());
+    fixtures.adopt_labelled_images().await;
+    let saved = format!("{}:saved", fixtures.repository());
+    assert_eq!(first["tags"], serde_json::json!([saved]), "the saved tag scheme");
+    let replaced = first["build"]["image_id"].as_str().unwrap().to_string();
+
+    std::fs::write(dir.path().join("app/main.txt"), "v2\n").unwrap();
+    let second = json(&run());
+    fixtures.adopt_labelled_images().await;
+    assert_eq!(second["removed"], replaced.as_str());
+    assert!(image_id(&fixtures, &replaced).await.is_none(), "the replaced image is gone");
+    assert_eq!(image_id(&fixtures, &saved).await.as_deref(), second["build"]["image_id"].as_str());
 }

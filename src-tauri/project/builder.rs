@@ -1,21 +1,22 @@
-//! One image build through the Engine API (`POST /build`, the classic builder): the context
-//! streamed as a tar while it is walked, the builder's log handed on line by line with "step n of
-//! N", the OCI labels set, and a failure pointed at its Dockerfile line. The build itself tags
+//! One image build through the Engine API (`POST /build`): BuildKit where the daemon offers it, the
+//! classic builder elsewhere; the context streamed as a tar while it is walked, the builder's log
+//! handed on as events with "step n of N" ([`super::buildlog`]), the OCI labels set, and a failure
+//! pointed at its Dockerfile line. The build itself tags
 //! nothing: tags move only after the new image passed verification ([`super::pipeline`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::time::Instant;
 
-use bollard::query_parameters::BuildImageOptionsBuilder;
+use bollard::query_parameters::{BuildImageOptionsBuilder, BuilderVersion};
 use bollard::Docker;
 use bytes::Bytes;
 use futures_util::StreamExt;
 use serde::Serialize;
 use tokio::sync::mpsc;
 
+use super::buildlog::LogReader;
 use super::context::{BuildContext, ContextSummary};
-use super::dockerfile::{line_in_error, line_of_step};
 use super::git;
 use super::BuildError;
 use crate::engine::EngineError;
@@ -47,6 +48,14 @@ pub enum BuildEvent {
     Output { line: String },
 }
 
+/// The daemon's builder a build went to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Builder {
+    Classic,
+    BuildKit,
+}
+
 /// A finished build.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BuildOutcome {
@@ -54,6 +63,7 @@ pub struct BuildOutcome {
     pub seconds: f64,
     pub context: ContextFigures,
     pub labels: BTreeMap<String, String>,
+    pub builder: Builder,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -72,51 +82,40 @@ pub async fn build(
 ) -> Result<BuildOutcome, BuildError> {
     let started = Instant::now();
     let labels = labels_for(request);
-    let options = BuildImageOptionsBuilder::new()
+    let builder = builder_for(docker).await;
+    let mut options = BuildImageOptionsBuilder::new()
         .dockerfile(&request.context.dockerfile_in_tar())
         .rm(true)
         .forcerm(true)
         .target(request.target.as_deref().unwrap_or(""))
         .buildargs(&request.build_args.clone().into_iter().collect::<HashMap<_, _>>())
-        .labels(&labels.clone().into_iter().collect::<HashMap<_, _>>())
-        .build();
+        .labels(&labels.clone().into_iter().collect::<HashMap<_, _>>());
+    if builder == Builder::BuildKit {
+        // BuildKit talks back over a session of its own (gRPC over the same socket).
+        options = options.version(BuilderVersion::BuilderBuildKit).session(&session_id());
+    }
+    let options = options.build();
     let (body, tar_done) = stream_context(request.context.clone());
-    let dockerfile_text = std::fs::read_to_string(request.context.dockerfile()).unwrap_or_default();
+    let mut reader = LogReader::new(std::fs::read_to_string(request.context.dockerfile()).unwrap_or_default());
     let mut stream = docker.build_image(options, None, Some(bollard::body_try_stream(body)));
-    let mut image_id = None;
-    let mut step = 0;
     while let Some(item) = stream.next().await {
         if cancel.is_cancelled() {
             return Err(BuildError::Cancelled);
         }
-        let info = item.map_err(|e| stopped(e, step, &dockerfile_text))?;
-        if let Some(message) = info.error_detail.and_then(|d| d.message) {
-            return Err(failure(message, step, &dockerfile_text));
-        }
-        if let Some(id) = info.aux.and_then(|aux| aux.id) {
-            image_id = Some(id);
-        }
-        for line in info.stream.unwrap_or_default().lines().filter(|l| !l.trim().is_empty()) {
-            if let Some(event) = step_of(line) {
-                if let BuildEvent::Step { number, .. } = &event {
-                    step = *number;
-                }
-                on_event(event);
-            } else {
-                if let Some(short) = line.strip_prefix("Successfully built ") {
-                    image_id.get_or_insert_with(|| short.trim().to_string());
-                }
-                on_event(BuildEvent::Output { line: line.to_string() });
-            }
-        }
+        let info = item.map_err(|e| stopped(e, &reader))?;
+        reader.take(info, on_event)?;
     }
     let context = tar_done.await.map_err(|_| BuildError::Context("the context writer stopped".into()))??;
-    let image_id = image_id.ok_or_else(|| failure("the builder did not name the image it built".into(), step, ""))?;
+    let image_id = reader
+        .image_id()
+        .map(str::to_string)
+        .ok_or_else(|| reader.failure("the builder did not name the image it built".into()))?;
     Ok(BuildOutcome {
         image_id,
         seconds: started.elapsed().as_secs_f64(),
         context: ContextFigures { files: context.files, bytes: context.bytes },
         labels,
+        builder,
     })
 }
 
@@ -136,34 +135,44 @@ fn labels_for(request: &BuildRequest) -> BTreeMap<String, String> {
     labels
 }
 
-/// "Step 3/7 : RUN make" as an event.
-fn step_of(line: &str) -> Option<BuildEvent> {
-    let rest = line.strip_prefix("Step ")?;
-    let (numbers, instruction) = rest.split_once(" : ")?;
-    let (number, total) = numbers.split_once('/')?;
-    Some(BuildEvent::Step {
-        number: number.trim().parse().ok()?,
-        total: total.trim().parse().ok()?,
-        instruction: instruction.trim().to_string(),
-    })
-}
-
 /// Why the build stopped: the builder's own words for a failed step or a Dockerfile it refused
 /// (pointed at its line), or the connection's story when the daemon went away.
-fn stopped(error: bollard::errors::Error, step: usize, dockerfile: &str) -> BuildError {
+fn stopped(error: bollard::errors::Error, reader: &LogReader) -> BuildError {
     match error {
-        bollard::errors::Error::DockerStreamError { error } => failure(error, step, dockerfile),
+        bollard::errors::Error::DockerStreamError { error } => reader.failure(error),
         bollard::errors::Error::DockerResponseServerError { status_code, message } if status_code < 500 => {
-            failure(message, step, dockerfile)
+            reader.failure(message)
         }
         other => BuildError::Engine(EngineError::from_api(other)),
     }
 }
 
-/// A failed build, pointed at the Dockerfile line the error names or the step that was running.
-fn failure(message: String, step: usize, dockerfile: &str) -> BuildError {
-    let line = line_in_error(&message).or_else(|| line_of_step(dockerfile, step));
-    BuildError::Failed { message: message.trim().to_string(), step: (step > 0).then_some(step), line }
+/// Which builder a daemon's builds go to: BuildKit on Docker Engine (API 1.39 and later),
+/// the classic builder elsewhere (Podman builds with Buildah whatever is asked). `STRATA_BUILDER`
+/// (`classic` or `buildkit`) overrides the choice.
+pub async fn builder_for(docker: &Docker) -> Builder {
+    match std::env::var("STRATA_BUILDER").as_deref() {
+        Ok("classic") => return Builder::Classic,
+        Ok("buildkit") => return Builder::BuildKit,
+        _ => {}
+    }
+    let Ok(version) = docker.version().await else { return Builder::Classic };
+    let podman = version.components.unwrap_or_default().iter().any(|c| c.name.to_lowercase().contains("podman"));
+    let api = version.api_version.unwrap_or_default();
+    let (major, minor) = api.split_once('.').unwrap_or(("0", "0"));
+    let recent = (major.parse().unwrap_or(0u32), minor.parse().unwrap_or(0u32)) >= (1, 39);
+    if recent && !podman {
+        Builder::BuildKit
+    } else {
+        Builder::Classic
+    }
+}
+
+/// A name for one build's BuildKit session, unique on this machine.
+fn session_id() -> String {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let next = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("strata-{}-{next}-{}", std::process::id(), chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0))
 }
 
 /// The context as a stream of chunks, written by a blocking thread as it walks the folder; the
@@ -219,28 +228,5 @@ impl Write for ChunkWriter {
         self.sender
             .blocking_send(Ok(chunk))
             .map_err(|_| std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the daemon stopped reading the context"))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn step_lines_become_step_events() {
-        assert_eq!(
-            step_of("Step 3/7 : RUN make all"),
-            Some(BuildEvent::Step { number: 3, total: 7, instruction: "RUN make all".into() })
-        );
-        assert_eq!(step_of(" ---> Running in 1234"), None);
-    }
-
-    #[test]
-    fn a_failure_points_at_the_named_line_or_the_running_step() {
-        let dockerfile = "FROM scratch\nCOPY a /a\nRUN false\n";
-        let failed = failure("The command '/bin/sh -c false' returned a non-zero code: 1".into(), 3, dockerfile);
-        assert!(matches!(failed, BuildError::Failed { line: Some(3), step: Some(3), .. }), "{failed:?}");
-        let parse = failure("Dockerfile parse error line 2: unknown instruction: CPY".into(), 0, dockerfile);
-        assert!(matches!(parse, BuildError::Failed { line: Some(2), step: None, .. }), "{parse:?}");
     }
 }

@@ -27,6 +27,19 @@ pub fn line_of_step(text: &str, step: usize) -> Option<usize> {
     instruction_lines(text).get(step.checked_sub(1)?).copied()
 }
 
+/// The line on which the instruction a builder names ("RUN make all", as BuildKit prints it)
+/// starts: the first instruction whose text begins the same way, spaces aside.
+pub fn line_of_instruction(text: &str, instruction: &str) -> Option<usize> {
+    let squeeze = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let wanted = squeeze(instruction);
+    let lines: Vec<&str> = text.lines().collect();
+    instruction_lines(text).into_iter().find(|line| {
+        let start = squeeze(lines[line - 1]);
+        let start = start.trim_end_matches('\\').trim_end();
+        !start.is_empty() && (wanted.starts_with(start) || start.starts_with(&wanted))
+    })
+}
+
 /// The line number a builder error names (`… line 4: …`), if any.
 pub fn line_in_error(message: &str) -> Option<usize> {
     let after = message.split("line ").nth(1)?;
@@ -56,6 +69,9 @@ mod tests {
         assert_eq!(instruction_lines(text), [2, 5, 6, 10]);
         assert_eq!(line_of_step(text, 3), Some(6));
         assert_eq!(line_of_step(text, 9), None);
+        assert_eq!(line_of_instruction(text, "RUN one     two     three"), Some(6));
+        assert_eq!(line_of_instruction(text, "CMD [\"x\"]"), Some(10));
+        assert_eq!(line_of_instruction(text, "RUN other"), None);
         let backtick = "# escape=`\nFROM scratch\nRUN a `\n  b\nCMD c\n";
         assert_eq!(instruction_lines(backtick), [2, 3, 5]);
     }

@@ -3,8 +3,9 @@
 //! - [`ignore`]: `.dockerignore` exactly as Docker reads it — one matcher for the context and
 //!   for the watcher.
 //! - [`context`]: the folder's files as a streamed tar.
-//! - [`builder`]: one build through the Engine API, its log as events, failures pointed at
-//!   their Dockerfile line; [`dockerfile`] and [`git`] supply the line numbers and the labels.
+//! - [`builder`]: one build through the Engine API (BuildKit or the classic builder), its log read
+//!   into events by [`buildlog`], failures pointed at their Dockerfile line; [`dockerfile`] and
+//!   [`git`] supply the line numbers and the labels.
 //! - [`verify`]: a command run in a throwaway container of the new image.
 //! - [`pipeline`]: the steps in order; a failed build or verification never moves a tag.
 //! - [`publish`]: pushing the tags, with the credentials the docker CLI saved.
@@ -13,6 +14,7 @@
 //! - [`settings`]: the projects Strata knows, how each is built, and their build histories.
 
 pub mod builder;
+pub mod buildlog;
 pub mod context;
 pub mod dockerfile;
 pub mod git;
