@@ -7,6 +7,7 @@
 //!   (named `project`, not `build`, because `build.rs` is the package's build script).
 //! - [`inventory`]: what a daemon holds — images, containers — as rows, and container actions.
 //! - [`live`]: a view of one daemon kept fresh by its event stream, reconnecting by itself.
+//! - [`stats`]: live container stats computed as `docker stats` does, with an hour of history.
 //! - [`progress`]: how long work tells its listeners how far it is, and how they cancel it.
 //! - [`cli`]: the subcommands, printing tables or JSON.
 //! - `app` (feature `gui`): the Tauri window, a thin adapter over the above.
@@ -19,6 +20,7 @@ pub mod inventory;
 pub mod live;
 pub mod progress;
 pub mod project;
+pub mod stats;
 
 #[cfg(feature = "gui")]
 pub mod app;

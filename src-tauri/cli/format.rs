@@ -28,6 +28,27 @@ pub fn size(bytes: u64) -> String {
     format!("{text}{}", UNITS[unit])
 }
 
+/// `bytes` in B, KiB, MiB, GiB, TiB (powers of 1024) with four significant digits, as the docker
+/// CLI prints memory ("1.465MiB", "7.634GiB").
+pub fn binary_size(bytes: u64) -> String {
+    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    let decimals = match value {
+        v if v >= 1000.0 => 0,
+        v if v >= 100.0 => 1,
+        v if v >= 10.0 => 2,
+        _ => 3,
+    };
+    let text = format!("{value:.decimals$}");
+    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text };
+    format!("{text}{}", UNITS[unit])
+}
+
 /// "Less than a second ago", "5 minutes ago", "2 days ago", "3 months ago".
 pub fn ago(then: i64, now: i64) -> String {
     let seconds = (now - then).max(0);
@@ -57,6 +78,14 @@ pub fn ago(then: i64, now: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn memory_sizes_read_as_the_docker_cli_prints_them() {
+        assert_eq!(binary_size(1_536_000), "1.465MiB");
+        assert_eq!(binary_size(8_197_000_000), "7.634GiB");
+        assert_eq!(binary_size(512), "512B");
+        assert_eq!(binary_size(0), "0B");
+    }
 
     #[test]
     fn sizes_read_like_the_docker_cli() {

@@ -5,6 +5,7 @@ mod build;
 mod diff;
 mod format;
 mod layers;
+mod stats;
 
 use std::process::ExitCode;
 
@@ -54,6 +55,9 @@ pub enum Command {
     /// Build a project folder: prepare, build, verify, tag; with `--watch`, again on every change
     /// (exit 1 when the build or the verification fails).
     Build(build::BuildArgs),
+    /// Show every running container's CPU, memory, network, block I/O and pids, as `docker
+    /// stats` computes them: once, or every second until Ctrl+C.
+    Stats(stats::StatsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -135,6 +139,7 @@ async fn execute(endpoint: Option<String>, command: Command) -> Result<bool, Fai
         Command::Cache(args) => layers::cache(args)?,
         Command::Diff(args) => diff::diff(endpoint, args).await?,
         Command::Build(args) => return build::build(endpoint, args).await,
+        Command::Stats(args) => stats::stats(endpoint, args).await?,
     }
     Ok(true)
 }

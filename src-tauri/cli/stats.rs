@@ -1,0 +1,77 @@
+//! `strata stats`: every running container's CPU, memory, network, block I/O and pids, computed as
+//! `docker stats` computes them — once (`--once`, like `docker stats --no-stream`) or every second
+//! until Ctrl+C, as a table or JSON.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::{connect, format, new_table, print_json, Failure};
+use crate::stats::{self, Collector, ContainerStats};
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Print one reading of each running container and exit.
+    #[arg(long)]
+    pub once: bool,
+    /// Print JSON (with `--once` one array; else one array a second).
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub async fn stats(endpoint: Option<String>, args: StatsArgs) -> Result<(), Failure> {
+    let docker = connect(endpoint).await?.docker;
+    if args.once {
+        let readings = stats::snapshot(&docker).await?;
+        if args.json {
+            print_json(&readings);
+        } else {
+            print_table(&readings);
+        }
+        return Ok(());
+    }
+    let collector = Collector::default();
+    let clear = std::io::stdout().is_terminal() && !args.json;
+    loop {
+        collector.sync(&docker, &stats::running(&docker).await?);
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+        }
+        let latest = collector.latest();
+        if args.json {
+            println!("{}", serde_json::to_string(&latest).expect("rows serialize"));
+            continue;
+        }
+        let rows: Vec<ContainerStats> = latest
+            .into_iter()
+            .filter(|row| row.running)
+            .filter_map(|row| Some(ContainerStats { id: row.id, name: row.name, reading: row.reading? }))
+            .collect();
+        if clear {
+            print!("\x1b[2J\x1b[H");
+        }
+        print_table(&rows);
+    }
+}
+
+/// The table `docker stats` prints, column for column.
+fn print_table(rows: &[ContainerStats]) {
+    let mut table =
+        new_table(&["CONTAINER ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET I/O", "BLOCK I/O", "PIDS"]);
+    for row in rows {
+        let r = &row.reading;
+        table.add_row(vec![
+            crate::inventory::short_id(&row.id),
+            row.name.clone(),
+            format!("{:.2}%", r.cpu_percent),
+            format!("{} / {}", format::binary_size(r.memory_bytes), format::binary_size(r.memory_limit_bytes)),
+            format!("{:.2}%", r.memory_percent),
+            format!("{} / {}", format::size(r.net_rx_bytes), format::size(r.net_tx_bytes)),
+            format!("{} / {}", format::size(r.block_read_bytes), format::size(r.block_write_bytes)),
+            r.pids.to_string(),
+        ]);
+    }
+    println!("{table}");
+}

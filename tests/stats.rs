@@ -1,0 +1,109 @@
+//! `strata stats` against the real daemon: its figures side by side with `docker stats
+//! --no-stream` on running fixture containers, and the live mode following containers as they
+//! start and stop.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::{json, strata, ChildGuard, Fixtures};
+use serde_json::Value;
+
+/// `docker stats --no-stream` as JSON rows, by container name.
+fn docker_stats() -> Vec<Value> {
+    let output = Command::new("docker")
+        .args(["stats", "--no-stream", "--format", "{{json .}}"])
+        .output()
+        .expect("the docker CLI runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).lines().map(|line| serde_json::from_str(line).unwrap()).collect()
+}
+
+/// "1.465MiB" as bytes.
+fn binary_bytes(text: &str) -> f64 {
+    let units = [("KiB", 1024.0), ("MiB", 1024.0 * 1024.0), ("GiB", 1024.0 * 1024.0 * 1024.0), ("B", 1.0)];
+    let (unit, factor) = units.iter().find(|(unit, _)| text.ends_with(unit)).expect("a size with a unit");
+    text.trim_end_matches(unit).parse::<f64>().unwrap() * factor
+}
+
+#[tokio::test]
+async fn once_agrees_with_docker_stats() {
+    let mut fixtures = Fixtures::new("stats").await;
+    let image = fixtures.image("stats", &[]).await;
+    let idle = fixtures.running_container(&image, "idle").await;
+    let busy = fixtures
+        .running_container_with(&image, "pids", Some("/bin/busybox sleep 600 & /bin/busybox sleep 600 & wait"))
+        .await;
+
+    let ours = json(&strata(&["stats", "--once", "--json"], &[]));
+    let theirs = docker_stats();
+    for name in [&idle, &busy] {
+        let mine = ours.as_array().unwrap().iter().find(|row| row["name"] == name.as_str()).expect("our row");
+        let docker = theirs.iter().find(|row| row["Name"] == name.as_str()).expect("docker's row");
+        assert_eq!(mine["pids"].to_string(), docker["PIDs"].as_str().unwrap(), "{name}: pids");
+        let (usage, limit) = docker["MemUsage"].as_str().unwrap().split_once(" / ").unwrap();
+        assert!(
+            (binary_bytes(limit) - mine["memory_limit_bytes"].as_f64().unwrap()).abs() / binary_bytes(limit) < 0.001
+        );
+        // Two readings a second apart: an idle busybox's memory moves by a few pages at most.
+        let difference = (binary_bytes(usage) - mine["memory_bytes"].as_f64().unwrap()).abs();
+        assert!(difference < 512.0 * 1024.0, "{name}: memory {usage} against {}", mine["memory_bytes"]);
+        let cpu: f64 = docker["CPUPerc"].as_str().unwrap().trim_end_matches('%').parse().unwrap();
+        assert!(cpu < 1.0 && mine["cpu_percent"].as_f64().unwrap() < 1.0, "{name}: idle CPU");
+    }
+    let busy_row = ours.as_array().unwrap().iter().find(|row| row["name"] == busy.as_str()).unwrap();
+    assert_eq!(busy_row["pids"], 3, "the shell and its two sleeps");
+
+    let table = String::from_utf8_lossy(&strata(&["stats", "--once"], &[]).stdout).to_string();
+    let header = table.lines().next().unwrap();
+    for column in ["CONTAINER ID", "NAME", "CPU %", "MEM USAGE / LIMIT", "MEM %", "NET I/O", "BLOCK I/O", "PIDS"] {
+        assert!(header.contains(column), "{header}");
+    }
+    assert!(table.contains(&idle), "{table}");
+}
+
+#[tokio::test]
+async fn the_live_mode_follows_containers_as_they_start_and_stop() {
+    let mut fixtures = Fixtures::new("stats-live").await;
+    let image = fixtures.image("stats", &[]).await;
+    let first = fixtures.running_container(&image, "first").await;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_strata"));
+    command.args(["stats", "--json"]).env_remove("DOCKER_CONTEXT").stdout(Stdio::piped()).stderr(Stdio::null());
+    let mut child = ChildGuard { child: command.spawn().unwrap(), leads_group: false };
+    let mut lines = BufReader::new(child.child.stdout.take().unwrap()).lines();
+    let mut next = move || -> Vec<Value> { serde_json::from_str(&lines.next().unwrap().unwrap()).unwrap() };
+    let row = |rows: &[Value], name: &str| rows.iter().find(|row| row["name"] == name).cloned();
+
+    // A second a line; the running container gains a point each second.
+    let mut points = 0;
+    for _ in 0..30 {
+        let rows = next();
+        if let Some(found) = row(&rows, &first) {
+            points = found["points"].as_u64().unwrap();
+            if points >= 3 {
+                assert_eq!(found["running"], true);
+                assert!(found["point"]["memory_bytes"].as_u64().unwrap() > 0);
+                break;
+            }
+        }
+    }
+    assert!(points >= 3, "the container's history grows");
+
+    let second = fixtures.running_container(&image, "second").await;
+    let stop = bollard::query_parameters::StopContainerOptionsBuilder::default().t(0).build();
+    fixtures.docker.stop_container(&first, Some(stop)).await.unwrap();
+    let mut seen = (false, false);
+    for _ in 0..30 {
+        let rows = next();
+        let started = row(&rows, &second).is_some_and(|r| r["running"] == true && r["points"].as_u64() > Some(0));
+        let stopped = row(&rows, &first).is_some_and(|r| r["running"] == false);
+        seen = (started, stopped);
+        if started && stopped {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(seen, (true, true), "the new container is followed; the stopped one keeps its history, not running");
+}
