@@ -107,3 +107,15 @@ async fn the_live_mode_follows_containers_as_they_start_and_stop() {
     }
     assert_eq!(seen, (true, true), "the new container is followed; the stopped one keeps its history, not running");
 }
+
+#[test]
+fn the_host_panel_names_dockers_data_disk_and_its_free_space() {
+    let figures = json(&strata(&["stats", "--host", "--json"], &[]));
+    let root = Command::new("docker").args(["info", "--format", "{{.DockerRootDir}}"]).output().unwrap();
+    let root = String::from_utf8_lossy(&root.stdout).trim().to_string();
+    let disk = &figures["data_disk"];
+    assert_eq!(disk["docker_root"], root.as_str(), "the daemon here is local: its data disk is read");
+    assert!(root.starts_with(disk["mount_point"].as_str().unwrap()), "{disk}");
+    assert!(disk["total_bytes"].as_u64().unwrap() >= disk["free_bytes"].as_u64().unwrap());
+    assert!(figures["cpus"].as_u64().unwrap() >= 1 && figures["memory_total_bytes"].as_u64().unwrap() > 0);
+}

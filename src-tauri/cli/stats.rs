@@ -18,10 +18,17 @@ pub struct StatsArgs {
     /// Print JSON (with `--once` one array; else one array a second).
     #[arg(long)]
     pub json: bool,
+    /// Show the host instead: CPU, memory, and the free space on Docker's data disk.
+    #[arg(long)]
+    pub host: bool,
 }
 
 pub async fn stats(endpoint: Option<String>, args: StatsArgs) -> Result<(), Failure> {
-    let docker = connect(endpoint).await?.docker;
+    let connection = connect(endpoint).await?;
+    if args.host {
+        return host(&connection, args.json).await;
+    }
+    let docker = connection.docker;
     if args.once {
         let readings = stats::snapshot(&docker).await?;
         if args.json {
@@ -54,6 +61,42 @@ pub async fn stats(endpoint: Option<String>, args: StatsArgs) -> Result<(), Fail
         }
         print_table(&rows);
     }
+}
+
+/// The host's CPU and memory, and the free space where the daemon keeps its data (when the
+/// daemon runs on this machine).
+async fn host(connection: &crate::engine::Connection, json: bool) -> Result<(), Failure> {
+    let local = ["unix://", "npipe://"].iter().any(|scheme| connection.endpoint.host.starts_with(scheme));
+    let info = connection.docker.info().await.map_err(crate::engine::EngineError::from_api)?;
+    let root = if local { info.docker_root_dir } else { None };
+    let mut probe = stats::host::HostProbe::default();
+    probe.read(root.as_deref());
+    // CPU use is measured between two readings.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let figures = probe.read(root.as_deref());
+    if json {
+        print_json(&figures);
+        return Ok(());
+    }
+    println!(
+        "Host: {} CPUs at {:.1} %, memory {} of {}",
+        figures.cpus,
+        figures.cpu_percent,
+        format::binary_size(figures.memory_used_bytes),
+        format::binary_size(figures.memory_total_bytes)
+    );
+    match &figures.data_disk {
+        Some(disk) => println!(
+            "{}Docker data: {} on {}: {} free of {}",
+            if disk.low { "LOW SPACE — " } else { "" },
+            disk.docker_root,
+            disk.mount_point,
+            format::size(disk.free_bytes),
+            format::size(disk.total_bytes)
+        ),
+        None => println!("Docker data: on the daemon's machine, not this one"),
+    }
+    Ok(())
 }
 
 /// The table `docker stats` prints, column for column.

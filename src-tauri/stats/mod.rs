@@ -5,6 +5,7 @@
 pub mod collector;
 pub mod formulas;
 pub mod history;
+pub mod host;
 
 use bollard::query_parameters::{ListContainersOptionsBuilder, StatsOptionsBuilder};
 use bollard::Docker;

@@ -1,0 +1,214 @@
+//! Charts drawn with plotters, as SVG strings the window shows as they are: a line chart of one or
+//! more series over a time window (stats over 1 min … 1 h) and a sparkline (a container's row).
+//! Text is measured with a font bundled in the binary (DejaVu Sans, `assets/fonts`), so a chart
+//! looks the same on every machine whatever fonts it has.
+
+use std::sync::OnceLock;
+
+use plotters::prelude::*;
+use thiserror::Error;
+
+/// The font family charts use, registered from the bundled file.
+const FONT: &str = "sans-serif";
+static FONT_READY: OnceLock<bool> = OnceLock::new();
+
+/// Colours for the series, in order.
+const PALETTE: [RGBColor; 6] = [
+    RGBColor(31, 120, 170),
+    RGBColor(214, 120, 30),
+    RGBColor(30, 138, 76),
+    RGBColor(192, 57, 43),
+    RGBColor(130, 90, 170),
+    RGBColor(120, 120, 120),
+];
+
+#[derive(Debug, Error)]
+pub enum ChartError {
+    #[error("the chart could not be drawn: {0}")]
+    Drawing(String),
+}
+
+/// What a series' values are, for the axis labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    Percent,
+    Bytes,
+    BytesPerSecond,
+}
+
+/// One line: its name and its (seconds before now, value) points.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub label: String,
+    pub points: Vec<(f64, f64)>,
+}
+
+/// A line chart of `series` over the last `window_seconds`, `width` × `height` pixels; `ceiling`
+/// fixes the top of the scale (a memory limit, 100 %), else it follows the data.
+pub fn line_chart(
+    title: &str,
+    series: &[Series],
+    unit: Unit,
+    window_seconds: f64,
+    ceiling: Option<f64>,
+    (width, height): (u32, u32),
+) -> Result<String, ChartError> {
+    ensure_font();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        draw_lines(&root, title, series, unit, window_seconds, ceiling)
+            .map_err(|e| ChartError::Drawing(e.to_string()))?;
+        root.present().map_err(|e| ChartError::Drawing(e.to_string()))?;
+    }
+    Ok(svg)
+}
+
+fn draw_lines(
+    root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+    title: &str,
+    series: &[Series],
+    unit: Unit,
+    window_seconds: f64,
+    ceiling: Option<f64>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let highest = series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).fold(0.0_f64, f64::max);
+    let top = ceiling.unwrap_or(highest * 1.15).max(match unit {
+        Unit::Percent => 1.0,
+        Unit::Bytes | Unit::BytesPerSecond => 1024.0,
+    });
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, (FONT, 14))
+        .margin(8)
+        .x_label_area_size(22)
+        .y_label_area_size(64)
+        .build_cartesian_2d(-window_seconds..0.0, 0.0..top)?;
+    chart
+        .configure_mesh()
+        .x_labels(6)
+        .y_labels(5)
+        .x_label_formatter(&|seconds| relative_time(*seconds))
+        .y_label_formatter(&|value| value_label(*value, unit))
+        .label_style((FONT, 11))
+        .light_line_style(RGBColor(235, 235, 235))
+        .draw()?;
+    for (index, one) in series.iter().enumerate() {
+        let colour = PALETTE[index % PALETTE.len()];
+        chart
+            .draw_series(LineSeries::new(one.points.iter().copied(), colour.stroke_width(2)))?
+            .label(one.label.clone())
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], colour.stroke_width(2)));
+    }
+    if series.len() > 1 {
+        chart
+            .configure_series_labels()
+            .label_font((FONT, 11))
+            .background_style(WHITE.mix(0.8))
+            .border_style(RGBColor(220, 220, 220))
+            .draw()?;
+    }
+    Ok(())
+}
+
+/// A small line of `values` (oldest first) with no axes, for a list row; `ceiling` fixes the top.
+pub fn sparkline(values: &[f64], ceiling: Option<f64>, (width, height): (u32, u32)) -> Result<String, ChartError> {
+    ensure_font();
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        let top = ceiling.unwrap_or_else(|| values.iter().copied().fold(0.0, f64::max)).max(f64::EPSILON);
+        let count = values.len().max(2) as f64 - 1.0;
+        let points: Vec<(i32, i32)> = values
+            .iter()
+            .enumerate()
+            .map(|(index, value)| {
+                let x = (index as f64 / count * (width - 1) as f64).round() as i32;
+                let y = ((1.0 - (value / top).clamp(0.0, 1.0)) * (height - 2) as f64).round() as i32 + 1;
+                (x, y)
+            })
+            .collect();
+        root.draw(&PathElement::new(points, PALETTE[0].stroke_width(1)))
+            .map_err(|e| ChartError::Drawing(e.to_string()))?;
+        root.present().map_err(|e| ChartError::Drawing(e.to_string()))?;
+    }
+    Ok(svg)
+}
+
+/// Registers the bundled font once.
+fn ensure_font() {
+    FONT_READY.get_or_init(|| {
+        let bytes: &'static [u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+        plotters::style::register_font(FONT, FontStyle::Normal, bytes).is_ok()
+    });
+}
+
+/// "−5m", "−30s", "now"
+fn relative_time(seconds: f64) -> String {
+    let ago = (-seconds).round() as i64;
+    match ago {
+        0 => "now".into(),
+        a if a % 60 == 0 => format!("−{}m", a / 60),
+        a => format!("−{a}s"),
+    }
+}
+
+fn value_label(value: f64, unit: Unit) -> String {
+    match unit {
+        Unit::Percent => format!("{value:.0} %"),
+        Unit::Bytes => binary(value),
+        Unit::BytesPerSecond => format!("{}/s", binary(value)),
+    }
+}
+
+fn binary(value: f64) -> String {
+    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+    let mut value = value;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if value >= 10.0 || unit == 0 {
+        format!("{value:.0} {}", UNITS[unit])
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wave(points: usize) -> Vec<(f64, f64)> {
+        (0..points).map(|i| (i as f64 - points as f64, 50.0 + 40.0 * (i as f64 / 30.0).sin())).collect()
+    }
+
+    #[test]
+    fn a_line_chart_is_an_svg_with_its_title_axes_and_legend() {
+        let series =
+            [Series { label: "cpu".into(), points: wave(300) }, Series { label: "limit".into(), points: wave(300) }];
+        let svg = line_chart("CPU — web", &series, Unit::Percent, 300.0, Some(100.0), (640, 240)).unwrap();
+        assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{}", &svg[..80]);
+        for text in ["CPU — web", "100 %", "−5m", "cpu", "limit"] {
+            assert!(svg.contains(text), "{text} is drawn");
+        }
+        for colour in ["#1F78AA", "#D6781E"] {
+            assert!(svg.to_uppercase().contains(colour), "each series in its colour");
+        }
+    }
+
+    #[test]
+    fn a_sparkline_is_one_path_scaled_to_its_box() {
+        let svg = sparkline(&[0.0, 5.0, 10.0, 5.0], Some(10.0), (80, 20)).unwrap();
+        assert!(svg.contains("<polyline") && svg.contains("0,19") && svg.contains("53,1"), "{svg}");
+        assert!(sparkline(&[], None, (80, 20)).is_ok(), "no points, no error");
+    }
+
+    #[test]
+    fn labels_read_as_people_write_them() {
+        assert_eq!(relative_time(-300.0), "−5m");
+        assert_eq!(relative_time(-45.0), "−45s");
+        assert_eq!(value_label(1536.0 * 1024.0, Unit::BytesPerSecond), "1.5 MiB/s");
+        assert_eq!(value_label(512.0, Unit::Bytes), "512 B");
+    }
+}
