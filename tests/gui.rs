@@ -616,6 +616,55 @@ async fn the_projects_screen_adds_a_folder_builds_it_and_rebuilds_it_on_change()
     fixtures.adopt_labelled_images().await;
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn the_containers_screen_charts_a_containers_stats_and_saves_them_as_csv() {
+    let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
+    let mut fixtures = Fixtures::new("gui-stats").await;
+    let image = fixtures.image("stats", &[]).await;
+    let name = fixtures.running_container(&image, "charted").await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut proxy = DaemonProxy::new(&dir.path().join("docker.sock"), &daemon_socket());
+    proxy.up();
+    let (display, _xvfb) = display();
+    let (port, _driver) = tauri_driver(&display, &proxy.host(), dir.path());
+    let client = open_app(port).await;
+
+    // 1. The list: the host's figures above, a CPU sparkline and memory on the running row.
+    click(&client, "#nav-containers", "the Containers screen").await;
+    wait_for_text_at(&client, "#host-line", "Docker data:", "the host's figures").await;
+    let row = format!(".tr[data-name='{name}']");
+    wait_for(&client, &format!("{row} .spark svg"), "the CPU sparkline").await;
+
+    // 2. Its stats: four charts, redrawn as points come; the window can be changed.
+    click(&client, &format!("{row} button[data-action='stats']"), "the Stats button").await;
+    for metric in ["cpu", "memory", "network", "block"] {
+        wait_for(&client, &format!("#stats-charts .stats-chart[data-metric='{metric}'] svg"), metric).await;
+    }
+    wait_for_text_at(&client, "#stats-charts", "Memory (of its limit)", "the memory chart's title").await;
+    click(&client, "#stats-window-60", "the 1 min window").await;
+    wait_for(&client, "#stats-window-60.active", "the chosen window").await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    screenshot(&client, "containers-stats.png").await;
+
+    // 3. The history as CSV, to a file the user names.
+    click(&client, "#stats-csv", "Save CSV").await;
+    let target = dir.path().join("charted.csv");
+    let prompt = wait_for(&client, "#prompt-value", "the destination").await;
+    prompt.clear().await.unwrap();
+    prompt.send_keys(target.to_str().unwrap()).await.unwrap();
+    click(&client, "#prompt-confirm", "Save").await;
+    for _ in 0..100 {
+        if target.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let csv = std::fs::read_to_string(&target).unwrap();
+    assert!(csv.starts_with("time,cpu_percent,memory_bytes,"), "{csv}");
+    assert!(csv.lines().count() >= 3, "a row a second: {csv}");
+    client.close().await.unwrap();
+}
+
 #[test]
 fn without_a_display_the_window_command_fails_with_one_clear_line() {
     let output = Command::new(env!("CARGO_BIN_EXE_strata"))

@@ -6,6 +6,7 @@ mod commands;
 mod diff;
 mod explorer;
 mod projects;
+mod stats;
 
 use tauri::Manager;
 
@@ -45,6 +46,8 @@ fn open(endpoint: Option<String>) -> Result<(), String> {
             app.manage(explorer::Explorer::default());
             app.manage(diff::Comparison::default());
             app.manage(projects::Workshop::default());
+            app.manage(stats::StatsBoard::default());
+            stats::follow_containers(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -87,6 +90,11 @@ fn open(endpoint: Option<String>) -> Result<(), String> {
             projects::project_build,
             projects::project_cancel,
             projects::project_watch,
+            stats::stats_rows,
+            stats::stats_chart,
+            stats::stats_export_csv,
+            stats::stats_dismiss,
+            stats::stats_host,
         ])
         .run(tauri::generate_context!())
         .map_err(|error| format!("the window could not be opened: {error}"))

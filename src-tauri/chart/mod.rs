@@ -154,6 +154,7 @@ fn relative_time(seconds: f64) -> String {
 
 fn value_label(value: f64, unit: Unit) -> String {
     match unit {
+        Unit::Percent if value.abs() < 10.0 && value.fract().abs() > f64::EPSILON => format!("{value:.1} %"),
         Unit::Percent => format!("{value:.0} %"),
         Unit::Bytes => binary(value),
         Unit::BytesPerSecond => format!("{}/s", binary(value)),
@@ -210,5 +211,9 @@ mod tests {
         assert_eq!(relative_time(-45.0), "−45s");
         assert_eq!(value_label(1536.0 * 1024.0, Unit::BytesPerSecond), "1.5 MiB/s");
         assert_eq!(value_label(512.0, Unit::Bytes), "512 B");
+        assert_eq!(
+            (value_label(0.25, Unit::Percent), value_label(100.0, Unit::Percent)),
+            ("0.2 %".into(), "100 %".into())
+        );
     }
 }

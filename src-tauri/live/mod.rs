@@ -33,6 +33,17 @@ pub enum Status {
     Disconnected { endpoint: Endpoint, error: String, hint: String, attempts: u32, retry_in_seconds: u64 },
 }
 
+impl Status {
+    /// The endpoint this status is about.
+    pub fn endpoint(&self) -> &Endpoint {
+        match self {
+            Status::Connecting { endpoint }
+            | Status::Connected { endpoint, .. }
+            | Status::Disconnected { endpoint, .. } => endpoint,
+        }
+    }
+}
+
 /// What the window shows about the daemon; `generation` grows with every change.
 #[derive(Debug, Clone, Serialize)]
 pub struct LiveState {

@@ -315,6 +315,37 @@ export type ProjectEvent =
   | { kind: "finished"; folder: string; record: BuildRecord; outcome: PipelineOutcome | null; hint: string | null }
   | { kind: "watching"; folder: string; on: boolean; reason: string | null };
 
+export interface StatsPoint {
+  at: number;
+  cpu_percent: number;
+  memory_bytes: number;
+  memory_limit_bytes: number;
+  net_rx_per_second: number;
+  net_tx_per_second: number;
+  block_read_per_second: number;
+  block_write_per_second: number;
+  pids: number;
+}
+
+export interface StatsRow {
+  id: string;
+  name: string;
+  running: boolean;
+  point: StatsPoint | null;
+  points: number;
+  cpu_sparkline: string;
+}
+
+export type StatsMetric = "cpu" | "memory" | "network" | "block";
+
+export interface HostFigures {
+  cpus: number;
+  cpu_percent: number;
+  memory_used_bytes: number;
+  memory_total_bytes: number;
+  data_disk: { docker_root: string; mount_point: string; free_bytes: number; total_bytes: number; low: boolean } | null;
+}
+
 export type ImageSourceChoice = { kind: "daemon"; value: string } | { kind: "archive"; value: string };
 
 export type LogEvent = { kind: "lines"; lines: string[] } | { kind: "ended"; error: UiError | null };
@@ -366,6 +397,11 @@ export const api = {
     void invoke("project_events", { onEvent: channel });
   },
   projectList: () => invoke<ProjectSummary[]>("project_list"),
+  statsRows: () => invoke<StatsRow[]>("stats_rows"),
+  statsChart: (id: string, metric: StatsMetric, seconds: number) => invoke<string>("stats_chart", { id, metric, seconds }),
+  statsExportCsv: (id: string, destination: string) => invoke<number>("stats_export_csv", { id, destination }),
+  statsDismiss: (id: string) => invoke<void>("stats_dismiss", { id }),
+  statsHost: () => invoke<HostFigures>("stats_host"),
   projectAdd: (path: string) => invoke<Project>("project_add", { path }),
   projectSave: (project: Project) => invoke<void>("project_save", { project }),
   projectRemove: (folder: string) => invoke<void>("project_remove", { folder }),

@@ -1,12 +1,21 @@
-// The Containers screen: every container with its state and ports, the actions a user takes on
-// one (start, stop, kill, restart, remove after a confirmation) and its logs, followed live.
-import { api, asUiError, ContainerAction, ContainerRow } from "./api";
+// The Containers screen: every container with its state and ports, its CPU over the last minute
+// and its memory, the actions a user takes on one (start, stop, kill, restart, remove after a
+// confirmation), its logs followed live and its stats charted; the host's figures above.
+import { api, asUiError, ContainerAction, ContainerRow, StatsRow } from "./api";
 import { confirmDialog } from "./dialog";
+import { formatSize } from "./format";
+import { hostLine, StatsPanel } from "./stats-panel";
 import { badge, Table } from "./table";
+
+/** A container with its latest stats, when it has some. */
+type Row = ContainerRow & { stats?: StatsRow };
 
 export class ContainersView {
   readonly element: HTMLElement;
-  private readonly table: Table<ContainerRow>;
+  private readonly table: Table<Row>;
+  private readonly host = document.createElement("span");
+  private readonly stats: StatsPanel;
+  private containers: ContainerRow[] = [];
   private readonly summary: HTMLElement;
   private readonly empty: HTMLElement;
   private readonly logs: LogsPanel;
@@ -19,15 +28,19 @@ export class ContainersView {
     toolbar.className = "toolbar";
     this.summary = document.createElement("span");
     this.summary.className = "summary";
-    toolbar.append(this.summary);
-    this.table = new Table<ContainerRow>({
+    this.host.className = "muted host-line";
+    this.host.id = "host-line";
+    toolbar.append(this.summary, this.host);
+    this.table = new Table<Row>({
       columns: [
         { title: "Name", width: "minmax(140px, 2fr)", cell: (r) => r.name },
-        { title: "Image", width: "minmax(140px, 1.5fr)", cell: (r) => r.image },
+        { title: "Image", width: "minmax(120px, 1.3fr)", cell: (r) => r.image },
         { title: "State", width: "90px", cell: (r) => badge(r.state, stateKind(r.state)) },
-        { title: "Status", width: "minmax(120px, 1.2fr)", cell: (r) => r.status },
-        { title: "Ports", width: "minmax(80px, 1fr)", cell: (r) => r.ports || "—" },
-        { title: "", width: "290px", cell: (r) => this.actions(r) },
+        { title: "Status", width: "minmax(110px, 1fr)", cell: (r) => r.status },
+        { title: "Ports", width: "minmax(70px, 0.8fr)", cell: (r) => r.ports || "—" },
+        { title: "CPU (1 min)", width: "150px", cell: (r) => cpuCell(r) },
+        { title: "Memory", width: "90px", align: "right", cell: (r) => (r.stats?.point ? formatSize(r.stats.point.memory_bytes) : "") },
+        { title: "", width: "340px", cell: (r) => this.actions(r) },
       ],
       rowKey: (r) => r.id,
       rowData: (r) => ({ name: r.name, state: r.state }),
@@ -37,16 +50,32 @@ export class ContainersView {
     this.empty.className = "empty";
     this.empty.textContent = "No containers on this daemon. Start one with `docker run` and it appears here at once.";
     this.logs = new LogsPanel(report);
+    this.stats = new StatsPanel(report);
     this.table.element.append(this.empty);
-    this.element.append(toolbar, this.table.element, this.logs.element);
+    this.element.append(toolbar, this.table.element, this.stats.element, this.logs.element);
+    // The stats move every second; the list itself changes with the daemon's events.
+    window.setInterval(() => void this.drawStats(), 1000);
   }
 
   async refresh(): Promise<void> {
-    const rows = await api.listContainers();
-    this.table.setRows(rows);
-    const running = rows.filter((r) => r.state === "running").length;
-    this.summary.textContent = `${rows.length} containers, ${running} running`;
-    this.empty.hidden = rows.length > 0;
+    this.containers = await api.listContainers();
+    const running = this.containers.filter((r) => r.state === "running").length;
+    const count = this.containers.length;
+    this.summary.textContent = `${count} ${count === 1 ? "container" : "containers"}, ${running} running`;
+    this.empty.hidden = this.containers.length > 0;
+    await this.drawStats(true);
+  }
+
+  /** Joins the latest stats to the rows and the host's figures to the toolbar. */
+  private async drawStats(always = false): Promise<void> {
+    if (!always && this.element.hidden) return;
+    const stats = new Map((await api.statsRows()).map((row) => [row.id, row]));
+    this.table.setRows(this.containers.map((row) => ({ ...row, stats: stats.get(row.id) })));
+    try {
+      this.host.textContent = hostLine(await api.statsHost());
+    } catch {
+      this.host.textContent = "";
+    }
   }
 
   private actions(row: ContainerRow): HTMLElement {
@@ -72,6 +101,7 @@ export class ContainersView {
       add("Start", () => void this.run(row, "start"));
     }
     add("Logs", () => this.logs.open(row));
+    if (running) add("Stats", () => this.stats.open(row.id, row.name));
     add("Remove", () => void this.remove(row, running));
     return box;
   }
@@ -91,6 +121,18 @@ export class ContainersView {
       this.report(`Could not ${action} ${row.name}: ${e.message}`, e.hint);
     }
   }
+}
+
+/** The CPU sparkline the engine drew, and the latest figure. */
+function cpuCell(row: Row): HTMLElement | string {
+  const stats = row.stats;
+  if (!stats?.point || !stats.running) return "";
+  const cell = document.createElement("span");
+  cell.className = "spark";
+  const line = document.createElement("span");
+  line.innerHTML = stats.cpu_sparkline;
+  cell.append(line, ` ${stats.point.cpu_percent.toFixed(1)} %`);
+  return cell;
 }
 
 function stateKind(state: string): string {

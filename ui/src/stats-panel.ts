@@ -1,0 +1,105 @@
+// One container's stats, under the Containers list: CPU, memory against its limit, network and
+// block I/O over the last minute to hour, charted by the engine (plotters SVG) and redrawn every
+// second; the history can be saved as CSV. The host's figures sit in the screen's toolbar.
+import { api, asUiError, HostFigures, StatsMetric } from "./api";
+import { promptDialog } from "./dialog";
+import { button, element } from "./dom";
+import { formatSize } from "./format";
+
+const WINDOWS: [string, number][] = [["1 min", 60], ["5 min", 300], ["15 min", 900], ["1 h", 3600]];
+const METRICS: StatsMetric[] = ["cpu", "memory", "network", "block"];
+
+/** "2 CPUs at 12 % · memory 3.2 GB of 24 GB · Docker data: 51 GB free of 271 GB" */
+export function hostLine(host: HostFigures): string {
+  const parts = [
+    `${host.cpus} CPUs at ${host.cpu_percent.toFixed(0)} %`,
+    `memory ${formatSize(host.memory_used_bytes)} of ${formatSize(host.memory_total_bytes)}`,
+  ];
+  const disk = host.data_disk;
+  if (disk) parts.push(`${disk.low ? "LOW SPACE — " : ""}Docker data: ${formatSize(disk.free_bytes)} free of ${formatSize(disk.total_bytes)}`);
+  return parts.join(" · ");
+}
+
+export class StatsPanel {
+  readonly element = element("div", "stats-panel");
+  private readonly title = element("strong");
+  private readonly charts = element("div", "stats-charts");
+  private readonly windowButtons = new Map<number, HTMLButtonElement>();
+  private container: { id: string; name: string } | null = null;
+  private seconds = 300;
+  private timer = 0;
+
+  constructor(private readonly report: (message: string, hint?: string) => void) {
+    this.element.id = "stats-panel";
+    this.element.hidden = true;
+    const bar = element("div", "logs-bar");
+    const windows = element("div", "segmented");
+    for (const [label, seconds] of WINDOWS) {
+      const choice = button(label, `stats-window-${seconds}`, () => this.setWindow(seconds));
+      this.windowButtons.set(seconds, choice);
+      windows.append(choice);
+    }
+    const csv = button("Save CSV…", "stats-csv", () => void this.exportCsv(), "The history (one row a second) as CSV");
+    const close = button("Close", "stats-close", () => this.close());
+    bar.append(this.title, windows, csv, close);
+    this.charts.id = "stats-charts";
+    this.element.append(bar, this.charts);
+    this.markWindow();
+  }
+
+  open(id: string, name: string): void {
+    this.container = { id, name };
+    this.title.textContent = `Stats of ${name}`;
+    this.element.hidden = false;
+    window.clearInterval(this.timer);
+    this.timer = window.setInterval(() => void this.draw(), 1000);
+    void this.draw();
+  }
+
+  close(): void {
+    window.clearInterval(this.timer);
+    this.container = null;
+    this.element.hidden = true;
+  }
+
+  private setWindow(seconds: number): void {
+    this.seconds = seconds;
+    this.markWindow();
+    void this.draw();
+  }
+
+  private markWindow(): void {
+    for (const [seconds, choice] of this.windowButtons) choice.classList.toggle("active", seconds === this.seconds);
+  }
+
+  private async draw(): Promise<void> {
+    if (!this.container || this.element.offsetParent === null) return;
+    try {
+      const svgs = await Promise.all(METRICS.map((metric) => api.statsChart(this.container!.id, metric, this.seconds)));
+      const boxes = svgs.map((svg, index) => {
+        const box = element("div", "stats-chart");
+        box.dataset.metric = METRICS[index];
+        box.innerHTML = svg;
+        return box;
+      });
+      this.charts.replaceChildren(...boxes);
+    } catch (error) {
+      const problem = asUiError(error);
+      this.charts.replaceChildren(element("div", "muted", `${problem.message}. ${problem.hint}`));
+    }
+  }
+
+  private async exportCsv(): Promise<void> {
+    if (!this.container) return;
+    const suggested = await api.suggestDestination(`${this.container.name}-stats.csv`);
+    const destination = await promptDialog("Save the stats", `Save ${this.container.name}'s history (CSV) as:`, suggested, "Save");
+    if (destination === null) return;
+    try {
+      const written = await api.statsExportCsv(this.container.id, destination);
+      this.report(`Saved ${formatSize(written)} of stats to ${destination}`);
+    } catch (error) {
+      const problem = asUiError(error);
+      this.report(problem.message, problem.hint);
+    }
+  }
+}
