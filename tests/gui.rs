@@ -662,6 +662,21 @@ async fn the_containers_screen_charts_a_containers_stats_and_saves_them_as_csv()
     let csv = std::fs::read_to_string(&target).unwrap();
     assert!(csv.starts_with("time,cpu_percent,memory_bytes,"), "{csv}");
     assert!(csv.lines().count() >= 3, "a row a second: {csv}");
+
+    // 4. One chart as a PNG image.
+    click(&client, "#stats-png-memory", "the memory chart's PNG button").await;
+    let image = dir.path().join("memory.png");
+    let prompt = wait_for(&client, "#prompt-value", "the destination").await;
+    prompt.clear().await.unwrap();
+    prompt.send_keys(image.to_str().unwrap()).await.unwrap();
+    click(&client, "#prompt-confirm", "Save").await;
+    for _ in 0..100 {
+        if image.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(std::fs::read(&image).unwrap().starts_with(b"\x89PNG"), "a PNG file");
     client.close().await.unwrap();
 }
 

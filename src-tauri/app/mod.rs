@@ -93,6 +93,7 @@ fn open(endpoint: Option<String>) -> Result<(), String> {
             stats::stats_rows,
             stats::stats_chart,
             stats::stats_export_csv,
+            stats::stats_export_png,
             stats::stats_dismiss,
             stats::stats_host,
         ])

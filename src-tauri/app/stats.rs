@@ -85,10 +85,16 @@ pub fn stats_rows(board: State<'_, StatsBoard>) -> Vec<StatsRow> {
         .collect()
 }
 
-/// A chart of one container's `metric` over the last `seconds`, as SVG.
-#[tauri::command]
-pub fn stats_chart(board: State<'_, StatsBoard>, id: String, metric: Metric, seconds: f64) -> Result<String, UiError> {
-    let history = board.collector.history(&id).ok_or_else(|| UiError {
+/// What one chart of a container's history shows.
+struct ChartPlan {
+    title: &'static str,
+    lines: Vec<Series>,
+    unit: Unit,
+    ceiling: Option<f64>,
+}
+
+fn plan(board: &StatsBoard, id: &str, metric: Metric, seconds: f64) -> Result<ChartPlan, UiError> {
+    let history = board.collector.history(id).ok_or_else(|| UiError {
         message: "no stats for that container".into(),
         hint: "Stats are kept for containers that ran while Strata was open.".into(),
     })?;
@@ -98,32 +104,75 @@ pub fn stats_chart(board: State<'_, StatsBoard>, id: String, metric: Metric, sec
         points: history.window(seconds).map(|p| (p.at - newest, value(p))).collect(),
     };
     let limit = history.latest().map(|p| p.memory_limit_bytes as f64).filter(|l| *l > 0.0);
-    let (title, lines, unit, ceiling) = match metric {
-        Metric::Cpu => ("CPU", vec![series("cpu", &|p| f64::from(p.cpu_percent))], Unit::Percent, None),
-        Metric::Memory => {
-            ("Memory (of its limit)", vec![series("memory", &|p| p.memory_bytes as f64)], Unit::Bytes, limit)
-        }
-        Metric::Network => (
-            "Network",
-            vec![
+    Ok(match metric {
+        Metric::Cpu => ChartPlan {
+            title: "CPU",
+            lines: vec![series("cpu", &|p| f64::from(p.cpu_percent))],
+            unit: Unit::Percent,
+            ceiling: None,
+        },
+        Metric::Memory => ChartPlan {
+            title: "Memory (of its limit)",
+            lines: vec![series("memory", &|p| p.memory_bytes as f64)],
+            unit: Unit::Bytes,
+            ceiling: limit,
+        },
+        Metric::Network => ChartPlan {
+            title: "Network",
+            lines: vec![
                 series("received", &|p| f64::from(p.net_rx_per_second)),
                 series("sent", &|p| f64::from(p.net_tx_per_second)),
             ],
-            Unit::BytesPerSecond,
-            None,
-        ),
-        Metric::Block => (
-            "Block I/O",
-            vec![
+            unit: Unit::BytesPerSecond,
+            ceiling: None,
+        },
+        Metric::Block => ChartPlan {
+            title: "Block I/O",
+            lines: vec![
                 series("read", &|p| f64::from(p.block_read_per_second)),
                 series("written", &|p| f64::from(p.block_write_per_second)),
             ],
-            Unit::BytesPerSecond,
-            None,
-        ),
+            unit: Unit::BytesPerSecond,
+            ceiling: None,
+        },
+    })
+}
+
+fn drawing_failed(error: chart::ChartError) -> UiError {
+    UiError { message: error.to_string(), hint: String::new() }
+}
+
+/// A chart of one container's `metric` over the last `seconds`, as SVG.
+#[tauri::command]
+pub fn stats_chart(board: State<'_, StatsBoard>, id: String, metric: Metric, seconds: f64) -> Result<String, UiError> {
+    let plan = plan(&board, &id, metric, seconds)?;
+    chart::line_chart(plan.title, &plan.lines, plan.unit, seconds, plan.ceiling, (560, 200)).map_err(drawing_failed)
+}
+
+/// Saves the same chart as a PNG file at `destination` (a new file); says how many bytes.
+#[tauri::command]
+pub fn stats_export_png(
+    board: State<'_, StatsBoard>,
+    id: String,
+    metric: Metric,
+    seconds: f64,
+    destination: String,
+) -> Result<u64, UiError> {
+    let plan = plan(&board, &id, metric, seconds)?;
+    let png = chart::line_chart_png(plan.title, &plan.lines, plan.unit, seconds, plan.ceiling, (1120, 400))
+        .map_err(drawing_failed)?;
+    write_new(&destination, &png)
+}
+
+/// Writes `bytes` to a file that must not exist yet.
+fn write_new(destination: &str, bytes: &[u8]) -> Result<u64, UiError> {
+    let refused = |e: std::io::Error| UiError {
+        message: format!("{destination} cannot be written: {e}"),
+        hint: "Choose another file name or folder.".into(),
     };
-    chart::line_chart(title, &lines, unit, seconds, ceiling, (560, 200))
-        .map_err(|e| UiError { message: e.to_string(), hint: String::new() })
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(destination).map_err(refused)?;
+    std::io::Write::write_all(&mut file, bytes).map_err(refused)?;
+    Ok(bytes.len() as u64)
 }
 
 /// Writes one container's history as CSV to `destination` (a new file); says how many bytes.
@@ -133,14 +182,7 @@ pub fn stats_export_csv(board: State<'_, StatsBoard>, id: String, destination: S
         .collector
         .history(&id)
         .ok_or_else(|| UiError { message: "no stats for that container".into(), hint: String::new() })?;
-    let csv = history.to_csv();
-    let refused = |e: std::io::Error| UiError {
-        message: format!("{destination} cannot be written: {e}"),
-        hint: "Choose another file name or folder.".into(),
-    };
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(&destination).map_err(refused)?;
-    std::io::Write::write_all(&mut file, csv.as_bytes()).map_err(refused)?;
-    Ok(csv.len() as u64)
+    write_new(&destination, history.to_csv().as_bytes())
 }
 
 /// Forgets a stopped container's history.

@@ -1,5 +1,6 @@
-//! Charts drawn with plotters, as SVG strings the window shows as they are: a line chart of one or
-//! more series over a time window (stats over 1 min … 1 h) and a sparkline (a container's row).
+//! Charts drawn with plotters, as SVG strings the window shows as they are (and a line chart as a
+//! PNG, to save): a line chart of one or more series over a time window (stats over 1 min … 1 h)
+//! and a sparkline (a container's row).
 //! Text is measured with a font bundled in the binary (DejaVu Sans, `assets/fonts`), so a chart
 //! looks the same on every machine whatever fonts it has.
 
@@ -64,14 +65,47 @@ pub fn line_chart(
     Ok(svg)
 }
 
-fn draw_lines(
-    root: &DrawingArea<SVGBackend<'_>, plotters::coord::Shift>,
+/// The same line chart as a PNG file's bytes (for saving a chart as an image).
+pub fn line_chart_png(
     title: &str,
     series: &[Series],
     unit: Unit,
     window_seconds: f64,
     ceiling: Option<f64>,
-) -> Result<(), Box<dyn std::error::Error>> {
+    (width, height): (u32, u32),
+) -> Result<Vec<u8>, ChartError> {
+    ensure_font();
+    let mut pixels = vec![0u8; width as usize * height as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, (width, height)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| ChartError::Drawing(e.to_string()))?;
+        draw_lines(&root, title, series, unit, window_seconds, ceiling)
+            .map_err(|e| ChartError::Drawing(e.to_string()))?;
+        root.present().map_err(|e| ChartError::Drawing(e.to_string()))?;
+    }
+    let mut png = Vec::new();
+    image::ImageEncoder::write_image(
+        image::codecs::png::PngEncoder::new(&mut png),
+        &pixels,
+        width,
+        height,
+        image::ExtendedColorType::Rgb8,
+    )
+    .map_err(|e| ChartError::Drawing(e.to_string()))?;
+    Ok(png)
+}
+
+fn draw_lines<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    title: &str,
+    series: &[Series],
+    unit: Unit,
+    window_seconds: f64,
+    ceiling: Option<f64>,
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
     let highest = series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).fold(0.0_f64, f64::max);
     let top = ceiling.unwrap_or(highest * 1.15).max(match unit {
         Unit::Percent => 1.0,
@@ -196,6 +230,13 @@ mod tests {
         for colour in ["#1F78AA", "#D6781E"] {
             assert!(svg.to_uppercase().contains(colour), "each series in its colour");
         }
+    }
+
+    #[test]
+    fn a_chart_is_also_a_png() {
+        let series = [Series { label: "cpu".into(), points: wave(120) }];
+        let png = line_chart_png("CPU", &series, Unit::Percent, 120.0, Some(100.0), (320, 160)).unwrap();
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 1000, "{} bytes", png.len());
     }
 
     #[test]

@@ -5,7 +5,9 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
+use bollard::query_parameters::EventsOptionsBuilder;
 use clap::Args;
+use futures_util::StreamExt;
 
 use super::{connect, format, new_table, print_json, Failure};
 use crate::stats::{self, Collector, ContainerStats};
@@ -40,10 +42,27 @@ pub async fn stats(endpoint: Option<String>, args: StatsArgs) -> Result<(), Fail
     }
     let collector = Collector::default();
     let clear = std::io::stdout().is_terminal() && !args.json;
+    // The running set changes only when a container starts or stops: list it again then, not
+    // every second (listing is work for the daemon).
+    let filters: std::collections::HashMap<String, Vec<String>> = [
+        ("type".to_string(), vec!["container".to_string()]),
+        ("event".to_string(), ["start", "die", "pause", "unpause"].map(String::from).to_vec()),
+    ]
+    .into();
+    let mut events = docker.events(Some(EventsOptionsBuilder::default().filters(&filters).build()));
+    collector.sync(&docker, &stats::running(&docker).await?);
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.tick().await;
     loop {
-        collector.sync(&docker, &stats::running(&docker).await?);
         tokio::select! {
-            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = tick.tick() => {}
+            event = events.next() => {
+                if event.is_none() {
+                    return Err(Failure { message: "the daemon's event stream ended".into(), hint: "Run it again.".into() });
+                }
+                collector.sync(&docker, &stats::running(&docker).await?);
+                continue;
+            }
             _ = tokio::signal::ctrl_c() => return Ok(()),
         }
         let latest = collector.latest();

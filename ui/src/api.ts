@@ -400,6 +400,8 @@ export const api = {
   statsRows: () => invoke<StatsRow[]>("stats_rows"),
   statsChart: (id: string, metric: StatsMetric, seconds: number) => invoke<string>("stats_chart", { id, metric, seconds }),
   statsExportCsv: (id: string, destination: string) => invoke<number>("stats_export_csv", { id, destination }),
+  statsExportPng: (id: string, metric: StatsMetric, seconds: number, destination: string) =>
+    invoke<number>("stats_export_png", { id, metric, seconds, destination }),
   statsDismiss: (id: string) => invoke<void>("stats_dismiss", { id }),
   statsHost: () => invoke<HostFigures>("stats_host"),
   projectAdd: (path: string) => invoke<Project>("project_add", { path }),

@@ -78,7 +78,7 @@ export class ContainersView {
     }
   }
 
-  private actions(row: ContainerRow): HTMLElement {
+  private actions(row: Row): HTMLElement {
     const running = row.state === "running" || row.state === "restarting" || row.state === "paused";
     const box = document.createElement("div");
     box.className = "actions";
@@ -101,7 +101,8 @@ export class ContainersView {
       add("Start", () => void this.run(row, "start"));
     }
     add("Logs", () => this.logs.open(row));
-    if (running) add("Stats", () => this.stats.open(row.id, row.name));
+    // A stopped container keeps the stats it had while Strata watched it, until dismissed.
+    if (running || (row.stats?.points ?? 0) > 0) add("Stats", () => this.stats.open(row.id, row.name, running));
     add("Remove", () => void this.remove(row, running));
     return box;
   }
@@ -125,6 +126,7 @@ export class ContainersView {
 
 /** The CPU sparkline the engine drew, and the latest figure. */
 function cpuCell(row: Row): HTMLElement | string {
+  if (row.stats && !row.stats.running && row.stats.points > 0) return "stopped · history kept";
   const stats = row.stats;
   if (!stats?.point || !stats.running) return "";
   const cell = document.createElement("span");

@@ -25,6 +25,7 @@ export class StatsPanel {
   private readonly title = element("strong");
   private readonly charts = element("div", "stats-charts");
   private readonly windowButtons = new Map<number, HTMLButtonElement>();
+  private readonly dismiss = button("Dismiss", "stats-dismiss", () => void this.forget(), "Forget this stopped container's stats");
   private container: { id: string; name: string } | null = null;
   private seconds = 300;
   private timer = 0;
@@ -41,15 +42,17 @@ export class StatsPanel {
     }
     const csv = button("Save CSV…", "stats-csv", () => void this.exportCsv(), "The history (one row a second) as CSV");
     const close = button("Close", "stats-close", () => this.close());
-    bar.append(this.title, windows, csv, close);
+    this.dismiss.hidden = true;
+    bar.append(this.title, windows, csv, this.dismiss, close);
     this.charts.id = "stats-charts";
     this.element.append(bar, this.charts);
     this.markWindow();
   }
 
-  open(id: string, name: string): void {
+  open(id: string, name: string, running: boolean): void {
     this.container = { id, name };
-    this.title.textContent = `Stats of ${name}`;
+    this.title.textContent = running ? `Stats of ${name}` : `Stats of ${name} (stopped)`;
+    this.dismiss.hidden = running;
     this.element.hidden = false;
     window.clearInterval(this.timer);
     this.timer = window.setInterval(() => void this.draw(), 1000);
@@ -60,6 +63,12 @@ export class StatsPanel {
     window.clearInterval(this.timer);
     this.container = null;
     this.element.hidden = true;
+  }
+
+  private async forget(): Promise<void> {
+    if (!this.container) return;
+    await api.statsDismiss(this.container.id);
+    this.close();
   }
 
   private setWindow(seconds: number): void {
@@ -77,15 +86,33 @@ export class StatsPanel {
     try {
       const svgs = await Promise.all(METRICS.map((metric) => api.statsChart(this.container!.id, metric, this.seconds)));
       const boxes = svgs.map((svg, index) => {
+        const metric = METRICS[index];
         const box = element("div", "stats-chart");
-        box.dataset.metric = METRICS[index];
+        box.dataset.metric = metric;
         box.innerHTML = svg;
+        const png = button("PNG…", `stats-png-${metric}`, () => void this.exportPng(metric), "Save this chart as a PNG image");
+        png.classList.add("chart-save");
+        box.append(png);
         return box;
       });
       this.charts.replaceChildren(...boxes);
     } catch (error) {
       const problem = asUiError(error);
       this.charts.replaceChildren(element("div", "muted", `${problem.message}. ${problem.hint}`));
+    }
+  }
+
+  private async exportPng(metric: StatsMetric): Promise<void> {
+    if (!this.container) return;
+    const suggested = await api.suggestDestination(`${this.container.name}-${metric}.png`);
+    const destination = await promptDialog("Save the chart", `Save the ${metric} chart of ${this.container.name} as:`, suggested, "Save");
+    if (destination === null) return;
+    try {
+      const written = await api.statsExportPng(this.container.id, metric, this.seconds, destination);
+      this.report(`Saved the chart (${formatSize(written)}) to ${destination}`);
+    } catch (error) {
+      const problem = asUiError(error);
+      this.report(problem.message, problem.hint);
     }
   }
 
