@@ -677,6 +677,13 @@ async fn the_containers_screen_charts_a_containers_stats_and_saves_them_as_csv()
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(std::fs::read(&image).unwrap().starts_with(b"\x89PNG"), "a PNG file");
+
+    // 5. The overview: every running container stacked, this one among them.
+    click(&client, "#stats-overview", "the Overview button").await;
+    wait_for(&client, "#stats-charts .stats-chart[data-metric='overview-memory'] svg", "the stacked memory").await;
+    wait_for_text_at(&client, "#stats-charts", "CPU of every running container", "the stacked CPU").await;
+    wait_for_text_at(&client, "#stats-charts", &name, "the container in the legend").await;
+    screenshot(&client, "containers-overview.png").await;
     client.close().await.unwrap();
 }
 

@@ -92,6 +92,7 @@ fn open(endpoint: Option<String>) -> Result<(), String> {
             projects::project_watch,
             stats::stats_rows,
             stats::stats_chart,
+            stats::stats_overview,
             stats::stats_export_csv,
             stats::stats_export_png,
             stats::stats_dismiss,

@@ -149,6 +149,35 @@ pub fn stats_chart(board: State<'_, StatsBoard>, id: String, metric: Metric, sec
     chart::line_chart(plan.title, &plan.lines, plan.unit, seconds, plan.ceiling, (560, 200)).map_err(drawing_failed)
 }
 
+/// Every running container's CPU (or memory) stacked, over the last `seconds`, as SVG.
+#[tauri::command]
+pub fn stats_overview(board: State<'_, StatsBoard>, metric: Metric, seconds: f64) -> Result<String, UiError> {
+    let running: Vec<Latest> = board.collector.latest().into_iter().filter(|row| row.running).collect();
+    let histories: Vec<(String, crate::stats::History)> =
+        running.into_iter().filter_map(|row| Some((row.name, board.collector.history(&row.id)?))).collect();
+    let newest = histories.iter().filter_map(|(_, h)| h.latest().map(|p| p.at)).fold(0.0, f64::max);
+    let value = |p: &crate::stats::Point| match metric {
+        Metric::Memory => p.memory_bytes as f64,
+        Metric::Network => f64::from(p.net_rx_per_second + p.net_tx_per_second),
+        Metric::Block => f64::from(p.block_read_per_second + p.block_write_per_second),
+        Metric::Cpu => f64::from(p.cpu_percent),
+    };
+    let series: Vec<Series> = histories
+        .iter()
+        .map(|(name, history)| Series {
+            label: name.clone(),
+            points: history.window(seconds).map(|p| (p.at - newest, value(p))).collect(),
+        })
+        .collect();
+    let (title, unit) = match metric {
+        Metric::Cpu => ("CPU of every running container", Unit::Percent),
+        Metric::Memory => ("Memory of every running container", Unit::Bytes),
+        Metric::Network => ("Network of every running container", Unit::BytesPerSecond),
+        Metric::Block => ("Block I/O of every running container", Unit::BytesPerSecond),
+    };
+    chart::stacked_chart(title, &series, unit, seconds, (1120, 260)).map_err(drawing_failed)
+}
+
 /// Saves the same chart as a PNG file at `destination` (a new file); says how many bytes.
 #[tauri::command]
 pub fn stats_export_png(

@@ -144,6 +144,79 @@ where
     Ok(())
 }
 
+/// Series stacked one on another (the overview of every container): each series' area starts
+/// where the one before it ends. Points are matched by their time, rounded to the second.
+pub fn stacked_chart(
+    title: &str,
+    series: &[Series],
+    unit: Unit,
+    window_seconds: f64,
+    (width, height): (u32, u32),
+) -> Result<String, ChartError> {
+    ensure_font();
+    let stacked = stack(series);
+    let top = stacked.last().map_or(0.0, |s| s.points.iter().map(|p| p.1).fold(0.0, f64::max));
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        let drawn = (|| -> Result<(), Box<dyn std::error::Error>> {
+            let mut chart = ChartBuilder::on(&root)
+                .caption(title, (FONT, 14))
+                .margin(8)
+                .x_label_area_size(22)
+                .y_label_area_size(64)
+                .build_cartesian_2d(-window_seconds..0.0, 0.0..(top * 1.15).max(1.0))?;
+            chart
+                .configure_mesh()
+                .x_labels(6)
+                .y_labels(5)
+                .x_label_formatter(&|seconds| relative_time(*seconds))
+                .y_label_formatter(&|value| value_label(*value, unit))
+                .label_style((FONT, 11))
+                .light_line_style(RGBColor(235, 235, 235))
+                .draw()?;
+            // The top band first, so each lower one is painted over it.
+            for (index, band) in stacked.iter().enumerate().rev() {
+                let colour = PALETTE[index % PALETTE.len()];
+                chart
+                    .draw_series(
+                        AreaSeries::new(band.points.iter().copied(), 0.0, colour.mix(0.55)).border_style(colour),
+                    )?
+                    .label(band.label.clone())
+                    .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 12, y + 4)], colour.filled()));
+            }
+            chart
+                .configure_series_labels()
+                .label_font((FONT, 11))
+                .background_style(WHITE.mix(0.8))
+                .border_style(RGBColor(220, 220, 220))
+                .draw()?;
+            Ok(())
+        })();
+        drawn.map_err(|e| ChartError::Drawing(e.to_string()))?;
+        root.present().map_err(|e| ChartError::Drawing(e.to_string()))?;
+    }
+    Ok(svg)
+}
+
+/// Cumulative sums of the series at each second any of them has a point.
+fn stack(series: &[Series]) -> Vec<Series> {
+    let seconds: std::collections::BTreeSet<i64> =
+        series.iter().flat_map(|s| s.points.iter().map(|p| p.0.round() as i64)).collect();
+    let mut below: std::collections::BTreeMap<i64, f64> = seconds.iter().map(|s| (*s, 0.0)).collect();
+    series
+        .iter()
+        .map(|one| {
+            let own: std::collections::HashMap<i64, f64> =
+                one.points.iter().map(|p| (p.0.round() as i64, p.1)).collect();
+            for (second, total) in below.iter_mut() {
+                *total += own.get(second).copied().unwrap_or(0.0);
+            }
+            Series { label: one.label.clone(), points: below.iter().map(|(s, v)| (*s as f64, *v)).collect() }
+        })
+        .collect()
+}
+
 /// A small line of `values` (oldest first) with no axes, for a list row; `ceiling` fixes the top.
 pub fn sparkline(values: &[f64], ceiling: Option<f64>, (width, height): (u32, u32)) -> Result<String, ChartError> {
     ensure_font();
@@ -229,6 +302,20 @@ mod tests {
         }
         for colour in ["#1F78AA", "#D6781E"] {
             assert!(svg.to_uppercase().contains(colour), "each series in its colour");
+        }
+    }
+
+    #[test]
+    fn stacked_series_add_up_second_by_second() {
+        let a = Series { label: "a".into(), points: vec![(-2.0, 1.0), (-1.0, 2.0)] };
+        let b = Series { label: "b".into(), points: vec![(-1.2, 10.0), (0.0, 5.0)] };
+        let stacked = stack(&[a.clone(), b.clone()]);
+        assert_eq!(stacked[0].points, [(-2.0, 1.0), (-1.0, 2.0), (0.0, 0.0)]);
+        assert_eq!(stacked[1].points, [(-2.0, 1.0), (-1.0, 12.0), (0.0, 5.0)]);
+        let svg = stacked_chart("CPU of every container", &[a, b], Unit::Percent, 60.0, (600, 220)).unwrap();
+        assert!(svg.contains("CPU of every container"));
+        for colour in ["#1F78AA", "#D6781E"] {
+            assert!(svg.to_uppercase().contains(colour), "each band in its colour");
         }
     }
 

@@ -399,6 +399,7 @@ export const api = {
   projectList: () => invoke<ProjectSummary[]>("project_list"),
   statsRows: () => invoke<StatsRow[]>("stats_rows"),
   statsChart: (id: string, metric: StatsMetric, seconds: number) => invoke<string>("stats_chart", { id, metric, seconds }),
+  statsOverview: (metric: StatsMetric, seconds: number) => invoke<string>("stats_overview", { metric, seconds }),
   statsExportCsv: (id: string, destination: string) => invoke<number>("stats_export_csv", { id, destination }),
   statsExportPng: (id: string, metric: StatsMetric, seconds: number, destination: string) =>
     invoke<number>("stats_export_png", { id, metric, seconds, destination }),

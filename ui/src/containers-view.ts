@@ -30,7 +30,13 @@ export class ContainersView {
     this.summary.className = "summary";
     this.host.className = "muted host-line";
     this.host.id = "host-line";
-    toolbar.append(this.summary, this.host);
+    const overview = document.createElement("button");
+    overview.className = "small";
+    overview.id = "stats-overview";
+    overview.textContent = "Overview";
+    overview.title = "CPU and memory of every running container, stacked";
+    overview.addEventListener("click", () => this.stats.openOverview());
+    toolbar.append(this.summary, overview, this.host);
     this.table = new Table<Row>({
       columns: [
         { title: "Name", width: "minmax(140px, 2fr)", cell: (r) => r.name },

@@ -25,8 +25,11 @@ export class StatsPanel {
   private readonly title = element("strong");
   private readonly charts = element("div", "stats-charts");
   private readonly windowButtons = new Map<number, HTMLButtonElement>();
+  private readonly csv = button("Save CSV…", "stats-csv", () => void this.exportCsv(), "The history (one row a second) as CSV");
   private readonly dismiss = button("Dismiss", "stats-dismiss", () => void this.forget(), "Forget this stopped container's stats");
   private container: { id: string; name: string } | null = null;
+  /** Every running container stacked, instead of one container. */
+  private overview = false;
   private seconds = 300;
   private timer = 0;
 
@@ -40,7 +43,7 @@ export class StatsPanel {
       this.windowButtons.set(seconds, choice);
       windows.append(choice);
     }
-    const csv = button("Save CSV…", "stats-csv", () => void this.exportCsv(), "The history (one row a second) as CSV");
+    const csv = this.csv;
     const close = button("Close", "stats-close", () => this.close());
     this.dismiss.hidden = true;
     bar.append(this.title, windows, csv, this.dismiss, close);
@@ -49,10 +52,26 @@ export class StatsPanel {
     this.markWindow();
   }
 
+  /** The overview: CPU and memory of every running container, stacked. */
+  openOverview(): void {
+    this.container = null;
+    this.overview = true;
+    this.title.textContent = "Every running container";
+    this.dismiss.hidden = true;
+    this.csv.hidden = true;
+    this.start();
+  }
+
   open(id: string, name: string, running: boolean): void {
     this.container = { id, name };
+    this.overview = false;
     this.title.textContent = running ? `Stats of ${name}` : `Stats of ${name} (stopped)`;
     this.dismiss.hidden = running;
+    this.csv.hidden = false;
+    this.start();
+  }
+
+  private start(): void {
     this.element.hidden = false;
     window.clearInterval(this.timer);
     this.timer = window.setInterval(() => void this.draw(), 1000);
@@ -62,6 +81,7 @@ export class StatsPanel {
   close(): void {
     window.clearInterval(this.timer);
     this.container = null;
+    this.overview = false;
     this.element.hidden = true;
   }
 
@@ -82,7 +102,9 @@ export class StatsPanel {
   }
 
   private async draw(): Promise<void> {
-    if (!this.container || this.element.offsetParent === null) return;
+    if (this.element.offsetParent === null) return;
+    if (this.overview) return this.drawOverview();
+    if (!this.container) return;
     try {
       const svgs = await Promise.all(METRICS.map((metric) => api.statsChart(this.container!.id, metric, this.seconds)));
       const boxes = svgs.map((svg, index) => {
@@ -96,6 +118,23 @@ export class StatsPanel {
         return box;
       });
       this.charts.replaceChildren(...boxes);
+    } catch (error) {
+      const problem = asUiError(error);
+      this.charts.replaceChildren(element("div", "muted", `${problem.message}. ${problem.hint}`));
+    }
+  }
+
+  private async drawOverview(): Promise<void> {
+    try {
+      const svgs = await Promise.all((["cpu", "memory"] as StatsMetric[]).map((metric) => api.statsOverview(metric, this.seconds)));
+      this.charts.replaceChildren(
+        ...svgs.map((svg, index) => {
+          const box = element("div", "stats-chart wide");
+          box.dataset.metric = index === 0 ? "overview-cpu" : "overview-memory";
+          box.innerHTML = svg;
+          return box;
+        }),
+      );
     } catch (error) {
       const problem = asUiError(error);
       this.charts.replaceChildren(element("div", "muted", `${problem.message}. ${problem.hint}`));
