@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The stats benchmark (part of `make bench`): 50 running containers (busybox sleeping, labelled
-strata.bench=1, removed afterwards) followed for BENCH_SECONDS (default 30) by `strata stats
+strata.bench=1, removed afterwards) followed for BENCH_SECONDS (default 60) by `strata stats
 --json` (a stream a container, a reading a second each) and, in turn, by `docker stats` (the
 docker CLI's live view). For each: the follower's CPU (user + system, from wait4) as a share of
 one core, and the daemon's CPU over the same time (from /proc/<dockerd>/stat), against the daemon
@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import layers  # noqa: E402  (the strata binary, the label)
 
 CONTAINERS = 50
-SECONDS = float(os.environ.get("BENCH_SECONDS", "30"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "60"))
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
