@@ -111,21 +111,7 @@ where
         Unit::Percent => 1.0,
         Unit::Bytes | Unit::BytesPerSecond => 1024.0,
     });
-    let mut chart = ChartBuilder::on(root)
-        .caption(title, (FONT, 14))
-        .margin(8)
-        .x_label_area_size(22)
-        .y_label_area_size(64)
-        .build_cartesian_2d(-window_seconds..0.0, 0.0..top)?;
-    chart
-        .configure_mesh()
-        .x_labels(6)
-        .y_labels(5)
-        .x_label_formatter(&|seconds| relative_time(*seconds))
-        .y_label_formatter(&|value| value_label(*value, unit))
-        .label_style((FONT, 11))
-        .light_line_style(RGBColor(235, 235, 235))
-        .draw()?;
+    let mut chart = time_axes(root, title, unit, window_seconds, top)?;
     for (index, one) in series.iter().enumerate() {
         let colour = PALETTE[index % PALETTE.len()];
         chart
@@ -160,21 +146,7 @@ pub fn stacked_chart(
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         let drawn = (|| -> Result<(), Box<dyn std::error::Error>> {
-            let mut chart = ChartBuilder::on(&root)
-                .caption(title, (FONT, 14))
-                .margin(8)
-                .x_label_area_size(22)
-                .y_label_area_size(64)
-                .build_cartesian_2d(-window_seconds..0.0, 0.0..(top * 1.15).max(1.0))?;
-            chart
-                .configure_mesh()
-                .x_labels(6)
-                .y_labels(5)
-                .x_label_formatter(&|seconds| relative_time(*seconds))
-                .y_label_formatter(&|value| value_label(*value, unit))
-                .label_style((FONT, 11))
-                .light_line_style(RGBColor(235, 235, 235))
-                .draw()?;
+            let mut chart = time_axes(&root, title, unit, window_seconds, (top * 1.15).max(1.0))?;
             // The top band first, so each lower one is painted over it.
             for (index, band) in stacked.iter().enumerate().rev() {
                 let colour = PALETTE[index % PALETTE.len()];
@@ -215,6 +187,41 @@ fn stack(series: &[Series]) -> Vec<Series> {
             Series { label: one.label.clone(), points: below.iter().map(|(s, v)| (*s as f64, *v)).collect() }
         })
         .collect()
+}
+
+/// The frame every time chart shares: the title, seconds before now across, values up.
+fn time_axes<'a, DB: DrawingBackend + 'a>(
+    root: &'a DrawingArea<DB, plotters::coord::Shift>,
+    title: &str,
+    unit: Unit,
+    window_seconds: f64,
+    top: f64,
+) -> Result<
+    ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
+    ChartError,
+>
+where
+    DB::ErrorType: 'static,
+{
+    let failed = |e: DrawingAreaErrorKind<DB::ErrorType>| ChartError::Drawing(e.to_string());
+    let mut chart = ChartBuilder::on(root)
+        .caption(title, (FONT, 14))
+        .margin(8)
+        .x_label_area_size(22)
+        .y_label_area_size(64)
+        .build_cartesian_2d(-window_seconds..0.0, 0.0..top)
+        .map_err(failed)?;
+    chart
+        .configure_mesh()
+        .x_labels(6)
+        .y_labels(5)
+        .x_label_formatter(&|seconds| relative_time(*seconds))
+        .y_label_formatter(&|value| value_label(*value, unit))
+        .label_style((FONT, 11))
+        .light_line_style(RGBColor(235, 235, 235))
+        .draw()
+        .map_err(failed)?;
+    Ok(chart)
 }
 
 /// A small line of `values` (oldest first) with no axes, for a list row; `ceiling` fixes the top.

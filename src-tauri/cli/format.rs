@@ -9,44 +9,29 @@ pub fn now() -> i64 {
 
 /// `bytes` in B, kB, MB, GB, TB (powers of 1000), three significant digits, no trailing zeros.
 pub fn size(bytes: u64) -> String {
-    const UNITS: [&str; 6] = ["B", "kB", "MB", "GB", "TB", "PB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1000.0 && unit < UNITS.len() - 1 {
-        value /= 1000.0;
-        unit += 1;
-    }
-    let decimals = if value >= 100.0 {
-        0
-    } else if value >= 10.0 {
-        1
-    } else {
-        2
-    };
-    let text = format!("{value:.decimals$}");
-    let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text };
-    format!("{text}{}", UNITS[unit])
+    scaled(bytes, 1000.0, &["B", "kB", "MB", "GB", "TB", "PB"], 3)
 }
 
 /// `bytes` in B, KiB, MiB, GiB, TiB (powers of 1024) with four significant digits, as the docker
 /// CLI prints memory ("1.465MiB", "7.634GiB").
 pub fn binary_size(bytes: u64) -> String {
-    const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    scaled(bytes, 1024.0, &["B", "KiB", "MiB", "GiB", "TiB", "PiB"], 4)
+}
+
+/// `bytes` in the largest unit (each `step` times the one before) that keeps it at 1 or more,
+/// with `digits` significant digits and no trailing zeros.
+fn scaled(bytes: u64, step: f64, units: &[&str], digits: usize) -> String {
     let mut value = bytes as f64;
     let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
+    while value >= step && unit < units.len() - 1 {
+        value /= step;
         unit += 1;
     }
-    let decimals = match value {
-        v if v >= 1000.0 => 0,
-        v if v >= 100.0 => 1,
-        v if v >= 10.0 => 2,
-        _ => 3,
-    };
+    let whole_digits = if value >= 1.0 { value.log10().floor() as usize + 1 } else { 1 };
+    let decimals = digits.saturating_sub(whole_digits);
     let text = format!("{value:.decimals$}");
     let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text };
-    format!("{text}{}", UNITS[unit])
+    format!("{text}{}", units[unit])
 }
 
 /// "Less than a second ago", "5 minutes ago", "2 days ago", "3 months ago".
