@@ -36,7 +36,7 @@ export class StatsPanel {
   constructor(private readonly report: (message: string, hint?: string) => void) {
     this.element.id = "stats-panel";
     this.element.hidden = true;
-    const bar = element("div", "logs-bar");
+    const bar = element("div", "stats-bar");
     const windows = element("div", "segmented");
     for (const [label, seconds] of WINDOWS) {
       const choice = button(label, `stats-window-${seconds}`, () => this.setWindow(seconds));
