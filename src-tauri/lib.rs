@@ -9,11 +9,13 @@
 //! - [`live`]: a view of one daemon kept fresh by its event stream, reconnecting by itself.
 //! - [`stats`]: live container stats computed as `docker stats` does, with an hour of history.
 //! - [`chart`]: line charts and sparklines drawn with plotters, as SVG.
+//! - [`cleanup`]: cleanup plans with the exact bytes each removal frees (groundwork).
 //! - [`progress`]: how long work tells its listeners how far it is, and how they cancel it.
 //! - [`cli`]: the subcommands, printing tables or JSON.
 //! - `app` (feature `gui`): the Tauri window, a thin adapter over the above.
 
 pub mod chart;
+pub mod cleanup;
 pub mod cli;
 pub mod diff;
 pub mod engine;
