@@ -14,7 +14,7 @@
 //! into one, so a change during a build gives exactly one follow-up build.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc as std_mpsc;
 use std::time::{Duration, Instant};
 
@@ -202,7 +202,7 @@ fn keep(
     None
 }
 
-fn relative_path(root: &Path, path: &PathBuf) -> Option<String> {
+fn relative_path(root: &Path, path: &Path) -> Option<String> {
     let relative = path.strip_prefix(root).ok()?;
     let text = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
     (!text.is_empty()).then_some(text)
