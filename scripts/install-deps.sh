@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Strata needs on a Debian or Ubuntu machine, and
 # only what is missing: system packages (WebKitGTK 4.1, build tools, Xvfb, the WebKit WebDriver,
-# Docker Engine, static busybox for test images), the front end's npm packages, tauri-driver,
+# Docker Engine, static busybox for test images, Podman and Debian's docker-registry for the tests
+# that need them), the front end's npm packages, tauri-driver,
 # and dive (for the tests that compare Strata's efficiency figures with dive's).
 # Runs as root, or through sudo otherwise. Safe to run again.
 set -euo pipefail
