@@ -12,7 +12,9 @@ use tauri::State;
 use super::commands::UiError;
 use super::explorer::SourceChoice;
 use crate::diff::text::{file_diff, Side};
-use crate::diff::{compare, ChangeQuery, ChangeRow, ChangeTree, ConfigChange, FolderDelta, HistoryDiff, PackageDiff};
+use crate::diff::{
+    compare_with_tree, ChangeQuery, ChangeRow, ChangeTree, ConfigChange, FolderDelta, HistoryDiff, PackageDiff,
+};
 use crate::image::outline::Outlined;
 use crate::image::{self, Image, ImageSource, IndexCache};
 use crate::live::Live;
@@ -104,8 +106,7 @@ pub async fn compare_images(
 fn summarize(sides: [(String, ImageSource, Arc<Image>); 2]) -> (DiffSummary, Compared) {
     const FOLDERS_SHOWN: usize = 8;
     let [(before_name, _, before), (after_name, _, after)] = &sides;
-    let diff = compare(before_name, before, after_name, after);
-    let tree = ChangeTree::build(&diff.files);
+    let (diff, tree) = compare_with_tree(before_name, before, after_name, after);
     let summary = DiffSummary {
         added: diff.files.added.len(),
         removed: diff.files.removed.len(),

@@ -262,7 +262,7 @@ async fn pipeline(
             PipelineEvent::Build(BuildEvent::Step { number, total, instruction }) => {
                 ProjectEvent::Step { folder, number, total, instruction }
             }
-            PipelineEvent::Build(BuildEvent::Output { line }) | PipelineEvent::Push { line } => {
+            PipelineEvent::Build(BuildEvent::Output { line }) | PipelineEvent::Note { line } => {
                 ProjectEvent::Line { folder, line }
             }
         })

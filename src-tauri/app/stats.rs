@@ -23,6 +23,9 @@ const SPARK_SECONDS: f64 = 60.0;
 pub struct StatsBoard {
     collector: Collector,
     host: Mutex<Option<HostProbe>>,
+    /// Docker's data root, asked of the daemon once per endpoint (by host): `None` inside when
+    /// the daemon is not on this machine.
+    data_root: Mutex<Option<(String, Option<String>)>>,
 }
 
 /// One container's latest figures and its CPU over the last minute.
@@ -76,8 +79,8 @@ pub fn stats_rows(board: State<'_, StatsBoard>) -> Vec<StatsRow> {
         .map(|latest| {
             let values: Vec<f64> = board
                 .collector
-                .history(&latest.id)
-                .map(|h| h.window(SPARK_SECONDS).map(|p| f64::from(p.cpu_percent)).collect())
+                .window(&latest.id, SPARK_SECONDS)
+                .map(|points| points.iter().map(|p| f64::from(p.cpu_percent)).collect())
                 .unwrap_or_default();
             let cpu_sparkline = chart::sparkline(&values, Some(100.0), (90, 20)).unwrap_or_default();
             StatsRow { latest, cpu_sparkline }
@@ -94,16 +97,16 @@ struct ChartPlan {
 }
 
 fn plan(board: &StatsBoard, id: &str, metric: Metric, seconds: f64) -> Result<ChartPlan, UiError> {
-    let history = board.collector.history(id).ok_or_else(|| UiError {
+    let points = board.collector.window(id, seconds).ok_or_else(|| UiError {
         message: "no stats for that container".into(),
         hint: "Stats are kept for containers that ran while Strata was open.".into(),
     })?;
-    let newest = history.latest().map_or(0.0, |p| p.at);
+    let newest = points.last().map_or(0.0, |p| p.at);
     let series = |label: &str, value: &dyn Fn(&crate::stats::Point) -> f64| Series {
         label: label.into(),
-        points: history.window(seconds).map(|p| (p.at - newest, value(p))).collect(),
+        points: points.iter().map(|p| (p.at - newest, value(p))).collect(),
     };
-    let limit = history.latest().map(|p| p.memory_limit_bytes as f64).filter(|l| *l > 0.0);
+    let limit = points.last().map(|p| p.memory_limit_bytes as f64).filter(|l| *l > 0.0);
     Ok(match metric {
         Metric::Cpu => ChartPlan {
             title: "CPU",
@@ -153,20 +156,20 @@ pub fn stats_chart(board: State<'_, StatsBoard>, id: String, metric: Metric, sec
 #[tauri::command]
 pub fn stats_overview(board: State<'_, StatsBoard>, metric: Metric, seconds: f64) -> Result<String, UiError> {
     let running: Vec<Latest> = board.collector.latest().into_iter().filter(|row| row.running).collect();
-    let histories: Vec<(String, crate::stats::History)> =
-        running.into_iter().filter_map(|row| Some((row.name, board.collector.history(&row.id)?))).collect();
-    let newest = histories.iter().filter_map(|(_, h)| h.latest().map(|p| p.at)).fold(0.0, f64::max);
+    let windows: Vec<(String, Vec<crate::stats::Point>)> =
+        running.into_iter().filter_map(|row| Some((row.name, board.collector.window(&row.id, seconds)?))).collect();
+    let newest = windows.iter().filter_map(|(_, points)| points.last().map(|p| p.at)).fold(0.0, f64::max);
     let value = |p: &crate::stats::Point| match metric {
         Metric::Memory => p.memory_bytes as f64,
         Metric::Network => f64::from(p.net_rx_per_second + p.net_tx_per_second),
         Metric::Block => f64::from(p.block_read_per_second + p.block_write_per_second),
         Metric::Cpu => f64::from(p.cpu_percent),
     };
-    let series: Vec<Series> = histories
+    let series: Vec<Series> = windows
         .iter()
-        .map(|(name, history)| Series {
+        .map(|(name, points)| Series {
             label: name.clone(),
-            points: history.window(seconds).map(|p| (p.at - newest, value(p))).collect(),
+            points: points.iter().map(|p| (p.at - newest, value(p))).collect(),
         })
         .collect();
     let (title, unit) = match metric {
@@ -223,9 +226,18 @@ pub fn stats_dismiss(board: State<'_, StatsBoard>, id: String) {
 /// The host's CPU, memory and Docker data disk (when the daemon is on this machine).
 #[tauri::command]
 pub async fn stats_host(live: State<'_, Live>, board: State<'_, StatsBoard>) -> Result<HostFigures, UiError> {
-    let docker = live.client()?;
-    let local = live.state().status.endpoint().host.starts_with("unix://");
-    let root = if local { docker.info().await.ok().and_then(|info| info.docker_root_dir) } else { None };
+    let host = live.state().status.endpoint().host.clone();
+    let known = board.data_root.lock().expect("data root lock").clone().filter(|(for_host, _)| *for_host == host);
+    let root = match known {
+        Some((_, root)) => root,
+        None => {
+            let local = host.starts_with("unix://");
+            let root =
+                if local { live.client()?.info().await.ok().and_then(|info| info.docker_root_dir) } else { None };
+            *board.data_root.lock().expect("data root lock") = Some((host, root.clone()));
+            root
+        }
+    };
     let mut probe = board.host.lock().expect("host lock");
     Ok(probe.get_or_insert_with(HostProbe::default).read(root.as_deref()))
 }

@@ -152,7 +152,7 @@ async fn build_once(
             shown.set_message(format!("step {number}/{total}: {instruction}"));
             shown.suspend(|| eprintln!("Step {number}/{total} : {instruction}"));
         }
-        PipelineEvent::Build(BuildEvent::Output { line }) | PipelineEvent::Push { line } => {
+        PipelineEvent::Build(BuildEvent::Output { line }) | PipelineEvent::Note { line } => {
             shown.suspend(|| eprintln!("{line}"))
         }
     })

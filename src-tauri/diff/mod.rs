@@ -55,6 +55,17 @@ pub struct ImageDiff {
 
 /// Compares two loaded images; `before` and `after` are the names to report them by.
 pub fn compare(before_name: &str, before: &Image, after_name: &str, after: &Image) -> ImageDiff {
+    compare_with_tree(before_name, before, after_name, after).0
+}
+
+/// [`compare`], with the tree of changed paths it rolled the folders up from (the window pages
+/// through it).
+pub fn compare_with_tree(
+    before_name: &str,
+    before: &Image,
+    after_name: &str,
+    after: &Image,
+) -> (ImageDiff, ChangeTree) {
     let history = history(before, after);
     // The two trees are independent: build them on two threads.
     let (before_tree, after_tree) = std::thread::scope(|scope| {
@@ -64,16 +75,18 @@ pub fn compare(before_name: &str, before: &Image, after_name: &str, after: &Imag
     });
     let files = diff_trees(&before_tree, &after_tree, history.shared_layers);
     let packages = diff_packages(&packages_of(before, &before_tree), &packages_of(after, &after_tree));
-    ImageDiff {
+    let tree = ChangeTree::build(&files);
+    let diff = ImageDiff {
         packages,
         before: before_name.to_string(),
         after: after_name.to_string(),
         size_delta_bytes: files.size_delta(),
-        folders: ChangeTree::build(&files).folders(),
+        folders: tree.folders(),
         files,
         config: diff_config(&before.config, &after.config),
         history,
-    }
+    };
+    (diff, tree)
 }
 
 fn history(before: &Image, after: &Image) -> HistoryDiff {

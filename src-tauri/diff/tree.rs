@@ -233,15 +233,11 @@ impl ChangeTree {
     }
 
     fn sort(&mut self) {
-        let (nodes, outline) = (&self.nodes, &mut self.outline);
-        let names: Vec<Box<[u8]>> = (0..outline.node_count() as u32).map(|id| outline.name(id).into()).collect();
-        let by_name = |a: u32, b: u32| names[a as usize].cmp(&names[b as usize]);
+        let nodes = &self.nodes;
+        let change = |id: u32| nodes[id as usize].delta.unsigned_abs();
         match self.query.sort {
-            ChangeSort::Path => outline.sort_children(by_name),
-            ChangeSort::Delta => outline.sort_children(|a, b| {
-                let size = |id: u32| nodes[id as usize].delta.unsigned_abs();
-                size(b).cmp(&size(a)).then_with(|| by_name(a, b))
-            }),
+            ChangeSort::Path => self.outline.sort_children(None),
+            ChangeSort::Delta => self.outline.sort_children(Some(&change)),
         }
     }
 

@@ -346,16 +346,11 @@ impl TreeView {
     }
 
     fn sort_children(&mut self) {
-        let (nodes, outline) = (&self.nodes, &mut self.outline);
-        let names: Vec<Box<[u8]>> = (0..outline.node_count() as u32).map(|id| outline.name(id).into()).collect();
+        let nodes = &self.nodes;
+        let total = |id: u32| nodes[id as usize].total;
         match self.options.sort {
-            SortBy::Name => outline.sort_children(|a, b| names[a as usize].cmp(&names[b as usize])),
-            SortBy::Size => outline.sort_children(|a, b| {
-                nodes[b as usize]
-                    .total
-                    .cmp(&nodes[a as usize].total)
-                    .then_with(|| names[a as usize].cmp(&names[b as usize]))
-            }),
+            SortBy::Name => self.outline.sort_children(None),
+            SortBy::Size => self.outline.sort_children(Some(&total)),
         }
     }
 

@@ -53,11 +53,6 @@ impl Outline {
         id
     }
 
-    /// How many nodes, the root included.
-    pub fn node_count(&self) -> usize {
-        self.nodes.len()
-    }
-
     pub fn name(&self, id: u32) -> &[u8] {
         &self.nodes[id as usize].name
     }
@@ -73,10 +68,6 @@ impl Outline {
 
     pub fn children(&self, id: u32) -> &[u32] {
         &self.nodes[id as usize].children
-    }
-
-    pub fn contains(&self, id: u32) -> bool {
-        (id as usize) < self.nodes.len()
     }
 
     pub fn child_named(&self, parent: u32, name: &[u8]) -> Option<u32> {
@@ -102,11 +93,15 @@ impl Outline {
         Some(path)
     }
 
-    /// Orders every node's children.
-    pub fn sort_children(&mut self, mut order: impl FnMut(u32, u32) -> Ordering) {
+    /// Orders every node's children by name, or largest first by `size` (then by name).
+    pub fn sort_children(&mut self, size: Option<&dyn Fn(u32) -> u64>) {
         for id in 0..self.nodes.len() {
             let mut children = std::mem::take(&mut self.nodes[id].children);
-            children.sort_by(|a, b| order(*a, *b));
+            let nodes = &self.nodes;
+            children.sort_by(|a, b| {
+                let by_size = size.map_or(Ordering::Equal, |size| size(*b).cmp(&size(*a)));
+                by_size.then_with(|| nodes[*a as usize].name.cmp(&nodes[*b as usize].name))
+            });
             self.nodes[id].children = children;
         }
     }
@@ -271,14 +266,8 @@ mod tests {
         outline.add(etc, b"hosts");
         let var = outline.add(ROOT, b"var");
         outline.add(var, b"log");
-        outline.sort_children(|a, b| outline_names(a, b));
+        outline.sort_children(None);
         outline
-    }
-
-    // The test tree's names, in order: ids 1..=5 are etc, motd, hosts, var, log.
-    fn outline_names(a: u32, b: u32) -> Ordering {
-        const NAMES: [&str; 6] = ["", "etc", "motd", "hosts", "var", "log"];
-        NAMES[a as usize].cmp(NAMES[b as usize])
     }
 
     fn names(outline: &Outline) -> Vec<String> {

@@ -45,8 +45,8 @@ pub enum PipelineEvent {
         name: &'static str,
     },
     Build(BuildEvent),
-    /// A registry's progress line while pushing.
-    Push {
+    /// A line about publishing or restarting (a registry's progress, a restarted container).
+    Note {
         line: String,
     },
 }
@@ -133,7 +133,7 @@ pub async fn run_pipeline(
     if let Some(name) = &request.restart_container {
         let image = request.tags.first().unwrap_or(&built.image_id);
         let id = restart_with(docker, name, image).await?;
-        on_event(PipelineEvent::Push { line: format!("Restarted {name} from {image}") });
+        on_event(PipelineEvent::Note { line: format!("Restarted {name} from {image}") });
         restarted = Some((name.clone(), id));
     }
     let mut published = Vec::new();
@@ -141,7 +141,7 @@ pub async fn run_pipeline(
         on_event(PipelineEvent::Stage { name: "publish" });
         for reference in &request.tags {
             published.push(
-                push(docker, reference, docker_config, &mut |line| on_event(PipelineEvent::Push { line })).await?,
+                push(docker, reference, docker_config, &mut |line| on_event(PipelineEvent::Note { line })).await?,
             );
         }
     }

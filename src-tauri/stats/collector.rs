@@ -82,6 +82,12 @@ impl Collector {
         rows
     }
 
+    /// A copy of one container's points of the last `seconds` (not of its whole hour).
+    pub fn window(&self, id: &str, seconds: f64) -> Option<Vec<Point>> {
+        let tracked = self.tracked.lock().expect("collector lock");
+        Some(tracked.get(id)?.history.window(seconds).copied().collect())
+    }
+
     /// A copy of one container's history.
     pub fn history(&self, id: &str) -> Option<History> {
         self.tracked.lock().expect("collector lock").get(id).map(|entry| entry.history.clone())

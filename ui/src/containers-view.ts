@@ -16,6 +16,8 @@ export class ContainersView {
   private readonly host = document.createElement("span");
   private readonly stats: StatsPanel;
   private containers: ContainerRow[] = [];
+  /** Seconds since the host's figures were last read (every few seconds is enough). */
+  private hostAge = Infinity;
   private readonly summary: HTMLElement;
   private readonly empty: HTMLElement;
   private readonly logs: LogsPanel;
@@ -77,6 +79,8 @@ export class ContainersView {
     if (!always && this.element.hidden) return;
     const stats = new Map((await api.statsRows()).map((row) => [row.id, row]));
     this.table.setRows(this.containers.map((row) => ({ ...row, stats: stats.get(row.id) })));
+    if (++this.hostAge < 5) return;
+    this.hostAge = 0;
     try {
       this.host.textContent = hostLine(await api.statsHost());
     } catch {

@@ -7,7 +7,7 @@ import { unifiedLineClass, viewerDialog } from "./dialog";
 import { button, element } from "./dom";
 import { formatSize } from "./format";
 import { progressText, sourceOf } from "./layers-view";
-import { PagedRows } from "./paged-rows";
+import { PagedRows, treeKey } from "./paged-rows";
 
 const ROW_HEIGHT = 24;
 const MARK: Record<DiffStatus, string> = { added: "+", removed: "−", modified: "~", changed: "" };
@@ -278,24 +278,16 @@ export class DiffView {
   }
 
   private async onKey(event: KeyboardEvent): Promise<void> {
-    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 20, PageUp: -20 };
     const row = this.list.row(this.selected);
-    if (event.key in moves) {
-      event.preventDefault();
-      const next = Math.min(this.list.length - 1, Math.max(0, (this.selected < 0 ? -1 : this.selected) + moves[event.key]));
-      await this.select(next);
-    } else if (event.key === "Home" || event.key === "End") {
-      event.preventDefault();
-      await this.select(event.key === "Home" ? 0 : this.list.length - 1);
-    } else if ((event.key === "ArrowRight" || event.key === "ArrowLeft") && row?.expandable) {
-      event.preventDefault();
-      await this.setExpanded(row.id, event.key === "ArrowRight");
-    } else if (event.key === "Enter" && row) {
-      event.preventDefault();
-      if (row.expandable) await this.setExpanded(row.id, null);
-      else await this.showFileDiff();
-    }
+    const key = treeKey(event.key, this.selected, this.list.length, row);
+    if (!key) return;
+    event.preventDefault();
+    if ("select" in key) await this.select(key.select);
+    else if ("expand" in key && row) await this.setExpanded(row.id, key.expand);
+    else if (row?.expandable) await this.setExpanded(row.id, null);
+    else await this.showFileDiff();
   }
+
 
   /** The folders that grew or shrank the most; clicking one searches for it. */
   private drawFolders(summary: DiffSummary): void {

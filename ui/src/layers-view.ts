@@ -18,7 +18,7 @@ import {
 import { promptDialog, viewerDialog } from "./dialog";
 import { button, element } from "./dom";
 import { formatSize } from "./format";
-import { PagedRows } from "./paged-rows";
+import { PagedRows, treeKey } from "./paged-rows";
 
 const ROW_HEIGHT = 24;
 const MARK: Record<ChangeStatus, string> = { added: "+", modified: "~", removed: "−", unmodified: " " };
@@ -454,22 +454,14 @@ export class LayersView {
   }
 
   private async onTreeKey(event: KeyboardEvent): Promise<void> {
-    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 20, PageUp: -20 };
     const row = this.tree.row(this.selected);
-    if (event.key in moves) {
-      event.preventDefault();
-      const next = Math.min(this.tree.length - 1, Math.max(0, (this.selected < 0 ? -1 : this.selected) + moves[event.key]));
-      await this.select(next);
-    } else if (event.key === "Home" || event.key === "End") {
-      event.preventDefault();
-      await this.select(event.key === "Home" ? 0 : this.tree.length - 1);
-    } else if ((event.key === "ArrowRight" || event.key === "ArrowLeft") && row?.expandable) {
-      event.preventDefault();
-      this.showView(await api.treeSetExpanded(row.id, event.key === "ArrowRight"), false);
-    } else if (event.key === "Enter" && row) {
-      event.preventDefault();
-      if (row.expandable) await this.toggle(row.id);
-      else await this.viewFile();
-    }
+    const key = treeKey(event.key, this.selected, this.tree.length, row);
+    if (!key) return;
+    event.preventDefault();
+    if ("select" in key) await this.select(key.select);
+    else if ("expand" in key && row) this.showView(await api.treeSetExpanded(row.id, key.expand), false);
+    else if (row?.expandable) await this.toggle(row.id);
+    else await this.viewFile();
   }
+
 }

@@ -105,3 +105,16 @@ export class PagedRows<T> {
     }
   }
 }
+
+/** What a key does in a tree of paged rows: select another row, fold or unfold one, or open it. */
+export type TreeKey = { select: number } | { expand: boolean } | { open: true } | null;
+
+/** Arrows, Page Up/Down, Home/End move; Left/Right fold and unfold a folder; Enter opens. */
+export function treeKey(key: string, selected: number, length: number, row: { expandable: boolean } | undefined): TreeKey {
+  const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: 20, PageUp: -20 };
+  if (key in moves) return { select: Math.min(length - 1, Math.max(0, (selected < 0 ? -1 : selected) + moves[key])) };
+  if (key === "Home" || key === "End") return { select: key === "Home" ? 0 : length - 1 };
+  if ((key === "ArrowRight" || key === "ArrowLeft") && row?.expandable) return { expand: key === "ArrowRight" };
+  if (key === "Enter" && row) return { open: true };
+  return null;
+}
