@@ -100,10 +100,16 @@ async fn open_app(port: u16) -> Client {
 }
 
 async fn wait_for(client: &Client, css: &str, what: &str) -> Element {
+    wait_for_within(client, css, what, 30).await
+}
+
+/// [`wait_for`] with a longer limit, for steps that read big images or wait on the daemon's
+/// events while a cold build keeps the machine busy.
+async fn wait_for_within(client: &Client, css: &str, what: &str, seconds: u64) -> Element {
     eprintln!("[gui] waiting for {what}");
     for _ in 0..5 {
-        let search = client.wait().at_most(Duration::from_secs(30)).for_element(Locator::Css(css));
-        match tokio::time::timeout(Duration::from_secs(40), search).await {
+        let search = client.wait().at_most(Duration::from_secs(seconds)).for_element(Locator::Css(css));
+        match tokio::time::timeout(Duration::from_secs(seconds + 10), search).await {
             Err(_) => panic!("the WebDriver did not answer while waiting for {what} ({css})"),
             Ok(Ok(element)) => return element,
             // A list redrawn by a daemon event between finding and returning the element: again.
@@ -274,7 +280,8 @@ async fn the_window_shows_no_daemon_then_images_and_containers_and_acts_on_them(
     wait_for(&client, &format!("{row_css}[data-state='running']"), "the running fixture container").await;
     screenshot(&client, "containers.png").await;
     click(&client, &format!("{row_css} button[data-action='kill']"), "the Kill button").await;
-    wait_for(&client, &format!("{row_css}[data-state='exited']"), "the killed container shown as exited").await;
+    wait_for_within(&client, &format!("{row_css}[data-state='exited']"), "the killed container shown as exited", 90)
+        .await;
     click(&client, &format!("{row_css} button[data-action='remove']"), "the Remove button").await;
     screenshot(&client, "confirm-remove.png").await;
     click(&client, "#confirm-action", "the confirmation").await;
@@ -447,7 +454,7 @@ async fn the_layer_explorer_opens_an_image_filters_its_tree_shows_and_extracts_f
     wait_for(&client, "#diff-before", "the first image field").await.send_keys(&every).await.unwrap();
     wait_for(&client, "#diff-after", "the second image field").await.send_keys(&big).await.unwrap();
     click(&client, "#diff-compare", "the Compare button").await;
-    wait_for(&client, &format!("#diff-view[data-compared='{every}|{big}']"), "the comparison").await;
+    wait_for_within(&client, &format!("#diff-view[data-compared='{every}|{big}']"), "the comparison", 120).await;
     let summary = client.find(Locator::Css("#diff-summary")).await.unwrap();
     let line = wait_for_text(&summary, "files", "the summary line").await;
     // 100,000 files and their 100 folders and /t added; /data's 16 paths removed; busybox equal.
