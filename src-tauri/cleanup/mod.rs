@@ -1,7 +1,19 @@
-//! Cleanup, planned before it acts: which images to remove and exactly how many bytes each frees
-//! given the images that stay ([`plan`]). Groundwork for the visual-cleanup issue: the categories
-//! and the byte accounting are here; applying a plan, the CLI and the window are still to come.
+//! Cleanup that is exact, visual and safe: where the space is ([`space`], [`family`]), a plan of
+//! what to remove with the bytes each item frees given what stays ([`plan`]), and carrying it out
+//! without ever touching what is in use ([`apply`]). Facts come from the image and container
+//! lists ([`facts`]); the daemon's slow `/system/df` ([`df`]) is read only for volumes and the
+//! build cache.
 
+pub mod apply;
+pub mod df;
+pub mod facts;
+pub mod family;
 pub mod plan;
+pub mod space;
 
-pub use plan::{plan, select, ImageFacts, Plan, PlanItem, Policy, Reason};
+pub use apply::{apply, restore, ApplyEvent, ApplyOptions, ApplyReport, Outcome};
+pub use df::{daemon_usage, DaemonUsage, VolumeUsage};
+pub use facts::{gather, survey, BuildCacheFacts, ContainerFacts, Facts, ImageFacts};
+pub use family::{family_tree, Branch};
+pub use plan::{parse_repository_rule, plan, ItemKind, Plan, PlanItem, Policy, Reason, Retention};
+pub use space::{space, Category, Space};

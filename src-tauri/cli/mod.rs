@@ -2,6 +2,7 @@
 //! default or JSON with `--json`, and one clear line with a non-zero exit on error.
 
 mod build;
+mod cleanup;
 mod diff;
 mod format;
 mod layers;
@@ -58,6 +59,14 @@ pub enum Command {
     /// Show every running container's CPU, memory, network, block I/O and pids, as `docker
     /// stats` computes them: once, or every second until Ctrl+C.
     Stats(stats::StatsArgs),
+    /// Show where the space goes: images by category and repository (total, shared, unique),
+    /// containers, volumes and build cache; with `--tree`, images by the base layers they share.
+    Space(cleanup::SpaceArgs),
+    /// Plan a cleanup (dangling, unused or old images, stopped containers, build cache) with the
+    /// exact bytes each item frees; `--apply` carries it out, never touching what is in use.
+    Prune(cleanup::PruneArgs),
+    /// Load an image archive (from `strata prune --save-to` or `docker save`) back into the daemon.
+    Load(cleanup::LoadArgs),
 }
 
 #[derive(Debug, Args)]
@@ -140,6 +149,9 @@ async fn execute(endpoint: Option<String>, command: Command) -> Result<bool, Fai
         Command::Diff(args) => diff::diff(endpoint, args).await?,
         Command::Build(args) => return build::build(endpoint, args).await,
         Command::Stats(args) => stats::stats(endpoint, args).await?,
+        Command::Space(args) => cleanup::space(endpoint, args).await?,
+        Command::Prune(args) => return cleanup::prune(endpoint, args).await,
+        Command::Load(args) => cleanup::load(endpoint, args).await?,
     }
     Ok(true)
 }

@@ -35,7 +35,24 @@ impl LayerCache {
     /// Sets `shared_size` on every row, fetching layer lists for image ids not yet cached.
     /// An image that vanished meanwhile keeps `None`.
     pub async fn fill_shared_sizes(&self, docker: &Docker, rows: &mut [ImageRow]) -> Result<(), EngineError> {
-        let mut ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+        let layers = self.layers_for(docker, &ids).await?;
+        let present: HashMap<&str, &[Layer]> = layers.iter().map(|(id, l)| (id.as_str(), l.as_slice())).collect();
+        let shared = shared_sizes(&present);
+        for row in rows.iter_mut() {
+            row.shared_size = shared.get(row.id.as_str()).copied();
+        }
+        Ok(())
+    }
+
+    /// The layers of each image in `ids`, fetching those not yet cached; an image that vanished
+    /// meanwhile is left out.
+    pub async fn layers_for(
+        &self,
+        docker: &Docker,
+        ids: &[String],
+    ) -> Result<HashMap<String, Vec<Layer>>, EngineError> {
+        let mut ids: Vec<String> = ids.to_vec();
         ids.sort();
         ids.dedup();
         let missing: Vec<String> = {
@@ -49,7 +66,7 @@ impl LayerCache {
                 let layers = layers_of(docker, &id).await;
                 (id, layers)
             })
-            .buffer_unordered(8);
+            .buffer_unordered(16);
         while let Some((id, result)) = fetched.next().await {
             match result {
                 Ok(layers) => {
@@ -60,13 +77,7 @@ impl LayerCache {
             }
         }
         let cache = self.by_image.lock().expect("layer cache lock");
-        let present: HashMap<&str, &[Layer]> =
-            ids.iter().filter_map(|id| cache.get(id).map(|l| (id.as_str(), l.as_slice()))).collect();
-        let shared = shared_sizes(&present);
-        for row in rows.iter_mut() {
-            row.shared_size = shared.get(row.id.as_str()).copied();
-        }
-        Ok(())
+        Ok(ids.into_iter().filter_map(|id| cache.get(&id).map(|l| (id, l.clone()))).collect())
     }
 }
 

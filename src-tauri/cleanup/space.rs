@@ -1,0 +1,276 @@
+//! Where the space is: every image's total, shared and unique bytes, each repository's (shared
+//! layers counted once), the category each image falls in (in use, unused, dangling, old by the
+//! retention policy), containers' writable layers, and, when the daemon was asked, volumes and
+//! the build cache.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+
+use super::df::VolumeUsage;
+use super::facts::{layer_users, BuildCacheFacts, Facts};
+use super::plan::{old_images, split_reference, Policy};
+use crate::inventory::short_id;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// A container, running or stopped, uses it.
+    InUse,
+    /// Tagged, no container uses it.
+    Unused,
+    /// No tag, no container.
+    Dangling,
+    /// The retention policy lets all its tags go.
+    Old,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ImageSpace {
+    pub id: String,
+    pub short_id: String,
+    pub refs: Vec<String>,
+    pub created: i64,
+    pub category: Category,
+    pub containers: usize,
+    /// Bytes of all its layers.
+    pub size: u64,
+    /// Bytes of its layers another image also uses.
+    pub shared: u64,
+    /// Bytes only it uses: what removing it alone frees.
+    pub unique: u64,
+    /// Its unique bytes plus an equal part of each shared layer: these add up to the disk used.
+    pub attributed: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RepositorySpace {
+    /// `<none>` for dangling images.
+    pub repository: String,
+    /// Indexes into [`Space::images`] of the images filed here (by their first reference).
+    pub images: Vec<usize>,
+    /// Bytes of its images' layers, shared ones once.
+    pub size: u64,
+    /// Bytes no image of another repository uses.
+    pub unique: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CategorySpace {
+    pub category: Category,
+    pub images: usize,
+    pub unique: u64,
+    pub attributed: u64,
+    /// What removing every image of the category frees: layers all of whose users are in it
+    /// (none for images in use, which are never removed).
+    pub reclaimable: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ContainerSpace {
+    pub id: String,
+    pub name: String,
+    pub running: bool,
+    pub size_rw: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Space {
+    pub images: Vec<ImageSpace>,
+    /// Largest first.
+    pub repositories: Vec<RepositorySpace>,
+    pub categories: Vec<CategorySpace>,
+    /// Bytes of all images, shared layers once.
+    pub image_bytes: u64,
+    pub containers: Vec<ContainerSpace>,
+    pub container_bytes: u64,
+    /// `None` until the daemon's accounting was read.
+    pub build_cache: Option<BuildCacheFacts>,
+    pub volumes: Option<Vec<VolumeUsage>>,
+}
+
+/// Where the space of `facts` is; `policy` says which images count as old.
+pub fn space(facts: &Facts, volumes: Option<Vec<VolumeUsage>>, policy: &Policy, now: i64) -> Space {
+    let layers = layer_users(&facts.images);
+    let old = old_images(&facts.images, policy, now);
+    let users = facts.users();
+    let images: Vec<ImageSpace> = facts
+        .images
+        .iter()
+        .map(|image| {
+            let containers = users.get(image.id.as_str()).map_or(0, Vec::len);
+            let category = if containers > 0 {
+                Category::InUse
+            } else if image.refs.is_empty() {
+                Category::Dangling
+            } else if old.contains(image.id.as_str()) {
+                Category::Old
+            } else {
+                Category::Unused
+            };
+            let (mut size, mut shared, mut attributed) = (0, 0, 0);
+            for layer in &image.layers {
+                let (bytes, count) = layers[layer.chain.as_str()];
+                size += bytes;
+                attributed += bytes / count as u64;
+                if count > 1 {
+                    shared += bytes;
+                }
+            }
+            ImageSpace {
+                id: image.id.clone(),
+                short_id: short_id(&image.id),
+                refs: image.refs.clone(),
+                created: image.created,
+                category,
+                containers,
+                size,
+                shared,
+                unique: size - shared,
+                attributed,
+            }
+        })
+        .collect();
+    let containers: Vec<ContainerSpace> = facts
+        .containers
+        .iter()
+        .map(|c| ContainerSpace { id: c.id.clone(), name: c.name.clone(), running: c.running, size_rw: c.size_rw })
+        .collect();
+    Space {
+        repositories: repositories(facts, &images),
+        categories: categories(facts, &images),
+        image_bytes: layers.values().map(|(size, _)| size).sum(),
+        container_bytes: containers.iter().map(|c| c.size_rw).sum(),
+        containers,
+        images,
+        build_cache: facts.build_cache,
+        volumes,
+    }
+}
+
+/// Images filed by their first reference's repository, each repository's bytes counted once.
+fn repositories(facts: &Facts, images: &[ImageSpace]) -> Vec<RepositorySpace> {
+    let mut filed: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (index, image) in images.iter().enumerate() {
+        let repository = image.refs.first().map_or("<none>", |r| split_reference(r).0);
+        filed.entry(repository.to_string()).or_default().push(index);
+    }
+    // Which repositories use each layer.
+    let mut owners: HashMap<&str, HashSet<&str>> = HashMap::new();
+    for (repository, members) in &filed {
+        for &index in members {
+            for layer in &facts.images[index].layers {
+                owners.entry(layer.chain.as_str()).or_default().insert(repository.as_str());
+            }
+        }
+    }
+    let mut repositories: Vec<RepositorySpace> = filed
+        .iter()
+        .map(|(repository, members)| {
+            let mut seen = HashSet::new();
+            let (mut size, mut unique) = (0, 0);
+            for &index in members {
+                for layer in &facts.images[index].layers {
+                    if seen.insert(layer.chain.as_str()) {
+                        size += layer.size;
+                        if owners[layer.chain.as_str()].len() == 1 {
+                            unique += layer.size;
+                        }
+                    }
+                }
+            }
+            RepositorySpace { repository: repository.clone(), images: members.clone(), size, unique }
+        })
+        .collect();
+    repositories.sort_by(|a, b| b.size.cmp(&a.size).then_with(|| a.repository.cmp(&b.repository)));
+    repositories
+}
+
+fn categories(facts: &Facts, images: &[ImageSpace]) -> Vec<CategorySpace> {
+    // The categories of each layer's users.
+    let mut layer_categories: HashMap<&str, (u64, HashSet<Category>)> = HashMap::new();
+    for (facts, image) in facts.images.iter().zip(images) {
+        for layer in &facts.layers {
+            let entry = layer_categories.entry(layer.chain.as_str()).or_insert((layer.size, HashSet::new()));
+            entry.1.insert(image.category);
+        }
+    }
+    let mut totals: BTreeMap<Category, CategorySpace> = BTreeMap::new();
+    for image in images {
+        let total = totals.entry(image.category).or_insert(CategorySpace {
+            category: image.category,
+            images: 0,
+            unique: 0,
+            attributed: 0,
+            reclaimable: 0,
+        });
+        total.images += 1;
+        total.unique += image.unique;
+        total.attributed += image.attributed;
+    }
+    for (size, categories) in layer_categories.values() {
+        if categories.len() == 1 {
+            let category = *categories.iter().next().expect("one category");
+            if category != Category::InUse {
+                totals.get_mut(&category).expect("counted above").reclaimable += size;
+            }
+        }
+    }
+    totals.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cleanup::facts::{ContainerFacts, ImageFacts};
+    use crate::inventory::shared::Layer;
+
+    fn image(id: &str, refs: &[&str], chains: &[(&str, u64)]) -> ImageFacts {
+        ImageFacts {
+            id: id.into(),
+            refs: refs.iter().map(|r| r.to_string()).collect(),
+            created: 0,
+            layers: chains
+                .iter()
+                .map(|(c, s)| Layer { chain: c.to_string(), size: *s, command: String::new() })
+                .collect(),
+            labels: Default::default(),
+        }
+    }
+
+    #[test]
+    fn shared_layers_count_once_and_attributed_bytes_add_up_to_the_disk() {
+        let facts = Facts {
+            images: vec![
+                image("a1", &["app:1"], &[("base", 100), ("a1", 10)]),
+                image("a2", &["app:2"], &[("base", 100), ("a2", 20)]),
+                image("t", &["tool:1"], &[("base", 100), ("t", 1)]),
+                image("d", &[], &[("d", 5)]),
+            ],
+            containers: vec![ContainerFacts {
+                id: "c".into(),
+                name: "web".into(),
+                image_id: "t".into(),
+                created: 0,
+                running: false,
+                size_rw: 9,
+                labels: Default::default(),
+            }],
+            build_cache: None,
+        };
+        let space = space(&facts, None, &Policy::default(), 0);
+        assert_eq!(space.image_bytes, 136);
+        assert_eq!(space.images.iter().map(|i| i.attributed).sum::<u64>(), 135, "100 split three ways rounds down");
+        let a1 = &space.images[0];
+        assert_eq!((a1.size, a1.shared, a1.unique, a1.category), (110, 100, 10, Category::Unused));
+        assert_eq!(space.images[2].category, Category::InUse);
+        assert_eq!(space.images[3].category, Category::Dangling);
+        let app = &space.repositories[0];
+        assert_eq!((app.repository.as_str(), app.size, app.unique), ("app", 130, 30), "the base is tool's too");
+        assert_eq!(space.container_bytes, 9);
+        let kinds: Vec<(Category, usize)> = space.categories.iter().map(|c| (c.category, c.images)).collect();
+        assert_eq!(kinds, [(Category::InUse, 1), (Category::Unused, 2), (Category::Dangling, 1)]);
+        let reclaimable: Vec<u64> = space.categories.iter().map(|c| c.reclaimable).collect();
+        assert_eq!(reclaimable, [0, 30, 5], "the base stays with the image in use");
+    }
+}
