@@ -19,6 +19,7 @@ pub mod cleanup;
 pub mod cli;
 pub mod diff;
 pub mod engine;
+pub mod format;
 pub mod image;
 pub mod inventory;
 pub mod live;

@@ -33,8 +33,12 @@ fn display() -> (String, Option<ChildGuard>) {
             return (display, None);
         }
     }
-    let in_use =
-        |n: u32| Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() || Path::new(&format!("/tmp/.X{n}-lock")).exists();
+    // A display is taken when its lock names a live process; an X server killed without
+    // cleaning up leaves a stale lock (and socket) behind, which Xvfb itself replaces.
+    let in_use = |n: u32| match std::fs::read_to_string(format!("/tmp/.X{n}-lock")) {
+        Ok(lock) => lock.trim().parse::<u32>().map_or(true, |pid| Path::new(&format!("/proc/{pid}")).exists()),
+        Err(_) => Path::new(&format!("/tmp/.X11-unix/X{n}")).exists(),
+    };
     let number = (90..200).find(|n| !in_use(*n)).expect("a free X display number");
     let xvfb = Command::new("Xvfb")
         .args([
@@ -705,4 +709,69 @@ fn without_a_display_the_window_command_fails_with_one_clear_line() {
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("no display") && stderr.contains("strata --help"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_cleanup_screen_shows_the_space_plans_by_hand_and_never_removes_an_image_in_use() {
+    let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
+    let mut fixtures = Fixtures::new("gui-cleanup").await;
+    let base = "FROM scratch\nCOPY busybox /busybox\nCOPY data/a /a\n";
+    let first = fixtures
+        .image_from("1", &format!("{base}CMD [\"/busybox\", \"sleep\", \"3600\"]\n"), &[("a", &[7u8; 100_000])])
+        .await;
+    let second = fixtures
+        .image_from(
+            "2",
+            &format!("{base}COPY data/b /b\nCMD [\"/busybox\", \"sleep\", \"3600\"]\n"),
+            &[("a", &[7u8; 100_000]), ("b", &[8u8; 200_000])],
+        )
+        .await;
+    let used = fixtures.image("used", &[("u", b"used")]).await;
+    let user = fixtures.create_container(&used, "user").await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut proxy = DaemonProxy::new(&dir.path().join("docker.sock"), &daemon_socket());
+    proxy.up();
+    let (display, _xvfb) = display();
+    let (port, _driver) = tauri_driver(&display, &proxy.host(), dir.path());
+    let client = open_app(port).await;
+
+    // 1. Where the space is: figures by category, the treemap, the family tree.
+    click(&client, "#nav-cleanup", "the Cleanup screen").await;
+    wait_for(&client, "#cleanup-treemap svg", "the treemap").await;
+    wait_for_text_at(&client, "#cleanup-cards", "Images in use", "the in-use figure").await;
+    wait_for_text_at(&client, "#cleanup-family", &first, "app:1 in the family tree").await;
+    wait_for_text_at(
+        &client,
+        "#cleanup-cards",
+        "(shown, never removed)",
+        "volumes and build cache, counted in the background",
+    )
+    .await;
+
+    // 2. Nothing picked: the plan is empty (dangling images are someone else's here).
+    click(&client, "#cleanup-dangling", "untick dangling images").await;
+    wait_for_text_at(&client, "#cleanup-plan", "Nothing to remove", "an empty plan").await;
+
+    // 3. By hand: app:2 goes in the plan with the bytes only it has; the image in use is kept out.
+    for name in [&second, &used] {
+        let pick = wait_for(&client, "#cleanup-pick", "the pick field").await;
+        pick.send_keys(name).await.unwrap();
+        pick.send_keys(&fantoccini::key::Key::Enter.to_string()).await.unwrap();
+    }
+    wait_for_text_at(&client, "#cleanup-plan", &second, "app:2 in the plan").await;
+    wait_for_text_at(&client, "#cleanup-plan", &format!("container {user} uses it"), "the image in use kept out").await;
+    let totals = wait_for_text_at(&client, "#cleanup-totals", "Frees 200 kB", "app:2's own bytes").await;
+    assert!(totals.contains("→"), "{totals}");
+    screenshot(&client, "cleanup.png").await;
+
+    // 4. Apply: confirmed, item by item, then the fresh survey.
+    click(&client, "#cleanup-apply", "Apply plan").await;
+    click(&client, "#confirm-action", "Remove").await;
+    wait_for_text_at(&client, "#cleanup-result", "Removed 1, kept 0, failed 0", "the result").await;
+    wait_for_text_at(&client, "#cleanup-done", "removed", "what happened to each item").await;
+    assert!(fixtures.docker.inspect_image(&second).await.is_err(), "app:2 is gone");
+    assert!(fixtures.docker.inspect_image(&first).await.is_ok(), "app:1 was not in the plan");
+    assert!(fixtures.docker.inspect_image(&used).await.is_ok(), "the image in use stays");
+    screenshot(&client, "cleanup-applied.png").await;
+    client.close().await.unwrap();
 }

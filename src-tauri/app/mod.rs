@@ -2,6 +2,7 @@
 //! the commands the window calls, and streams state and logs to it over `tauri::ipc::Channel`.
 //! It is the only module that names Tauri.
 
+mod cleanup;
 mod commands;
 mod diff;
 mod explorer;
@@ -47,6 +48,7 @@ fn open(endpoint: Option<String>) -> Result<(), String> {
             app.manage(diff::Comparison::default());
             app.manage(projects::Workshop::default());
             app.manage(stats::StatsBoard::default());
+            app.manage(cleanup::Cleanup::default());
             stats::follow_containers(app.handle().clone());
             Ok(())
         })
@@ -97,6 +99,13 @@ fn open(endpoint: Option<String>) -> Result<(), String> {
             stats::stats_export_png,
             stats::stats_dismiss,
             stats::stats_host,
+            cleanup::cleanup_survey,
+            cleanup::cleanup_count_all,
+            cleanup::cleanup_plan,
+            cleanup::cleanup_apply,
+            cleanup::cleanup_cancel,
+            cleanup::cleanup_restore,
+            cleanup::cleanup_archive_folder,
         ])
         .run(tauri::generate_context!())
         .map_err(|error| format!("the window could not be opened: {error}"))

@@ -1,8 +1,10 @@
 //! Charts drawn with plotters, as SVG strings the window shows as they are (and a line chart as a
 //! PNG, to save): a line chart of one or more series over a time window (stats over 1 min … 1 h)
-//! and a sparkline (a container's row).
+//! and a sparkline (a container's row); a treemap of bytes ([`treemap`]) for cleanup.
 //! Text is measured with a font bundled in the binary (DejaVu Sans, `assets/fonts`), so a chart
 //! looks the same on every machine whatever fonts it has.
+
+pub mod treemap;
 
 use std::sync::OnceLock;
 

@@ -74,6 +74,8 @@ pub struct Policy {
     pub label: Option<String>,
     /// Images (id, id prefix or reference) and containers (id prefix or name) picked by hand.
     pub chosen: Vec<String>,
+    /// Images and containers (named the same ways) never to remove, whatever else says so.
+    pub excluded: Vec<String>,
 }
 
 /// Reads a repository's rule written `REPOSITORY=RULES` (see [`Retention::parse`]).
@@ -177,7 +179,8 @@ fn plan_containers<'a>(
     for container in &facts.containers {
         let chosen = take_match(unmatched, |name| names_container(name, container));
         let old = policy.containers_older_than_days.is_some_and(|days| now - container.created >= days as i64 * DAY);
-        if !(chosen || old) || !has_label(&container.labels, policy.label.as_deref()) {
+        let excluded = policy.excluded.iter().any(|name| names_container(name, container));
+        if !(chosen || old) || excluded || !has_label(&container.labels, policy.label.as_deref()) {
             continue;
         }
         if container.running {
@@ -223,6 +226,9 @@ fn plan_images(
             policy.unused.then_some(Reason::Unused)
         };
         let Some(reason) = reason.or(by_hand.then_some(Reason::Chosen)) else { continue };
+        if policy.excluded.iter().any(|name| names_image(name, image)) {
+            continue;
+        }
         if !has_label(&image.labels, policy.label.as_deref()) {
             if by_hand {
                 plan.skipped.push(Skipped { name: display_name(image), why: "it lacks the label asked for".into() });
@@ -496,6 +502,13 @@ mod tests {
         );
         assert!(Retention::parse("keep-newest:x").is_err());
         assert!(parse_repository_rule("app").is_err());
+    }
+
+    #[test]
+    fn what_is_excluded_stays_whatever_the_categories_say() {
+        let policy =
+            Policy { dangling: true, unused: true, excluded: vec!["app:1".into(), "d".into()], ..Default::default() };
+        assert_eq!(ids(&plan(&facts(), &policy, now())), [("a2", Reason::Unused)]);
     }
 
     #[test]

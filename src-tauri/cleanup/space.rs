@@ -10,6 +10,8 @@ use serde::Serialize;
 use super::df::VolumeUsage;
 use super::facts::{layer_users, BuildCacheFacts, Facts};
 use super::plan::{old_images, split_reference, Policy};
+use crate::chart::treemap::{Tile, TileGroup, Treemap};
+use crate::chart::ChartError;
 use crate::inventory::short_id;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -23,6 +25,29 @@ pub enum Category {
     Dangling,
     /// The retention policy lets all its tags go.
     Old,
+}
+
+impl Category {
+    pub const ALL: [Category; 4] = [Category::InUse, Category::Unused, Category::Dangling, Category::Old];
+
+    /// Its colour in the treemap and the legend (red-green safe: blue, grey, orange, purple).
+    pub fn colour(self) -> (u8, u8, u8) {
+        match self {
+            Category::InUse => (37, 99, 170),
+            Category::Unused => (120, 128, 140),
+            Category::Dangling => (214, 120, 30),
+            Category::Old => (140, 80, 170),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::InUse => "in use",
+            Category::Unused => "unused",
+            Category::Dangling => "dangling",
+            Category::Old => "old",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -146,6 +171,34 @@ pub fn space(facts: &Facts, volumes: Option<Vec<VolumeUsage>>, policy: &Policy, 
         build_cache: facts.build_cache,
         volumes,
     }
+}
+
+/// The treemap of image space: a block per repository, a tile per image sized by its attributed
+/// bytes (so the areas add up to the disk used) and coloured by category.
+pub fn treemap(space: &Space, size: (u32, u32)) -> Result<Treemap, ChartError> {
+    let groups: Vec<TileGroup> = space
+        .repositories
+        .iter()
+        .map(|repository| TileGroup {
+            label: format!("{} {}", repository.repository, crate::format::size(repository.size)),
+            tiles: repository
+                .images
+                .iter()
+                .map(|&index| {
+                    let image = &space.images[index];
+                    let tags: Vec<&str> = image.refs.iter().map(|r| split_reference(r).1).collect();
+                    let name = if tags.is_empty() { image.short_id.clone() } else { tags.join(", ") };
+                    Tile {
+                        key: image.id.clone(),
+                        label: name,
+                        bytes: image.attributed,
+                        colour: image.category.colour(),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    crate::chart::treemap::treemap(&groups, size)
 }
 
 /// Images filed by their first reference's repository, each repository's bytes counted once.

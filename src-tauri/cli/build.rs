@@ -8,7 +8,8 @@ use std::time::Duration;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{connect, format, Failure, OutputArgs};
+use super::{connect, Failure, OutputArgs};
+use crate::format;
 use crate::progress::Cancel;
 use crate::project::builder::BuildEvent;
 use crate::project::pipeline::{PipelineEvent, PipelineOutcome};

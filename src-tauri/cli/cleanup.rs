@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{connect, format, new_table, print_json, Failure, OutputArgs};
+use super::{connect, new_table, print_json, Failure, OutputArgs};
 use crate::cleanup::{self, ApplyEvent, ApplyOptions, Branch, Outcome, Plan, Policy, Retention, Space};
+use crate::format;
 use crate::inventory::shared::LayerCache;
 use crate::progress::Cancel;
 
@@ -45,6 +46,9 @@ pub struct PolicyArgs {
     /// Remove this image (reference, id) or stopped container (name, id) too (repeatable).
     #[arg(long, value_name = "NAME")]
     pub pick: Vec<String>,
+    /// Never remove this image or container, whatever the options above say (repeatable).
+    #[arg(long, value_name = "NAME")]
+    pub exclude: Vec<String>,
 }
 
 impl PolicyArgs {
@@ -62,6 +66,7 @@ impl PolicyArgs {
             build_cache: self.build_cache,
             label: self.label.clone(),
             chosen: self.pick.clone(),
+            excluded: self.exclude.clone(),
         }
     }
 }
@@ -76,6 +81,10 @@ pub struct SpaceArgs {
     /// Skip volumes and the build cache, which only the daemon's slow `/system/df` can count.
     #[arg(long)]
     pub quick: bool,
+    /// Also draw the treemap of image space (repositories → images, coloured by category) to
+    /// this SVG file.
+    #[arg(long, value_name = "FILE")]
+    pub treemap: Option<PathBuf>,
     #[command(flatten)]
     pub policy: PolicyArgs,
 }
@@ -117,6 +126,10 @@ pub async fn space(endpoint: Option<String>, args: SpaceArgs) -> Result<(), Fail
     let (facts, usage) = cleanup::survey(&connection.docker, &LayerCache::default(), !args.quick).await?;
     let space = cleanup::space(&facts, usage.map(|u| u.volumes), &args.policy.policy(), format::now());
     let family = args.tree.then(|| cleanup::family_tree(&facts.images));
+    if let Some(file) = &args.treemap {
+        let map = cleanup::space::treemap(&space, (1200, 700)).map_err(|e| Failure::plain(e.to_string()))?;
+        std::fs::write(file, map.svg).map_err(|e| Failure::plain(format!("cannot write {}: {e}", file.display())))?;
+    }
     if args.output.json {
         print_json(&SpaceReport { space: &space, family });
         return Ok(());

@@ -6,9 +6,10 @@ use std::path::Path;
 use clap::Args;
 
 use super::layers::load_sources;
-use super::{connect, format, print_json, Failure, OutputArgs};
+use super::{connect, print_json, Failure, OutputArgs};
 use crate::diff::text::{file_diff, Side};
 use crate::diff::{compare, FileChange, ImageDiff};
+use crate::format;
 use crate::image::ImageSource;
 
 /// How many paths of each kind the table lists (JSON lists them all).

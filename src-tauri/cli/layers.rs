@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{connect, format, new_table, print_json, Failure, OutputArgs};
+use super::{connect, new_table, print_json, Failure, OutputArgs};
+use crate::format;
 use crate::image::gate::{Outcome, Rules};
 use crate::image::{self, Image, ImageAnalysis, ImageSource, IndexCache, TreeView, ViewOptions};
 use crate::progress::{Cancel, Reporter};

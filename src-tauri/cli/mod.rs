@@ -4,7 +4,6 @@
 mod build;
 mod cleanup;
 mod diff;
-mod format;
 mod layers;
 mod stats;
 
@@ -15,6 +14,7 @@ use comfy_table::{presets, Table};
 use serde::Serialize;
 
 use crate::engine::{self, Connection, EngineError, Environment};
+use crate::format;
 use crate::image::ImageError;
 use crate::inventory::{self, shared::LayerCache, ImageQuery, ImageSort};
 
@@ -106,7 +106,7 @@ pub fn run(endpoint: Option<String>, command: Command) -> ExitCode {
     match runtime.block_on(execute(endpoint, command)) {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
-        Err(failure) => fail(&failure.message, Some(failure.hint)),
+        Err(failure) => fail(&failure.message, Some(failure.hint).filter(|hint| !hint.is_empty())),
     }
 }
 
@@ -114,6 +114,13 @@ pub fn run(endpoint: Option<String>, command: Command) -> ExitCode {
 struct Failure {
     message: String,
     hint: String,
+}
+
+impl Failure {
+    /// An error whose message says all there is to say.
+    fn plain(message: String) -> Failure {
+        Failure { message, hint: String::new() }
+    }
 }
 
 impl From<EngineError> for Failure {

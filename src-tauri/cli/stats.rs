@@ -9,7 +9,8 @@ use bollard::query_parameters::EventsOptionsBuilder;
 use clap::Args;
 use futures_util::StreamExt;
 
-use super::{connect, format, new_table, print_json, Failure};
+use super::{connect, new_table, print_json, Failure};
+use crate::format;
 use crate::stats::{self, Collector, ContainerStats};
 
 #[derive(Debug, Args)]

@@ -429,3 +429,123 @@ export function asUiError(error: unknown): UiError {
   }
   return { message: String(error), hint: "" };
 }
+
+// ---- Cleanup ----
+
+export type Category = "in-use" | "unused" | "dangling" | "old";
+
+export interface Retention {
+  keep_newest: number | null;
+  older_than_days: number | null;
+  keep_tags: string[];
+}
+
+export interface CleanupPolicy {
+  dangling: boolean;
+  unused: boolean;
+  retention: Retention;
+  containers_older_than_days: number | null;
+  build_cache: boolean;
+  label: string | null;
+  chosen: string[];
+  excluded: string[];
+}
+
+export interface CleanupRequest {
+  policy: CleanupPolicy;
+  repository_rules: string;
+  width: number;
+  height: number;
+}
+
+export interface ImageSpace {
+  id: string;
+  short_id: string;
+  refs: string[];
+  created: number;
+  category: Category;
+  containers: number;
+  size: number;
+  shared: number;
+  unique: number;
+  attributed: number;
+}
+
+export interface Space {
+  images: ImageSpace[];
+  repositories: { repository: string; images: number[]; size: number; unique: number }[];
+  categories: { category: Category; images: number; unique: number; attributed: number; reclaimable: number }[];
+  image_bytes: number;
+  containers: { id: string; name: string; running: boolean; size_rw: number }[];
+  container_bytes: number;
+  build_cache: { total: number; reclaimable: number; records: number } | null;
+  volumes: { name: string; size: number | null; containers: number }[] | null;
+}
+
+export interface PlanItem {
+  kind: "container" | "build-cache" | "image";
+  id: string;
+  refs: string[];
+  reason: "dangling" | "unused" | "old" | "stopped" | "build-cache" | "chosen";
+  bytes_freed: number;
+}
+
+export interface Plan {
+  items: PlanItem[];
+  skipped: { name: string; why: string }[];
+  total_bytes_freed: number;
+  bytes_before: number;
+  bytes_after: number;
+}
+
+export interface Branch {
+  layers: number;
+  bytes: number;
+  branch_bytes: number;
+  command: string;
+  images: { id: string; name: string; refs: string[] }[];
+  children: Branch[];
+}
+
+export interface CleanupData {
+  space: Space;
+  plan: Plan;
+  family: Branch[];
+  treemap: { svg: string; tiles: { key: string; x: number; y: number; w: number; h: number }[] };
+  legend: { category: Category; label: string; colour: string }[];
+  counted: boolean;
+}
+
+export type Outcome =
+  | { outcome: "removed"; bytes_freed: number; archive: string | null }
+  | { outcome: "skipped"; why: string }
+  | { outcome: "failed"; error: string }
+  | { outcome: "not-attempted" };
+
+export type ApplyEvent =
+  | { kind: "started"; index: number }
+  | { kind: "saving"; index: number; archive: string }
+  | ({ kind: "finished"; index: number; outcome: Outcome });
+
+export interface ApplyReport {
+  outcomes: Outcome[];
+  bytes_freed: number;
+  removed: number;
+  skipped: number;
+  failed: number;
+  not_attempted: number;
+}
+
+export const cleanupApi = {
+  survey: (request: CleanupRequest) => invoke<CleanupData>("cleanup_survey", { request }),
+  countAll: (request: CleanupRequest) => invoke<CleanupData>("cleanup_count_all", { request }),
+  plan: (request: CleanupRequest) => invoke<CleanupData>("cleanup_plan", { request }),
+  apply(request: CleanupRequest, saveTo: string | null, onEvent: (event: ApplyEvent) => void): Promise<ApplyReport> {
+    const channel = new Channel<ApplyEvent>();
+    channel.onmessage = onEvent;
+    return invoke<ApplyReport>("cleanup_apply", { request, saveTo, onEvent: channel });
+  },
+  cancel: () => invoke<void>("cleanup_cancel"),
+  restore: (archive: string) => invoke<string[]>("cleanup_restore", { archive }),
+  archiveFolder: () => invoke<string>("cleanup_archive_folder"),
+};

@@ -9,6 +9,10 @@ describe("formatSize", () => {
     expect(formatSize(1_234_567)).toBe("1.23 MB");
     expect(formatSize(12_000_000)).toBe("12 MB");
     expect(formatSize(5_600_000_000)).toBe("5.6 GB");
+    // Whole numbers keep their zeros.
+    expect(formatSize(10)).toBe("10 B");
+    expect(formatSize(200_000)).toBe("200 kB");
+    expect(formatSize(100_000_000)).toBe("100 MB");
   });
   it("shows a dash for values not computed yet", () => {
     expect(formatSize(null)).toBe("—");

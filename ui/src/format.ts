@@ -12,7 +12,9 @@ export function formatSize(bytes: number | null | undefined): string {
     unit += 1;
   }
   const decimals = value >= 100 ? 0 : value >= 10 ? 1 : 2;
-  const text = value.toFixed(decimals).replace(/\.?0+$/, "");
+  // Trailing zeros go only after a decimal point: "1.50" → "1.5", but "200" stays.
+  const fixed = value.toFixed(decimals);
+  const text = fixed.includes(".") ? fixed.replace(/\.?0+$/, "") : fixed;
   return `${text} ${UNITS[unit]}`;
 }
 

@@ -1,6 +1,7 @@
 // The window: a sidebar with the screens, the daemon bar, and the current screen. It subscribes
 // to the backend's live state and asks the screens to redraw when the daemon's contents change.
 import { api, LiveState } from "./api";
+import { CleanupView } from "./cleanup-view";
 import { ConnectionView } from "./connection-view";
 import { ContainersView } from "./containers-view";
 import { DiffView } from "./diff-view";
@@ -9,7 +10,7 @@ import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { LayersView } from "./layers-view";
 import { ProjectsView } from "./projects-view";
 
-type Screen = "images" | "containers" | "layers" | "diff" | "projects";
+type Screen = "images" | "containers" | "layers" | "diff" | "projects" | "cleanup";
 
 const connection = new ConnectionView();
 const toast = document.createElement("div");
@@ -29,12 +30,14 @@ const containers = new ContainersView(showProblem);
 const layers = new LayersView(showProblem);
 const diff = new DiffView(showProblem);
 const projects = new ProjectsView(showProblem);
+const cleanup = new CleanupView(showProblem);
 const screens: Record<Screen, { view: { element: HTMLElement; refresh(): Promise<void> }; nav: HTMLButtonElement }> = {
   images: { view: images, nav: navButton("Images", "images", "Ctrl+1") },
   containers: { view: containers, nav: navButton("Containers", "containers", "Ctrl+2") },
   layers: { view: layers, nav: navButton("Layers", "layers", "Ctrl+3") },
   diff: { view: diff, nav: navButton("Diff", "diff", "Ctrl+4") },
   projects: { view: projects, nav: navButton("Projects", "projects", "Ctrl+5") },
+  cleanup: { view: cleanup, nav: navButton("Cleanup", "cleanup", "Ctrl+6") },
 };
 let current: Screen = "images";
 
@@ -96,6 +99,9 @@ function onKey(event: KeyboardEvent): void {
   } else if (event.ctrlKey && event.key === "5") {
     show("projects");
     projects.focus();
+  } else if (event.ctrlKey && event.key === "6") {
+    show("cleanup");
+    cleanup.focus();
   }
   else if (event.key === "/" && !typing) {
     event.preventDefault();
@@ -114,9 +120,9 @@ function layout(): void {
   const brand = document.createElement("div");
   brand.className = "brand";
   brand.textContent = "Strata";
-  sidebar.append(brand, screens.images.nav, screens.containers.nav, screens.layers.nav, screens.diff.nav, screens.projects.nav);
+  sidebar.append(brand, screens.images.nav, screens.containers.nav, screens.layers.nav, screens.diff.nav, screens.projects.nav, screens.cleanup.nav);
   const main = document.createElement("main");
-  main.append(connection.bar, connection.banner, images.element, containers.element, layers.element, diff.element, projects.element, toast, dropOverlay);
+  main.append(connection.bar, connection.banner, images.element, containers.element, layers.element, diff.element, projects.element, cleanup.element, toast, dropOverlay);
   app.append(sidebar, main);
   document.addEventListener("keydown", onKey);
 }

@@ -1,4 +1,4 @@
-//! How the CLI prints sizes and times: decimal units with three significant digits, as the
+//! How Strata writes sizes and times (the CLI, chart labels): decimal units with three significant digits, as the
 //! docker CLI does ("1.23MB", "45kB"), and times relative to now ("3 hours ago").
 
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -1,0 +1,215 @@
+//! The Cleanup screen's commands: survey the daemon (fast: lists and histories), count volumes and
+//! the build cache in the background (the daemon's slow `/system/df`), re-plan on every change of
+//! the policy without asking the daemon again, apply the plan with an event per item over a
+//! Channel, and load an archive back. Everything is computed by the engine's [`cleanup`].
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use tauri::ipc::Channel;
+use tauri::State;
+
+use super::commands::UiError;
+use crate::chart::treemap::Treemap;
+use crate::cleanup::{
+    self, ApplyEvent, ApplyOptions, ApplyReport, Branch, Category, DaemonUsage, Facts, Plan, Policy, Space,
+};
+use crate::inventory::shared::LayerCache;
+use crate::live::Live;
+use crate::progress::Cancel;
+
+/// What the screen last read of the daemon, and the apply under way.
+#[derive(Default)]
+pub struct Cleanup {
+    layers: LayerCache,
+    facts: Mutex<Option<Facts>>,
+    usage: Mutex<Option<DaemonUsage>>,
+    applying: Mutex<Option<Cancel>>,
+}
+
+/// A category's name and colour, for the legend.
+#[derive(Debug, Clone, Serialize)]
+pub struct LegendEntry {
+    pub category: Category,
+    pub label: &'static str,
+    pub colour: String,
+}
+
+/// Everything the screen shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct CleanupView {
+    pub space: Space,
+    pub plan: Plan,
+    pub family: Vec<Branch>,
+    pub treemap: Treemap,
+    pub legend: Vec<LegendEntry>,
+    /// Whether volumes and the build cache have been counted.
+    pub counted: bool,
+}
+
+/// The policy and the size the treemap is drawn at.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CleanupRequest {
+    pub policy: Policy,
+    /// Repositories' own rules as the user typed them, one a line: `app=keep-newest:3`.
+    #[serde(default)]
+    pub repository_rules: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl CleanupRequest {
+    /// The policy with the typed repository rules read into it.
+    fn policy(&self) -> Result<Policy, UiError> {
+        let mut policy = self.policy.clone();
+        for line in self.repository_rules.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            let (repository, retention) = cleanup::parse_repository_rule(line).map_err(|problem| UiError {
+                message: problem,
+                hint: "Write one rule a line: app=keep-newest:3,older-than:30,keep-tag:v*".into(),
+            })?;
+            policy.repositories.insert(repository, retention);
+        }
+        Ok(policy)
+    }
+}
+
+impl Cleanup {
+    fn view(&self, request: &CleanupRequest) -> Result<CleanupView, UiError> {
+        let facts = self.facts.lock().expect("cleanup facts lock").clone().ok_or_else(|| UiError {
+            message: "the daemon has not been surveyed yet".into(),
+            hint: "Open the Cleanup screen again, or press Refresh.".into(),
+        })?;
+        let usage = self.usage.lock().expect("cleanup usage lock").clone();
+        let mut facts = facts;
+        facts.build_cache = usage.as_ref().map(|u| u.build_cache);
+        let now = crate::format::now();
+        let policy = request.policy()?;
+        let space = cleanup::space(&facts, usage.as_ref().map(|u| u.volumes.clone()), &policy, now);
+        let size = (request.width.clamp(200, 4000), request.height.clamp(120, 3000));
+        let treemap = cleanup::space::treemap(&space, size)
+            .map_err(|e| UiError { message: e.to_string(), hint: "The rest of the screen still works.".into() })?;
+        Ok(CleanupView {
+            plan: cleanup::plan(&facts, &policy, now),
+            family: cleanup::family_tree(&facts.images),
+            treemap,
+            legend: Category::ALL
+                .iter()
+                .map(|&category| {
+                    let (r, g, b) = category.colour();
+                    LegendEntry { category, label: category.label(), colour: format!("#{r:02x}{g:02x}{b:02x}") }
+                })
+                .collect(),
+            counted: usage.is_some(),
+            space,
+        })
+    }
+}
+
+/// Reads images, containers and layers afresh (volumes and build cache as last counted).
+#[tauri::command]
+pub async fn cleanup_survey(
+    live: State<'_, Live>,
+    cleanup: State<'_, Cleanup>,
+    request: CleanupRequest,
+) -> Result<CleanupView, UiError> {
+    let docker = live.client()?;
+    let facts = cleanup::gather(&docker, &cleanup.layers).await?;
+    *cleanup.facts.lock().expect("cleanup facts lock") = Some(facts);
+    cleanup.view(&request)
+}
+
+/// Asks the daemon to count volumes and the build cache (it may take minutes), then shows them.
+#[tauri::command]
+pub async fn cleanup_count_all(
+    live: State<'_, Live>,
+    cleanup: State<'_, Cleanup>,
+    request: CleanupRequest,
+) -> Result<CleanupView, UiError> {
+    let docker = live.client()?;
+    let usage = cleanup::daemon_usage(&docker).await?;
+    *cleanup.usage.lock().expect("cleanup usage lock") = Some(usage);
+    cleanup.view(&request)
+}
+
+/// The same survey under another policy: no daemon call, so it follows every keystroke.
+#[tauri::command]
+pub fn cleanup_plan(cleanup: State<'_, Cleanup>, request: CleanupRequest) -> Result<CleanupView, UiError> {
+    cleanup.view(&request)
+}
+
+/// Applies the plan the screen shows (each item checked against the daemon again first), saving
+/// images to `save_to` first when given.
+#[tauri::command]
+pub async fn cleanup_apply(
+    live: State<'_, Live>,
+    cleanup: State<'_, Cleanup>,
+    request: CleanupRequest,
+    save_to: Option<String>,
+    on_event: Channel<ApplyEvent>,
+) -> Result<ApplyReport, UiError> {
+    let docker = live.client()?;
+    let plan = cleanup.view(&request)?.plan;
+    let save_to = match save_to.map(|folder| folder.trim().to_string()).filter(|f| !f.is_empty()) {
+        Some(folder) => Some(archive_folder(&folder)?),
+        None => None,
+    };
+    let cancel = Cancel::new();
+    *cleanup.applying.lock().expect("cleanup apply lock") = Some(cancel.clone());
+    let mut send = |event: ApplyEvent| {
+        let _ = on_event.send(event);
+    };
+    let report = cleanup::apply(&docker, &plan, &ApplyOptions { save_to }, &cancel, &mut send).await;
+    *cleanup.applying.lock().expect("cleanup apply lock") = None;
+    // What is left now, for the next look (the usage is stale too).
+    *cleanup.usage.lock().expect("cleanup usage lock") = None;
+    if let Ok(facts) = cleanup::gather(&docker, &cleanup.layers).await {
+        *cleanup.facts.lock().expect("cleanup facts lock") = Some(facts);
+    }
+    Ok(report)
+}
+
+/// Stops after the item under way; the rest is reported as not attempted.
+#[tauri::command]
+pub fn cleanup_cancel(cleanup: State<'_, Cleanup>) {
+    if let Some(cancel) = cleanup.applying.lock().expect("cleanup apply lock").as_ref() {
+        cancel.cancel();
+    }
+}
+
+/// Loads an archive saved before a removal (or any `docker save` archive) back.
+#[tauri::command]
+pub async fn cleanup_restore(live: State<'_, Live>, archive: String) -> Result<Vec<String>, UiError> {
+    let docker = live.client()?;
+    let path = PathBuf::from(archive.trim());
+    if !path.is_file() {
+        return Err(UiError {
+            message: format!("{} is not a file", path.display()),
+            hint: "Give the path of a .tar archive saved before a cleanup.".into(),
+        });
+    }
+    Ok(cleanup::restore(&docker, &path).await?)
+}
+
+/// Where archives go unless the user says otherwise: `strata-archives` in Downloads (or home).
+#[tauri::command]
+pub fn cleanup_archive_folder() -> String {
+    let base = dirs::download_dir().filter(|d| d.is_dir()).or_else(dirs::home_dir).unwrap_or_else(std::env::temp_dir);
+    base.join("strata-archives").display().to_string()
+}
+
+/// The folder the user typed, made absolute and created; an error says why it cannot be used.
+fn archive_folder(folder: &str) -> Result<PathBuf, UiError> {
+    let path = PathBuf::from(folder);
+    if !path.is_absolute() {
+        return Err(UiError {
+            message: format!("{folder} is not a full path"),
+            hint: "Give the folder's full path, starting with / (or a drive on Windows).".into(),
+        });
+    }
+    std::fs::create_dir_all(&path).map_err(|e| UiError {
+        message: format!("cannot use {folder} for archives: {e}"),
+        hint: "Pick a folder you can write to, with room for the images.".into(),
+    })?;
+    Ok(path)
+}
