@@ -46,6 +46,7 @@ bench: deps daemon
 	python3 bench/diff.py
 	python3 bench/build.py
 	python3 bench/stats.py
+	python3 bench/cleanup.py
 	cargo run --release --no-default-features --example chart_render --target-dir target/cli | tee artifacts/bench-chart.md
 
 # Removes the benchmark's images (labelled strata.bench=1) and nothing else.

@@ -20,12 +20,22 @@ use crate::live::Live;
 use crate::progress::Cancel;
 
 /// What the screen last read of the daemon, and the apply under way.
-#[derive(Default)]
 pub struct Cleanup {
     layers: LayerCache,
     facts: Mutex<Option<Facts>>,
     usage: Mutex<Option<DaemonUsage>>,
     applying: Mutex<Option<Cancel>>,
+}
+
+impl Default for Cleanup {
+    fn default() -> Self {
+        Cleanup {
+            layers: LayerCache::user(),
+            facts: Mutex::default(),
+            usage: Mutex::default(),
+            applying: Mutex::default(),
+        }
+    }
 }
 
 /// A category's name and colour, for the legend.

@@ -123,7 +123,7 @@ struct SpaceReport<'a> {
 
 pub async fn space(endpoint: Option<String>, args: SpaceArgs) -> Result<(), Failure> {
     let connection = connect(endpoint).await?;
-    let (facts, usage) = cleanup::survey(&connection.docker, &LayerCache::default(), !args.quick).await?;
+    let (facts, usage) = cleanup::survey(&connection.docker, &LayerCache::user(), !args.quick).await?;
     let space = cleanup::space(&facts, usage.map(|u| u.volumes), &args.policy.policy(), format::now());
     let family = args.tree.then(|| cleanup::family_tree(&facts.images));
     if let Some(file) = &args.treemap {
@@ -214,7 +214,7 @@ fn print_branch(branch: &Branch, depth: usize) {
 pub async fn prune(endpoint: Option<String>, args: PruneArgs) -> Result<bool, Failure> {
     let connection = connect(endpoint).await?;
     let policy = args.policy.policy();
-    let (facts, _) = cleanup::survey(&connection.docker, &LayerCache::default(), policy.build_cache).await?;
+    let (facts, _) = cleanup::survey(&connection.docker, &LayerCache::user(), policy.build_cache).await?;
     let plan = cleanup::plan(&facts, &policy, format::now());
     if !args.apply {
         if args.output.json {

@@ -211,7 +211,7 @@ fn endpoints(output: OutputArgs) -> Result<(), EngineError> {
 
 async fn images(connection: &Connection, args: ImagesArgs) -> Result<(), EngineError> {
     let mut found = inventory::fetch(&connection.docker).await?;
-    LayerCache::default().fill_shared_sizes(&connection.docker, &mut found.images).await?;
+    LayerCache::user().fill_shared_sizes(&connection.docker, &mut found.images).await?;
     let query = ImageQuery {
         text: args.filter,
         dangling_only: args.dangling,

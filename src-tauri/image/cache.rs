@@ -45,14 +45,17 @@ pub struct IndexCache {
     dir: Option<PathBuf>,
 }
 
+/// Strata's folder in the user's cache: `$STRATA_CACHE_DIR`, else `strata/` in the platform's
+/// cache directory.
+pub fn user_cache_dir() -> Option<PathBuf> {
+    std::env::var_os("STRATA_CACHE_DIR").map(PathBuf::from).or_else(|| dirs::cache_dir().map(|d| d.join("strata")))
+}
+
 impl IndexCache {
     /// The user's cache: `$STRATA_CACHE_DIR`, else `strata/` in the platform's cache directory
     /// (`~/.cache` on Linux, `~/Library/Caches` on macOS, `%LOCALAPPDATA%` on Windows).
     pub fn user() -> IndexCache {
-        let dir = std::env::var_os("STRATA_CACHE_DIR")
-            .map(PathBuf::from)
-            .or_else(|| dirs::cache_dir().map(|d| d.join("strata")));
-        IndexCache { dir }
+        IndexCache { dir: user_cache_dir() }
     }
 
     pub fn at(dir: &Path) -> IndexCache {

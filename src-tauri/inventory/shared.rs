@@ -3,9 +3,13 @@
 //!
 //! Two images share a layer exactly when their layer stacks agree up to and including it, so
 //! each layer is keyed by the digest of its stack prefix (its "chain"). Per-layer sizes come from
-//! the image history. Both are fixed for an image id, so they are fetched once per id and cached.
+//! the image history. Both are fixed for an image id (the id is the digest of the config that
+//! lists them), so they are fetched once per id and cached: in memory, and for the user's cache
+//! ([`LayerCache::user`]) also on disk, so a new `strata` process plans over a thousand images
+//! without asking the daemon about each again.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 use bollard::models::ImageHistoryResponseItem;
@@ -18,7 +22,7 @@ use crate::engine::EngineError;
 use crate::image::analysis::clean_command;
 
 /// One layer of an image: the key of its chain, the bytes it adds and the step that made it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Layer {
     pub chain: String,
     pub size: u64,
@@ -29,9 +33,51 @@ pub struct Layer {
 #[derive(Debug, Default)]
 pub struct LayerCache {
     by_image: Mutex<HashMap<String, Vec<Layer>>>,
+    /// The file the lists are kept in between runs, if any.
+    file: Option<PathBuf>,
 }
 
+/// The file's name; the number changes when [`Layer`] does.
+const FILE_NAME: &str = "image-layers-v1.json";
+
 impl LayerCache {
+    /// A cache kept in the user's cache folder (the one the layer index uses).
+    pub fn user() -> LayerCache {
+        LayerCache::stored_at(crate::image::cache::user_cache_dir().map(|dir| dir.join(FILE_NAME)))
+    }
+
+    /// A cache read from and written to `file` (none: memory only). A missing or unreadable
+    /// file is an empty cache: everything in it can be asked again.
+    pub fn stored_at(file: Option<PathBuf>) -> LayerCache {
+        let stored = file
+            .as_ref()
+            .and_then(|f| std::fs::read(f).ok())
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default();
+        LayerCache { by_image: Mutex::new(stored), file }
+    }
+
+    /// Writes the lists of `ids` (the images there are now) to the file; others are dropped.
+    fn store(&self, ids: &[String]) {
+        let Some(file) = &self.file else { return };
+        let json = {
+            let cache = self.by_image.lock().expect("layer cache lock");
+            let kept: HashMap<&String, &Vec<Layer>> =
+                ids.iter().filter_map(|id| cache.get(id).map(|layers| (id, layers))).collect();
+            serde_json::to_vec(&kept)
+        };
+        let Ok(json) = json else { return };
+        // A file of its own first, then renamed: another strata writing at the same time never
+        // leaves half a file. Failing to write only costs the next run some requests.
+        let partial = file.with_extension(format!("{}.partial", std::process::id()));
+        let written = file.parent().is_some_and(|dir| std::fs::create_dir_all(dir).is_ok())
+            && std::fs::write(&partial, json).is_ok()
+            && std::fs::rename(&partial, file).is_ok();
+        if !written {
+            let _ = std::fs::remove_file(&partial);
+        }
+    }
+
     /// Sets `shared_size` on every row, fetching layer lists for image ids not yet cached.
     /// An image that vanished meanwhile keeps `None`.
     pub async fn fill_shared_sizes(&self, docker: &Docker, rows: &mut [ImageRow]) -> Result<(), EngineError> {
@@ -61,6 +107,7 @@ impl LayerCache {
         };
         // A few requests in flight at once: the daemon answers each in about a millisecond, so
         // this keeps a first look at a thousand images to a fraction of a second.
+        let fetching = !missing.is_empty();
         let mut fetched = futures_util::stream::iter(missing)
             .map(|id: String| async move {
                 let layers = layers_of(docker, &id).await;
@@ -75,6 +122,9 @@ impl LayerCache {
                 Err(EngineError::Daemon { status: 404, .. }) => continue,
                 Err(other) => return Err(other),
             }
+        }
+        if fetching {
+            self.store(&ids);
         }
         let cache = self.by_image.lock().expect("layer cache lock");
         Ok(ids.into_iter().filter_map(|id| cache.get(&id).map(|l| (id, l.clone()))).collect())
@@ -185,6 +235,25 @@ mod tests {
         let layers = chain_layers(&["d1".into(), "d2".into()], &history);
         assert_eq!(layers.iter().map(|l| l.size).collect::<Vec<_>>(), [1000, 0]);
         assert_ne!(layers[0].chain, layers[1].chain);
+    }
+
+    #[test]
+    fn the_cache_file_keeps_the_lists_of_the_images_there_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("layers.json");
+        let cache = LayerCache::stored_at(Some(file.clone()));
+        let layers = chain_layers(&["d1".into()], &[step("COPY a /", 100)]);
+        cache.by_image.lock().unwrap().insert("here".into(), layers.clone());
+        cache.by_image.lock().unwrap().insert("gone".into(), layers.clone());
+        cache.store(&["here".to_string()]);
+        let again = LayerCache::stored_at(Some(file.clone()));
+        let stored = again.by_image.lock().unwrap().clone();
+        assert_eq!(stored, HashMap::from([("here".to_string(), layers)]), "the removed image is dropped");
+        std::fs::write(&file, "{ not json").unwrap();
+        assert!(
+            LayerCache::stored_at(Some(file)).by_image.lock().unwrap().is_empty(),
+            "a broken file is an empty cache"
+        );
     }
 
     #[test]

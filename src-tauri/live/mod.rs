@@ -104,7 +104,7 @@ impl Live {
             connection: RwLock::new(None),
             state: watch::channel(initial).0,
             switch: Notify::new(),
-            layers: LayerCache::default(),
+            layers: LayerCache::user(),
         });
         let live = Live { shared };
         let task = live.clone().supervise();
