@@ -77,5 +77,20 @@ async fn podman_socket_is_found_and_lists_images_and_containers() {
         .find(|c| c["name"] == container.as_str())
         .expect("the container is listed");
     assert_eq!(created["state"], "created");
+
+    // Cleanup over Podman: where the space is (Podman's /system/df too), and a plan that keeps
+    // the image the container uses.
+    let space = strata(&["--endpoint", "podman", "space", "--json"], runtime_dir);
+    let ours =
+        space["images"].as_array().unwrap().iter().find(|i| i["refs"][0].as_str().unwrap_or("").ends_with(&image));
+    assert_eq!(ours.expect("our image in the space")["category"], "in-use");
+    assert!(space["build_cache"].is_object() && space["volumes"].is_array(), "{space}");
+    let label = format!("{}={}", common::RUN_LABEL, fixtures.run);
+    let plan = strata(
+        &["--endpoint", "podman", "prune", "--json", "--unused", "--pick", &image, "--label", &label],
+        runtime_dir,
+    );
+    assert_eq!(plan["items"], serde_json::json!([]), "{plan}");
+    assert!(plan["skipped"][0]["why"].as_str().unwrap().contains(&container), "{plan}");
     fixtures.remove_all().await;
 }

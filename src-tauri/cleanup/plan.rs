@@ -285,16 +285,26 @@ pub fn display_name(image: &ImageFacts) -> String {
 /// Whether `name` (an id, an id prefix of four or more digits, or a reference) names `image`.
 fn names_image(name: &str, image: &ImageFacts) -> bool {
     let digits = name.trim_start_matches("sha256:");
-    if digits.len() >= 4 && image.id.trim_start_matches("sha256:").starts_with(digits) {
+    if image.id == name || (digits.len() >= 4 && image.id.trim_start_matches("sha256:").starts_with(digits)) {
         return true;
     }
     let has_tag = name.rsplit('/').next().is_some_and(|last| last.contains(':'));
     let reference = if has_tag { name.to_string() } else { format!("{name}:latest") };
-    image.refs.iter().any(|r| *r == reference)
+    image.refs.iter().any(|r| short_reference(r) == short_reference(&reference))
+}
+
+/// A reference without Docker Hub's implied prefixes (Podman writes `docker.io/app:1` for `app:1`).
+fn short_reference(reference: &str) -> &str {
+    ["docker.io/library/", "docker.io/", "index.docker.io/library/", "index.docker.io/"]
+        .iter()
+        .find_map(|prefix| reference.strip_prefix(prefix))
+        .unwrap_or(reference)
 }
 
 fn names_container(name: &str, container: &ContainerFacts) -> bool {
-    container.name == name.trim_start_matches('/') || (name.len() >= 4 && container.id.starts_with(name))
+    container.id == name
+        || container.name == name.trim_start_matches('/')
+        || (name.len() >= 4 && container.id.starts_with(name))
 }
 
 /// Whether `labels` carry `wanted` (`key` or `key=value`); anything does when nothing is wanted.
@@ -538,5 +548,7 @@ mod tests {
         assert_eq!(split_reference("localhost:5000/app:2"), ("localhost:5000/app", "2"));
         let a1 = image("sha256:abcdef", &["app:latest"], 0, &[]);
         assert!(names_image("app", &a1) && names_image("abcd", &a1) && !names_image("abc", &a1));
+        let podman = image("sha256:0123", &["docker.io/team/app:2"], 0, &[]);
+        assert!(names_image("team/app:2", &podman) && names_image("docker.io/team/app:2", &podman));
     }
 }
