@@ -4,6 +4,7 @@
 
 mod common;
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use common::strata;
@@ -127,4 +128,76 @@ fn absolute_names_are_read_inside_the_image_and_a_good_archive_reads() {
     let tree = common::json(&output);
     let paths: Vec<&str> = tree.as_array().unwrap().iter().map(|r| r["path"].as_str().unwrap()).collect();
     assert_eq!(paths, ["/etc", "/etc/absolute"]);
+}
+
+/// A layer with one link entry (`kind`: hard or symbolic) named `name` pointing at `target`.
+fn layer_with_link(kind: tar::EntryType, name: &str, target: &str) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    let mut header = tar::Header::new_gnu();
+    header.set_entry_type(kind);
+    header.set_size(0);
+    header.set_mode(0o777);
+    // Written by hand: the builder refuses link names that climb out, as an attacker's would not.
+    header.as_old_mut().linkname[..target.len()].copy_from_slice(target.as_bytes());
+    header.set_path(name).unwrap();
+    header.set_cksum();
+    builder.append(&header, &[][..]).unwrap();
+    builder.into_inner().unwrap()
+}
+
+/// Runs `strata` and also returns the peak memory of the children this test process waited for.
+fn tree_json(path: &Path, cache: &Path) -> (serde_json::Value, u64) {
+    let output = strata(
+        &["tree", "--archive", path.to_str().unwrap(), "--json"],
+        &[("DOCKER_HOST", "unix:///nonexistent.sock"), ("STRATA_CACHE_DIR", cache.to_str().unwrap())],
+    );
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    (common::json(&output), usage.ru_maxrss as u64 * 1024)
+}
+
+fn row<'a>(tree: &'a serde_json::Value, path: &str) -> &'a serde_json::Value {
+    tree.as_array().unwrap().iter().find(|r| r["path"] == path).unwrap_or_else(|| panic!("{path} in {tree}"))
+}
+
+#[test]
+fn hostile_but_valid_layers_give_a_correct_bounded_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+
+    // The same path twice in one layer: the later entry is the file, as extraction would leave it.
+    let duplicate = tar_with(&[("etc/twice", b"first"), ("etc/twice", b"second!")]);
+    let (tree, _) = tree_json(&write(dir.path(), "duplicate.tar", &archive_with_layer(&duplicate)), &cache);
+    assert_eq!(row(&tree, "/etc/twice")["size_bytes"], 7, "{tree}");
+
+    // Links that point out of the image are data, not directions: shown, never followed.
+    let symlink = layer_with_link(tar::EntryType::Symlink, "etc/passwd-link", "../../../../etc/passwd");
+    let (tree, _) = tree_json(&write(dir.path(), "symlink.tar", &archive_with_layer(&symlink)), &cache);
+    assert_eq!(row(&tree, "/etc/passwd-link")["link_target"], "../../../../etc/passwd", "{tree}");
+
+    // A gzip bomb: 1 GiB of zeros in a 1 MiB layer. Read as it streams, in bounded memory.
+    let mut bomb = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    {
+        let mut layer = tar::Builder::new(&mut bomb);
+        let mut header = tar::Header::new_gnu();
+        header.set_size(1 << 30);
+        header.set_mode(0o644);
+        header.set_cksum();
+        layer.append_data(&mut header, "zeros", std::io::repeat(0).take(1 << 30)).unwrap();
+        layer.finish().unwrap();
+    }
+    let bomb = bomb.finish().unwrap();
+    assert!(bomb.len() * 100 < 1 << 30, "the bomb is small: {} bytes", bomb.len());
+    let (tree, peak) = tree_json(&write(dir.path(), "bomb.tar", &archive_with_layer(&bomb)), &cache);
+    assert_eq!(row(&tree, "/zeros")["size_bytes"], 1u64 << 30);
+    assert!(peak < 128 << 20, "memory stays bounded: peak {} MiB", peak >> 20);
+}
+
+#[test]
+fn a_hard_link_that_climbs_out_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let hardlink = layer_with_link(tar::EntryType::Link, "etc/shadow-copy", "../../etc/shadow");
+    let (code, stderr) = inspect(&write(dir.path(), "hardlink.tar", &archive_with_layer(&hardlink)));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("climbs out of the image"), "{stderr}");
 }

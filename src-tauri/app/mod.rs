@@ -110,3 +110,38 @@ fn open(endpoint: Option<String>) -> Result<(), String> {
         .run(tauri::generate_context!())
         .map_err(|error| format!("the window could not be opened: {error}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    /// The names listed right after `opening` (which ends with `[`) up to the next `]`, quoted
+    /// or as paths.
+    fn listed(source: &str, opening: &str) -> BTreeSet<String> {
+        let after = &source[source.find(opening).expect("the list is there") + opening.len()..];
+        let list = &after[..after.find(']').unwrap()];
+        list.split(',')
+            .map(|item| item.trim().trim_matches('"').rsplit("::").next().unwrap_or("").to_string())
+            .filter(|name| !name.is_empty())
+            .collect()
+    }
+
+    /// The commands the window can invoke, the ACL manifest's commands (build.rs) and the
+    /// permissions the window's capability grants are one and the same set.
+    #[test]
+    fn every_command_is_declared_and_granted() {
+        let registered = listed(include_str!("mod.rs"), "generate_handler![");
+        let declared = listed(include_str!("../build.rs"), "const COMMANDS: &[&str] = &[");
+        let capability: serde_json::Value =
+            serde_json::from_str(include_str!("../../capabilities/main-window.json")).unwrap();
+        let granted: BTreeSet<String> = capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p.as_str()?.strip_prefix("allow-").map(|c| c.replace('-', "_")))
+            .collect();
+        assert!(registered.len() > 50);
+        assert_eq!(registered, declared, "build.rs COMMANDS and generate_handler! differ");
+        assert_eq!(registered, granted, "capabilities/main-window.json and generate_handler! differ");
+    }
+}

@@ -145,6 +145,7 @@ pub async fn inspect(
     cache: &IndexCache,
     reporter: Reporter,
 ) -> Result<ImageAnalysis, ImageError> {
+    let cache = &cache_for(cache, source);
     let located = locate(docker, source).await?;
     if let Some(mut analysis) = cache.load_summary::<ImageAnalysis>(located.id()) {
         analysis.reference = source.label();
@@ -167,7 +168,15 @@ pub async fn load(
     reporter: Reporter,
 ) -> Result<Image, ImageError> {
     let located = locate(docker, source).await?;
-    load_located(docker, source, located, cache, reporter).await
+    load_located(docker, source, located, &cache_for(cache, source), reporter).await
+}
+
+/// The cache as `source` may use it: an archive's entries are kept apart ([`IndexCache::for_archive`]).
+fn cache_for(cache: &IndexCache, source: &ImageSource) -> IndexCache {
+    match source {
+        ImageSource::Archive(path) => cache.for_archive(path),
+        ImageSource::Daemon(_) => cache.clone(),
+    }
 }
 
 /// Loads several images, through the cache, each with a reporter `reporter_for` makes. Images
@@ -192,7 +201,9 @@ pub async fn load_all(
                 }
                 cached
             }
-            (_, located) => Some(load_located(docker, source, located, cache, reporter_for()).await?),
+            (_, located) => {
+                Some(load_located(docker, source, located, &cache_for(cache, source), reporter_for()).await?)
+            }
         });
     }
     match to_export.len() {

@@ -43,6 +43,9 @@ pub struct CacheUsage {
 #[derive(Debug, Clone)]
 pub struct IndexCache {
     dir: Option<PathBuf>,
+    /// For an archive file: what its entries are keyed by besides their digests (see
+    /// [`IndexCache::for_archive`]).
+    scope: Option<String>,
 }
 
 /// Strata's folder in the user's cache: `$STRATA_CACHE_DIR`, else `strata/` in the platform's
@@ -51,20 +54,25 @@ pub fn user_cache_dir() -> Option<PathBuf> {
     std::env::var_os("STRATA_CACHE_DIR").map(PathBuf::from).or_else(|| dirs::cache_dir().map(|d| d.join("strata")))
 }
 
+fn sha2_hex(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(text.as_bytes()))
+}
+
 impl IndexCache {
     /// The user's cache: `$STRATA_CACHE_DIR`, else `strata/` in the platform's cache directory
     /// (`~/.cache` on Linux, `~/Library/Caches` on macOS, `%LOCALAPPDATA%` on Windows).
     pub fn user() -> IndexCache {
-        IndexCache { dir: user_cache_dir() }
+        IndexCache { dir: user_cache_dir(), scope: None }
     }
 
     pub fn at(dir: &Path) -> IndexCache {
-        IndexCache { dir: Some(dir.to_path_buf()) }
+        IndexCache { dir: Some(dir.to_path_buf()), scope: None }
     }
 
     /// A cache that holds nothing and stores nothing.
     pub fn disabled() -> IndexCache {
-        IndexCache { dir: None }
+        IndexCache { dir: None, scope: None }
     }
 
     pub fn load_layer(&self, diff_id: &str) -> Option<Vec<LayerChange>> {
@@ -144,7 +152,22 @@ impl IndexCache {
         if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             return None;
         }
-        Some(self.versioned_root()?.join(kind).join(hex))
+        let name = match &self.scope {
+            Some(scope) => sha2_hex(&format!("{scope}\n{hex}")),
+            None => hex.to_string(),
+        };
+        Some(self.versioned_root()?.join(kind).join(name))
+    }
+
+    /// The cache as an archive file uses it. A daemon checks the digests of the layers it holds;
+    /// an archive's are only claims, which a crafted archive can copy from a real image. So an
+    /// archive's entries are keyed by its digests *and* by the file (path, size, modification
+    /// time): a second look at the same file is cached, but nothing an archive says can stand in
+    /// for a daemon image's layers, or another archive's.
+    pub fn for_archive(&self, path: &Path) -> IndexCache {
+        let file = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let stamp = fs::metadata(&file).map(|m| format!("{} {:?}", m.len(), m.modified().ok())).unwrap_or_default();
+        IndexCache { dir: self.dir.clone(), scope: Some(format!("archive {} {stamp}", file.display())) }
     }
 
     fn load<T: serde::de::DeserializeOwned>(&self, path: &Path) -> Option<T> {
@@ -218,6 +241,22 @@ mod tests {
         assert_eq!(cache.clear().unwrap(), usage.bytes);
         assert!(cache.load_layer(DIGEST).is_none());
         assert_eq!(cache.usage().bytes, 0);
+    }
+
+    #[test]
+    fn what_an_archive_claims_never_stands_in_for_another_source() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = IndexCache::at(dir.path());
+        let (first, second) = (dir.path().join("a.tar"), dir.path().join("b.tar"));
+        std::fs::write(&first, b"one").unwrap();
+        std::fs::write(&second, b"two").unwrap();
+        let claimed = changes_of(&[(b"etc/evil", "file", b"x")]);
+        cache.for_archive(&first).store_layer(DIGEST, &claimed);
+        assert_eq!(cache.for_archive(&first).load_layer(DIGEST).unwrap(), claimed, "the same file: cached");
+        assert!(cache.load_layer(DIGEST).is_none(), "a daemon image with that digest does not see it");
+        assert!(cache.for_archive(&second).load_layer(DIGEST).is_none(), "nor does another archive");
+        std::fs::write(&first, b"changed").unwrap();
+        assert!(cache.for_archive(&first).load_layer(DIGEST).is_none(), "nor the file once it changed");
     }
 
     #[test]
