@@ -5,12 +5,12 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/venv/bin:$(HOME)/.cargo/bin:$(PATH)
 BINARY := target/debug/strata
 
-.PHONY: run test deps daemon ui build test-ui test-rust check-cli lint bench clean-bench clean-test-fixtures
+.PHONY: run test deps daemon ui build test-ui test-rust check-cli lint fuzz-smoke fuzz bench clean-bench clean-test-fixtures
 
 run: deps daemon build
 	scripts/open-app.sh $(BINARY)
 
-test: deps daemon test-ui build check-cli lint test-rust
+test: deps daemon test-ui build check-cli lint test-rust fuzz-smoke
 
 deps:
 	@scripts/install-deps.sh
@@ -36,6 +36,23 @@ lint:
 
 test-rust: build
 	cargo test --no-fail-fast -- --test-threads 4
+
+# Fuzzing: each target from its seeds (fuzz/seeds/TARGET) into a scratch corpus, for
+# FUZZ_SECONDS each: 15 s in `make test`, 600 s by default in `make fuzz`. A crash fails the run
+# and leaves the input in fuzz/artifacts/TARGET/.
+FUZZ_TARGETS := archive layer dockerignore stats
+FUZZ_SECONDS ?= 600
+fuzz-smoke:
+	$(MAKE) fuzz FUZZ_SECONDS=15
+
+fuzz:
+	cd fuzz && cargo +nightly fuzz build -O
+	set -eo pipefail; for target in $(FUZZ_TARGETS); do \
+	  mkdir -p /tmp/strata-fuzz-corpus/$$target; \
+	  echo "==> fuzzing $$target for $(FUZZ_SECONDS) s"; \
+	  (cd fuzz && cargo +nightly fuzz run -O $$target /tmp/strata-fuzz-corpus/$$target seeds/$$target -- \
+	    -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 -timeout=10 -print_final_stats=1 2>&1 | tail -15); \
+	done
 
 # Performance, measured: Strata vs `docker save > /dev/null` vs dive, and `strata diff` vs exporting
 # both images; medians of BENCH_RUNS rounds

@@ -2,7 +2,7 @@
 # Installs what building, running and testing Strata needs on a Debian or Ubuntu machine, and
 # only what is missing: system packages (WebKitGTK 4.1, build tools, Xvfb, the WebKit WebDriver,
 # Docker Engine, static busybox for test images, Podman and Debian's docker-registry for the tests
-# that need them), the front end's npm packages, tauri-driver,
+# that need them), the front end's npm packages, tauri-driver, the nightly toolchain and cargo-fuzz,
 # and dive (for the tests that compare Strata's efficiency figures with dive's).
 # Runs as root, or through sudo otherwise. Safe to run again.
 set -euo pipefail
@@ -56,4 +56,14 @@ export PATH="$HOME/.cargo/bin:$PATH"
 if ! command -v tauri-driver >/dev/null 2>&1; then
   echo "==> installing tauri-driver (a few minutes, once)"
   cargo install tauri-driver --version ^2 --locked
+fi
+
+# Fuzzing (`make test` runs each fuzz target briefly): cargo-fuzz needs a nightly toolchain.
+if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+  echo "==> installing the nightly Rust toolchain for fuzzing (once)"
+  rustup toolchain install nightly --profile minimal
+fi
+if ! command -v cargo-fuzz >/dev/null 2>&1; then
+  echo "==> installing cargo-fuzz (about a minute, once)"
+  cargo install cargo-fuzz --locked
 fi

@@ -103,6 +103,23 @@ async fn open_app(port: u16) -> Client {
         .expect("a WebDriver session with the Strata window")
 }
 
+/// A window of the app reaching the daemon through a test proxy, and what keeps it open.
+struct Window {
+    client: Client,
+    _proxy: DaemonProxy,
+    _xvfb: Option<ChildGuard>,
+    _driver: ChildGuard,
+}
+
+/// Opens the app with the daemon behind a proxy whose socket is in `dir`, and `env` set for it.
+async fn open_window(dir: &Path, env: &[(&str, &Path)]) -> Window {
+    let mut proxy = DaemonProxy::new(&dir.join("docker.sock"), &daemon_socket());
+    proxy.up();
+    let (display, xvfb) = display();
+    let (port, driver) = tauri_driver_with(&display, &proxy.host(), dir, env);
+    Window { client: open_app(port).await, _proxy: proxy, _xvfb: xvfb, _driver: driver }
+}
+
 async fn wait_for(client: &Client, css: &str, what: &str) -> Element {
     wait_for_within(client, css, what, 30).await
 }
@@ -356,11 +373,8 @@ async fn the_layer_explorer_opens_an_image_filters_its_tree_shows_and_extracts_f
     let big = fixtures.image_from("big", HUNDRED_THOUSAND_FILES, &[("t.tar", &hundred_thousand_files_tar())]).await;
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
-    let mut proxy = DaemonProxy::new(&dir.path().join("docker.sock"), &daemon_socket());
-    proxy.up();
-    let (display, _xvfb) = display();
-    let (port, _driver) = tauri_driver_with(&display, &proxy.host(), dir.path(), &[("STRATA_CACHE_DIR", &cache)]);
-    let client = open_app(port).await;
+    let window = open_window(dir.path(), &[("STRATA_CACHE_DIR", &cache)]).await;
+    let client = window.client.clone();
 
     // 1. From the Images screen, Enter on a row opens it in the Layers screen.
     // Other tests add and remove images meanwhile; filter so the list holds still.
@@ -476,12 +490,9 @@ async fn the_diff_screen_compares_two_tags_picked_on_the_images_screen_as_a_tree
     let mut fixtures = Fixtures::new("gui-diff").await;
     let (first, second) = common::diff_pair::build(&mut fixtures).await;
     let dir = tempfile::tempdir().unwrap();
-    let mut proxy = DaemonProxy::new(&dir.path().join("docker.sock"), &daemon_socket());
-    proxy.up();
-    let (display, _xvfb) = display();
     let cache = dir.path().join("cache");
-    let (port, _driver) = tauri_driver_with(&display, &proxy.host(), dir.path(), &[("STRATA_CACHE_DIR", &cache)]);
-    let client = open_app(port).await;
+    let window = open_window(dir.path(), &[("STRATA_CACHE_DIR", &cache)]).await;
+    let client = window.client.clone();
 
     // 1. On the Images screen, select the first tag and press C: the Diff screen offers the
     //    repository's other tag as the second image.
@@ -562,12 +573,9 @@ async fn the_projects_screen_adds_a_folder_builds_it_and_rebuilds_it_on_change()
     let mut fixtures = Fixtures::new("gui-projects").await;
     let folder = common::project_folder::project(&fixtures);
     let dir = tempfile::tempdir().unwrap();
-    let mut proxy = DaemonProxy::new(&dir.path().join("docker.sock"), &daemon_socket());
-    proxy.up();
-    let (display, _xvfb) = display();
     let config = dir.path().join("strata-config");
-    let (port, _driver) = tauri_driver_with(&display, &proxy.host(), dir.path(), &[("STRATA_CONFIG_DIR", &config)]);
-    let client = open_app(port).await;
+    let window = open_window(dir.path(), &[("STRATA_CONFIG_DIR", &config)]).await;
+    let client = window.client.clone();
     let dev = format!("{}:dev", fixtures.repository());
 
     // 1. The empty screen says what to do; a typed path adds the folder as a project.
@@ -634,11 +642,8 @@ async fn the_containers_screen_charts_a_containers_stats_and_saves_them_as_csv()
     let image = fixtures.image("stats", &[]).await;
     let name = fixtures.running_container(&image, "charted").await;
     let dir = tempfile::tempdir().unwrap();
-    let mut proxy = DaemonProxy::new(&dir.path().join("docker.sock"), &daemon_socket());
-    proxy.up();
-    let (display, _xvfb) = display();
-    let (port, _driver) = tauri_driver(&display, &proxy.host(), dir.path());
-    let client = open_app(port).await;
+    let window = open_window(dir.path(), &[]).await;
+    let client = window.client.clone();
 
     // 1. The list: the host's figures above, a CPU sparkline and memory on the running row.
     click(&client, "#nav-containers", "the Containers screen").await;
@@ -729,11 +734,8 @@ async fn the_cleanup_screen_shows_the_space_plans_by_hand_and_never_removes_an_i
     let used = fixtures.image("used", &[("u", b"used")]).await;
     let user = fixtures.create_container(&used, "user").await;
     let dir = tempfile::tempdir().unwrap();
-    let mut proxy = DaemonProxy::new(&dir.path().join("docker.sock"), &daemon_socket());
-    proxy.up();
-    let (display, _xvfb) = display();
-    let (port, _driver) = tauri_driver(&display, &proxy.host(), dir.path());
-    let client = open_app(port).await;
+    let window = open_window(dir.path(), &[]).await;
+    let client = window.client.clone();
 
     // 1. Where the space is: figures by category, the treemap, the family tree.
     click(&client, "#nav-cleanup", "the Cleanup screen").await;

@@ -143,3 +143,19 @@ pub async fn survey(
     facts.build_cache = Some(usage.build_cache);
     Ok((facts, Some(usage)))
 }
+
+/// Images for the cleanup modules' tests: `chains` are (chain, bytes) bottom first; each layer's
+/// command is `make CHAIN`.
+#[cfg(test)]
+pub(crate) fn test_image(id: &str, refs: &[&str], created: i64, chains: &[(&str, u64)]) -> ImageFacts {
+    ImageFacts {
+        id: id.into(),
+        refs: refs.iter().map(|r| r.to_string()).collect(),
+        created,
+        layers: chains
+            .iter()
+            .map(|(c, s)| Layer { chain: c.to_string(), size: *s, command: format!("make {c}") })
+            .collect(),
+        labels: BTreeMap::new(),
+    }
+}

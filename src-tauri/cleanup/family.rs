@@ -110,19 +110,10 @@ fn branch_from(nodes: &mut [Node], start: usize) -> Branch {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::shared::Layer;
+    use crate::cleanup::facts::test_image;
 
     fn image(id: &str, refs: &[&str], chains: &[(&str, u64)]) -> ImageFacts {
-        ImageFacts {
-            id: id.into(),
-            refs: refs.iter().map(|r| r.to_string()).collect(),
-            created: 0,
-            layers: chains
-                .iter()
-                .map(|(c, s)| Layer { chain: c.to_string(), size: *s, command: format!("make {c}") })
-                .collect(),
-            labels: Default::default(),
-        }
+        test_image(id, refs, 0, chains)
     }
 
     #[test]

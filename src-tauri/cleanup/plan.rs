@@ -379,19 +379,9 @@ fn wildcard_match(pattern: &str, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::shared::Layer;
 
     fn image(id: &str, refs: &[&str], days_old: i64, chains: &[(&str, u64)]) -> ImageFacts {
-        ImageFacts {
-            id: id.into(),
-            refs: refs.iter().map(|r| r.to_string()).collect(),
-            created: 100 * DAY - days_old * DAY,
-            layers: chains
-                .iter()
-                .map(|(c, s)| Layer { chain: c.to_string(), size: *s, command: String::new() })
-                .collect(),
-            labels: BTreeMap::new(),
-        }
+        super::super::facts::test_image(id, refs, 100 * DAY - days_old * DAY, chains)
     }
 
     fn container(id: &str, image_id: &str, days_old: i64, running: bool, size_rw: u64) -> ContainerFacts {

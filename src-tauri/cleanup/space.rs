@@ -275,20 +275,10 @@ fn categories(facts: &Facts, images: &[ImageSpace]) -> Vec<CategorySpace> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cleanup::facts::{ContainerFacts, ImageFacts};
-    use crate::inventory::shared::Layer;
+    use crate::cleanup::facts::{test_image, ContainerFacts, ImageFacts};
 
     fn image(id: &str, refs: &[&str], chains: &[(&str, u64)]) -> ImageFacts {
-        ImageFacts {
-            id: id.into(),
-            refs: refs.iter().map(|r| r.to_string()).collect(),
-            created: 0,
-            layers: chains
-                .iter()
-                .map(|(c, s)| Layer { chain: c.to_string(), size: *s, command: String::new() })
-                .collect(),
-            labels: Default::default(),
-        }
+        test_image(id, refs, 0, chains)
     }
 
     #[test]
