@@ -6,9 +6,11 @@
 
 mod common;
 
+use common::proxy::DaemonProxy;
 use common::{json, strata, Fixtures, RUN_LABEL};
 use serde_json::Value;
-use strata::cleanup::{self, ApplyOptions, Outcome, Policy};
+use strata::cleanup::{self, ApplyEvent, ApplyOptions, Outcome, Policy};
+use strata::engine::{self, Environment};
 use strata::inventory::shared::LayerCache;
 use strata::progress::Cancel;
 
@@ -216,4 +218,38 @@ async fn bad_policies_get_a_clear_error() {
     );
     let plan = json(&unknown);
     assert_eq!(plan["skipped"][0]["why"], "no image or container has this name");
+}
+
+#[tokio::test]
+async fn when_the_daemon_goes_away_mid_apply_nothing_is_reported_removed_that_was_not() {
+    let _serial = SERIAL.lock().await;
+    let mut fixtures = Fixtures::new("prune-fault").await;
+    let one = fixtures.image("one", &[("one", b"1")]).await;
+    let two = fixtures.image("two", &[("two", b"2")]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut proxy = DaemonProxy::new(&dir.path().join("docker.sock"), &common::daemon_socket());
+    proxy.up();
+    let env = Environment { docker_host: Some(proxy.host()), ..Environment::from_process() };
+    let connection = engine::connect(engine::discover(&env).preferred_endpoint()).await.expect("through the proxy");
+    let facts = cleanup::gather(&connection.docker, &LayerCache::default()).await.unwrap();
+    let policy = Policy { chosen: vec![one.clone(), two.clone()], label: Some(label(&fixtures)), ..Default::default() };
+    let plan = cleanup::plan(&facts, &policy, 0);
+    assert_eq!(plan.items.len(), 2, "{plan:?}");
+
+    // The daemon "stops" as soon as the first image is gone.
+    let proxy = std::sync::Mutex::new(proxy);
+    let mut stop_after_the_first = |event: ApplyEvent| {
+        if let ApplyEvent::Finished { index: 0, .. } = event {
+            proxy.lock().unwrap().down();
+        }
+    };
+    let report =
+        cleanup::apply(&connection.docker, &plan, &ApplyOptions::default(), &Cancel::new(), &mut stop_after_the_first)
+            .await;
+    assert_eq!((report.removed, report.failed, report.not_attempted), (1, 1, 0), "{report:?}");
+    assert!(matches!(&report.outcomes[1], Outcome::Failed { error } if !error.is_empty()), "{report:?}");
+    assert_eq!(report.bytes_freed, plan.items[0].bytes_freed, "only the first counts as freed");
+    let (gone, kept) = (&plan.items[0].refs[0], &plan.items[1].refs[0]);
+    assert!(fixtures.docker.inspect_image(gone).await.is_err(), "{gone} was removed, as reported");
+    assert!(fixtures.docker.inspect_image(kept).await.is_ok(), "{kept} was not, and is not reported so");
 }
