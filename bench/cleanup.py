@@ -7,8 +7,8 @@ of shared bases, as real tags of real projects do), then BENCH_RUNS rounds (defa
   the cache file (the bench uses a cache folder of its own);
 - `docker system df` (the daemon's own accounting, which Docker Desktop's cleanup shows);
 and, in one process, the time to plan again after a change of policy (plan, space, family tree and
-treemap, what the window recomputes on each click), median of 50. Results to stdout and
-artifacts/bench-cleanup.{json,md}.
+treemap, what the window recomputes on each click), median of 50. The images are removed at the
+end. Results to stdout and artifacts/bench-cleanup.{json,md}.
 """
 import hashlib
 import io
@@ -75,6 +75,14 @@ def loaded():
     return len(set(out.stdout.split()))
 
 
+def remove_loaded():
+    """Removes the 1,000 images again (only those carrying the benchmark's mark)."""
+    ids = sorted(set(subprocess.run(["docker", "images", "-q", "--filter", f"label={MARK}=1"],
+                                    capture_output=True, text=True).stdout.split()))
+    if ids:
+        subprocess.run(["docker", "rmi", "-f", *ids], check=True, stdout=subprocess.DEVNULL)
+
+
 def timed(command):
     started = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True)
@@ -114,6 +122,7 @@ def main():
         "in-process": json.loads(replan),
     }
     print(json.dumps(results, indent=2))
+    remove_loaded()
     out = Path(__file__).resolve().parent.parent / "artifacts"
     out.mkdir(exist_ok=True)
     (out / "bench-cleanup.json").write_text(json.dumps(results, indent=2))
