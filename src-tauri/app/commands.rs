@@ -78,7 +78,9 @@ pub fn list_containers(live: State<'_, Live>) -> Vec<ContainerRow> {
 #[tauri::command]
 pub async fn container_action(live: State<'_, Live>, id: String, action: ContainerAction) -> Result<(), UiError> {
     let docker = live.client()?;
-    Ok(containers::act(&docker, &id, action).await?)
+    let acted = containers::act(&docker, &id, action).await;
+    live.refresh_soon();
+    Ok(acted?)
 }
 
 /// Log streams the window follows, by the number `follow_logs` handed out.

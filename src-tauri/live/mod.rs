@@ -67,6 +67,8 @@ struct Shared {
     connection: RwLock<Option<Connection>>,
     state: watch::Sender<LiveState>,
     switch: Notify,
+    /// Asks for the lists again now (after an action of the user's), not only on events.
+    refresh: Notify,
     layers: LayerCache,
 }
 
@@ -104,6 +106,7 @@ impl Live {
             connection: RwLock::new(None),
             state: watch::channel(initial).0,
             switch: Notify::new(),
+            refresh: Notify::new(),
             layers: LayerCache::user(),
         });
         let live = Live { shared };
@@ -159,6 +162,12 @@ impl Live {
 
     pub fn containers(&self) -> Vec<ContainerRow> {
         self.shared.state.borrow().inventory.containers.clone()
+    }
+
+    /// Reads the lists again soon, without waiting for the daemon's events: the window calls it
+    /// after the user acts on a container, so the row shows the result even if events lag.
+    pub fn refresh_soon(&self) {
+        self.shared.refresh.notify_one();
     }
 
     fn current_endpoint(&self) -> Endpoint {
@@ -241,6 +250,7 @@ impl Live {
             tokio::select! {
                 biased;
                 _ = self.shared.switch.notified() => return Ended::Switched,
+                _ = self.shared.refresh.notified() => { refresh_at.get_or_insert_with(|| Instant::now() + EVENT_SETTLE); }
                 event = events.next() => match event {
                     Some(Ok(_)) => { refresh_at.get_or_insert_with(|| Instant::now() + EVENT_SETTLE); }
                     Some(Err(error)) => return Ended::Lost(EngineError::from_api(error)),
