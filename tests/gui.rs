@@ -166,16 +166,21 @@ async fn cell_texts(client: &Client, row_css: &str) -> Vec<String> {
     panic!("{row_css} kept being redrawn while the test read it")
 }
 
-/// Finds and clicks an element, again if a redraw replaced it in between.
+/// Finds and clicks an element, again if a redraw replaced it in between or something (a dialog
+/// still closing) was in the way for a moment.
 async fn click(client: &Client, css: &str, what: &str) {
-    for _ in 0..5 {
+    let mut last_error = String::new();
+    for _ in 0..10 {
         match wait_for(client, css, what).await.click().await {
             Ok(_) => return,
             Err(e) if redrawn(&e) => continue,
-            Err(e) => panic!("clicking {what} ({css}): {e}"),
+            Err(e) => {
+                last_error = format!("{e:?}");
+                tokio::time::sleep(Duration::from_millis(300)).await;
+            }
         }
     }
-    panic!("{what} ({css}) kept being redrawn while the test tried to click it");
+    panic!("clicking {what} ({css}) kept failing: {last_error}");
 }
 
 async fn wait_until_gone(client: &Client, css: &str, what: &str) {
@@ -679,7 +684,8 @@ async fn the_containers_screen_charts_a_containers_stats_and_saves_them_as_csv()
     assert!(csv.starts_with("time,cpu_percent,memory_bytes,"), "{csv}");
     assert!(csv.lines().count() >= 3, "a row a second: {csv}");
 
-    // 4. One chart as a PNG image.
+    // 4. One chart as a PNG image (once the CSV's dialog is gone).
+    wait_until_gone(&client, "#prompt-value", "the CSV's save dialog").await;
     click(&client, "#stats-png-memory", "the memory chart's PNG button").await;
     let image = dir.path().join("memory.png");
     let prompt = wait_for(&client, "#prompt-value", "the destination").await;
