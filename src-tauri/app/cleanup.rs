@@ -15,27 +15,16 @@ use crate::chart::treemap::Treemap;
 use crate::cleanup::{
     self, ApplyEvent, ApplyOptions, ApplyReport, Branch, Category, DaemonUsage, Facts, Plan, Policy, Space,
 };
-use crate::inventory::shared::LayerCache;
 use crate::live::Live;
 use crate::progress::Cancel;
 
-/// What the screen last read of the daemon, and the apply under way.
+/// What the screen last read of the daemon, and the apply under way. Image layers come from the
+/// live view's cache ([`Live::layer_cache`]), shared with the Images screen.
+#[derive(Default)]
 pub struct Cleanup {
-    layers: LayerCache,
     facts: Mutex<Option<Facts>>,
     usage: Mutex<Option<DaemonUsage>>,
     applying: Mutex<Option<Cancel>>,
-}
-
-impl Default for Cleanup {
-    fn default() -> Self {
-        Cleanup {
-            layers: LayerCache::user(),
-            facts: Mutex::default(),
-            usage: Mutex::default(),
-            applying: Mutex::default(),
-        }
-    }
 }
 
 /// A category's name and colour, for the legend.
@@ -85,14 +74,24 @@ impl CleanupRequest {
 }
 
 impl Cleanup {
-    fn view(&self, request: &CleanupRequest) -> Result<CleanupView, UiError> {
-        let facts = self.facts.lock().expect("cleanup facts lock").clone().ok_or_else(|| UiError {
+    /// The facts last read, with the build cache as last counted.
+    fn facts(&self) -> Result<(Facts, Option<DaemonUsage>), UiError> {
+        let mut facts = self.facts.lock().expect("cleanup facts lock").clone().ok_or_else(|| UiError {
             message: "the daemon has not been surveyed yet".into(),
             hint: "Open the Cleanup screen again, or press Refresh.".into(),
         })?;
         let usage = self.usage.lock().expect("cleanup usage lock").clone();
-        let mut facts = facts;
         facts.build_cache = usage.as_ref().map(|u| u.build_cache);
+        Ok((facts, usage))
+    }
+
+    /// The plan the screen shows for `request`, and nothing else.
+    fn plan(&self, request: &CleanupRequest) -> Result<Plan, UiError> {
+        Ok(cleanup::plan(&self.facts()?.0, &request.policy()?, crate::format::now()))
+    }
+
+    fn view(&self, request: &CleanupRequest) -> Result<CleanupView, UiError> {
+        let (facts, usage) = self.facts()?;
         let now = crate::format::now();
         let policy = request.policy()?;
         let space = cleanup::space(&facts, usage.as_ref().map(|u| u.volumes.clone()), &policy, now);
@@ -124,7 +123,7 @@ pub async fn cleanup_survey(
     request: CleanupRequest,
 ) -> Result<CleanupView, UiError> {
     let docker = live.client()?;
-    let facts = cleanup::gather(&docker, &cleanup.layers).await?;
+    let facts = cleanup::gather(&docker, live.layer_cache()).await?;
     *cleanup.facts.lock().expect("cleanup facts lock") = Some(facts);
     cleanup.view(&request)
 }
@@ -159,7 +158,7 @@ pub async fn cleanup_apply(
     on_event: Channel<ApplyEvent>,
 ) -> Result<ApplyReport, UiError> {
     let docker = live.client()?;
-    let plan = cleanup.view(&request)?.plan;
+    let plan = cleanup.plan(&request)?;
     let save_to = match save_to.map(|folder| folder.trim().to_string()).filter(|f| !f.is_empty()) {
         Some(folder) => Some(archive_folder(&folder)?),
         None => None,
@@ -171,11 +170,8 @@ pub async fn cleanup_apply(
     };
     let report = cleanup::apply(&docker, &plan, &ApplyOptions { save_to }, &cancel, &mut send).await;
     *cleanup.applying.lock().expect("cleanup apply lock") = None;
-    // What is left now, for the next look (the usage is stale too).
+    // The counts are stale now; the window surveys again once it has the report.
     *cleanup.usage.lock().expect("cleanup usage lock") = None;
-    if let Ok(facts) = cleanup::gather(&docker, &cleanup.layers).await {
-        *cleanup.facts.lock().expect("cleanup facts lock") = Some(facts);
-    }
     Ok(report)
 }
 

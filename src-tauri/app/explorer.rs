@@ -253,15 +253,7 @@ pub async fn export_layer(
 #[tauri::command]
 pub fn suggest_destination(name: String) -> String {
     let folder = dirs::download_dir().filter(|d| d.is_dir()).or_else(dirs::home_dir).unwrap_or_else(std::env::temp_dir);
-    let name: String = name.chars().map(|c| if c == '/' || c == '\\' || c == ':' { '_' } else { c }).collect();
-    let name = if name.trim().is_empty() { "extracted".to_string() } else { name };
-    let mut candidate = folder.join(&name);
-    let mut number = 1;
-    while candidate.exists() {
-        candidate = folder.join(format!("{number}-{name}"));
-        number += 1;
-    }
-    candidate.display().to_string()
+    crate::image::content::free_path_in(&folder, &name).display().to_string()
 }
 
 #[tauri::command]

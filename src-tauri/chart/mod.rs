@@ -122,13 +122,22 @@ where
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], colour.stroke_width(2)));
     }
     if series.len() > 1 {
-        chart
-            .configure_series_labels()
-            .label_font((FONT, 11))
-            .background_style(WHITE.mix(0.8))
-            .border_style(RGBColor(220, 220, 220))
-            .draw()?;
+        draw_legend(&mut chart)?;
     }
+    Ok(())
+}
+
+/// The series' names in a box at the top right.
+fn draw_legend<'a, DB: DrawingBackend + 'a>(chart: &mut TimeChart<'a, DB>) -> Result<(), Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    chart
+        .configure_series_labels()
+        .label_font((FONT, 11))
+        .background_style(WHITE.mix(0.8))
+        .border_style(RGBColor(220, 220, 220))
+        .draw()?;
     Ok(())
 }
 
@@ -159,12 +168,7 @@ pub fn stacked_chart(
                     .label(band.label.clone())
                     .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 12, y + 4)], colour.filled()));
             }
-            chart
-                .configure_series_labels()
-                .label_font((FONT, 11))
-                .background_style(WHITE.mix(0.8))
-                .border_style(RGBColor(220, 220, 220))
-                .draw()?;
+            draw_legend(&mut chart)?;
             Ok(())
         })();
         drawn.map_err(|e| ChartError::Drawing(e.to_string()))?;
@@ -192,16 +196,17 @@ fn stack(series: &[Series]) -> Vec<Series> {
 }
 
 /// The frame every time chart shares: the title, seconds before now across, values up.
+/// A chart over time: seconds before now across, values up.
+type TimeChart<'a, DB> =
+    ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
+
 fn time_axes<'a, DB: DrawingBackend + 'a>(
     root: &'a DrawingArea<DB, plotters::coord::Shift>,
     title: &str,
     unit: Unit,
     window_seconds: f64,
     top: f64,
-) -> Result<
-    ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
-    ChartError,
->
+) -> Result<TimeChart<'a, DB>, ChartError>
 where
     DB::ErrorType: 'static,
 {

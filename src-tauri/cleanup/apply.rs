@@ -219,19 +219,11 @@ async fn container_using(docker: &Docker, image_id: &str) -> Result<Option<Strin
     }))
 }
 
-/// Where an image's archive goes: its first reference (or short id) made into a file name, not
+/// Where an image's archive goes: its first reference (or short id) as a file name, not
 /// overwriting an existing file.
 pub fn archive_path(folder: &Path, item: &PlanItem) -> PathBuf {
     let name = item.refs.first().cloned().unwrap_or_else(|| crate::inventory::short_id(&item.id));
-    let name: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
-    let mut candidate = folder.join(format!("{name}.tar"));
-    let mut number = 2;
-    while candidate.exists() {
-        candidate = folder.join(format!("{name}-{number}.tar"));
-        number += 1;
-    }
-    candidate
+    crate::image::content::free_path_in(folder, &format!("{name}.tar"))
 }
 
 /// Saves the image with all its tags (`docker save`), to a temporary name first so a cut-off

@@ -74,14 +74,7 @@ impl Facts {
 
 /// Each layer (by chain) of `images`: its bytes and how many of them use it.
 pub fn layer_users(images: &[ImageFacts]) -> HashMap<&str, (u64, usize)> {
-    let mut users: HashMap<&str, (u64, usize)> = HashMap::new();
-    for image in images {
-        for layer in &image.layers {
-            let entry = users.entry(layer.chain.as_str()).or_insert((layer.size, 0));
-            entry.1 += 1;
-        }
-    }
-    users
+    crate::inventory::shared::layer_users(images.iter().map(|image| image.layers.as_slice()))
 }
 
 /// Reads images, containers (with their writable-layer sizes) and every image's layers.

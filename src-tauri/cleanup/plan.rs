@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::facts::{layer_users, ContainerFacts, Facts, ImageFacts};
+use crate::inventory::split_reference;
 
 const DAY: i64 = 86_400;
 
@@ -352,14 +353,6 @@ pub fn old_images<'a>(images: &'a [ImageFacts], policy: &Policy, now: i64) -> Ha
     judged.difference(&kept).copied().collect()
 }
 
-/// `repository:tag` split at the tag's colon (a registry's port is not a tag).
-pub fn split_reference(reference: &str) -> (&str, &str) {
-    match reference.rsplit_once(':') {
-        Some((repository, tag)) if !tag.contains('/') => (repository, tag),
-        _ => (reference, "latest"),
-    }
-}
-
 /// Whether `text` matches `pattern`, where `*` stands for any run of characters.
 fn wildcard_match(pattern: &str, text: &str) -> bool {
     let mut parts = pattern.split('*');
@@ -534,8 +527,6 @@ mod tests {
         assert!(wildcard_match("*-rc*", "1.0-rc2"));
         assert!(!wildcard_match("latest", "latest2"));
         assert!(wildcard_match("*", ""));
-        assert_eq!(split_reference("localhost:5000/app"), ("localhost:5000/app", "latest"));
-        assert_eq!(split_reference("localhost:5000/app:2"), ("localhost:5000/app", "2"));
         let a1 = image("sha256:abcdef", &["app:latest"], 0, &[]);
         assert!(names_image("app", &a1) && names_image("abcd", &a1) && !names_image("abc", &a1));
         let podman = image("sha256:0123", &["docker.io/team/app:2"], 0, &[]);

@@ -9,10 +9,10 @@ use serde::Serialize;
 
 use super::df::VolumeUsage;
 use super::facts::{layer_users, BuildCacheFacts, Facts};
-use super::plan::{old_images, split_reference, Policy};
+use super::plan::{old_images, Policy};
 use crate::chart::treemap::{Tile, TileGroup, Treemap};
 use crate::chart::ChartError;
-use crate::inventory::short_id;
+use crate::inventory::{short_id, split_reference};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -97,6 +97,21 @@ pub async fn export_layer(
     with_layer(docker, layer, move |tar| copy_to_new_file(tar, &destination)).await
 }
 
+/// A path in `folder` for a new file called after `name` (an image reference, a file's name):
+/// separators and colons become `_`, and a number goes in front while the name is taken.
+pub fn free_path_in(folder: &Path, name: &str) -> PathBuf {
+    let name: String =
+        name.chars().map(|c| if matches!(c, '/' | '\\' | ':') || c.is_control() { '_' } else { c }).collect();
+    let name = if name.trim().is_empty() { "extracted".to_string() } else { name };
+    let mut candidate = folder.join(&name);
+    let mut number = 1;
+    while candidate.exists() {
+        candidate = folder.join(format!("{number}-{name}"));
+        number += 1;
+    }
+    candidate
+}
+
 /// A destination the user may write to: an absolute path to a file that does not exist yet, in
 /// a folder that does.
 pub fn check_destination(destination: &Path) -> Result<PathBuf, ImageError> {

@@ -70,8 +70,15 @@ pub fn image_rows(images: &[ImageSummary], containers: &[ContainerSummary]) -> V
 
 /// The (repository, tag) pairs an image is known by; `<none>` where Docker shows `<none>`.
 fn references(image: &ImageSummary) -> Vec<(String, String)> {
-    let tags: Vec<(String, String)> =
-        image.repo_tags.iter().filter(|t| t.as_str() != "<none>:<none>").map(|t| split_reference(t)).collect();
+    let tags: Vec<(String, String)> = image
+        .repo_tags
+        .iter()
+        .filter(|t| t.as_str() != "<none>:<none>")
+        .map(|t| {
+            let (repository, tag) = super::split_reference(t);
+            (repository.to_string(), tag.to_string())
+        })
+        .collect();
     if !tags.is_empty() {
         return tags;
     }
@@ -83,15 +90,6 @@ fn references(image: &ImageSummary) -> Vec<(String, String)> {
         .map(|(repo, _)| (repo.to_string(), "<none>".to_string()))
         .next();
     vec![digested.unwrap_or_else(|| ("<none>".into(), "<none>".into()))]
-}
-
-/// Splits `registry:5000/name:tag` at the tag's colon, not the port's.
-fn split_reference(reference: &str) -> (String, String) {
-    let name_start = reference.rfind('/').map_or(0, |i| i + 1);
-    match reference[name_start..].rfind(':') {
-        Some(i) => (reference[..name_start + i].to_string(), reference[name_start + i + 1..].to_string()),
-        None => (reference.to_string(), "latest".to_string()),
-    }
 }
 
 /// Columns rows can be sorted by.

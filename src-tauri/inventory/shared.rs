@@ -131,18 +131,24 @@ impl LayerCache {
     }
 }
 
-/// For each image, the summed size of its layers that another image in `images` also has.
-pub fn shared_sizes<'a>(images: &HashMap<&'a str, &[Layer]>) -> HashMap<&'a str, u64> {
-    let mut users: HashMap<&str, usize> = HashMap::new();
-    for layers in images.values() {
-        for layer in layers.iter() {
-            *users.entry(layer.chain.as_str()).or_default() += 1;
+/// Each layer (by chain) of the given images' layer lists: its bytes and how many images use it.
+pub fn layer_users<'a>(images: impl IntoIterator<Item = &'a [Layer]>) -> HashMap<&'a str, (u64, usize)> {
+    let mut users: HashMap<&str, (u64, usize)> = HashMap::new();
+    for layers in images {
+        for layer in layers {
+            users.entry(layer.chain.as_str()).or_insert((layer.size, 0)).1 += 1;
         }
     }
+    users
+}
+
+/// For each image, the summed size of its layers that another image in `images` also has.
+pub fn shared_sizes<'a>(images: &HashMap<&'a str, &[Layer]>) -> HashMap<&'a str, u64> {
+    let users = layer_users(images.values().copied());
     images
         .iter()
         .map(|(id, layers)| {
-            let shared = layers.iter().filter(|l| users[l.chain.as_str()] > 1).map(|l| l.size).sum();
+            let shared = layers.iter().filter(|l| users[l.chain.as_str()].1 > 1).map(|l| l.size).sum();
             (*id, shared)
         })
         .collect()

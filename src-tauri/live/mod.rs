@@ -164,6 +164,11 @@ impl Live {
         self.shared.state.borrow().inventory.containers.clone()
     }
 
+    /// Every image's layers, as far as known: shared with the window's other screens (cleanup).
+    pub fn layer_cache(&self) -> &LayerCache {
+        &self.shared.layers
+    }
+
     /// Reads the lists again soon, without waiting for the daemon's events: the window calls it
     /// after the user acts on a container, so the row shows the result even if events lag.
     pub fn refresh_soon(&self) {

@@ -17,6 +17,7 @@ use super::verify::{verify, Verification};
 use super::BuildError;
 use crate::engine::EngineError;
 use crate::inventory::shared::{chain_layers, Layer};
+use crate::inventory::split_reference;
 use crate::progress::Cancel;
 
 /// What to run.
@@ -165,14 +166,6 @@ async fn tag(docker: &Docker, image: &str, reference: &str) -> Result<(), BuildE
     docker.tag_image(image, Some(options)).await.map_err(|e| BuildError::Engine(EngineError::from_api(e)))
 }
 
-/// `registry:5000/team/app:1.2` → (`registry:5000/team/app`, `1.2`); no tag means `latest`.
-pub fn split_reference(reference: &str) -> (&str, &str) {
-    match reference.rfind(':') {
-        Some(colon) if !reference[colon..].contains('/') => (&reference[..colon], &reference[colon + 1..]),
-        _ => (reference, "latest"),
-    }
-}
-
 /// Size and layer changes of the new image against the previous one.
 async fn compare_with(docker: &Docker, previous: &str, new: &str) -> (Option<Previous>, Vec<LayerChange>) {
     let (Ok(old), Ok(fresh)) = (layers_of(docker, previous).await, layers_of(docker, new).await) else {
@@ -230,13 +223,6 @@ mod tests {
 
     fn layer(chain: &str, size: u64, command: &str) -> Layer {
         Layer { chain: chain.into(), size, command: command.into() }
-    }
-
-    #[test]
-    fn references_split_at_the_tag_colon_not_the_registry_port() {
-        assert_eq!(split_reference("app:dev"), ("app", "dev"));
-        assert_eq!(split_reference("registry:5000/team/app:1.2"), ("registry:5000/team/app", "1.2"));
-        assert_eq!(split_reference("registry:5000/team/app"), ("registry:5000/team/app", "latest"));
     }
 
     #[test]

@@ -12,9 +12,9 @@ use bollard::Docker;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
-use super::pipeline::split_reference;
 use super::BuildError;
 use crate::engine::EngineError;
+use crate::inventory::split_reference;
 
 /// Where Docker Hub's credentials are kept in `config.json`.
 const DOCKER_HUB: &str = "https://index.docker.io/v1/";

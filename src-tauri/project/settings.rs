@@ -15,9 +15,10 @@ use sha2::{Digest, Sha256};
 use super::builder::BuildRequest;
 use super::context::BuildContext;
 use super::git::{self, GitFacts};
-use super::pipeline::{split_reference, LayerChange, PipelineOutcome, PipelineRequest};
+use super::pipeline::{LayerChange, PipelineOutcome, PipelineRequest};
 use super::watch::Trigger;
 use super::BuildError;
+use crate::inventory::split_reference;
 
 /// Builds kept per project.
 pub const HISTORY_KEPT: usize = 100;
