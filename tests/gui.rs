@@ -783,3 +783,36 @@ async fn the_cleanup_screen_shows_the_space_plans_by_hand_and_never_removes_an_i
     screenshot(&client, "cleanup-applied.png").await;
     client.close().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_keyboard_sheet_opens_with_a_question_mark_and_the_theme_switches_by_hand() {
+    let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let window = open_window(dir.path(), &[]).await;
+    let client = window.client.clone();
+    wait_for(&client, "body[data-connection='connected']", "the connected state").await;
+
+    // `?` opens the sheet, which lists the screens' shortcuts; Escape closes it.
+    let body = client.find(Locator::Css("body")).await.unwrap();
+    body.send_keys("?").await.unwrap();
+    let sheet = wait_for(&client, "#shortcut-sheet", "the shortcut sheet").await;
+    let text = sheet.text().await.unwrap();
+    assert!(text.contains("Ctrl+1") && text.contains("Cleanup") && text.contains("Ctrl+B"), "{text}");
+    screenshot(&client, "shortcuts.png").await;
+    body.send_keys(&fantoccini::key::Key::Escape.to_string()).await.unwrap();
+    wait_until_gone(&client, "#shortcut-sheet", "the shortcut sheet").await;
+
+    // The switch cycles system → light → dark, and the page's colours follow.
+    let background =
+        || async { client.execute("return getComputedStyle(document.body).backgroundColor", vec![]).await.unwrap() };
+    click(&client, "#theme-switch", "the theme switch").await;
+    wait_for(&client, "html[data-theme='light']", "the light theme").await;
+    let light = background().await;
+    click(&client, "#theme-switch", "the theme switch").await;
+    wait_for(&client, "html[data-theme='dark']", "the dark theme").await;
+    assert_ne!(background().await, light, "the dark theme draws another background");
+    screenshot(&client, "images-dark.png").await;
+    // Ctrl+Shift+L goes on to "system".
+    body.send_keys(&format!("{}{}L", fantoccini::key::Key::Control, fantoccini::key::Key::Shift)).await.unwrap();
+    wait_until_gone(&client, "html[data-theme]", "the picked theme").await;
+}

@@ -82,7 +82,7 @@ pub async fn compare_images(
 ) -> Result<DiffSummary, UiError> {
     let (before, after) = (before.into_source()?, after.into_source()?);
     let needs_daemon = [&before, &after].iter().any(|s| matches!(s, ImageSource::Daemon(_)));
-    let docker = if needs_daemon { Some(live.client()?) } else { None };
+    let daemon = if needs_daemon { Some(live.connection()?) } else { None };
     let cancel = Cancel::new();
     if let Some(previous) = comparison.loading.lock().expect("comparison lock").replace(cancel.clone()) {
         previous.cancel();
@@ -92,7 +92,7 @@ pub async fn compare_images(
         Reporter::new("", move |p| drop(channel.send(p.clone())), cancel.clone())
     };
     let sources = [before.clone(), after.clone()];
-    let mut loaded = image::load_all(docker.as_ref(), &sources, &IndexCache::user(), &reporter_for).await?;
+    let mut loaded = image::load_all(daemon.as_ref(), &sources, &IndexCache::user(), &reporter_for).await?;
     comparison.loading.lock().expect("comparison lock").take();
     let (second, first) = (Arc::new(loaded.remove(1)), Arc::new(loaded.remove(0)));
     let sides = [(before.label(), before, first), (after.label(), after, second)];
@@ -184,9 +184,9 @@ pub async fn diff_file(
     // Take the images out while reading, so the lock is not held across the reads.
     let sides = comparison.with_current(|current| current.sides.clone())?;
     let needs_daemon = sides.iter().any(|(_, source, _)| matches!(source, ImageSource::Daemon(_)));
-    let docker = if needs_daemon { Some(live.client()?) } else { None };
+    let daemon = if needs_daemon { Some(live.connection()?) } else { None };
     let [(before_name, before_source, before), (after_name, after_source, after)] = &sides;
     let before = Side { name: before_name, source: before_source, image: before };
     let after = Side { name: after_name, source: after_source, image: after };
-    Ok(file_diff(docker.as_ref(), before, after, &path).await?)
+    Ok(file_diff(daemon.as_ref(), before, after, &path).await?)
 }

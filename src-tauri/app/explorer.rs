@@ -11,6 +11,7 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use super::commands::UiError;
+use crate::engine::Connection;
 use crate::image::content::{self, FileContent, LayerLocation};
 use crate::image::explorer::StatusCounts;
 use crate::image::outline::Outlined;
@@ -98,8 +99,8 @@ pub async fn open_image(
     on_progress: Channel<Progress>,
 ) -> Result<ImageAnalysis, UiError> {
     let source = source.into_source()?;
-    let docker = match &source {
-        ImageSource::Daemon(_) => Some(live.client()?),
+    let daemon = match &source {
+        ImageSource::Daemon(_) => Some(live.connection()?),
         ImageSource::Archive(_) => None,
     };
     let cancel = Cancel::new();
@@ -107,7 +108,7 @@ pub async fn open_image(
         previous.cancel();
     }
     let reporter = Reporter::new("", move |progress| drop(on_progress.send(progress.clone())), cancel);
-    let image = Arc::new(image::load(docker.as_ref(), &source, &IndexCache::user(), reporter).await?);
+    let image = Arc::new(image::load(daemon.as_ref(), &source, &IndexCache::user(), reporter).await?);
     let label = source.label();
     let (analysis, view) = tauri::async_runtime::spawn_blocking({
         let image = image.clone();
@@ -201,9 +202,9 @@ fn content_of(explorer: &Explorer, id: u32) -> Result<(LayerLocation, image::Tre
     })
 }
 
-fn docker_for(live: &Live, location: &LayerLocation) -> Result<Option<bollard::Docker>, UiError> {
+fn daemon_for(live: &Live, location: &LayerLocation) -> Result<Option<Connection>, UiError> {
     Ok(match location.image {
-        ImageSource::Daemon(_) => Some(live.client()?),
+        ImageSource::Daemon(_) => Some(live.connection()?),
         ImageSource::Archive(_) => None,
     })
 }
@@ -215,8 +216,8 @@ pub async fn file_content(
     id: u32,
 ) -> Result<FileContent, UiError> {
     let (location, path) = content_of(&explorer, id)?;
-    let docker = docker_for(&live, &location)?;
-    Ok(content::show_file(docker.as_ref(), &location, &path).await?)
+    let daemon = daemon_for(&live, &location)?;
+    Ok(content::show_file(daemon.as_ref(), &location, &path).await?)
 }
 
 #[tauri::command]
@@ -228,8 +229,8 @@ pub async fn extract_file(
 ) -> Result<u64, UiError> {
     let (location, path) = content_of(&explorer, id)?;
     let destination = content::check_destination(Path::new(&destination))?;
-    let docker = docker_for(&live, &location)?;
-    Ok(content::extract_file(docker.as_ref(), &location, &path, &destination).await?)
+    let daemon = daemon_for(&live, &location)?;
+    Ok(content::extract_file(daemon.as_ref(), &location, &path, &destination).await?)
 }
 
 #[tauri::command]
@@ -244,8 +245,8 @@ pub async fn export_layer(
             .ok_or_else(|| UiError { message: format!("there is no layer {layer}"), hint: String::new() })
     })?;
     let destination = content::check_destination(Path::new(&destination))?;
-    let docker = docker_for(&live, &location)?;
-    Ok(content::export_layer(docker.as_ref(), &location, &destination).await?)
+    let daemon = daemon_for(&live, &location)?;
+    Ok(content::export_layer(daemon.as_ref(), &location, &destination).await?)
 }
 
 /// A free file name for `name` in the user's Downloads folder (else home), to offer as the

@@ -39,6 +39,8 @@ fn check_display() -> Result<(), String> {
 
 fn open(endpoint: Option<String>) -> Result<(), String> {
     tauri::Builder::default()
+        // The window opens where and as large as it was last closed (saved in the config dir).
+        .plugin(tauri_plugin_window_state::Builder::default().build())
         .setup(move |app| {
             let (live, supervise) = Live::new(endpoint.clone());
             tauri::async_runtime::spawn(supervise);

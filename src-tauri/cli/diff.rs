@@ -43,10 +43,10 @@ pub async fn diff(endpoint: Option<String>, args: DiffArgs) -> Result<(), Failur
     let (after, before) = (images.pop().expect("two images"), images.pop().expect("two images"));
     if let Some(path) = &args.file {
         let needs_daemon = [&before_source, &after_source].iter().any(|s| matches!(s, ImageSource::Daemon(_)));
-        let docker = if needs_daemon { Some(connect(endpoint).await?.docker) } else { None };
+        let daemon = if needs_daemon { Some(connect(endpoint).await?) } else { None };
         let before = Side { name: &args.before, source: &before_source, image: &before };
         let after = Side { name: &args.after, source: &after_source, image: &after };
-        print!("{}", file_diff(docker.as_ref(), before, after, path).await?);
+        print!("{}", file_diff(daemon.as_ref(), before, after, path).await?);
         return Ok(());
     }
     let result = compare(&args.before, &before, &args.after, &after);

@@ -7,6 +7,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{connect, new_table, print_json, Failure, OutputArgs};
+use crate::engine::Connection;
 use crate::format;
 use crate::image::gate::{Outcome, Rules};
 use crate::image::{self, Image, ImageAnalysis, ImageSource, IndexCache, TreeView, ViewOptions};
@@ -98,9 +99,9 @@ fn reporter_on(bar: &ProgressBar) -> Reporter {
     )
 }
 
-async fn connect_for(endpoint: Option<String>, source: &ImageSource) -> Result<Option<bollard::Docker>, Failure> {
+async fn connect_for(endpoint: Option<String>, source: &ImageSource) -> Result<Option<Connection>, Failure> {
     Ok(match source {
-        ImageSource::Daemon(_) => Some(connect(endpoint).await?.docker),
+        ImageSource::Daemon(_) => Some(connect(endpoint).await?),
         ImageSource::Archive(_) => None,
     })
 }
@@ -112,8 +113,8 @@ async fn load(endpoint: Option<String>, args: &ImageArgs) -> Result<Image, Failu
 
 /// Loads the image `source` names through the user's cache, with a progress bar.
 async fn load_source(endpoint: Option<String>, source: &ImageSource) -> Result<Image, Failure> {
-    let (docker, reporter, bar) = prepare(endpoint, source).await?;
-    let image = image::load(docker.as_ref(), source, &IndexCache::user(), reporter).await;
+    let (daemon, reporter, bar) = prepare(endpoint, source).await?;
+    let image = image::load(daemon.as_ref(), source, &IndexCache::user(), reporter).await;
     bar.finish_and_clear();
     Ok(image?)
 }
@@ -122,9 +123,9 @@ async fn load_source(endpoint: Option<String>, source: &ImageSource) -> Result<I
 /// daemon must export are exported together, so layers they share are read once.
 pub(super) async fn load_sources(endpoint: Option<String>, sources: &[ImageSource]) -> Result<Vec<Image>, Failure> {
     let needs_daemon = sources.iter().any(|source| matches!(source, ImageSource::Daemon(_)));
-    let docker = if needs_daemon { Some(connect(endpoint).await?.docker) } else { None };
+    let daemon = if needs_daemon { Some(connect(endpoint).await?) } else { None };
     let bar = progress_bar();
-    let images = image::load_all(docker.as_ref(), sources, &IndexCache::user(), &|| reporter_on(&bar)).await;
+    let images = image::load_all(daemon.as_ref(), sources, &IndexCache::user(), &|| reporter_on(&bar)).await;
     bar.finish_and_clear();
     Ok(images?)
 }
@@ -132,8 +133,8 @@ pub(super) async fn load_sources(endpoint: Option<String>, sources: &[ImageSourc
 /// An image's figures, from the cache when it was summed up before.
 async fn summary(endpoint: Option<String>, args: &ImageArgs) -> Result<ImageAnalysis, Failure> {
     let source = args.source();
-    let (docker, reporter, bar) = prepare(endpoint, &source).await?;
-    let analysis = image::inspect(docker.as_ref(), &source, &IndexCache::user(), reporter).await;
+    let (daemon, reporter, bar) = prepare(endpoint, &source).await?;
+    let analysis = image::inspect(daemon.as_ref(), &source, &IndexCache::user(), reporter).await;
     bar.finish_and_clear();
     Ok(analysis?)
 }
@@ -142,10 +143,10 @@ async fn summary(endpoint: Option<String>, args: &ImageArgs) -> Result<ImageAnal
 async fn prepare(
     endpoint: Option<String>,
     source: &ImageSource,
-) -> Result<(Option<bollard::Docker>, Reporter, ProgressBar), Failure> {
-    let docker = connect_for(endpoint, source).await?;
+) -> Result<(Option<Connection>, Reporter, ProgressBar), Failure> {
+    let daemon = connect_for(endpoint, source).await?;
     let bar = progress_bar();
-    Ok((docker, reporter_on(&bar), bar))
+    Ok((daemon, reporter_on(&bar), bar))
 }
 
 pub async fn inspect(endpoint: Option<String>, args: InspectArgs) -> Result<(), Failure> {

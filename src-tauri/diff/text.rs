@@ -2,9 +2,9 @@
 //! up to the viewer's size cap. The file's bytes are read again from where each image is (the
 //! index keeps only hashes), from the layer that holds its final version.
 
-use bollard::Docker;
 use similar::TextDiff;
 
+use crate::engine::Connection;
 use crate::image::content::{show_file, ContentKind, LayerLocation};
 use crate::image::layer::EntryKind;
 use crate::image::{Image, ImageError, ImageSource, TreePath};
@@ -18,14 +18,14 @@ pub struct Side<'a> {
 
 /// `diff -u` of `path` between the two images; a file absent on one side reads as empty.
 pub async fn file_diff(
-    docker: Option<&Docker>,
+    daemon: Option<&Connection>,
     before: Side<'_>,
     after: Side<'_>,
     path: &str,
 ) -> Result<String, ImageError> {
     let path = TreePath::parse(path.as_bytes())?;
-    let old = text_of(docker, &before, &path).await?;
-    let new = text_of(docker, &after, &path).await?;
+    let old = text_of(daemon, &before, &path).await?;
+    let new = text_of(daemon, &after, &path).await?;
     if old.is_none() && new.is_none() {
         return Err(ImageError::NotFound(format!("{} is in neither image", path.display())));
     }
@@ -40,7 +40,7 @@ pub async fn file_diff(
 }
 
 /// The text of the file at `path` in the image, `None` when the image has no such file.
-async fn text_of(docker: Option<&Docker>, side: &Side<'_>, path: &TreePath) -> Result<Option<String>, ImageError> {
+async fn text_of(daemon: Option<&Connection>, side: &Side<'_>, path: &TreePath) -> Result<Option<String>, ImageError> {
     let tree = side.image.merged_tree();
     let Some(node) = tree.node(path) else { return Ok(None) };
     let read_path = match &node.kind {
@@ -50,7 +50,7 @@ async fn text_of(docker: Option<&Docker>, side: &Side<'_>, path: &TreePath) -> R
     };
     let location = LayerLocation::of(side.source, side.image, node.layer)
         .ok_or_else(|| ImageError::NotFound(format!("{} has no layer {}", side.name, node.layer)))?;
-    let content = show_file(docker, &location, &read_path).await?;
+    let content = show_file(daemon, &location, &read_path).await?;
     if content.kind != ContentKind::Text {
         return Err(ImageError::NotText(path.display()));
     }

@@ -62,6 +62,16 @@ pub async fn connect(endpoint: &Endpoint) -> Result<Connection, EngineError> {
     Ok(Connection { docker: negotiated, endpoint: endpoint.clone(), server })
 }
 
+impl Connection {
+    /// The daemon's Unix socket, when that is how it is reached (not over TCP, SSH or a pipe).
+    pub fn unix_socket(&self) -> Option<std::path::PathBuf> {
+        match Address::parse(&self.endpoint.host) {
+            Ok(Address::Unix(path)) => Some(path),
+            _ => None,
+        }
+    }
+}
+
 fn open_client(endpoint: &Endpoint) -> Result<Docker, EngineError> {
     let host = &endpoint.host;
     let opened = match Address::parse(host)? {

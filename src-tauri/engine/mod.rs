@@ -1,11 +1,14 @@
 //! Connecting to a Docker-compatible daemon: which endpoints exist ([`discovery`]), what one is
-//! ([`endpoint`]), and how to open a version-negotiated client to it ([`connect`]). Errors say what
+//! ([`endpoint`]), and how to open a version-negotiated client to it ([`connect`]); an image export's long
+//! body can be read straight off a Unix socket ([`socket_get`]). Errors say what
 //! happened and what the user can do ([`EngineError::hint`]).
 
 pub mod connect;
 pub mod discovery;
 pub mod endpoint;
 mod error;
+#[cfg(unix)]
+pub mod socket_get;
 
 pub use connect::{connect, Connection, ServerInfo};
 pub use discovery::{discover, Discovery, Environment};

@@ -9,7 +9,6 @@
 
 use std::path::PathBuf;
 
-use bollard::Docker;
 use serde::{Deserialize, Serialize};
 
 use super::archive::{archive_layout, read_archive, read_archive_file, read_archive_images, Image, Layer, Layout};
@@ -18,7 +17,7 @@ use super::efficiency::{efficiency, layer_size, Inefficiency};
 use super::export::export_reader;
 use super::tree::{FileTree, HiddenFile};
 use super::ImageError;
-use crate::engine::EngineError;
+use crate::engine::{Connection, EngineError};
 use crate::progress::Reporter;
 
 /// How many inefficiencies and hidden files a summary lists (largest first).
@@ -119,12 +118,15 @@ impl Located {
     }
 }
 
-async fn locate(docker: Option<&Docker>, source: &ImageSource) -> Result<Located, ImageError> {
+async fn locate(daemon: Option<&Connection>, source: &ImageSource) -> Result<Located, ImageError> {
     match source {
         ImageSource::Daemon(reference) => {
-            let docker = docker.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
-            let inspected =
-                docker.inspect_image(reference).await.map_err(|e| ImageError::Engine(EngineError::from_api(e)))?;
+            let daemon = daemon.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
+            let inspected = daemon
+                .docker
+                .inspect_image(reference)
+                .await
+                .map_err(|e| ImageError::Engine(EngineError::from_api(e)))?;
             Ok(Located::Daemon(inspected))
         }
         ImageSource::Archive(path) => {
@@ -140,19 +142,19 @@ async fn locate(docker: Option<&Docker>, source: &ImageSource) -> Result<Located
 /// Sums up an image, from the cache when it was summed up before (figures depend only on the
 /// layers, and the image id names them all), else by loading it.
 pub async fn inspect(
-    docker: Option<&Docker>,
+    daemon: Option<&Connection>,
     source: &ImageSource,
     cache: &IndexCache,
     reporter: Reporter,
 ) -> Result<ImageAnalysis, ImageError> {
     let cache = &cache_for(cache, source);
-    let located = locate(docker, source).await?;
+    let located = locate(daemon, source).await?;
     if let Some(mut analysis) = cache.load_summary::<ImageAnalysis>(located.id()) {
         analysis.reference = source.label();
         return Ok(analysis);
     }
     let started = std::time::Instant::now();
-    let image = load_located(docker, source, located, cache, reporter).await?;
+    let image = load_located(daemon, source, located, cache, reporter).await?;
     tracing::debug!("loaded {} layers in {:?}", image.layers.len(), started.elapsed());
     let analysis = summarize(&source.label(), &image);
     tracing::debug!("summed up in {:?}", started.elapsed());
@@ -162,13 +164,13 @@ pub async fn inspect(
 
 /// Loads an image from where it is, through the cache.
 pub async fn load(
-    docker: Option<&Docker>,
+    daemon: Option<&Connection>,
     source: &ImageSource,
     cache: &IndexCache,
     reporter: Reporter,
 ) -> Result<Image, ImageError> {
-    let located = locate(docker, source).await?;
-    load_located(docker, source, located, &cache_for(cache, source), reporter).await
+    let located = locate(daemon, source).await?;
+    load_located(daemon, source, located, &cache_for(cache, source), reporter).await
 }
 
 /// The cache as `source` may use it: an archive's entries are kept apart ([`IndexCache::for_archive`]).
@@ -183,7 +185,7 @@ fn cache_for(cache: &IndexCache, source: &ImageSource) -> IndexCache {
 /// the daemon must export are exported together (`docker save A B`), so the layers they share
 /// cross the socket, and are read, once.
 pub async fn load_all(
-    docker: Option<&Docker>,
+    daemon: Option<&Connection>,
     sources: &[ImageSource],
     cache: &IndexCache,
     reporter_for: &(dyn Fn() -> Reporter + Sync),
@@ -191,7 +193,7 @@ pub async fn load_all(
     let mut images: Vec<Option<Image>> = Vec::with_capacity(sources.len());
     let mut to_export: Vec<(usize, &str, bollard::models::ImageInspect)> = Vec::new();
     for (index, source) in sources.iter().enumerate() {
-        let located = locate(docker, source).await?;
+        let located = locate(daemon, source).await?;
         images.push(match (source, located) {
             (ImageSource::Daemon(reference), Located::Daemon(inspected)) => {
                 let diff_ids = inspected.root_fs.as_ref().and_then(|r| r.layers.clone()).unwrap_or_default();
@@ -202,7 +204,7 @@ pub async fn load_all(
                 cached
             }
             (_, located) => {
-                Some(load_located(docker, source, located, &cache_for(cache, source), reporter_for()).await?)
+                Some(load_located(daemon, source, located, &cache_for(cache, source), reporter_for()).await?)
             }
         });
     }
@@ -210,12 +212,12 @@ pub async fn load_all(
         0 => {}
         1 => {
             let (index, reference, inspected) = to_export.remove(0);
-            let docker = docker.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
-            images[index] = Some(load_from_daemon(docker, reference, inspected, cache, reporter_for()).await?);
+            let daemon = daemon.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
+            images[index] = Some(load_from_daemon(daemon, reference, inspected, cache, reporter_for()).await?);
         }
         _ => {
-            let docker = docker.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
-            let exported = export_together(docker, &to_export, cache, reporter_for()).await?;
+            let daemon = daemon.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
+            let exported = export_together(daemon, &to_export, cache, reporter_for()).await?;
             for (index, _, inspected) in &to_export {
                 // The same image asked for twice is in the export once.
                 let id = inspected.id.as_deref().unwrap_or_default();
@@ -233,15 +235,15 @@ pub async fn load_all(
 
 /// One export of several images (by reference), read as it arrives; their layers are cached.
 async fn export_together(
-    docker: &Docker,
+    daemon: &Connection,
     images: &[(usize, &str, bollard::models::ImageInspect)],
     cache: &IndexCache,
     mut reporter: Reporter,
 ) -> Result<Vec<Image>, ImageError> {
     let references: Vec<&str> = images.iter().map(|(_, reference, _)| *reference).collect();
-    let total = layer_bytes(docker, images).await;
+    let total = layer_bytes(daemon, images).await;
     reporter.start(&format!("Reading {} from the daemon", references.join(" and ")), total);
-    let reader = export_reader(docker, &references);
+    let reader = export_reader(daemon, &references);
     let images = tokio::task::spawn_blocking(move || read_archive_images(reader, &mut reporter))
         .await
         .map_err(|e| ImageError::Archive(format!("the reader stopped: {e}")))??;
@@ -253,11 +255,11 @@ async fn export_together(
 
 /// Roughly how many bytes an export of these images holds: each distinct layer's size, from the
 /// images' histories (`None` when the daemon does not say).
-async fn layer_bytes(docker: &Docker, images: &[(usize, &str, bollard::models::ImageInspect)]) -> Option<u64> {
+async fn layer_bytes(daemon: &Connection, images: &[(usize, &str, bollard::models::ImageInspect)]) -> Option<u64> {
     let mut seen = std::collections::HashSet::new();
     let mut total = 0;
     for (_, reference, inspected) in images {
-        let history = docker.image_history(reference).await.ok()?;
+        let history = daemon.docker.image_history(reference).await.ok()?;
         let diff_ids = inspected.root_fs.as_ref().and_then(|r| r.layers.clone()).unwrap_or_default();
         for layer in crate::inventory::shared::chain_layers(&diff_ids, &history) {
             if seen.insert(layer.chain) {
@@ -269,7 +271,7 @@ async fn layer_bytes(docker: &Docker, images: &[(usize, &str, bollard::models::I
 }
 
 async fn load_located(
-    docker: Option<&Docker>,
+    daemon: Option<&Connection>,
     source: &ImageSource,
     located: Located,
     cache: &IndexCache,
@@ -277,8 +279,8 @@ async fn load_located(
 ) -> Result<Image, ImageError> {
     match (source, located) {
         (ImageSource::Daemon(reference), Located::Daemon(inspected)) => {
-            let docker = docker.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
-            load_from_daemon(docker, reference, inspected, cache, reporter).await
+            let daemon = daemon.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
+            load_from_daemon(daemon, reference, inspected, cache, reporter).await
         }
         (ImageSource::Archive(path), Located::Archive(layout)) => {
             let (path, cache) = (path.clone(), cache.clone());
@@ -293,7 +295,7 @@ async fn load_located(
 /// Loads `reference` (as `inspect` described it) from the daemon: from the cache when it holds
 /// the whole image, else by reading the export as it arrives (and caching what it held).
 async fn load_from_daemon(
-    docker: &Docker,
+    daemon: &Connection,
     reference: &str,
     inspected: bollard::models::ImageInspect,
     cache: &IndexCache,
@@ -305,7 +307,7 @@ async fn load_from_daemon(
         return Ok(image);
     }
     reporter.start(&format!("Reading {reference} from the daemon"), inspected.size.map(|s| s.max(0) as u64));
-    let reader = export_reader(docker, &[reference]);
+    let reader = export_reader(daemon, &[reference]);
     let started = std::time::Instant::now();
     let image = tokio::task::spawn_blocking(move || read_archive(reader, &mut reporter))
         .await

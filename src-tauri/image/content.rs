@@ -10,7 +10,6 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
-use bollard::Docker;
 use serde::Serialize;
 
 use super::analysis::ImageSource;
@@ -18,6 +17,7 @@ use super::archive::{classify, decompress, Body, Image};
 use super::export::export_reader;
 use super::layer::{escape_bytes, TreePath};
 use super::ImageError;
+use crate::engine::Connection;
 
 /// Text larger than this is cut.
 pub const TEXT_LIMIT: u64 = 1024 * 1024;
@@ -63,12 +63,12 @@ impl LayerLocation {
 
 /// Reads the start of the file at `path` in the layer, for the viewer.
 pub async fn show_file(
-    docker: Option<&Docker>,
+    daemon: Option<&Connection>,
     layer: &LayerLocation,
     path: &TreePath,
 ) -> Result<FileContent, ImageError> {
     let wanted = path.clone();
-    with_layer_file(docker, layer, path, move |size, content| {
+    with_layer_file(daemon, layer, path, move |size, content| {
         let mut head = Vec::new();
         content.take(TEXT_LIMIT).read_to_end(&mut head)?;
         Ok(view_of(&wanted, size, head))
@@ -78,23 +78,23 @@ pub async fn show_file(
 
 /// Copies the file at `path` in the layer to `destination`, a new file; returns the bytes written.
 pub async fn extract_file(
-    docker: Option<&Docker>,
+    daemon: Option<&Connection>,
     layer: &LayerLocation,
     path: &TreePath,
     destination: &Path,
 ) -> Result<u64, ImageError> {
     let destination = destination.to_path_buf();
-    with_layer_file(docker, layer, path, move |_, content| copy_to_new_file(content, &destination)).await
+    with_layer_file(daemon, layer, path, move |_, content| copy_to_new_file(content, &destination)).await
 }
 
 /// Writes the layer's uncompressed tar to `destination`, a new file; returns the bytes written.
 pub async fn export_layer(
-    docker: Option<&Docker>,
+    daemon: Option<&Connection>,
     layer: &LayerLocation,
     destination: &Path,
 ) -> Result<u64, ImageError> {
     let destination = destination.to_path_buf();
-    with_layer(docker, layer, move |tar| copy_to_new_file(tar, &destination)).await
+    with_layer(daemon, layer, move |tar| copy_to_new_file(tar, &destination)).await
 }
 
 /// A path in `folder` for a new file called after `name` (an image reference, a file's name):
@@ -145,13 +145,13 @@ fn copy_to_new_file(mut content: impl Read, destination: &Path) -> Result<u64, I
 /// Streams to the layer, then within it to the regular file at `path`, and hands its size and
 /// content to `visit`.
 async fn with_layer_file<T: Send + 'static>(
-    docker: Option<&Docker>,
+    daemon: Option<&Connection>,
     layer: &LayerLocation,
     path: &TreePath,
     visit: impl FnOnce(u64, &mut dyn Read) -> Result<T, ImageError> + Send + 'static,
 ) -> Result<T, ImageError> {
     let wanted = path.clone();
-    with_layer(docker, layer, move |tar| {
+    with_layer(daemon, layer, move |tar| {
         let mut entries = tar::Archive::new(tar);
         for entry in entries.entries()? {
             let mut entry = entry?;
@@ -172,14 +172,14 @@ async fn with_layer_file<T: Send + 'static>(
 /// Streams the image's archive to the layer at `layer.source` and hands its uncompressed tar to
 /// `visit`, on a thread where blocking reads are fine.
 async fn with_layer<T: Send + 'static>(
-    docker: Option<&Docker>,
+    daemon: Option<&Connection>,
     layer: &LayerLocation,
     visit: impl FnOnce(&mut dyn Read) -> Result<T, ImageError> + Send + 'static,
 ) -> Result<T, ImageError> {
     let archive: Box<dyn Read + Send> = match &layer.image {
         ImageSource::Daemon(reference) => {
-            let docker = docker.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
-            Box::new(export_reader(docker, &[reference]))
+            let daemon = daemon.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
+            Box::new(export_reader(daemon, &[reference]))
         }
         ImageSource::Archive(path) => Box::new(
             File::open(path).map_err(|e| ImageError::Archive(format!("{} cannot be opened: {e}", path.display())))?,

@@ -1,6 +1,8 @@
 //! The daemon's image export (`GET /images/get?names=…`: one image, or several with the layers
-//! they share stored once) as a blocking `Read` for the archive
-//! reader's thread. The HTTP body arrives in small chunks (a few kilobytes); handing each one to
+//! they share stored once) as a blocking `Read` for the archive reader's thread.
+//!
+//! A daemon on a Unix socket (the local case) is read straight off the socket by that thread
+//! ([`SocketGet`]). Others go through bollard, whose HTTP body arrives in small chunks (a few kilobytes); handing each one to
 //! another thread costs two context switches, which for a 1 GB image is more CPU than reading it.
 //! So a task on the async runtime gathers the chunks into batches of 1 MiB or more and passes them through a
 //! short queue (four batches: bounded memory), and the reader thread wakes once per batch.
@@ -13,13 +15,36 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
+#[cfg(unix)]
+use crate::engine::socket_get::SocketGet;
+use crate::engine::Connection;
+
 /// Bytes gathered before they are handed over.
 const BATCH_BYTES: usize = 1 << 20;
 /// Batches waiting for the reader at most.
 const QUEUE_BATCHES: usize = 4;
 
-/// Starts streaming the export of `references`; must be called within the async runtime.
-pub fn export_reader(docker: &Docker, references: &[&str]) -> ExportReader {
+/// The export of `references` from the daemon `connection` talks to, as it arrives; must be
+/// called within the async runtime.
+pub fn export_reader(connection: &Connection, references: &[&str]) -> Box<dyn Read + Send> {
+    #[cfg(unix)]
+    if let Some(socket) = connection.unix_socket() {
+        return Box::new(SocketGet::new(&socket, export_path(&connection.server.api_version, references)));
+    }
+    Box::new(batched_export(&connection.docker, references))
+}
+
+/// `/v1.41/images/get?names=a&names=b`.
+fn export_path(api_version: &str, references: &[&str]) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for reference in references {
+        query.append_pair("names", reference);
+    }
+    format!("/v{api_version}/images/get?{}", query.finish())
+}
+
+/// Starts streaming the export through bollard.
+fn batched_export(docker: &Docker, references: &[&str]) -> ExportReader {
     let (sender, receiver) = mpsc::channel::<std::io::Result<Vec<Bytes>>>(QUEUE_BATCHES);
     let mut stream = docker.export_images(references);
     tokio::spawn(async move {
@@ -51,7 +76,7 @@ pub fn export_reader(docker: &Docker, references: &[&str]) -> ExportReader {
     ExportReader { receiver, batch: VecDeque::new() }
 }
 
-/// The reading end: blocks (on a thread that may block) until the next batch arrives.
+/// The reading end of the bollard path: blocks (on a thread that may block) until the next batch arrives.
 pub struct ExportReader {
     receiver: mpsc::Receiver<std::io::Result<Vec<Bytes>>>,
     batch: VecDeque<Bytes>,
@@ -76,5 +101,18 @@ impl Read for ExportReader {
                 },
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_export_path_names_each_image_escaped() {
+        assert_eq!(
+            export_path("1.41", &["app:1", "registry:5000/app@sha256:ab"]),
+            "/v1.41/images/get?names=app%3A1&names=registry%3A5000%2Fapp%40sha256%3Aab"
+        );
     }
 }

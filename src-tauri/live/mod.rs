@@ -147,12 +147,16 @@ impl Live {
 
     /// The client of the current connection, for actions the user takes.
     pub fn client(&self) -> Result<Docker, EngineError> {
+        Ok(self.connection()?.docker)
+    }
+
+    /// The current connection: its client and the endpoint it reaches.
+    pub fn connection(&self) -> Result<Connection, EngineError> {
         self.shared
             .connection
             .read()
             .expect("connection lock")
-            .as_ref()
-            .map(|c| c.docker.clone())
+            .clone()
             .ok_or_else(|| EngineError::NotConnected("Strata is not connected to a daemon right now".into()))
     }
 

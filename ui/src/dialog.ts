@@ -1,5 +1,7 @@
 // Modal dialogs: a question with a default of "no" for actions that destroy something, a
-// question with an editable answer (where to save a file), and a read-only viewer.
+// question with an editable answer (where to save a file), a read-only viewer, and the
+// keyboard shortcut sheet.
+import type { ShortcutGroup } from "./shortcuts";
 
 /** A backdrop with a dialog in it that closes on Escape; `close` removes it. */
 function modal(role: string, wide = false): { dialog: HTMLElement; close: () => void; onClose: (f: () => void) => void } {
@@ -130,4 +132,36 @@ export function confirmDialog(title: string, body: string, confirmLabel: string)
     });
     cancel.focus();
   });
+}
+
+/** The keyboard shortcut sheet (`?`): every group as a two-column table. */
+export function shortcutsDialog(groups: ShortcutGroup[]): void {
+  const { dialog, close } = modal("dialog");
+  dialog.id = "shortcut-sheet";
+  dialog.append(heading("Keyboard shortcuts"));
+  for (const group of groups) {
+    const title = document.createElement("h3");
+    title.textContent = group.title;
+    const table = document.createElement("table");
+    table.className = "shortcuts";
+    for (const shortcut of group.shortcuts) {
+      const row = table.insertRow();
+      const keys = row.insertCell();
+      for (const key of shortcut.keys.split(" ")) {
+        const kbd = document.createElement("kbd");
+        kbd.textContent = key;
+        keys.append(kbd, " ");
+      }
+      row.insertCell().textContent = shortcut.what;
+    }
+    dialog.append(title, table);
+  }
+  const done = document.createElement("button");
+  done.textContent = "Close";
+  done.addEventListener("click", close);
+  const buttons = document.createElement("div");
+  buttons.className = "dialog-buttons";
+  buttons.append(done);
+  dialog.append(buttons);
+  done.focus();
 }

@@ -9,6 +9,9 @@ import { ImagesView } from "./images-view";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { LayersView } from "./layers-view";
 import { ProjectsView } from "./projects-view";
+import { shortcutsDialog } from "./dialog";
+import { SHORTCUTS } from "./shortcuts";
+import { applyTheme, nextTheme, savedTheme, themeButton } from "./theme";
 
 type Screen = "images" | "containers" | "layers" | "diff" | "projects" | "cleanup";
 
@@ -103,7 +106,14 @@ function onKey(event: KeyboardEvent): void {
     show("cleanup");
     cleanup.focus();
   }
-  else if (event.key === "/" && !typing) {
+  else if (event.ctrlKey && event.shiftKey && event.key.toLowerCase() === "l") {
+    event.preventDefault();
+    applyTheme(nextTheme(savedTheme()));
+    themeSwitch.replaceWith((themeSwitch = themeButton()));
+  } else if (event.key === "?" && !typing && !document.getElementById("shortcut-sheet")) {
+    event.preventDefault();
+    shortcutsDialog(SHORTCUTS);
+  } else if (event.key === "/" && !typing) {
     event.preventDefault();
     if (current === "layers") layers.focusSearch();
     else {
@@ -120,12 +130,19 @@ function layout(): void {
   const brand = document.createElement("div");
   brand.className = "brand";
   brand.textContent = "Strata";
-  sidebar.append(brand, screens.images.nav, screens.containers.nav, screens.layers.nav, screens.diff.nav, screens.projects.nav, screens.cleanup.nav);
+  const help = document.createElement("button");
+  help.className = "nav help-button";
+  help.id = "shortcuts-button";
+  help.textContent = "Keyboard shortcuts (?)";
+  help.addEventListener("click", () => shortcutsDialog(SHORTCUTS));
+  sidebar.append(brand, screens.images.nav, screens.containers.nav, screens.layers.nav, screens.diff.nav, screens.projects.nav, screens.cleanup.nav, themeSwitch, help);
   const main = document.createElement("main");
   main.append(connection.bar, connection.banner, images.element, containers.element, layers.element, diff.element, projects.element, cleanup.element, toast, dropOverlay);
   app.append(sidebar, main);
   document.addEventListener("keydown", onKey);
 }
+
+let themeSwitch = themeButton();
 
 /** Folders and Dockerfiles dropped on the window become projects, built at once. */
 const dropOverlay = document.createElement("div");
@@ -147,6 +164,7 @@ function listenForDrops(): void {
     .catch(reportError);
 }
 
+applyTheme(savedTheme());
 layout();
 listenForDrops();
 show("images");
