@@ -5,12 +5,12 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/venv/bin:$(HOME)/.cargo/bin:$(PATH)
 BINARY := target/debug/strata
 
-.PHONY: run test deps daemon ui build test-ui test-rust check-cli lint fuzz-smoke fuzz bench clean-bench clean-test-fixtures
+.PHONY: run test deps daemon ui build test-ui test-rust test-bundle bundle check-cli lint fuzz-smoke fuzz bench clean-bench clean-test-fixtures
 
 run: deps daemon build
 	scripts/open-app.sh $(BINARY)
 
-test: deps daemon test-ui build check-cli lint test-rust fuzz-smoke
+test: deps daemon test-ui build check-cli lint test-rust test-bundle fuzz-smoke
 
 deps:
 	@scripts/install-deps.sh
@@ -26,6 +26,17 @@ build: ui
 
 test-ui:
 	cd ui && npm test
+
+# The .deb made from the test build, installed with dpkg -i, and the installed app's window opened.
+test-bundle: build
+	scripts/test-bundle.sh
+
+# Installable bundles with Tauri's bundler, in target/release/bundle/: a .deb by default. The
+# AppImage, rpm, .dmg, .app, .msi and NSIS installer are configured in tauri.conf.json, each built on
+# its own platform (`make bundle BUNDLES=appimage` downloads linuxdeploy, so it needs the internet).
+BUNDLES ?= deb
+bundle: deps ui
+	ui/node_modules/.bin/tauri build --ci --bundles $(BUNDLES)
 
 # The engine and CLI must build without WebKit, for `cargo install strata --no-default-features`.
 check-cli:

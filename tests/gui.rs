@@ -92,9 +92,14 @@ fn tauri_driver_with(display: &str, docker_host: &str, config: &Path, env: &[(&s
 }
 
 async fn open_app(port: u16) -> Client {
+    open_app_at(port, Path::new(env!("CARGO_BIN_EXE_strata"))).await
+}
+
+/// A WebDriver session with the app whose binary is `application`.
+async fn open_app_at(port: u16, application: &Path) -> Client {
     let mut capabilities = serde_json::Map::new();
     capabilities.insert("browserName".into(), "wry".into());
-    capabilities.insert("tauri:options".into(), serde_json::json!({ "application": env!("CARGO_BIN_EXE_strata") }));
+    capabilities.insert("tauri:options".into(), serde_json::json!({ "application": application }));
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
     ClientBuilder::new(connector)
         .capabilities(capabilities)
@@ -815,4 +820,24 @@ async fn the_keyboard_sheet_opens_with_a_question_mark_and_the_theme_switches_by
     // Ctrl+Shift+L goes on to "system".
     body.send_keys(&format!("{}{}L", fantoccini::key::Key::Control, fantoccini::key::Key::Shift)).await.unwrap();
     wait_until_gone(&client, "html[data-theme]", "the picked theme").await;
+}
+
+/// The app as the .deb installs it: `scripts/test-bundle.sh` (in `make test`) installs the package
+/// with `dpkg -i` and runs this with STRATA_INSTALLED_APP=/usr/bin/strata.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs the .deb installed; run by scripts/test-bundle.sh"]
+async fn the_installed_app_opens_its_window() {
+    let installed = std::env::var_os("STRATA_INSTALLED_APP").expect("STRATA_INSTALLED_APP names the installed binary");
+    let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut proxy = DaemonProxy::new(&dir.path().join("docker.sock"), &daemon_socket());
+    proxy.up();
+    let (display, _xvfb) = display();
+    let (port, _driver) = tauri_driver(&display, &proxy.host(), dir.path());
+    let client = open_app_at(port, Path::new(&installed)).await;
+    wait_for(&client, "body[data-connection='connected']", "the installed app's connected state").await;
+    wait_for(&client, "#nav-cleanup", "the installed app's screens").await;
+    let title = client.title().await.unwrap();
+    assert_eq!(title, "Strata", "the installed window's title");
+    screenshot(&client, "installed-app.png").await;
 }

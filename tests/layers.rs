@@ -236,3 +236,31 @@ async fn a_missing_image_or_layer_is_one_clear_line() {
     assert_eq!(wrong.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&wrong.stderr).contains("there is no layer 9"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_daemon_gone_mid_export_is_one_clear_line_and_caches_nothing() {
+    let mut fixtures = Fixtures::new("export-cut").await;
+    let bulk: Vec<u8> = (0..4_000_000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    let image = fixtures.image("bulky", &[("bulk.bin", &bulk)]).await;
+    let cache = tempfile::tempdir().unwrap();
+    let sockets = tempfile::tempdir().unwrap();
+    let mut proxy = DaemonProxy::new(&sockets.path().join("docker.sock"), &daemon_socket());
+    proxy.up();
+    let env = [("STRATA_CACHE_DIR", cache.path().to_str().unwrap()), ("DOCKER_HOST", &proxy.host())];
+
+    // The export stops a megabyte in, as when dockerd is stopped mid-way.
+    proxy.cut_answers_after(1_000_000);
+    let cut = strata(&["inspect", &image, "--json"], &env);
+    let stderr = String::from_utf8_lossy(&cut.stderr);
+    assert_eq!(cut.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains("the daemon closed the connection before the end of the export"), "{stderr}");
+    assert!(cut.stdout.is_empty(), "no half figures are printed");
+    assert_eq!(json(&strata(&["cache", "--json"], &env))["layers"], 0, "nothing half-read is cached");
+
+    // The daemon back in full: the same command reads the whole image.
+    proxy.cut_answers_after(u64::MAX);
+    let whole = json(&strata(&["inspect", &image, "--json"], &env));
+    assert_eq!(whole["layers"].as_array().unwrap().len(), 2, "{whole}");
+    assert!(whole["size_bytes"].as_u64().unwrap() > 4_000_000);
+}

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -15,16 +16,30 @@ pub struct DaemonProxy {
     tasks: Option<JoinSet<()>>,
     /// What clients sent, so a test can tell which requests were made.
     sent: Arc<Mutex<Vec<u8>>>,
+    /// Each connection's answer is cut (the connection closed) after this many bytes, as a daemon
+    /// stopping mid-stream would.
+    cut_after: Arc<AtomicU64>,
 }
 
 impl DaemonProxy {
     /// A proxy that will listen on `socket` and forward to the daemon's socket `target`; not yet up.
     pub fn new(socket: &Path, target: &Path) -> DaemonProxy {
-        DaemonProxy { socket: socket.to_path_buf(), target: target.to_path_buf(), tasks: None, sent: Arc::default() }
+        DaemonProxy {
+            socket: socket.to_path_buf(),
+            target: target.to_path_buf(),
+            tasks: None,
+            sent: Arc::default(),
+            cut_after: Arc::new(AtomicU64::new(u64::MAX)),
+        }
     }
 
     pub fn host(&self) -> String {
         format!("unix://{}", self.socket.display())
+    }
+
+    /// From now on, answers longer than `bytes` are cut there: the connection closes mid-body.
+    pub fn cut_answers_after(&self, bytes: u64) {
+        self.cut_after.store(bytes, Ordering::SeqCst);
     }
 
     /// Starts accepting connections.
@@ -33,12 +48,14 @@ impl DaemonProxy {
         let listener = UnixListener::bind(&self.socket).expect("bind the proxy socket");
         let target = self.target.clone();
         let sent = self.sent.clone();
+        let cut_after = self.cut_after.clone();
         let mut tasks = JoinSet::new();
         tasks.spawn(async move {
             let mut connections = JoinSet::new();
             while let Ok((client, _)) = listener.accept().await {
                 let target = target.clone();
                 let sent = sent.clone();
+                let limit = cut_after.load(Ordering::SeqCst);
                 connections.spawn(async move {
                     if let Ok(daemon) = UnixStream::connect(&target).await {
                         let (mut client_reads, mut client_writes) = tokio::io::split(client);
@@ -53,8 +70,16 @@ impl DaemonProxy {
                             }
                             let _ = daemon_writes.shutdown().await;
                         };
-                        let downstream = tokio::io::copy(&mut daemon_reads, &mut client_writes);
-                        let _ = tokio::join!(upstream, downstream);
+                        let downstream = async {
+                            let mut answered = (&mut daemon_reads).take(limit);
+                            let _ = tokio::io::copy(&mut answered, &mut client_writes).await;
+                            let _ = client_writes.shutdown().await;
+                        };
+                        // A cut answer ends the connection, whatever the client still sends.
+                        tokio::select! {
+                            _ = async { tokio::join!(upstream, std::future::pending::<()>()) } => {}
+                            _ = downstream => {}
+                        }
                     }
                 });
             }
