@@ -1,6 +1,6 @@
 //! `strata stats` against the real daemon: its figures side by side with `docker stats
 //! --no-stream` on running fixture containers, and the live mode following containers as they
-//! start and stop.
+//! start and stop, and waiting out a daemon that stops.
 
 mod common;
 
@@ -8,7 +8,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{json, strata, ChildGuard, Fixtures};
+use common::proxy::DaemonProxy;
+use common::{daemon_socket, json, strata, ChildGuard, Fixtures};
 use serde_json::Value;
 
 /// `docker stats --no-stream` as JSON rows, by container name.
@@ -118,4 +119,62 @@ fn the_host_panel_names_dockers_data_disk_and_its_free_space() {
     assert!(root.starts_with(disk["mount_point"].as_str().unwrap()), "{disk}");
     assert!(disk["total_bytes"].as_u64().unwrap() >= disk["free_bytes"].as_u64().unwrap());
     assert!(figures["cpus"].as_u64().unwrap() >= 1 && figures["memory_total_bytes"].as_u64().unwrap() > 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_live_mode_waits_for_a_daemon_that_stops_and_resumes_with_the_history_kept() {
+    let mut fixtures = Fixtures::new("stats-resume").await;
+    let image = fixtures.image("stats", &[]).await;
+    let container = fixtures.running_container(&image, "steady").await;
+    let sockets = tempfile::tempdir().unwrap();
+    let mut proxy = DaemonProxy::new(&sockets.path().join("docker.sock"), &daemon_socket());
+    proxy.up();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_strata"));
+    command
+        .args(["stats", "--json"])
+        .env("DOCKER_HOST", proxy.host())
+        .env_remove("DOCKER_CONTEXT")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = ChildGuard { child: command.spawn().unwrap(), leads_group: false };
+    let lines = BufReader::new(child.child.stdout.take().unwrap()).lines();
+    let stderr = BufReader::new(child.child.stderr.take().unwrap()).lines();
+    // Lines are read on threads of their own, so the test never blocks on a quiet pipe.
+    let (rows_sent, rows) = std::sync::mpsc::channel::<Vec<Value>>();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            if rows_sent.send(serde_json::from_str(&line).unwrap()).is_err() {
+                return;
+            }
+        }
+    });
+    let (said_sent, said) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || stderr.map_while(Result::ok).for_each(|line| drop(said_sent.send(line))));
+    let points_of = |rows: &[Value]| {
+        rows.iter()
+            .find(|row| row["name"] == container.as_str())
+            .and_then(|row| (row["running"] == true).then(|| row["points"].as_u64().unwrap()))
+    };
+    let wait_for_points = |at_least: u64| {
+        for _ in 0..60 {
+            let next = rows.recv_timeout(Duration::from_secs(30)).expect("a line a second");
+            if let Some(points) = points_of(&next).filter(|p| *p >= at_least) {
+                return points;
+            }
+        }
+        panic!("the container did not reach {at_least} points");
+    };
+
+    let before = wait_for_points(3);
+    proxy.down();
+    let waiting = said.recv_timeout(Duration::from_secs(30)).expect("a word about the daemon");
+    assert!(waiting.contains("the daemon stopped answering; waiting for it"), "{waiting}");
+    std::thread::sleep(Duration::from_secs(2));
+    proxy.up();
+    let back = said.recv_timeout(Duration::from_secs(30)).expect("a word about the daemon's return");
+    assert!(back.contains("the daemon is back"), "{back}");
+    // The stream resumed and the points from before the outage are still there.
+    let after = wait_for_points(before + 2);
+    assert!(after >= before + 2, "{before} points before, {after} after");
+    assert!(child.child.try_wait().unwrap().is_none(), "still running");
 }

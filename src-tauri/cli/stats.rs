@@ -43,14 +43,7 @@ pub async fn stats(endpoint: Option<String>, args: StatsArgs) -> Result<(), Fail
     }
     let collector = Collector::default();
     let clear = std::io::stdout().is_terminal() && !args.json;
-    // The running set changes only when a container starts or stops: list it again then, not
-    // every second (listing is work for the daemon).
-    let filters: std::collections::HashMap<String, Vec<String>> = [
-        ("type".to_string(), vec!["container".to_string()]),
-        ("event".to_string(), ["start", "die", "pause", "unpause"].map(String::from).to_vec()),
-    ]
-    .into();
-    let mut events = docker.events(Some(EventsOptionsBuilder::default().filters(&filters).build()));
+    let mut events = container_events(&docker);
     collector.sync(&docker, &stats::running(&docker).await?);
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.tick().await;
@@ -58,10 +51,23 @@ pub async fn stats(endpoint: Option<String>, args: StatsArgs) -> Result<(), Fail
         tokio::select! {
             _ = tick.tick() => {}
             event = events.next() => {
-                if event.is_none() {
-                    return Err(Failure { message: "the daemon's event stream ended".into(), hint: "Run it again.".into() });
-                }
-                collector.sync(&docker, &stats::running(&docker).await?);
+                let running = match event {
+                    Some(Ok(_)) => stats::running(&docker).await.ok(),
+                    _ => None,
+                };
+                let running = match running {
+                    Some(running) => running,
+                    // The daemon went away: wait for it, then follow its containers again. Each
+                    // container's history is kept, and its stream resumes.
+                    None => match wait_for_daemon(&docker).await {
+                        Some(running) => {
+                            events = container_events(&docker);
+                            running
+                        }
+                        None => return Ok(()),
+                    },
+                };
+                collector.sync(&docker, &running);
                 continue;
             }
             _ = tokio::signal::ctrl_c() => return Ok(()),
@@ -80,6 +86,35 @@ pub async fn stats(endpoint: Option<String>, args: StatsArgs) -> Result<(), Fail
             print!("\x1b[2J\x1b[H");
         }
         print_table(&rows);
+    }
+}
+
+/// The daemon's container start/stop events: the running set changes only then, so it is listed
+/// again only then, not every second (listing is work for the daemon).
+fn container_events(
+    docker: &bollard::Docker,
+) -> impl futures_util::Stream<Item = Result<bollard::models::EventMessage, bollard::errors::Error>> + Unpin {
+    let filters: std::collections::HashMap<String, Vec<String>> = [
+        ("type".to_string(), vec!["container".to_string()]),
+        ("event".to_string(), ["start", "die", "pause", "unpause"].map(String::from).to_vec()),
+    ]
+    .into();
+    docker.events(Some(EventsOptionsBuilder::default().filters(&filters).build()))
+}
+
+/// Says the daemon went away and asks it, once a second, for its running containers until it
+/// answers (then says so and returns them) or the user presses Ctrl+C (`None`).
+async fn wait_for_daemon(docker: &bollard::Docker) -> Option<Vec<stats::Running>> {
+    eprintln!("strata: the daemon stopped answering; waiting for it to come back (Ctrl+C to stop)");
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = tokio::signal::ctrl_c() => return None,
+        }
+        if let Ok(running) = stats::running(docker).await {
+            eprintln!("strata: the daemon is back; following its containers again");
+            return Some(running);
+        }
     }
 }
 
