@@ -230,6 +230,14 @@ async fn a_missing_image_or_layer_is_one_clear_line() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(stderr.contains("No such image") && stderr.lines().count() == 1, "{stderr}");
 
+    // A name that would change the request (a query, a path climbing up) never reaches the daemon.
+    for bad in ["app?force=1", "../containers/x/kill"] {
+        let refused = strata_cached(cache.path(), &["inspect", bad]);
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("is not a valid name for an image"), "{stderr}");
+    }
+
     let mut fixtures = Fixtures::new("badlayer").await;
     let image = fixtures.image("one", &[]).await;
     let wrong = strata_cached(cache.path(), &["tree", &image, "--layer", "9"]);

@@ -108,9 +108,10 @@ pub fn follow_logs(
     on_event: Channel<LogEvent>,
 ) -> Result<u32, UiError> {
     let docker = live.client()?;
+    let lines = containers::logs(&docker, &id, tail.min(10_000), true)?;
     let number = followers.next.fetch_add(1, Ordering::Relaxed);
     let task = tauri::async_runtime::spawn(async move {
-        let mut batches = Box::pin(containers::logs(&docker, &id, tail.min(10_000), true).ready_chunks(500));
+        let mut batches = Box::pin(lines.ready_chunks(500));
         while let Some(batch) = batches.next().await {
             let (lines, errors): (Vec<_>, Vec<_>) = batch.into_iter().partition(Result::is_ok);
             let lines: Vec<String> = lines.into_iter().flatten().collect();

@@ -24,6 +24,9 @@ pub enum EngineError {
 
     #[error("not connected: {0}")]
     NotConnected(String),
+
+    #[error("`{name}` is not a valid name for {what}")]
+    InvalidName { name: String, what: String, expected: String },
 }
 
 impl EngineError {
@@ -51,6 +54,7 @@ impl EngineError {
             }
             EngineError::Daemon { .. } => "The daemon refused the request; its message says why.".into(),
             EngineError::Transport(_) => "The daemon may have stopped; Strata reconnects when it is back.".into(),
+            EngineError::InvalidName { expected, .. } => format!("Write {expected}."),
         }
     }
 

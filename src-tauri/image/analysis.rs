@@ -122,6 +122,7 @@ async fn locate(daemon: Option<&Connection>, source: &ImageSource) -> Result<Loc
     match source {
         ImageSource::Daemon(reference) => {
             let daemon = daemon.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
+            crate::inventory::names::check_image(reference).map_err(ImageError::Engine)?;
             let inspected = daemon
                 .docker
                 .inspect_image(reference)

@@ -97,6 +97,7 @@ pub enum ContainerAction {
 
 /// Carries out `action` on the container `id`.
 pub async fn act(docker: &Docker, id: &str, action: ContainerAction) -> Result<(), EngineError> {
+    super::names::check_container(id)?;
     match action {
         ContainerAction::Start => docker.start_container(id, None).await?,
         ContainerAction::Stop => {
@@ -114,13 +115,13 @@ pub async fn act(docker: &Docker, id: &str, action: ContainerAction) -> Result<(
 }
 
 /// The last `tail` lines of a container's output, then (with `follow`) every new line.
-/// Lines keep the daemon's timestamp at their start.
+/// Lines keep the daemon's timestamp at their start. A malformed `id` is refused at once.
 pub fn logs(
     docker: &Docker,
     id: &str,
     tail: usize,
     follow: bool,
-) -> impl Stream<Item = Result<String, EngineError>> + use<> {
+) -> Result<impl Stream<Item = Result<String, EngineError>> + use<>, EngineError> {
     let options = LogsOptionsBuilder::default()
         .stdout(true)
         .stderr(true)
@@ -128,14 +129,15 @@ pub fn logs(
         .follow(follow)
         .tail(&tail.to_string())
         .build();
-    docker.logs(id, Some(options)).map(|chunk| {
+    super::names::check_container(id)?;
+    Ok(docker.logs(id, Some(options)).map(|chunk| {
         chunk.map_err(EngineError::from_api).map(|output| match output {
             LogOutput::StdOut { message }
             | LogOutput::StdErr { message }
             | LogOutput::Console { message }
             | LogOutput::StdIn { message } => String::from_utf8_lossy(&message).trim_end_matches('\n').to_string(),
         })
-    })
+    }))
 }
 
 #[cfg(test)]

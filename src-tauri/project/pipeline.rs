@@ -16,6 +16,7 @@ use super::restart::restart_with;
 use super::verify::{verify, Verification};
 use super::BuildError;
 use crate::engine::EngineError;
+use crate::inventory::names;
 use crate::inventory::shared::{chain_layers, Layer};
 use crate::inventory::split_reference;
 use crate::progress::Cancel;
@@ -35,6 +36,14 @@ pub struct PipelineRequest {
     pub publish_with: Option<PathBuf>,
     /// Replace this container with one of the new image.
     pub restart_container: Option<String>,
+}
+
+impl PipelineRequest {
+    /// The tags and the container to replace are well-formed names (they go into requests' paths).
+    fn check_names(&self) -> Result<(), EngineError> {
+        self.tags.iter().try_for_each(|tag| names::check_image(tag))?;
+        self.restart_container.as_deref().map_or(Ok(()), names::check_container)
+    }
 }
 
 /// What the pipeline reports as it goes.
@@ -93,6 +102,7 @@ pub async fn run_pipeline(
     on_event: &mut (dyn FnMut(PipelineEvent) + Send),
 ) -> Result<PipelineOutcome, BuildError> {
     on_event(PipelineEvent::Stage { name: "prepare" });
+    request.check_names().map_err(BuildError::Engine)?;
     let previous_id = match request.tags.first() {
         Some(tag) => docker.inspect_image(tag).await.ok().and_then(|image| image.id),
         None => None,
