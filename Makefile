@@ -66,7 +66,8 @@ fuzz:
 	done
 
 # Performance, measured: Strata vs `docker save > /dev/null` vs dive, and `strata diff` vs exporting
-# both images; medians of BENCH_RUNS rounds
+# both images; builds, stats, cleanup plans, charts; and the window under load (1,002 images, 200
+# running containers, a 100,000-file layer; the release build driven through WebDriver). Medians of BENCH_RUNS rounds
 # (default 5) on generated images (about 1 GB / 71k files, and 10k files). Not part of `make test`.
 bench: deps daemon
 	cargo build --release --no-default-features --bin strata --target-dir target/cli
@@ -75,6 +76,8 @@ bench: deps daemon
 	python3 bench/build.py
 	python3 bench/stats.py
 	python3 bench/cleanup.py
+	cargo build --release
+	STRATA_APP=$(CURDIR)/target/release/strata cargo test --test gui -- --ignored --exact load_figures --nocapture
 	cargo run --release --no-default-features --example chart_render --target-dir target/cli | tee artifacts/bench-chart.md
 
 # Removes the benchmark's images (labelled strata.bench=1) and nothing else.

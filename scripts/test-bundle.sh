@@ -30,5 +30,5 @@ trap remove EXIT
 
 /usr/bin/strata --version
 grep -q '^Exec=strata' /usr/share/applications/Strata.desktop || { echo "the menu entry does not start strata"; exit 1; }
-STRATA_INSTALLED_APP=/usr/bin/strata cargo test --test gui -- --ignored --exact the_installed_app_opens_its_window
+STRATA_APP=/usr/bin/strata cargo test --test gui -- --ignored --exact the_installed_app_opens_its_window
 echo "==> the installed package opens its window"

@@ -92,7 +92,13 @@ fn tauri_driver_with(display: &str, docker_host: &str, config: &Path, env: &[(&s
 }
 
 async fn open_app(port: u16) -> Client {
-    open_app_at(port, Path::new(env!("CARGO_BIN_EXE_strata"))).await
+    open_app_at(port, &app_binary()).await
+}
+
+/// The app the tests drive: STRATA_APP when set (the release build for the load figures, the
+/// installed package), else this test build's.
+fn app_binary() -> PathBuf {
+    std::env::var_os("STRATA_APP").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_strata")))
 }
 
 /// A WebDriver session with the app whose binary is `application`.
@@ -823,21 +829,204 @@ async fn the_keyboard_sheet_opens_with_a_question_mark_and_the_theme_switches_by
 }
 
 /// The app as the .deb installs it: `scripts/test-bundle.sh` (in `make test`) installs the package
-/// with `dpkg -i` and runs this with STRATA_INSTALLED_APP=/usr/bin/strata.
+/// with `dpkg -i` and runs this with STRATA_APP=/usr/bin/strata.
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "needs the .deb installed; run by scripts/test-bundle.sh"]
 async fn the_installed_app_opens_its_window() {
-    let installed = std::env::var_os("STRATA_INSTALLED_APP").expect("STRATA_INSTALLED_APP names the installed binary");
+    let installed = app_binary();
+    assert!(installed.starts_with("/usr"), "STRATA_APP names the installed binary, not {}", installed.display());
     let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
     let dir = tempfile::tempdir().unwrap();
-    let mut proxy = DaemonProxy::new(&dir.path().join("docker.sock"), &daemon_socket());
-    proxy.up();
-    let (display, _xvfb) = display();
-    let (port, _driver) = tauri_driver(&display, &proxy.host(), dir.path());
-    let client = open_app_at(port, Path::new(&installed)).await;
+    let window = open_window(dir.path(), &[]).await;
+    let client = window.client.clone();
     wait_for(&client, "body[data-connection='connected']", "the installed app's connected state").await;
     wait_for(&client, "#nav-cleanup", "the installed app's screens").await;
     let title = client.title().await.unwrap();
     assert_eq!(title, "Strata", "the installed window's title");
     screenshot(&client, "installed-app.png").await;
+}
+
+/// In-page milliseconds from `action` (JavaScript run in the window) until an element matches
+/// `css`, checked every frame: what the user waits, without the WebDriver's own round trips.
+async fn time_until(client: &Client, action: &str, css: &str) -> f64 {
+    time_until_true(client, action, &format!("document.querySelector({css:?})")).await
+}
+
+/// [`time_until`] a JavaScript `condition` holds.
+async fn time_until_true(client: &Client, action: &str, condition: &str) -> f64 {
+    let script = format!(
+        "const done = arguments[arguments.length - 1]; const started = performance.now(); {action};
+         (function poll() {{ if ({condition}) done(performance.now() - started);
+                            else requestAnimationFrame(poll); }})();"
+    );
+    let waited = tokio::time::timeout(Duration::from_secs(130), client.execute_async(&script, vec![])).await;
+    waited.unwrap_or_else(|_| panic!("{condition} did not hold")).unwrap().as_f64().unwrap()
+}
+
+/// Frames the window paints in 3 s, a second, and the longest gap between two.
+async fn frame_rate(client: &Client) -> (f64, f64) {
+    let script = "const done = arguments[arguments.length - 1]; let frames = 0, worst = 0;
+        const start = performance.now(); let last = start;
+        (function frame(now) { frames++; worst = Math.max(worst, now - last); last = now;
+          if (now - start < 3000) requestAnimationFrame(frame); else done([frames / 3, worst]); })(start);";
+    let measured = client.execute_async(script, vec![]).await.unwrap();
+    (measured[0].as_f64().unwrap(), measured[1].as_f64().unwrap())
+}
+
+/// Median milliseconds of a command's round trip from the page to the backend and back.
+async fn command_round_trip(client: &Client, command: &str) -> f64 {
+    let script = format!(
+        "const done = arguments[arguments.length - 1]; (async () => {{ const times = [];
+         for (let i = 0; i < 21; i++) {{ const t = performance.now();
+           await window.__TAURI_INTERNALS__.invoke({command:?}); times.push(performance.now() - t); }}
+         times.sort((a, b) => a - b); done(times[10]); }})();"
+    );
+    client.execute_async(&script, vec![]).await.unwrap().as_f64().unwrap()
+}
+
+/// The app's process (the newest one running `binary`), and its CPU seconds so far.
+fn app_cpu_seconds(binary: &Path) -> f64 {
+    let binary = binary.canonicalize().unwrap();
+    let newest = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == binary))
+        .max()
+        .expect("the app's process");
+    let stat = std::fs::read_to_string(format!("/proc/{newest}/stat")).unwrap();
+    let fields: Vec<&str> = stat.rsplit_once(')').unwrap().1.split_whitespace().collect();
+    let ticks: f64 = fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap();
+    ticks / 100.0
+}
+
+/// The load figures of the hardening issue, for `make bench` (not a test of time: it prints what
+/// it measures). 1,002 image rows, 200 running containers whose stats the window follows, and a
+/// 100,000-file layer; in-page latencies of what a user does, frames painted, the app's CPU.
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "a benchmark: make bench runs it against the release build"]
+async fn load_figures() {
+    let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
+    let mut fixtures = Fixtures::new("load").await;
+    let image = fixtures.image("load", &[]).await;
+    fixtures.many_tags(&image, 1000).await;
+    let big = fixtures.image_from("big", HUNDRED_THOUSAND_FILES, &[("t.tar", &hundred_thousand_files_tar())]).await;
+    for number in 0..200 {
+        fixtures.running_container(&image, &format!("c{number:03}")).await;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let window = open_window(dir.path(), &[("STRATA_CACHE_DIR", cache.path())]).await;
+    let client = window.client.clone();
+    let patient = fantoccini::wd::TimeoutConfiguration::new(Some(Duration::from_secs(120)), None, None);
+    client.update_timeouts(patient).await.unwrap();
+    wait_for(&client, "body[data-connection='connected']", "the connected state").await;
+    let mut figures: Vec<(String, String)> = Vec::new();
+    let mut note = |what: &str, value: String| {
+        eprintln!("[load] {what}: {value}");
+        figures.push((what.to_string(), value));
+    };
+
+    // Images: 1,002 rows.
+    let repository = fixtures.repository();
+    let filtered = time_until(
+        &client,
+        "const f = document.querySelector('#image-filter'); f.value = 'many-999'; f.dispatchEvent(new Event('input'))",
+        &format!("#images-view .tr[data-ref='{repository}:many-999']"),
+    )
+    .await;
+    note("Images (1,002 rows): type a filter → the one match shown", format!("{filtered:.0} ms"));
+    let cleared = time_until(
+        &client,
+        "const f = document.querySelector('#image-filter'); f.value = ''; f.dispatchEvent(new Event('input'))",
+        &format!("#images-view .tr[data-ref='{repository}:many-0']"),
+    )
+    .await;
+    note("Images: clear the filter → 1,002 rows back", format!("{cleared:.0} ms"));
+
+    let (fps, worst) = frame_rate(&client).await;
+    note("Images: frames painted, idle (the baseline)", format!("{fps:.0} a second, longest gap {worst:.0} ms"));
+
+    // Containers: 200 running, each one's stats followed every second.
+    let shown =
+        time_until(&client, "document.querySelector('#nav-containers').click()", "#containers-view .tr[data-name]")
+            .await;
+    note("Containers (200 running): open the screen → rows shown", format!("{shown:.0} ms"));
+    tokio::time::sleep(Duration::from_secs(5)).await; // every stream started
+    let to_end = time_until_true(
+        &client,
+        "const b = document.querySelector('#containers-view .table-body'); b.focus();
+         b.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true }))",
+        "(() => { const b = document.querySelector('#containers-view .table-body');
+                  return b.querySelector('.tr.selected') && b.scrollTop + b.clientHeight >= b.scrollHeight - 2; })()",
+    )
+    .await;
+    note("Containers: End → the last row selected", format!("{to_end:.0} ms"));
+    let (fps, worst) = frame_rate(&client).await;
+    note(
+        "Containers: frames painted while 200 streams update",
+        format!("{fps:.0} a second, longest gap {worst:.0} ms"),
+    );
+    let size = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.__TAURI_INTERNALS__.invoke('stats_rows').then((rows) => done(JSON.stringify(rows).length));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    note(
+        "Containers: stats_rows round trip (median of 21), the window's once-a-second read",
+        format!("{:.1} ms, {} kB", command_round_trip(&client, "stats_rows").await, size.as_u64().unwrap() / 1000),
+    );
+    note(
+        "Containers: list_containers round trip (median of 21)",
+        format!("{:.1} ms", command_round_trip(&client, "list_containers").await),
+    );
+    let binary = app_binary();
+    let (cpu_before, wall) = (app_cpu_seconds(&binary), std::time::Instant::now());
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let cpu = (app_cpu_seconds(&binary) - cpu_before) / wall.elapsed().as_secs_f64();
+    note(
+        "The app's CPU following 200 stats streams (Containers screen open)",
+        format!("{:.0} % of one core", cpu * 100.0),
+    );
+
+    // Layers: 100,000 files in one layer.
+    let opened = time_until(
+        &client,
+        &format!(
+            "document.querySelector('#nav-layers').click(); const s = document.querySelector('#layers-source');
+             s.value = {big:?}; s.dispatchEvent(new KeyboardEvent('keydown', {{ key: 'Enter', bubbles: true }}))"
+        ),
+        &format!("#layers-view[data-image='{big}']"),
+    )
+    .await;
+    note("Layers: open the 100,000-file image (cold: export and read)", format!("{opened:.0} ms"));
+    let expanded =
+        time_until(&client, "document.querySelector('#expand-all').click()", "#tree[data-rows='100103']").await;
+    note("Layers: Expand all → 100,103 rows", format!("{expanded:.0} ms"));
+    let last = time_until(
+        &client,
+        "const t = document.querySelector('#tree'); t.focus();
+         t.dispatchEvent(new KeyboardEvent('keydown', { key: 'End', bubbles: true }))",
+        ".tree-row.selected[data-name='f999']",
+    )
+    .await;
+    note("Layers: End → the last of 100,103 rows selected", format!("{last:.0} ms"));
+    let searched = time_until(
+        &client,
+        "const s = document.querySelector('#tree-search'); s.value = 'f424'; s.dispatchEvent(new Event('input'))",
+        ".tree-row[data-name='f424']",
+    )
+    .await;
+    note("Layers: search a name among 100,000 → matches shown", format!("{searched:.0} ms"));
+    screenshot(&client, "load-layers.png").await;
+
+    let mut table = String::from("| what the user does | measured |\n|---|---:|\n");
+    for (what, value) in &figures {
+        table.push_str(&format!("| {what} | {value} |\n"));
+    }
+    println!("{table}");
+    std::fs::create_dir_all(Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts")).unwrap();
+    std::fs::write(Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts/bench-load.md"), table).unwrap();
 }
