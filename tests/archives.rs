@@ -201,3 +201,26 @@ fn a_hard_link_that_climbs_out_is_refused() {
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("climbs out of the image"), "{stderr}");
 }
+
+#[test]
+fn a_ten_gigabyte_sparse_file_is_read_as_its_size_in_bounded_memory() {
+    // GNU tar writes a 10 GiB file that is one hole and five bytes as a 10 kB sparse entry.
+    let dir = tempfile::tempdir().unwrap();
+    let big = std::fs::File::create(dir.path().join("big")).unwrap();
+    big.set_len(10 << 30).unwrap();
+    std::os::unix::fs::FileExt::write_at(&big, b"hello", 5_000_000_000).unwrap();
+    let made = std::process::Command::new("tar")
+        .args(["--sparse", "--format=gnu", "-cf", "layer.tar", "big"])
+        .current_dir(dir.path())
+        .status()
+        .expect("GNU tar");
+    assert!(made.success());
+    std::fs::remove_file(dir.path().join("big")).unwrap();
+    let layer = std::fs::read(dir.path().join("layer.tar")).unwrap();
+    assert!(layer.len() < 64 << 10, "the layer is small: {} bytes", layer.len());
+
+    let (tree, peak) =
+        tree_json(&write(dir.path(), "sparse.tar", &archive_with_layer(&layer)), &dir.path().join("cache"));
+    assert_eq!(row(&tree, "/big")["size_bytes"], 10u64 << 30, "{tree}");
+    assert!(peak < 128 << 20, "memory stays bounded: peak {} MiB", peak >> 20);
+}
