@@ -799,7 +799,8 @@ async fn the_cleanup_screen_shows_the_space_plans_by_hand_and_never_removes_an_i
 async fn the_keyboard_sheet_opens_with_a_question_mark_and_the_theme_switches_by_hand() {
     let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
     let dir = tempfile::tempdir().unwrap();
-    let window = open_window(dir.path(), &[]).await;
+    let config = dir.path().join("config");
+    let window = open_window(dir.path(), &[("XDG_CONFIG_HOME", &config)]).await;
     let client = window.client.clone();
     wait_for(&client, "body[data-connection='connected']", "the connected state").await;
 
@@ -826,6 +827,26 @@ async fn the_keyboard_sheet_opens_with_a_question_mark_and_the_theme_switches_by
     // Ctrl+Shift+L goes on to "system".
     body.send_keys(&format!("{}{}L", fantoccini::key::Key::Control, fantoccini::key::Key::Shift)).await.unwrap();
     wait_until_gone(&client, "html[data-theme]", "the picked theme").await;
+
+    // A resized window is remembered: the next start opens it at that size.
+    client.set_window_size(980, 640).await.unwrap();
+    let saved = config.join("dev.strata.desktop/.window-state.json");
+    let size_saved = || {
+        let state: serde_json::Value = serde_json::from_slice(&std::fs::read(&saved).ok()?).ok()?;
+        Some((state["main"]["width"].as_u64()?, state["main"]["height"].as_u64()?))
+    };
+    for _ in 0..100 {
+        if size_saved() == Some((980, 640)) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(size_saved(), Some((980, 640)), "the size is saved soon after the change");
+    client.clone().close().await.unwrap();
+    drop(window);
+    let reopened = open_window(dir.path(), &[("XDG_CONFIG_HOME", &config)]).await;
+    wait_for(&reopened.client, "#nav-images", "the reopened window").await;
+    assert_eq!(reopened.client.get_window_size().await.unwrap(), (980, 640), "the size it had");
 }
 
 /// The app as the .deb installs it: `scripts/test-bundle.sh` (in `make test`) installs the package

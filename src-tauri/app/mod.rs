@@ -9,7 +9,11 @@ mod explorer;
 mod projects;
 mod stats;
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
 use tauri::Manager;
+use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
 use crate::live::Live;
 
@@ -21,6 +25,22 @@ pub fn run(endpoint: Option<String>) -> Result<(), String> {
     std::panic::catch_unwind(move || open(endpoint)).unwrap_or_else(|_| {
         Err("the window could not be opened on this display; run a subcommand instead (`strata --help`)".into())
     })
+}
+
+/// Saves the window's size and place half a second after it last moved or changed size, not only
+/// when it closes: an app that is killed or crashes still opens where it was.
+fn save_window_place_soon(app: &tauri::AppHandle) {
+    static LATEST_CHANGE: AtomicU64 = AtomicU64::new(0);
+    let change = LATEST_CHANGE.fetch_add(1, Ordering::SeqCst) + 1;
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        if LATEST_CHANGE.load(Ordering::SeqCst) == change {
+            if let Err(error) = app.save_window_state(StateFlags::all()) {
+                tracing::warn!("the window's size and place could not be saved: {error}");
+            }
+        }
+    });
 }
 
 /// On Linux and the BSDs a window needs an X11 or Wayland display.
@@ -41,6 +61,11 @@ fn open(endpoint: Option<String>) -> Result<(), String> {
     tauri::Builder::default()
         // The window opens where and as large as it was last closed (saved in the config dir).
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        .on_window_event(|window, event| {
+            if matches!(event, tauri::WindowEvent::Resized(_) | tauri::WindowEvent::Moved(_)) {
+                save_window_place_soon(window.app_handle());
+            }
+        })
         .setup(move |app| {
             let (live, supervise) = Live::new(endpoint.clone());
             tauri::async_runtime::spawn(supervise);
