@@ -42,6 +42,8 @@ export class Table<T> {
     viewport.tabIndex = 0;
     viewport.setAttribute("role", "grid");
     viewport.addEventListener("keydown", (e) => this.onKey(e));
+    // When the columns are wider than the window, the header scrolls sideways with the rows.
+    viewport.addEventListener("scroll", () => (this.header.scrollLeft = viewport.scrollLeft), { passive: true });
     this.element.append(this.header, viewport);
     this.body = new VirtualRows<T>(viewport, ROW_HEIGHT, (row) => this.drawRow(row));
     this.drawHeader(null, false);
