@@ -666,6 +666,21 @@ async fn the_containers_screen_charts_a_containers_stats_and_saves_them_as_csv()
     wait_for_text_at(&client, "#host-line", "Docker data:", "the host's figures").await;
     let row = format!(".tr[data-name='{name}']");
     wait_for(&client, &format!("{row} .spark svg"), "the CPU sparkline").await;
+    // Nothing moves while the figures stream in: the row, its cells and the charts' places stay.
+    let places = |css: String| {
+        let client = client.clone();
+        async move {
+            let script = format!(
+                "return [...document.querySelectorAll({css:?})].map((e) => {{ const r = e.getBoundingClientRect();
+                   return [r.left, r.top, r.width, r.height].map(Math.round).join(','); }}).join(' ');"
+            );
+            client.execute(&script, vec![]).await.unwrap().as_str().unwrap().to_string()
+        }
+    };
+    let row_cells = format!("{row} .td, #containers-view .th");
+    let before = places(row_cells.clone()).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(places(row_cells.clone()).await, before, "the row and header keep their places as stats update");
 
     // 2. Its stats: four charts, redrawn as points come; the window can be changed.
     click(&client, &format!("{row} button[data-action='stats']"), "the Stats button").await;
@@ -675,7 +690,10 @@ async fn the_containers_screen_charts_a_containers_stats_and_saves_them_as_csv()
     wait_for_text_at(&client, "#stats-charts", "Memory (of its limit)", "the memory chart's title").await;
     click(&client, "#stats-window-60", "the 1 min window").await;
     wait_for(&client, "#stats-window-60.active", "the chosen window").await;
+    let charts = "#stats-charts .stats-chart".to_string();
+    let before = places(charts.clone()).await;
     tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(places(charts).await, before, "the charts keep their places as they are redrawn");
     screenshot(&client, "containers-stats.png").await;
 
     // 3. The history as CSV, to a file the user names.
