@@ -34,6 +34,18 @@ function heading(text: string): HTMLElement {
   return h;
 }
 
+/** A right-aligned Close button, focused once the dialog is shown. */
+function closeRow(close: () => void): HTMLElement {
+  const done = document.createElement("button");
+  done.textContent = "Close";
+  done.addEventListener("click", close);
+  const row = document.createElement("div");
+  row.className = "dialog-buttons";
+  row.append(done);
+  queueMicrotask(() => done.focus());
+  return row;
+}
+
 /** Cancel and a confirming button, right-aligned. */
 function buttonRow(confirmLabel: string, kind: string, id: string): { row: HTMLElement; cancel: HTMLButtonElement; confirm: HTMLButtonElement } {
   const cancel = document.createElement("button");
@@ -105,14 +117,7 @@ export function viewerDialog(title: string, note: string, body: string, lineClas
   } else {
     pre.textContent = body;
   }
-  const done = document.createElement("button");
-  done.textContent = "Close";
-  done.addEventListener("click", close);
-  const buttons = document.createElement("div");
-  buttons.className = "dialog-buttons";
-  buttons.append(done);
-  dialog.append(heading(title), text, pre, buttons);
-  done.focus();
+  dialog.append(heading(title), text, pre, closeRow(close));
 }
 
 
@@ -156,12 +161,5 @@ export function shortcutsDialog(groups: ShortcutGroup[]): void {
     }
     dialog.append(title, table);
   }
-  const done = document.createElement("button");
-  done.textContent = "Close";
-  done.addEventListener("click", close);
-  const buttons = document.createElement("div");
-  buttons.className = "dialog-buttons";
-  buttons.append(done);
-  dialog.append(buttons);
-  done.focus();
+  dialog.append(closeRow(close));
 }
