@@ -106,12 +106,25 @@ async fn open_app_at(port: u16, application: &Path) -> Client {
     let mut capabilities = serde_json::Map::new();
     capabilities.insert("browserName".into(), "wry".into());
     capabilities.insert("tauri:options".into(), serde_json::json!({ "application": application }));
-    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    ClientBuilder::new(connector)
-        .capabilities(capabilities)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("a WebDriver session with the Strata window")
+    // tauri-driver opens its port before WebKitWebDriver behind it listens; a session asked for in
+    // between gets its connection closed, so ask again for a while before giving up.
+    let mut attempts = 0;
+    loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => return client,
+            Err(error) if attempts < 40 => {
+                attempts += 1;
+                eprintln!("no WebDriver session yet ({error}); asking again");
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            Err(error) => panic!("a WebDriver session with the Strata window: {error:?}"),
+        }
+    }
 }
 
 /// A window of the app reaching the daemon through a test proxy, and what keeps it open.
