@@ -26,7 +26,7 @@ const COMMANDS: &[&str] = &[
     "file_content",
     "extract_file",
     "export_layer",
-    "suggest_destination",
+    "choose_archive",
     "cache_usage",
     "clear_cache",
     "compare_images",
@@ -39,6 +39,7 @@ const COMMANDS: &[&str] = &[
     "project_events",
     "project_list",
     "project_add",
+    "project_choose",
     "project_save",
     "project_remove",
     "project_history",
@@ -59,6 +60,7 @@ const COMMANDS: &[&str] = &[
     "cleanup_cancel",
     "cleanup_restore",
     "cleanup_archive_folder",
+    "cleanup_choose_folder",
 ];
 
 fn main() {

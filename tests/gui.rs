@@ -78,6 +78,7 @@ fn tauri_driver_with(display: &str, docker_host: &str, config: &Path, env: &[(&s
         .env("DISPLAY", display)
         .env("DOCKER_HOST", docker_host)
         .env("DOCKER_CONFIG", config)
+        .env("STRATA_TEST_CHOICES", choices_file(config))
         .env_remove("DOCKER_CONTEXT")
         .envs(env.iter().map(|(k, v)| (*k, *v)))
         .stdout(Stdio::null())
@@ -89,6 +90,17 @@ fn tauri_driver_with(display: &str, docker_host: &str, config: &Path, env: &[(&s
     let driver = ChildGuard { child: driver, leads_group: true };
     assert!(wait_for_port(port), "tauri-driver did not open port {port}");
     (port, driver)
+}
+
+/// Where the tests answer the app's file dialogs (GTK's chooser cannot be driven by WebDriver):
+/// the app takes the path written there as the user's pick, once.
+fn choices_file(dir: &Path) -> PathBuf {
+    dir.join("file-dialog-answer")
+}
+
+/// The next file dialog the window opens gets `path` as the user's answer.
+fn answer_file_dialog(dir: &Path, path: &Path) {
+    std::fs::write(choices_file(dir), path.to_str().unwrap()).unwrap();
 }
 
 async fn open_app(port: u16) -> Client {
@@ -455,19 +467,28 @@ async fn the_layer_explorer_opens_an_image_filters_its_tree_shows_and_extracts_f
     assert_eq!(viewer.text().await.unwrap().trim(), "inside");
     screenshot(&client, "file-viewer.png").await;
     client.find(Locator::Css(".dialog button")).await.unwrap().click().await.unwrap();
-    client.find(Locator::Css("#extract-file")).await.unwrap().click().await.unwrap();
+    // The file dialog's answer: a file that exists (the dialog asked before replacing it).
     let target = dir.path().join("extracted-inside.txt");
-    let prompt = wait_for(&client, "#prompt-value", "the destination prompt").await;
-    prompt.clear().await.unwrap();
-    prompt.send_keys(target.to_str().unwrap()).await.unwrap();
-    client.find(Locator::Css("#prompt-confirm")).await.unwrap().click().await.unwrap();
-    for _ in 0..100 {
-        if target.exists() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    std::fs::write(&target, "an older file").unwrap();
+    answer_file_dialog(dir.path(), &target);
+    client.find(Locator::Css("#extract-file")).await.unwrap().click().await.unwrap();
+    wait_for_text_at(&client, ".toast", &format!("to {}", target.display()), "the saved note").await;
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "inside\n");
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(!left.iter().any(|name| name.to_string_lossy().contains(".partial")), "{left:?}");
+
+    // 4b. An archive opens from the file dialog; a path typed (or sent by the page) is refused.
+    let archive = dir.path().join("every.tar");
+    std::fs::write(&archive, fixtures.export(&every).await).unwrap();
+    let source = client.find(Locator::Css("#layers-source")).await.unwrap();
+    source.clear().await.unwrap();
+    source.send_keys(archive.to_str().unwrap()).await.unwrap();
+    source.send_keys(&fantoccini::key::Key::Enter.to_string()).await.unwrap();
+    wait_for_text_at(&client, "#layers-problem", "was not chosen in a file dialog", "the refused path").await;
+    answer_file_dialog(dir.path(), &archive);
+    click(&client, "#layers-open-archive", "Open archive…").await;
+    wait_for(&client, &format!("#layers-view[data-image='{}']", archive.display()), "the archive").await;
+    assert_eq!(count(&client, ".layer-row").await, 3, "the archive's layers");
 
     // 5. 100,000 files: the tree stays virtualized and the keyboard reaches the end.
     let source = client.find(Locator::Css("#layers-source")).await.unwrap();
@@ -607,12 +628,11 @@ async fn the_projects_screen_adds_a_folder_builds_it_and_rebuilds_it_on_change()
     let client = window.client.clone();
     let dev = format!("{}:dev", fixtures.repository());
 
-    // 1. The empty screen says what to do; a typed path adds the folder as a project.
+    // 1. The empty screen says what to do; the folder picked in the file dialog becomes a project.
     click(&client, "#nav-projects", "the Projects screen").await;
     wait_for(&client, "#projects-empty:not([hidden])", "the empty state").await;
-    let path = wait_for(&client, "#project-path", "the path field").await;
-    path.send_keys(folder.path().to_str().unwrap()).await.unwrap();
-    path.send_keys(&fantoccini::key::Key::Enter.to_string()).await.unwrap();
+    answer_file_dialog(dir.path(), folder.path());
+    click(&client, "#project-add", "Add a folder…").await;
     wait_for(&client, ".project-row.selected[data-state='new']", "the new project").await;
 
     // 2. Its settings: the test's repository, one tag, the test labels, a verification.
@@ -709,38 +729,25 @@ async fn the_containers_screen_charts_a_containers_stats_and_saves_them_as_csv()
     assert_eq!(places(charts).await, before, "the charts keep their places as they are redrawn");
     screenshot(&client, "containers-stats.png").await;
 
-    // 3. The history as CSV, to a file the user names.
-    click(&client, "#stats-csv", "Save CSV").await;
+    // 3. The history as CSV, to the file the user picks in the file dialog.
     let target = dir.path().join("charted.csv");
-    let prompt = wait_for(&client, "#prompt-value", "the destination").await;
-    prompt.clear().await.unwrap();
-    prompt.send_keys(target.to_str().unwrap()).await.unwrap();
-    click(&client, "#prompt-confirm", "Save").await;
-    for _ in 0..100 {
-        if target.exists() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    answer_file_dialog(dir.path(), &target);
+    click(&client, "#stats-csv", "Save CSV").await;
+    wait_for_text_at(&client, ".toast", &format!("to {}", target.display()), "the saved note").await;
     let csv = std::fs::read_to_string(&target).unwrap();
     assert!(csv.starts_with("time,cpu_percent,memory_bytes,"), "{csv}");
     assert!(csv.lines().count() >= 3, "a row a second: {csv}");
 
-    // 4. One chart as a PNG image (once the CSV's dialog is gone).
-    wait_until_gone(&client, "#prompt-value", "the CSV's save dialog").await;
+    // 4. One chart as a PNG image; a cancelled dialog (no answer) writes nothing.
     click(&client, "#stats-png-memory", "the memory chart's PNG button").await;
     let image = dir.path().join("memory.png");
-    let prompt = wait_for(&client, "#prompt-value", "the destination").await;
-    prompt.clear().await.unwrap();
-    prompt.send_keys(image.to_str().unwrap()).await.unwrap();
-    click(&client, "#prompt-confirm", "Save").await;
-    for _ in 0..100 {
-        if image.exists() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    answer_file_dialog(dir.path(), &image);
+    click(&client, "#stats-png-memory", "the memory chart's PNG button").await;
+    wait_for_text_at(&client, ".toast", &format!("to {}", image.display()), "the saved note").await;
     assert!(std::fs::read(&image).unwrap().starts_with(b"\x89PNG"), "a PNG file");
+    let pngs =
+        std::fs::read_dir(dir.path()).unwrap().flatten().filter(|e| e.path().extension() == Some("png".as_ref()));
+    assert_eq!(pngs.count(), 1, "the cancelled save wrote nothing");
 
     // 5. The overview: every running container stacked, this one among them.
     click(&client, "#stats-overview", "the Overview button").await;

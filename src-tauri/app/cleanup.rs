@@ -3,13 +3,14 @@
 //! the policy without asking the daemon again, apply the plan with an event per item over a
 //! Channel, and load an archive back. Everything is computed by the engine's [`cleanup`].
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{AppHandle, State};
 
+use super::choices::{self, Ask, Chosen};
 use super::commands::UiError;
 use crate::chart::treemap::Treemap;
 use crate::cleanup::{
@@ -153,14 +154,15 @@ pub fn cleanup_plan(cleanup: State<'_, Cleanup>, request: CleanupRequest) -> Res
 pub async fn cleanup_apply(
     live: State<'_, Live>,
     cleanup: State<'_, Cleanup>,
+    chosen: State<'_, Chosen>,
     request: CleanupRequest,
     save_to: Option<String>,
     on_event: Channel<ApplyEvent>,
 ) -> Result<ApplyReport, UiError> {
     let docker = live.client()?;
     let plan = cleanup.plan(&request)?;
-    let save_to = match save_to.map(|folder| folder.trim().to_string()).filter(|f| !f.is_empty()) {
-        Some(folder) => Some(archive_folder(&folder)?),
+    let save_to = match save_to.filter(|f| !f.trim().is_empty()) {
+        Some(folder) => Some(archive_folder(&chosen.check(&folder)?)?),
         None => None,
     };
     let cancel = Cancel::new();
@@ -183,39 +185,40 @@ pub fn cleanup_cancel(cleanup: State<'_, Cleanup>) {
     }
 }
 
-/// Loads an archive saved before a removal (or any `docker save` archive) back.
+/// Asks for an archive saved before a removal (or any `docker save` archive) and loads it back;
+/// `None` when the user cancelled.
 #[tauri::command]
-pub async fn cleanup_restore(live: State<'_, Live>, archive: String) -> Result<Vec<String>, UiError> {
+pub async fn cleanup_restore(app: AppHandle, live: State<'_, Live>) -> Result<Option<Vec<String>>, UiError> {
     let docker = live.client()?;
-    let path = PathBuf::from(archive.trim());
-    if !path.is_file() {
-        return Err(UiError {
-            message: format!("{} is not a file", path.display()),
-            hint: "Give the path of a .tar archive saved before a cleanup.".into(),
-        });
-    }
-    Ok(cleanup::restore(&docker, &path).await?)
+    let ask = Ask::OpenFile { title: "Restore images from an archive", kind: "Image archives", extensions: &["tar"] };
+    let Some(path) = choices::ask(&app, ask).await? else {
+        return Ok(None);
+    };
+    Ok(Some(cleanup::restore(&docker, &path).await?))
 }
 
-/// Where archives go unless the user says otherwise: `strata-archives` in Downloads (or home).
+/// Where archives go unless the user picks another folder: `strata-archives` in Downloads (or
+/// home). Strata's own suggestion, so it counts as chosen.
 #[tauri::command]
-pub fn cleanup_archive_folder() -> String {
+pub fn cleanup_archive_folder(chosen: State<'_, Chosen>) -> String {
     let base = dirs::download_dir().filter(|d| d.is_dir()).or_else(dirs::home_dir).unwrap_or_else(std::env::temp_dir);
-    base.join("strata-archives").display().to_string()
+    let folder = base.join("strata-archives");
+    chosen.remember(&folder);
+    folder.display().to_string()
 }
 
-/// The folder the user typed, made absolute and created; an error says why it cannot be used.
-fn archive_folder(folder: &str) -> Result<PathBuf, UiError> {
-    let path = PathBuf::from(folder);
-    if !path.is_absolute() {
-        return Err(UiError {
-            message: format!("{folder} is not a full path"),
-            hint: "Give the folder's full path, starting with / (or a drive on Windows).".into(),
-        });
-    }
-    std::fs::create_dir_all(&path).map_err(|e| UiError {
-        message: format!("cannot use {folder} for archives: {e}"),
+/// Asks for another folder to save archives in.
+#[tauri::command]
+pub async fn cleanup_choose_folder(app: AppHandle) -> Result<Option<String>, UiError> {
+    let chosen = choices::ask(&app, Ask::Folder { title: "Save archives in" }).await?;
+    Ok(chosen.map(|folder| folder.display().to_string()))
+}
+
+/// The chosen folder, created if needed; an error says why it cannot be used.
+fn archive_folder(path: &Path) -> Result<PathBuf, UiError> {
+    std::fs::create_dir_all(path).map_err(|e| UiError {
+        message: format!("cannot use {} for archives: {e}", path.display()),
         hint: "Pick a folder you can write to, with room for the images.".into(),
     })?;
-    Ok(path)
+    Ok(path.to_path_buf())
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
 
+use super::choices::Chosen;
 use super::commands::UiError;
 use super::explorer::SourceChoice;
 use crate::diff::text::{file_diff, Side};
@@ -76,11 +77,12 @@ fn tree_info(tree: &ChangeTree) -> TreeInfo {
 pub async fn compare_images(
     live: State<'_, Live>,
     comparison: State<'_, Comparison>,
+    chosen: State<'_, Chosen>,
     before: SourceChoice,
     after: SourceChoice,
     on_progress: Channel<Progress>,
 ) -> Result<DiffSummary, UiError> {
-    let (before, after) = (before.into_source()?, after.into_source()?);
+    let (before, after) = (before.into_source(&chosen)?, after.into_source(&chosen)?);
     let needs_daemon = [&before, &after].iter().any(|s| matches!(s, ImageSource::Daemon(_)));
     let daemon = if needs_daemon { Some(live.connection()?) } else { None };
     let cancel = Cancel::new();

@@ -3,13 +3,13 @@
 //! [`TreeView`] lays out, look at a node, show or extract a file, export a layer. The window
 //! holds one open image at a time; everything it shows is computed by the engine.
 
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
-use tauri::State;
+use tauri::{AppHandle, State};
 
+use super::choices::{self, Ask, Chosen, Saved};
 use super::commands::UiError;
 use crate::engine::Connection;
 use crate::image::content::{self, FileContent, LayerLocation};
@@ -50,14 +50,16 @@ pub enum SourceChoice {
 }
 
 impl SourceChoice {
-    /// The image source the user means; an empty name is refused.
-    pub fn into_source(self) -> Result<ImageSource, UiError> {
+    /// The image source the user means; an empty name, or an archive not chosen in a file dialog
+    /// or dropped on the window, is refused.
+    pub fn into_source(self, chosen: &Chosen) -> Result<ImageSource, UiError> {
         match self {
-            SourceChoice::Daemon(reference) if reference.trim().is_empty() => {
-                Err(UiError { message: "no image named".into(), hint: "Type a name:tag, an id or a file path.".into() })
-            }
+            SourceChoice::Daemon(reference) if reference.trim().is_empty() => Err(UiError {
+                message: "no image named".into(),
+                hint: "Type a name:tag or an id, or open an archive with Open archive… (Ctrl+O).".into(),
+            }),
             SourceChoice::Daemon(reference) => Ok(ImageSource::Daemon(reference.trim().to_string())),
-            SourceChoice::Archive(path) => Ok(ImageSource::Archive(PathBuf::from(path))),
+            SourceChoice::Archive(path) => Ok(ImageSource::Archive(chosen.check(&path)?)),
         }
     }
 }
@@ -95,10 +97,11 @@ fn info(view: &TreeView) -> ViewInfo {
 pub async fn open_image(
     live: State<'_, Live>,
     explorer: State<'_, Explorer>,
+    chosen: State<'_, Chosen>,
     source: SourceChoice,
     on_progress: Channel<Progress>,
 ) -> Result<ImageAnalysis, UiError> {
-    let source = source.into_source()?;
+    let source = source.into_source(&chosen)?;
     let daemon = match &source {
         ImageSource::Daemon(_) => Some(live.connection()?),
         ImageSource::Archive(_) => None,
@@ -220,41 +223,54 @@ pub async fn file_content(
     Ok(content::show_file(daemon.as_ref(), &location, &path).await?)
 }
 
+/// Asks where to save the file (offered as `name`), then writes it there.
 #[tauri::command]
 pub async fn extract_file(
+    app: AppHandle,
     live: State<'_, Live>,
     explorer: State<'_, Explorer>,
     id: u32,
-    destination: String,
-) -> Result<u64, UiError> {
+    name: String,
+) -> Result<Option<Saved>, UiError> {
     let (location, path) = content_of(&explorer, id)?;
-    let destination = content::check_destination(Path::new(&destination))?;
     let daemon = daemon_for(&live, &location)?;
-    Ok(content::extract_file(daemon.as_ref(), &location, &path, &destination).await?)
+    let name = choices::file_name(&name, "extracted");
+    choices::save(&app, "Extract a file", &name, |partial| async move {
+        Ok(content::extract_file(daemon.as_ref(), &location, &path, &partial).await?)
+    })
+    .await
 }
 
+/// Asks where to save the layer's tar (offered as `name`), then writes it there.
 #[tauri::command]
 pub async fn export_layer(
+    app: AppHandle,
     live: State<'_, Live>,
     explorer: State<'_, Explorer>,
     layer: usize,
-    destination: String,
-) -> Result<u64, UiError> {
+    name: String,
+) -> Result<Option<Saved>, UiError> {
     let location = explorer.with_open(|open| {
         LayerLocation::of(&open.source, &open.image, layer)
             .ok_or_else(|| UiError { message: format!("there is no layer {layer}"), hint: String::new() })
     })?;
-    let destination = content::check_destination(Path::new(&destination))?;
     let daemon = daemon_for(&live, &location)?;
-    Ok(content::export_layer(daemon.as_ref(), &location, &destination).await?)
+    let name = choices::file_name(&name, "layer.tar");
+    choices::save(&app, "Export a layer", &name, |partial| async move {
+        Ok(content::export_layer(daemon.as_ref(), &location, &partial).await?)
+    })
+    .await
 }
 
-/// A free file name for `name` in the user's Downloads folder (else home), to offer as the
-/// default destination.
+/// Asks for an image archive to open; the page then opens it by the path it gets back.
 #[tauri::command]
-pub fn suggest_destination(name: String) -> String {
-    let folder = dirs::download_dir().filter(|d| d.is_dir()).or_else(dirs::home_dir).unwrap_or_else(std::env::temp_dir);
-    crate::image::content::free_path_in(&folder, &name).display().to_string()
+pub async fn choose_archive(app: AppHandle) -> Result<Option<String>, UiError> {
+    let ask = Ask::OpenFile {
+        title: "Open an image archive",
+        kind: "Image archives (docker save, OCI)",
+        extensions: &["tar", "gz", "tgz", "zst", "oci"],
+    };
+    Ok(choices::ask(&app, ask).await?.map(|path| path.display().to_string()))
 }
 
 #[tauri::command]

@@ -2,6 +2,7 @@
 //! the commands the window calls, and streams state and logs to it over `tauri::ipc::Channel`.
 //! It is the only module that names Tauri.
 
+mod choices;
 mod cleanup;
 mod commands;
 mod diff;
@@ -61,15 +62,24 @@ fn open(endpoint: Option<String>) -> Result<(), String> {
     tauri::Builder::default()
         // The window opens where and as large as it was last closed (saved in the config dir).
         .plugin(tauri_plugin_window_state::Builder::default().build())
-        .on_window_event(|window, event| {
-            if matches!(event, tauri::WindowEvent::Resized(_) | tauri::WindowEvent::Moved(_)) {
-                save_window_place_soon(window.app_handle());
+        // Native file dialogs, opened from Rust only: the window has no permission to open them.
+        .plugin(tauri_plugin_dialog::init())
+        .on_window_event(|window, event| match event {
+            tauri::WindowEvent::Resized(_) | tauri::WindowEvent::Moved(_) => {
+                save_window_place_soon(window.app_handle())
             }
+            // Dropped paths reach Rust before the page hears of them: they count as chosen.
+            tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) => {
+                let chosen = window.state::<choices::Chosen>();
+                paths.iter().for_each(|path| chosen.remember(path));
+            }
+            _ => {}
         })
         .setup(move |app| {
             let (live, supervise) = Live::new(endpoint.clone());
             tauri::async_runtime::spawn(supervise);
             app.manage(live);
+            app.manage(choices::Chosen::default());
             app.manage(commands::LogFollowers::default());
             app.manage(explorer::Explorer::default());
             app.manage(diff::Comparison::default());
@@ -100,7 +110,7 @@ fn open(endpoint: Option<String>) -> Result<(), String> {
             explorer::file_content,
             explorer::extract_file,
             explorer::export_layer,
-            explorer::suggest_destination,
+            explorer::choose_archive,
             explorer::cache_usage,
             explorer::clear_cache,
             diff::compare_images,
@@ -113,6 +123,7 @@ fn open(endpoint: Option<String>) -> Result<(), String> {
             projects::project_events,
             projects::project_list,
             projects::project_add,
+            projects::project_choose,
             projects::project_save,
             projects::project_remove,
             projects::project_history,
@@ -133,6 +144,7 @@ fn open(endpoint: Option<String>) -> Result<(), String> {
             cleanup::cleanup_cancel,
             cleanup::cleanup_restore,
             cleanup::cleanup_archive_folder,
+            cleanup::cleanup_choose_folder,
         ])
         .run(tauri::generate_context!())
         .map_err(|error| format!("the window could not be opened: {error}"))

@@ -5,13 +5,14 @@
 //! started the build.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 
+use super::choices::{self, Ask, Chosen};
 use super::commands::UiError;
 use crate::live::Live;
 use crate::progress::Cancel;
@@ -116,12 +117,25 @@ pub fn project_list(workshop: State<'_, Workshop>) -> Result<Vec<ProjectSummary>
         .collect()
 }
 
-/// Adds a folder (or the folder of a Dockerfile) as a project, or returns the one it already is.
+/// Adds a folder (or the folder of a Dockerfile) dropped on the window as a project, or returns
+/// the one it already is.
 #[tauri::command]
-pub fn project_add(path: String) -> Result<Project, UiError> {
+pub fn project_add(chosen: State<'_, Chosen>, path: String) -> Result<Project, UiError> {
+    add(&chosen.check(&path)?)
+}
+
+/// Asks for a folder (or a Dockerfile) and adds it as a project; `None` when the user cancelled.
+#[tauri::command]
+pub async fn project_choose(app: AppHandle) -> Result<Option<Project>, UiError> {
+    match choices::ask(&app, Ask::Folder { title: "Add a project folder" }).await? {
+        Some(folder) => add(&folder).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn add(path: &Path) -> Result<Project, UiError> {
     let store = store()?;
-    let path = PathBuf::from(path.trim());
-    let project = Project::for_path(&path);
+    let project = Project::for_path(path);
     if let Some(existing) = store.find(&project.folder)? {
         return Ok(existing);
     }
@@ -130,11 +144,29 @@ pub fn project_add(path: String) -> Result<Project, UiError> {
     Ok(project)
 }
 
-/// Saves a project's settings once they describe a buildable folder.
+/// Saves the settings of a project the user added, once they describe a buildable folder whose
+/// Dockerfile and context stay inside it.
 #[tauri::command]
 pub fn project_save(project: Project) -> Result<(), UiError> {
+    find(&project.folder.display().to_string())?;
+    for (what, path) in [("Dockerfile", &project.dockerfile), ("build context", &project.context)] {
+        if let Some(path) = path {
+            stays_inside(what, path)?;
+        }
+    }
     project.context()?;
     Ok(store()?.save(&project)?)
+}
+
+/// A path relative to the project folder that does not climb out of it.
+fn stays_inside(what: &str, path: &Path) -> Result<(), UiError> {
+    if path.components().all(|part| matches!(part, Component::Normal(_) | Component::CurDir)) {
+        return Ok(());
+    }
+    Err(UiError {
+        message: format!("the {what} {} is outside the project folder", path.display()),
+        hint: "Give a path inside the folder, or add the wider folder as the project.".into(),
+    })
 }
 
 /// Forgets a project; its folder and images stay as they are.
@@ -268,4 +300,20 @@ async fn pipeline(
         })
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_dockerfile_or_context_may_not_leave_the_project_folder() {
+        for inside in ["Dockerfile", "docker/Dockerfile.dev", "./app", "."] {
+            assert!(stays_inside("Dockerfile", Path::new(inside)).is_ok(), "{inside}");
+        }
+        for outside in ["../Dockerfile", "app/../../etc", "/", "/etc/passwd"] {
+            let refused = stays_inside("build context", Path::new(outside)).unwrap_err();
+            assert!(refused.message.contains("outside the project folder"), "{outside}: {}", refused.message);
+        }
+    }
 }

@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, State};
 
+use super::choices::{self, Saved};
 use super::commands::UiError;
 use crate::chart::{self, Series, Unit};
 use crate::live::Live;
@@ -181,40 +182,39 @@ pub fn stats_overview(board: State<'_, StatsBoard>, metric: Metric, seconds: f64
     chart::stacked_chart(title, &series, unit, seconds, (1120, 260)).map_err(drawing_failed)
 }
 
-/// Saves the same chart as a PNG file at `destination` (a new file); says how many bytes.
+/// Asks where to save the same chart as a PNG image (offered as `name`), then writes it there.
 #[tauri::command]
-pub fn stats_export_png(
+pub async fn stats_export_png(
+    app: AppHandle,
     board: State<'_, StatsBoard>,
     id: String,
     metric: Metric,
     seconds: f64,
-    destination: String,
-) -> Result<u64, UiError> {
+    name: String,
+) -> Result<Option<Saved>, UiError> {
     let plan = plan(&board, &id, metric, seconds)?;
     let png = chart::line_chart_png(plan.title, &plan.lines, plan.unit, seconds, plan.ceiling, (1120, 400))
         .map_err(drawing_failed)?;
-    write_new(&destination, &png)
+    let name = choices::file_name(&name, "chart.png");
+    choices::save(&app, "Save the chart", &name, |partial| async move { choices::write_new(&partial, &png) }).await
 }
 
-/// Writes `bytes` to a file that must not exist yet.
-fn write_new(destination: &str, bytes: &[u8]) -> Result<u64, UiError> {
-    let refused = |e: std::io::Error| UiError {
-        message: format!("{destination} cannot be written: {e}"),
-        hint: "Choose another file name or folder.".into(),
-    };
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(destination).map_err(refused)?;
-    std::io::Write::write_all(&mut file, bytes).map_err(refused)?;
-    Ok(bytes.len() as u64)
-}
-
-/// Writes one container's history as CSV to `destination` (a new file); says how many bytes.
+/// Asks where to save one container's history as CSV (offered as `name`), then writes it there.
 #[tauri::command]
-pub fn stats_export_csv(board: State<'_, StatsBoard>, id: String, destination: String) -> Result<u64, UiError> {
+pub async fn stats_export_csv(
+    app: AppHandle,
+    board: State<'_, StatsBoard>,
+    id: String,
+    name: String,
+) -> Result<Option<Saved>, UiError> {
     let history = board
         .collector
         .history(&id)
         .ok_or_else(|| UiError { message: "no stats for that container".into(), hint: String::new() })?;
-    write_new(&destination, history.to_csv().as_bytes())
+    let csv = history.to_csv();
+    let name = choices::file_name(&name, "stats.csv");
+    choices::save(&app, "Save the stats", &name, |partial| async move { choices::write_new(&partial, csv.as_bytes()) })
+        .await
 }
 
 /// Forgets a stopped container's history.

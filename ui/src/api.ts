@@ -169,6 +169,12 @@ export interface NodeDetails {
   children: number;
 }
 
+/** A file written where the user chose in the file dialog. */
+export interface Saved {
+  path: string;
+  bytes: number;
+}
+
 export interface FileContent {
   path: string;
   size_bytes: number;
@@ -381,9 +387,12 @@ export const api = {
   treeExpandAll: (expanded: boolean) => invoke<ViewInfo>("tree_expand_all", { expanded }),
   nodeDetails: (id: number) => invoke<NodeDetails>("node_details", { id }),
   fileContent: (id: number) => invoke<FileContent>("file_content", { id }),
-  extractFile: (id: number, destination: string) => invoke<number>("extract_file", { id, destination }),
-  exportLayer: (layer: number, destination: string) => invoke<number>("export_layer", { layer, destination }),
-  suggestDestination: (name: string) => invoke<string>("suggest_destination", { name }),
+  // Saving asks where in the system's file dialog (opened by the app, not the page): `name` is
+  // only the file name offered; null means the user cancelled.
+  extractFile: (id: number, name: string) => invoke<Saved | null>("extract_file", { id, name }),
+  exportLayer: (layer: number, name: string) => invoke<Saved | null>("export_layer", { layer, name }),
+  /** The archive the user picked in the file dialog (null: cancelled); only such paths open. */
+  chooseArchive: () => invoke<string | null>("choose_archive"),
   cacheUsage: () => invoke<CacheUsage>("cache_usage"),
   compareImages(before: ImageSourceChoice, after: ImageSourceChoice, onProgress: (progress: Progress) => void): Promise<DiffSummary> {
     const channel = new Channel<Progress>();
@@ -400,12 +409,15 @@ export const api = {
   statsRows: () => invoke<StatsRow[]>("stats_rows"),
   statsChart: (id: string, metric: StatsMetric, seconds: number) => invoke<string>("stats_chart", { id, metric, seconds }),
   statsOverview: (metric: StatsMetric, seconds: number) => invoke<string>("stats_overview", { metric, seconds }),
-  statsExportCsv: (id: string, destination: string) => invoke<number>("stats_export_csv", { id, destination }),
-  statsExportPng: (id: string, metric: StatsMetric, seconds: number, destination: string) =>
-    invoke<number>("stats_export_png", { id, metric, seconds, destination }),
+  statsExportCsv: (id: string, name: string) => invoke<Saved | null>("stats_export_csv", { id, name }),
+  statsExportPng: (id: string, metric: StatsMetric, seconds: number, name: string) =>
+    invoke<Saved | null>("stats_export_png", { id, metric, seconds, name }),
   statsDismiss: (id: string) => invoke<void>("stats_dismiss", { id }),
   statsHost: () => invoke<HostFigures>("stats_host"),
+  /** Adds a path dropped on the window (the app refuses any other). */
   projectAdd: (path: string) => invoke<Project>("project_add", { path }),
+  /** Asks for a folder in the file dialog and adds it (null: cancelled). */
+  projectChoose: () => invoke<Project | null>("project_choose"),
   projectSave: (project: Project) => invoke<void>("project_save", { project }),
   projectRemove: (folder: string) => invoke<void>("project_remove", { folder }),
   projectHistory: (folder: string) => invoke<BuildRecord[]>("project_history", { folder }),
@@ -546,6 +558,8 @@ export const cleanupApi = {
     return invoke<ApplyReport>("cleanup_apply", { request, saveTo, onEvent: channel });
   },
   cancel: () => invoke<void>("cleanup_cancel"),
-  restore: (archive: string) => invoke<string[]>("cleanup_restore", { archive }),
+  /** Asks for an archive in the file dialog and loads it (null: cancelled). */
+  restore: () => invoke<string[] | null>("cleanup_restore"),
   archiveFolder: () => invoke<string>("cleanup_archive_folder"),
+  chooseFolder: () => invoke<string | null>("cleanup_choose_folder"),
 };

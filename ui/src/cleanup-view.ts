@@ -3,7 +3,7 @@
 // what to remove, and the plan with the exact bytes each item frees; then Apply, item by item.
 // The engine computes every figure and the plan; this file draws them and sends choices back.
 import { ApplyEvent, Branch, CleanupData, CleanupPolicy, CleanupRequest, cleanupApi, Outcome, PlanItem, asUiError } from "./api";
-import { confirmDialog, promptDialog } from "./dialog";
+import { confirmDialog } from "./dialog";
 import { button, element } from "./dom";
 import { formatSize } from "./format";
 
@@ -395,13 +395,17 @@ export class CleanupView {
     this.saveToggle.id = "cleanup-save";
     this.saveFolder.id = "cleanup-save-folder";
     this.saveFolder.disabled = true;
+    // The folder comes from the file dialog, never from typing: the app writes only where the user chose.
+    this.saveFolder.readOnly = true;
+    const choose = button("Choose…", "cleanup-save-choose", () => void this.chooseFolder(), "Pick the folder for the archives");
+    choose.disabled = true;
     this.saveToggle.addEventListener("change", async () => {
-      this.saveFolder.disabled = !this.saveToggle.checked;
+      this.saveFolder.disabled = choose.disabled = !this.saveToggle.checked;
       if (this.saveToggle.checked && !this.saveFolder.value) this.saveFolder.value = await cleanupApi.archiveFolder();
     });
     const save = element("label", "toggle");
     save.append(this.saveToggle, document.createTextNode(" Save images to archives first, in"));
-    row.append(save, this.saveFolder, this.applyButton, this.cancelButton);
+    row.append(save, this.saveFolder, choose, this.applyButton, this.cancelButton);
     return row;
   }
 
@@ -471,12 +475,21 @@ export class CleanupView {
     this.result.append(list);
   }
 
-  private async restore(): Promise<void> {
-    const folder = await cleanupApi.archiveFolder();
-    const path = await promptDialog("Restore an image", "The archive to load back into the daemon (saved before a cleanup, or by docker save):", `${folder}/`, "Load");
-    if (!path) return;
+  private async chooseFolder(): Promise<void> {
     try {
-      const loaded = await cleanupApi.restore(path);
+      const folder = await cleanupApi.chooseFolder();
+      if (folder !== null) this.saveFolder.value = folder;
+    } catch (error) {
+      const problem = asUiError(error);
+      this.showProblem(problem.message, problem.hint);
+    }
+  }
+
+  /** Asks for an archive in the file dialog and loads it back into the daemon. */
+  private async restore(): Promise<void> {
+    try {
+      const loaded = await cleanupApi.restore();
+      if (loaded === null) return;
       this.showProblem(loaded.join("; ") || "Loaded.");
       this.surveyed = false;
       await this.survey();

@@ -60,32 +60,6 @@ function buttonRow(confirmLabel: string, kind: string, id: string): { row: HTMLE
   return { row, cancel, confirm };
 }
 
-/** Asks for a text (a path), offering `value`; resolves to the answer or `null` if cancelled. */
-export function promptDialog(title: string, body: string, value: string, confirmLabel: string): Promise<string | null> {
-  return new Promise((resolve) => {
-    const { dialog, close, onClose } = modal("dialog");
-    let answer: string | null = null;
-    onClose(() => resolve(answer));
-    const text = document.createElement("p");
-    text.textContent = body;
-    const input = document.createElement("input");
-    input.id = "prompt-value";
-    input.className = "wide-input";
-    input.value = value;
-    const { row, cancel, confirm } = buttonRow(confirmLabel, "primary", "prompt-confirm");
-    dialog.append(heading(title), text, input, row);
-    const accept = () => {
-      answer = input.value;
-      close();
-    };
-    input.addEventListener("keydown", (e) => e.key === "Enter" && accept());
-    cancel.addEventListener("click", close);
-    confirm.addEventListener("click", accept);
-    input.focus();
-    input.select();
-  });
-}
-
 /** The class a unified diff's line is drawn with: added, removed, a hunk header, or context. */
 export function unifiedLineClass(line: string): string {
   if (line.startsWith("+++") || line.startsWith("---")) return "diff-file";

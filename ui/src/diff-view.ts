@@ -59,7 +59,7 @@ export class DiffView {
     this.before.id = "diff-before";
     this.after.id = "diff-after";
     this.choices.id = "diff-choices";
-    this.before.placeholder = "First image (name:tag, id or archive path)";
+    this.before.placeholder = "First image (name:tag or id)";
     this.after.placeholder = "Second image";
     for (const input of [this.before, this.after]) {
       input.setAttribute("list", this.choices.id);
@@ -69,7 +69,10 @@ export class DiffView {
     const go = button("Compare", "diff-compare", () => void this.compare());
     go.classList.add("primary");
     const toolbar = element("div", "toolbar");
-    toolbar.append(this.before, swap, this.after, go, this.choices, this.progress);
+    // Archives come from the file dialog: the app opens no archive path the user did not pick.
+    const archive = (input: HTMLInputElement, id: string) =>
+      button("…", id, () => void this.pickArchive(input), "Pick an image archive (docker save, OCI) instead");
+    toolbar.append(this.before, archive(this.before, "diff-before-archive"), swap, this.after, archive(this.after, "diff-after-archive"), go, this.choices, this.progress);
     this.buildProgress();
     this.problem.hidden = true;
     this.problem.id = "diff-problem";
@@ -118,6 +121,16 @@ export class DiffView {
     this.after.value = suggestion ?? "";
     this.after.focus();
     this.after.select();
+  }
+
+  private async pickArchive(input: HTMLInputElement): Promise<void> {
+    try {
+      const path = await api.chooseArchive();
+      if (path !== null) input.value = path;
+    } catch (error) {
+      const problem = asUiError(error);
+      this.report(problem.message, problem.hint);
+    }
   }
 
   private swap(): void {

@@ -15,7 +15,7 @@ import {
   ViewInfo,
   ViewOptions,
 } from "./api";
-import { promptDialog, viewerDialog } from "./dialog";
+import { viewerDialog } from "./dialog";
 import { button, element } from "./dom";
 import { formatSize } from "./format";
 import { PagedRows, treeKey } from "./paged-rows";
@@ -73,18 +73,19 @@ export class LayersView {
     this.element.id = "layers-view";
     this.source = element("input");
     this.source.id = "layers-source";
-    this.source.placeholder = "Image name:tag or id, or the path of an archive (docker save, OCI)";
+    this.source.placeholder = "Image name:tag or id";
     this.source.addEventListener("keydown", (e) => e.key === "Enter" && void this.open(this.source.value));
     const open = button("Open", "layers-open", () => void this.open(this.source.value));
+    const archive = button("Open archive…", "layers-open-archive", () => void this.openArchive(), "Open a docker save or OCI archive file (Ctrl+O)");
     const toolbar = element("div", "toolbar");
-    toolbar.append(this.source, open, this.progress, this.cacheLine);
+    toolbar.append(this.source, open, archive, this.progress, this.cacheLine);
     this.buildProgress();
     this.problem.id = "layers-problem";
     this.problem.hidden = true;
     this.empty.id = "layers-empty";
     this.empty.innerHTML =
       "<h2>No image open</h2><p>Select an image on the Images screen and press <kbd>Enter</kbd>, " +
-      "or type a name, an id or the path of a <code>docker save</code> archive above.</p>";
+      "type a name or an id above, or open a <code>docker save</code> or OCI archive with <b>Open archive…</b> (<kbd>Ctrl</kbd>+<kbd>O</kbd>).</p>";
     this.search = element("input");
     this.tree = new PagedRows<TreeRow>(
       this.treeViewport,
@@ -136,7 +137,18 @@ export class LayersView {
     this.source.select();
   }
 
-  /** Opens an image by reference or archive path. */
+  /** Asks for an archive in the system's file dialog, then opens it. */
+  async openArchive(): Promise<void> {
+    try {
+      const path = await api.chooseArchive();
+      if (path !== null) await this.open(path);
+    } catch (error) {
+      const problem = asUiError(error);
+      this.report(problem.message, problem.hint);
+    }
+  }
+
+  /** Opens an image by reference, or an archive by the path the file dialog gave. */
   async open(text: string): Promise<void> {
     const source = sourceOf(text);
     this.source.value = source.value;
@@ -428,11 +440,9 @@ export class LayersView {
 
   private async extract(id: number, details: NodeDetails): Promise<void> {
     const name = details.path.split("/").pop() ?? "file";
-    const destination = await promptDialog("Extract a file", `Save ${details.path} as:`, await api.suggestDestination(name), "Extract");
-    if (destination === null) return;
     try {
-      const written = await api.extractFile(id, destination);
-      this.report(`Saved ${formatSize(written)} to ${destination}`);
+      const saved = await api.extractFile(id, name);
+      if (saved) this.report(`Saved ${formatSize(saved.bytes)} to ${saved.path}`);
     } catch (error) {
       const problem = asUiError(error);
       this.report(problem.message, problem.hint);
@@ -441,12 +451,9 @@ export class LayersView {
 
   private async exportLayer(): Promise<void> {
     const layer = this.options.layer;
-    const suggested = await api.suggestDestination(`layer-${layer}.tar`);
-    const destination = await promptDialog("Export a layer", `Save layer #${layer} (uncompressed tar) as:`, suggested, "Export");
-    if (destination === null) return;
     try {
-      const written = await api.exportLayer(layer, destination);
-      this.report(`Saved layer #${layer} (${formatSize(written)}) to ${destination}`);
+      const saved = await api.exportLayer(layer, `layer-${layer}.tar`);
+      if (saved) this.report(`Saved layer #${layer} (${formatSize(saved.bytes)}) to ${saved.path}`);
     } catch (error) {
       const problem = asUiError(error);
       this.report(problem.message, problem.hint);

@@ -106,7 +106,11 @@ function onKey(event: KeyboardEvent): void {
     show("cleanup");
     cleanup.focus();
   }
-  else if (event.ctrlKey && event.shiftKey && event.key.toLowerCase() === "l") {
+  else if (event.ctrlKey && !event.shiftKey && event.key.toLowerCase() === "o") {
+    event.preventDefault();
+    show("layers");
+    void layers.openArchive();
+  } else if (event.ctrlKey && event.shiftKey && event.key.toLowerCase() === "l") {
     event.preventDefault();
     applyTheme(nextTheme(savedTheme()));
     themeSwitch.replaceWith((themeSwitch = themeButton()));

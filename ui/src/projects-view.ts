@@ -69,7 +69,7 @@ interface Run {
 
 export class ProjectsView {
   readonly element = element("section", "view");
-  private readonly path = element("input");
+  private readonly addButton = button("Add a folder…", "project-add", () => void this.choose(), "Pick a folder with a Dockerfile");
   private readonly list = element("div", "project-list");
   private readonly detail = element("div", "project-detail");
   private readonly empty = element("div", "empty-state");
@@ -82,14 +82,11 @@ export class ProjectsView {
 
   constructor(private readonly report: (message: string, hint?: string) => void) {
     this.element.id = "projects-view";
-    this.path.id = "project-path";
-    this.path.placeholder = "A project folder or a Dockerfile (path)";
-    this.path.addEventListener("keydown", (e) => e.key === "Enter" && void this.add(this.path.value));
     const toolbar = element("div", "toolbar");
-    toolbar.append(this.path, button("Add", "project-add", () => void this.add(this.path.value)), element("span", "muted", "or drop a folder or a Dockerfile on the window"));
+    toolbar.append(this.addButton, element("span", "muted", "or drop a folder or a Dockerfile on the window"));
     this.empty.id = "projects-empty";
     this.empty.innerHTML =
-      "<h2>No projects yet</h2><p>Type the path of a folder with a Dockerfile above, or drop the folder (or the Dockerfile) " +
+      "<h2>No projects yet</h2><p>Add a folder with a Dockerfile (<b>Add a folder…</b> above), or drop the folder (or the Dockerfile) " +
       "anywhere on this window: Strata builds it, and can rebuild it on every change.</p>";
     this.list.id = "project-list";
     this.list.tabIndex = 0;
@@ -122,15 +119,26 @@ export class ProjectsView {
   }
 
   focus(): void {
-    (this.projects.length ? this.list : this.path).focus();
+    (this.projects.length ? this.list : this.addButton).focus();
   }
 
-  /** Adds a project (a dropped or typed path) and, when asked, builds it at once. */
+  /** Asks for a folder in the system's file dialog and adds it as a project. */
+  private async choose(): Promise<void> {
+    try {
+      const project = await api.projectChoose();
+      if (project === null) return;
+      this.selected = project.folder;
+      await this.refresh(true);
+    } catch (error) {
+      const problem = asUiError(error);
+      this.report(problem.message, problem.hint);
+    }
+  }
+
+  /** Adds a project dropped on the window and, when asked, builds it at once. */
   async add(path: string, buildNow = false): Promise<void> {
-    if (!path.trim()) return;
     try {
       const project = await api.projectAdd(path);
-      this.path.value = "";
       this.selected = project.folder;
       await this.refresh(true);
       if (buildNow) await this.build(false);

@@ -16,6 +16,7 @@ export const SHORTCUTS: ShortcutGroup[] = [
     title: "Anywhere",
     shortcuts: [
       { keys: "Ctrl+1 … Ctrl+6", what: "Images, Containers, Layers, Diff, Projects, Cleanup" },
+      { keys: "Ctrl+O", what: "Open an image archive (docker save, OCI) on Layers" },
       { keys: "/", what: "Search: the image filter, or the file search on Layers" },
       { keys: "Escape", what: "Leave a field, close a dialog or a panel" },
       { keys: "?", what: "This sheet" },

@@ -2,7 +2,6 @@
 // block I/O over the last minute to hour, charted by the engine (plotters SVG) and redrawn every
 // second; the history can be saved as CSV. The host's figures sit in the screen's toolbar.
 import { api, asUiError, HostFigures, StatsMetric } from "./api";
-import { promptDialog } from "./dialog";
 import { button, element } from "./dom";
 import { formatSize } from "./format";
 
@@ -143,12 +142,9 @@ export class StatsPanel {
 
   private async exportPng(metric: StatsMetric): Promise<void> {
     if (!this.container) return;
-    const suggested = await api.suggestDestination(`${this.container.name}-${metric}.png`);
-    const destination = await promptDialog("Save the chart", `Save the ${metric} chart of ${this.container.name} as:`, suggested, "Save");
-    if (destination === null) return;
     try {
-      const written = await api.statsExportPng(this.container.id, metric, this.seconds, destination);
-      this.report(`Saved the chart (${formatSize(written)}) to ${destination}`);
+      const saved = await api.statsExportPng(this.container.id, metric, this.seconds, `${this.container.name}-${metric}.png`);
+      if (saved) this.report(`Saved the chart (${formatSize(saved.bytes)}) to ${saved.path}`);
     } catch (error) {
       const problem = asUiError(error);
       this.report(problem.message, problem.hint);
@@ -157,12 +153,9 @@ export class StatsPanel {
 
   private async exportCsv(): Promise<void> {
     if (!this.container) return;
-    const suggested = await api.suggestDestination(`${this.container.name}-stats.csv`);
-    const destination = await promptDialog("Save the stats", `Save ${this.container.name}'s history (CSV) as:`, suggested, "Save");
-    if (destination === null) return;
     try {
-      const written = await api.statsExportCsv(this.container.id, destination);
-      this.report(`Saved ${formatSize(written)} of stats to ${destination}`);
+      const saved = await api.statsExportCsv(this.container.id, `${this.container.name}-stats.csv`);
+      if (saved) this.report(`Saved ${formatSize(saved.bytes)} of stats to ${saved.path}`);
     } catch (error) {
       const problem = asUiError(error);
       this.report(problem.message, problem.hint);
