@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::archive::{archive_layout, read_archive, read_archive_file, read_archive_images, Image, Layer, Layout};
 use super::cache::{ImageRecord, IndexCache};
-use super::efficiency::{efficiency, layer_size, Inefficiency};
+use super::efficiency::{efficiency, layer_size, stacks_like_dive, EfficiencyTally, Inefficiency};
 use super::export::export_reader;
 use super::tree::{FileTree, HiddenFile};
 use super::ImageError;
@@ -348,13 +348,19 @@ fn from_cache(cache: &IndexCache, id: &str, diff_ids: &[String]) -> Option<Image
 /// Sums up an image already loaded.
 pub fn summarize(reference: &str, image: &Image) -> ImageAnalysis {
     let commands = layer_commands(&image.config, image.layers.len());
+    let changes: Vec<&[_]> = image.layers.iter().map(|l| l.changes.as_slice()).collect();
     let mut tree = FileTree::new();
+    // Dive's figures are gathered on this tree as it grows when it is the one dive would stack.
+    let mut tally = stacks_like_dive(&changes).then(EfficiencyTally::default);
     let mut hidden: Vec<HiddenFile> = Vec::new();
     let mut layers: Vec<LayerSummary> = image
         .layers
         .iter()
         .enumerate()
         .map(|(index, layer)| {
+            if let Some(tally) = tally.as_mut() {
+                tally.weigh_layer(&layer.changes, &tree);
+            }
             let diff = tree.apply(index, &layer.changes);
             let hides_bytes = diff.hidden.iter().map(|h| h.size).sum();
             hidden.extend(diff.hidden);
@@ -375,9 +381,11 @@ pub fn summarize(reference: &str, image: &Image) -> ImageAnalysis {
         layers[file.layer].hidden_bytes += file.size;
     }
     let visible_size_bytes = tree.total_size();
-    drop(tree); // efficiency builds a tree of its own: hold one at a time
-    let changes: Vec<&[_]> = image.layers.iter().map(|l| l.changes.as_slice()).collect();
-    let mut figures = efficiency(&changes);
+    drop(tree); // when efficiency builds a tree of its own, hold one at a time
+    let mut figures = match tally {
+        Some(tally) => tally.finish(),
+        None => efficiency(&changes),
+    };
     figures.inefficiencies.truncate(TOP_FILES);
     let hidden_bytes = hidden.iter().map(|h| h.size).sum();
     let hidden_file_count = hidden.len();
@@ -476,4 +484,41 @@ mod tests {
         ]});
         assert_eq!(layer_commands(&config, 3), ["ADD file:1 in /", "RUN make", ""]);
     }
+
+    fn image_of(layers: Vec<Vec<crate::image::LayerChange>>) -> Image {
+        Image {
+            id: "sha256:test".into(),
+            repo_tags: vec![],
+            config: serde_json::json!({}),
+            layers: layers
+                .into_iter()
+                .enumerate()
+                .map(|(i, changes)| Layer { diff_id: format!("l{i}"), source: format!("l{i}"), changes })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_summary_gives_dives_figures_with_and_without_opaque_markers() {
+        use crate::image::layer::tests::changes_of as layer;
+        let base = layer(&[
+            (b"var/cache/a", "file", &[0; 30]),
+            (b"var/cache/b", "file", &[0; 20]),
+            (b"etc/conf", "file", &[0; 10]),
+        ]);
+        let cleanup = layer(&[(b"var/.wh.cache", "file", b""), (b"etc/conf", "file", &[0; 4])]);
+        let opaque = layer(&[(b"etc/.wh..wh..opq", "file", b""), (b"etc/conf", "file", &[0; 7])]);
+        for stack in [vec![base.clone(), cleanup.clone()], vec![base, opaque, cleanup]] {
+            let image = image_of(stack);
+            let changes: Vec<&[_]> = image.layers.iter().map(|l| l.changes.as_slice()).collect();
+            let expected = efficiency(&changes);
+            let summary = summarize("test", &image);
+            assert_eq!(summary.efficiency, expected.score);
+            assert_eq!(summary.wasted_bytes, expected.wasted_bytes);
+            assert_eq!(summary.user_size_bytes, expected.user_size_bytes);
+            assert_eq!(summary.inefficiencies, expected.inefficiencies);
+            assert!(summary.wasted_bytes > 0);
+        }
+    }
+
 }

@@ -54,41 +54,74 @@ pub fn layer_size(changes: &[LayerChange]) -> u64 {
 
 /// Computes dive's efficiency figures for layers given bottom first.
 pub fn efficiency(layers: &[&[LayerChange]]) -> Efficiency {
-    let mut weights: FxHashMap<TreePath, PathWeights> = FxHashMap::default();
+    let mut tally = EfficiencyTally::default();
     let mut below = FileTree::new();
     for (index, changes) in layers.iter().enumerate() {
+        tally.weigh_layer(changes, &below);
+        below.apply_quietly(index, changes.iter().filter(|c| !matches!(c, LayerChange::Opaque(_))));
+    }
+    tally.finish()
+}
+
+/// Whether a tree stacked with Docker's rules is also the tree dive stacks below each layer,
+/// which holds when no layer has an opaque marker (dive ignores them). Then the caller's own
+/// tree can be handed to [`EfficiencyTally::weigh_layer`] rather than a second one built.
+pub fn stacks_like_dive(layers: &[&[LayerChange]]) -> bool {
+    !layers.iter().flat_map(|l| l.iter()).any(|c| matches!(c, LayerChange::Opaque(_)))
+}
+
+/// Dive's figures gathered one layer at a time, bottom first.
+#[derive(Default)]
+pub struct EfficiencyTally {
+    weights: FxHashMap<TreePath, PathWeights>,
+    layers_seen: usize,
+    user_size_bytes: u64,
+}
+
+impl EfficiencyTally {
+    /// Weighs the leaves of the next layer up; `below` is the tree of the layers under it,
+    /// stacked as dive stacks them (without opaque markers).
+    pub fn weigh_layer(&mut self, changes: &[LayerChange], below: &FileTree) {
         for (path, whiteout, size) in leaves(changes) {
-            let weight = if whiteout { deleted_directory_size(&below, &path) } else { size };
-            let entry = weights.entry(path).or_default();
+            let weight = if whiteout { deleted_directory_size(below, &path) } else { size };
+            let entry = self.weights.entry(path).or_default();
             entry.smallest = if entry.count == 0 { weight } else { entry.smallest.min(weight) };
             entry.count += 1;
             entry.cumulative += weight;
         }
-        below.apply_quietly(index, changes.iter().filter(|c| !matches!(c, LayerChange::Opaque(_))));
+        if self.layers_seen > 0 {
+            self.user_size_bytes += layer_size(changes);
+        }
+        self.layers_seen += 1;
     }
-    let smallest: u64 = weights.values().map(|w| w.smallest).sum();
-    let discovered: u64 = weights.values().map(|w| w.cumulative).sum();
-    let mut inefficiencies: Vec<Inefficiency> = weights
-        .iter()
-        .filter(|(_, w)| w.count >= 2)
-        .map(|(path, w)| Inefficiency { path: path.display(), count: w.count, cumulative_size: w.cumulative })
-        .collect();
-    inefficiencies.sort_by(|a, b| b.cumulative_size.cmp(&a.cumulative_size).then(a.path.cmp(&b.path)));
-    let wasted_bytes = inefficiencies.iter().map(|i| i.cumulative_size).sum();
-    let user_size_bytes = layers.iter().skip(1).map(|l| layer_size(l)).sum();
-    Efficiency {
-        score: if discovered == 0 { 1.0 } else { smallest as f64 / discovered as f64 },
-        wasted_bytes,
-        user_size_bytes,
-        wasted_user_fraction: if user_size_bytes == 0 { 0.0 } else { wasted_bytes as f64 / user_size_bytes as f64 },
-        inefficiencies,
+
+    pub fn finish(self) -> Efficiency {
+        let smallest: u64 = self.weights.values().map(|w| w.smallest).sum();
+        let discovered: u64 = self.weights.values().map(|w| w.cumulative).sum();
+        let mut inefficiencies: Vec<Inefficiency> = self
+            .weights
+            .iter()
+            .filter(|(_, w)| w.count >= 2)
+            .map(|(path, w)| Inefficiency { path: path.display(), count: w.count, cumulative_size: w.cumulative })
+            .collect();
+        inefficiencies.sort_by(|a, b| b.cumulative_size.cmp(&a.cumulative_size).then(a.path.cmp(&b.path)));
+        let wasted_bytes = inefficiencies.iter().map(|i| i.cumulative_size).sum();
+        let user_size_bytes = self.user_size_bytes;
+        Efficiency {
+            score: if discovered == 0 { 1.0 } else { smallest as f64 / discovered as f64 },
+            wasted_bytes,
+            user_size_bytes,
+            wasted_user_fraction: if user_size_bytes == 0 { 0.0 } else { wasted_bytes as f64 / user_size_bytes as f64 },
+            inefficiencies,
+        }
     }
 }
 
 /// The leaves of one layer on its own: (path, is a whiteout, size). Parent directories a layer
 /// implies without listing are not leaves, as they have children.
 fn leaves(changes: &[LayerChange]) -> Vec<(TreePath, bool, u64)> {
-    let mut nodes: FxHashMap<TreePath, (bool, u64)> = FxHashMap::default();
+    let mut nodes: FxHashMap<TreePath, (bool, u64)> =
+        FxHashMap::with_capacity_and_hasher(changes.len(), Default::default());
     for change in changes {
         match change {
             LayerChange::Entry(entry) => {
@@ -100,7 +133,7 @@ fn leaves(changes: &[LayerChange]) -> Vec<(TreePath, bool, u64)> {
             LayerChange::Opaque(_) => {}
         }
     }
-    let mut parents: FxHashSet<TreePath> = FxHashSet::default();
+    let mut parents: FxHashSet<TreePath> = FxHashSet::with_capacity_and_hasher(nodes.len() / 4, Default::default());
     for path in nodes.keys() {
         let mut at = path.clone();
         while let Some((parent, _)) = at.split_last() {

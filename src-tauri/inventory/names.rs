@@ -17,7 +17,8 @@ static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
     let component = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
     let domain_component = r"(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
     let domain = format!(r"(?:{domain_component}(?:\.{domain_component})*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?");
-    let tag = r"[\w][\w.-]{0,127}";
+    // ASCII word characters, as in Go: a Unicode `\w` repeated 128 times compiles to megabytes.
+    let tag = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
     let digest = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
     Regex::new(&format!(r"^(?:{domain}/)?{component}(?:/{component})*(?::{tag})?(?:@{digest})?$"))
         .expect("reference grammar")
@@ -91,6 +92,7 @@ mod tests {
             "/app",
             "app:1@sha256:abc",
             &format!("app:{}", "t".repeat(129)),
+            "app:café",
         ] {
             assert!(check_image(name).is_err(), "{name:?} is refused");
         }
