@@ -36,7 +36,7 @@ pub enum ProjectEvent {
     Stage { folder: String, name: &'static str },
     Step { folder: String, number: usize, total: usize, instruction: String },
     Line { folder: String, line: String },
-    Finished { folder: String, record: BuildRecord, outcome: Option<PipelineOutcome>, hint: Option<String> },
+    Finished { folder: String, record: Box<BuildRecord>, outcome: Option<Box<PipelineOutcome>>, hint: Option<String> },
     Watching { folder: String, on: bool, reason: Option<String> },
 }
 
@@ -269,7 +269,12 @@ async fn run_build(
         record = kept;
     }
     let hint = result.as_ref().err().map(BuildError::hint);
-    inner.send(ProjectEvent::Finished { folder, record: record.clone(), outcome: result.ok(), hint });
+    inner.send(ProjectEvent::Finished {
+        folder,
+        record: Box::new(record.clone()),
+        outcome: result.ok().map(Box::new),
+        hint,
+    });
     record
 }
 

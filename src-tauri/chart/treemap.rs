@@ -65,7 +65,7 @@ pub fn treemap(groups: &[TileGroup], (width, height): (u32, u32)) -> Result<Tree
         for (group, area) in groups.iter().zip(squarify(&weights, whole)) {
             let inner = Rect { x: area.x, y: area.y + TITLE, w: area.w, h: (area.h - TITLE).max(0.0) };
             let mut tiles: Vec<&Tile> = group.tiles.iter().filter(|t| t.bytes > 0).collect();
-            tiles.sort_by(|a, b| b.bytes.cmp(&a.bytes));
+            tiles.sort_by_key(|tile| std::cmp::Reverse(tile.bytes));
             let tile_weights: Vec<f64> = tiles.iter().map(|t| t.bytes as f64).collect();
             for (tile, rect) in tiles.iter().zip(squarify(&tile_weights, inner)) {
                 draw_tile(&root, tile, rect).map_err(drawing)?;

@@ -79,7 +79,7 @@ pub fn family_tree(images: &[ImageFacts]) -> Vec<Branch> {
     }
     let mut branches: Vec<Branch> = roots.into_iter().map(|root| branch_from(&mut nodes, root)).collect();
     branches.extend(bare);
-    branches.sort_by(|a, b| b.branch_bytes.cmp(&a.branch_bytes));
+    branches.sort_by_key(|branch| std::cmp::Reverse(branch.branch_bytes));
     branches
 }
 
@@ -95,7 +95,7 @@ fn branch_from(nodes: &mut [Node], start: usize) -> Branch {
     }
     let child_indices = std::mem::take(&mut nodes[top].children);
     let mut children: Vec<Branch> = child_indices.into_iter().map(|child| branch_from(nodes, child)).collect();
-    children.sort_by(|a, b| b.branch_bytes.cmp(&a.branch_bytes));
+    children.sort_by_key(|child| std::cmp::Reverse(child.branch_bytes));
     let branch_bytes = bytes + children.iter().map(|c| c.branch_bytes).sum::<u64>();
     Branch {
         layers,

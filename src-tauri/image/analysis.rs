@@ -105,7 +105,7 @@ pub struct ImageAnalysis {
 /// What one look at an image tells before it is read: the daemon's `inspect`, or an archive
 /// file's small JSON files. Both name the image id (the summary cache's key) and its layers.
 enum Located {
-    Daemon(bollard::models::ImageInspect),
+    Daemon(Box<bollard::models::ImageInspect>),
     Archive(Layout),
 }
 
@@ -128,7 +128,7 @@ async fn locate(daemon: Option<&Connection>, source: &ImageSource) -> Result<Loc
                 .inspect_image(reference)
                 .await
                 .map_err(|e| ImageError::Engine(EngineError::from_api(e)))?;
-            Ok(Located::Daemon(inspected))
+            Ok(Located::Daemon(Box::new(inspected)))
         }
         ImageSource::Archive(path) => {
             let path = path.clone();
@@ -200,7 +200,7 @@ pub async fn load_all(
                 let diff_ids = inspected.root_fs.as_ref().and_then(|r| r.layers.clone()).unwrap_or_default();
                 let cached = from_cache(cache, inspected.id.as_deref().unwrap_or_default(), &diff_ids);
                 if cached.is_none() {
-                    to_export.push((index, reference, inspected));
+                    to_export.push((index, reference, *inspected));
                 }
                 cached
             }
@@ -281,7 +281,7 @@ async fn load_located(
     match (source, located) {
         (ImageSource::Daemon(reference), Located::Daemon(inspected)) => {
             let daemon = daemon.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
-            load_from_daemon(daemon, reference, inspected, cache, reporter).await
+            load_from_daemon(daemon, reference, *inspected, cache, reporter).await
         }
         (ImageSource::Archive(path), Located::Archive(layout)) => {
             let (path, cache) = (path.clone(), cache.clone());
@@ -520,5 +520,4 @@ mod tests {
             assert!(summary.wasted_bytes > 0);
         }
     }
-
 }

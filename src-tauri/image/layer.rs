@@ -314,7 +314,12 @@ impl<R: Read> Seek for SkipsForward<R> {
         let mut left = match to {
             SeekFrom::Current(ahead) if ahead >= 0 => ahead as u64,
             SeekFrom::Start(at) if at >= self.position => at - self.position,
-            _ => return Err(io::Error::new(io::ErrorKind::Unsupported, "a layer is read as a stream: it cannot go back")),
+            _ => {
+                return Err(io::Error::new(
+                    io::ErrorKind::Unsupported,
+                    "a layer is read as a stream: it cannot go back",
+                ))
+            }
         };
         while left > 0 {
             let wanted = left.min(self.scratch.len() as u64) as usize;
@@ -431,7 +436,7 @@ pub(crate) mod tests {
 
     #[test]
     fn paths_sort_as_a_tree_lists_them() {
-        let mut paths = vec![path("a.b"), path("a/b"), path("ab"), path("a"), path("a/b/c"), path("")];
+        let mut paths = [path("a.b"), path("a/b"), path("ab"), path("a"), path("a/b/c"), path("")];
         paths.sort();
         let shown: Vec<String> = paths.iter().map(TreePath::display).collect();
         assert_eq!(shown, ["/", "/a", "/a/b", "/a/b/c", "/a.b", "/ab"]);
@@ -516,5 +521,4 @@ pub(crate) mod tests {
         let past_the_end = stream.seek(SeekFrom::Current(20_000)).unwrap_err();
         assert_eq!(past_the_end.kind(), io::ErrorKind::UnexpectedEof);
     }
-
 }
