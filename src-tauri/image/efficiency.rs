@@ -133,21 +133,33 @@ fn leaves(changes: &[LayerChange]) -> Vec<(TreePath, bool, u64)> {
             LayerChange::Opaque(_) => {}
         }
     }
-    let mut parents: FxHashSet<TreePath> = FxHashSet::with_capacity_and_hasher(nodes.len() / 4, Default::default());
-    for path in nodes.keys() {
-        let mut at = path.clone();
-        while let Some((parent, _)) = at.split_last() {
-            if !parents.insert(parent.clone()) {
-                break;
-            }
-            at = parent;
-        }
+    let parents = ancestors(nodes.keys());
+    let not_leaves: Vec<TreePath> = nodes.keys().filter(|path| parents.contains(path.as_bytes())).cloned().collect();
+    drop(parents);
+    for path in &not_leaves {
+        nodes.remove(path);
     }
-    let mut found: Vec<(TreePath, bool, u64)> =
-        nodes.into_iter().filter(|(path, _)| !parents.contains(path)).map(|(p, (w, s))| (p, w, s)).collect();
+    let mut found: Vec<(TreePath, bool, u64)> = nodes.into_iter().map(|(p, (w, s))| (p, w, s)).collect();
     if found.is_empty() {
         // An empty layer is a lone root, as in dive; it weighs nothing.
         found.push((TreePath::default(), false, 0));
+    }
+    found
+}
+
+/// Every directory above the given paths (the root included), as byte strings borrowed from
+/// them: a path's ancestors are its prefixes that end before a `/`.
+fn ancestors<'a>(paths: impl Iterator<Item = &'a TreePath>) -> FxHashSet<&'a [u8]> {
+    let mut found: FxHashSet<&[u8]> = FxHashSet::default();
+    for path in paths {
+        let mut rest = path.as_bytes();
+        while !rest.is_empty() {
+            let parent = &rest[..rest.iter().rposition(|b| *b == b'/').unwrap_or(0)];
+            if !found.insert(parent) {
+                break; // its ancestors are in already
+            }
+            rest = parent;
+        }
     }
     found
 }
@@ -210,5 +222,14 @@ mod tests {
         let result = efficiency(&[&base, &opaque]);
         assert_eq!(result.wasted_bytes, 0);
         assert_eq!(result.score, 1.0);
+    }
+
+    #[test]
+    fn ancestors_are_every_directory_above_down_to_the_root() {
+        let paths: Vec<TreePath> =
+            ["usr/lib/x", "usr/bin", "etc"].iter().map(|p| TreePath::parse(p.as_bytes()).unwrap()).collect();
+        let mut found: Vec<&[u8]> = ancestors(paths.iter()).into_iter().collect();
+        found.sort();
+        assert_eq!(found, [&b""[..], b"usr", b"usr/lib"]);
     }
 }

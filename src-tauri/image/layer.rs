@@ -62,6 +62,13 @@ impl TreePath {
         TreePath(joined)
     }
 
+    /// The ancestor made of this path's first `length` bytes, which must end where a name ends
+    /// (`etc/ssl/certs` with 7 is `etc/ssl`).
+    pub fn ancestor(&self, length: usize) -> TreePath {
+        debug_assert!(length == self.0.len() || self.0.get(length) == Some(&b'/'));
+        TreePath(self.0[..length].to_vec())
+    }
+
     /// The directory holding this path and this path's own name; `None` for the root.
     pub fn split_last(&self) -> Option<(TreePath, &[u8])> {
         if self.is_root() {

@@ -290,23 +290,30 @@ impl FileTree {
             Some(slash) => (&bytes[..slash], &bytes[slash + 1..]),
             None => (&bytes[..0], bytes),
         };
+        // Existing directories are looked up by the borrowed name, and paths are made only for
+        // what is recorded: no allocation per directory level of every entry.
         let mut node = &mut self.root;
-        let mut at = TreePath::default();
-        for part in parent.split(|b| *b == b'/').filter(|part| !part.is_empty()) {
-            if applying.track {
-                at = at.join(part);
+        let mut end = 0;
+        for part in parent.split(|b| *b == b'/') {
+            end += part.len();
+            let at_end = end;
+            end += 1; // the slash
+            if part.is_empty() {
+                continue;
             }
-            let child = node.children.entry(part.into()).or_insert_with(|| {
+            if !node.children.contains_key(part) {
                 if applying.track {
-                    applying.seen.entry(at.clone()).or_insert(Change::Added);
+                    applying.seen.entry(entry.path.ancestor(at_end)).or_insert(Change::Added);
                 }
-                Node::directory(layer)
-            });
+                node.children.insert(part.into(), Node::directory(layer));
+            }
+            let child = node.children.get_mut(part).expect("the directory was just made");
             if !child.is_dir() {
                 let old = std::mem::replace(child, Node::directory(layer));
                 if applying.track {
+                    let at = entry.path.ancestor(at_end);
                     applying.dropped(at.clone(), &old);
-                    applying.seen.insert(at.clone(), Change::Modified);
+                    applying.seen.insert(at, Change::Modified);
                 }
             }
             node = child;
