@@ -79,7 +79,10 @@ fn compare_children(before: &Node, after: &Node, at: &TreePath, shared: usize, d
                     right.next();
                 }
                 std::cmp::Ordering::Equal => {
-                    compare_nodes(&at.join(a_name), a, b, shared, diff);
+                    // Checked before the path is made: most files of two related images are these.
+                    if !same_file_from_shared_base(a, b, shared) {
+                        compare_nodes(&at.join(a_name), a, b, shared, diff);
+                    }
                     left.next();
                     right.next();
                 }
@@ -88,11 +91,13 @@ fn compare_children(before: &Node, after: &Node, at: &TreePath, shared: usize, d
     }
 }
 
+/// A file (not a folder: what is under it may differ) both images take from the same one of
+/// the bottom layers they share is the same file, without looking.
+fn same_file_from_shared_base(a: &Node, b: &Node, shared: usize) -> bool {
+    a.layer < shared && a.layer == b.layer && !a.is_dir()
+}
+
 fn compare_nodes(path: &TreePath, a: &Node, b: &Node, shared: usize, diff: &mut FileDiff) {
-    let from_shared_base = a.layer < shared && b.layer < shared && a.layer == b.layer;
-    if from_shared_base && !a.is_dir() {
-        return;
-    }
     let changes = differences(a, b);
     if !changes.is_empty() {
         diff.modified.push(change(path, Some(a), Some(b), changes));
