@@ -738,16 +738,19 @@ async fn the_containers_screen_charts_a_containers_stats_and_saves_them_as_csv()
     assert!(csv.starts_with("time,cpu_percent,memory_bytes,"), "{csv}");
     assert!(csv.lines().count() >= 3, "a row a second: {csv}");
 
-    // 4. One chart as a PNG image; a cancelled dialog (no answer) writes nothing.
+    // 4. One chart as a PNG image; first a dialog the user cancels (no answer), which writes nothing.
+    let pngs_in = |dir: &Path| {
+        std::fs::read_dir(dir).unwrap().flatten().filter(|e| e.path().extension() == Some("png".as_ref())).count()
+    };
     click(&client, "#stats-png-memory", "the memory chart's PNG button").await;
+    tokio::time::sleep(Duration::from_secs(1)).await; // the cancelled command's time to end
+    assert_eq!(pngs_in(dir.path()), 0, "the cancelled save wrote nothing");
     let image = dir.path().join("memory.png");
     answer_file_dialog(dir.path(), &image);
     click(&client, "#stats-png-memory", "the memory chart's PNG button").await;
     wait_for_text_at(&client, ".toast", &format!("to {}", image.display()), "the saved note").await;
     assert!(std::fs::read(&image).unwrap().starts_with(b"\x89PNG"), "a PNG file");
-    let pngs =
-        std::fs::read_dir(dir.path()).unwrap().flatten().filter(|e| e.path().extension() == Some("png".as_ref()));
-    assert_eq!(pngs.count(), 1, "the cancelled save wrote nothing");
+    assert_eq!(pngs_in(dir.path()), 1, "one chart, one file");
 
     // 5. The overview: every running container stacked, this one among them.
     click(&client, "#stats-overview", "the Overview button").await;

@@ -168,20 +168,10 @@ where
     renamed
 }
 
-/// Writes `bytes` to the new file at `path`.
-pub fn write_new(path: &Path, bytes: &[u8]) -> Result<u64, UiError> {
-    let refused = |e: std::io::Error| UiError {
-        message: format!("{} cannot be written: {e}", path.display()),
-        hint: "Choose another file name or folder.".into(),
-    };
-    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(refused)?;
-    std::io::Write::write_all(&mut file, bytes).map_err(refused)?;
-    Ok(bytes.len() as u64)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::image::content::write_new_file;
 
     #[test]
     fn only_chosen_paths_pass() {
@@ -207,14 +197,16 @@ mod tests {
         let chosen = dir.path().join("chart.png");
         std::fs::write(&chosen, "old").unwrap();
         let failed = write_then_rename(&chosen, |partial| async move {
-            write_new(&partial, b"half")?;
+            write_new_file(&b"half"[..], &partial)?;
             Err(UiError { message: "the daemon went away".into(), hint: String::new() })
         })
         .await;
         assert!(failed.is_err());
         assert_eq!(std::fs::read_to_string(&chosen).unwrap(), "old", "a failed write keeps the old file");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "and leaves no partial file");
-        let bytes = write_then_rename(&chosen, |partial| async move { write_new(&partial, b"new") }).await.unwrap();
+        let bytes = write_then_rename(&chosen, |partial| async move { Ok(write_new_file(&b"new"[..], &partial)?) })
+            .await
+            .unwrap();
         assert_eq!((bytes, std::fs::read_to_string(&chosen).unwrap()), (3, "new".to_string()));
     }
 
@@ -226,7 +218,7 @@ mod tests {
         std::fs::write(&elsewhere, "keep").unwrap();
         let chosen = dir.path().join("out.csv");
         std::os::unix::fs::symlink(&elsewhere, &chosen).unwrap();
-        write_then_rename(&chosen, |partial| async move { write_new(&partial, b"csv") }).await.unwrap();
+        write_then_rename(&chosen, |partial| async move { Ok(write_new_file(&b"csv"[..], &partial)?) }).await.unwrap();
         assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "keep");
         assert!(!std::fs::symlink_metadata(&chosen).unwrap().file_type().is_symlink());
     }

@@ -124,7 +124,7 @@ pub fn project_add(chosen: State<'_, Chosen>, path: String) -> Result<Project, U
     add(&chosen.check(&path)?)
 }
 
-/// Asks for a folder (or a Dockerfile) and adds it as a project; `None` when the user cancelled.
+/// Asks for a folder and adds it as a project; `None` when the user cancelled.
 #[tauri::command]
 pub async fn project_choose(app: AppHandle) -> Result<Option<Project>, UiError> {
     match choices::ask(&app, Ask::Folder { title: "Add a project folder" }).await? {

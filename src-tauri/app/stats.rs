@@ -11,6 +11,7 @@ use tauri::{AppHandle, Manager, State};
 use super::choices::{self, Saved};
 use super::commands::UiError;
 use crate::chart::{self, Series, Unit};
+use crate::image::content;
 use crate::live::Live;
 use crate::stats::collector::Latest;
 use crate::stats::host::{HostFigures, HostProbe};
@@ -196,7 +197,10 @@ pub async fn stats_export_png(
     let png = chart::line_chart_png(plan.title, &plan.lines, plan.unit, seconds, plan.ceiling, (1120, 400))
         .map_err(drawing_failed)?;
     let name = choices::file_name(&name, "chart.png");
-    choices::save(&app, "Save the chart", &name, |partial| async move { choices::write_new(&partial, &png) }).await
+    choices::save(&app, "Save the chart", &name, |partial| async move {
+        Ok(content::write_new_file(png.as_slice(), &partial)?)
+    })
+    .await
 }
 
 /// Asks where to save one container's history as CSV (offered as `name`), then writes it there.
@@ -213,8 +217,10 @@ pub async fn stats_export_csv(
         .ok_or_else(|| UiError { message: "no stats for that container".into(), hint: String::new() })?;
     let csv = history.to_csv();
     let name = choices::file_name(&name, "stats.csv");
-    choices::save(&app, "Save the stats", &name, |partial| async move { choices::write_new(&partial, csv.as_bytes()) })
-        .await
+    choices::save(&app, "Save the stats", &name, |partial| async move {
+        Ok(content::write_new_file(csv.as_bytes(), &partial)?)
+    })
+    .await
 }
 
 /// Forgets a stopped container's history.

@@ -485,19 +485,6 @@ mod tests {
         assert_eq!(layer_commands(&config, 3), ["ADD file:1 in /", "RUN make", ""]);
     }
 
-    fn image_of(layers: Vec<Vec<crate::image::LayerChange>>) -> Image {
-        Image {
-            id: "sha256:test".into(),
-            repo_tags: vec![],
-            config: serde_json::json!({}),
-            layers: layers
-                .into_iter()
-                .enumerate()
-                .map(|(i, changes)| Layer { diff_id: format!("l{i}"), source: format!("l{i}"), changes })
-                .collect(),
-        }
-    }
-
     #[test]
     fn the_summary_gives_dives_figures_with_and_without_opaque_markers() {
         use crate::image::layer::tests::changes_of as layer;
@@ -509,7 +496,7 @@ mod tests {
         let cleanup = layer(&[(b"var/.wh.cache", "file", b""), (b"etc/conf", "file", &[0; 4])]);
         let opaque = layer(&[(b"etc/.wh..wh..opq", "file", b""), (b"etc/conf", "file", &[0; 7])]);
         for stack in [vec![base.clone(), cleanup.clone()], vec![base, opaque, cleanup]] {
-            let image = image_of(stack);
+            let image = Image::of_layers(stack);
             let changes: Vec<&[_]> = image.layers.iter().map(|l| l.changes.as_slice()).collect();
             let expected = efficiency(&changes);
             let summary = summarize("test", &image);

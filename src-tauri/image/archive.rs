@@ -63,6 +63,21 @@ impl Image {
         }
         tree
     }
+
+    /// An image of the given layers (named `l0`, `l1`, …) and an empty config, for tests.
+    #[cfg(test)]
+    pub(crate) fn of_layers(layers: impl IntoIterator<Item = Vec<LayerChange>>) -> Image {
+        Image {
+            id: "sha256:test".into(),
+            repo_tags: vec![],
+            config: serde_json::json!({}),
+            layers: layers
+                .into_iter()
+                .enumerate()
+                .map(|(i, changes)| Layer { diff_id: format!("l{i}"), source: format!("l{i}"), changes })
+                .collect(),
+        }
+    }
 }
 
 /// Which image an archive holds and where its layers are: what its small JSON files say.

@@ -84,7 +84,7 @@ pub async fn extract_file(
     destination: &Path,
 ) -> Result<u64, ImageError> {
     let destination = destination.to_path_buf();
-    with_layer_file(daemon, layer, path, move |_, content| copy_to_new_file(content, &destination)).await
+    with_layer_file(daemon, layer, path, move |_, content| write_new_file(content, &destination)).await
 }
 
 /// Writes the layer's uncompressed tar to `destination`, a new file; returns the bytes written.
@@ -94,7 +94,7 @@ pub async fn export_layer(
     destination: &Path,
 ) -> Result<u64, ImageError> {
     let destination = destination.to_path_buf();
-    with_layer(daemon, layer, move |tar| copy_to_new_file(tar, &destination)).await
+    with_layer(daemon, layer, move |tar| write_new_file(tar, &destination)).await
 }
 
 /// A path in `folder` for a new file called after `name` (an image reference, a file's name):
@@ -128,7 +128,9 @@ pub fn check_destination(destination: &Path) -> Result<PathBuf, ImageError> {
     }
 }
 
-fn copy_to_new_file(mut content: impl Read, destination: &Path) -> Result<u64, ImageError> {
+/// Writes `content` to a new file at `destination` (never over an existing file or through a
+/// link); a copy that stops half-way removes what it wrote.
+pub fn write_new_file(mut content: impl Read, destination: &Path) -> Result<u64, ImageError> {
     let destination = check_destination(destination)?;
     let mut file = OpenOptions::new()
         .write(true)

@@ -441,7 +441,6 @@ pub fn permissions(kind: &EntryKind, mode: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::image::archive::Layer;
     use crate::image::layer::tests::changes_of as layer;
 
     fn image() -> Image {
@@ -453,16 +452,7 @@ mod tests {
             ]),
             layer(&[(b"etc/motd", "file", b"bye"), (b"var/.wh.cache", "file", b""), (b"app/main", "file", &[1; 50])]),
         ];
-        Image {
-            id: "sha256:test".into(),
-            repo_tags: vec![],
-            config: serde_json::json!({}),
-            layers: layers
-                .into_iter()
-                .enumerate()
-                .map(|(i, changes)| Layer { diff_id: format!("l{i}"), source: format!("l{i}"), changes })
-                .collect(),
-        }
+        Image::of_layers(layers)
     }
 
     fn lines(view: &TreeView) -> Vec<String> {

@@ -320,7 +320,6 @@ impl<R: Read> Seek for SkipsForward<R> {
     fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
         let mut left = match to {
             SeekFrom::Current(ahead) if ahead >= 0 => ahead as u64,
-            SeekFrom::Start(at) if at >= self.position => at - self.position,
             _ => {
                 return Err(io::Error::new(
                     io::ErrorKind::Unsupported,
