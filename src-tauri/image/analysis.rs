@@ -361,17 +361,17 @@ pub fn summarize(reference: &str, image: &Image) -> ImageAnalysis {
             if let Some(tally) = tally.as_mut() {
                 tally.weigh_layer(&layer.changes, &tree);
             }
-            let diff = tree.apply(index, &layer.changes);
-            let hides_bytes = diff.hidden.iter().map(|h| h.size).sum();
-            hidden.extend(diff.hidden);
+            let counts = tree.apply_counted(index, &layer.changes);
+            let hides_bytes = counts.hidden.iter().map(|h| h.size).sum();
+            hidden.extend(counts.hidden);
             LayerSummary {
                 index,
                 digest: layer.diff_id.clone(),
                 command: commands[index].clone(),
                 size_bytes: layer_size(&layer.changes),
-                added: diff.added.len(),
-                modified: diff.modified.len(),
-                removed: diff.removed.len(),
+                added: counts.added,
+                modified: counts.modified,
+                removed: counts.removed,
                 hidden_bytes: 0,
                 hides_bytes,
             }

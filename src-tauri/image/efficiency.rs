@@ -70,20 +70,23 @@ pub fn stacks_like_dive(layers: &[&[LayerChange]]) -> bool {
     !layers.iter().flat_map(|l| l.iter()).any(|c| matches!(c, LayerChange::Opaque(_)))
 }
 
-/// Dive's figures gathered one layer at a time, bottom first.
+/// Dive's figures gathered one layer at a time, bottom first. Paths are borrowed from the
+/// layers weighed, so a 100k-file image costs no copy of its paths.
 #[derive(Default)]
-pub struct EfficiencyTally {
-    weights: FxHashMap<TreePath, PathWeights>,
+pub struct EfficiencyTally<'a> {
+    weights: FxHashMap<&'a TreePath, PathWeights>,
     layers_seen: usize,
     user_size_bytes: u64,
 }
 
-impl EfficiencyTally {
+impl<'a> EfficiencyTally<'a> {
     /// Weighs the leaves of the next layer up; `below` is the tree of the layers under it,
     /// stacked as dive stacks them (without opaque markers).
-    pub fn weigh_layer(&mut self, changes: &[LayerChange], below: &FileTree) {
-        for (path, whiteout, size) in leaves(changes) {
-            let weight = if whiteout { deleted_directory_size(below, &path) } else { size };
+    pub fn weigh_layer(&mut self, changes: &'a [LayerChange], below: &FileTree) {
+        let leaves = leaves(changes);
+        self.weights.reserve(leaves.len());
+        for (path, whiteout, size) in leaves {
+            let weight = if whiteout { deleted_directory_size(below, path) } else { size };
             let entry = self.weights.entry(path).or_default();
             entry.smallest = if entry.count == 0 { weight } else { entry.smallest.min(weight) };
             entry.count += 1;
@@ -119,30 +122,29 @@ impl EfficiencyTally {
 
 /// The leaves of one layer on its own: (path, is a whiteout, size). Parent directories a layer
 /// implies without listing are not leaves, as they have children.
-fn leaves(changes: &[LayerChange]) -> Vec<(TreePath, bool, u64)> {
-    let mut nodes: FxHashMap<TreePath, (bool, u64)> =
+fn leaves(changes: &[LayerChange]) -> Vec<(&TreePath, bool, u64)> {
+    let mut nodes: FxHashMap<&TreePath, (bool, u64)> =
         FxHashMap::with_capacity_and_hasher(changes.len(), Default::default());
     for change in changes {
         match change {
             LayerChange::Entry(entry) => {
-                nodes.insert(entry.path.clone(), (false, entry.size));
+                nodes.insert(&entry.path, (false, entry.size));
             }
             LayerChange::Whiteout(path) => {
-                nodes.insert(path.clone(), (true, 0));
+                nodes.insert(path, (true, 0));
             }
             LayerChange::Opaque(_) => {}
         }
     }
-    let parents = ancestors(nodes.keys());
-    let not_leaves: Vec<TreePath> = nodes.keys().filter(|path| parents.contains(path.as_bytes())).cloned().collect();
-    drop(parents);
-    for path in &not_leaves {
-        nodes.remove(path);
-    }
-    let mut found: Vec<(TreePath, bool, u64)> = nodes.into_iter().map(|(p, (w, s))| (p, w, s)).collect();
+    let parents = ancestors(nodes.keys().copied());
+    let mut found: Vec<(&TreePath, bool, u64)> = nodes
+        .into_iter()
+        .filter(|(path, _)| !parents.contains(path.as_bytes()))
+        .map(|(path, (whiteout, size))| (path, whiteout, size))
+        .collect();
     if found.is_empty() {
         // An empty layer is a lone root, as in dive; it weighs nothing.
-        found.push((TreePath::default(), false, 0));
+        found.push((TreePath::root(), false, 0));
     }
     found
 }
@@ -150,7 +152,8 @@ fn leaves(changes: &[LayerChange]) -> Vec<(TreePath, bool, u64)> {
 /// Every directory above the given paths (the root included), as byte strings borrowed from
 /// them: a path's ancestors are its prefixes that end before a `/`.
 fn ancestors<'a>(paths: impl Iterator<Item = &'a TreePath>) -> FxHashSet<&'a [u8]> {
-    let mut found: FxHashSet<&[u8]> = FxHashSet::default();
+    // A directory for every few paths is usual; sizing for it saves rehashing a large set.
+    let mut found: FxHashSet<&[u8]> = FxHashSet::with_capacity_and_hasher(paths.size_hint().0 / 4, Default::default());
     for path in paths {
         let mut rest = path.as_bytes();
         while !rest.is_empty() {

@@ -43,6 +43,12 @@ impl TreePath {
         Ok(TreePath(joined))
     }
 
+    /// The root, `/`, borrowed for as long as needed.
+    pub fn root() -> &'static TreePath {
+        static ROOT: TreePath = TreePath(Vec::new());
+        &ROOT
+    }
+
     pub fn is_root(&self) -> bool {
         self.0.is_empty()
     }
@@ -205,11 +211,14 @@ pub fn is_package_database(path: &TreePath) -> bool {
     if bytes == b"var/lib/dpkg/status" || bytes == b"lib/apk/db/installed" {
         return true;
     }
-    let parts: Vec<&[u8]> = path.components().collect();
-    match parts.as_slice() {
-        [.., dir, b"METADATA"] => dir.ends_with(b".dist-info"),
-        [.., b"node_modules", _, b"package.json"] => true,
-        [.., b"node_modules", scope, _, b"package.json"] => scope.starts_with(b"@"),
+    // The last four names, nearest first, looked at without collecting them: this runs for every
+    // file of every layer.
+    let mut names = bytes.rsplit(|b| *b == b'/');
+    let last: [&[u8]; 4] = std::array::from_fn(|_| names.next().unwrap_or_default());
+    match last {
+        [b"METADATA", dir, ..] => dir.ends_with(b".dist-info"),
+        [b"package.json", _, b"node_modules", _] => true,
+        [b"package.json", _, scope, b"node_modules"] => scope.starts_with(b"@"),
         _ => false,
     }
 }
@@ -423,10 +432,19 @@ pub(crate) mod tests {
             "usr/lib/python3/dist-packages/requests-2.31.0.dist-info/METADATA",
             "app/node_modules/left-pad/package.json",
             "app/node_modules/@types/node/package.json",
+            "node_modules/@types/node/package.json",
+            "node_modules/left-pad/package.json",
         ] {
             assert!(is_package_database(&path(yes)), "{yes}");
         }
-        for no in ["var/lib/dpkg/status-old", "app/package.json", "app/node_modules/x/lib/package.json", "METADATA"] {
+        for no in [
+            "var/lib/dpkg/status-old",
+            "app/package.json",
+            "app/node_modules/x/lib/package.json",
+            "@types/node/package.json",
+            "METADATA",
+            "dist-info/METADATA/x",
+        ] {
             assert!(!is_package_database(&path(no)), "{no}");
         }
         let changes = changes_of(&[(b"var/lib/dpkg/status", "file", b"Package: a\n"), (b"etc/motd", "file", b"hi")]);

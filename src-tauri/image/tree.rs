@@ -9,6 +9,8 @@
 //! Every file a layer stores but a later layer overwrites or deletes is reported as hidden, with
 //! the layer that hid it: those are the bytes an image carries that nobody can see.
 
+use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
@@ -142,18 +144,29 @@ impl Default for FileTree {
     }
 }
 
+/// How many paths one layer added, modified and removed, and the bytes it hid: what a summary
+/// needs of a [`LayerDiff`], without a copy of every path.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LayerCounts {
+    pub added: usize,
+    pub modified: usize,
+    pub removed: usize,
+    pub hidden: Vec<HiddenFile>,
+}
+
 /// What one `apply` has seen so far: each path's change and the bytes it hid — unless it only
-/// builds the tree (`track` false), which saves a path and a map entry per entry.
-struct Applying {
+/// builds the tree (`track` false), which saves a map entry per entry. The layer's own paths are
+/// borrowed; only paths the layer implies (parents, dropped subtrees) are made.
+struct Applying<'a> {
     layer: usize,
     track: bool,
-    seen: FxHashMap<TreePath, Change>,
+    seen: FxHashMap<Cow<'a, TreePath>, Change>,
     hidden: Vec<HiddenFile>,
 }
 
-impl Applying {
+impl<'a> Applying<'a> {
     /// Marks `node` at `path` (and everything under it) as gone from the tree.
-    fn dropped(&mut self, path: TreePath, node: &Node) {
+    fn dropped(&mut self, path: Cow<'a, TreePath>, node: &Node) {
         if !self.track {
             return;
         }
@@ -183,7 +196,33 @@ impl FileTree {
         I: IntoIterator<Item = &'a LayerChange>,
         I::IntoIter: Clone,
     {
-        self.apply_layer(layer, changes, true)
+        let applied = self.apply_layer(layer, changes, true);
+        let mut diff = LayerDiff { hidden: applied.hidden, ..LayerDiff::default() };
+        for (path, change) in applied.seen {
+            match change {
+                Change::Added => diff.added.push(path.into_owned()),
+                Change::Modified => diff.modified.push(path.into_owned()),
+                Change::Removed => diff.removed.push(path.into_owned()),
+            }
+        }
+        diff
+    }
+
+    /// Applies layer number `layer` on top and says how many paths it added, modified and
+    /// removed, and what it hid: [`apply`](Self::apply) for a summary.
+    pub fn apply_counted<'a, I>(&mut self, layer: usize, changes: I) -> LayerCounts
+    where
+        I: IntoIterator<Item = &'a LayerChange>,
+        I::IntoIter: Clone,
+    {
+        let applied = self.apply_layer(layer, changes, true);
+        let count = |wanted: Change| applied.seen.values().filter(|change| **change == wanted).count();
+        LayerCounts {
+            added: count(Change::Added),
+            modified: count(Change::Modified),
+            removed: count(Change::Removed),
+            hidden: applied.hidden,
+        }
     }
 
     /// Applies a layer without saying what it did: the same tree, built faster.
@@ -195,18 +234,21 @@ impl FileTree {
         self.apply_layer(layer, changes, false);
     }
 
-    fn apply_layer<'a, I>(&mut self, layer: usize, changes: I, track: bool) -> LayerDiff
+    fn apply_layer<'a, I>(&mut self, layer: usize, changes: I, track: bool) -> Applying<'a>
     where
         I: IntoIterator<Item = &'a LayerChange>,
         I::IntoIter: Clone,
     {
         let changes = changes.into_iter();
-        let mut applying = Applying { layer, track, seen: FxHashMap::default(), hidden: Vec::new() };
+        // Sized for one change a path up front: growing a 100k-entry map rehashes it many times.
+        let expected = if track { changes.size_hint().0 } else { 0 };
+        let seen = FxHashMap::with_capacity_and_hasher(expected, Default::default());
+        let mut applying = Applying { layer, track, seen, hidden: Vec::new() };
         for change in changes.clone() {
             if let LayerChange::Opaque(dir) = change {
                 if let Some(node) = self.node_mut(dir).filter(|n| n.is_dir()) {
                     for (name, child) in std::mem::take(&mut node.children) {
-                        applying.dropped(dir.join(&name), &child);
+                        applying.dropped(Cow::Owned(dir.join(&name)), &child);
                     }
                 }
             }
@@ -214,7 +256,7 @@ impl FileTree {
         for change in changes.clone() {
             if let LayerChange::Whiteout(path) = change {
                 if let Some(gone) = self.remove(path) {
-                    applying.dropped(path.clone(), &gone);
+                    applying.dropped(Cow::Borrowed(path), &gone);
                 }
             }
         }
@@ -223,15 +265,7 @@ impl FileTree {
                 self.put(entry, &mut applying);
             }
         }
-        let mut diff = LayerDiff { hidden: applying.hidden, ..LayerDiff::default() };
-        for (path, change) in applying.seen {
-            match change {
-                Change::Added => diff.added.push(path),
-                Change::Modified => diff.modified.push(path),
-                Change::Removed => diff.removed.push(path),
-            }
-        }
-        diff
+        applying
     }
 
     pub fn info(&self, path: &TreePath) -> Option<NodeInfo> {
@@ -279,7 +313,7 @@ impl FileTree {
         self.node_mut(&parent)?.children.remove(name)
     }
 
-    fn put(&mut self, entry: &LayerEntry, applying: &mut Applying) {
+    fn put<'a>(&mut self, entry: &'a LayerEntry, applying: &mut Applying<'a>) {
         let layer = applying.layer;
         let bytes = entry.path.as_bytes();
         if bytes.is_empty() {
@@ -303,7 +337,7 @@ impl FileTree {
             }
             if !node.children.contains_key(part) {
                 if applying.track {
-                    applying.seen.entry(entry.path.ancestor(at_end)).or_insert(Change::Added);
+                    applying.seen.entry(Cow::Owned(entry.path.ancestor(at_end))).or_insert(Change::Added);
                 }
                 node.children.insert(part.into(), Node::directory(layer));
             }
@@ -312,13 +346,14 @@ impl FileTree {
                 let old = std::mem::replace(child, Node::directory(layer));
                 if applying.track {
                     let at = entry.path.ancestor(at_end);
-                    applying.dropped(at.clone(), &old);
-                    applying.seen.insert(at, Change::Modified);
+                    applying.dropped(Cow::Owned(at.clone()), &old);
+                    applying.seen.insert(Cow::Owned(at), Change::Modified);
                 }
             }
             node = child;
         }
         let new = Node::from_entry(entry, layer);
+        // `None` when the path was not in the tree: added, or modified if this layer removed it.
         let change = match node.children.get_mut(name) {
             Some(old) if old.is_dir() && new.is_dir() => {
                 let children = std::mem::take(&mut old.children);
@@ -328,7 +363,7 @@ impl FileTree {
             Some(old) => {
                 let old = std::mem::replace(old, new);
                 for (child_name, child) in &old.children {
-                    applying.dropped(entry.path.join(child_name), child);
+                    applying.dropped(Cow::Owned(entry.path.join(child_name)), child);
                 }
                 if old.size > 0 && applying.track {
                     applying.hidden.push(HiddenFile {
@@ -342,20 +377,21 @@ impl FileTree {
             }
             None => {
                 node.children.insert(name.into(), new);
-                match applying.seen.get(&entry.path) {
-                    Some(Change::Removed) => Change::Modified,
-                    _ => Change::Added,
-                }
+                Change::Added
             }
         };
         if !applying.track {
             return;
         }
-        match applying.seen.get(&entry.path) {
-            Some(Change::Added) => {}
-            _ => {
-                applying.seen.insert(entry.path.clone(), change);
+        match applying.seen.entry(Cow::Borrowed(&entry.path)) {
+            Entry::Vacant(first) => {
+                first.insert(change);
             }
+            Entry::Occupied(mut seen) => match (*seen.get(), change) {
+                (Change::Added, _) => {}
+                (Change::Removed, Change::Added) => *seen.get_mut() = Change::Modified,
+                (_, change) => *seen.get_mut() = change,
+            },
         }
     }
 }
@@ -492,5 +528,32 @@ mod tests {
         }
         assert_eq!(loud.paths(), quiet.paths());
         assert_eq!(loud.total_size(), quiet.total_size());
+    }
+
+    #[test]
+    fn counting_a_layer_gives_the_sizes_of_its_diff() {
+        let layers = [
+            layer(&[(b"a/b/c", "file", b"1"), (b"x", "file", b"22"), (b"d/e", "file", b"333")]),
+            layer(&[
+                (b"a/.wh.b", "file", b""),
+                (b"x/y", "file", b"3"),
+                (b"d/e", "file", b"4"),
+                (b"d/.wh..wh..opq", "file", b""),
+                (b"d/f", "file", b""),
+            ]),
+            layer(&[(b"a/b", "file", b"back as a file"), (b"x", "file", b"and x a file again")]),
+        ];
+        let (mut listed, mut counted) = (FileTree::new(), FileTree::new());
+        for (index, changes) in layers.iter().enumerate() {
+            let diff = listed.apply(index, changes);
+            let counts = counted.apply_counted(index, changes);
+            assert_eq!(
+                (counts.added, counts.modified, counts.removed),
+                (diff.added.len(), diff.modified.len(), diff.removed.len()),
+                "layer {index}"
+            );
+            assert_eq!(counts.hidden, diff.hidden, "layer {index}");
+        }
+        assert_eq!(listed.paths(), counted.paths());
     }
 }
