@@ -42,8 +42,10 @@ bundle: deps ui
 check-cli:
 	cargo build --no-default-features --bin strata --target-dir target/cli
 
+# Formatting, and clippy's lints on everything the crate builds (tests included) as errors.
 lint:
 	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
 
 test-rust: build
 	cargo test --no-fail-fast -- --test-threads 4
