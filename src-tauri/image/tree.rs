@@ -11,7 +11,7 @@
 
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
-use std::collections::BTreeMap;
+use std::collections::{btree_map, BTreeMap};
 
 use rustc_hash::FxHashMap;
 
@@ -260,9 +260,19 @@ impl FileTree {
                 }
             }
         }
-        for change in changes {
-            if let LayerChange::Entry(entry) = change {
-                self.put(entry, &mut applying);
+        let mut entries = changes
+            .filter_map(|change| match change {
+                LayerChange::Entry(entry) if !entry.path.is_root() => Some(entry),
+                _ => None,
+            })
+            .peekable();
+        while let Some(first) = entries.next() {
+            let parent = parent_of(&first.path);
+            let directory = self.directory_for(first, &mut applying);
+            put_in(directory, first, &mut applying);
+            // Tar writers list a directory's entries one after another: they share one walk.
+            while let Some(sibling) = entries.next_if(|next| parent_of(&next.path) == parent) {
+                put_in(directory, sibling, &mut applying);
             }
         }
         applying
@@ -313,22 +323,15 @@ impl FileTree {
         self.node_mut(&parent)?.children.remove(name)
     }
 
-    fn put<'a>(&mut self, entry: &'a LayerEntry, applying: &mut Applying<'a>) {
+    /// The directory `entry` goes in, made (and recorded as added) where missing; a
+    /// non-directory standing where a directory must be is replaced by one.
+    fn directory_for<'a>(&mut self, entry: &'a LayerEntry, applying: &mut Applying<'a>) -> &mut Node {
         let layer = applying.layer;
-        let bytes = entry.path.as_bytes();
-        if bytes.is_empty() {
-            return;
-        }
-        // Split without allocating: this runs once per entry of every layer.
-        let (parent, name) = match bytes.iter().rposition(|b| *b == b'/') {
-            Some(slash) => (&bytes[..slash], &bytes[slash + 1..]),
-            None => (&bytes[..0], bytes),
-        };
         // Existing directories are looked up by the borrowed name, and paths are made only for
         // what is recorded: no allocation per directory level of every entry.
         let mut node = &mut self.root;
         let mut end = 0;
-        for part in parent.split(|b| *b == b'/') {
+        for part in parent_of(&entry.path).split(|b| *b == b'/') {
             end += part.len();
             let at_end = end;
             end += 1; // the slash
@@ -352,47 +355,63 @@ impl FileTree {
             }
             node = child;
         }
-        let new = Node::from_entry(entry, layer);
-        // `None` when the path was not in the tree: added, or modified if this layer removed it.
-        let change = match node.children.get_mut(name) {
-            Some(old) if old.is_dir() && new.is_dir() => {
-                let children = std::mem::take(&mut old.children);
-                *old = Node { children, ..new };
-                Change::Modified
-            }
-            Some(old) => {
-                let old = std::mem::replace(old, new);
-                for (child_name, child) in &old.children {
-                    applying.dropped(Cow::Owned(entry.path.join(child_name)), child);
-                }
-                if old.size > 0 && applying.track {
-                    applying.hidden.push(HiddenFile {
-                        path: entry.path.clone(),
-                        size: old.size,
-                        layer: old.layer,
-                        hidden_by: layer,
-                    });
-                }
-                Change::Modified
-            }
-            None => {
-                node.children.insert(name.into(), new);
-                Change::Added
-            }
-        };
-        if !applying.track {
-            return;
+        node
+    }
+}
+
+/// The bytes of a path before its last `/` (empty for a name at the root); split without
+/// allocating, as this runs for every entry of every layer.
+fn parent_of(path: &TreePath) -> &[u8] {
+    let bytes = path.as_bytes();
+    &bytes[..bytes.iter().rposition(|b| *b == b'/').unwrap_or(0)]
+}
+
+/// Puts `entry` in `directory`, the node of its parent, over whatever had its name.
+fn put_in<'a>(directory: &mut Node, entry: &'a LayerEntry, applying: &mut Applying<'a>) {
+    let layer = applying.layer;
+    let bytes = entry.path.as_bytes();
+    let name = &bytes[bytes.iter().rposition(|b| *b == b'/').map_or(0, |slash| slash + 1)..];
+    let new = Node::from_entry(entry, layer);
+    // One search of the directory: the name is made for the new node in any case.
+    let change = match directory.children.entry(name.into()) {
+        btree_map::Entry::Occupied(mut old) if old.get().is_dir() && new.is_dir() => {
+            let old = old.get_mut();
+            let children = std::mem::take(&mut old.children);
+            *old = Node { children, ..new };
+            Change::Modified
         }
-        match applying.seen.entry(Cow::Borrowed(&entry.path)) {
-            Entry::Vacant(first) => {
-                first.insert(change);
+        btree_map::Entry::Occupied(mut old) => {
+            let old = std::mem::replace(old.get_mut(), new);
+            for (child_name, child) in &old.children {
+                applying.dropped(Cow::Owned(entry.path.join(child_name)), child);
             }
-            Entry::Occupied(mut seen) => match (*seen.get(), change) {
-                (Change::Added, _) => {}
-                (Change::Removed, Change::Added) => *seen.get_mut() = Change::Modified,
-                (_, change) => *seen.get_mut() = change,
-            },
+            if old.size > 0 && applying.track {
+                applying.hidden.push(HiddenFile {
+                    path: entry.path.clone(),
+                    size: old.size,
+                    layer: old.layer,
+                    hidden_by: layer,
+                });
+            }
+            Change::Modified
         }
+        btree_map::Entry::Vacant(place) => {
+            place.insert(new);
+            Change::Added
+        }
+    };
+    if !applying.track {
+        return;
+    }
+    match applying.seen.entry(Cow::Borrowed(&entry.path)) {
+        Entry::Vacant(first) => {
+            first.insert(change);
+        }
+        Entry::Occupied(mut seen) => match (*seen.get(), change) {
+            (Change::Added, _) => {}
+            (Change::Removed, Change::Added) => *seen.get_mut() = Change::Modified,
+            (_, change) => *seen.get_mut() = change,
+        },
     }
 }
 
@@ -528,6 +547,18 @@ mod tests {
         }
         assert_eq!(loud.paths(), quiet.paths());
         assert_eq!(loud.total_size(), quiet.total_size());
+    }
+
+    #[test]
+    fn entries_of_one_directory_listed_together_replace_a_file_in_its_place_once() {
+        let mut tree = FileTree::new();
+        tree.apply(0, &layer(&[(b"d", "file", b"old"), (b"e/x", "file", b"1")]));
+        let diff = tree.apply(1, &layer(&[(b"d/a", "file", b"a"), (b"d/b", "file", b"bb"), (b"e/y", "file", b"2")]));
+        assert_eq!(names(&diff.added), ["/d/a", "/d/b", "/e/y"]);
+        assert_eq!(names(&diff.modified), ["/d"]);
+        let hidden: Vec<_> = diff.hidden.iter().map(|h| (h.path.display(), h.size)).collect();
+        assert_eq!(hidden, [("/d".to_string(), 3)]);
+        assert_eq!(names(&tree.paths()), ["/d", "/d/a", "/d/b", "/e", "/e/x", "/e/y"]);
     }
 
     #[test]
