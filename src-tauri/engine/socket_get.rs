@@ -18,8 +18,8 @@ use std::time::Duration;
 const READ_TIMEOUT: Duration = Duration::from_secs(120);
 /// The socket is read in pieces this large (when the caller's buffer is smaller). Small enough
 /// that the kernel copies into memory still in the core's cache: with 256 KiB the same export
-/// took a third more system time (`make bench`, 1 GB image: 0.51 s against 0.36 s), more than
-/// the extra reads cost.
+/// took a third more system time (the 1 GB bench image, alternate runs: 0.49–0.53 s against
+/// 0.35–0.37 s), more than the extra reads cost.
 const BUFFER_BYTES: usize = 64 * 1024;
 /// A response head larger than this is not the daemon's.
 const MAX_HEAD_BYTES: usize = 64 * 1024;

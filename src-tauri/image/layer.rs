@@ -80,10 +80,17 @@ impl TreePath {
         if self.is_root() {
             return None;
         }
-        Some(match self.0.iter().rposition(|b| *b == b'/') {
-            Some(slash) => (TreePath(self.0[..slash].to_vec()), &self.0[slash + 1..]),
-            None => (TreePath::default(), &self.0[..]),
-        })
+        let (parent, name) = self.parent_and_name();
+        Some((TreePath(parent.to_vec()), name))
+    }
+
+    /// The bytes before the last `/` (empty for a name at the root) and the name after it,
+    /// borrowed: for code that runs once per entry and must not allocate.
+    pub fn parent_and_name(&self) -> (&[u8], &[u8]) {
+        match self.0.iter().rposition(|b| *b == b'/') {
+            Some(slash) => (&self.0[..slash], &self.0[slash + 1..]),
+            None => (&self.0[..0], &self.0[..]),
+        }
     }
 
     /// The path's bytes as stored in the image, without the leading `/`.
@@ -422,6 +429,14 @@ pub(crate) mod tests {
 
     fn path(text: &str) -> TreePath {
         TreePath::parse(text.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn a_path_splits_into_its_parent_and_name() {
+        assert_eq!(path("etc/ssl/cert.pem").parent_and_name(), (&b"etc/ssl"[..], &b"cert.pem"[..]));
+        assert_eq!(path("motd").parent_and_name(), (&b""[..], &b"motd"[..]));
+        assert_eq!(path("etc/ssl/cert.pem").split_last(), Some((path("etc/ssl"), &b"cert.pem"[..])));
+        assert_eq!(TreePath::root().split_last(), None);
     }
 
     #[test]

@@ -216,13 +216,15 @@ impl FileTree {
         I::IntoIter: Clone,
     {
         let applied = self.apply_layer(layer, changes, true);
-        let count = |wanted: Change| applied.seen.values().filter(|change| **change == wanted).count();
-        LayerCounts {
-            added: count(Change::Added),
-            modified: count(Change::Modified),
-            removed: count(Change::Removed),
-            hidden: applied.hidden,
+        let mut counts = LayerCounts { hidden: applied.hidden, ..LayerCounts::default() };
+        for change in applied.seen.values() {
+            match change {
+                Change::Added => counts.added += 1,
+                Change::Modified => counts.modified += 1,
+                Change::Removed => counts.removed += 1,
+            }
         }
+        counts
     }
 
     /// Applies a layer without saying what it did: the same tree, built faster.
@@ -267,11 +269,11 @@ impl FileTree {
             })
             .peekable();
         while let Some(first) = entries.next() {
-            let parent = parent_of(&first.path);
+            let (parent, _) = first.path.parent_and_name();
             let directory = self.directory_for(first, &mut applying);
             put_in(directory, first, &mut applying);
             // Tar writers list a directory's entries one after another: they share one walk.
-            while let Some(sibling) = entries.next_if(|next| parent_of(&next.path) == parent) {
+            while let Some(sibling) = entries.next_if(|next| next.path.parent_and_name().0 == parent) {
                 put_in(directory, sibling, &mut applying);
             }
         }
@@ -331,7 +333,7 @@ impl FileTree {
         // what is recorded: no allocation per directory level of every entry.
         let mut node = &mut self.root;
         let mut end = 0;
-        for part in parent_of(&entry.path).split(|b| *b == b'/') {
+        for part in entry.path.parent_and_name().0.split(|b| *b == b'/') {
             end += part.len();
             let at_end = end;
             end += 1; // the slash
@@ -359,18 +361,10 @@ impl FileTree {
     }
 }
 
-/// The bytes of a path before its last `/` (empty for a name at the root); split without
-/// allocating, as this runs for every entry of every layer.
-fn parent_of(path: &TreePath) -> &[u8] {
-    let bytes = path.as_bytes();
-    &bytes[..bytes.iter().rposition(|b| *b == b'/').unwrap_or(0)]
-}
-
 /// Puts `entry` in `directory`, the node of its parent, over whatever had its name.
 fn put_in<'a>(directory: &mut Node, entry: &'a LayerEntry, applying: &mut Applying<'a>) {
     let layer = applying.layer;
-    let bytes = entry.path.as_bytes();
-    let name = &bytes[bytes.iter().rposition(|b| *b == b'/').map_or(0, |slash| slash + 1)..];
+    let (_, name) = entry.path.parent_and_name();
     let new = Node::from_entry(entry, layer);
     // One search of the directory: the name is made for the new node in any case.
     let change = match directory.children.entry(name.into()) {
