@@ -2,7 +2,7 @@
 //! window draws a bar from it, the command line prints one. A [`Reporter`] measures the rate and
 //! throttles updates; a [`Cancel`] lets the listener stop the work.
 
-use std::io::{Read, Seek, SeekFrom};
+use std::io::{BufRead, Read, Seek, SeekFrom};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -127,12 +127,17 @@ impl Reporter {
 pub struct ProgressReader<'a, R> {
     inner: R,
     done: u64,
+    /// Read in place ([`BufRead`]), the reporter hears at most once every [`REPORT_BYTES`].
+    next_report: u64,
     reporter: &'a mut Reporter,
 }
 
+/// Bytes consumed in place between two reports (and cancellation checks).
+const REPORT_BYTES: u64 = 256 * 1024;
+
 impl<'a, R: Read> ProgressReader<'a, R> {
     pub fn new(inner: R, reporter: &'a mut Reporter) -> Self {
-        ProgressReader { inner, done: 0, reporter }
+        ProgressReader { inner, done: 0, next_report: 0, reporter }
     }
 
     pub fn bytes_read(&self) -> u64 {
@@ -146,6 +151,21 @@ impl<R: Read> Read for ProgressReader<'_, R> {
         self.done += read as u64;
         self.reporter.update(self.done).map_err(std::io::Error::other)?;
         Ok(read)
+    }
+}
+
+impl<R: BufRead> BufRead for ProgressReader<'_, R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.done >= self.next_report {
+            self.reporter.update(self.done).map_err(std::io::Error::other)?;
+            self.next_report = self.done + REPORT_BYTES;
+        }
+        self.inner.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.inner.consume(amount);
+        self.done += amount as u64;
     }
 }
 
@@ -183,5 +203,18 @@ mod tests {
         assert_eq!(heard[0].done_bytes, 0);
         assert_eq!(heard[0].total_bytes, Some(10));
         assert!(heard.iter().all(|p| p.task == "reading" && !p.finished));
+    }
+
+    #[test]
+    fn a_reader_read_in_place_counts_what_is_consumed_and_stops_when_cancelled() {
+        let cancel = Cancel::new();
+        let mut reporter = Reporter::new("reading", |_| {}, cancel.clone());
+        let data = vec![7u8; 1 << 20];
+        let mut reader = ProgressReader::new(&data[..], &mut reporter);
+        assert_eq!(reader.fill_buf().unwrap().len(), 1 << 20);
+        reader.consume(300 * 1024);
+        assert_eq!(reader.bytes_read(), 300 * 1024);
+        cancel.cancel();
+        assert!(reader.fill_buf().is_err(), "a cancelled read fails");
     }
 }

@@ -7,7 +7,8 @@
 //!
 //! Only what the export needs: HTTP/1.1, a `200` with a chunked, sized or until-close body, any
 //! other status read as the daemon's error message. TCP, TLS, SSH and named pipes keep using
-//! bollard.
+//! bollard. The body is also a `BufRead` over the socket's own buffer (the chunked framing is
+//! taken off in place), so the archive reader can hash file content without copying it out.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::os::unix::net::UnixStream;
@@ -31,7 +32,7 @@ pub struct SocketGet {
 
 enum State {
     NotSent { socket: PathBuf, path_and_query: String },
-    Reading(Box<dyn Read + Send>),
+    Reading(Box<dyn BufRead + Send>),
     Failed,
 }
 
@@ -43,8 +44,9 @@ impl SocketGet {
     }
 }
 
-impl Read for SocketGet {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+impl SocketGet {
+    /// The body, the request sent on first use.
+    fn body(&mut self) -> std::io::Result<&mut (dyn BufRead + Send)> {
         if let State::NotSent { socket, path_and_query } = &self.state {
             match open(socket, path_and_query) {
                 Ok(body) => self.state = State::Reading(body),
@@ -55,14 +57,32 @@ impl Read for SocketGet {
             }
         }
         match &mut self.state {
-            State::Reading(body) => body.read(buf),
+            State::Reading(body) => Ok(body.as_mut()),
             _ => Err(std::io::Error::other("the request to the daemon failed")),
         }
     }
 }
 
+impl Read for SocketGet {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.body()?.read(buf)
+    }
+}
+
+impl BufRead for SocketGet {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.body()?.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        if let State::Reading(body) = &mut self.state {
+            body.consume(amount);
+        }
+    }
+}
+
 /// Sends the request and reads the response head; returns the body.
-fn open(socket: &Path, path_and_query: &str) -> std::io::Result<Box<dyn Read + Send>> {
+fn open(socket: &Path, path_and_query: &str) -> std::io::Result<Box<dyn BufRead + Send>> {
     let mut stream = UnixStream::connect(socket)
         .map_err(|e| std::io::Error::new(e.kind(), format!("cannot connect to {}: {e}", socket.display())))?;
     stream.set_read_timeout(Some(READ_TIMEOUT))?;
@@ -70,8 +90,8 @@ fn open(socket: &Path, path_and_query: &str) -> std::io::Result<Box<dyn Read + S
     stream.flush()?;
     let mut reader = BufReader::with_capacity(BUFFER_BYTES, stream);
     let head = read_head(&mut reader)?;
-    let body: Box<dyn Read + Send> = match head.framing {
-        Framing::Chunked => Box::new(chunked_transfer::Decoder::new(EndIsAnError(reader))),
+    let body: Box<dyn BufRead + Send> = match head.framing {
+        Framing::Chunked => Box::new(ChunkedBody::new(reader)),
         Framing::Length(length) => Box::new(reader.take(length)),
         Framing::UntilClose => Box::new(reader),
     };
@@ -81,20 +101,111 @@ fn open(socket: &Path, path_and_query: &str) -> std::io::Result<Box<dyn Read + S
     Err(std::io::Error::other(daemon_error(head.status, body)))
 }
 
-/// A chunked body ends with its empty last chunk, never with the connection: the socket closing
-/// before that is a cut, which the decoder alone would report as the end.
-struct EndIsAnError<R>(R);
+/// A chunked body with its framing taken off in place: each chunk's bytes are handed out from
+/// the socket's buffer. It ends with its empty last chunk, never with the connection: the
+/// socket closing before that is a cut, not an end.
+struct ChunkedBody<R> {
+    inner: R,
+    state: Chunk,
+}
 
-impl<R: Read> Read for EndIsAnError<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        match self.0.read(buf)? {
-            0 if !buf.is_empty() => Err(std::io::Error::new(
-                std::io::ErrorKind::UnexpectedEof,
-                "the daemon closed the connection before the end of the export",
-            )),
-            read => Ok(read),
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Chunk {
+    /// Before a chunk's size line (after the first, behind the previous chunk's CRLF).
+    Size {
+        first: bool,
+    },
+    /// Inside a chunk, with this many bytes left.
+    Data(u64),
+    Done,
+}
+
+/// A chunk-size line longer than this is not HTTP.
+const MAX_CHUNK_LINE: u64 = 1024;
+
+impl<R: BufRead> ChunkedBody<R> {
+    fn new(inner: R) -> Self {
+        ChunkedBody { inner, state: Chunk::Size { first: true } }
+    }
+
+    /// Reads a line (without its CRLF); a cut connection is an error.
+    fn line(&mut self) -> std::io::Result<Vec<u8>> {
+        let mut line = Vec::new();
+        (&mut self.inner).take(MAX_CHUNK_LINE).read_until(b'\n', &mut line)?;
+        if !line.ends_with(b"\n") {
+            return Err(if line.len() as u64 >= MAX_CHUNK_LINE { bad_chunk() } else { cut_export() });
+        }
+        line.truncate(line.len() - 1);
+        if line.ends_with(b"\r") {
+            line.pop();
+        }
+        Ok(line)
+    }
+
+    /// Reads the next chunk's size line (and, after the last chunk, the trailers).
+    fn next_chunk(&mut self, first: bool) -> std::io::Result<()> {
+        if !first && !self.line()?.is_empty() {
+            return Err(bad_chunk());
+        }
+        let line = self.line()?;
+        let size = line.split(|b| *b == b';').next().unwrap_or_default().trim_ascii();
+        let size =
+            std::str::from_utf8(size).ok().and_then(|s| u64::from_str_radix(s, 16).ok()).ok_or_else(bad_chunk)?;
+        if size > 0 {
+            self.state = Chunk::Data(size);
+            return Ok(());
+        }
+        while !self.line()?.is_empty() {} // trailers
+        self.state = Chunk::Done;
+        Ok(())
+    }
+}
+
+impl<R: BufRead> BufRead for ChunkedBody<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        loop {
+            match self.state {
+                Chunk::Size { first } => self.next_chunk(first)?,
+                Chunk::Data(0) => self.state = Chunk::Size { first: false },
+                Chunk::Data(left) => {
+                    let available = self.inner.fill_buf()?;
+                    if available.is_empty() {
+                        return Err(cut_export());
+                    }
+                    return Ok(&available[..available.len().min(usize::try_from(left).unwrap_or(usize::MAX))]);
+                }
+                Chunk::Done => return Ok(&[]),
+            }
         }
     }
+
+    fn consume(&mut self, amount: usize) {
+        if let Chunk::Data(left) = &mut self.state {
+            self.inner.consume(amount);
+            *left -= amount as u64;
+        }
+    }
+}
+
+impl<R: BufRead> Read for ChunkedBody<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let available = self.fill_buf()?;
+        let count = available.len().min(buf.len());
+        buf[..count].copy_from_slice(&available[..count]);
+        self.consume(count);
+        Ok(count)
+    }
+}
+
+fn cut_export() -> std::io::Error {
+    std::io::Error::new(
+        std::io::ErrorKind::UnexpectedEof,
+        "the daemon closed the connection before the end of the export",
+    )
+}
+
+fn bad_chunk() -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::InvalidData, "the daemon's chunked response is malformed")
 }
 
 /// What the response head says: the status and how the body ends.
@@ -149,7 +260,7 @@ fn parse_head(bytes: &[u8]) -> std::io::Result<Head> {
 }
 
 /// The daemon's words for a failed request: its JSON `message`, or the body as text.
-fn daemon_error(status: u16, body: Box<dyn Read + Send>) -> String {
+fn daemon_error(status: u16, body: Box<dyn BufRead + Send>) -> String {
     let mut text = String::new();
     let _ = body.take(MAX_HEAD_BYTES as u64).read_to_string(&mut text);
     let message = serde_json::from_str::<serde_json::Value>(&text)
@@ -211,6 +322,38 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(error.to_string(), "the daemon answered 404: reference does not exist");
+    }
+
+    #[test]
+    fn chunk_extensions_trailers_and_bare_newlines_are_read() {
+        let body = body_of(
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;name=x\r\nabc\r\nA\n0123456789\n0\r\nX-Trailer: 1\r\n\r\n",
+        )
+        .unwrap();
+        assert_eq!(body, b"abc0123456789");
+    }
+
+    #[test]
+    fn a_chunked_body_is_handed_out_in_place_chunk_by_chunk() {
+        let mut body = ChunkedBody::new(&b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\nnext response"[..]);
+        assert_eq!(body.fill_buf().unwrap(), b"hello");
+        body.consume(2);
+        assert_eq!(body.fill_buf().unwrap(), b"llo");
+        body.consume(3);
+        assert_eq!(body.fill_buf().unwrap(), b" world");
+        body.consume(6);
+        assert_eq!(body.fill_buf().unwrap(), b"");
+    }
+
+    #[test]
+    fn malformed_chunks_are_errors() {
+        for response in [
+            &b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"[..],
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX6\r\n world\r\n0\r\n\r\n",
+            b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n",
+        ] {
+            assert!(body_of(response).is_err(), "{}", String::from_utf8_lossy(response));
+        }
     }
 
     #[test]

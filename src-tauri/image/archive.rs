@@ -10,7 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Chain, Cursor, Read, Seek};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -18,12 +18,17 @@ use sha2::{Digest, Sha256};
 
 use super::cache::IndexCache;
 use super::layer::{read_layer, LayerChange};
+use super::tar_stream::TarStream;
 use super::tree::FileTree;
 use super::ImageError;
 use crate::progress::{ProgressReader, Reporter};
 
 /// JSON files bigger than this are not configs or manifests; they are skipped.
 const MAX_JSON_BYTES: u64 = 16 * 1024 * 1024;
+/// Bytes read at a time from a layer: its files are hashed in this buffer.
+const LAYER_BUFFER_BYTES: usize = 64 * 1024;
+/// Bytes enough to tell a JSON file, a tar and a compressed layer apart.
+const HEAD_BYTES: u64 = 512;
 /// How deep an OCI index may nest other indexes before the archive is refused.
 const MAX_INDEX_DEPTH: usize = 4;
 
@@ -91,17 +96,17 @@ pub struct Layout {
 }
 
 /// Reads the first image of an archive from a stream, every layer of it.
-pub fn read_archive<R: Read>(reader: R, reporter: &mut Reporter) -> Result<Image, ImageError> {
+pub fn read_archive<R: BufRead>(reader: R, reporter: &mut Reporter) -> Result<Image, ImageError> {
     let images = read_archive_images(reader, reporter)?;
     images.into_iter().next().ok_or_else(|| ImageError::Archive("it lists no image".into()))
 }
 
-/// Reads every image of an archive from a stream. An archive of several images (`docker save A
-/// B`) stores the layers they share once, and each is read once.
-pub fn read_archive_images<R: Read>(reader: R, reporter: &mut Reporter) -> Result<Vec<Image>, ImageError> {
+/// Reads every image of an archive from a stream, in place (see [`TarStream`]). An archive of
+/// several images (`docker save A B`) stores the layers they share once, and each is read once.
+pub fn read_archive_images<R: BufRead>(reader: R, reporter: &mut Reporter) -> Result<Vec<Image>, ImageError> {
     let cancel = reporter.cancel_flag();
     let mut counted = ProgressReader::new(reader, reporter);
-    let scanned = Scan::run(tar::Archive::new(&mut counted).entries()?, &|_| true);
+    let scanned = Scan::of_stream(&mut counted, &|_| true);
     let scanned = scanned.map_err(|e| if cancel.is_cancelled() { ImageError::Cancelled } else { e })?;
     let done = counted.bytes_read();
     reporter.finish(done);
@@ -143,7 +148,7 @@ pub fn read_archive_file(
         let cancel = reporter.cancel_flag();
         let mut counted = ProgressReader::new(BufReader::new(open()?), reporter);
         let wanted = |source: &str| missing.contains(source);
-        let scan = Scan::run(tar::Archive::new(&mut counted).entries_with_seek()?, &wanted).map_err(|e| {
+        let scan = Scan::of_seekable(tar::Archive::new(&mut counted).entries_with_seek()?, &wanted).map_err(|e| {
             if cancel.is_cancelled() {
                 ImageError::Cancelled
             } else {
@@ -175,7 +180,7 @@ pub fn archive_layout(path: &Path) -> Result<Layout, ImageError> {
     let file =
         File::open(path).map_err(|e| ImageError::Archive(format!("{} cannot be opened: {e}", path.display())))?;
     let mut file = BufReader::new(file);
-    let layouts = Scan::run(tar::Archive::new(&mut file).entries_with_seek()?, &|_| false)?.layouts()?;
+    let layouts = Scan::of_seekable(tar::Archive::new(&mut file).entries_with_seek()?, &|_| false)?.layouts()?;
     layouts.into_iter().next().ok_or_else(|| ImageError::Archive("it lists no image".into()))
 }
 
@@ -192,38 +197,65 @@ struct Scan {
 }
 
 impl Scan {
-    fn run<R: Read>(entries: tar::Entries<'_, R>, wanted: &dyn Fn(&str) -> bool) -> Result<Scan, ImageError> {
+    /// Reads a streamed archive, its layers in place.
+    fn of_stream<R: BufRead>(input: R, wanted: &dyn Fn(&str) -> bool) -> Result<Scan, ImageError> {
+        let mut scan = Scan::default();
+        let mut stream = TarStream::new(input);
+        while let Some(header) = stream.next_entry()? {
+            let kind = tar::EntryType::new(header.kind);
+            scan.take(archive_name(&header.name), kind, &header.link, header.size, stream.content(), wanted)?;
+        }
+        Ok(scan)
+    }
+
+    /// Reads an archive file, seeking past the content it does not want.
+    fn of_seekable<R: Read + Seek>(
+        entries: tar::Entries<'_, R>,
+        wanted: &dyn Fn(&str) -> bool,
+    ) -> Result<Scan, ImageError> {
         let mut scan = Scan::default();
         for entry in entries {
             let mut entry = entry?;
-            let name = archive_name(&entry.path_bytes());
-            match entry.header().entry_type() {
-                tar::EntryType::Regular | tar::EntryType::Continuous => {}
-                tar::EntryType::Symlink | tar::EntryType::Link => {
-                    if let Some(target) = entry.link_name_bytes().map(|t| t.into_owned()) {
-                        scan.links.insert(name.clone(), resolve_link(&name, &target, entry.header().entry_type()));
-                    }
-                    continue;
-                }
-                _ => continue,
-            }
-            let size = entry.size();
-            let mut body = BufReader::new(&mut entry);
-            match classify(&mut body)? {
-                Body::Json if size <= MAX_JSON_BYTES => {
-                    let mut bytes = Vec::with_capacity(size as usize);
-                    body.read_to_end(&mut bytes)?;
-                    scan.json.insert(name, bytes);
-                }
-                Body::Layer(compression) if wanted(&name) => {
-                    let changes = read_layer(decompress(body, compression)?)
-                        .map_err(|e| ImageError::Archive(format!("the layer {name} cannot be read: {e}")))?;
-                    scan.layers.insert(name, changes);
-                }
-                _ => {}
-            }
+            let (name, kind, size) = (archive_name(&entry.path_bytes()), entry.header().entry_type(), entry.size());
+            let link = entry.link_name_bytes().map(|t| t.into_owned()).unwrap_or_default();
+            let body = BufReader::with_capacity(LAYER_BUFFER_BYTES, &mut entry);
+            scan.take(name, kind, &link, size, body, wanted)?;
         }
         Ok(scan)
+    }
+
+    /// Keeps what one entry of the archive holds: a JSON file, a wanted layer's changes, or a link.
+    fn take(
+        &mut self,
+        name: String,
+        kind: tar::EntryType,
+        link: &[u8],
+        size: u64,
+        body: impl BufRead,
+        wanted: &dyn Fn(&str) -> bool,
+    ) -> Result<(), ImageError> {
+        match kind {
+            tar::EntryType::Regular | tar::EntryType::Continuous => {}
+            tar::EntryType::Symlink | tar::EntryType::Link if !link.is_empty() => {
+                self.links.insert(name.clone(), resolve_link(&name, link, kind));
+                return Ok(());
+            }
+            _ => return Ok(()),
+        }
+        match classify(body)? {
+            (Body::Json, mut body) if size <= MAX_JSON_BYTES => {
+                let mut bytes = Vec::with_capacity(size as usize);
+                body.read_to_end(&mut bytes)?;
+                self.json.insert(name, bytes);
+            }
+            (Body::Layer(compression), body) if wanted(&name) => {
+                let changes = read_layer(decompress(body, compression)?)
+                    .map_err(|e| ImageError::Archive(format!("the layer {name} cannot be read: {e}")))?;
+                self.layers.insert(name, changes);
+            }
+            _ => {}
+        }
+        Ok(())
     }
 
     /// The changes of the layer stored at `source`, following a legacy archive's links.
@@ -395,16 +427,22 @@ pub(crate) enum Body {
     Other,
 }
 
-/// Tells a file's kind from its first bytes without consuming them.
-pub(crate) fn classify<R: BufRead>(body: &mut R) -> Result<Body, ImageError> {
-    let head = body.fill_buf()?;
-    Ok(match head {
+/// A file whose first bytes were read to tell its kind: those bytes, then the rest.
+pub(crate) type Rejoined<R> = Chain<Cursor<Vec<u8>>, R>;
+
+/// Tells a file's kind from its first bytes (up to 512 of them, however the reads come) and
+/// gives the whole file back, those bytes first.
+pub(crate) fn classify<R: BufRead>(mut body: R) -> Result<(Body, Rejoined<R>), ImageError> {
+    let mut head = Vec::with_capacity(HEAD_BYTES as usize);
+    (&mut body).take(HEAD_BYTES).read_to_end(&mut head)?;
+    let kind = match head.as_slice() {
         [0x1f, 0x8b, ..] => Body::Layer(Compression::Gzip),
         [0x28, 0xb5, 0x2f, 0xfd, ..] => Body::Layer(Compression::Zstd),
         [b'{', ..] | [b'[', ..] => Body::Json,
-        _ if looks_like_tar(head) => Body::Layer(Compression::None),
+        head if looks_like_tar(head) => Body::Layer(Compression::None),
         _ => Body::Other,
-    })
+    };
+    Ok((kind, Cursor::new(head).chain(body)))
 }
 
 /// A tar has "ustar" at byte 257 of its first header; an empty layer is 1024 zero bytes.
@@ -412,14 +450,19 @@ fn looks_like_tar(head: &[u8]) -> bool {
     head.len() >= 262 && &head[257..262] == b"ustar" || head.len() >= 512 && head[..512].iter().all(|b| *b == 0)
 }
 
+/// The layer's tar, uncompressed, as a `BufRead` (an uncompressed layer is read in place).
 pub(crate) fn decompress<'a, R: BufRead + 'a>(
     body: R,
     compression: Compression,
-) -> Result<Box<dyn Read + 'a>, ImageError> {
+) -> Result<Box<dyn BufRead + 'a>, ImageError> {
     Ok(match compression {
         Compression::None => Box::new(body),
-        Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(body)),
-        Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(body)?),
+        Compression::Gzip => {
+            Box::new(BufReader::with_capacity(LAYER_BUFFER_BYTES, flate2::bufread::MultiGzDecoder::new(body)))
+        }
+        Compression::Zstd => {
+            Box::new(BufReader::with_capacity(LAYER_BUFFER_BYTES, zstd::stream::read::Decoder::with_buffer(body)?))
+        }
     })
 }
 

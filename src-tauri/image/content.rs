@@ -195,9 +195,8 @@ async fn with_layer<T: Send + 'static>(
             if String::from_utf8_lossy(&entry.path_bytes()).trim_start_matches("./") != source {
                 continue;
             }
-            let mut body = BufReader::new(&mut entry);
-            return match classify(&mut body)? {
-                Body::Layer(compression) => visit(&mut decompress(body, compression)?),
+            return match classify(BufReader::new(&mut entry))? {
+                (Body::Layer(compression), body) => visit(&mut decompress(body, compression)?),
                 _ => Err(ImageError::Archive(format!("{source} is not a layer"))),
             };
         }
@@ -312,6 +311,6 @@ mod tests {
         let tar = dir.path().join("layer.tar");
         let written = export_layer(None, &layer, &tar).await.unwrap();
         assert_eq!(written, std::fs::metadata(&tar).unwrap().len());
-        assert!(crate::image::read_layer(File::open(&tar).unwrap()).unwrap().len() == 2);
+        assert!(crate::image::read_layer(std::io::BufReader::new(File::open(&tar).unwrap())).unwrap().len() == 2);
     }
 }

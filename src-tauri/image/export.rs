@@ -1,5 +1,5 @@
 //! The daemon's image export (`GET /images/get?names=…`: one image, or several with the layers
-//! they share stored once) as a blocking `Read` for the archive reader's thread.
+//! they share stored once) as a blocking `BufRead` for the archive reader's thread.
 //!
 //! A daemon on a Unix socket (the local case) is read straight off the socket by that thread
 //! ([`SocketGet`]). Others go through bollard, whose HTTP body arrives in small chunks (a few kilobytes); handing each one to
@@ -8,7 +8,7 @@
 //! short queue (four batches: bounded memory), and the reader thread wakes once per batch.
 
 use std::collections::VecDeque;
-use std::io::Read;
+use std::io::{BufRead, Read};
 
 use bollard::Docker;
 use bytes::Bytes;
@@ -26,7 +26,7 @@ const QUEUE_BATCHES: usize = 4;
 
 /// The export of `references` from the daemon `connection` talks to, as it arrives; must be
 /// called within the async runtime.
-pub fn export_reader(connection: &Connection, references: &[&str]) -> Box<dyn Read + Send> {
+pub fn export_reader(connection: &Connection, references: &[&str]) -> Box<dyn BufRead + Send> {
     #[cfg(unix)]
     if let Some(socket) = connection.unix_socket() {
         return Box::new(SocketGet::new(&socket, export_path(&connection.server.api_version, references)));
@@ -82,25 +82,34 @@ pub struct ExportReader {
     batch: VecDeque<Bytes>,
 }
 
-impl Read for ExportReader {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        loop {
-            match self.batch.front_mut() {
-                Some(chunk) if chunk.is_empty() => {
-                    self.batch.pop_front();
-                }
-                Some(chunk) => {
-                    let count = buf.len().min(chunk.len());
-                    buf[..count].copy_from_slice(&chunk.split_to(count));
-                    return Ok(count);
-                }
-                None => match self.receiver.blocking_recv() {
+impl BufRead for ExportReader {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        while self.batch.front().is_none_or(Bytes::is_empty) {
+            if self.batch.pop_front().is_none() {
+                match self.receiver.blocking_recv() {
                     Some(Ok(batch)) => self.batch = batch.into(),
                     Some(Err(error)) => return Err(error),
-                    None => return Ok(0),
-                },
+                    None => return Ok(&[]),
+                }
             }
         }
+        Ok(self.batch.front().map(|chunk| chunk.as_ref()).unwrap_or_default())
+    }
+
+    fn consume(&mut self, amount: usize) {
+        if let Some(chunk) = self.batch.front_mut() {
+            bytes::Buf::advance(chunk, amount);
+        }
+    }
+}
+
+impl Read for ExportReader {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let available = self.fill_buf()?;
+        let count = buf.len().min(available.len());
+        buf[..count].copy_from_slice(&available[..count]);
+        self.consume(count);
+        Ok(count)
     }
 }
 

@@ -1,17 +1,18 @@
 //! One layer's tar, read as a list of changes: entries (files, directories, links, devices),
 //! whiteouts (`.wh.NAME` deletes NAME from the layers below) and opaque markers (`.wh..wh..opq`
 //! hides everything below in its directory). Names are kept as raw bytes, so non-UTF-8 names
-//! survive; long names (GNU and PAX) are resolved by the tar reader. Each regular file's content
-//! is hashed (xxh3, 128 bits) as it streams by and never kept.
+//! survive; long names (GNU and PAX) are resolved by the tar reader ([`super::tar_stream`]). Each
+//! regular file's content is hashed (xxh3, 128 bits) in the reader's buffer as it streams by, and
+//! never kept.
 
 use std::cmp::Ordering;
 use std::fmt;
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{self, BufRead};
 
 use serde::{Deserialize, Serialize};
-use tar::EntryType;
-use xxhash_rust::xxh3::Xxh3;
+use twox_hash::XxHash3_128;
 
+use super::tar_stream::{TarHeader, TarStream};
 use super::ImageError;
 
 const WHITEOUT_PREFIX: &[u8] = b".wh.";
@@ -240,15 +241,13 @@ pub enum LayerChange {
     Opaque(TreePath),
 }
 
-/// Reads a layer's (uncompressed) tar into its changes, in archive order. Content is hashed as
-/// it goes by, never held in memory.
-pub fn read_layer<R: Read>(tar: R) -> Result<Vec<LayerChange>, ImageError> {
-    let mut archive = tar::Archive::new(SkipsForward::new(tar));
+/// Reads a layer's (uncompressed) tar into its changes, in archive order. Content is hashed
+/// where it lies in the reader's buffer as it goes by, never held in memory.
+pub fn read_layer<R: BufRead>(tar: R) -> Result<Vec<LayerChange>, ImageError> {
+    let mut stream = TarStream::new(tar);
     let mut changes = Vec::new();
-    let mut buffer = vec![0u8; 64 * 1024];
-    for entry in archive.entries_with_seek()? {
-        let mut entry = entry?;
-        let path = TreePath::parse(&entry.path_bytes())?;
+    while let Some(header) = stream.next_entry()? {
+        let path = TreePath::parse(&header.name)?;
         if let Some(change) = whiteout_change(&path) {
             changes.push(change);
             continue;
@@ -256,104 +255,56 @@ pub fn read_layer<R: Read>(tar: R) -> Result<Vec<LayerChange>, ImageError> {
         if path.is_root() {
             continue;
         }
-        let header = entry.header();
-        let (mode, uid, gid, mtime) = (
-            // Permission bits only: some writers add the file-type bits (0o100000 and the like).
-            header.mode().unwrap_or(0o644) & 0o7777,
-            header.uid().unwrap_or(0),
-            header.gid().unwrap_or(0),
-            header.mtime().unwrap_or(0),
-        );
-        let Some(kind) = entry_kind(&entry, header.entry_type())? else { continue };
-        let keep = kind == EntryKind::File && entry.size() <= CAPTURE_LIMIT && is_package_database(&path);
-        let mut captured = keep.then(Vec::new);
-        let (size, hash) = if kind == EntryKind::File {
-            let promised = entry.size();
-            let (size, hash) = content_hash(&mut entry, &mut buffer, captured.as_mut())?;
-            if size != promised {
-                return Err(ImageError::Archive(format!(
-                    "the layer ends inside {} ({size} of its {promised} bytes)",
-                    path.display()
-                )));
-            }
-            (size, hash)
+        let Some(kind) = entry_kind(&header)? else { continue };
+        let (size, hash, captured) = if kind == EntryKind::File {
+            let keep = header.size <= CAPTURE_LIMIT && is_package_database(&path);
+            let mut captured = keep.then(Vec::new);
+            let hashed = content_hash(&mut stream.content(), captured.as_mut());
+            let (size, hash) = hashed.map_err(|error| match error.kind() {
+                io::ErrorKind::UnexpectedEof => {
+                    ImageError::Archive(format!("the layer ends inside {} ({} bytes)", path.display(), header.size))
+                }
+                _ => error.into(),
+            })?;
+            (size, hash, captured)
         } else {
-            (0, 0)
+            (0, 0, None)
         };
-        changes.push(LayerChange::Entry(LayerEntry { path, kind, size, mode, uid, gid, mtime, hash, captured }));
+        changes.push(LayerChange::Entry(LayerEntry {
+            path,
+            kind,
+            size,
+            // Permission bits only: some writers add the file-type bits (0o100000 and the like).
+            mode: header.mode.unwrap_or(0o644) & 0o7777,
+            uid: header.uid.unwrap_or(0),
+            gid: header.gid.unwrap_or(0),
+            mtime: header.mtime.unwrap_or(0),
+            hash,
+            captured,
+        }));
     }
     Ok(changes)
 }
 
-/// Reads a file's content to its end: how many bytes it had and their xxh3-128, keeping them in
-/// `keep` when given.
-fn content_hash(
-    content: &mut impl Read,
-    buffer: &mut [u8],
-    mut keep: Option<&mut Vec<u8>>,
-) -> Result<(u64, u128), ImageError> {
-    let mut hasher = Xxh3::new();
+/// Reads a file's content to its end, hashing it in the reader's own buffer: how many bytes it
+/// had and their xxh3-128, keeping them in `keep` when given.
+fn content_hash(content: &mut impl BufRead, mut keep: Option<&mut Vec<u8>>) -> io::Result<(u64, u128)> {
+    let mut hasher = XxHash3_128::new();
     let mut size = 0u64;
     loop {
-        let read = content.read(buffer)?;
-        if read == 0 {
+        let piece = content.fill_buf()?;
+        if piece.is_empty() {
             break;
         }
-        hasher.update(&buffer[..read]);
+        hasher.write(piece);
         if let Some(kept) = keep.as_deref_mut() {
-            kept.extend_from_slice(&buffer[..read]);
+            kept.extend_from_slice(piece);
         }
-        size += read as u64;
+        let length = piece.len();
+        size += length as u64;
+        content.consume(length);
     }
-    Ok((size, hasher.digest128()))
-}
-
-/// A stream that tar may "seek" forward in. Between entries tar skips the padding to the next
-/// 512-byte block; on a plain reader it does so through a fresh zeroed 32 KiB buffer each time,
-/// which on a 100k-file layer is gigabytes of zeroing. Here the skipped bytes are read into one
-/// buffer kept for the whole layer. Only forward skips are possible: the stream cannot go back.
-struct SkipsForward<R> {
-    inner: R,
-    position: u64,
-    scratch: Vec<u8>,
-}
-
-impl<R: Read> SkipsForward<R> {
-    fn new(inner: R) -> Self {
-        SkipsForward { inner, position: 0, scratch: vec![0; 8 * 1024] }
-    }
-}
-
-impl<R: Read> Read for SkipsForward<R> {
-    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
-        let read = self.inner.read(buffer)?;
-        self.position += read as u64;
-        Ok(read)
-    }
-}
-
-impl<R: Read> Seek for SkipsForward<R> {
-    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
-        let mut left = match to {
-            SeekFrom::Current(ahead) if ahead >= 0 => ahead as u64,
-            _ => {
-                return Err(io::Error::new(
-                    io::ErrorKind::Unsupported,
-                    "a layer is read as a stream: it cannot go back",
-                ))
-            }
-        };
-        while left > 0 {
-            let wanted = left.min(self.scratch.len() as u64) as usize;
-            let read = self.inner.read(&mut self.scratch[..wanted])?;
-            if read == 0 {
-                return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the layer ends inside an entry"));
-            }
-            self.position += read as u64;
-            left -= read as u64;
-        }
-        Ok(self.position)
-    }
+    Ok((size, hasher.finish_128()))
 }
 
 fn whiteout_change(path: &TreePath) -> Option<LayerChange> {
@@ -364,27 +315,23 @@ fn whiteout_change(path: &TreePath) -> Option<LayerChange> {
     name.strip_prefix(WHITEOUT_PREFIX).map(|hidden| LayerChange::Whiteout(parent.join(hidden)))
 }
 
-fn entry_kind<R: Read>(entry: &tar::Entry<'_, R>, kind: EntryType) -> Result<Option<EntryKind>, ImageError> {
-    let header = entry.header();
-    let device =
-        || (header.device_major().ok().flatten().unwrap_or(0), header.device_minor().ok().flatten().unwrap_or(0));
-    let link = || entry.link_name_bytes().map(|l| l.into_owned()).unwrap_or_default();
-    Ok(Some(match kind {
-        EntryType::Regular | EntryType::Continuous | EntryType::GNUSparse => EntryKind::File,
-        EntryType::Directory => EntryKind::Directory,
-        EntryType::Symlink => EntryKind::Symlink { target: link() },
-        EntryType::Link => EntryKind::Hardlink { target: TreePath::parse(&link())? },
-        EntryType::Fifo => EntryKind::Fifo,
-        EntryType::Char => {
+fn entry_kind(header: &TarHeader) -> Result<Option<EntryKind>, ImageError> {
+    let device = || (header.device_major.unwrap_or(0), header.device_minor.unwrap_or(0));
+    Ok(Some(match header.kind {
+        _ if header.is_file() => EntryKind::File,
+        b'5' => EntryKind::Directory,
+        b'2' => EntryKind::Symlink { target: header.link.clone() },
+        b'1' => EntryKind::Hardlink { target: TreePath::parse(&header.link)? },
+        b'6' => EntryKind::Fifo,
+        b'3' => {
             let (major, minor) = device();
             EntryKind::CharDevice { major, minor }
         }
-        EntryType::Block => {
+        b'4' => {
             let (major, minor) = device();
             EntryKind::BlockDevice { major, minor }
         }
-        // PAX and GNU long-name headers are folded into the entries by the reader; anything
-        // else carries no file.
+        // Global PAX headers, volume labels and the like carry no file.
         _ => return Ok(None),
     }))
 }
@@ -392,6 +339,7 @@ fn entry_kind<R: Read>(entry: &tar::Entry<'_, R>, kind: EntryType) -> Result<Opt
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use tar::EntryType;
 
     /// Builds a tar in memory from (name, kind, content) triples; kind is one of
     /// `file`, `dir`, `symlink:TARGET`, `hardlink:TARGET`, `fifo`.
@@ -539,25 +487,33 @@ pub(crate) mod tests {
         assert_eq!(kinds[3].1, EntryKind::Fifo);
     }
 
+    /// Cached indexes and diffs compare these hashes, so they must stay XXH3-128 as the cache
+    /// stored them: the values were computed with the reference implementation (xxhash-rust).
+    #[test]
+    fn content_hashes_are_xxh3_128_in_any_read_size() {
+        let big: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        let expected = [
+            (&b""[..], 0x99aa06d3014798d86001c324468d497f_u128),
+            (b"strata", 0x8f7bf5d0b6686c9649e9198681a76414),
+            (&big, 0x54182c58bbb1337c42c23aeead96750d),
+        ];
+        for (content, hash) in expected {
+            for buffer_size in [1, 7, 4096, 64 * 1024] {
+                let mut reader = std::io::BufReader::with_capacity(buffer_size, content);
+                let (size, got) = content_hash(&mut reader, None).unwrap();
+                assert_eq!(
+                    (size, got),
+                    (content.len() as u64, hash),
+                    "{} bytes read {buffer_size} at a time",
+                    content.len()
+                );
+            }
+        }
+    }
+
     #[test]
     fn a_truncated_archive_is_an_error_not_a_panic() {
         let tar = tar_of(&[(b"big", "file", &[1u8; 4000])]);
         assert!(read_layer(&tar[..1000]).is_err());
-    }
-
-    #[test]
-    fn skipping_forward_reads_past_the_bytes_and_never_goes_back() {
-        let bytes: Vec<u8> = (0..20_000u32).map(|i| i as u8).collect();
-        let mut stream = SkipsForward::new(bytes.as_slice());
-        let mut first = [0u8; 3];
-        stream.read_exact(&mut first).unwrap();
-        assert_eq!(stream.seek(SeekFrom::Current(10_000)).unwrap(), 10_003);
-        let mut next = [0u8; 1];
-        stream.read_exact(&mut next).unwrap();
-        assert_eq!(next[0], bytes[10_003]);
-        assert!(stream.seek(SeekFrom::Current(-1)).is_err());
-        assert!(stream.seek(SeekFrom::Start(0)).is_err());
-        let past_the_end = stream.seek(SeekFrom::Current(20_000)).unwrap_err();
-        assert_eq!(past_the_end.kind(), io::ErrorKind::UnexpectedEof);
     }
 }

@@ -16,6 +16,7 @@ pub mod export;
 pub mod gate;
 pub mod layer;
 pub mod outline;
+pub mod tar_stream;
 pub mod tree;
 
 pub use analysis::{inspect, load, load_all, summarize, ImageAnalysis, ImageSource, LayerSummary};
