@@ -12,7 +12,7 @@ use std::io::{self, BufRead};
 use serde::{Deserialize, Serialize};
 use twox_hash::XxHash3_128;
 
-use super::tar_stream::{TarHeader, TarStream};
+use super::tar_stream::{ends_inside_entry, TarHeader, TarStream};
 use super::ImageError;
 
 const WHITEOUT_PREFIX: &[u8] = b".wh.";
@@ -260,11 +260,11 @@ pub fn read_layer<R: BufRead>(tar: R) -> Result<Vec<LayerChange>, ImageError> {
             let keep = header.size <= CAPTURE_LIMIT && is_package_database(&path);
             let mut captured = keep.then(Vec::new);
             let hashed = content_hash(&mut stream.content(), captured.as_mut());
-            let (size, hash) = hashed.map_err(|error| match error.kind() {
-                io::ErrorKind::UnexpectedEof => {
+            let (size, hash) = hashed.map_err(|error| match ends_inside_entry(&error) {
+                true => {
                     ImageError::Archive(format!("the layer ends inside {} ({} bytes)", path.display(), header.size))
                 }
-                _ => error.into(),
+                false => error.into(),
             })?;
             (size, hash, captured)
         } else {

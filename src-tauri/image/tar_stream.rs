@@ -384,8 +384,26 @@ fn invalid(what: &str) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, what.to_string())
 }
 
+/// The archive ended inside an entry (as opposed to its source failing on the way).
+#[derive(Debug)]
+struct EndsInsideEntry;
+
+impl std::fmt::Display for EndsInsideEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the archive ends inside an entry")
+    }
+}
+
+impl std::error::Error for EndsInsideEntry {}
+
 fn cut_short() -> io::Error {
-    io::Error::new(io::ErrorKind::UnexpectedEof, "the archive ends inside an entry")
+    io::Error::new(io::ErrorKind::UnexpectedEof, EndsInsideEntry)
+}
+
+/// Whether `error` says the archive itself ended too soon, rather than passing on an error of
+/// the stream it is read from (a daemon that went away says so in its own words).
+pub fn ends_inside_entry(error: &io::Error) -> bool {
+    error.get_ref().is_some_and(|inner| inner.is::<EndsInsideEntry>())
 }
 
 #[cfg(test)]
@@ -524,14 +542,27 @@ mod tests {
         assert!(entries_of(&overlapping).is_err());
     }
 
+    /// A source that fails as a daemon going away does.
+    struct Failing;
+
+    impl Read for Failing {
+        fn read(&mut self, _: &mut [u8]) -> io::Result<usize> {
+            Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the source went away"))
+        }
+    }
+
     #[test]
     fn damaged_archives_are_errors_not_panics() {
         let mut builder = tar::Builder::new(Vec::new());
         builder.append(&gnu_header("a", tar::EntryType::Regular, 4000), &[1u8; 4000][..]).unwrap();
         let tar = builder.into_inner().unwrap();
         for cut in [100, 512, 1000, 4000] {
-            assert!(entries_of(&tar[..cut]).is_err(), "cut at {cut}");
+            let error = entries_of(&tar[..cut]).unwrap_err();
+            assert!(ends_inside_entry(&error), "cut at {cut}: {error}");
         }
+        let failing = std::io::BufReader::new(Failing);
+        let error = TarStream::new(failing).next_entry().unwrap_err();
+        assert!(!ends_inside_entry(&error) && error.to_string() == "the source went away", "{error}");
         assert!(pax_records(b"12 path=a\n").is_err());
         assert!(pax_records(b"99999999999999999999 path=a\n").is_err());
         assert!(pax_records(b"x path=a\n").is_err());
