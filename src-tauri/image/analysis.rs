@@ -351,7 +351,7 @@ pub fn summarize(reference: &str, image: &Image) -> ImageAnalysis {
     let changes: Vec<&[_]> = image.layers.iter().map(|l| l.changes.as_slice()).collect();
     let mut tree = FileTree::new();
     // Dive's figures are gathered on this tree as it grows when it is the one dive would stack.
-    let mut tally = stacks_like_dive(&changes).then(EfficiencyTally::default);
+    let mut tally = stacks_like_dive(&changes).then(|| EfficiencyTally::for_layers(&changes));
     let mut hidden: Vec<HiddenFile> = Vec::new();
     let mut layers: Vec<LayerSummary> = image
         .layers

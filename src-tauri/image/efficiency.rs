@@ -54,7 +54,7 @@ pub fn layer_size(changes: &[LayerChange]) -> u64 {
 
 /// Computes dive's efficiency figures for layers given bottom first.
 pub fn efficiency(layers: &[&[LayerChange]]) -> Efficiency {
-    let mut tally = EfficiencyTally::default();
+    let mut tally = EfficiencyTally::for_layers(layers);
     let mut below = FileTree::new();
     for (index, changes) in layers.iter().enumerate() {
         tally.weigh_layer(changes, &below);
@@ -80,6 +80,16 @@ pub struct EfficiencyTally<'a> {
 }
 
 impl<'a> EfficiencyTally<'a> {
+    /// A tally sized for `layers` up front: growing a map of 100k paths layer by layer rehashes
+    /// it again and again.
+    pub fn for_layers(layers: &[&[LayerChange]]) -> EfficiencyTally<'a> {
+        let paths = layers.iter().map(|changes| changes.len()).sum();
+        EfficiencyTally {
+            weights: FxHashMap::with_capacity_and_hasher(paths, Default::default()),
+            ..Default::default()
+        }
+    }
+
     /// Weighs the leaves of the next layer up; `below` is the tree of the layers under it,
     /// stacked as dive stacks them (without opaque markers).
     pub fn weigh_layer(&mut self, changes: &'a [LayerChange], below: &FileTree) {

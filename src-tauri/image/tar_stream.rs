@@ -12,7 +12,7 @@
 use std::io::{self, BufRead, Read};
 
 const BLOCK: u64 = 512;
-/// A long name or a PAX header larger than this is not one a layer holds.
+/// Long names and PAX headers before one entry, together larger than this, are not a layer's.
 const MAX_METADATA_BYTES: u64 = 1 << 20;
 /// More pieces than this in one sparse file is not a file a layer holds.
 const MAX_SPARSE_PIECES: usize = 1 << 20;
@@ -33,7 +33,7 @@ pub struct TarHeader {
     pub uid: Option<u64>,
     pub gid: Option<u64>,
     pub mtime: Option<u64>,
-    /// A link's target.
+    /// A hard or symbolic link's target (empty for anything else).
     pub link: Vec<u8>,
     pub device_major: Option<u32>,
     pub device_minor: Option<u32>,
@@ -66,6 +66,8 @@ struct Pending {
     name: Option<Vec<u8>>,
     link: Option<Vec<u8>>,
     pax: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Bytes of all of them, held to [`MAX_METADATA_BYTES`] too.
+    bytes: u64,
 }
 
 impl<R: BufRead> TarStream<R> {
@@ -83,6 +85,12 @@ impl<R: BufRead> TarStream<R> {
             let stored = header.size;
             self.stored_left = stored;
             self.padding = (BLOCK - stored % BLOCK) % BLOCK;
+            if matches!(header.kind, b'L' | b'K' | b'x') {
+                pending.bytes = pending.bytes.saturating_add(stored);
+                if pending.bytes > MAX_METADATA_BYTES {
+                    return Err(invalid(&format!("tar metadata of {} bytes before one entry", pending.bytes)));
+                }
+            }
             match header.kind {
                 b'L' => pending.name = Some(until_nul(self.read_metadata(stored)?)),
                 b'K' => pending.link = Some(until_nul(self.read_metadata(stored)?)),
@@ -131,7 +139,7 @@ impl<R: BufRead> TarStream<R> {
 
     /// Passes over what is left of the current entry, without copying it.
     fn skip_rest(&mut self) -> io::Result<()> {
-        let mut left = self.stored_left + self.padding;
+        let mut left = self.stored_left.saturating_add(self.padding);
         while left > 0 {
             let available = self.input.fill_buf()?;
             if available.is_empty() {
@@ -163,11 +171,8 @@ impl<R: BufRead> TarStream<R> {
         Ok(if block.iter().all(|b| *b == 0) { None } else { Some(block) })
     }
 
-    /// The whole (small) content of a metadata entry.
+    /// The whole (small: see [`MAX_METADATA_BYTES`]) content of a metadata entry.
     fn read_metadata(&mut self, size: u64) -> io::Result<Vec<u8>> {
-        if size > MAX_METADATA_BYTES {
-            return Err(invalid(&format!("a tar metadata entry of {size} bytes")));
-        }
         let mut bytes = Vec::with_capacity(size as usize);
         (&mut self.input).take(size).read_to_end(&mut bytes)?;
         if bytes.len() as u64 != size {
@@ -212,17 +217,20 @@ pub struct Content<'s, R> {
 impl<R: BufRead> BufRead for Content<'_, R> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
         let stream = &mut *self.stream;
-        let to_end = stream.size - stream.position;
+        let to_end = stream.size.saturating_sub(stream.position);
         match stream.pieces.get(stream.next_piece).copied() {
             Some((offset, length)) if stream.position >= offset => {
-                let wanted = offset + length - stream.position;
+                let wanted = (offset + length).saturating_sub(stream.position);
                 let available = stream.input.fill_buf()?;
                 if available.is_empty() && wanted > 0 {
                     return Err(cut_short());
                 }
                 Ok(&available[..available.len().min(usize::try_from(wanted).unwrap_or(usize::MAX))])
             }
-            Some((offset, _)) => Ok(&ZEROS[..ZEROS.len().min((offset - stream.position) as usize)]),
+            Some((offset, _)) => {
+                let to_piece = usize::try_from(offset - stream.position).unwrap_or(usize::MAX);
+                Ok(&ZEROS[..ZEROS.len().min(to_piece)])
+            }
             None => Ok(&ZEROS[..ZEROS.len().min(usize::try_from(to_end).unwrap_or(usize::MAX))]),
         }
     }
@@ -233,7 +241,7 @@ impl<R: BufRead> BufRead for Content<'_, R> {
         if let Some((offset, length)) = stream.pieces.get(stream.next_piece).copied() {
             if stream.position >= offset {
                 stream.input.consume(amount as usize);
-                stream.stored_left -= amount;
+                stream.stored_left = stream.stored_left.saturating_sub(amount);
                 if stream.position + amount == offset + length {
                     stream.next_piece += 1;
                 }
@@ -269,17 +277,21 @@ fn parse_header(block: &[u8; BLOCK as usize]) -> io::Result<TarHeader> {
         name.to_vec()
     };
     let small = |field: &[u8]| number(field).and_then(|n| u32::try_from(n).ok());
+    let kind = block[156];
+    // Only links have a target and only devices their numbers: the rest is not parsed.
+    let link = if matches!(kind, b'1' | b'2') { before_nul(&block[157..257]).to_vec() } else { Vec::new() };
+    let device = |field: &[u8]| if matches!(kind, b'3' | b'4') { small(field) } else { None };
     Ok(TarHeader {
         name,
-        kind: block[156],
+        kind,
         size: number(&block[124..136]).ok_or_else(|| invalid("a tar header with an unreadable size"))?,
         mode: small(&block[100..108]),
         uid: number(&block[108..116]),
         gid: number(&block[116..124]),
         mtime: number(&block[136..148]),
-        link: before_nul(&block[157..257]).to_vec(),
-        device_major: small(&block[329..337]),
-        device_minor: small(&block[337..345]),
+        link,
+        device_major: device(&block[329..337]),
+        device_minor: device(&block[337..345]),
     })
 }
 
@@ -563,6 +575,12 @@ mod tests {
         let failing = std::io::BufReader::new(Failing);
         let error = TarStream::new(failing).next_entry().unwrap_err();
         assert!(!ends_inside_entry(&error) && error.to_string() == "the source went away", "{error}");
+        let mut endless = tar::Builder::new(Vec::new());
+        for _ in 0..20 {
+            endless.append_pax_extensions([("comment", &[b'x'; 100_000][..])]).unwrap();
+        }
+        let error = entries_of(&endless.into_inner().unwrap()).unwrap_err();
+        assert!(error.to_string().contains("metadata"), "{error}");
         assert!(pax_records(b"12 path=a\n").is_err());
         assert!(pax_records(b"99999999999999999999 path=a\n").is_err());
         assert!(pax_records(b"x path=a\n").is_err());
