@@ -540,6 +540,25 @@ mod tests {
         assert_eq!(image.merged_tree().paths(), vec![TreePath::parse(b"keep").unwrap()]);
     }
 
+    /// A daemon's export arrives in chunks cut anywhere, even a few bytes into a layer.
+    #[test]
+    fn an_archive_arriving_a_few_bytes_at_a_time_reads_the_same() {
+        let bytes = legacy_archive();
+        let whole = read(&bytes).unwrap();
+        for capacity in [1, 7, 300] {
+            let trickle = std::io::BufReader::with_capacity(capacity, bytes.as_slice());
+            let image = read_archive(trickle, &mut Reporter::silent()).unwrap();
+            assert_eq!(image.layers.len(), 2, "read {capacity} bytes at a time");
+            for (trickled, read_whole) in image.layers.iter().zip(&whole.layers) {
+                assert_eq!(trickled.changes, read_whole.changes, "read {capacity} bytes at a time");
+            }
+        }
+        let (kind, mut rejoined) = classify(std::io::BufReader::with_capacity(3, &b"[1, 2]"[..])).unwrap();
+        let mut text = String::new();
+        rejoined.read_to_string(&mut text).unwrap();
+        assert!(matches!(kind, Body::Json) && text == "[1, 2]");
+    }
+
     #[test]
     fn an_archive_of_two_images_stores_their_shared_layer_once_and_reads_both() {
         let shared = tar_of(&[(b"base", "file", b"base")]);
