@@ -194,11 +194,15 @@ impl IndexCache {
     }
 }
 
+/// zstd's fast level -3: on the 1 GB bench image's layer indexes (4.4 MB, mostly content
+/// hashes) 1.4× the speed of level 1 for files 11% larger (1.84 MB against 1.65 MB).
+const COMPRESSION_LEVEL: i32 = -3;
+
 fn write_atomically<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
     let dir = path.parent().expect("cache files live in a directory");
     fs::create_dir_all(dir)?;
     let encoded = postcard::to_stdvec(value).map_err(std::io::Error::other)?;
-    let compressed = zstd::encode_all(encoded.as_slice(), 1)?;
+    let compressed = zstd::encode_all(encoded.as_slice(), COMPRESSION_LEVEL)?;
     let mut file = tempfile::NamedTempFile::new_in(dir)?;
     file.write_all(MAGIC)?;
     file.write_all(&FORMAT_VERSION.to_le_bytes())?;
