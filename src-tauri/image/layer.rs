@@ -44,6 +44,15 @@ impl TreePath {
         Ok(TreePath(joined))
     }
 
+    /// [`parse`](Self::parse) for a name already owned, kept as it is (no copy) when it is
+    /// already in normal form, as most tar writers store files.
+    pub fn parse_owned(raw: Vec<u8>) -> Result<TreePath, ImageError> {
+        if raw.split(|b| *b == b'/').all(|part| !matches!(part, b"" | b"." | b"..")) {
+            return Ok(TreePath(raw));
+        }
+        TreePath::parse(&raw)
+    }
+
     /// The root, `/`, borrowed for as long as needed.
     pub fn root() -> &'static TreePath {
         static ROOT: TreePath = TreePath(Vec::new());
@@ -246,8 +255,8 @@ pub enum LayerChange {
 pub fn read_layer<R: BufRead>(tar: R) -> Result<Vec<LayerChange>, ImageError> {
     let mut stream = TarStream::new(tar);
     let mut changes = Vec::new();
-    while let Some(header) = stream.next_entry()? {
-        let path = TreePath::parse(&header.name)?;
+    while let Some(mut header) = stream.next_entry()? {
+        let path = TreePath::parse_owned(std::mem::take(&mut header.name))?;
         if let Some(change) = whiteout_change(&path) {
             changes.push(change);
             continue;
@@ -436,6 +445,12 @@ pub(crate) mod tests {
     #[test]
     fn paths_are_normalized_and_escapes_refused() {
         assert_eq!(path("./etc/passwd"), path("/etc//passwd/"));
+        for raw in ["etc/passwd", "./etc/passwd", "/etc//passwd/", "", "/", "a/./b", "caf\u{e9}"] {
+            let owned = TreePath::parse_owned(raw.as_bytes().to_vec()).unwrap();
+            assert_eq!(owned, path(raw), "{raw:?}");
+        }
+        assert!(TreePath::parse_owned(b"a/../../b".to_vec()).is_err());
+        assert!(TreePath::parse_owned(b"..".to_vec()).is_err());
         assert!(TreePath::parse(b"../../etc/shadow").is_err());
         assert!(TreePath::parse(b"a/../../b").is_err());
         assert_eq!(path("").display(), "/");
