@@ -21,6 +21,7 @@ pub mod diff;
 pub mod engine;
 pub mod format;
 pub mod image;
+pub mod in_place;
 pub mod inventory;
 pub mod live;
 pub mod progress;

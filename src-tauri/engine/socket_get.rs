@@ -189,11 +189,7 @@ impl<R: BufRead> BufRead for ChunkedBody<R> {
 
 impl<R: BufRead> Read for ChunkedBody<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let available = self.fill_buf()?;
-        let count = available.len().min(buf.len());
-        buf[..count].copy_from_slice(&available[..count]);
-        self.consume(count);
-        Ok(count)
+        crate::in_place::read_from_buffer(self, buf)
     }
 }
 

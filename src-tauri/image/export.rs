@@ -105,11 +105,7 @@ impl BufRead for ExportReader {
 
 impl Read for ExportReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let available = self.fill_buf()?;
-        let count = buf.len().min(available.len());
-        buf[..count].copy_from_slice(&available[..count]);
-        self.consume(count);
-        Ok(count)
+        crate::in_place::read_from_buffer(self, buf)
     }
 }
 

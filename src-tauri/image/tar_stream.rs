@@ -92,8 +92,8 @@ impl<R: BufRead> TarStream<R> {
                 }
             }
             match header.kind {
-                b'L' => pending.name = Some(until_nul(self.read_metadata(stored)?)),
-                b'K' => pending.link = Some(until_nul(self.read_metadata(stored)?)),
+                b'L' => pending.name = Some(before_nul(&self.read_metadata(stored)?).to_vec()),
+                b'K' => pending.link = Some(before_nul(&self.read_metadata(stored)?).to_vec()),
                 b'x' => pending.pax.extend(pax_records(&self.read_metadata(stored)?)?),
                 _ => {
                     let sparse = if header.kind == b'S' { Some(self.sparse_map(&block)?) } else { None };
@@ -253,11 +253,7 @@ impl<R: BufRead> BufRead for Content<'_, R> {
 
 impl<R: BufRead> Read for Content<'_, R> {
     fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let count = available.len().min(buffer.len());
-        buffer[..count].copy_from_slice(&available[..count]);
-        self.consume(count);
-        Ok(count)
+        crate::in_place::read_from_buffer(self, buffer)
     }
 }
 
@@ -401,11 +397,6 @@ fn number(field: &[u8]) -> Option<u64> {
     (digits > 0).then_some(value)
 }
 
-fn until_nul(mut bytes: Vec<u8>) -> Vec<u8> {
-    bytes.truncate(before_nul(&bytes).len());
-    bytes
-}
-
 /// A NUL-terminated field's text.
 fn before_nul(field: &[u8]) -> &[u8] {
     field.iter().position(|b| *b == 0).map_or(field, |end| &field[..end])
@@ -510,6 +501,13 @@ mod tests {
         assert!(stream.next_entry().unwrap().is_none());
     }
 
+    /// Writes a hand-made header's checksum, as tar writers do.
+    fn seal(block: &mut [u8; 512]) {
+        block[148..156].copy_from_slice(b"        ");
+        let sum: u64 = block.iter().map(|b| u64::from(*b)).sum();
+        block[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
+    }
+
     #[test]
     fn ustar_prefixes_and_base_256_numbers_are_read() {
         let mut block = [0u8; 512];
@@ -520,9 +518,7 @@ mod tests {
         block[124] = 0x80; // size 2^33 + 1, base-256
         block[131] = 2;
         block[135] = 1;
-        block[148..156].copy_from_slice(b"        ");
-        let sum: u64 = block.iter().map(|b| u64::from(*b)).sum();
-        block[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
+        seal(&mut block);
         let header = parse_header(&block).unwrap();
         assert_eq!((header.name.as_slice(), header.size), (&b"dir/file"[..], (1 << 33) + 1));
         assert_eq!((header.mode, header.uid), (None, None));
@@ -569,9 +565,7 @@ mod tests {
         header[398..410].copy_from_slice(b"00000000002\0");
         header[482] = 1;
         header[483..495].copy_from_slice(b"00000000020\0");
-        header[148..156].copy_from_slice(b"        ");
-        let sum: u64 = header.iter().map(|b| u64::from(*b)).sum();
-        header[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
+        seal(&mut header);
         let mut extension = [0u8; 512];
         extension[..12].copy_from_slice(b"00000000012\0");
         extension[12..24].copy_from_slice(b"00000000003\0");
