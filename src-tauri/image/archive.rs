@@ -110,21 +110,7 @@ pub fn read_archive_images<R: BufRead>(reader: R, reporter: &mut Reporter) -> Re
     let scanned = scanned.map_err(|e| if cancel.is_cancelled() { ImageError::Cancelled } else { e })?;
     let done = counted.bytes_read();
     reporter.finish(done);
-    scanned
-        .layouts()?
-        .into_iter()
-        .map(|layout| {
-            let layers = layout
-                .layers
-                .iter()
-                .map(|(source, diff_id)| {
-                    let changes = scanned.changes_of(source)?.clone();
-                    Ok(Layer { diff_id: diff_id.clone(), source: source.clone(), changes })
-                })
-                .collect::<Result<Vec<_>, ImageError>>()?;
-            Ok(Image { id: layout.id, repo_tags: layout.repo_tags, config: layout.config, layers })
-        })
-        .collect()
+    scanned.into_images()
 }
 
 /// Reads an archive file, taking the layers `cache` holds from it and storing the others there.
@@ -138,7 +124,7 @@ pub fn read_archive_file(
     let open =
         || File::open(path).map_err(|e| ImageError::Archive(format!("{} cannot be opened: {e}", path.display())));
     let total = open()?.metadata().map(|m| m.len()).ok();
-    let cached: HashMap<&str, Vec<LayerChange>> =
+    let mut cached: HashMap<&str, Vec<LayerChange>> =
         layout.layers.iter().filter_map(|(_, id)| Some((id.as_str(), cache.load_layer(id)?))).collect();
     let missing: HashSet<&str> =
         layout.layers.iter().filter(|(_, id)| !cached.contains_key(id.as_str())).map(|(s, _)| s.as_str()).collect();
@@ -160,11 +146,14 @@ pub fn read_archive_file(
         scanned = Some(scan);
     }
     let mut layers = Vec::with_capacity(layout.layers.len());
-    for (source, diff_id) in &layout.layers {
-        let changes = match cached.get(diff_id.as_str()) {
-            Some(changes) => changes.clone(),
+    for (index, (source, diff_id)) in layout.layers.iter().enumerate() {
+        let later = &layout.layers[index + 1..];
+        let used_again = later.iter().any(|(_, other)| other == diff_id);
+        let changes = match take_or_copy(&mut cached, diff_id.as_str(), used_again) {
+            Some(changes) => changes,
             None => {
-                let changes = scanned.as_ref().expect("missing layers were scanned").changes_of(source)?.clone();
+                let later: Vec<String> = later.iter().map(|(other, _)| other.clone()).collect();
+                let changes = scanned.as_mut().ok_or_else(|| missing_layer(source))?.hand_out(source, &later)?;
                 cache.store_layer(diff_id, &changes);
                 changes
             }
@@ -182,6 +171,25 @@ pub fn archive_layout(path: &Path) -> Result<Layout, ImageError> {
     let mut file = BufReader::new(file);
     let layouts = Scan::of_seekable(tar::Archive::new(&mut file).entries_with_seek()?, &|_| false)?.layouts()?;
     layouts.into_iter().next().ok_or_else(|| ImageError::Archive("it lists no image".into()))
+}
+
+/// `map[key]`, moved out when it is not used again and copied when it is: a layer's changes
+/// are copied only for a second use.
+fn take_or_copy<K, Q, V>(map: &mut HashMap<K, V>, key: &Q, used_again: bool) -> Option<V>
+where
+    K: std::borrow::Borrow<Q> + std::hash::Hash + Eq,
+    Q: std::hash::Hash + Eq + ?Sized,
+    V: Clone,
+{
+    if used_again {
+        map.get(key).cloned()
+    } else {
+        map.remove(key)
+    }
+}
+
+fn missing_layer(source: &str) -> ImageError {
+    ImageError::Archive(format!("the layer {source} is listed but missing"))
 }
 
 /// An image an archive lists: its config's name, its tags, and its layers' names, bottom first.
@@ -258,19 +266,46 @@ impl Scan {
         Ok(())
     }
 
-    /// The changes of the layer stored at `source`, following a legacy archive's links.
-    fn changes_of(&self, source: &str) -> Result<&Vec<LayerChange>, ImageError> {
+    /// Where the layer listed as `source` is stored, following a legacy archive's links.
+    fn stored_name<'s>(&'s self, source: &'s str) -> Result<&'s str, ImageError> {
         let mut at = source;
         for _ in 0..8 {
-            if let Some(changes) = self.layers.get(at) {
-                return Ok(changes);
+            if self.layers.contains_key(at) {
+                return Ok(at);
             }
             match self.links.get(at) {
                 Some(target) => at = target,
                 None => break,
             }
         }
-        Err(ImageError::Archive(format!("the layer {source} is listed but missing")))
+        Err(missing_layer(source))
+    }
+
+    /// Every image the archive lists, with its layers' changes.
+    fn into_images(mut self) -> Result<Vec<Image>, ImageError> {
+        let layouts = self.layouts()?;
+        let listed: Vec<String> = layouts.iter().flat_map(|l| &l.layers).map(|(source, _)| source.clone()).collect();
+        let mut images = Vec::with_capacity(layouts.len());
+        let mut position = 0;
+        for layout in layouts {
+            let mut layers = Vec::with_capacity(layout.layers.len());
+            for (source, diff_id) in layout.layers {
+                position += 1;
+                let changes = self.hand_out(&source, &listed[position..])?;
+                layers.push(Layer { diff_id, source, changes });
+            }
+            images.push(Image { id: layout.id, repo_tags: layout.repo_tags, config: layout.config, layers });
+        }
+        Ok(images)
+    }
+
+    /// The changes of the layer listed as `source`, moved out when none of the layers listed
+    /// `later` is stored at the same place, and copied when one is (images of one archive that
+    /// share a layer, or one layer twice in an image): a 100k-file image is not copied whole.
+    fn hand_out(&mut self, source: &str, later: &[String]) -> Result<Vec<LayerChange>, ImageError> {
+        let stored = self.stored_name(source)?.to_owned();
+        let used_again = later.iter().any(|other| self.stored_name(other).is_ok_and(|s| s == stored));
+        take_or_copy(&mut self.layers, &stored, used_again).ok_or_else(|| missing_layer(source))
     }
 
     fn json_file(&self, name: &str) -> Result<&[u8], ImageError> {
@@ -650,6 +685,35 @@ mod tests {
         outer.append_link(&mut header, "two/layer.tar", "../one/layer.tar").unwrap();
         let image = read(&outer.into_inner().unwrap()).unwrap();
         assert_eq!(image.layers[0].changes, image.layers[1].changes);
+    }
+
+    /// Changes are moved out of a scan at their last use: a layer listed twice must still be
+    /// there for its second place, read from a stream, from a file, and from the cache.
+    #[test]
+    fn a_layer_listed_twice_is_read_for_both_places_from_a_stream_a_file_and_the_cache() {
+        let layer = tar_of(&[(b"twice", "file", b"xy")]);
+        let config = serde_json::json!({"rootfs": {"type": "layers", "diff_ids": [digest(7), digest(7)]}});
+        let manifest = br#"[{"Config":"blobs/sha256/c","Layers":["blobs/sha256/l","blobs/sha256/l"]}]"#;
+        let bytes = archive(&[
+            ("blobs/sha256/l", layer),
+            ("blobs/sha256/c", config.to_string().into_bytes()),
+            ("manifest.json", manifest.to_vec()),
+        ]);
+        let streamed = read(&bytes).unwrap();
+        assert_eq!(streamed.layers.len(), 2);
+        assert_eq!(streamed.layers[0].changes, streamed.layers[1].changes);
+        assert_eq!(streamed.layers[1].changes.len(), 1);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("image.tar");
+        std::fs::write(&path, &bytes).unwrap();
+        let cache = IndexCache::at(&dir.path().join("cache"));
+        for pass in ["scanned", "cached"] {
+            let image = read_archive_file(&path, archive_layout(&path).unwrap(), &cache, &mut Reporter::silent());
+            let image = image.unwrap();
+            assert_eq!(image.layers.len(), 2, "{pass}");
+            assert_eq!(image.layers[0].changes, streamed.layers[0].changes, "{pass}");
+            assert_eq!(image.layers[1].changes, streamed.layers[1].changes, "{pass}");
+        }
     }
 
     #[test]

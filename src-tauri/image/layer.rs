@@ -10,7 +10,7 @@ use std::fmt;
 use std::io::{self, BufRead};
 
 use serde::{Deserialize, Serialize};
-use twox_hash::XxHash3_128;
+use twox_hash::xxhash3_128::{self, RawHasher, SecretBuffer};
 
 use super::tar_stream::{ends_inside_entry, TarHeader, TarStream};
 use super::ImageError;
@@ -228,6 +228,10 @@ pub fn is_package_database(path: &TreePath) -> bool {
     if bytes == b"var/lib/dpkg/status" || bytes == b"lib/apk/db/installed" {
         return true;
     }
+    let (_, name) = path.parent_and_name();
+    if name != b"METADATA" && name != b"package.json" {
+        return false; // nearly every file: told by its name alone
+    }
     // The last four names, nearest first, looked at without collecting them: this runs for every
     // file of every layer.
     let mut names = bytes.rsplit(|b| *b == b'/');
@@ -268,7 +272,7 @@ pub fn read_layer<R: BufRead>(tar: R) -> Result<Vec<LayerChange>, ImageError> {
         let (size, hash, captured) = if kind == EntryKind::File {
             let keep = header.size <= CAPTURE_LIMIT && is_package_database(&path);
             let mut captured = keep.then(Vec::new);
-            let hashed = content_hash(&mut stream.content(), captured.as_mut());
+            let hashed = content_hash(&mut stream.content(), header.size, captured.as_mut());
             let (size, hash) = hashed.map_err(|error| match ends_inside_entry(&error) {
                 true => {
                     ImageError::Archive(format!("the layer ends inside {} ({} bytes)", path.display(), header.size))
@@ -295,11 +299,23 @@ pub fn read_layer<R: BufRead>(tar: R) -> Result<Vec<LayerChange>, ImageError> {
     Ok(changes)
 }
 
-/// Reads a file's content to its end, hashing it in the reader's own buffer: how many bytes it
-/// had and their xxh3-128, keeping them in `keep` when given.
-fn content_hash(content: &mut impl BufRead, mut keep: Option<&mut Vec<u8>>) -> io::Result<(u64, u128)> {
-    let mut hasher = XxHash3_128::new();
-    let mut size = 0u64;
+/// Reads a file's content of `size` bytes to its end, hashing it in the reader's own buffer: how
+/// many bytes it had and their xxh3-128, keeping them in `keep` when given.
+fn content_hash(content: &mut impl BufRead, size: u64, mut keep: Option<&mut Vec<u8>>) -> io::Result<(u64, u128)> {
+    let piece = content.fill_buf()?;
+    if piece.len() as u64 == size {
+        // The whole file is in the buffer, as most are: hashed in one go, with no streaming state.
+        let hash = xxhash3_128::Hasher::oneshot(piece);
+        if let Some(kept) = keep {
+            kept.extend_from_slice(piece);
+        }
+        let length = piece.len();
+        content.consume(length);
+        return Ok((size, hash));
+    }
+    // The default secret, borrowed: a hasher per file allocates nothing.
+    let mut hasher = RawHasher::new(SecretBuffer::default());
+    let mut read = 0u64;
     loop {
         let piece = content.fill_buf()?;
         if piece.is_empty() {
@@ -310,18 +326,22 @@ fn content_hash(content: &mut impl BufRead, mut keep: Option<&mut Vec<u8>>) -> i
             kept.extend_from_slice(piece);
         }
         let length = piece.len();
-        size += length as u64;
+        read += length as u64;
         content.consume(length);
     }
-    Ok((size, hasher.finish_128()))
+    Ok((read, hasher.finish_128()))
 }
 
+/// The whiteout or opaque marker `path` is, if it is one. Runs for every entry, so nothing is
+/// allocated for the others.
 fn whiteout_change(path: &TreePath) -> Option<LayerChange> {
-    let (parent, name) = path.split_last()?;
+    let (parent, name) = path.parent_and_name();
+    let hidden = name.strip_prefix(WHITEOUT_PREFIX)?;
+    let parent = TreePath(parent.to_vec());
     if name == OPAQUE_MARKER {
         return Some(LayerChange::Opaque(parent));
     }
-    name.strip_prefix(WHITEOUT_PREFIX).map(|hidden| LayerChange::Whiteout(parent.join(hidden)))
+    Some(LayerChange::Whiteout(parent.join(hidden)))
 }
 
 fn entry_kind(header: &TarHeader) -> Result<Option<EntryKind>, ImageError> {
@@ -513,9 +533,10 @@ pub(crate) mod tests {
             (&big, 0x54182c58bbb1337c42c23aeead96750d),
         ];
         for (content, hash) in expected {
-            for buffer_size in [1, 7, 4096, 64 * 1024] {
+            // Read whole when the buffer holds it (one-shot hashing), in pieces when not.
+            for buffer_size in [1, 7, 4096, 64 * 1024, 128 * 1024] {
                 let mut reader = std::io::BufReader::with_capacity(buffer_size, content);
-                let (size, got) = content_hash(&mut reader, None).unwrap();
+                let (size, got) = content_hash(&mut reader, content.len() as u64, None).unwrap();
                 assert_eq!(
                     (size, got),
                     (content.len() as u64, hash),
