@@ -152,8 +152,10 @@ pub fn read_archive_file(
         let changes = match take_or_copy(&mut cached, diff_id.as_str(), used_again) {
             Some(changes) => changes,
             None => {
-                let later: Vec<String> = later.iter().map(|(other, _)| other.clone()).collect();
-                let changes = scanned.as_mut().ok_or_else(|| missing_layer(source))?.hand_out(source, &later)?;
+                let scan = scanned.as_mut().ok_or_else(|| missing_layer(source))?;
+                let stored = scan.stored_name(source)?.to_owned();
+                let used_again = later.iter().any(|(other, _)| scan.stored_name(other).is_ok_and(|s| s == stored));
+                let changes = scan.hand_out(&stored, used_again).ok_or_else(|| missing_layer(source))?;
                 cache.store_layer(diff_id, &changes);
                 changes
             }
@@ -284,14 +286,25 @@ impl Scan {
     /// Every image the archive lists, with its layers' changes.
     fn into_images(mut self) -> Result<Vec<Image>, ImageError> {
         let layouts = self.layouts()?;
-        let listed: Vec<String> = layouts.iter().flat_map(|l| &l.layers).map(|(source, _)| source.clone()).collect();
+        // Where each listed layer is stored, and how many listings each stored layer has left.
+        let mut stored_names = Vec::new();
+        for (source, _) in layouts.iter().flat_map(|l| &l.layers) {
+            stored_names.push(self.stored_name(source)?.to_owned());
+        }
+        let mut uses_left: HashMap<String, usize> = HashMap::new();
+        for name in &stored_names {
+            *uses_left.entry(name.clone()).or_default() += 1;
+        }
+        let mut stored_names = stored_names.into_iter();
         let mut images = Vec::with_capacity(layouts.len());
-        let mut position = 0;
         for layout in layouts {
             let mut layers = Vec::with_capacity(layout.layers.len());
-            for (source, diff_id) in layout.layers {
-                position += 1;
-                let changes = self.hand_out(&source, &listed[position..])?;
+            for ((source, diff_id), stored) in layout.layers.into_iter().zip(&mut stored_names) {
+                let left = uses_left.get_mut(&stored).map_or(0, |left| {
+                    *left -= 1;
+                    *left
+                });
+                let changes = self.hand_out(&stored, left > 0).ok_or_else(|| missing_layer(&source))?;
                 layers.push(Layer { diff_id, source, changes });
             }
             images.push(Image { id: layout.id, repo_tags: layout.repo_tags, config: layout.config, layers });
@@ -299,13 +312,11 @@ impl Scan {
         Ok(images)
     }
 
-    /// The changes of the layer listed as `source`, moved out when none of the layers listed
-    /// `later` is stored at the same place, and copied when one is (images of one archive that
-    /// share a layer, or one layer twice in an image): a 100k-file image is not copied whole.
-    fn hand_out(&mut self, source: &str, later: &[String]) -> Result<Vec<LayerChange>, ImageError> {
-        let stored = self.stored_name(source)?.to_owned();
-        let used_again = later.iter().any(|other| self.stored_name(other).is_ok_and(|s| s == stored));
-        take_or_copy(&mut self.layers, &stored, used_again).ok_or_else(|| missing_layer(source))
+    /// The changes of the layer stored as `stored`: copied while another listing will use them
+    /// (images of one archive sharing a layer, or one layer twice in an image), moved out at
+    /// their last use, so that a 100k-file image is not copied whole.
+    fn hand_out(&mut self, stored: &str, used_again: bool) -> Option<Vec<LayerChange>> {
+        take_or_copy(&mut self.layers, stored, used_again)
     }
 
     fn json_file(&self, name: &str) -> Result<&[u8], ImageError> {
