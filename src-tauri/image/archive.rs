@@ -145,17 +145,25 @@ pub fn read_archive_file(
         reporter.finish(done);
         scanned = Some(scan);
     }
+    // Each layer's changes are copied while a later listing still needs them, moved at the last:
+    // by digest for what the cache held, by where the archive stores it for what was scanned.
+    let diff_ids: Vec<&str> = layout.layers.iter().map(|(_, id)| id.as_str()).collect();
+    let stored: Vec<Option<String>> = layout
+        .layers
+        .iter()
+        .map(|(source, _)| scanned.as_ref().and_then(|scan| scan.stored_name(source).ok()).map(str::to_owned))
+        .collect();
+    let (id_again, stored_again) = (listed_again(&diff_ids), listed_again(&stored));
     let mut layers = Vec::with_capacity(layout.layers.len());
     for (index, (source, diff_id)) in layout.layers.iter().enumerate() {
-        let later = &layout.layers[index + 1..];
-        let used_again = later.iter().any(|(_, other)| other == diff_id);
-        let changes = match take_or_copy(&mut cached, diff_id.as_str(), used_again) {
+        let changes = match take_or_copy(&mut cached, diff_id.as_str(), id_again[index]) {
             Some(changes) => changes,
             None => {
-                let scan = scanned.as_mut().ok_or_else(|| missing_layer(source))?;
-                let stored = scan.stored_name(source)?.to_owned();
-                let used_again = later.iter().any(|(other, _)| scan.stored_name(other).is_ok_and(|s| s == stored));
-                let changes = scan.hand_out(&stored, used_again).ok_or_else(|| missing_layer(source))?;
+                let changes = scanned
+                    .as_mut()
+                    .zip(stored[index].as_deref())
+                    .and_then(|(scan, at)| take_or_copy(&mut scan.layers, at, stored_again[index]))
+                    .ok_or_else(|| missing_layer(source))?;
                 cache.store_layer(diff_id, &changes);
                 changes
             }
@@ -173,6 +181,14 @@ pub fn archive_layout(path: &Path) -> Result<Layout, ImageError> {
     let mut file = BufReader::new(file);
     let layouts = Scan::of_seekable(tar::Archive::new(&mut file).entries_with_seek()?, &|_| false)?.layouts()?;
     layouts.into_iter().next().ok_or_else(|| ImageError::Archive("it lists no image".into()))
+}
+
+/// For each of `keys`, whether it comes again further on.
+fn listed_again<K: std::hash::Hash + Eq>(keys: &[K]) -> Vec<bool> {
+    let mut later = HashSet::new();
+    let mut again: Vec<bool> = keys.iter().rev().map(|key| !later.insert(key)).collect();
+    again.reverse();
+    again
 }
 
 /// `map[key]`, moved out when it is not used again and copied when it is: a layer's changes
@@ -283,40 +299,27 @@ impl Scan {
         Err(missing_layer(source))
     }
 
-    /// Every image the archive lists, with its layers' changes.
+    /// Every image the archive lists, with its layers' changes: copied while a later listing
+    /// still needs them (images of one archive sharing a layer, one layer twice in an image),
+    /// moved at the last, so that a 100k-file image is not copied whole.
     fn into_images(mut self) -> Result<Vec<Image>, ImageError> {
         let layouts = self.layouts()?;
-        // Where each listed layer is stored, and how many listings each stored layer has left.
-        let mut stored_names = Vec::new();
+        let mut stored = Vec::new();
         for (source, _) in layouts.iter().flat_map(|l| &l.layers) {
-            stored_names.push(self.stored_name(source)?.to_owned());
+            stored.push(self.stored_name(source)?.to_owned());
         }
-        let mut uses_left: HashMap<String, usize> = HashMap::new();
-        for name in &stored_names {
-            *uses_left.entry(name.clone()).or_default() += 1;
-        }
-        let mut stored_names = stored_names.into_iter();
+        let again = listed_again(&stored);
+        let mut listings = stored.into_iter().zip(again);
         let mut images = Vec::with_capacity(layouts.len());
         for layout in layouts {
             let mut layers = Vec::with_capacity(layout.layers.len());
-            for ((source, diff_id), stored) in layout.layers.into_iter().zip(&mut stored_names) {
-                let left = uses_left.get_mut(&stored).map_or(0, |left| {
-                    *left -= 1;
-                    *left
-                });
-                let changes = self.hand_out(&stored, left > 0).ok_or_else(|| missing_layer(&source))?;
+            for ((source, diff_id), (at, used_again)) in layout.layers.into_iter().zip(&mut listings) {
+                let changes = take_or_copy(&mut self.layers, &at, used_again).ok_or_else(|| missing_layer(&source))?;
                 layers.push(Layer { diff_id, source, changes });
             }
             images.push(Image { id: layout.id, repo_tags: layout.repo_tags, config: layout.config, layers });
         }
         Ok(images)
-    }
-
-    /// The changes of the layer stored as `stored`: copied while another listing will use them
-    /// (images of one archive sharing a layer, or one layer twice in an image), moved out at
-    /// their last use, so that a 100k-file image is not copied whole.
-    fn hand_out(&mut self, stored: &str, used_again: bool) -> Option<Vec<LayerChange>> {
-        take_or_copy(&mut self.layers, stored, used_again)
     }
 
     fn json_file(&self, name: &str) -> Result<&[u8], ImageError> {
@@ -696,6 +699,12 @@ mod tests {
         outer.append_link(&mut header, "two/layer.tar", "../one/layer.tar").unwrap();
         let image = read(&outer.into_inner().unwrap()).unwrap();
         assert_eq!(image.layers[0].changes, image.layers[1].changes);
+    }
+
+    #[test]
+    fn a_key_is_listed_again_until_its_last_place() {
+        assert_eq!(listed_again(&["a", "b", "a", "c", "a"]), [true, false, true, false, false]);
+        assert_eq!(listed_again::<&str>(&[]), Vec::<bool>::new());
     }
 
     /// Changes are moved out of a scan at their last use: a layer listed twice must still be

@@ -171,18 +171,11 @@ impl<R: BufRead> TarStream<R> {
         let available = self.input.fill_buf()?;
         let Some(block) = available.first_chunk::<{ BLOCK as usize }>() else {
             let Some(block) = self.read_block()? else { return Ok(None) };
-            let header = parse_header(&block)?;
-            let sparse_block = (header.kind == b'S').then_some(block);
-            return Ok(Some((header, sparse_block)));
+            return header_of(&block).map(Some);
         };
-        if is_end(block) {
-            self.input.consume(BLOCK as usize);
-            return Ok(None);
-        }
-        let header = parse_header(block)?;
-        let sparse_block = (header.kind == b'S').then_some(*block);
+        let parsed = if is_end(block) { None } else { Some(header_of(block)?) };
         self.input.consume(BLOCK as usize);
-        Ok(Some((header, sparse_block)))
+        Ok(parsed)
     }
 
     /// The next 512-byte block; `None` at the archive's end (its end, or an all-zero block).
@@ -286,6 +279,13 @@ impl<R: BufRead> Read for Content<'_, R> {
     fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
         crate::in_place::read_from_buffer(self, buffer)
     }
+}
+
+/// A header block's header, and the block itself for a sparse file (its map is read from it).
+fn header_of(block: &Block) -> io::Result<(TarHeader, Option<Block>)> {
+    let header = parse_header(block)?;
+    let sparse_block = (header.kind == b'S').then_some(*block);
+    Ok((header, sparse_block))
 }
 
 /// An all-zero block ends an archive.

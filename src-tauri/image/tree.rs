@@ -392,9 +392,12 @@ impl FileTree {
 /// order one by one leaves them half empty (half the memory the summary's tree takes, for the
 /// usual image). Returns false, doing nothing, otherwise.
 fn fill_new_directory<'a>(directory: &mut Node, entries: &[&'a LayerEntry], applying: &mut Applying<'a>) -> bool {
+    if !directory.children.is_empty() || entries.len() < 2 {
+        return false;
+    }
     let names_increase =
         entries.windows(2).all(|pair| pair[0].path.parent_and_name().1 < pair[1].path.parent_and_name().1);
-    if !directory.children.is_empty() || entries.len() < 2 || !names_increase {
+    if !names_increase {
         return false;
     }
     let layer = applying.layer;
@@ -595,7 +598,7 @@ mod tests {
         let mut repeated = sorted.to_vec();
         repeated.insert(1, (b"new/a", "file", b"1")); // one name twice in a row
         let mut readings = Vec::new();
-        for entries in [sorted.to_vec(), unsorted, repeated] {
+        for entries in [sorted.to_vec(), unsorted.clone(), repeated.clone()] {
             let mut tree = FileTree::new();
             tree.apply(0, &base);
             let mut changes = layer(&entries);
@@ -605,6 +608,16 @@ mod tests {
             readings.push((counts.added, counts.modified, counts.removed, infos));
         }
         assert_eq!(readings[0].0, 7, "six entries and the directory new/ they imply");
+        // The sorted listing took the at-once path, the others did not.
+        for (entries, at_once) in [(&sorted[..2], true), (&unsorted[..2], false), (&repeated[..2], false)] {
+            let changes = layer(entries);
+            let children: Vec<&LayerEntry> =
+                changes.iter().filter_map(|c| if let LayerChange::Entry(e) = c { Some(e) } else { None }).collect();
+            let mut applying = Applying { layer: 1, track: true, seen: FxHashMap::default(), hidden: Vec::new() };
+            let mut directory = Node::directory(1);
+            assert_eq!(fill_new_directory(&mut directory, &children, &mut applying), at_once);
+            assert_eq!(directory.children.len(), if at_once { 2 } else { 0 });
+        }
         assert_eq!(readings[0], readings[1], "unsorted");
         assert_eq!(readings[0].3, readings[2].3, "repeated: the same tree");
         assert_eq!((readings[2].0, readings[2].2), (readings[0].0, readings[0].2), "repeated: the same additions");
