@@ -2,7 +2,7 @@
 # Installs what building, running and testing Strata needs on a Debian or Ubuntu machine, and
 # only what is missing: system packages (WebKitGTK 4.1, build tools, Xvfb, the WebKit WebDriver,
 # Docker Engine, static busybox for test images, Podman and Debian's docker-registry for the tests
-# that need them), the front end's npm packages, tauri-driver, the nightly toolchain and cargo-fuzz,
+# that need them, MinGW-w64, Wine and NSIS for the Windows build and its tests), the front end's npm packages, tauri-driver, the nightly toolchain and cargo-fuzz,
 # and dive (for the tests that compare Strata's efficiency figures with dive's).
 # Runs as root, or through sudo otherwise. Safe to run again.
 set -euo pipefail
@@ -16,6 +16,7 @@ PACKAGES=(
   libwebkit2gtk-4.1-dev libssl-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver
   docker.io iptables busybox-static stunnel4 openssl podman docker-registry
+  gcc-mingw-w64-x86-64 wine64 nsis
 )
 command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 
@@ -56,6 +57,13 @@ export PATH="$HOME/.cargo/bin:$PATH"
 if ! command -v tauri-driver >/dev/null 2>&1; then
   echo "==> installing tauri-driver (a few minutes, once)"
   cargo install tauri-driver --version ^2 --locked
+fi
+
+# Windows checks (`make test-windows`): the engine's unit tests cross-built for Windows and run
+# under Wine, and the window type-checked for Windows.
+if ! rustup target list --installed 2>/dev/null | grep -qx x86_64-pc-windows-gnu; then
+  echo "==> adding the x86_64-pc-windows-gnu target (once)"
+  rustup target add x86_64-pc-windows-gnu
 fi
 
 # Fuzzing (`make test` runs each fuzz target briefly): cargo-fuzz needs a nightly toolchain.

@@ -10,6 +10,7 @@
 //! - [`stats`]: live container stats computed as `docker stats` does, with an hour of history.
 //! - [`chart`]: line charts and sparklines drawn with plotters, as SVG.
 //! - [`cleanup`]: cleanup plans with the exact bytes each removal frees (groundwork).
+//! - [`file_names`]: which names a file written on this system may have (Windows refuses many).
 //! - [`progress`]: how long work tells its listeners how far it is, and how they cancel it.
 //! - [`cli`]: the subcommands, printing tables or JSON.
 //! - `app` (feature `gui`): the Tauri window, a thin adapter over the above.
@@ -19,6 +20,7 @@ pub mod cleanup;
 pub mod cli;
 pub mod diff;
 pub mod engine;
+pub mod file_names;
 pub mod format;
 pub mod image;
 pub mod in_place;

@@ -128,6 +128,7 @@ fn unreachable_or_malformed_endpoints_give_one_clear_line_and_a_failure_code() {
 fn endpoint_at(host: &str) -> Discovery {
     let endpoint = Endpoint {
         name: "proxy".into(),
+        label: "a test proxy".into(),
         host: host.into(),
         source: EndpointSource::DockerHostVariable,
         tls: None,

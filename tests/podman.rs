@@ -49,7 +49,8 @@ async fn podman_socket_is_found_and_lists_images_and_containers() {
     let podman =
         listed["endpoints"].as_array().unwrap().iter().find(|e| e["name"] == "podman").expect("podman offered");
     assert_eq!(podman["host"], format!("unix://{}", socket.display()));
-    assert_eq!(podman["source"], "podman");
+    assert_eq!(podman["source"], "product");
+    assert_eq!(podman["label"], "Podman (rootless)");
 
     let env = Environment { xdg_runtime_dir: Some(runtime.path().to_path_buf()), ..Environment::from_process() };
     let discovery = engine::discover(&env);

@@ -121,13 +121,15 @@ fn test_answer(answers: &Path) -> Result<Option<PathBuf>, UiError> {
     }
 }
 
-/// A bare file name to offer in a save dialog: the last part of `suggested`, never a path.
+/// A bare file name to offer in a save dialog: the last part of `suggested`, never a path, made
+/// one this system takes (`aux` is offered as `aux_` on Windows).
 pub fn file_name(suggested: &str, fallback: &str) -> String {
-    Path::new(suggested)
+    let name = Path::new(suggested)
         .file_name()
         .map(|name| name.to_string_lossy().into_owned())
         .filter(|name| !name.is_empty())
-        .unwrap_or_else(|| fallback.to_string())
+        .unwrap_or_else(|| fallback.to_string());
+    crate::file_names::safe_name(crate::engine::Os::CURRENT, &name)
 }
 
 /// Asks where to save, then has `write` fill a new file beside the chosen one and renames it over

@@ -14,7 +14,7 @@ use crate::chart::{self, Series, Unit};
 use crate::image::content;
 use crate::live::Live;
 use crate::stats::collector::Latest;
-use crate::stats::host::{HostFigures, HostProbe};
+use crate::stats::host::{data_place_of, DataPlace, HostFigures, HostProbe};
 use crate::stats::{Collector, Running};
 
 /// Points in a row's sparkline: the last minute.
@@ -25,9 +25,8 @@ const SPARK_SECONDS: f64 = 60.0;
 pub struct StatsBoard {
     collector: Collector,
     host: Mutex<Option<HostProbe>>,
-    /// Docker's data root, asked of the daemon once per endpoint (by host): `None` inside when
-    /// the daemon is not on this machine.
-    data_root: Mutex<Option<(String, Option<String>)>>,
+    /// Where Docker's data is, asked of the daemon once per endpoint (by host).
+    data_place: Mutex<Option<(String, DataPlace)>>,
 }
 
 /// One container's latest figures and its CPU over the last minute.
@@ -233,17 +232,15 @@ pub fn stats_dismiss(board: State<'_, StatsBoard>, id: String) {
 #[tauri::command]
 pub async fn stats_host(live: State<'_, Live>, board: State<'_, StatsBoard>) -> Result<HostFigures, UiError> {
     let host = live.state().status.endpoint().host.clone();
-    let known = board.data_root.lock().expect("data root lock").clone().filter(|(for_host, _)| *for_host == host);
-    let root = match known {
-        Some((_, root)) => root,
+    let known = board.data_place.lock().expect("data place lock").clone().filter(|(for_host, _)| *for_host == host);
+    let place = match known {
+        Some((_, place)) => place,
         None => {
-            let local = host.starts_with("unix://");
-            let root =
-                if local { live.client()?.info().await.ok().and_then(|info| info.docker_root_dir) } else { None };
-            *board.data_root.lock().expect("data root lock") = Some((host, root.clone()));
-            root
+            let place = data_place_of(&live.connection()?).await.unwrap_or(DataPlace::Unknown);
+            *board.data_place.lock().expect("data place lock") = Some((host, place.clone()));
+            place
         }
     };
     let mut probe = board.host.lock().expect("host lock");
-    Ok(probe.get_or_insert_with(HostProbe::default).read(root.as_deref()))
+    Ok(probe.get_or_insert_with(HostProbe::default).read(&place))
 }

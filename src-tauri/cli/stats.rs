@@ -121,14 +121,12 @@ async fn wait_for_daemon(docker: &bollard::Docker) -> Option<Vec<stats::Running>
 /// The host's CPU and memory, and the free space where the daemon keeps its data (when the
 /// daemon runs on this machine).
 async fn host(connection: &crate::engine::Connection, json: bool) -> Result<(), Failure> {
-    let local = ["unix://", "npipe://"].iter().any(|scheme| connection.endpoint.host.starts_with(scheme));
-    let info = connection.docker.info().await.map_err(crate::engine::EngineError::from_api)?;
-    let root = if local { info.docker_root_dir } else { None };
+    let place = stats::host::data_place_of(connection).await?;
     let mut probe = stats::host::HostProbe::default();
-    probe.read(root.as_deref());
+    probe.read(&place);
     // CPU use is measured between two readings.
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let figures = probe.read(root.as_deref());
+    let figures = probe.read(&place);
     if json {
         print_json(&figures);
         return Ok(());
@@ -149,7 +147,7 @@ async fn host(connection: &crate::engine::Connection, json: bool) -> Result<(), 
             format::size(disk.free_bytes),
             format::size(disk.total_bytes)
         ),
-        None => println!("Docker data: on the daemon's machine, not this one"),
+        None => println!("Docker data: {}", figures.data_elsewhere.as_deref().unwrap_or("not known")),
     }
     Ok(())
 }

@@ -7,6 +7,8 @@ use bollard::{Docker, API_DEFAULT_VERSION};
 use serde::Serialize;
 
 use super::endpoint::{Address, Endpoint};
+use super::platform::Os;
+use super::socket_get::LocalSocket;
 use super::EngineError;
 
 /// How long to wait for a daemon to answer its first request.
@@ -63,18 +65,41 @@ pub async fn connect(endpoint: &Endpoint) -> Result<Connection, EngineError> {
 }
 
 impl Connection {
-    /// The daemon's Unix socket, when that is how it is reached (not over TCP, SSH or a pipe).
-    pub fn unix_socket(&self) -> Option<std::path::PathBuf> {
+    /// The daemon's Unix socket or named pipe, when that is how it is reached (not TCP or SSH).
+    pub fn local_socket(&self) -> Option<LocalSocket> {
         match Address::parse(&self.endpoint.host) {
-            Ok(Address::Unix(path)) => Some(path),
+            Ok(Address::Unix(path)) => Some(LocalSocket::Unix(path)),
+            Ok(address @ Address::NamedPipe(_)) => address.pipe_path().map(LocalSocket::Pipe),
             _ => None,
         }
     }
 }
 
+/// Why a build for `os` cannot reach `address`, if it cannot.
+pub fn unsupported_on(os: Os, address: &Address) -> Option<&'static str> {
+    match (address, os) {
+        (Address::Ssh(_), Os::Windows) => Some(
+            "ssh:// endpoints are not supported by Strata on Windows (they need OpenSSH's control sockets, \
+             which exist only on macOS and Linux); forward the daemon's socket with `ssh -L 2375:/var/run/docker.sock HOST` \
+             and use tcp://localhost:2375, or a TLS endpoint",
+        ),
+        (Address::NamedPipe(_), Os::Linux | Os::MacOs) => {
+            Some("npipe:// addresses are Windows named pipes; on this system use unix://, tcp:// or ssh://")
+        }
+        (Address::Unix(_), Os::Windows) => {
+            Some("unix:// sockets are not supported by Strata on Windows; use npipe:// (Docker Desktop's is npipe:////./pipe/docker_engine) or tcp://")
+        }
+        _ => None,
+    }
+}
+
 fn open_client(endpoint: &Endpoint) -> Result<Docker, EngineError> {
     let host = &endpoint.host;
-    let opened = match Address::parse(host)? {
+    let address = Address::parse(host)?;
+    if let Some(reason) = unsupported_on(Os::CURRENT, &address) {
+        return Err(EngineError::UnsupportedTransport { host: host.clone(), reason: reason.into() });
+    }
+    let opened = match address {
         #[cfg(unix)]
         Address::Unix(path) => {
             Docker::connect_with_unix(&path.to_string_lossy(), REQUEST_TIMEOUT_SECS, API_DEFAULT_VERSION)
@@ -90,16 +115,53 @@ fn open_client(endpoint: &Endpoint) -> Result<Docker, EngineError> {
             ),
             None => Docker::connect_with_http(&authority, REQUEST_TIMEOUT_SECS, API_DEFAULT_VERSION),
         },
+        #[cfg(unix)]
         Address::Ssh(address) => Docker::connect_with_ssh(&address, REQUEST_TIMEOUT_SECS, API_DEFAULT_VERSION, None),
         #[cfg(windows)]
         Address::NamedPipe(pipe) => Docker::connect_with_named_pipe(&pipe, REQUEST_TIMEOUT_SECS, API_DEFAULT_VERSION),
         #[allow(unreachable_patterns)]
-        _ => {
-            return Err(EngineError::InvalidHost {
-                host: host.clone(),
-                reason: "this kind of address is not available on this operating system".into(),
-            })
-        }
+        _ => unreachable!("unsupported_on refused this address"),
     };
     opened.map_err(|e| EngineError::from_connect(host, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn address(host: &str) -> Address {
+        Address::parse(host).unwrap()
+    }
+
+    #[test]
+    fn each_system_refuses_the_transports_it_lacks_in_words() {
+        let ssh = address("ssh://me@build-box");
+        let pipe = address("npipe:////./pipe/docker_engine");
+        let unix = address("unix:///var/run/docker.sock");
+        let tcp = address("tcp://build:2376");
+        assert!(unsupported_on(Os::Windows, &ssh).unwrap().contains("not supported by Strata on Windows"));
+        assert!(unsupported_on(Os::Linux, &ssh).is_none() && unsupported_on(Os::MacOs, &ssh).is_none());
+        assert!(unsupported_on(Os::Windows, &pipe).is_none());
+        assert!(unsupported_on(Os::MacOs, &pipe).unwrap().contains("Windows named pipes"));
+        assert!(unsupported_on(Os::Windows, &unix).unwrap().contains("npipe://"));
+        for os in [Os::Linux, Os::MacOs, Os::Windows] {
+            assert!(unsupported_on(os, &tcp).is_none());
+        }
+    }
+
+    #[tokio::test]
+    async fn an_unsupported_endpoint_is_a_clear_error_not_a_panic() {
+        let host = if cfg!(windows) { "ssh://me@build-box" } else { "npipe:////./pipe/docker_engine" };
+        let endpoint = Endpoint {
+            name: "x".into(),
+            label: "x".into(),
+            host: host.into(),
+            source: super::super::EndpointSource::DockerHostVariable,
+            tls: None,
+            origin: "test".into(),
+            problem: None,
+        };
+        let error = connect(&endpoint).await.unwrap_err().to_string();
+        assert!(error.contains(host) && error.contains("cannot be used here"), "{error}");
+    }
 }

@@ -1,7 +1,8 @@
 //! Finds the daemons Strata can talk to, and which one to use first, the way the docker CLI
 //! decides: `DOCKER_HOST`, then `DOCKER_CONTEXT`, then `currentContext` in `config.json`, then the
-//! default socket. Every context in the store and any Podman socket present are offered too, so
-//! the user can switch.
+//! default socket. Every context in the store and every product daemon present (Docker Desktop,
+//! Colima, OrbStack, Rancher Desktop, Podman, rootless Docker: [`super::known_sockets`]) are
+//! offered too, so the user can switch.
 //!
 //! Discovery reads files but never connects; it works on an [`Environment`] value so tests can
 //! describe any machine.
@@ -12,20 +13,22 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::endpoint::{Endpoint, EndpointSource, TlsFiles};
+use super::known_sockets::{self, PodmanMachine};
+use super::platform::Os;
 
 /// Name of the endpoint built from `DOCKER_HOST`.
 pub const DOCKER_HOST_NAME: &str = "DOCKER_HOST";
 /// Name of the platform's default socket, as the docker CLI calls it.
 pub const DEFAULT_NAME: &str = "default";
-/// Where the Docker daemon listens when nothing else is configured.
-#[cfg(unix)]
-pub const DEFAULT_SOCKET: &str = "unix:///var/run/docker.sock";
-#[cfg(windows)]
-pub const DEFAULT_SOCKET: &str = "npipe:////./pipe/docker_engine";
 
-/// What discovery looks at: the process environment and where the docker CLI keeps its files.
-#[derive(Debug, Clone, Default)]
+/// What discovery looks at: the process environment, where the docker CLI keeps its files, and
+/// which system's products to look for.
+#[derive(Debug, Clone)]
 pub struct Environment {
+    /// The system whose products and default address apply.
+    pub os: Os,
+    /// The user's home folder, where desktop products keep their sockets (empty: unknown).
+    pub home: PathBuf,
     pub docker_host: Option<String>,
     pub docker_context: Option<String>,
     pub docker_tls_verify: bool,
@@ -35,14 +38,43 @@ pub struct Environment {
     pub xdg_runtime_dir: Option<PathBuf>,
     /// Rootful Podman's socket, normally `/run/podman/podman.sock`.
     pub podman_system_socket: PathBuf,
+    /// `$COLIMA_HOME`, where Colima keeps its profiles instead of `~/.colima`.
+    pub colima_home: Option<PathBuf>,
+    /// The named pipes open on this computer (Windows).
+    pub named_pipes: Vec<String>,
+    /// The Podman machines `podman machine inspect` told of (macOS, Windows).
+    pub podman_machines: Vec<PodmanMachine>,
+}
+
+impl Default for Environment {
+    /// An environment with nothing set, for this build's system.
+    fn default() -> Self {
+        Environment {
+            os: Os::CURRENT,
+            home: PathBuf::new(),
+            docker_host: None,
+            docker_context: None,
+            docker_tls_verify: false,
+            docker_cert_path: None,
+            docker_config_dir: PathBuf::new(),
+            xdg_runtime_dir: None,
+            podman_system_socket: PathBuf::new(),
+            colima_home: None,
+            named_pipes: Vec::new(),
+            podman_machines: Vec::new(),
+        }
+    }
 }
 
 impl Environment {
-    /// Reads the real process environment and home directory.
+    /// Reads the real process environment and home directory, the pipes open on Windows, and
+    /// Podman's machines where Podman runs in one.
     pub fn from_process() -> Environment {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let home = dirs::home_dir().unwrap_or_else(|| PathBuf::from("."));
+        let home = dirs::home_dir().unwrap_or_default();
+        let os = Os::CURRENT;
         Environment {
+            os,
             docker_host: var("DOCKER_HOST"),
             docker_context: var("DOCKER_CONTEXT"),
             docker_tls_verify: var("DOCKER_TLS_VERIFY").is_some() || var("DOCKER_TLS").is_some(),
@@ -50,6 +82,10 @@ impl Environment {
             docker_config_dir: var("DOCKER_CONFIG").map(PathBuf::from).unwrap_or_else(|| home.join(".docker")),
             xdg_runtime_dir: var("XDG_RUNTIME_DIR").map(PathBuf::from),
             podman_system_socket: PathBuf::from("/run/podman/podman.sock"),
+            colima_home: var("COLIMA_HOME").map(PathBuf::from),
+            named_pipes: known_sockets::named_pipes_of_this_computer(os),
+            podman_machines: known_sockets::podman_machines_of_this_computer(os),
+            home,
         }
     }
 }
@@ -110,10 +146,29 @@ pub fn discover(env: &Environment) -> Discovery {
     };
 
     endpoints.extend(contexts);
-    endpoints.push(default_endpoint());
-    endpoints.extend(podman_endpoints(env));
+    endpoints.push(default_endpoint(env.os));
+    endpoints.extend(known_sockets::known_endpoints(env));
+    fold_products_into_contexts(&mut endpoints);
     dedupe_by_name(&mut endpoints);
     Discovery { endpoints, preferred, problems }
+}
+
+/// A product that also made a context for itself (Docker Desktop's `desktop-linux`, Colima's
+/// `colima`, OrbStack's `orbstack`) is offered once: as the context, under the product's name.
+fn fold_products_into_contexts(endpoints: &mut Vec<Endpoint>) {
+    let products: Vec<(String, String)> = endpoints
+        .iter()
+        .filter(|e| e.source == EndpointSource::Product)
+        .map(|e| (e.host.clone(), e.label.clone()))
+        .collect();
+    let mut folded = std::collections::HashSet::new();
+    for endpoint in endpoints.iter_mut().filter(|e| e.source == EndpointSource::Context) {
+        if let Some((host, label)) = products.iter().find(|(host, _)| *host == endpoint.host) {
+            endpoint.label = format!("{label} (context {})", endpoint.name);
+            folded.insert(host.clone());
+        }
+    }
+    endpoints.retain(|e| e.source != EndpointSource::Product || !folded.contains(&e.host));
 }
 
 fn docker_host_endpoint(host: &str, env: &Environment) -> Endpoint {
@@ -124,6 +179,7 @@ fn docker_host_endpoint(host: &str, env: &Environment) -> Endpoint {
     });
     Endpoint {
         name: DOCKER_HOST_NAME.into(),
+        label: "DOCKER_HOST".into(),
         host: host.into(),
         source: EndpointSource::DockerHostVariable,
         tls,
@@ -132,10 +188,11 @@ fn docker_host_endpoint(host: &str, env: &Environment) -> Endpoint {
     }
 }
 
-fn default_endpoint() -> Endpoint {
+fn default_endpoint(os: Os) -> Endpoint {
     Endpoint {
         name: DEFAULT_NAME.into(),
-        host: DEFAULT_SOCKET.into(),
+        label: known_sockets::default_label(os).into(),
+        host: known_sockets::default_host(os).into(),
         source: EndpointSource::DefaultSocket,
         tls: None,
         origin: "the default socket".into(),
@@ -151,28 +208,13 @@ fn missing_context(name: &str, origin: &str, store: &ContextStore) -> Endpoint {
     };
     Endpoint {
         name: name.into(),
+        label: format!("context {name}"),
         host: String::new(),
         source: EndpointSource::Context,
         tls: None,
         origin: format!("context `{name}` ({origin})"),
         problem: Some(problem),
     }
-}
-
-fn podman_endpoints(env: &Environment) -> Vec<Endpoint> {
-    let rootless = env.xdg_runtime_dir.as_ref().map(|dir| dir.join("podman/podman.sock"));
-    [("podman", rootless), ("podman-root", Some(env.podman_system_socket.clone()))]
-        .into_iter()
-        .filter_map(|(name, socket)| socket.filter(|s| s.exists()).map(|s| (name, s)))
-        .map(|(name, socket)| Endpoint {
-            name: name.into(),
-            host: format!("unix://{}", socket.display()),
-            source: EndpointSource::Podman,
-            tls: None,
-            origin: format!("Podman socket at {}", socket.display()),
-            problem: None,
-        })
-        .collect()
 }
 
 fn dedupe_by_name(endpoints: &mut Vec<Endpoint>) {
@@ -271,6 +313,7 @@ impl ContextStore {
         };
         Some(Endpoint {
             origin: format!("context `{}`", meta.name),
+            label: format!("context {}", meta.name),
             name: meta.name,
             host,
             source: EndpointSource::Context,
@@ -286,6 +329,7 @@ mod tests {
 
     fn env_in(dir: &Path) -> Environment {
         Environment {
+            home: dir.to_path_buf(),
             docker_config_dir: dir.to_path_buf(),
             podman_system_socket: dir.join("no-podman.sock"),
             ..Environment::default()
@@ -304,7 +348,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let found = discover(&env_in(dir.path()));
         assert_eq!(found.preferred, "default");
-        assert_eq!(found.preferred_endpoint().host, DEFAULT_SOCKET);
+        assert_eq!(found.preferred_endpoint().host, known_sockets::default_host(Os::CURRENT));
         assert!(found.problems.is_empty());
     }
 
@@ -380,10 +424,41 @@ mod tests {
         let runtime = dir.path().join("run");
         std::fs::create_dir_all(runtime.join("podman")).unwrap();
         std::fs::write(runtime.join("podman/podman.sock"), "").unwrap();
-        let env = Environment { xdg_runtime_dir: Some(runtime.clone()), ..env_in(dir.path()) };
+        let env = Environment { os: Os::Linux, xdg_runtime_dir: Some(runtime.clone()), ..env_in(dir.path()) };
         let found = discover(&env);
         let podman = found.find("podman").unwrap();
         assert_eq!(podman.host, format!("unix://{}", runtime.join("podman/podman.sock").display()));
         assert!(found.find("podman-root").is_none());
+    }
+
+    #[test]
+    fn a_product_with_its_own_context_is_offered_once_under_the_products_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join(".colima/default/docker.sock");
+        std::fs::create_dir_all(socket.parent().unwrap()).unwrap();
+        std::fs::write(&socket, "").unwrap();
+        std::fs::write(dir.path().join(".orbstack-absent"), "").unwrap();
+        write_context(dir.path(), "colima", &format!("unix://{}", socket.display()));
+        std::fs::write(dir.path().join("config.json"), r#"{"currentContext":"colima"}"#).unwrap();
+        let found = discover(&Environment { os: Os::MacOs, ..env_in(dir.path()) });
+        assert_eq!(found.preferred, "colima");
+        let names: Vec<(&str, &str)> = found.endpoints.iter().map(|e| (e.name.as_str(), e.label.as_str())).collect();
+        assert_eq!(
+            names,
+            [("colima", "Colima (default) (context colima)"), ("default", "Docker (/var/run/docker.sock)")]
+        );
+    }
+
+    #[test]
+    fn windows_discovery_starts_at_docker_engines_pipe_and_offers_the_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let env = Environment {
+            os: Os::Windows,
+            named_pipes: vec!["docker_engine".into(), "podman-machine-default".into()],
+            ..env_in(dir.path())
+        };
+        let found = discover(&env);
+        assert_eq!(found.preferred_endpoint().host, "npipe:////./pipe/docker_engine");
+        assert_eq!(found.find("podman-machine-default").unwrap().host, "npipe:////./pipe/podman-machine-default");
     }
 }

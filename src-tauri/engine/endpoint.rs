@@ -18,8 +18,9 @@ pub enum EndpointSource {
     Context,
     /// The platform's default Docker socket.
     DefaultSocket,
-    /// A Podman service socket speaking the Docker-compatible API.
-    Podman,
+    /// A socket or pipe that a product lays out (Docker Desktop, Colima, OrbStack, Rancher
+    /// Desktop, Podman, rootless Docker).
+    Product,
 }
 
 /// The TLS material for a `tcp://` endpoint.
@@ -33,8 +34,10 @@ pub struct TlsFiles {
 /// One daemon Strata can talk to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Endpoint {
-    /// Stable name used to pick it: `DOCKER_HOST`, a context name, `default` or `podman`.
+    /// Stable name used to pick it: `DOCKER_HOST`, a context name, `default`, `colima`, `podman`…
     pub name: String,
+    /// What it is, in words its users know: "Docker Desktop", "Colima (default)", "context prod".
+    pub label: String,
     /// The address as written: `unix:///…`, `tcp://…`, `ssh://…`, `npipe://…`.
     pub host: String,
     pub source: EndpointSource,
@@ -85,6 +88,14 @@ impl Address {
             other => Err(invalid(&format!("the scheme `{other}` is not one Docker uses (unix, tcp, ssh, npipe)"))),
         }
     }
+
+    /// A named pipe's path as Windows writes it: `npipe:////./pipe/docker_engine` is
+    /// `\\.\pipe\docker_engine`. `None` for other addresses.
+    pub fn pipe_path(&self) -> Option<String> {
+        let Address::NamedPipe(address) = self else { return None };
+        let rest = address.strip_prefix("npipe://").unwrap_or(address);
+        Some(rest.replace('/', "\\"))
+    }
 }
 
 #[cfg(test)]
@@ -100,6 +111,22 @@ mod tests {
         assert_eq!(Address::parse("tcp://10.0.0.5:2376").unwrap(), Address::Tcp("10.0.0.5:2376".into()));
         assert_eq!(Address::parse("tcp://host:2375/").unwrap(), Address::Tcp("host:2375".into()));
         assert_eq!(Address::parse("ssh://me@build-box").unwrap(), Address::Ssh("ssh://me@build-box".into()));
+    }
+
+    #[test]
+    fn named_pipe_addresses_become_windows_pipe_paths() {
+        for (host, path) in [
+            ("npipe:////./pipe/docker_engine", r"\\.\pipe\docker_engine"),
+            ("npipe:////./pipe/dockerDesktopLinuxEngine", r"\\.\pipe\dockerDesktopLinuxEngine"),
+            (r"npipe://\\.\pipe\podman-machine-default", r"\\.\pipe\podman-machine-default"),
+            ("npipe:////build-box/pipe/docker_engine", r"\\build-box\pipe\docker_engine"),
+        ] {
+            let address = Address::parse(host).unwrap();
+            assert!(matches!(address, Address::NamedPipe(_)), "{host}");
+            assert_eq!(address.pipe_path().unwrap(), path, "{host}");
+        }
+        assert_eq!(Address::parse("unix:///var/run/docker.sock").unwrap().pipe_path(), None);
+        assert!(Address::parse("npipe://").is_err());
     }
 
     #[test]

@@ -2,10 +2,15 @@
 
 use thiserror::Error;
 
+use super::platform::Os;
+
 #[derive(Debug, Error)]
 pub enum EngineError {
     #[error("`{host}` is not a daemon address: {reason}")]
     InvalidHost { host: String, reason: String },
+
+    #[error("`{host}` cannot be used here: {reason}")]
+    UnsupportedTransport { host: String, reason: String },
 
     #[error("{0}")]
     UnusableEndpoint(String),
@@ -36,15 +41,14 @@ impl EngineError {
             EngineError::InvalidHost { .. } => {
                 "Fix DOCKER_HOST (for example unix:///var/run/docker.sock or tcp://host:2375), or unset it to use your docker context.".into()
             }
+            EngineError::UnsupportedTransport { .. } => {
+                "Pick another endpoint (`strata endpoints` lists them), or point DOCKER_HOST at an address this system supports.".into()
+            }
             EngineError::UnusableEndpoint(_) => {
                 "Run `docker context ls` to see your contexts and `docker context use default` to go back, or pick another endpoint.".into()
             }
-            EngineError::Unreachable { reason, .. } if reason.contains("ermission denied") => {
-                "Your user may not use the Docker socket: add it to the `docker` group (then log in again), or run Strata with access to the socket.".into()
-            }
-            EngineError::Unreachable { .. } | EngineError::NotConnected(_) => {
-                "Start Docker (`sudo systemctl start docker`, or open Docker Desktop), set DOCKER_HOST, or pick another endpoint.".into()
-            }
+            EngineError::Unreachable { reason, .. } if is_access_denied(reason) => no_access_hint(Os::CURRENT).into(),
+            EngineError::Unreachable { .. } | EngineError::NotConnected(_) => start_daemon_hint(Os::CURRENT).into(),
             EngineError::Timeout { .. } => "The daemon may be busy or the network slow;".into(),
             EngineError::Daemon { status: 404, .. } => {
                 "Check the name (`strata images` lists what there is); another tool may have removed it.".into()
@@ -87,6 +91,29 @@ impl EngineError {
     }
 }
 
+/// Whether an error's words say the socket or pipe refused this user (Unix says "Permission
+/// denied", Windows "Access is denied").
+fn is_access_denied(reason: &str) -> bool {
+    reason.contains("ermission denied") || reason.contains("ccess is denied")
+}
+
+/// What to do when this user may not open the daemon's socket or pipe.
+fn no_access_hint(os: Os) -> &'static str {
+    match os {
+        Os::Windows => "Your user may not use Docker's pipe: add it to the `docker-users` group (then sign in again), or run Strata as a user who may.",
+        Os::Linux | Os::MacOs => "Your user may not use the Docker socket: add it to the `docker` group (then log in again), or run Strata with access to the socket.",
+    }
+}
+
+/// What to do when no daemon answers, in the words of the system's own tools.
+fn start_daemon_hint(os: Os) -> &'static str {
+    match os {
+        Os::Linux => "Start Docker (`sudo systemctl start docker`, or open Docker Desktop), set DOCKER_HOST, or pick another endpoint.",
+        Os::MacOs => "Open Docker Desktop (or start Colima, OrbStack, Rancher Desktop or `podman machine start`), set DOCKER_HOST, or pick another endpoint.",
+        Os::Windows => "Open Docker Desktop (or Rancher Desktop, or `podman machine start`), set DOCKER_HOST, or pick another endpoint.",
+    }
+}
+
 /// The innermost cause of an error, which is the part that tells the user something
 /// ("Connection refused (os error 111)"), joined to the outer words.
 fn describe(error: &(dyn std::error::Error + 'static)) -> String {
@@ -105,5 +132,20 @@ fn describe(error: &(dyn std::error::Error + 'static)) -> String {
 impl From<bollard::errors::Error> for EngineError {
     fn from(error: bollard::errors::Error) -> Self {
         EngineError::from_api(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hints_name_each_systems_own_way_to_start_and_to_get_access() {
+        assert!(start_daemon_hint(Os::Linux).contains("systemctl"));
+        assert!(start_daemon_hint(Os::MacOs).contains("Colima") && !start_daemon_hint(Os::MacOs).contains("systemctl"));
+        assert!(start_daemon_hint(Os::Windows).contains("Docker Desktop"));
+        assert!(is_access_denied("Access is denied. (os error 5)") && is_access_denied("Permission denied (os error 13)"));
+        assert!(no_access_hint(Os::Windows).contains("docker-users"));
+        assert!(no_access_hint(Os::Linux).contains("`docker` group"));
     }
 }

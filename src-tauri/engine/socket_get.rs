@@ -1,4 +1,5 @@
-//! A blocking `GET` on a daemon's Unix socket whose response body is read as it arrives, for
+//! A blocking `GET` on a local daemon's Unix socket or Windows named pipe whose response body is
+//! read as it arrives, for
 //! the one request where the async client costs more than the work it feeds: an image export,
 //! gigabytes long, read by a parser on a thread of its own. Through hyper the body comes in
 //! chunks of a few kilobytes, each freshly allocated on one thread and handed to another; here
@@ -6,16 +7,19 @@
 //! `make bench`, half the CPU time of the whole inspect.
 //!
 //! Only what the export needs: HTTP/1.1, a `200` with a chunked, sized or until-close body, any
-//! other status read as the daemon's error message. TCP, TLS, SSH and named pipes keep using
-//! bollard. The body is also a `BufRead` over the socket's own buffer (the chunked framing is
+//! other status read as the daemon's error message. TCP, TLS and SSH keep using bollard. A named
+//! pipe is opened as a file (Windows reads and writes a pipe like one), so Docker Desktop on
+//! Windows gets the same path; a pipe has no read timeout, so a daemon that stops answering in the
+//! middle of an export leaves the reading thread waiting until the pipe closes. The body is also a `BufRead` over the socket's own buffer (the chunked framing is
 //! taken off in place), so the archive reader can hash file content without copying it out.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::os::unix::net::UnixStream;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+#[cfg(unix)]
 use std::time::Duration;
 
-/// How long a read may wait for the daemon before the export is given up.
+/// How long a read may wait for the daemon before the export is given up (Unix sockets).
+#[cfg(unix)]
 const READ_TIMEOUT: Duration = Duration::from_secs(120);
 /// The socket is read in pieces this large (when the caller's buffer is smaller). Small enough
 /// that the kernel copies into memory still in the core's cache: with 256 KiB the same export
@@ -25,13 +29,31 @@ const BUFFER_BYTES: usize = 64 * 1024;
 /// A response head larger than this is not the daemon's.
 const MAX_HEAD_BYTES: usize = 64 * 1024;
 
-/// The body of `GET path_and_query` on the socket at `socket`, opened on the first read.
+/// Where a daemon on this computer listens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LocalSocket {
+    /// A Unix socket's path.
+    Unix(PathBuf),
+    /// A named pipe as Windows writes it: `\\.\pipe\docker_engine`.
+    Pipe(String),
+}
+
+impl std::fmt::Display for LocalSocket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LocalSocket::Unix(path) => write!(f, "{}", path.display()),
+            LocalSocket::Pipe(pipe) => f.write_str(pipe),
+        }
+    }
+}
+
+/// The body of `GET path_and_query` on the daemon at `socket`, opened on the first read.
 pub struct SocketGet {
     state: State,
 }
 
 enum State {
-    NotSent { socket: PathBuf, path_and_query: String },
+    NotSent { socket: LocalSocket, path_and_query: String },
     Reading(Box<dyn BufRead + Send>),
     Failed,
 }
@@ -39,8 +61,8 @@ enum State {
 impl SocketGet {
     /// Nothing is sent until the first read, so this can be made on the async runtime and read
     /// on a blocking thread.
-    pub fn new(socket: &Path, path_and_query: String) -> SocketGet {
-        SocketGet { state: State::NotSent { socket: socket.to_path_buf(), path_and_query } }
+    pub fn new(socket: LocalSocket, path_and_query: String) -> SocketGet {
+        SocketGet { state: State::NotSent { socket, path_and_query } }
     }
 }
 
@@ -81,11 +103,50 @@ impl BufRead for SocketGet {
     }
 }
 
+/// A connection to a local daemon, read and written like a file.
+trait Stream: Read + Write + Send {}
+impl<T: Read + Write + Send> Stream for T {}
+
+/// Opens the socket or pipe.
+fn connect(socket: &LocalSocket) -> std::io::Result<Box<dyn Stream>> {
+    let cannot = |e: std::io::Error| std::io::Error::new(e.kind(), format!("cannot connect to {socket}: {e}"));
+    match socket {
+        #[cfg(unix)]
+        LocalSocket::Unix(path) => {
+            let stream = std::os::unix::net::UnixStream::connect(path).map_err(cannot)?;
+            stream.set_read_timeout(Some(READ_TIMEOUT))?;
+            Ok(Box::new(stream))
+        }
+        #[cfg(windows)]
+        LocalSocket::Pipe(pipe) => Ok(Box::new(open_pipe(pipe).map_err(cannot)?)),
+        #[allow(unreachable_patterns)]
+        other => Err(std::io::Error::new(
+            std::io::ErrorKind::Unsupported,
+            format!("{other} is not a kind of socket this system has"),
+        )),
+    }
+}
+
+/// Opens a named pipe for reading and writing. A pipe whose every instance is taken answers
+/// "busy" (ERROR_PIPE_BUSY) until its server offers another: tried again for up to a second.
+#[cfg(windows)]
+fn open_pipe(pipe: &str) -> std::io::Result<std::fs::File> {
+    const ERROR_PIPE_BUSY: i32 = 231;
+    let mut tries = 0;
+    loop {
+        match std::fs::OpenOptions::new().read(true).write(true).open(pipe) {
+            Err(error) if error.raw_os_error() == Some(ERROR_PIPE_BUSY) && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            opened => return opened,
+        }
+    }
+}
+
 /// Sends the request and reads the response head; returns the body.
-fn open(socket: &Path, path_and_query: &str) -> std::io::Result<Box<dyn BufRead + Send>> {
-    let mut stream = UnixStream::connect(socket)
-        .map_err(|e| std::io::Error::new(e.kind(), format!("cannot connect to {}: {e}", socket.display())))?;
-    stream.set_read_timeout(Some(READ_TIMEOUT))?;
+fn open(socket: &LocalSocket, path_and_query: &str) -> std::io::Result<Box<dyn BufRead + Send>> {
+    let mut stream = connect(socket)?;
     write!(stream, "GET {path_and_query} HTTP/1.1\r\nHost: docker\r\nUser-Agent: strata\r\nConnection: close\r\n\r\n")?;
     stream.flush()?;
     let mut reader = BufReader::with_capacity(BUFFER_BYTES, stream);
@@ -216,7 +277,7 @@ enum Framing {
     UntilClose,
 }
 
-fn read_head(reader: &mut BufReader<UnixStream>) -> std::io::Result<Head> {
+fn read_head(reader: &mut impl BufRead) -> std::io::Result<Head> {
     let mut bytes = Vec::new();
     while !bytes.ends_with(b"\r\n\r\n") {
         if reader.read_until(b'\n', &mut bytes)? == 0 || bytes.len() > MAX_HEAD_BYTES {
@@ -269,26 +330,51 @@ fn daemon_error(status: u16, body: Box<dyn BufRead + Send>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::net::UnixListener;
+    use std::path::Path;
 
-    /// Serves one connection with `response` from a socket in `dir`; returns the socket's path.
-    fn serve_once(dir: &Path, response: &'static [u8]) -> PathBuf {
+    /// Serves one connection with `response` from a socket in `dir`; returns the socket.
+    #[cfg(unix)]
+    fn serve_once(dir: &Path, response: &'static [u8]) -> LocalSocket {
         let path = dir.join("daemon.sock");
-        let listener = UnixListener::bind(&path).unwrap();
+        let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
         std::thread::spawn(move || {
             let (mut stream, _) = listener.accept().unwrap();
             let mut request = [0u8; 1024];
             let _ = stream.read(&mut request);
             stream.write_all(response).unwrap();
         });
-        path
+        LocalSocket::Unix(path)
+    }
+
+    /// Serves one connection with `response` from a named pipe of its own (tokio's pipe server,
+    /// as a daemon's would be); returns the pipe. The pipe exists before this returns.
+    #[cfg(windows)]
+    fn serve_once(dir: &Path, response: &'static [u8]) -> LocalSocket {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let name = format!(r"\\.\pipe\strata-test-{}", dir.file_name().unwrap().to_string_lossy());
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let mut server = {
+            let _entered = runtime.enter();
+            tokio::net::windows::named_pipe::ServerOptions::new().first_pipe_instance(true).create(&name).unwrap()
+        };
+        std::thread::spawn(move || {
+            runtime.block_on(async move {
+                server.connect().await.unwrap();
+                let mut request = [0u8; 1024];
+                let _ = server.read(&mut request).await;
+                let _ = server.write_all(response).await;
+                let _ = server.flush().await;
+                let _ = server.disconnect();
+            })
+        });
+        LocalSocket::Pipe(name)
     }
 
     fn body_of(response: &'static [u8]) -> std::io::Result<Vec<u8>> {
         let dir = tempfile::tempdir().unwrap();
         let socket = serve_once(dir.path(), response);
         let mut body = Vec::new();
-        SocketGet::new(&socket, "/v1.41/images/get?names=a".into()).read_to_end(&mut body)?;
+        SocketGet::new(socket, "/v1.41/images/get?names=a".into()).read_to_end(&mut body)?;
         Ok(body)
     }
 
@@ -365,7 +451,12 @@ mod tests {
 
     #[test]
     fn a_missing_socket_says_which() {
-        let error = SocketGet::new(Path::new("/nonexistent/strata.sock"), "/".into()).read(&mut [0; 8]).unwrap_err();
-        assert!(error.to_string().contains("/nonexistent/strata.sock"), "{error}");
+        let missing = if cfg!(windows) {
+            LocalSocket::Pipe(r"\\.\pipe\strata-no-such-pipe".into())
+        } else {
+            LocalSocket::Unix("/nonexistent/strata.sock".into())
+        };
+        let error = SocketGet::new(missing.clone(), "/".into()).read(&mut [0; 8]).unwrap_err();
+        assert!(error.to_string().contains(&missing.to_string()), "{error}");
     }
 }

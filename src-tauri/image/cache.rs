@@ -169,7 +169,7 @@ impl IndexCache {
     /// time): a second look at the same file is cached, but nothing an archive says can stand in
     /// for a daemon image's layers, or another archive's.
     pub fn for_archive(&self, path: &Path) -> IndexCache {
-        let file = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        let file = dunce::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         let stamp = fs::metadata(&file).map(|m| format!("{} {:?}", m.len(), m.modified().ok())).unwrap_or_default();
         IndexCache { dir: self.dir.clone(), scope: Some(format!("archive {} {stamp}", file.display())) }
     }

@@ -17,7 +17,8 @@ use super::archive::{classify, decompress, Body, Image};
 use super::export::export_reader;
 use super::layer::{escape_bytes, TreePath};
 use super::ImageError;
-use crate::engine::Connection;
+use crate::engine::{Connection, Os};
+use crate::file_names;
 
 /// Text larger than this is cut.
 pub const TEXT_LIMIT: u64 = 1024 * 1024;
@@ -102,7 +103,7 @@ pub async fn export_layer(
 pub fn free_path_in(folder: &Path, name: &str) -> PathBuf {
     let name: String =
         name.chars().map(|c| if matches!(c, '/' | '\\' | ':') || c.is_control() { '_' } else { c }).collect();
-    let name = if name.trim().is_empty() { "extracted".to_string() } else { name };
+    let name = if name.trim().is_empty() { "extracted".to_string() } else { file_names::safe_name(Os::CURRENT, &name) };
     let mut candidate = folder.join(&name);
     let mut number = 1;
     while candidate.exists() {
@@ -113,11 +114,16 @@ pub fn free_path_in(folder: &Path, name: &str) -> PathBuf {
 }
 
 /// A destination the user may write to: an absolute path to a file that does not exist yet, in
-/// a folder that does.
+/// a folder that does, under a name this system stores as it is (never `a:b` or `aux` on Windows,
+/// which would write somewhere else).
 pub fn check_destination(destination: &Path) -> Result<PathBuf, ImageError> {
     let refuse = |why: &str| Err(ImageError::Destination(format!("{}: {why}", destination.display())));
     if !destination.is_absolute() {
         return refuse("give a full path, starting at the root");
+    }
+    let name = destination.file_name().map(|name| name.to_string_lossy()).unwrap_or_default();
+    if let Some(why) = file_names::refusal(Os::CURRENT, &name) {
+        return refuse(&format!("{why}; choose another name"));
     }
     if destination.exists() {
         return refuse("a file of that name already exists");
@@ -312,5 +318,24 @@ mod tests {
         let written = export_layer(None, &layer, &tar).await.unwrap();
         assert_eq!(written, std::fs::metadata(&tar).unwrap().len());
         assert!(crate::image::read_layer(std::io::BufReader::new(File::open(&tar).unwrap())).unwrap().len() == 2);
+    }
+
+    /// Run on Windows' rules by the cross-built tests under Wine: a name Windows would store
+    /// somewhere else (`a:b` is a hidden stream of `a`, `aux` a device) is refused, and nothing
+    /// at all is written in the folder.
+    #[tokio::test]
+    async fn names_this_system_refuses_are_refused_and_nothing_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let layer = location(dir.path());
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).unwrap();
+        let refused: &[&str] = if cfg!(windows) { &["a:b", "what?", "aux", "Con.txt", "report."] } else { &[".."] };
+        for name in refused {
+            let error = extract_file(None, &layer, &path("etc/motd"), &out.join(name)).await.unwrap_err().to_string();
+            assert!(error.contains("choose another name"), "{name}: {error}");
+        }
+        assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "nothing written anywhere in the folder");
+        let offered = free_path_in(&out, "a:b?");
+        assert_eq!(offered.file_name().unwrap(), if cfg!(windows) { "a_b_" } else { "a_b?" });
     }
 }

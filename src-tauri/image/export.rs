@@ -1,7 +1,7 @@
 //! The daemon's image export (`GET /images/get?names=…`: one image, or several with the layers
 //! they share stored once) as a blocking `BufRead` for the archive reader's thread.
 //!
-//! A daemon on a Unix socket (the local case) is read straight off the socket by that thread
+//! A daemon on a Unix socket or named pipe (the local case) is read straight off it by that thread
 //! ([`SocketGet`]). Others go through bollard, whose HTTP body arrives in small chunks (a few kilobytes); handing each one to
 //! another thread costs two context switches, which for a 1 GB image is more CPU than reading it.
 //! So a task on the async runtime gathers the chunks into batches of 1 MiB or more and passes them through a
@@ -15,7 +15,6 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
-#[cfg(unix)]
 use crate::engine::socket_get::SocketGet;
 use crate::engine::Connection;
 
@@ -27,9 +26,8 @@ const QUEUE_BATCHES: usize = 4;
 /// The export of `references` from the daemon `connection` talks to, as it arrives; must be
 /// called within the async runtime.
 pub fn export_reader(connection: &Connection, references: &[&str]) -> Box<dyn BufRead + Send> {
-    #[cfg(unix)]
-    if let Some(socket) = connection.unix_socket() {
-        return Box::new(SocketGet::new(&socket, export_path(&connection.server.api_version, references)));
+    if let Some(socket) = connection.local_socket() {
+        return Box::new(SocketGet::new(socket, export_path(&connection.server.api_version, references)));
     }
     Box::new(batched_export(&connection.docker, references))
 }

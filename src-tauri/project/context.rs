@@ -1,6 +1,7 @@
 //! A project's build context: the files of its folder that `.dockerignore` lets through, walked in
 //! a stable order and written as a tar the way the docker CLI writes one (owner root, permissions
-//! and times kept, symlinks stored as links), streamed — never held whole in memory.
+//! and times kept, symlinks stored as links, names `/`-separated on every system, and on Windows
+//! the modes docker gives files there), streamed — never held whole in memory.
 //!
 //! The same [`IgnoreRules`] answer the watcher, so what triggers a rebuild and what the build
 //! sees can never disagree.
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use super::ignore::IgnoreRules;
 use super::BuildError;
+use crate::engine::Os;
 
 /// Where a Dockerfile outside the context folder is put inside the tar (as the docker CLI does).
 const OUTSIDE_DOCKERFILE: &str = ".strata-dockerfile";
@@ -38,7 +40,7 @@ impl BuildContext {
         if !metadata.is_dir() {
             return Err(BuildError::Context(format!("{} is not a folder", root.display())));
         }
-        let root = root.canonicalize().map_err(|e| BuildError::Context(format!("{}: {e}", root.display())))?;
+        let root = dunce::canonicalize(root).map_err(|e| BuildError::Context(format!("{}: {e}", root.display())))?;
         let dockerfile = match dockerfile {
             Some(path) if path.is_absolute() => path.to_path_buf(),
             Some(path) => root.join(path),
@@ -47,7 +49,7 @@ impl BuildContext {
         if !dockerfile.is_file() {
             return Err(BuildError::Context(format!("there is no Dockerfile at {}", dockerfile.display())));
         }
-        let dockerfile = dockerfile.canonicalize().map_err(|e| unreadable(&dockerfile, e))?;
+        let dockerfile = dunce::canonicalize(&dockerfile).map_err(|e| unreadable(&dockerfile, e))?;
         let rules = IgnoreRules::for_build(&root, &dockerfile)?;
         Ok(BuildContext { root, dockerfile, rules })
     }
@@ -135,6 +137,7 @@ impl BuildContext {
 fn append<W: Write>(tar: &mut tar::Builder<W>, name: &str, full: &Path, metadata: &Metadata) -> Result<(), BuildError> {
     let mut header = tar::Header::new_gnu();
     header.set_metadata_in_mode(metadata, tar::HeaderMode::Complete);
+    header.set_mode(sent_mode(Os::CURRENT, header.mode().unwrap_or(0o644)));
     header.set_uid(0);
     header.set_gid(0);
     let _ = header.set_username("");
@@ -156,12 +159,23 @@ fn append<W: Write>(tar: &mut tar::Builder<W>, name: &str, full: &Path, metadata
     written.map_err(|e| unreadable(full, e))
 }
 
+/// The permission bits docker sends for a file read on `os`: as they are where files have Unix
+/// modes; on Windows, which keeps none (the tar crate makes 0644, or 0444 when read-only, and 0755
+/// for folders), group and others lose write and everyone gains execute, as docker's own
+/// archive does — so a script copied from Windows runs in the image, as with `docker build`.
+fn sent_mode(os: Os, mode: u32) -> u32 {
+    match os {
+        Os::Windows => (mode & 0o755) | 0o111,
+        Os::Linux | Os::MacOs => mode,
+    }
+}
+
 fn unreadable(path: &Path, error: io::Error) -> BuildError {
     BuildError::Context(format!("{} cannot be read: {error}", path.display()))
 }
 
 /// A relative path with `/` between names, whatever the platform.
-fn slash_path(path: &Path) -> String {
+pub fn slash_path(path: &Path) -> String {
     path.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
@@ -228,5 +242,41 @@ mod tests {
         let names: Vec<String> =
             archive.entries().unwrap().map(|e| e.unwrap().path().unwrap().display().to_string()).collect();
         assert_eq!(names, ["main.txt", OUTSIDE_DOCKERFILE]);
+    }
+
+    #[test]
+    fn windows_modes_are_sent_as_docker_sends_them() {
+        assert_eq!(sent_mode(Os::Windows, 0o644), 0o755);
+        assert_eq!(sent_mode(Os::Windows, 0o444), 0o555, "a read-only file stays read-only");
+        assert_eq!(sent_mode(Os::Windows, 0o755), 0o755);
+        assert_eq!(sent_mode(Os::Windows, 0o666), 0o755, "group and others never get write");
+        assert_eq!(sent_mode(Os::Linux, 0o640), 0o640);
+        assert_eq!(sent_mode(Os::MacOs, 0o600), 0o600);
+    }
+
+    /// On Windows (the cross-built tests run under Wine) the folder has a drive letter and
+    /// backslashes; the tar must still name every entry with `/`, and the modes be docker's.
+    #[test]
+    fn nested_folders_are_sent_with_forward_slashes() {
+        let dir = project(&[("Dockerfile", "FROM scratch\n"), ("src/app/main.rs", "fn main() {}"), ("run.sh", "#!/bin/sh\n")]);
+        let context = BuildContext::new(dir.path(), None).unwrap();
+        if cfg!(windows) {
+            let root = context.root().display().to_string();
+            assert!(root.as_bytes()[1] == b':' && root.contains('\\'), "a Windows path without \\\\?\\: {root}");
+        }
+        let mut bytes = Vec::new();
+        context.write_tar(&mut bytes).unwrap();
+        let mut archive = tar::Archive::new(bytes.as_slice());
+        let mut entries = Vec::new();
+        for entry in archive.entries().unwrap() {
+            let entry = entry.unwrap();
+            let name = String::from_utf8(entry.path_bytes().into_owned()).unwrap();
+            entries.push((name, entry.header().mode().unwrap() & 0o777));
+        }
+        let names: Vec<&str> = entries.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["Dockerfile", "run.sh", "src/", "src/app/", "src/app/main.rs"]);
+        if cfg!(windows) {
+            assert!(entries.iter().all(|(_, mode)| *mode == 0o755), "{entries:?}");
+        }
     }
 }

@@ -10,13 +10,17 @@
 //!   plus `**`, which crosses any number of folders;
 //! - a pattern that matches a folder matches everything in it;
 //! - `!pattern` re-includes, and the last matching line wins;
-//! - a malformed pattern (`[`, `!` alone) is an error, as `docker build` makes it one.
+//! - a malformed pattern (`[`, `!` alone) is an error, as `docker build` makes it one;
+//! - on Windows, `\` in a pattern is a folder separator like `/`, never an escape (the docker
+//!   CLI turns it into `/` before matching), so `src\gen` there is `src/gen`.
 //!
 //! Written from the documented behaviour and moby's test cases (see the tests below).
 
 use std::path::Path;
 
 use thiserror::Error;
+
+use crate::engine::Os;
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum IgnoreError {
@@ -100,8 +104,13 @@ impl IgnoreRules {
         Ok(rules)
     }
 
-    /// The patterns of an ignore file's text; `file` names it in errors.
+    /// The patterns of an ignore file's text, read by this system's rules; `file` names it in errors.
     pub fn parse(text: &str, file: &str) -> Result<IgnoreRules, IgnoreError> {
+        IgnoreRules::parse_for(Os::CURRENT, text, file)
+    }
+
+    /// The patterns of an ignore file's text as the docker CLI on `os` reads them.
+    pub fn parse_for(os: Os, text: &str, file: &str) -> Result<IgnoreRules, IgnoreError> {
         let mut patterns = Vec::new();
         for (number, line) in text.lines().enumerate() {
             let line = if number == 0 { line.trim_start_matches('\u{feff}') } else { line };
@@ -120,7 +129,10 @@ impl IgnoreRules {
             if exception && rest.is_empty() {
                 return Err(bad("`!` needs a pattern after it"));
             }
-            let mut cleaned = clean(rest);
+            let mut cleaned = match os {
+                Os::Windows => clean(&rest.replace('\\', "/")),
+                Os::Linux | Os::MacOs => clean(rest),
+            };
             if cleaned.len() > 1 && cleaned.starts_with('/') {
                 cleaned.remove(0);
             }
@@ -389,8 +401,9 @@ mod tests {
         assert!(rules(&[&pattern]).is_excluded("b/s/c/i/a/b/x4"));
     }
 
+    /// moby's cases are Linux's rules (`\` escapes); Windows' have tests of their own.
     fn rules(patterns: &[&str]) -> IgnoreRules {
-        IgnoreRules::parse(&patterns.join("\n"), ".dockerignore").unwrap()
+        IgnoreRules::parse_for(Os::Linux, &patterns.join("\n"), ".dockerignore").unwrap()
     }
 
     /// One pattern, the path itself only (no parent folders): moby's "exact" cases.
@@ -564,7 +577,7 @@ mod tests {
     #[test]
     fn malformed_patterns_are_errors_naming_the_line() {
         for bad in ["[]a]", "[-]", "[x-]", "[-x]", "\\", "[a-b-c]", "[", "[^", "[^bc", "a[", "!", "! "] {
-            let error = IgnoreRules::parse(&format!("ok\n{bad}"), ".dockerignore").unwrap_err();
+            let error = IgnoreRules::parse_for(Os::Linux, &format!("ok\n{bad}"), ".dockerignore").unwrap_err();
             assert!(matches!(error, IgnoreError::BadPattern { line: 2, .. }), "{bad:?}: {error:?}");
         }
     }
@@ -606,5 +619,28 @@ mod tests {
         std::fs::write(context.path().join("build/app.Dockerfile.dockerignore"), "secrets\n").unwrap();
         let rules = IgnoreRules::for_build(context.path(), &context.path().join("build/app.Dockerfile")).unwrap();
         assert!(rules.is_excluded("secrets/key") && !rules.is_excluded("src/main.rs"));
+    }
+
+    #[test]
+    fn on_windows_a_backslash_separates_folders_and_escapes_nothing() {
+        let windows = |patterns: &[&str]| IgnoreRules::parse_for(Os::Windows, &patterns.join("\n"), ".dockerignore").unwrap();
+        let texts = |rules: &IgnoreRules| rules.patterns.iter().map(|p| p.text.clone()).collect::<Vec<_>>();
+        // What the docker CLI makes of each line on Windows: `\` → `/`, cleaned, one leading `/` off.
+        assert_eq!(
+            texts(&windows(&["src\\gen", "\\build", "docs\\**\\*.md", "!src\\gen\\keep.rs", "C:\\x", "a\\\\b\\"])),
+            ["src/gen", "build", "docs/**/*.md", "src/gen/keep.rs", "C:/x", "a/b"]
+        );
+        let read = windows(&["src\\gen", "!src\\gen\\keep.rs", "docs\\**\\*.md", "*\\tmp"]);
+        assert!(read.is_excluded("src/gen/a.rs") && !read.is_excluded("src/gen/keep.rs"));
+        assert!(read.is_excluded("docs/guide/intro.md") && !read.is_excluded("docs/guide/intro.txt"));
+        assert!(read.is_excluded("web/tmp/x") && !read.is_excluded("tmp/x"));
+        // A drive letter never matches a path relative to the context.
+        assert!(!windows(&["C:\\x"]).is_excluded("x"));
+        // On Linux the same line escapes: `src\gen` is `src` then an escaped `g`.
+        let linux = rules(&["src\\gen"]);
+        assert!(linux.is_excluded("srcgen") && !linux.is_excluded("src/gen/a.rs"));
+        // A lone `\` is a bad escape on Linux, the root folder on Windows (which matches nothing).
+        assert!(IgnoreRules::parse_for(Os::Linux, "\\", "f").is_err());
+        assert!(!windows(&["\\"]).is_excluded("a"));
     }
 }

@@ -69,7 +69,7 @@ impl Project {
         } else {
             (path.to_path_buf(), None)
         };
-        let folder = folder.canonicalize().unwrap_or(folder);
+        let folder = dunce::canonicalize(&folder).unwrap_or(folder);
         let name = folder.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         Project {
             image: repository_name(&name),
@@ -239,7 +239,7 @@ impl ProjectStore {
 
     /// The project kept for `folder`, if any.
     pub fn find(&self, folder: &Path) -> Result<Option<Project>, BuildError> {
-        let folder = folder.canonicalize().unwrap_or(folder.to_path_buf());
+        let folder = dunce::canonicalize(folder).unwrap_or(folder.to_path_buf());
         Ok(self.projects()?.into_iter().find(|p| p.folder == folder))
     }
 

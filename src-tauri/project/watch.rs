@@ -208,8 +208,7 @@ fn keep(
 }
 
 fn relative_path(root: &Path, path: &Path) -> Option<String> {
-    let relative = path.strip_prefix(root).ok()?;
-    let text = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+    let text = super::context::slash_path(path.strip_prefix(root).ok()?);
     (!text.is_empty()).then_some(text)
 }
 
@@ -320,7 +319,7 @@ mod tests {
         let context = BuildContext::new(dir.path(), None).unwrap();
         let (_watch, mut events) = watch(context, fast()).unwrap();
         let root = dir.path().to_path_buf();
-        let folder = root.canonicalize().unwrap_or(root).display().to_string();
+        let folder = dunce::canonicalize(&root).unwrap_or(root).display().to_string();
         drop(dir);
         // A deletion slowed down by a busy machine may first look like files going (a trigger for
         // those files); the folder's own removal must then stop the watch.

@@ -4,8 +4,10 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 
 export interface Endpoint {
   name: string;
+  /** What it is, in words its users know: "Docker Desktop", "Colima (default)". */
+  label: string;
   host: string;
-  source: "docker-host-variable" | "context" | "default-socket" | "podman";
+  source: "docker-host-variable" | "context" | "default-socket" | "product";
   tls: { ca: string; cert: string; key: string } | null;
   origin: string;
   problem: string | null;
@@ -350,6 +352,8 @@ export interface HostFigures {
   memory_used_bytes: number;
   memory_total_bytes: number;
   data_disk: { docker_root: string; mount_point: string; free_bytes: number; total_bytes: number; low: boolean } | null;
+  /** Where Docker's data is when its disk is not this computer's, in words. */
+  data_elsewhere: string | null;
 }
 
 export type ImageSourceChoice = { kind: "daemon"; value: string } | { kind: "archive"; value: string };

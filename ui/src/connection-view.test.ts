@@ -4,6 +4,7 @@ import { describe } from "./connection-view";
 
 const endpoint: Endpoint = {
   name: "default",
+  label: "Docker Engine (system socket)",
   host: "unix:///var/run/docker.sock",
   source: "default-socket",
   tls: null,

@@ -44,7 +44,7 @@ export class ConnectionView {
     const options = view.endpoints.map((e) => {
       const option = document.createElement("option");
       option.value = e.name;
-      option.textContent = `${e.name} — ${e.host || "no address"}${e.name === view.preferred ? " (docker's choice)" : ""}`;
+      option.textContent = `${e.label} — ${e.host || "no address"}${e.name === view.preferred ? " (docker's choice)" : ""}`;
       return option;
     });
     this.picker.replaceChildren(...options);
@@ -67,7 +67,7 @@ export class ConnectionView {
     title.textContent = `No answer from the daemon at ${status.endpoint.host || status.endpoint.name}`;
     const origin = document.createElement("p");
     origin.className = "muted";
-    origin.textContent = `Endpoint “${status.endpoint.name}”, ${status.endpoint.origin}.`;
+    origin.textContent = `${status.endpoint.label} (endpoint “${status.endpoint.name}”), ${status.endpoint.origin}.`;
     const error = document.createElement("p");
     error.className = "error-text";
     error.textContent = status.error;
@@ -82,7 +82,7 @@ export class ConnectionView {
     for (const endpoint of others) {
       const button = document.createElement("button");
       button.className = "small";
-      button.textContent = `Use ${endpoint.name}`;
+      button.textContent = `Use ${endpoint.label}`;
       button.title = endpoint.host;
       button.addEventListener("click", () => void api.selectEndpoint(endpoint.name));
       choices.appendChild(button);

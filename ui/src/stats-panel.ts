@@ -16,6 +16,7 @@ export function hostLine(host: HostFigures): string {
   ];
   const disk = host.data_disk;
   if (disk) parts.push(`${disk.low ? "LOW SPACE — " : ""}Docker data: ${formatSize(disk.free_bytes)} free of ${formatSize(disk.total_bytes)}`);
+  else if (host.data_elsewhere) parts.push(`Docker data: ${host.data_elsewhere}`);
   return parts.join(" · ");
 }
 
