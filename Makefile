@@ -5,12 +5,12 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/venv/bin:$(HOME)/.cargo/bin:$(PATH)
 BINARY := target/debug/strata
 
-.PHONY: run test deps daemon ui build test-ui test-rust test-bundle bundle check-cli lint fuzz-smoke fuzz bench clean-bench clean-test-fixtures
+.PHONY: run test deps daemon ui build test-ui test-rust test-windows test-bundle bundle check-cli lint fuzz-smoke fuzz bench clean-bench clean-test-fixtures
 
 run: deps daemon build
 	scripts/open-app.sh $(BINARY)
 
-test: deps daemon test-ui build check-cli lint test-rust test-bundle fuzz-smoke
+test: deps daemon test-ui build check-cli lint test-rust test-windows test-bundle fuzz-smoke
 
 deps:
 	@scripts/install-deps.sh
@@ -49,6 +49,11 @@ lint:
 
 test-rust: build
 	cargo test --no-fail-fast -- --test-threads 4
+
+# Windows, checked from here: the window type-checked and the engine and CLI built for
+# x86_64-pc-windows-gnu (MinGW-w64), strata.exe and the engine's unit tests run under Wine.
+test-windows: ui
+	scripts/test-windows.sh
 
 # Fuzzing: each target from its seeds (fuzz/seeds/TARGET) into a scratch corpus, for
 # FUZZ_SECONDS each: 15 s in `make test`, 600 s by default in `make fuzz`. A crash fails the run

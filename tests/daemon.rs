@@ -87,11 +87,9 @@ fn endpoints_follow_the_docker_cli_order() {
     assert!(listed["endpoints"].as_array().unwrap().iter().any(|e| e["name"] == "default"));
 
     let table = strata(&["endpoints"], &[("DOCKER_CONFIG", config.path().to_str().unwrap())]);
-    assert!(
-        String::from_utf8_lossy(&table.stdout).contains("*  default"),
-        "{}",
-        String::from_utf8_lossy(&table.stdout)
-    );
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.contains("*  default  Docker Engine (system socket)"), "{text}");
+    assert!(text.lines().next().unwrap().contains("DAEMON"), "{text}");
 }
 
 #[test]

@@ -190,13 +190,14 @@ fn endpoints(output: OutputArgs) -> Result<(), EngineError> {
         print_json(&discovery);
         return Ok(());
     }
-    let mut table = new_table(&["", "NAME", "HOST", "FOUND AS", "PROBLEM"]);
+    let mut table = new_table(&["", "NAME", "DAEMON", "HOST", "FOUND AS", "PROBLEM"]);
     for endpoint in &discovery.endpoints {
         let marker = if endpoint.name == discovery.preferred { "*" } else { "" };
         let tls = if endpoint.tls.is_some() { " (TLS)" } else { "" };
         table.add_row(vec![
             marker.to_string(),
             endpoint.name.clone(),
+            endpoint.label.clone(),
             format!("{}{tls}", endpoint.host),
             endpoint.origin.clone(),
             endpoint.problem.clone().unwrap_or_default(),

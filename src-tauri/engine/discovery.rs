@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::endpoint::{Endpoint, EndpointSource, TlsFiles};
+use super::endpoint::{Address, Endpoint, EndpointSource, TlsFiles};
 use super::known_sockets::{self, PodmanMachine};
 use super::platform::Os;
 
@@ -163,7 +163,7 @@ fn fold_products_into_contexts(endpoints: &mut Vec<Endpoint>) {
         .collect();
     let mut folded = std::collections::HashSet::new();
     for endpoint in endpoints.iter_mut().filter(|e| e.source == EndpointSource::Context) {
-        if let Some((host, label)) = products.iter().find(|(host, _)| *host == endpoint.host) {
+        if let Some((host, label)) = products.iter().find(|(host, _)| same_address(host, &endpoint.host)) {
             endpoint.label = format!("{label} (context {})", endpoint.name);
             folded.insert(host.clone());
         }
@@ -214,6 +214,15 @@ fn missing_context(name: &str, origin: &str, store: &ContextStore) -> Endpoint {
         tls: None,
         origin: format!("context `{name}` ({origin})"),
         problem: Some(problem),
+    }
+}
+
+/// Whether two hosts name the same daemon: the same transport and address, however written
+/// (`unix:///a//b.sock` is `unix:///a/b.sock`; on Windows `C:/x` is `C:\x`).
+fn same_address(a: &str, b: &str) -> bool {
+    match (Address::parse(a), Address::parse(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
     }
 }
 
@@ -437,7 +446,6 @@ mod tests {
         let socket = dir.path().join(".colima/default/docker.sock");
         std::fs::create_dir_all(socket.parent().unwrap()).unwrap();
         std::fs::write(&socket, "").unwrap();
-        std::fs::write(dir.path().join(".orbstack-absent"), "").unwrap();
         write_context(dir.path(), "colima", &format!("unix://{}", socket.display()));
         std::fs::write(dir.path().join("config.json"), r#"{"currentContext":"colima"}"#).unwrap();
         let found = discover(&Environment { os: Os::MacOs, ..env_in(dir.path()) });

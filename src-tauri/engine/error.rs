@@ -144,7 +144,9 @@ mod tests {
         assert!(start_daemon_hint(Os::Linux).contains("systemctl"));
         assert!(start_daemon_hint(Os::MacOs).contains("Colima") && !start_daemon_hint(Os::MacOs).contains("systemctl"));
         assert!(start_daemon_hint(Os::Windows).contains("Docker Desktop"));
-        assert!(is_access_denied("Access is denied. (os error 5)") && is_access_denied("Permission denied (os error 13)"));
+        assert!(
+            is_access_denied("Access is denied. (os error 5)") && is_access_denied("Permission denied (os error 13)")
+        );
         assert!(no_access_hint(Os::Windows).contains("docker-users"));
         assert!(no_access_hint(Os::Linux).contains("`docker` group"));
     }

@@ -282,7 +282,8 @@ mod tests {
             ]
         );
         let colima = &found[3];
-        assert_eq!(colima.host, format!("unix://{}", home.path().join(".colima/default/docker.sock").display()));
+        let socket = home.path().join(".colima").join("default").join("docker.sock");
+        assert_eq!(colima.host, format!("unix://{}", socket.display()));
         assert!(colima.origin.contains("Colima (default)'s socket at"));
         assert!(found.iter().all(|e| e.source == EndpointSource::Product && e.problem.is_none()));
     }
@@ -290,7 +291,8 @@ mod tests {
     #[test]
     fn colima_home_moves_colimas_profiles() {
         let home = home_with(&["elsewhere/dev/docker.sock", ".colima/default/docker.sock"]);
-        let environment = Environment { colima_home: Some(home.path().join("elsewhere")), ..env(Os::MacOs, home.path()) };
+        let environment =
+            Environment { colima_home: Some(home.path().join("elsewhere")), ..env(Os::MacOs, home.path()) };
         assert_eq!(names_and_labels(&known_endpoints(&environment)), [("colima-dev", "Colima (dev)")]);
     }
 
@@ -307,7 +309,8 @@ mod tests {
 
     #[test]
     fn linux_offers_rootless_docker_podman_and_docker_desktop() {
-        let home = home_with(&["run/docker.sock", "run/podman/podman.sock", ".docker/desktop/docker.sock", "podman.sock"]);
+        let home =
+            home_with(&["run/docker.sock", "run/podman/podman.sock", ".docker/desktop/docker.sock", "podman.sock"]);
         let environment = Environment {
             xdg_runtime_dir: Some(home.path().join("run")),
             podman_system_socket: home.path().join("podman.sock"),
@@ -323,7 +326,7 @@ mod tests {
                 ("docker-desktop", "Docker Desktop"),
             ]
         );
-        assert_eq!(found[0].host, format!("unix://{}", home.path().join("run/docker.sock").display()));
+        assert_eq!(found[0].host, format!("unix://{}", home.path().join("run").join("docker.sock").display()));
     }
 
     #[test]

@@ -8,8 +8,8 @@
 pub mod connect;
 pub mod discovery;
 pub mod endpoint;
-pub mod known_sockets;
 mod error;
+pub mod known_sockets;
 pub mod platform;
 pub mod socket_get;
 

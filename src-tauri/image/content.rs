@@ -331,8 +331,14 @@ mod tests {
         std::fs::create_dir(&out).unwrap();
         let refused: &[&str] = if cfg!(windows) { &["a:b", "what?", "aux", "Con.txt", "report."] } else { &[".."] };
         for name in refused {
-            let error = extract_file(None, &layer, &path("etc/motd"), &out.join(name)).await.unwrap_err().to_string();
+            // Written out, not joined: on Windows `folder.join("a:b")` is `a:b`, a path on drive A:.
+            let destination = PathBuf::from(format!("{}{}{name}", out.display(), std::path::MAIN_SEPARATOR));
+            let error = extract_file(None, &layer, &path("etc/motd"), &destination).await.unwrap_err().to_string();
             assert!(error.contains("choose another name"), "{name}: {error}");
+        }
+        if cfg!(windows) {
+            let joined = extract_file(None, &layer, &path("etc/motd"), &out.join("a:b")).await.unwrap_err();
+            assert!(joined.to_string().contains("give a full path"), "{joined}");
         }
         assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "nothing written anywhere in the folder");
         let offered = free_path_in(&out, "a:b?");

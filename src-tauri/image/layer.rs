@@ -393,10 +393,30 @@ pub(crate) mod tests {
                 continue;
             }
             header.set_size(content.len() as u64);
-            use std::os::unix::ffi::OsStrExt;
-            builder.append_data(&mut header, std::ffi::OsStr::from_bytes(name), *content).unwrap();
+            append_named(&mut builder, &mut header, name, content);
         }
         builder.into_inner().unwrap()
+    }
+
+    /// Appends an entry whose name is any bytes (`caf\xe9`, which no Windows path can hold),
+    /// written into the header as a tar writer stores it: in the name field, after a GNU long-name
+    /// entry when longer than the field's 100 bytes.
+    fn append_named(builder: &mut tar::Builder<Vec<u8>>, header: &mut tar::Header, name: &[u8], content: &[u8]) {
+        const FIELD: usize = 100;
+        if name.len() > FIELD {
+            let mut long = tar::Header::new_gnu();
+            long.as_old_mut().name[..13].copy_from_slice(b"././@LongLink");
+            long.set_mode(0o644);
+            long.set_entry_type(EntryType::GNULongName);
+            let stored = [name, b"\0"].concat();
+            long.set_size(stored.len() as u64);
+            long.set_cksum();
+            builder.append(&long, stored.as_slice()).unwrap();
+        }
+        let kept = name.len().min(FIELD);
+        header.as_old_mut().name[..kept].copy_from_slice(&name[..kept]);
+        header.set_cksum();
+        builder.append(header, content).unwrap();
     }
 
     /// The changes of a layer built by [`tar_of`].

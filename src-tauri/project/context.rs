@@ -258,7 +258,11 @@ mod tests {
     /// backslashes; the tar must still name every entry with `/`, and the modes be docker's.
     #[test]
     fn nested_folders_are_sent_with_forward_slashes() {
-        let dir = project(&[("Dockerfile", "FROM scratch\n"), ("src/app/main.rs", "fn main() {}"), ("run.sh", "#!/bin/sh\n")]);
+        let dir = project(&[
+            ("Dockerfile", "FROM scratch\n"),
+            ("src/app/main.rs", "fn main() {}"),
+            ("run.sh", "#!/bin/sh\n"),
+        ]);
         let context = BuildContext::new(dir.path(), None).unwrap();
         if cfg!(windows) {
             let root = context.root().display().to_string();

@@ -623,7 +623,8 @@ mod tests {
 
     #[test]
     fn on_windows_a_backslash_separates_folders_and_escapes_nothing() {
-        let windows = |patterns: &[&str]| IgnoreRules::parse_for(Os::Windows, &patterns.join("\n"), ".dockerignore").unwrap();
+        let windows =
+            |patterns: &[&str]| IgnoreRules::parse_for(Os::Windows, &patterns.join("\n"), ".dockerignore").unwrap();
         let texts = |rules: &IgnoreRules| rules.patterns.iter().map(|p| p.text.clone()).collect::<Vec<_>>();
         // What the docker CLI makes of each line on Windows: `\` → `/`, cleaned, one leading `/` off.
         assert_eq!(

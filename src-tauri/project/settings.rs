@@ -323,6 +323,47 @@ mod tests {
         assert_eq!(repository_name("..."), "project");
     }
 
+    /// A drop hands the window a path as the system writes it: on Windows (run under Wine) a drive
+    /// letter and backslashes, or forward slashes; the project's folder is the same either way,
+    /// and never shown with Windows' `\\?\` prefix.
+    #[test]
+    fn a_dropped_path_becomes_the_same_project_however_it_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("Drop Me");
+        fs::create_dir(&folder).unwrap();
+        fs::write(folder.join("Dockerfile"), "FROM scratch\n").unwrap();
+        let dropped = folder.join("Dockerfile").display().to_string();
+        let mut written = vec![dropped.clone()];
+        if cfg!(windows) {
+            assert_eq!(dropped.as_bytes()[1], b':', "{dropped}");
+            written.push(dropped.replace('\\', "/"));
+        }
+        for path in written {
+            let project = Project::for_path(Path::new(&path));
+            assert_eq!((project.image.as_str(), project.dockerfile.as_deref()), ("drop-me", None), "{path}");
+            assert_eq!(project.folder, dunce::canonicalize(&folder).unwrap(), "{path}");
+            assert!(!project.folder.display().to_string().starts_with(r"\\?\"), "{path}");
+        }
+    }
+
+    /// Projects are settings (Windows: roaming `AppData\Roaming\strata`), the layer cache is
+    /// this computer's (Windows: `AppData\Local\strata`, never roaming); on Linux the XDG folders.
+    #[test]
+    fn settings_and_the_cache_live_in_the_systems_own_folders() {
+        if std::env::var_os("STRATA_CONFIG_DIR").is_some() || std::env::var_os("STRATA_CACHE_DIR").is_some() {
+            return; // moved by the one who runs the tests: nothing of the system's to check
+        }
+        let config = ProjectStore::user().unwrap().folder;
+        let cache = crate::image::cache::user_cache_dir().unwrap();
+        assert!(config.ends_with("strata") && cache.ends_with("strata"), "{config:?} {cache:?}");
+        if cfg!(windows) {
+            assert!(config.display().to_string().ends_with(r"AppData\Roaming\strata"), "{config:?}");
+            assert!(cache.display().to_string().ends_with(r"AppData\Local\strata"), "{cache:?}");
+        } else if cfg!(target_os = "linux") && std::env::var_os("XDG_CONFIG_HOME").is_none() {
+            assert_eq!(config, dirs::home_dir().unwrap().join(".config/strata"));
+        }
+    }
+
     #[test]
     fn projects_and_histories_are_kept_and_damage_is_reported() {
         let dir = tempfile::tempdir().unwrap();

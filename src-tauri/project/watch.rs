@@ -283,6 +283,33 @@ mod tests {
         assert_eq!(trigger.paths, ["src/main.rs"]);
     }
 
+    /// An editor's safe save and a `git checkout` arrive as renames: on Windows (notify's
+    /// ReadDirectoryChangesW backend) each is a `Name(From)` and a `Name(To)` event, on macOS
+    /// (FSEvents) a `Name(Any)` per path. However many, one burst is one build. The events are fed
+    /// to the gathering thread directly, as each backend shapes them, so this runs on every system.
+    #[tokio::test]
+    async fn a_storm_of_renames_is_one_trigger_whatever_backend_sends_it() {
+        use notify::event::{ModifyKind, RenameMode};
+        let dir = project();
+        let context = BuildContext::new(dir.path(), None).unwrap();
+        let root = context.root().to_path_buf();
+        let (raw_sender, raw) = std_mpsc::channel();
+        let (sender, mut events) = mpsc::channel(16);
+        std::thread::spawn(move || gather(context, fast(), raw, sender));
+        for index in 0..200 {
+            for mode in [RenameMode::From, RenameMode::To, RenameMode::Any] {
+                let path = root.join("src").join(format!("file{index}.rs"));
+                let event = notify::Event::new(EventKind::Modify(ModifyKind::Name(mode))).add_path(path);
+                raw_sender.send(Ok(event)).unwrap();
+            }
+        }
+        let Some(WatchEvent::Changed(trigger)) = next(&mut events, Duration::from_secs(5)).await else {
+            panic!("no trigger")
+        };
+        assert_eq!(trigger.count, 200, "each renamed file once: {trigger:?}");
+        assert_eq!(next(&mut events, Duration::from_millis(500)).await, None, "one storm, one trigger");
+    }
+
     #[tokio::test]
     async fn a_burst_that_never_goes_quiet_fires_at_the_longest_wait() {
         let dir = project();

@@ -70,14 +70,20 @@ impl DataPlace {
                 "inside the virtual machine running {system} ({cpus} CPUs, {}): its disk cannot be seen from here",
                 crate::format::binary_size(*memory_bytes)
             )),
-            DataPlace::OtherMachine { name } => Some(format!("on the daemon's machine{}, not this one", in_words(name))),
+            DataPlace::OtherMachine { name } => {
+                Some(format!("on the daemon's machine{}, not this one", in_words(name)))
+            }
             DataPlace::Unknown => Some("not known: the daemon did not say where its data is".into()),
         }
     }
 }
 
 fn in_words(name: &str) -> String {
-    if name.is_empty() { String::new() } else { format!(" ({name})") }
+    if name.is_empty() {
+        String::new()
+    } else {
+        format!(" ({name})")
+    }
 }
 
 /// Asks the daemon where it keeps its data (one `/info`).
