@@ -31,7 +31,12 @@ for line in sys.stdin:
 for dir in "target/$TARGET/debug" "$(dirname "$tests")"; do
   x86_64-w64-mingw32-gcc -O2 -shared -o "$dir/bcryptprimitives.dll" scripts/wine/bcryptprimitives.c -ladvapi32
 done
-[ -d "$WINEPREFIX" ] || { echo "==> making a Wine prefix in $WINEPREFIX (once)"; "$WINE" wineboot --init >/dev/null 2>&1 || true; }
+if [ ! -f "$WINEPREFIX/system.reg" ]; then
+  echo "==> making a Wine prefix in $WINEPREFIX (once)"
+  mkdir -p "$WINEPREFIX"
+  "$WINE" wineboot --init >/dev/null 2>&1
+  /usr/lib/wine/wineserver64 --wait || true
+fi
 
 echo "==> strata.exe under Wine"
 help=$("$WINE" "target/$TARGET/debug/strata.exe" --help)

@@ -53,7 +53,7 @@ pub fn default_label(os: Os) -> &'static str {
     match os {
         Os::Linux => "Docker Engine (system socket)",
         Os::MacOs => "Docker (/var/run/docker.sock)",
-        Os::Windows => "Docker Desktop or Docker Engine (docker_engine pipe)",
+        Os::Windows => "Docker Desktop, Rancher Desktop or Docker Engine (docker_engine pipe)",
     }
 }
 
