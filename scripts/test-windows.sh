@@ -18,7 +18,7 @@ cargo check --target "$TARGET" --lib --bin strata
 
 echo "==> the engine and CLI, built for $TARGET"
 cargo build --no-default-features --target "$TARGET" --bin strata
-tests=$(cargo test --no-default-features --target "$TARGET" --lib --no-run --message-format=json 2>/dev/null \
+tests=$(cargo test --no-default-features --target "$TARGET" --lib --no-run --message-format=json \
   | python3 -c 'import json,sys
 for line in sys.stdin:
     m = json.loads(line)

@@ -12,8 +12,9 @@ const WINDOWS_FORBIDDEN: &[char] = &['<', '>', ':', '"', '/', '\\', '|', '?', '*
 
 /// Names Windows keeps for devices, whatever follows their first dot.
 const WINDOWS_DEVICES: &[&str] = &[
-    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "LPT1", "LPT2",
-    "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+    "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "COM0", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7",
+    "COM8", "COM9", "COM¹", "COM²", "COM³", "LPT0", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8",
+    "LPT9", "LPT¹", "LPT²", "LPT³",
 ];
 
 /// Why `os` would refuse, or misplace, a file called `name`; `None` when it takes it as it is.
@@ -74,7 +75,7 @@ mod tests {
         for name in ["a:b", "what?", "star*", "pipe|", "quote\"", "less<", "tab\there", "back\\slash"] {
             assert!(refusal(Os::Windows, name).unwrap().contains("does not allow"), "{name}");
         }
-        for name in ["aux", "AUX", "Con.txt", "nul.tar.gz", "com1", "LPT9.log", "prn "] {
+        for name in ["aux", "AUX", "Con.txt", "nul.tar.gz", "com1", "LPT9.log", "prn ", "conin$", "com0", "COM¹.txt"] {
             assert!(refusal(Os::Windows, name).unwrap().contains("device name"), "{name}");
         }
         for name in ["report.", "trailing "] {

@@ -88,8 +88,13 @@ fn endpoints_follow_the_docker_cli_order() {
 
     let table = strata(&["endpoints"], &[("DOCKER_CONFIG", config.path().to_str().unwrap())]);
     let text = String::from_utf8_lossy(&table.stdout);
-    assert!(text.contains("*  default  Docker Engine (system socket)"), "{text}");
-    assert!(text.lines().next().unwrap().contains("DAEMON"), "{text}");
+    assert!(text.contains("*  default"), "{text}");
+    assert!(
+        text.lines().next().unwrap().contains("DAEMON") && text.contains("Docker Engine (system socket)"),
+        "{text}"
+    );
+    let default = listed["endpoints"].as_array().unwrap().iter().find(|e| e["name"] == "default").unwrap();
+    assert_eq!(default["label"], "Docker Engine (system socket)");
 }
 
 #[test]

@@ -696,7 +696,7 @@ async fn the_containers_screen_charts_a_containers_stats_and_saves_them_as_csv()
 
     // 1. The list: the host's figures above, a CPU sparkline and memory on the running row.
     click(&client, "#nav-containers", "the Containers screen").await;
-    wait_for_text_at(&client, "#host-line", "Docker data:", "the host's figures").await;
+    wait_for_text_at(&client, "#host-line", "free of", "the host's figures with Docker's data disk").await;
     let row = format!(".tr[data-name='{name}']");
     wait_for(&client, &format!("{row} .spark svg"), "the CPU sparkline").await;
     // Nothing moves while the figures stream in: the row, its cells and the charts' places stay.

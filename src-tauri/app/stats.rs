@@ -233,10 +233,12 @@ pub fn stats_dismiss(board: State<'_, StatsBoard>, id: String) {
 pub async fn stats_host(live: State<'_, Live>, board: State<'_, StatsBoard>) -> Result<HostFigures, UiError> {
     let host = live.state().status.endpoint().host.clone();
     let known = board.data_place.lock().expect("data place lock").clone().filter(|(for_host, _)| *for_host == host);
-    let place = match known {
-        Some((_, place)) => place,
-        None => {
-            let place = data_place_of(&live.connection()?).await.unwrap_or(DataPlace::Unknown);
+    let place = match (known, live.connection()) {
+        (Some((_, place)), _) => place,
+        // Asked again once connected; the host's own figures are shown meanwhile.
+        (None, Err(_)) => DataPlace::Unknown,
+        (None, Ok(connection)) => {
+            let place = data_place_of(&connection).await.unwrap_or(DataPlace::Unknown);
             *board.data_place.lock().expect("data place lock") = Some((host, place.clone()));
             place
         }

@@ -120,7 +120,12 @@ fn open_client(endpoint: &Endpoint) -> Result<Docker, EngineError> {
         #[cfg(windows)]
         Address::NamedPipe(pipe) => Docker::connect_with_named_pipe(&pipe, REQUEST_TIMEOUT_SECS, API_DEFAULT_VERSION),
         #[allow(unreachable_patterns)]
-        _ => unreachable!("unsupported_on refused this address"),
+        _ => {
+            return Err(EngineError::UnsupportedTransport {
+                host: host.clone(),
+                reason: "this build of Strata has no way to reach it".into(),
+            })
+        }
     };
     opened.map_err(|e| EngineError::from_connect(host, e))
 }

@@ -148,23 +148,27 @@ pub fn discover(env: &Environment) -> Discovery {
     endpoints.extend(contexts);
     endpoints.push(default_endpoint(env.os));
     endpoints.extend(known_sockets::known_endpoints(env));
-    fold_products_into_contexts(&mut endpoints);
+    fold_products_into_others(&mut endpoints);
     dedupe_by_name(&mut endpoints);
     Discovery { endpoints, preferred, problems }
 }
 
 /// A product that also made a context for itself (Docker Desktop's `desktop-linux`, Colima's
-/// `colima`, OrbStack's `orbstack`) is offered once: as the context, under the product's name.
-fn fold_products_into_contexts(endpoints: &mut Vec<Endpoint>) {
+/// `colima`, OrbStack's `orbstack`), or that `DOCKER_HOST` or the default address already points
+/// at, is offered once: as that endpoint, under the product's name.
+fn fold_products_into_others(endpoints: &mut Vec<Endpoint>) {
     let products: Vec<(String, String)> = endpoints
         .iter()
         .filter(|e| e.source == EndpointSource::Product)
         .map(|e| (e.host.clone(), e.label.clone()))
         .collect();
     let mut folded = std::collections::HashSet::new();
-    for endpoint in endpoints.iter_mut().filter(|e| e.source == EndpointSource::Context) {
+    for endpoint in endpoints.iter_mut().filter(|e| e.source != EndpointSource::Product) {
         if let Some((host, label)) = products.iter().find(|(host, _)| same_address(host, &endpoint.host)) {
-            endpoint.label = format!("{label} (context {})", endpoint.name);
+            endpoint.label = match endpoint.source {
+                EndpointSource::Context => format!("{label} (context {})", endpoint.name),
+                _ => format!("{label} ({})", endpoint.name),
+            };
             folded.insert(host.clone());
         }
     }
@@ -218,9 +222,13 @@ fn missing_context(name: &str, origin: &str, store: &ContextStore) -> Endpoint {
 }
 
 /// Whether two hosts name the same daemon: the same transport and address, however written
-/// (`unix:///a//b.sock` is `unix:///a/b.sock`; on Windows `C:/x` is `C:\x`).
+/// (`unix:///a//b.sock` is `unix:///a/b.sock`; on Windows `C:/x` is `C:\x`; a pipe's name in
+/// any case, with `/` or `\`).
 fn same_address(a: &str, b: &str) -> bool {
     match (Address::parse(a), Address::parse(b)) {
+        (Ok(a @ Address::NamedPipe(_)), Ok(b @ Address::NamedPipe(_))) => {
+            a.pipe_path().map(|p| p.to_lowercase()) == b.pipe_path().map(|p| p.to_lowercase())
+        }
         (Ok(a), Ok(b)) => a == b,
         _ => a == b,
     }
@@ -455,6 +463,24 @@ mod tests {
             names,
             [("colima", "Colima (default) (context colima)"), ("default", "Docker (/var/run/docker.sock)")]
         );
+    }
+
+    #[test]
+    fn docker_host_at_a_products_socket_is_offered_once_under_the_products_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join(".orbstack").join("run").join("docker.sock");
+        std::fs::create_dir_all(socket.parent().unwrap()).unwrap();
+        std::fs::write(&socket, "").unwrap();
+        let env = Environment {
+            os: Os::MacOs,
+            docker_host: Some(format!("unix://{}", socket.display())),
+            ..env_in(dir.path())
+        };
+        let found = discover(&env);
+        assert_eq!(found.preferred_endpoint().label, "OrbStack (DOCKER_HOST)");
+        assert!(found.find("orbstack").is_none(), "not offered twice: {:?}", found.endpoints);
+        assert!(same_address("npipe:////./pipe/Docker_Engine", r"npipe://\\.\pipe\docker_engine"));
+        assert!(!same_address("npipe:////./pipe/a", "npipe:////./pipe/b"));
     }
 
     #[test]

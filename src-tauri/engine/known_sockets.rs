@@ -7,11 +7,13 @@
 //! `podman machine inspect` said — so each product's layout is tested on any system.
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
 use super::discovery::Environment;
-use super::endpoint::{Endpoint, EndpointSource};
+use super::endpoint::{Address, Endpoint, EndpointSource};
 use super::platform::Os;
 
 /// A Podman machine, as `podman machine inspect` describes it.
@@ -92,7 +94,6 @@ fn windows(env: &Environment) -> Vec<Endpoint> {
     let mut found: Vec<Endpoint> = [
         ("dockerDesktopLinuxEngine", "desktop-linux", "Docker Desktop (Linux containers)"),
         ("dockerDesktopWindowsEngine", "desktop-windows", "Docker Desktop (Windows containers)"),
-        ("rancher_desktop_docker_engine", "rancher-desktop", "Rancher Desktop"),
     ]
     .into_iter()
     .filter(|(pipe, _, _)| env.named_pipes.iter().any(|present| present == pipe))
@@ -163,22 +164,43 @@ pub fn podman_machines_from_inspect(json: &str, os: Os) -> Vec<PodmanMachine> {
         .collect()
 }
 
+/// Longest wait for `podman machine inspect`, which only reads Podman's files.
+const PODMAN_INSPECT_TIMEOUT: Duration = Duration::from_secs(3);
+
 /// Asks `podman machine inspect` which machines there are, where a Podman machine is how Podman
-/// runs (macOS and Windows) and `podman` is installed; nothing otherwise.
+/// runs (macOS and Windows) and `podman` is installed; nothing otherwise, or when it does not
+/// answer within a few seconds. On Windows no console window flashes up for it.
 pub fn podman_machines_of_this_computer(os: Os) -> Vec<PodmanMachine> {
     if !os.runs_linux_daemons_in_a_vm() {
         return Vec::new();
     }
-    let output = std::process::Command::new("podman")
-        .args(["machine", "inspect"])
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .output();
-    match output {
-        Ok(output) if output.status.success() => {
-            podman_machines_from_inspect(&String::from_utf8_lossy(&output.stdout), os)
+    let mut command = Command::new("podman");
+    command.args(["machine", "inspect"]).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::null());
+    #[cfg(windows)]
+    {
+        const CREATE_NO_WINDOW: u32 = 0x0800_0000;
+        std::os::windows::process::CommandExt::creation_flags(&mut command, CREATE_NO_WINDOW);
+    }
+    let Ok(mut child) = command.spawn() else { return Vec::new() };
+    let Some(mut stdout) = child.stdout.take() else { return Vec::new() };
+    let reader = std::thread::spawn(move || {
+        let mut json = String::new();
+        let _ = std::io::Read::read_to_string(&mut stdout, &mut json);
+        json
+    });
+    let started = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => {
+                return podman_machines_from_inspect(&reader.join().unwrap_or_default(), os)
+            }
+            Ok(None) if started.elapsed() < PODMAN_INSPECT_TIMEOUT => std::thread::sleep(Duration::from_millis(20)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Vec::new();
+            }
         }
-        _ => Vec::new(),
     }
 }
 
@@ -198,7 +220,7 @@ fn pipe_host(pipe: &str) -> String {
 
 /// `\\.\pipe\NAME`, the way Windows writes it.
 fn pipe_path(pipe: &str) -> String {
-    format!(r"\\.\pipe\{pipe}")
+    Address::NamedPipe(pipe_host(pipe)).pipe_path().unwrap_or_default()
 }
 
 /// `default` for Podman's `podman-machine-default`, other names as they are.
@@ -377,12 +399,5 @@ mod tests {
         let found = known_endpoints(&environment);
         assert_eq!(names_and_labels(&found), [("podman-machine-default", "Podman machine (default)")]);
         assert_eq!(found[0].host, "unix:///tmp/podman.sock");
-    }
-
-    #[test]
-    fn the_default_address_is_each_systems_own() {
-        assert_eq!(default_host(Os::Windows), "npipe:////./pipe/docker_engine");
-        assert_eq!(default_host(Os::MacOs), "unix:///var/run/docker.sock");
-        assert!(default_label(Os::Windows).contains("docker_engine"));
     }
 }

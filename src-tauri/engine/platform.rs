@@ -39,12 +39,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_running_system_is_the_one_built_for() {
-        assert_eq!(Os::CURRENT == Os::Windows, cfg!(windows));
-        assert_eq!(Os::CURRENT == Os::MacOs, cfg!(target_os = "macos"));
-    }
-
-    #[test]
     fn only_linux_runs_linux_daemons_without_a_vm() {
         assert!(!Os::Linux.runs_linux_daemons_in_a_vm());
         assert!(Os::MacOs.runs_linux_daemons_in_a_vm() && Os::Windows.runs_linux_daemons_in_a_vm());

@@ -102,9 +102,13 @@ pub fn data_place(os: Os, this_host: Option<&str>, local: bool, info: &SystemInf
         return DataPlace::OtherMachine { name };
     }
     let linux_daemon = info.os_type.as_deref().is_none_or(|t| t == "linux");
-    let in_a_vm = (os.runs_linux_daemons_in_a_vm() && linux_daemon)
-        || system.contains("Docker Desktop")
-        || this_host.is_some_and(|host| !name.is_empty() && !host.eq_ignore_ascii_case(&name));
+    let in_a_vm = (os.runs_linux_daemons_in_a_vm() && linux_daemon) || system.contains("Docker Desktop");
+    // A socket of this computer that another system answers on (a VM's forwarded socket, or
+    // Strata itself in a container sharing the host's socket): its disk is not the one seen here.
+    let another_system = this_host.is_some_and(|host| !name.is_empty() && !host.eq_ignore_ascii_case(&name));
+    if another_system && !in_a_vm {
+        return DataPlace::OtherMachine { name };
+    }
     if in_a_vm {
         let count = |value: Option<i64>| value.and_then(|v| u64::try_from(v).ok()).unwrap_or_default();
         let system = if system.is_empty() { name } else { system };
@@ -215,7 +219,6 @@ mod tests {
             (Os::MacOs, "Ubuntu 24.04 LTS", "colima"),
             (Os::Windows, "Docker Desktop", "docker-desktop"),
             (Os::Linux, "Docker Desktop", "docker-desktop"),
-            (Os::Linux, "Ubuntu 24.04 LTS", "lima-default"),
         ] {
             let place = data_place(os, Some("my-laptop"), true, &info("linux", system, name));
             assert!(matches!(place, DataPlace::VirtualMachine { cpus: 4, .. }), "{os:?} {system}: {place:?}");
@@ -225,10 +228,13 @@ mod tests {
     }
 
     #[test]
-    fn a_daemon_over_the_network_is_on_another_machine() {
+    fn a_daemon_over_the_network_or_answering_as_another_system_is_on_another_machine() {
         let place = data_place(Os::Linux, Some("laptop"), false, &info("linux", "Debian", "build-server"));
         assert_eq!(place, DataPlace::OtherMachine { name: "build-server".into() });
         assert_eq!(place.elsewhere().unwrap(), "on the daemon's machine (build-server), not this one");
+        // A local socket answered by another system: a VM's forwarded socket, or Strata in a container.
+        let forwarded = data_place(Os::Linux, Some("laptop"), true, &info("linux", "Ubuntu 24.04 LTS", "lima-default"));
+        assert_eq!(forwarded, DataPlace::OtherMachine { name: "lima-default".into() });
     }
 
     #[test]

@@ -21,6 +21,6 @@ suite("the daemon bar's words", () => {
   });
   it("says it is retrying when disconnected", () => {
     const status = { kind: "disconnected" as const, endpoint, error: "refused", hint: "start it", attempts: 3, retry_in_seconds: 2 };
-    expect(describe(status)).toBe("Disconnected from default — retrying");
+    expect(describe(status)).toBe("Disconnected from Docker Engine (system socket) — retrying");
   });
 });

@@ -67,7 +67,8 @@ export class ConnectionView {
     title.textContent = `No answer from the daemon at ${status.endpoint.host || status.endpoint.name}`;
     const origin = document.createElement("p");
     origin.className = "muted";
-    origin.textContent = `${status.endpoint.label} (endpoint “${status.endpoint.name}”), ${status.endpoint.origin}.`;
+    const named = status.endpoint.label === status.endpoint.name ? "" : ` (endpoint “${status.endpoint.name}”)`;
+    origin.textContent = `${status.endpoint.label}${named}, ${status.endpoint.origin}.`;
     const error = document.createElement("p");
     error.className = "error-text";
     error.textContent = status.error;
@@ -94,10 +95,10 @@ export class ConnectionView {
 export function describe(status: Status): string {
   switch (status.kind) {
     case "connecting":
-      return `Connecting to ${status.endpoint.name}…`;
+      return `Connecting to ${status.endpoint.label}…`;
     case "connected":
       return `${status.server.product} ${status.server.version} · API ${status.server.api_version} · ${status.endpoint.host}`;
     case "disconnected":
-      return `Disconnected from ${status.endpoint.name} — retrying`;
+      return `Disconnected from ${status.endpoint.label} — retrying`;
   }
 }
