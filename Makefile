@@ -5,12 +5,18 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/venv/bin:$(HOME)/.cargo/bin:$(PATH)
 BINARY := target/debug/strata
 
-.PHONY: run test deps daemon ui build test-ui test-rust test-windows test-bundle bundle check-cli lint fuzz-smoke fuzz bench clean-bench clean-test-fixtures
+.PHONY: run test test-fast deps daemon ui build test-ui test-rust test-windows test-bundle bundle check-cli lint fuzz-smoke fuzz bench clean-bench clean-test-fixtures
 
 run: deps daemon build
 	scripts/open-app.sh $(BINARY)
 
 test: deps daemon test-ui build check-cli lint test-rust test-windows test-bundle fuzz-smoke
+
+# The inner loop: the front end's tests and the engine's unit tests (no daemon, no window), under
+# two minutes on a warm build. `make test` stays the full suite.
+test-fast: ui
+	cd ui && npm test
+	cargo test --lib
 
 deps:
 	@scripts/install-deps.sh

@@ -16,10 +16,10 @@ use super::choices::{self, Ask, Chosen};
 use super::commands::UiError;
 use crate::live::Live;
 use crate::progress::Cancel;
-use crate::project::builder::BuildEvent;
 use crate::project::pipeline::{PipelineEvent, PipelineOutcome};
 use crate::project::settings::{BuildRecord, Project, ProjectStore};
 use crate::project::watch::{merge_waiting, watch, FolderWatch, Trigger, WatchEvent, WatchTiming};
+use crate::project::BuildEvent;
 use crate::project::{run_pipeline, BuildError};
 
 impl From<BuildError> for UiError {

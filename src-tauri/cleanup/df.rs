@@ -12,7 +12,6 @@ use bollard::Docker;
 use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
 
-use super::facts::BuildCacheFacts;
 use crate::engine::EngineError;
 
 /// Time the daemon gets to count (volumes on a big host take long).
@@ -27,6 +26,16 @@ pub struct DaemonUsage {
     pub layers_size: u64,
     pub build_cache: BuildCacheFacts,
     pub volumes: Vec<VolumeUsage>,
+}
+
+/// The build cache as the daemon counts it (`/system/df`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct BuildCacheFacts {
+    /// Bytes of all records not shared with image layers.
+    pub total: u64,
+    /// Of those, the bytes no build is using now: what pruning frees.
+    pub reclaimable: u64,
+    pub records: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

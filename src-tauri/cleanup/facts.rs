@@ -10,6 +10,7 @@ use bollard::query_parameters::{ListContainersOptionsBuilder, ListImagesOptionsB
 use bollard::Docker;
 use serde::Serialize;
 
+use super::df::{daemon_usage, BuildCacheFacts, DaemonUsage};
 use crate::engine::EngineError;
 use crate::inventory::shared::{Layer, LayerCache};
 
@@ -40,16 +41,6 @@ pub struct ContainerFacts {
     /// Bytes of its writable layer.
     pub size_rw: u64,
     pub labels: BTreeMap<String, String>,
-}
-
-/// The build cache as the daemon counts it (`/system/df`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct BuildCacheFacts {
-    /// Bytes of all records not shared with image layers.
-    pub total: u64,
-    /// Of those, the bytes no build is using now: what pruning frees.
-    pub reclaimable: u64,
-    pub records: usize,
 }
 
 /// Everything a plan is made from, read at one moment.
@@ -128,11 +119,11 @@ pub async fn survey(
     docker: &Docker,
     layers: &LayerCache,
     count_all: bool,
-) -> Result<(Facts, Option<super::df::DaemonUsage>), EngineError> {
+) -> Result<(Facts, Option<DaemonUsage>), EngineError> {
     if !count_all {
         return Ok((gather(docker, layers).await?, None));
     }
-    let (mut facts, usage) = tokio::try_join!(gather(docker, layers), super::df::daemon_usage(docker))?;
+    let (mut facts, usage) = tokio::try_join!(gather(docker, layers), daemon_usage(docker))?;
     facts.build_cache = Some(usage.build_cache);
     Ok((facts, Some(usage)))
 }

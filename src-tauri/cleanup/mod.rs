@@ -12,8 +12,8 @@ pub mod plan;
 pub mod space;
 
 pub use apply::{apply, restore, ApplyEvent, ApplyOptions, ApplyReport, Outcome};
-pub use df::{daemon_usage, DaemonUsage, VolumeUsage};
-pub use facts::{gather, survey, BuildCacheFacts, ContainerFacts, Facts, ImageFacts};
+pub use df::{daemon_usage, BuildCacheFacts, DaemonUsage, VolumeUsage};
+pub use facts::{gather, survey, ContainerFacts, Facts, ImageFacts};
 pub use family::{family_tree, Branch};
 pub use plan::{parse_repository_rule, plan, ItemKind, Plan, PlanItem, Policy, Reason, Retention};
 pub use space::{space, Category, Space};

@@ -515,7 +515,7 @@ mod tests {
     #[test]
     fn build_cache_is_planned_when_counted_and_asked_for() {
         let mut facts = facts();
-        facts.build_cache = Some(super::super::facts::BuildCacheFacts { total: 50, reclaimable: 40, records: 3 });
+        facts.build_cache = Some(super::super::df::BuildCacheFacts { total: 50, reclaimable: 40, records: 3 });
         let plan = plan(&facts, &Policy { build_cache: true, ..Default::default() }, now());
         assert_eq!(ids(&plan), [("build-cache", Reason::BuildCache)]);
         assert_eq!((plan.bytes_before, plan.total_bytes_freed), (222, 40));

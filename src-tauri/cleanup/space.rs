@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
+use super::df::BuildCacheFacts;
 use super::df::VolumeUsage;
-use super::facts::{layer_users, BuildCacheFacts, Facts};
+use super::facts::{layer_users, Facts};
 use super::plan::{old_images, Policy};
 use crate::chart::treemap::{Tile, TileGroup, Treemap};
 use crate::chart::ChartError;

@@ -11,10 +11,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 use super::{connect, Failure, OutputArgs};
 use crate::format;
 use crate::progress::Cancel;
-use crate::project::builder::BuildEvent;
 use crate::project::pipeline::{PipelineEvent, PipelineOutcome};
 use crate::project::settings::{BuildRecord, Project, ProjectStore};
 use crate::project::watch::{merge_waiting, watch, Trigger, WatchEvent, WatchTiming};
+use crate::project::BuildEvent;
 use crate::project::{run_pipeline, BuildContext, BuildError};
 
 #[derive(Debug, Args)]

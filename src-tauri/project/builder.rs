@@ -15,7 +15,7 @@ use futures_util::StreamExt;
 use serde::Serialize;
 use tokio::sync::mpsc;
 
-use super::buildlog::LogReader;
+use super::buildlog::{BuildEvent, LogReader};
 use super::context::{BuildContext, ContextSummary};
 use super::git;
 use super::BuildError;
@@ -36,16 +36,6 @@ pub struct BuildRequest {
     pub labels: BTreeMap<String, String>,
     /// For `org.opencontainers.image.version`.
     pub version: Option<String>,
-}
-
-/// What the builder says as it goes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "kind", rename_all = "lowercase")]
-pub enum BuildEvent {
-    /// "Step 3/7 : RUN make": instruction `number` of `total` begins.
-    Step { number: usize, total: usize, instruction: String },
-    /// A line of output.
-    Output { line: String },
 }
 
 /// The daemon's builder a build went to.

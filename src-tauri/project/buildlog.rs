@@ -6,10 +6,20 @@
 use std::collections::HashSet;
 
 use bollard::models::{BuildInfo, BuildInfoAux};
+use serde::Serialize;
 
-use super::builder::BuildEvent;
 use super::dockerfile::{line_in_error, line_of_instruction, line_of_step};
 use super::BuildError;
+
+/// What the builder says as it goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum BuildEvent {
+    /// "Step 3/7 : RUN make": instruction `number` of `total` begins.
+    Step { number: usize, total: usize, instruction: String },
+    /// A line of output.
+    Output { line: String },
+}
 
 /// Reads one build's messages.
 pub struct LogReader {

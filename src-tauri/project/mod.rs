@@ -28,7 +28,8 @@ pub mod watch;
 
 use thiserror::Error;
 
-pub use builder::{BuildEvent, BuildOutcome, BuildRequest};
+pub use builder::{BuildOutcome, BuildRequest};
+pub use buildlog::BuildEvent;
 pub use context::BuildContext;
 pub use ignore::{IgnoreError, IgnoreRules};
 pub use pipeline::{run_pipeline, PipelineOutcome, PipelineRequest};

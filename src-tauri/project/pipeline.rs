@@ -10,7 +10,8 @@ use bollard::query_parameters::{RemoveImageOptionsBuilder, TagImageOptionsBuilde
 use bollard::Docker;
 use serde::Serialize;
 
-use super::builder::{build, BuildEvent, BuildOutcome, BuildRequest};
+use super::builder::{build, BuildOutcome, BuildRequest};
+use super::buildlog::BuildEvent;
 use super::publish::{push, Published};
 use super::restart::restart_with;
 use super::verify::{verify, Verification};
