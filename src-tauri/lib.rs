@@ -11,6 +11,7 @@
 //! - [`chart`]: line charts and sparklines drawn with plotters, as SVG.
 //! - [`cleanup`]: cleanup plans with the exact bytes each removal frees (groundwork).
 //! - [`file_names`]: which names a file written on this system may have (Windows refuses many).
+//! - [`names`]: what image references and container names may look like, checked before a request.
 //! - [`progress`]: how long work tells its listeners how far it is, and how they cancel it.
 //! - [`cli`]: the subcommands, printing tables or JSON.
 //! - `app` (feature `gui`): the Tauri window, a thin adapter over the above.
@@ -26,6 +27,7 @@ pub mod image;
 pub mod in_place;
 pub mod inventory;
 pub mod live;
+pub mod names;
 pub mod progress;
 pub mod project;
 pub mod stats;

@@ -13,82 +13,14 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::endpoint::{Address, Endpoint, EndpointSource, TlsFiles};
-use super::known_sockets::{self, PodmanMachine};
+use super::environment::Environment;
+use super::known_sockets;
 use super::platform::Os;
 
 /// Name of the endpoint built from `DOCKER_HOST`.
 pub const DOCKER_HOST_NAME: &str = "DOCKER_HOST";
 /// Name of the platform's default socket, as the docker CLI calls it.
 pub const DEFAULT_NAME: &str = "default";
-
-/// What discovery looks at: the process environment, where the docker CLI keeps its files, and
-/// which system's products to look for.
-#[derive(Debug, Clone)]
-pub struct Environment {
-    /// The system whose products and default address apply.
-    pub os: Os,
-    /// The user's home folder, where desktop products keep their sockets (empty: unknown).
-    pub home: PathBuf,
-    pub docker_host: Option<String>,
-    pub docker_context: Option<String>,
-    pub docker_tls_verify: bool,
-    pub docker_cert_path: Option<PathBuf>,
-    /// `$DOCKER_CONFIG`, or `~/.docker`.
-    pub docker_config_dir: PathBuf,
-    pub xdg_runtime_dir: Option<PathBuf>,
-    /// Rootful Podman's socket, normally `/run/podman/podman.sock`.
-    pub podman_system_socket: PathBuf,
-    /// `$COLIMA_HOME`, where Colima keeps its profiles instead of `~/.colima`.
-    pub colima_home: Option<PathBuf>,
-    /// The named pipes open on this computer (Windows).
-    pub named_pipes: Vec<String>,
-    /// The Podman machines `podman machine inspect` told of (macOS, Windows).
-    pub podman_machines: Vec<PodmanMachine>,
-}
-
-impl Default for Environment {
-    /// An environment with nothing set, for this build's system.
-    fn default() -> Self {
-        Environment {
-            os: Os::CURRENT,
-            home: PathBuf::new(),
-            docker_host: None,
-            docker_context: None,
-            docker_tls_verify: false,
-            docker_cert_path: None,
-            docker_config_dir: PathBuf::new(),
-            xdg_runtime_dir: None,
-            podman_system_socket: PathBuf::new(),
-            colima_home: None,
-            named_pipes: Vec::new(),
-            podman_machines: Vec::new(),
-        }
-    }
-}
-
-impl Environment {
-    /// Reads the real process environment and home directory, the pipes open on Windows, and
-    /// Podman's machines where Podman runs in one.
-    pub fn from_process() -> Environment {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-        let home = dirs::home_dir().unwrap_or_default();
-        let os = Os::CURRENT;
-        Environment {
-            os,
-            docker_host: var("DOCKER_HOST"),
-            docker_context: var("DOCKER_CONTEXT"),
-            docker_tls_verify: var("DOCKER_TLS_VERIFY").is_some() || var("DOCKER_TLS").is_some(),
-            docker_cert_path: var("DOCKER_CERT_PATH").map(PathBuf::from),
-            docker_config_dir: var("DOCKER_CONFIG").map(PathBuf::from).unwrap_or_else(|| home.join(".docker")),
-            xdg_runtime_dir: var("XDG_RUNTIME_DIR").map(PathBuf::from),
-            podman_system_socket: PathBuf::from("/run/podman/podman.sock"),
-            colima_home: var("COLIMA_HOME").map(PathBuf::from),
-            named_pipes: known_sockets::named_pipes_of_this_computer(os),
-            podman_machines: known_sockets::podman_machines_of_this_computer(os),
-            home,
-        }
-    }
-}
 
 /// The endpoints found, the one to try first, and anything odd noticed on the way.
 #[derive(Debug, Clone, Default, serde::Serialize)]

@@ -49,6 +49,11 @@ pub struct Endpoint {
     pub problem: Option<String>,
 }
 
+/// `npipe:////./pipe/NAME`, the docker CLI's way of writing the address of the pipe `NAME`.
+pub fn pipe_host(name: &str) -> String {
+    format!("npipe:////./pipe/{name}")
+}
+
 /// An address split into the transport Strata will use.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Address {

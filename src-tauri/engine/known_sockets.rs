@@ -7,22 +7,10 @@
 //! `podman machine inspect` said — so each product's layout is tested on any system.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
-use serde::Deserialize;
-
-use super::discovery::Environment;
-use super::endpoint::{Address, Endpoint, EndpointSource};
+use super::endpoint::{pipe_host, Address, Endpoint, EndpointSource};
+use super::environment::Environment;
 use super::platform::Os;
-
-/// A Podman machine, as `podman machine inspect` describes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PodmanMachine {
-    pub name: String,
-    /// `unix:///…/podman.sock` or `npipe:////./pipe/podman-machine-default`.
-    pub host: String,
-}
 
 /// Every product daemon present in `env`, for its operating system.
 pub fn known_endpoints(env: &Environment) -> Vec<Endpoint> {
@@ -122,100 +110,6 @@ fn colima_profiles(colima_home: &Path) -> Vec<(String, PathBuf)> {
         .collect();
     profiles.sort();
     profiles
-}
-
-/// The Podman machines `podman machine inspect` describes (its JSON, an array of machines),
-/// with the address the Docker-compatible API listens on: the socket on macOS and Linux, the
-/// pipe on Windows. Anything unreadable is no machine, never an error: discovery goes on.
-pub fn podman_machines_from_inspect(json: &str, os: Os) -> Vec<PodmanMachine> {
-    #[derive(Deserialize)]
-    #[serde(rename_all = "PascalCase")]
-    struct Machine {
-        name: String,
-        #[serde(default)]
-        connection_info: Connection,
-    }
-    #[derive(Deserialize, Default)]
-    #[serde(rename_all = "PascalCase")]
-    struct Connection {
-        podman_socket: Option<Place>,
-        podman_pipe: Option<Place>,
-    }
-    #[derive(Deserialize)]
-    #[serde(rename_all = "PascalCase")]
-    struct Place {
-        path: Option<String>,
-    }
-    let machines: Vec<Machine> = serde_json::from_str(json).unwrap_or_default();
-    machines
-        .into_iter()
-        .filter_map(|machine| {
-            let place = match os {
-                Os::Windows => machine.connection_info.podman_pipe,
-                Os::Linux | Os::MacOs => machine.connection_info.podman_socket,
-            };
-            let path = place?.path.filter(|path| !path.is_empty())?;
-            let host = match os {
-                Os::Windows => pipe_host(path.trim_start_matches(r"\\.\pipe\")),
-                Os::Linux | Os::MacOs => format!("unix://{path}"),
-            };
-            Some(PodmanMachine { name: machine.name, host })
-        })
-        .collect()
-}
-
-/// Longest wait for `podman machine inspect`, which only reads Podman's files.
-const PODMAN_INSPECT_TIMEOUT: Duration = Duration::from_secs(3);
-
-/// Asks `podman machine inspect` which machines there are, where a Podman machine is how Podman
-/// runs (macOS and Windows) and `podman` is installed; nothing otherwise, or when it does not
-/// answer within a few seconds. On Windows no console window flashes up for it.
-pub fn podman_machines_of_this_computer(os: Os) -> Vec<PodmanMachine> {
-    if !os.runs_linux_daemons_in_a_vm() {
-        return Vec::new();
-    }
-    let mut command = Command::new("podman");
-    command.args(["machine", "inspect"]).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::null());
-    #[cfg(windows)]
-    {
-        const CREATE_NO_WINDOW: u32 = 0x0800_0000;
-        std::os::windows::process::CommandExt::creation_flags(&mut command, CREATE_NO_WINDOW);
-    }
-    let Ok(mut child) = command.spawn() else { return Vec::new() };
-    let Some(mut stdout) = child.stdout.take() else { return Vec::new() };
-    let reader = std::thread::spawn(move || {
-        let mut json = String::new();
-        let _ = std::io::Read::read_to_string(&mut stdout, &mut json);
-        json
-    });
-    let started = Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) if status.success() => {
-                return podman_machines_from_inspect(&reader.join().unwrap_or_default(), os)
-            }
-            Ok(None) if started.elapsed() < PODMAN_INSPECT_TIMEOUT => std::thread::sleep(Duration::from_millis(20)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Vec::new();
-            }
-        }
-    }
-}
-
-/// The pipes present on this computer (`\\.\pipe\` listed), on Windows; none elsewhere.
-pub fn named_pipes_of_this_computer(os: Os) -> Vec<String> {
-    if os != Os::Windows {
-        return Vec::new();
-    }
-    let Ok(pipes) = std::fs::read_dir(r"\\.\pipe\") else { return Vec::new() };
-    pipes.flatten().map(|pipe| pipe.file_name().to_string_lossy().into_owned()).collect()
-}
-
-/// `npipe:////./pipe/NAME`, the docker CLI's way of writing a pipe's address.
-fn pipe_host(pipe: &str) -> String {
-    format!("npipe:////./pipe/{pipe}")
 }
 
 /// `\\.\pipe\NAME`, the way Windows writes it.
@@ -374,25 +268,8 @@ mod tests {
     }
 
     #[test]
-    fn podman_machine_inspect_gives_the_socket_or_the_pipe() {
-        let json = r#"[{"Name":"podman-machine-default","State":"running",
-            "ConnectionInfo":{"PodmanSocket":{"Path":"/Users/me/.local/share/containers/podman/machine/podman.sock"},
-                              "PodmanPipe":{"Path":"\\\\.\\pipe\\podman-machine-default"}}},
-            {"Name":"no-socket","ConnectionInfo":{}}]"#;
-        assert_eq!(
-            podman_machines_from_inspect(json, Os::MacOs),
-            [PodmanMachine {
-                name: "podman-machine-default".into(),
-                host: "unix:///Users/me/.local/share/containers/podman/machine/podman.sock".into()
-            }]
-        );
-        assert_eq!(podman_machines_from_inspect(json, Os::Windows)[0].host, "npipe:////./pipe/podman-machine-default");
-        assert!(podman_machines_from_inspect("podman: command not found", Os::MacOs).is_empty());
-        assert!(podman_machines_from_inspect("[]", Os::MacOs).is_empty());
-    }
-
-    #[test]
     fn a_podman_machine_is_offered_under_its_name() {
+        use crate::engine::environment::PodmanMachine;
         let home = tempfile::tempdir().unwrap();
         let machine = PodmanMachine { name: "podman-machine-default".into(), host: "unix:///tmp/podman.sock".into() };
         let environment = Environment { podman_machines: vec![machine], ..env(Os::MacOs, home.path()) };

@@ -8,13 +8,15 @@
 pub mod connect;
 pub mod discovery;
 pub mod endpoint;
+pub mod environment;
 mod error;
 pub mod known_sockets;
 pub mod platform;
 pub mod socket_get;
 
 pub use connect::{connect, Connection, ServerInfo};
-pub use discovery::{discover, Discovery, Environment};
+pub use discovery::{discover, Discovery};
 pub use endpoint::{Endpoint, EndpointSource};
+pub use environment::Environment;
 pub use error::EngineError;
 pub use platform::Os;

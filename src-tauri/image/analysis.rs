@@ -15,6 +15,7 @@ use super::archive::{archive_layout, read_archive, read_archive_file, read_archi
 use super::cache::{ImageRecord, IndexCache};
 use super::efficiency::{efficiency, layer_size, stacks_like_dive, EfficiencyTally, Inefficiency};
 use super::export::export_reader;
+use super::history::clean_command;
 use super::tree::{FileTree, HiddenFile};
 use super::ImageError;
 use crate::engine::{Connection, EngineError};
@@ -122,7 +123,7 @@ async fn locate(daemon: Option<&Connection>, source: &ImageSource) -> Result<Loc
     match source {
         ImageSource::Daemon(reference) => {
             let daemon = daemon.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
-            crate::inventory::names::check_image(reference).map_err(ImageError::Engine)?;
+            crate::names::check_image(reference).map_err(ImageError::Engine)?;
             let inspected = daemon
                 .docker
                 .inspect_image(reference)
@@ -262,7 +263,7 @@ async fn layer_bytes(daemon: &Connection, images: &[(usize, &str, bollard::model
     for (_, reference, inspected) in images {
         let history = daemon.docker.image_history(reference).await.ok()?;
         let diff_ids = inspected.root_fs.as_ref().and_then(|r| r.layers.clone()).unwrap_or_default();
-        for layer in crate::inventory::shared::chain_layers(&diff_ids, &history) {
+        for layer in super::history::chain_layers(&diff_ids, &history) {
             if seen.insert(layer.chain) {
                 total += layer.size;
             }
@@ -439,41 +440,9 @@ fn layer_commands(config: &serde_json::Value, layers: usize) -> Vec<String> {
     commands
 }
 
-/// `/bin/sh -c #(nop) COPY file:ab12 in /` reads better as `COPY file:ab12 in /`, and
-/// `/bin/sh -c apt-get …` as `RUN apt-get …`.
-pub fn clean_command(created_by: &str) -> String {
-    let step = created_by.trim();
-    match step.strip_prefix("/bin/sh -c ") {
-        Some(rest) => match rest.trim_start().strip_prefix("#(nop)") {
-            Some(instruction) => instruction.trim().to_string(),
-            None => format!("RUN {}", rest.trim()),
-        },
-        None => {
-            let step = step.trim_end_matches(" # buildkit");
-            let first = step.split_whitespace().next().unwrap_or_default();
-            let is_instruction = !first.is_empty() && first.bytes().all(|b| b.is_ascii_uppercase());
-            // The classic builder records an exec-form RUN as its bare argument list.
-            if is_instruction || step.is_empty() {
-                step.to_string()
-            } else {
-                format!("RUN {step}")
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn history_steps_read_as_dockerfile_instructions() {
-        assert_eq!(clean_command("/bin/sh -c #(nop) COPY file:ab in / "), "COPY file:ab in /");
-        assert_eq!(clean_command("/bin/sh -c apt-get update"), "RUN apt-get update");
-        assert_eq!(clean_command("RUN /bin/sh -c make # buildkit"), "RUN /bin/sh -c make");
-        assert_eq!(clean_command("/bin/busybox sh -c true"), "RUN /bin/busybox sh -c true");
-        assert_eq!(clean_command(""), "");
-    }
 
     #[test]
     fn empty_layer_steps_are_skipped_when_pairing_commands_with_layers() {

@@ -14,6 +14,7 @@ pub mod efficiency;
 pub mod explorer;
 pub mod export;
 pub mod gate;
+pub mod history;
 pub mod layer;
 pub mod outline;
 pub mod tar_stream;

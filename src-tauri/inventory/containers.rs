@@ -97,7 +97,7 @@ pub enum ContainerAction {
 
 /// Carries out `action` on the container `id`.
 pub async fn act(docker: &Docker, id: &str, action: ContainerAction) -> Result<(), EngineError> {
-    super::names::check_container(id)?;
+    crate::names::check_container(id)?;
     match action {
         ContainerAction::Start => docker.start_container(id, None).await?,
         ContainerAction::Stop => {
@@ -129,7 +129,7 @@ pub fn logs(
         .follow(follow)
         .tail(&tail.to_string())
         .build();
-    super::names::check_container(id)?;
+    crate::names::check_container(id)?;
     Ok(docker.logs(id, Some(options)).map(|chunk| {
         chunk.map_err(EngineError::from_api).map(|output| match output {
             LogOutput::StdOut { message }

@@ -6,7 +6,6 @@
 
 pub mod containers;
 pub mod images;
-pub mod names;
 pub mod shared;
 
 use bollard::query_parameters::{ListContainersOptionsBuilder, ListImagesOptionsBuilder};

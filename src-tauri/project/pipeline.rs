@@ -17,9 +17,9 @@ use super::restart::restart_with;
 use super::verify::{verify, Verification};
 use super::BuildError;
 use crate::engine::EngineError;
-use crate::inventory::names;
 use crate::inventory::shared::{chain_layers, Layer};
 use crate::inventory::split_reference;
+use crate::names;
 use crate::progress::Cancel;
 
 /// What to run.
