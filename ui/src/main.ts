@@ -10,7 +10,7 @@ import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { LayersView } from "./layers-view";
 import { ProjectsView } from "./projects-view";
 import { shortcutsDialog } from "./dialog";
-import { SHORTCUTS } from "./shortcuts";
+import { globalAction, SHORTCUTS } from "./shortcuts";
 import { applyTheme, nextTheme, savedTheme, themeButton } from "./theme";
 
 type Screen = "images" | "containers" | "layers" | "diff" | "projects" | "cleanup";
@@ -91,40 +91,44 @@ function onState(state: LiveState): void {
 
 function onKey(event: KeyboardEvent): void {
   const typing = event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement;
-  if (event.ctrlKey && event.key === "1") show("images");
-  else if (event.ctrlKey && event.key === "2") show("containers");
-  else if (event.ctrlKey && event.key === "3") {
-    show("layers");
-    if (!layers.element.dataset.image) layers.focusSource();
-  } else if (event.ctrlKey && event.key === "4") {
-    show("diff");
-    diff.focus();
-  } else if (event.ctrlKey && event.key === "5") {
-    show("projects");
-    projects.focus();
-  } else if (event.ctrlKey && event.key === "6") {
-    show("cleanup");
-    cleanup.focus();
-  }
-  else if (event.ctrlKey && !event.shiftKey && event.key.toLowerCase() === "o") {
-    event.preventDefault();
-    show("layers");
-    void layers.openArchive();
-  } else if (event.ctrlKey && event.shiftKey && event.key.toLowerCase() === "l") {
-    event.preventDefault();
-    applyTheme(nextTheme(savedTheme()));
-    themeSwitch.replaceWith((themeSwitch = themeButton()));
-  } else if (event.key === "?" && !typing && !document.getElementById("shortcut-sheet")) {
-    event.preventDefault();
-    shortcutsDialog(SHORTCUTS);
-  } else if (event.key === "/" && !typing) {
-    event.preventDefault();
-    if (current === "layers") layers.focusSearch();
-    else {
+  const action = globalAction(event, typing);
+  if (action === null) return;
+  if (action === "sheet" && document.getElementById("shortcut-sheet")) return;
+  if (action !== "leave-field" && !action.startsWith("screen-")) event.preventDefault();
+  switch (action) {
+    case "screen-1":
+      return show("images");
+    case "screen-2":
+      return show("containers");
+    case "screen-3":
+      show("layers");
+      if (!layers.element.dataset.image) layers.focusSource();
+      return;
+    case "screen-4":
+      show("diff");
+      return diff.focus();
+    case "screen-5":
+      show("projects");
+      return projects.focus();
+    case "screen-6":
+      show("cleanup");
+      return cleanup.focus();
+    case "open-archive":
+      show("layers");
+      return void layers.openArchive();
+    case "theme":
+      applyTheme(nextTheme(savedTheme()));
+      themeSwitch.replaceWith((themeSwitch = themeButton()));
+      return;
+    case "sheet":
+      return shortcutsDialog(SHORTCUTS);
+    case "search":
+      if (current === "layers") return layers.focusSearch();
       show("images");
-      images.focusFilter();
-    }
-  } else if (event.key === "Escape" && typing) (event.target as HTMLElement).blur();
+      return images.focusFilter();
+    case "leave-field":
+      return (event.target as HTMLElement).blur();
+  }
 }
 
 function layout(): void {

@@ -1,5 +1,7 @@
-// The keyboard shortcuts, as the `?` sheet lists them: one table for the sheet and the tests, so
-// what the sheet promises is what the window does.
+// The keyboard shortcuts. The window-wide ones are one table: the window's key handler asks
+// `globalAction` which binding a key press is, and the `?` sheet lists the same bindings, so what
+// the sheet promises is what the window does. The lists' and screens' keys belong to their views
+// and are listed here for the sheet.
 
 export interface Shortcut {
   keys: string;
@@ -11,17 +13,80 @@ export interface ShortcutGroup {
   shortcuts: Shortcut[];
 }
 
+/** What a window-wide shortcut does; `screen-N` shows the Nth screen (1 to 6). */
+export type GlobalAction =
+  | "screen-1" | "screen-2" | "screen-3" | "screen-4" | "screen-5" | "screen-6"
+  | "open-archive" | "search" | "leave-field" | "sheet" | "theme";
+
+/** The parts of a key press the bindings look at. */
+export interface KeyPress {
+  key: string;
+  ctrlKey: boolean;
+  shiftKey: boolean;
+}
+
+interface Binding {
+  action: GlobalAction;
+  /** As the sheet writes it: "Ctrl+Shift+L", "?". */
+  keys: string;
+  /** Whether it acts while a text field or menu has the focus. */
+  whileTyping: boolean;
+}
+
+const SCREEN_NAMES = ["Images", "Containers", "Layers", "Diff", "Projects", "Cleanup"];
+
+const GLOBAL_BINDINGS: Binding[] = [
+  ...SCREEN_NAMES.map((_, index) => ({ action: `screen-${index + 1}` as GlobalAction, keys: `Ctrl+${index + 1}`, whileTyping: true })),
+  { action: "open-archive", keys: "Ctrl+O", whileTyping: true },
+  { action: "search", keys: "/", whileTyping: false },
+  { action: "leave-field", keys: "Escape", whileTyping: true },
+  { action: "sheet", keys: "?", whileTyping: false },
+  { action: "theme", keys: "Ctrl+Shift+L", whileTyping: true },
+];
+
+/** Whether `press` is the key combination written as `keys` ("Ctrl+Shift+L", "/"). */
+function pressMatches(keys: string, press: KeyPress): boolean {
+  const parts = keys.split("+");
+  const key = parts.pop()!;
+  const ctrl = parts.includes("Ctrl");
+  const shift = parts.includes("Shift");
+  if (press.ctrlKey !== ctrl) return false;
+  // Letters name their key whatever the case; `?` and `/` are what the layout types, Shift or not.
+  if (key.length === 1 && /[A-Za-z]/.test(key)) return press.shiftKey === shift && press.key.toLowerCase() === key.toLowerCase();
+  return press.key === key;
+}
+
+/** The window-wide shortcut `press` is, if any; `typing` when a field or menu has the focus. */
+export function globalAction(press: KeyPress, typing: boolean): GlobalAction | null {
+  const binding = GLOBAL_BINDINGS.find((b) => (b.whileTyping || !typing) && pressMatches(b.keys, press));
+  if (!binding || (binding.action === "leave-field" && !typing)) return null;
+  return binding.action;
+}
+
+const WHAT: Record<Exclude<GlobalAction, `screen-${number}`>, string> = {
+  "open-archive": "Open an image archive (docker save, OCI) on Layers",
+  search: "Search: the image filter, or the file search on Layers",
+  "leave-field": "Leave a field, close a dialog or a panel",
+  sheet: "This sheet",
+  theme: "Switch theme: system, light, dark",
+};
+
+/** The window-wide bindings as the sheet lists them: the screens in one row. */
+function globalShortcuts(): Shortcut[] {
+  const screens = GLOBAL_BINDINGS.filter((b) => b.action.startsWith("screen-"));
+  return [
+    { keys: `${screens[0].keys} … ${screens[screens.length - 1].keys}`, what: SCREEN_NAMES.join(", ") },
+    ...GLOBAL_BINDINGS.filter((b) => !b.action.startsWith("screen-")).map((b) => ({
+      keys: b.keys,
+      what: WHAT[b.action as keyof typeof WHAT],
+    })),
+  ];
+}
+
 export const SHORTCUTS: ShortcutGroup[] = [
   {
     title: "Anywhere",
-    shortcuts: [
-      { keys: "Ctrl+1 … Ctrl+6", what: "Images, Containers, Layers, Diff, Projects, Cleanup" },
-      { keys: "Ctrl+O", what: "Open an image archive (docker save, OCI) on Layers" },
-      { keys: "/", what: "Search: the image filter, or the file search on Layers" },
-      { keys: "Escape", what: "Leave a field, close a dialog or a panel" },
-      { keys: "?", what: "This sheet" },
-      { keys: "Ctrl+Shift+L", what: "Switch theme: system, light, dark" },
-    ],
+    shortcuts: globalShortcuts(),
   },
   {
     title: "Lists and trees",
