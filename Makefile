@@ -5,7 +5,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/venv/bin:$(HOME)/.cargo/bin:$(PATH)
 BINARY := target/debug/strata
 
-.PHONY: run test test-fast deps daemon ui build test-ui test-rust test-windows test-bundle bundle check-cli lint fuzz-smoke fuzz bench clean-bench clean-test-fixtures
+.PHONY: run test test-fast contract deps daemon ui build test-ui test-rust test-windows test-bundle bundle check-cli lint fuzz-smoke fuzz bench clean-bench clean-test-fixtures
 
 run: deps daemon build
 	scripts/open-app.sh $(BINARY)
@@ -17,6 +17,11 @@ test: deps daemon test-ui build check-cli lint test-rust test-windows test-bundl
 test-fast: ui
 	cd ui && npm test
 	cargo test --lib
+
+# Rewrites ui/src/contract.ts, the TypeScript types of everything the window and the engine
+# exchange, from the Rust definitions (a unit test fails while it is stale).
+contract:
+	STRATA_WRITE_CONTRACT=1 cargo test --lib app::contract
 
 deps:
 	@scripts/install-deps.sh

@@ -1,72 +1,66 @@
 //! Build script: with the `gui` feature, lets tauri-build read `tauri.conf.json` and the
 //! capabilities so the window and its assets are compiled in, and declares the app's own commands
 //! in an ACL manifest: each gets an `allow-…` permission, and the window may call only those its
-//! capability (`capabilities/main-window.json`) lists. Without the feature there is nothing to do.
+//! capability (`capabilities/main-window.json`) grants.
+//!
+//! The commands are listed once, in `window_commands!` in `src-tauri/app/mod.rs`. This script
+//! reads that list, declares it, and writes the capability from it, so the three cannot differ.
+//! Without the feature there is nothing to do.
 
-/// Every command `app::open` registers; a unit test in `app` checks the three lists agree.
 #[cfg(feature = "gui")]
-const COMMANDS: &[&str] = &[
-    "endpoints",
-    "select_endpoint",
-    "rediscover_endpoints",
-    "watch_state",
-    "list_images",
-    "list_containers",
-    "container_action",
-    "follow_logs",
-    "stop_logs",
-    "open_image",
-    "cancel_open",
-    "set_view",
-    "tree_rows",
-    "tree_toggle",
-    "tree_set_expanded",
-    "tree_expand_all",
-    "node_details",
-    "file_content",
-    "extract_file",
-    "export_layer",
-    "choose_archive",
-    "cache_usage",
-    "clear_cache",
-    "compare_images",
-    "cancel_compare",
-    "diff_set_query",
-    "diff_rows",
-    "diff_set_expanded",
-    "diff_expand_all",
-    "diff_file",
-    "project_events",
-    "project_list",
-    "project_add",
-    "project_choose",
-    "project_save",
-    "project_remove",
-    "project_history",
-    "project_build",
-    "project_cancel",
-    "project_watch",
-    "stats_rows",
-    "stats_chart",
-    "stats_overview",
-    "stats_export_csv",
-    "stats_export_png",
-    "stats_dismiss",
-    "stats_host",
-    "cleanup_survey",
-    "cleanup_count_all",
-    "cleanup_plan",
-    "cleanup_apply",
-    "cleanup_cancel",
-    "cleanup_restore",
-    "cleanup_archive_folder",
-    "cleanup_choose_folder",
-];
+const COMMAND_LIST: &str = "src-tauri/app/mod.rs";
+#[cfg(feature = "gui")]
+const CAPABILITY: &str = "capabilities/main-window.json";
+
+/// The command names between `window_commands! {` and the closing `}`: one `module::name,` a line.
+#[cfg(feature = "gui")]
+fn command_names(source: &str) -> Vec<String> {
+    let opening = "\nwindow_commands! {\n";
+    let start = source.find(opening).expect("src-tauri/app/mod.rs declares window_commands! { … }") + opening.len();
+    let list = &source[start..start + source[start..].find('}').expect("window_commands! closes")];
+    list.split(',')
+        .filter_map(|item| item.trim().rsplit("::").next().filter(|name| !name.is_empty()).map(str::to_string))
+        .collect()
+}
+
+/// The window's capability: what it may do, and nothing more.
+#[cfg(feature = "gui")]
+fn capability(commands: &[String]) -> String {
+    let mut permissions = vec!["core:event:allow-listen".to_string(), "core:event:allow-unlisten".to_string()];
+    permissions.extend(commands.iter().map(|command| format!("allow-{}", command.replace('_', "-"))));
+    let listed = permissions.iter().map(|p| format!("    \"{p}\"")).collect::<Vec<_>>().join(",\n");
+    format!(
+        r#"{{
+  "$schema": "../gen/schemas/desktop-schema.json",
+  "identifier": "main-window",
+  "description": "Written by src-tauri/build.rs from window_commands! in src-tauri/app/mod.rs; do not edit. What the main window may do, and nothing more: Strata's own commands (each listed; a command not here is refused) and listening to events (files dropped on the window). No shell, no file system plugin, no dialog permission (file dialogs open from Rust, so every path comes from the user), no remote content.",
+  "windows": [
+    "main"
+  ],
+  "local": true,
+  "permissions": [
+{listed}
+  ]
+}}
+"#
+    )
+}
 
 fn main() {
     #[cfg(feature = "gui")]
     {
-        let manifest = tauri_build::AppManifest::new().commands(COMMANDS);
+        println!("cargo:rerun-if-changed={COMMAND_LIST}");
+        let source = std::fs::read_to_string(COMMAND_LIST).expect("src-tauri/app/mod.rs is readable");
+        let commands = command_names(&source);
+        let granted = capability(&commands);
+        // Written only when it changes, so tauri-build (which watches the file) rebuilds only then.
+        if std::fs::read_to_string(CAPABILITY).ok().as_deref() != Some(granted.as_str()) {
+            std::fs::write(CAPABILITY, granted).expect("capabilities/main-window.json is writable");
+        }
+        // The manifest wants a list that lives as long as the build script: it does.
+        let names: &'static [&'static str] =
+            commands.into_iter().map(|name| &*Box::leak(name.into_boxed_str())).collect::<Vec<_>>().leak();
+        let manifest = tauri_build::AppManifest::new().commands(names);
         tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
             .expect("the Tauri configuration, capabilities and command permissions are valid");
     }

@@ -51,6 +51,7 @@ fn invalid(what: &str, name: &str, expected: &str) -> EngineError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::problem::Problem;
 
     #[test]
     fn references_docker_accepts_pass() {

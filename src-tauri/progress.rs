@@ -13,7 +13,7 @@ use serde::Serialize;
 const UPDATE_INTERVAL: Duration = Duration::from_millis(100);
 
 /// Where a piece of long work stands.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Progress {
     /// What is being done, in a few words ("Reading the image from the daemon").
     pub task: String,

@@ -13,6 +13,7 @@
 //! dialogs are not shown: the file's content is the user's answer (one path), taken once; no file
 //! means the user cancelled. Only whoever starts the app sets its environment; the page cannot.
 
+use crate::problem::{ErrorCode, Failure};
 use std::collections::HashSet;
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -21,8 +22,6 @@ use std::sync::Mutex;
 use serde::Serialize;
 use tauri::{AppHandle, Manager};
 use tauri_plugin_dialog::{DialogExt, FileDialogBuilder};
-
-use super::commands::UiError;
 
 /// The environment variable that answers the dialogs in tests.
 const TEST_ANSWERS: &str = "STRATA_TEST_CHOICES";
@@ -39,16 +38,15 @@ impl Chosen {
     }
 
     /// `path` when the user chose or dropped it; an error that says how to choose it otherwise.
-    pub fn check(&self, path: &str) -> Result<PathBuf, UiError> {
+    pub fn check(&self, path: &str) -> Result<PathBuf, Failure> {
         let path = PathBuf::from(path.trim());
         if self.paths.lock().expect("chosen paths lock").contains(&path) {
             return Ok(path);
         }
-        Err(UiError {
-            message: format!("{} was not chosen in a file dialog", path.display()),
-            hint: "Strata reads and writes only files and folders picked in its file dialogs or dropped on the window."
-                .into(),
-        })
+        Err(Failure::new(ErrorCode::InvalidInput, format!("{} was not chosen in a file dialog", path.display()))
+            .with_hint(
+                "Strata reads and writes only files and folders picked in its file dialogs or dropped on the window.",
+            ))
     }
 }
 
@@ -63,7 +61,7 @@ pub enum Ask<'a> {
 }
 
 /// A file written where the user chose.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Saved {
     pub path: String,
     pub bytes: u64,
@@ -71,7 +69,7 @@ pub struct Saved {
 
 /// Shows the dialog and waits for the user; `None` when they cancelled. The path is remembered
 /// as chosen.
-pub async fn ask(app: &AppHandle, ask: Ask<'_>) -> Result<Option<PathBuf>, UiError> {
+pub async fn ask(app: &AppHandle, ask: Ask<'_>) -> Result<Option<PathBuf>, Failure> {
     let answer = match std::env::var_os(TEST_ANSWERS) {
         Some(answers) => test_answer(Path::new(&answers))?,
         None => show(app, ask).await,
@@ -110,14 +108,14 @@ fn starting_folder(dialog: FileDialogBuilder<tauri::Wry>) -> FileDialogBuilder<t
 }
 
 /// The tests' stand-in for the user: the answer file's path, taken once.
-fn test_answer(answers: &Path) -> Result<Option<PathBuf>, UiError> {
+fn test_answer(answers: &Path) -> Result<Option<PathBuf>, Failure> {
     match std::fs::read_to_string(answers) {
         Ok(text) => {
             let _ = std::fs::remove_file(answers);
             Ok(Some(PathBuf::from(text.trim())))
         }
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(UiError { message: format!("{TEST_ANSWERS}: {error}"), hint: String::new() }),
+        Err(error) => Err(Failure::new(ErrorCode::FileSystem, format!("{TEST_ANSWERS}: {error}"))),
     }
 }
 
@@ -134,10 +132,10 @@ pub fn file_name(suggested: &str, fallback: &str) -> String {
 
 /// Asks where to save, then has `write` fill a new file beside the chosen one and renames it over
 /// the chosen name once complete. `None` when the user cancelled.
-pub async fn save<F, Fut>(app: &AppHandle, title: &str, name: &str, write: F) -> Result<Option<Saved>, UiError>
+pub async fn save<F, Fut>(app: &AppHandle, title: &str, name: &str, write: F) -> Result<Option<Saved>, Failure>
 where
     F: FnOnce(PathBuf) -> Fut,
-    Fut: Future<Output = Result<u64, UiError>>,
+    Fut: Future<Output = Result<u64, Failure>>,
 {
     let Some(chosen) = ask(app, Ask::SaveFile { title, name }).await? else {
         return Ok(None);
@@ -146,28 +144,24 @@ where
     Ok(Some(Saved { path: chosen.display().to_string(), bytes }))
 }
 
-async fn write_then_rename<F, Fut>(chosen: &Path, write: F) -> Result<u64, UiError>
+fn cannot_write(path: &Path, error: std::io::Error) -> Failure {
+    Failure::new(ErrorCode::FileSystem, format!("{} cannot be written: {error}", path.display()))
+        .with_hint("Choose another file name or folder.")
+}
+
+async fn write_then_rename<F, Fut>(chosen: &Path, write: F) -> Result<u64, Failure>
 where
     F: FnOnce(PathBuf) -> Fut,
-    Fut: Future<Output = Result<u64, UiError>>,
+    Fut: Future<Output = Result<u64, Failure>>,
 {
-    let folder = chosen.parent().filter(|f| f.is_dir()).ok_or_else(|| UiError {
-        message: format!("{}: its folder does not exist", chosen.display()),
-        hint: "Choose a file in an existing folder.".into(),
+    chosen.parent().filter(|f| f.is_dir()).ok_or_else(|| {
+        Failure::new(ErrorCode::FileSystem, format!("{}: its folder does not exist", chosen.display()))
+            .with_hint("Choose a file in an existing folder.")
     })?;
-    let name = chosen.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let partial = crate::image::content::free_path_in(folder, &format!(".{name}.partial"));
-    let result = write(partial.clone()).await;
-    let renamed = result.and_then(|bytes| {
-        std::fs::rename(&partial, chosen).map(|_| bytes).map_err(|e| UiError {
-            message: format!("{} cannot be written: {e}", chosen.display()),
-            hint: "Choose another file name or folder.".into(),
-        })
-    });
-    if renamed.is_err() {
-        let _ = std::fs::remove_file(&partial);
-    }
-    renamed
+    let partial = crate::files::partial_beside(chosen).map_err(|e| cannot_write(chosen, e))?;
+    let bytes = write(partial.to_path_buf()).await?;
+    partial.persist(chosen).map_err(|e| cannot_write(chosen, e.error))?;
+    Ok(bytes)
 }
 
 #[cfg(test)]
@@ -200,7 +194,7 @@ mod tests {
         std::fs::write(&chosen, "old").unwrap();
         let failed = write_then_rename(&chosen, |partial| async move {
             write_new_file(&b"half"[..], &partial)?;
-            Err(UiError { message: "the daemon went away".into(), hint: String::new() })
+            Err(Failure::new(ErrorCode::DaemonUnreachable, "the daemon went away"))
         })
         .await;
         assert!(failed.is_err());

@@ -3,6 +3,7 @@
 //! the policy without asking the daemon again, apply the plan with an event per item over a
 //! Channel, and load an archive back. Everything is computed by the engine's [`cleanup`].
 
+use crate::problem::{ErrorCode, Failure};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -11,7 +12,6 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
 use super::choices::{self, Ask, Chosen};
-use super::commands::UiError;
 use crate::chart::treemap::Treemap;
 use crate::cleanup::{
     self, ApplyEvent, ApplyOptions, ApplyReport, Branch, Category, DaemonUsage, Facts, Plan, Policy, Space,
@@ -29,7 +29,7 @@ pub struct Cleanup {
 }
 
 /// A category's name and colour, for the legend.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct LegendEntry {
     pub category: Category,
     pub label: &'static str,
@@ -37,7 +37,8 @@ pub struct LegendEntry {
 }
 
 /// Everything the screen shows.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(rename = "CleanupData")]
 pub struct CleanupView {
     pub space: Space,
     pub plan: Plan,
@@ -49,7 +50,7 @@ pub struct CleanupView {
 }
 
 /// The policy and the size the treemap is drawn at.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 pub struct CleanupRequest {
     pub policy: Policy,
     /// Repositories' own rules as the user typed them, one a line: `app=keep-newest:3`.
@@ -61,13 +62,10 @@ pub struct CleanupRequest {
 
 impl CleanupRequest {
     /// The policy with the typed repository rules read into it.
-    fn policy(&self) -> Result<Policy, UiError> {
+    fn policy(&self) -> Result<Policy, Failure> {
         let mut policy = self.policy.clone();
         for line in self.repository_rules.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            let (repository, retention) = cleanup::parse_repository_rule(line).map_err(|problem| UiError {
-                message: problem,
-                hint: "Write one rule a line: app=keep-newest:3,older-than:30,keep-tag:v*".into(),
-            })?;
+            let (repository, retention) = cleanup::parse_repository_rule(line)?;
             policy.repositories.insert(repository, retention);
         }
         Ok(policy)
@@ -76,10 +74,10 @@ impl CleanupRequest {
 
 impl Cleanup {
     /// The facts last read, with the build cache as last counted.
-    fn facts(&self) -> Result<(Facts, Option<DaemonUsage>), UiError> {
-        let mut facts = self.facts.lock().expect("cleanup facts lock").clone().ok_or_else(|| UiError {
-            message: "the daemon has not been surveyed yet".into(),
-            hint: "Open the Cleanup screen again, or press Refresh.".into(),
+    fn facts(&self) -> Result<(Facts, Option<DaemonUsage>), Failure> {
+        let mut facts = self.facts.lock().expect("cleanup facts lock").clone().ok_or_else(|| {
+            Failure::new(ErrorCode::NotFound, "the daemon has not been surveyed yet")
+                .with_hint("Open the Cleanup screen again, or press Refresh.")
         })?;
         let usage = self.usage.lock().expect("cleanup usage lock").clone();
         facts.build_cache = usage.as_ref().map(|u| u.build_cache);
@@ -87,18 +85,19 @@ impl Cleanup {
     }
 
     /// The plan the screen shows for `request`, and nothing else.
-    fn plan(&self, request: &CleanupRequest) -> Result<Plan, UiError> {
+    fn plan(&self, request: &CleanupRequest) -> Result<Plan, Failure> {
         Ok(cleanup::plan(&self.facts()?.0, &request.policy()?, crate::format::now()))
     }
 
-    fn view(&self, request: &CleanupRequest) -> Result<CleanupView, UiError> {
+    fn view(&self, request: &CleanupRequest) -> Result<CleanupView, Failure> {
         let (facts, usage) = self.facts()?;
         let now = crate::format::now();
         let policy = request.policy()?;
         let space = cleanup::space(&facts, usage.as_ref().map(|u| u.volumes.clone()), &policy, now);
         let size = (request.width.clamp(200, 4000), request.height.clamp(120, 3000));
-        let treemap = cleanup::space::treemap(&space, size)
-            .map_err(|e| UiError { message: e.to_string(), hint: "The rest of the screen still works.".into() })?;
+        let treemap = cleanup::space::treemap(&space, size).map_err(|e| {
+            Failure::new(ErrorCode::Internal, e.to_string()).with_hint("The rest of the screen still works.")
+        })?;
         Ok(CleanupView {
             plan: cleanup::plan(&facts, &policy, now),
             family: cleanup::family_tree(&facts.images),
@@ -122,7 +121,7 @@ pub async fn cleanup_survey(
     live: State<'_, Live>,
     cleanup: State<'_, Cleanup>,
     request: CleanupRequest,
-) -> Result<CleanupView, UiError> {
+) -> Result<CleanupView, Failure> {
     let docker = live.client()?;
     let facts = cleanup::gather(&docker, live.layer_cache()).await?;
     *cleanup.facts.lock().expect("cleanup facts lock") = Some(facts);
@@ -135,7 +134,7 @@ pub async fn cleanup_count_all(
     live: State<'_, Live>,
     cleanup: State<'_, Cleanup>,
     request: CleanupRequest,
-) -> Result<CleanupView, UiError> {
+) -> Result<CleanupView, Failure> {
     let docker = live.client()?;
     let usage = cleanup::daemon_usage(&docker).await?;
     *cleanup.usage.lock().expect("cleanup usage lock") = Some(usage);
@@ -144,7 +143,7 @@ pub async fn cleanup_count_all(
 
 /// The same survey under another policy: no daemon call, so it follows every keystroke.
 #[tauri::command]
-pub fn cleanup_plan(cleanup: State<'_, Cleanup>, request: CleanupRequest) -> Result<CleanupView, UiError> {
+pub fn cleanup_plan(cleanup: State<'_, Cleanup>, request: CleanupRequest) -> Result<CleanupView, Failure> {
     cleanup.view(&request)
 }
 
@@ -158,7 +157,7 @@ pub async fn cleanup_apply(
     request: CleanupRequest,
     save_to: Option<String>,
     on_event: Channel<ApplyEvent>,
-) -> Result<ApplyReport, UiError> {
+) -> Result<ApplyReport, Failure> {
     let docker = live.client()?;
     let plan = cleanup.plan(&request)?;
     let save_to = match save_to.filter(|f| !f.trim().is_empty()) {
@@ -188,7 +187,7 @@ pub fn cleanup_cancel(cleanup: State<'_, Cleanup>) {
 /// Asks for an archive saved before a removal (or any `docker save` archive) and loads it back;
 /// `None` when the user cancelled.
 #[tauri::command]
-pub async fn cleanup_restore(app: AppHandle, live: State<'_, Live>) -> Result<Option<Vec<String>>, UiError> {
+pub async fn cleanup_restore(app: AppHandle, live: State<'_, Live>) -> Result<Option<Vec<String>>, Failure> {
     let docker = live.client()?;
     let ask = Ask::OpenFile { title: "Restore images from an archive", kind: "Image archives", extensions: &["tar"] };
     let Some(path) = choices::ask(&app, ask).await? else {
@@ -209,16 +208,16 @@ pub fn cleanup_archive_folder(chosen: State<'_, Chosen>) -> String {
 
 /// Asks for another folder to save archives in.
 #[tauri::command]
-pub async fn cleanup_choose_folder(app: AppHandle) -> Result<Option<String>, UiError> {
+pub async fn cleanup_choose_folder(app: AppHandle) -> Result<Option<String>, Failure> {
     let chosen = choices::ask(&app, Ask::Folder { title: "Save archives in" }).await?;
     Ok(chosen.map(|folder| folder.display().to_string()))
 }
 
 /// The chosen folder, created if needed; an error says why it cannot be used.
-fn archive_folder(path: &Path) -> Result<PathBuf, UiError> {
-    std::fs::create_dir_all(path).map_err(|e| UiError {
-        message: format!("cannot use {} for archives: {e}", path.display()),
-        hint: "Pick a folder you can write to, with room for the images.".into(),
+fn archive_folder(path: &Path) -> Result<PathBuf, Failure> {
+    std::fs::create_dir_all(path).map_err(|e| {
+        Failure::new(ErrorCode::FileSystem, format!("cannot use {} for archives: {e}", path.display()))
+            .with_hint("Pick a folder you can write to, with room for the images.")
     })?;
     Ok(path.to_path_buf())
 }

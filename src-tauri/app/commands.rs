@@ -1,4 +1,4 @@
-//! The commands the window invokes. Each one calls the engine and maps its error to [`UiError`],
+//! The commands the window invokes. Each one calls the engine and maps its error to [`Failure`],
 //! which carries what happened and what the user can do.
 
 use std::collections::HashMap;
@@ -10,25 +10,13 @@ use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
 
-use crate::engine::{Discovery, EngineError};
+use crate::engine::Discovery;
 use crate::inventory::{containers, ContainerAction, ContainerRow, ImageQuery, ImageRow};
 use crate::live::{Live, LiveState};
-
-/// An error as the window shows it.
-#[derive(Debug, Clone, Serialize)]
-pub struct UiError {
-    pub message: String,
-    pub hint: String,
-}
-
-impl From<EngineError> for UiError {
-    fn from(error: EngineError) -> Self {
-        UiError { message: error.to_string(), hint: error.hint() }
-    }
-}
+use crate::problem::Failure;
 
 /// The endpoints found and the one in use.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct EndpointsView {
     #[serde(flatten)]
     pub discovery: Discovery,
@@ -47,7 +35,7 @@ pub fn rediscover_endpoints(live: State<'_, Live>) -> EndpointsView {
 }
 
 #[tauri::command]
-pub fn select_endpoint(live: State<'_, Live>, name: String) -> Result<(), UiError> {
+pub fn select_endpoint(live: State<'_, Live>, name: String) -> Result<(), Failure> {
     Ok(live.select(&name)?)
 }
 
@@ -76,7 +64,7 @@ pub fn list_containers(live: State<'_, Live>) -> Vec<ContainerRow> {
 }
 
 #[tauri::command]
-pub async fn container_action(live: State<'_, Live>, id: String, action: ContainerAction) -> Result<(), UiError> {
+pub async fn container_action(live: State<'_, Live>, id: String, action: ContainerAction) -> Result<(), Failure> {
     let docker = live.client()?;
     let acted = containers::act(&docker, &id, action).await;
     live.refresh_soon();
@@ -91,11 +79,11 @@ pub struct LogFollowers {
 }
 
 /// A batch of log lines, or the end of the stream with the reason.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum LogEvent {
     Lines { lines: Vec<String> },
-    Ended { error: Option<UiError> },
+    Ended { error: Option<Failure> },
 }
 
 /// Streams the last `tail` lines of a container's output and then every new one.
@@ -106,7 +94,7 @@ pub fn follow_logs(
     id: String,
     tail: usize,
     on_event: Channel<LogEvent>,
-) -> Result<u32, UiError> {
+) -> Result<u32, Failure> {
     let docker = live.client()?;
     let lines = containers::logs(&docker, &id, tail.min(10_000), true)?;
     let number = followers.next.fetch_add(1, Ordering::Relaxed);

@@ -3,6 +3,7 @@
 //! engine's [`ChangeTree`] lays out, and show one text file's unified diff. The window holds one
 //! comparison at a time.
 
+use crate::problem::{ErrorCode, Failure};
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
@@ -10,7 +11,6 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use super::choices::Chosen;
-use super::commands::UiError;
 use super::explorer::SourceChoice;
 use crate::diff::text::{file_diff, Side};
 use crate::diff::{
@@ -34,7 +34,7 @@ struct Compared {
 }
 
 /// Everything but the changed paths, which the window pages through with [`diff_rows`].
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct DiffSummary {
     pub before: String,
     pub after: String,
@@ -51,18 +51,18 @@ pub struct DiffSummary {
 }
 
 /// The changed-paths tree's shape after a change.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+#[ts(rename = "DiffTreeInfo")]
 pub struct TreeInfo {
     pub query: ChangeQuery,
     pub rows: usize,
 }
 
 impl Comparison {
-    fn with_current<T>(&self, act: impl FnOnce(&mut Compared) -> T) -> Result<T, UiError> {
+    fn with_current<T>(&self, act: impl FnOnce(&mut Compared) -> T) -> Result<T, Failure> {
         let mut current = self.current.lock().expect("comparison lock");
-        let current = current.as_mut().ok_or_else(|| UiError {
-            message: "no comparison yet".into(),
-            hint: "Choose two images and press Compare.".into(),
+        let current = current.as_mut().ok_or_else(|| {
+            Failure::new(ErrorCode::NotFound, "no comparison yet").with_hint("Choose two images and press Compare.")
         })?;
         Ok(act(current))
     }
@@ -81,7 +81,7 @@ pub async fn compare_images(
     before: SourceChoice,
     after: SourceChoice,
     on_progress: Channel<Progress>,
-) -> Result<DiffSummary, UiError> {
+) -> Result<DiffSummary, Failure> {
     let (before, after) = (before.into_source(&chosen)?, after.into_source(&chosen)?);
     let needs_daemon = [&before, &after].iter().any(|s| matches!(s, ImageSource::Daemon(_)));
     let daemon = if needs_daemon { Some(live.connection()?) } else { None };
@@ -100,7 +100,7 @@ pub async fn compare_images(
     let sides = [(before.label(), before, first), (after.label(), after, second)];
     let (summary, compared) = tauri::async_runtime::spawn_blocking(move || summarize(sides))
         .await
-        .map_err(|e| UiError { message: format!("the comparison stopped: {e}"), hint: String::new() })?;
+        .map_err(|e| Failure::new(ErrorCode::Internal, format!("the comparison stopped: {e}")))?;
     *comparison.current.lock().expect("comparison lock") = Some(compared);
     Ok(summary)
 }
@@ -135,7 +135,7 @@ pub fn cancel_compare(comparison: State<'_, Comparison>) {
 
 /// Changes which changed paths are shown, and in which order.
 #[tauri::command]
-pub fn diff_set_query(comparison: State<'_, Comparison>, query: ChangeQuery) -> Result<TreeInfo, UiError> {
+pub fn diff_set_query(comparison: State<'_, Comparison>, query: ChangeQuery) -> Result<TreeInfo, Failure> {
     comparison.with_current(|current| {
         current.tree.set_query(query);
         tree_info(&current.tree)
@@ -144,7 +144,7 @@ pub fn diff_set_query(comparison: State<'_, Comparison>, query: ChangeQuery) -> 
 
 /// A window of the visible rows.
 #[tauri::command]
-pub fn diff_rows(comparison: State<'_, Comparison>, offset: usize, count: usize) -> Result<Vec<ChangeRow>, UiError> {
+pub fn diff_rows(comparison: State<'_, Comparison>, offset: usize, count: usize) -> Result<Vec<ChangeRow>, Failure> {
     comparison.with_current(|current| current.tree.rows(offset, count.min(2_000)))
 }
 
@@ -154,7 +154,7 @@ pub fn diff_set_expanded(
     comparison: State<'_, Comparison>,
     id: u32,
     expanded: Option<bool>,
-) -> Result<TreeInfo, UiError> {
+) -> Result<TreeInfo, Failure> {
     comparison.with_current(|current| {
         match expanded {
             Some(expanded) => current.tree.set_expanded(id, expanded),
@@ -165,7 +165,7 @@ pub fn diff_set_expanded(
 }
 
 #[tauri::command]
-pub fn diff_expand_all(comparison: State<'_, Comparison>, expanded: bool) -> Result<TreeInfo, UiError> {
+pub fn diff_expand_all(comparison: State<'_, Comparison>, expanded: bool) -> Result<TreeInfo, Failure> {
     comparison.with_current(|current| {
         if expanded {
             current.tree.expand_all()
@@ -182,7 +182,7 @@ pub async fn diff_file(
     live: State<'_, Live>,
     comparison: State<'_, Comparison>,
     path: String,
-) -> Result<String, UiError> {
+) -> Result<String, Failure> {
     // Take the images out while reading, so the lock is not held across the reads.
     let sides = comparison.with_current(|current| current.sides.clone())?;
     let needs_daemon = sides.iter().any(|(_, source, _)| matches!(source, ImageSource::Daemon(_)));

@@ -3,6 +3,7 @@
 //! [`TreeView`] lays out, look at a node, show or extract a file, export a layer. The window
 //! holds one open image at a time; everything it shows is computed by the engine.
 
+use crate::problem::{ErrorCode, Failure};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
@@ -10,7 +11,6 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
 use super::choices::{self, Ask, Chosen, Saved};
-use super::commands::UiError;
 use crate::engine::Connection;
 use crate::image::content::{self, FileContent, LayerLocation};
 use crate::image::explorer::StatusCounts;
@@ -21,12 +21,6 @@ use crate::image::{
 };
 use crate::live::Live;
 use crate::progress::{Cancel, Progress, Reporter};
-
-impl From<ImageError> for UiError {
-    fn from(error: ImageError) -> Self {
-        UiError { message: error.to_string(), hint: error.hint() }
-    }
-}
 
 /// The image the explorer has open, and the load in progress.
 #[derive(Default)]
@@ -42,7 +36,8 @@ struct OpenImage {
 }
 
 /// What the user asked to open: a reference the daemon knows, or an archive file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[ts(rename = "ImageSourceChoice")]
 #[serde(tag = "kind", content = "value", rename_all = "lowercase")]
 pub enum SourceChoice {
     Daemon(String),
@@ -52,12 +47,12 @@ pub enum SourceChoice {
 impl SourceChoice {
     /// The image source the user means; an empty name, or an archive not chosen in a file dialog
     /// or dropped on the window, is refused.
-    pub fn into_source(self, chosen: &Chosen) -> Result<ImageSource, UiError> {
+    pub fn into_source(self, chosen: &Chosen) -> Result<ImageSource, Failure> {
         match self {
-            SourceChoice::Daemon(reference) if reference.trim().is_empty() => Err(UiError {
-                message: "no image named".into(),
-                hint: "Type a name:tag or an id, or open an archive with Open archive… (Ctrl+O).".into(),
-            }),
+            SourceChoice::Daemon(reference) if reference.trim().is_empty() => {
+                Err(Failure::new(ErrorCode::InvalidInput, "no image named")
+                    .with_hint("Type a name:tag or an id, or open an archive with Open archive… (Ctrl+O)."))
+            }
             SourceChoice::Daemon(reference) => Ok(ImageSource::Daemon(reference.trim().to_string())),
             SourceChoice::Archive(path) => Ok(ImageSource::Archive(chosen.check(&path)?)),
         }
@@ -65,7 +60,7 @@ impl SourceChoice {
 }
 
 /// The tree's shape after a change: how many rows, of which kinds.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ViewInfo {
     pub options: ViewOptions,
     pub rows: usize,
@@ -73,19 +68,19 @@ pub struct ViewInfo {
 }
 
 impl Explorer {
-    fn with_open<T>(&self, act: impl FnOnce(&mut OpenImage) -> Result<T, UiError>) -> Result<T, UiError> {
+    fn with_open<T>(&self, act: impl FnOnce(&mut OpenImage) -> Result<T, Failure>) -> Result<T, Failure> {
         let mut open = self.open.lock().expect("explorer lock");
-        let open = open.as_mut().ok_or_else(|| UiError {
-            message: "no image is open".into(),
-            hint: "Open an image from the Images screen or by name.".into(),
+        let open = open.as_mut().ok_or_else(|| {
+            Failure::new(ErrorCode::NotFound, "no image is open")
+                .with_hint("Open an image from the Images screen or by name.")
         })?;
         act(open)
     }
 }
 
 /// A node id the open view no longer has (the window asked about an older view).
-fn gone() -> UiError {
-    UiError { message: "that entry is gone".into(), hint: "Select it again in the tree.".into() }
+fn gone() -> Failure {
+    Failure::new(ErrorCode::NotFound, "that entry is gone").with_hint("Select it again in the tree.")
 }
 
 fn info(view: &TreeView) -> ViewInfo {
@@ -100,7 +95,7 @@ pub async fn open_image(
     chosen: State<'_, Chosen>,
     source: SourceChoice,
     on_progress: Channel<Progress>,
-) -> Result<ImageAnalysis, UiError> {
+) -> Result<ImageAnalysis, Failure> {
     let source = source.into_source(&chosen)?;
     let daemon = match &source {
         ImageSource::Daemon(_) => Some(live.connection()?),
@@ -122,7 +117,7 @@ pub async fn open_image(
         }
     })
     .await
-    .map_err(|e| UiError { message: format!("reading the image stopped: {e}"), hint: String::new() })??;
+    .map_err(|e| Failure::new(ErrorCode::Internal, format!("reading the image stopped: {e}")))??;
     *explorer.open.lock().expect("explorer lock") = Some(OpenImage { source, image, view });
     explorer.loading.lock().expect("explorer lock").take();
     Ok(analysis)
@@ -139,7 +134,7 @@ pub fn cancel_open(explorer: State<'_, Explorer>) {
 /// Shows another layer, switches between layer-only and aggregated, or changes the filter,
 /// search or sort.
 #[tauri::command]
-pub async fn set_view(explorer: State<'_, Explorer>, options: ViewOptions) -> Result<ViewInfo, UiError> {
+pub async fn set_view(explorer: State<'_, Explorer>, options: ViewOptions) -> Result<ViewInfo, Failure> {
     let rebuild = explorer.with_open(|open| {
         let current = open.view.options();
         if current.layer == options.layer && current.aggregated == options.aggregated {
@@ -151,7 +146,7 @@ pub async fn set_view(explorer: State<'_, Explorer>, options: ViewOptions) -> Re
     let Some(image) = rebuild else { return explorer.with_open(|open| Ok(info(&open.view))) };
     let view = tauri::async_runtime::spawn_blocking(move || TreeView::build(&image, options))
         .await
-        .map_err(|e| UiError { message: format!("building the tree stopped: {e}"), hint: String::new() })??;
+        .map_err(|e| Failure::new(ErrorCode::Internal, format!("building the tree stopped: {e}")))??;
     explorer.with_open(|open| {
         open.view = view;
         Ok(info(&open.view))
@@ -159,12 +154,12 @@ pub async fn set_view(explorer: State<'_, Explorer>, options: ViewOptions) -> Re
 }
 
 #[tauri::command]
-pub fn tree_rows(explorer: State<'_, Explorer>, offset: usize, count: usize) -> Result<Vec<Row>, UiError> {
+pub fn tree_rows(explorer: State<'_, Explorer>, offset: usize, count: usize) -> Result<Vec<Row>, Failure> {
     explorer.with_open(|open| Ok(open.view.rows(offset, count.min(2_000))))
 }
 
 #[tauri::command]
-pub fn tree_toggle(explorer: State<'_, Explorer>, id: u32) -> Result<ViewInfo, UiError> {
+pub fn tree_toggle(explorer: State<'_, Explorer>, id: u32) -> Result<ViewInfo, Failure> {
     explorer.with_open(|open| {
         open.view.toggle(id);
         Ok(info(&open.view))
@@ -172,7 +167,7 @@ pub fn tree_toggle(explorer: State<'_, Explorer>, id: u32) -> Result<ViewInfo, U
 }
 
 #[tauri::command]
-pub fn tree_set_expanded(explorer: State<'_, Explorer>, id: u32, expanded: bool) -> Result<ViewInfo, UiError> {
+pub fn tree_set_expanded(explorer: State<'_, Explorer>, id: u32, expanded: bool) -> Result<ViewInfo, Failure> {
     explorer.with_open(|open| {
         open.view.set_expanded(id, expanded);
         Ok(info(&open.view))
@@ -180,7 +175,7 @@ pub fn tree_set_expanded(explorer: State<'_, Explorer>, id: u32, expanded: bool)
 }
 
 #[tauri::command]
-pub fn tree_expand_all(explorer: State<'_, Explorer>, expanded: bool) -> Result<ViewInfo, UiError> {
+pub fn tree_expand_all(explorer: State<'_, Explorer>, expanded: bool) -> Result<ViewInfo, Failure> {
     explorer.with_open(|open| {
         if expanded {
             open.view.expand_all()
@@ -192,12 +187,12 @@ pub fn tree_expand_all(explorer: State<'_, Explorer>, expanded: bool) -> Result<
 }
 
 #[tauri::command]
-pub fn node_details(explorer: State<'_, Explorer>, id: u32) -> Result<NodeDetails, UiError> {
+pub fn node_details(explorer: State<'_, Explorer>, id: u32) -> Result<NodeDetails, Failure> {
     explorer.with_open(|open| open.view.details(id).ok_or_else(gone))
 }
 
 /// Where a node's content is: the layer to read and the path in it (a hard link's target).
-fn content_of(explorer: &Explorer, id: u32) -> Result<(LayerLocation, image::TreePath), UiError> {
+fn content_of(explorer: &Explorer, id: u32) -> Result<(LayerLocation, image::TreePath), Failure> {
     explorer.with_open(|open| {
         let (path, layer) = open.view.content_path(id).ok_or_else(gone)?;
         let location = LayerLocation::of(&open.source, &open.image, layer).ok_or_else(gone)?;
@@ -205,7 +200,7 @@ fn content_of(explorer: &Explorer, id: u32) -> Result<(LayerLocation, image::Tre
     })
 }
 
-fn daemon_for(live: &Live, location: &LayerLocation) -> Result<Option<Connection>, UiError> {
+fn daemon_for(live: &Live, location: &LayerLocation) -> Result<Option<Connection>, Failure> {
     Ok(match location.image {
         ImageSource::Daemon(_) => Some(live.connection()?),
         ImageSource::Archive(_) => None,
@@ -217,7 +212,7 @@ pub async fn file_content(
     live: State<'_, Live>,
     explorer: State<'_, Explorer>,
     id: u32,
-) -> Result<FileContent, UiError> {
+) -> Result<FileContent, Failure> {
     let (location, path) = content_of(&explorer, id)?;
     let daemon = daemon_for(&live, &location)?;
     Ok(content::show_file(daemon.as_ref(), &location, &path).await?)
@@ -231,7 +226,7 @@ pub async fn extract_file(
     explorer: State<'_, Explorer>,
     id: u32,
     name: String,
-) -> Result<Option<Saved>, UiError> {
+) -> Result<Option<Saved>, Failure> {
     let (location, path) = content_of(&explorer, id)?;
     let daemon = daemon_for(&live, &location)?;
     let name = choices::file_name(&name, "extracted");
@@ -249,10 +244,10 @@ pub async fn export_layer(
     explorer: State<'_, Explorer>,
     layer: usize,
     name: String,
-) -> Result<Option<Saved>, UiError> {
+) -> Result<Option<Saved>, Failure> {
     let location = explorer.with_open(|open| {
         LayerLocation::of(&open.source, &open.image, layer)
-            .ok_or_else(|| UiError { message: format!("there is no layer {layer}"), hint: String::new() })
+            .ok_or_else(|| Failure::new(ErrorCode::NotFound, format!("there is no layer {layer}")))
     })?;
     let daemon = daemon_for(&live, &location)?;
     let name = choices::file_name(&name, "layer.tar");
@@ -264,7 +259,7 @@ pub async fn export_layer(
 
 /// Asks for an image archive to open; the page then opens it by the path it gets back.
 #[tauri::command]
-pub async fn choose_archive(app: AppHandle) -> Result<Option<String>, UiError> {
+pub async fn choose_archive(app: AppHandle) -> Result<Option<String>, Failure> {
     let ask = Ask::OpenFile {
         title: "Open an image archive",
         kind: "Image archives (docker save, OCI)",
@@ -279,9 +274,9 @@ pub fn cache_usage() -> CacheUsage {
 }
 
 #[tauri::command]
-pub fn clear_cache() -> Result<u64, UiError> {
-    IndexCache::user().clear().map_err(|e| UiError {
-        message: format!("cannot clear the cache: {e}"),
-        hint: "Check the cache folder's permissions.".into(),
+pub fn clear_cache() -> Result<u64, Failure> {
+    IndexCache::user().clear().map_err(|e| {
+        Failure::new(ErrorCode::FileSystem, format!("cannot clear the cache: {e}"))
+            .with_hint("Check the cache folder's permissions.")
     })
 }

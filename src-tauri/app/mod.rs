@@ -5,6 +5,8 @@
 mod choices;
 mod cleanup;
 mod commands;
+#[cfg(test)]
+mod contract;
 mod diff;
 mod explorer;
 mod projects;
@@ -17,6 +19,80 @@ use tauri::Manager;
 use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
 use crate::live::Live;
+
+/// Declares the commands the window may call, each once: `window_commands!` makes the handler
+/// Tauri dispatches to and [`COMMANDS`], their names. The build script reads this same list (the
+/// lines between `window_commands! {` and `}`) to declare each command's permission and to grant
+/// it in the window's capability, and `contract.rs` writes the names into the TypeScript contract.
+/// Adding a command is one function and one line here.
+macro_rules! window_commands {
+    ($($module:ident :: $command:ident),* $(,)?) => {
+        /// The name of every command the window may call.
+        pub const COMMANDS: &[&str] = &[$(stringify!($command)),*];
+
+        fn window_handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($module::$command),*]
+        }
+    };
+}
+
+window_commands! {
+    commands::endpoints,
+    commands::select_endpoint,
+    commands::rediscover_endpoints,
+    commands::watch_state,
+    commands::list_images,
+    commands::list_containers,
+    commands::container_action,
+    commands::follow_logs,
+    commands::stop_logs,
+    explorer::open_image,
+    explorer::cancel_open,
+    explorer::set_view,
+    explorer::tree_rows,
+    explorer::tree_toggle,
+    explorer::tree_set_expanded,
+    explorer::tree_expand_all,
+    explorer::node_details,
+    explorer::file_content,
+    explorer::extract_file,
+    explorer::export_layer,
+    explorer::choose_archive,
+    explorer::cache_usage,
+    explorer::clear_cache,
+    diff::compare_images,
+    diff::cancel_compare,
+    diff::diff_set_query,
+    diff::diff_rows,
+    diff::diff_set_expanded,
+    diff::diff_expand_all,
+    diff::diff_file,
+    projects::project_events,
+    projects::project_list,
+    projects::project_add,
+    projects::project_choose,
+    projects::project_save,
+    projects::project_remove,
+    projects::project_history,
+    projects::project_build,
+    projects::project_cancel,
+    projects::project_watch,
+    stats::stats_rows,
+    stats::stats_chart,
+    stats::stats_overview,
+    stats::stats_export_csv,
+    stats::stats_export_png,
+    stats::stats_dismiss,
+    stats::stats_host,
+    cleanup::cleanup_survey,
+    cleanup::cleanup_count_all,
+    cleanup::cleanup_plan,
+    cleanup::cleanup_apply,
+    cleanup::cleanup_cancel,
+    cleanup::cleanup_restore,
+    cleanup::cleanup_archive_folder,
+    cleanup::cleanup_choose_folder,
+}
 
 /// Opens the main window and runs until it closes. `endpoint` picks a daemon other than the
 /// preferred one.
@@ -89,63 +165,7 @@ fn open(endpoint: Option<String>) -> Result<(), String> {
             stats::follow_containers(app.handle().clone());
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::endpoints,
-            commands::select_endpoint,
-            commands::rediscover_endpoints,
-            commands::watch_state,
-            commands::list_images,
-            commands::list_containers,
-            commands::container_action,
-            commands::follow_logs,
-            commands::stop_logs,
-            explorer::open_image,
-            explorer::cancel_open,
-            explorer::set_view,
-            explorer::tree_rows,
-            explorer::tree_toggle,
-            explorer::tree_set_expanded,
-            explorer::tree_expand_all,
-            explorer::node_details,
-            explorer::file_content,
-            explorer::extract_file,
-            explorer::export_layer,
-            explorer::choose_archive,
-            explorer::cache_usage,
-            explorer::clear_cache,
-            diff::compare_images,
-            diff::cancel_compare,
-            diff::diff_set_query,
-            diff::diff_rows,
-            diff::diff_set_expanded,
-            diff::diff_expand_all,
-            diff::diff_file,
-            projects::project_events,
-            projects::project_list,
-            projects::project_add,
-            projects::project_choose,
-            projects::project_save,
-            projects::project_remove,
-            projects::project_history,
-            projects::project_build,
-            projects::project_cancel,
-            projects::project_watch,
-            stats::stats_rows,
-            stats::stats_chart,
-            stats::stats_overview,
-            stats::stats_export_csv,
-            stats::stats_export_png,
-            stats::stats_dismiss,
-            stats::stats_host,
-            cleanup::cleanup_survey,
-            cleanup::cleanup_count_all,
-            cleanup::cleanup_plan,
-            cleanup::cleanup_apply,
-            cleanup::cleanup_cancel,
-            cleanup::cleanup_restore,
-            cleanup::cleanup_archive_folder,
-            cleanup::cleanup_choose_folder,
-        ])
+        .invoke_handler(window_handler())
         .run(tauri::generate_context!())
         .map_err(|error| format!("the window could not be opened: {error}"))
 }
@@ -154,23 +174,10 @@ fn open(endpoint: Option<String>) -> Result<(), String> {
 mod tests {
     use std::collections::BTreeSet;
 
-    /// The names listed right after `opening` (which ends with `[`) up to the next `]`, quoted
-    /// or as paths.
-    fn listed(source: &str, opening: &str) -> BTreeSet<String> {
-        let after = &source[source.find(opening).expect("the list is there") + opening.len()..];
-        let list = &after[..after.find(']').unwrap()];
-        list.split(',')
-            .map(|item| item.trim().trim_matches('"').rsplit("::").next().unwrap_or("").to_string())
-            .filter(|name| !name.is_empty())
-            .collect()
-    }
-
-    /// The commands the window can invoke, the ACL manifest's commands (build.rs) and the
-    /// permissions the window's capability grants are one and the same set.
+    /// The build script granted exactly the commands the handler serves: the window's capability
+    /// (written by build.rs from the `window_commands!` list) names each one, and nothing else.
     #[test]
-    fn every_command_is_declared_and_granted() {
-        let registered = listed(include_str!("mod.rs"), "generate_handler![");
-        let declared = listed(include_str!("../build.rs"), "const COMMANDS: &[&str] = &[");
+    fn every_command_is_granted_and_nothing_else() {
         let capability: serde_json::Value =
             serde_json::from_str(include_str!("../../capabilities/main-window.json")).unwrap();
         let granted: BTreeSet<String> = capability["permissions"]
@@ -179,8 +186,8 @@ mod tests {
             .iter()
             .filter_map(|p| p.as_str()?.strip_prefix("allow-").map(|c| c.replace('-', "_")))
             .collect();
-        assert!(registered.len() > 50);
-        assert_eq!(registered, declared, "build.rs COMMANDS and generate_handler! differ");
-        assert_eq!(registered, granted, "capabilities/main-window.json and generate_handler! differ");
+        let served: BTreeSet<String> = super::COMMANDS.iter().map(|c| c.to_string()).collect();
+        assert!(served.len() > 50);
+        assert_eq!(served, granted, "capabilities/main-window.json and window_commands! differ");
     }
 }

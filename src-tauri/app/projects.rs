@@ -4,6 +4,8 @@
 //! one Channel the window opens with [`project_events`], whether the user or the watcher
 //! started the build.
 
+use crate::problem::Problem;
+use crate::problem::{ErrorCode, Failure};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -13,7 +15,6 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 
 use super::choices::{self, Ask, Chosen};
-use super::commands::UiError;
 use crate::live::Live;
 use crate::progress::Cancel;
 use crate::project::pipeline::{PipelineEvent, PipelineOutcome};
@@ -22,14 +23,8 @@ use crate::project::watch::{merge_waiting, watch, FolderWatch, Trigger, WatchEve
 use crate::project::BuildEvent;
 use crate::project::{run_pipeline, BuildError};
 
-impl From<BuildError> for UiError {
-    fn from(error: BuildError) -> Self {
-        UiError { message: error.to_string(), hint: error.hint() }
-    }
-}
-
 /// What the window hears about builds and watches.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum ProjectEvent {
     Started { folder: String, trigger: Option<Trigger> },
@@ -41,7 +36,7 @@ pub enum ProjectEvent {
 }
 
 /// A project as the list shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct ProjectSummary {
     pub project: Project,
     pub building: bool,
@@ -76,17 +71,17 @@ impl WorkshopInner {
     }
 }
 
-fn store() -> Result<ProjectStore, UiError> {
-    ProjectStore::user().ok_or_else(|| UiError {
-        message: "there is no config folder to keep projects in".into(),
-        hint: "Set STRATA_CONFIG_DIR or HOME.".into(),
+fn store() -> Result<ProjectStore, Failure> {
+    ProjectStore::user().ok_or_else(|| {
+        Failure::new(ErrorCode::FileSystem, "there is no config folder to keep projects in")
+            .with_hint("Set STRATA_CONFIG_DIR or HOME.")
     })
 }
 
-fn find(folder: &str) -> Result<Project, UiError> {
-    store()?.find(Path::new(folder))?.ok_or_else(|| UiError {
-        message: format!("{folder} is not a project any more"),
-        hint: "Add the folder again.".into(),
+fn find(folder: &str) -> Result<Project, Failure> {
+    store()?.find(Path::new(folder))?.ok_or_else(|| {
+        Failure::new(ErrorCode::NotFound, format!("{folder} is not a project any more"))
+            .with_hint("Add the folder again.")
     })
 }
 
@@ -98,7 +93,7 @@ pub fn project_events(workshop: State<'_, Workshop>, on_event: Channel<ProjectEv
 
 /// Every project, with whether it is building or watched and how its last build went.
 #[tauri::command]
-pub fn project_list(workshop: State<'_, Workshop>) -> Result<Vec<ProjectSummary>, UiError> {
+pub fn project_list(workshop: State<'_, Workshop>) -> Result<Vec<ProjectSummary>, Failure> {
     let store = store()?;
     let building = workshop.inner.building.lock().expect("workshop lock");
     let watching = workshop.inner.watching.lock().expect("workshop lock");
@@ -120,20 +115,20 @@ pub fn project_list(workshop: State<'_, Workshop>) -> Result<Vec<ProjectSummary>
 /// Adds a folder (or the folder of a Dockerfile) dropped on the window as a project, or returns
 /// the one it already is.
 #[tauri::command]
-pub fn project_add(chosen: State<'_, Chosen>, path: String) -> Result<Project, UiError> {
+pub fn project_add(chosen: State<'_, Chosen>, path: String) -> Result<Project, Failure> {
     add(&chosen.check(&path)?)
 }
 
 /// Asks for a folder and adds it as a project; `None` when the user cancelled.
 #[tauri::command]
-pub async fn project_choose(app: AppHandle) -> Result<Option<Project>, UiError> {
+pub async fn project_choose(app: AppHandle) -> Result<Option<Project>, Failure> {
     match choices::ask(&app, Ask::Folder { title: "Add a project folder" }).await? {
         Some(folder) => add(&folder).map(Some),
         None => Ok(None),
     }
 }
 
-fn add(path: &Path) -> Result<Project, UiError> {
+fn add(path: &Path) -> Result<Project, Failure> {
     let store = store()?;
     let project = Project::for_path(path);
     if let Some(existing) = store.find(&project.folder)? {
@@ -147,7 +142,7 @@ fn add(path: &Path) -> Result<Project, UiError> {
 /// Saves the settings of a project the user added, once they describe a buildable folder whose
 /// Dockerfile and context stay inside it.
 #[tauri::command]
-pub fn project_save(project: Project) -> Result<(), UiError> {
+pub fn project_save(project: Project) -> Result<(), Failure> {
     find(&project.folder.display().to_string())?;
     for (what, path) in [("Dockerfile", &project.dockerfile), ("build context", &project.context)] {
         if let Some(path) = path {
@@ -159,25 +154,23 @@ pub fn project_save(project: Project) -> Result<(), UiError> {
 }
 
 /// A path relative to the project folder that does not climb out of it.
-fn stays_inside(what: &str, path: &Path) -> Result<(), UiError> {
+fn stays_inside(what: &str, path: &Path) -> Result<(), Failure> {
     if path.components().all(|part| matches!(part, Component::Normal(_) | Component::CurDir)) {
         return Ok(());
     }
-    Err(UiError {
-        message: format!("the {what} {} is outside the project folder", path.display()),
-        hint: "Give a path inside the folder, or add the wider folder as the project.".into(),
-    })
+    Err(Failure::new(ErrorCode::InvalidInput, format!("the {what} {} is outside the project folder", path.display()))
+        .with_hint("Give a path inside the folder, or add the wider folder as the project."))
 }
 
 /// Forgets a project; its folder and images stay as they are.
 #[tauri::command]
-pub fn project_remove(workshop: State<'_, Workshop>, folder: String) -> Result<(), UiError> {
+pub fn project_remove(workshop: State<'_, Workshop>, folder: String) -> Result<(), Failure> {
     workshop.inner.watching.lock().expect("workshop lock").remove(Path::new(&folder));
     Ok(store()?.remove(Path::new(&folder))?)
 }
 
 #[tauri::command]
-pub fn project_history(folder: String) -> Result<Vec<BuildRecord>, UiError> {
+pub fn project_history(folder: String) -> Result<Vec<BuildRecord>, Failure> {
     Ok(store()?.history(Path::new(&folder))?)
 }
 
@@ -188,7 +181,7 @@ pub async fn project_build(
     workshop: State<'_, Workshop>,
     folder: String,
     publish: bool,
-) -> Result<BuildRecord, UiError> {
+) -> Result<BuildRecord, Failure> {
     let project = find(&folder)?;
     Ok(run_build(&app, &workshop.inner, &project, None, publish).await)
 }
@@ -203,7 +196,7 @@ pub fn project_cancel(workshop: State<'_, Workshop>, folder: String) {
 
 /// Starts or stops rebuilding a project on every change.
 #[tauri::command]
-pub fn project_watch(app: AppHandle, workshop: State<'_, Workshop>, folder: String, on: bool) -> Result<(), UiError> {
+pub fn project_watch(app: AppHandle, workshop: State<'_, Workshop>, folder: String, on: bool) -> Result<(), Failure> {
     let inner = workshop.inner.clone();
     let path = PathBuf::from(&folder);
     if !on {

@@ -3,13 +3,13 @@
 //! latest figures with a CPU sparkline, charts of one container over a window, its history as
 //! CSV, and the host's figures.
 
+use crate::problem::{ErrorCode, Failure};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager, State};
 
 use super::choices::{self, Saved};
-use super::commands::UiError;
 use crate::chart::{self, Series, Unit};
 use crate::image::content;
 use crate::live::Live;
@@ -30,7 +30,7 @@ pub struct StatsBoard {
 }
 
 /// One container's latest figures and its CPU over the last minute.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct StatsRow {
     #[serde(flatten)]
     pub latest: Latest,
@@ -38,7 +38,8 @@ pub struct StatsRow {
 }
 
 /// What a chart shows.
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize, ts_rs::TS)]
+#[ts(rename = "StatsMetric")]
 #[serde(rename_all = "lowercase")]
 pub enum Metric {
     Cpu,
@@ -97,10 +98,10 @@ struct ChartPlan {
     ceiling: Option<f64>,
 }
 
-fn plan(board: &StatsBoard, id: &str, metric: Metric, seconds: f64) -> Result<ChartPlan, UiError> {
-    let points = board.collector.window(id, seconds).ok_or_else(|| UiError {
-        message: "no stats for that container".into(),
-        hint: "Stats are kept for containers that ran while Strata was open.".into(),
+fn plan(board: &StatsBoard, id: &str, metric: Metric, seconds: f64) -> Result<ChartPlan, Failure> {
+    let points = board.collector.window(id, seconds).ok_or_else(|| {
+        Failure::new(ErrorCode::NotFound, "no stats for that container")
+            .with_hint("Stats are kept for containers that ran while Strata was open.")
     })?;
     let newest = points.last().map_or(0.0, |p| p.at);
     let series = |label: &str, value: &dyn Fn(&crate::stats::Point) -> f64| Series {
@@ -142,20 +143,20 @@ fn plan(board: &StatsBoard, id: &str, metric: Metric, seconds: f64) -> Result<Ch
     })
 }
 
-fn drawing_failed(error: chart::ChartError) -> UiError {
-    UiError { message: error.to_string(), hint: String::new() }
+fn drawing_failed(error: chart::ChartError) -> Failure {
+    Failure::new(ErrorCode::Internal, error.to_string())
 }
 
 /// A chart of one container's `metric` over the last `seconds`, as SVG.
 #[tauri::command]
-pub fn stats_chart(board: State<'_, StatsBoard>, id: String, metric: Metric, seconds: f64) -> Result<String, UiError> {
+pub fn stats_chart(board: State<'_, StatsBoard>, id: String, metric: Metric, seconds: f64) -> Result<String, Failure> {
     let plan = plan(&board, &id, metric, seconds)?;
     chart::line_chart(plan.title, &plan.lines, plan.unit, seconds, plan.ceiling, (560, 200)).map_err(drawing_failed)
 }
 
 /// Every running container's CPU (or memory) stacked, over the last `seconds`, as SVG.
 #[tauri::command]
-pub fn stats_overview(board: State<'_, StatsBoard>, metric: Metric, seconds: f64) -> Result<String, UiError> {
+pub fn stats_overview(board: State<'_, StatsBoard>, metric: Metric, seconds: f64) -> Result<String, Failure> {
     let running: Vec<Latest> = board.collector.latest().into_iter().filter(|row| row.running).collect();
     let windows: Vec<(String, Vec<crate::stats::Point>)> =
         running.into_iter().filter_map(|row| Some((row.name, board.collector.window(&row.id, seconds)?))).collect();
@@ -191,7 +192,7 @@ pub async fn stats_export_png(
     metric: Metric,
     seconds: f64,
     name: String,
-) -> Result<Option<Saved>, UiError> {
+) -> Result<Option<Saved>, Failure> {
     let plan = plan(&board, &id, metric, seconds)?;
     let png = chart::line_chart_png(plan.title, &plan.lines, plan.unit, seconds, plan.ceiling, (1120, 400))
         .map_err(drawing_failed)?;
@@ -209,11 +210,9 @@ pub async fn stats_export_csv(
     board: State<'_, StatsBoard>,
     id: String,
     name: String,
-) -> Result<Option<Saved>, UiError> {
-    let history = board
-        .collector
-        .history(&id)
-        .ok_or_else(|| UiError { message: "no stats for that container".into(), hint: String::new() })?;
+) -> Result<Option<Saved>, Failure> {
+    let history =
+        board.collector.history(&id).ok_or_else(|| Failure::new(ErrorCode::NotFound, "no stats for that container"))?;
     let csv = history.to_csv();
     let name = choices::file_name(&name, "stats.csv");
     choices::save(&app, "Save the stats", &name, |partial| async move {
@@ -230,7 +229,7 @@ pub fn stats_dismiss(board: State<'_, StatsBoard>, id: String) {
 
 /// The host's CPU, memory and Docker data disk (when the daemon is on this machine).
 #[tauri::command]
-pub async fn stats_host(live: State<'_, Live>, board: State<'_, StatsBoard>) -> Result<HostFigures, UiError> {
+pub async fn stats_host(live: State<'_, Live>, board: State<'_, StatsBoard>) -> Result<HostFigures, Failure> {
     let host = live.state().status.endpoint().host.clone();
     let known = board.data_place.lock().expect("data place lock").clone().filter(|(for_host, _)| *for_host == host);
     let place = match (known, live.connection()) {

@@ -31,6 +31,16 @@ pub enum ChartError {
     Drawing(String),
 }
 
+impl crate::problem::Problem for ChartError {
+    fn code(&self) -> crate::problem::ErrorCode {
+        crate::problem::ErrorCode::Internal
+    }
+
+    fn hint(&self) -> String {
+        String::new()
+    }
+}
+
 /// What a series' values are, for the axis labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {

@@ -27,7 +27,7 @@ pub struct TileGroup {
 }
 
 /// A rectangle in pixels, from the top left.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, ts_rs::TS)]
 pub struct Rect {
     pub x: f64,
     pub y: f64,
@@ -35,14 +35,14 @@ pub struct Rect {
     pub h: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct PlacedTile {
     pub key: String,
     #[serde(flatten)]
     pub rect: Rect,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Treemap {
     pub svg: String,
     pub tiles: Vec<PlacedTile>,

@@ -20,10 +20,11 @@ use tokio::io::AsyncWriteExt;
 
 use super::plan::{ItemKind, Plan, PlanItem};
 use crate::engine::EngineError;
+use crate::problem::{ErrorCode, Problem};
 use crate::progress::Cancel;
 
 /// How one item ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum Outcome {
     /// Gone; `bytes_freed` is the plan's figure, or what the daemon reported for the build cache.
@@ -37,7 +38,7 @@ pub enum Outcome {
 }
 
 /// What the window and the CLI hear while a plan is applied.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum ApplyEvent {
     Started { index: usize },
@@ -52,7 +53,7 @@ pub struct ApplyOptions {
 }
 
 /// The outcome of every item, in the plan's order.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ApplyReport {
     pub outcomes: Vec<Outcome>,
     pub bytes_freed: u64,
@@ -223,48 +224,67 @@ async fn container_using(docker: &Docker, image_id: &str) -> Result<Option<Strin
 /// overwriting an existing file.
 pub fn archive_path(folder: &Path, item: &PlanItem) -> PathBuf {
     let name = item.refs.first().cloned().unwrap_or_else(|| crate::inventory::short_id(&item.id));
-    crate::image::content::free_path_in(folder, &format!("{name}.tar"))
+    crate::files::free_path_in(folder, &format!("{name}.tar"))
+}
+
+/// Why an image could not be saved to, or loaded from, an archive on this computer.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    #[error("cannot write {}: {error}", path.display())]
+    Write { path: PathBuf, error: std::io::Error },
+    #[error("cannot read {}: {error}", path.display())]
+    Read { path: PathBuf, error: std::io::Error },
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+}
+
+impl Problem for ArchiveError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            ArchiveError::Write { .. } | ArchiveError::Read { .. } => ErrorCode::FileSystem,
+            ArchiveError::Engine(error) => error.code(),
+        }
+    }
+
+    fn hint(&self) -> String {
+        match self {
+            ArchiveError::Write { .. } => "Pick a folder you can write to, with room for the images.".into(),
+            ArchiveError::Read { .. } => "Choose an archive made by Strata or `docker save`.".into(),
+            ArchiveError::Engine(error) => error.hint(),
+        }
+    }
 }
 
 /// Saves the image with all its tags (`docker save`), to a temporary name first so a cut-off
 /// export never looks like a complete archive.
-pub async fn save(docker: &Docker, id: &str, refs: &[String], archive: &Path) -> Result<(), String> {
-    if let Some(folder) = archive.parent() {
-        tokio::fs::create_dir_all(folder).await.map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
-    }
-    let partial = archive.with_extension("tar.partial");
+pub async fn save(docker: &Docker, id: &str, refs: &[String], archive: &Path) -> Result<(), ArchiveError> {
+    let cannot_write = |error| ArchiveError::Write { path: archive.to_path_buf(), error };
+    let partial = crate::files::partial_beside(archive).map_err(cannot_write)?;
     let names: Vec<&str> = if refs.is_empty() { vec![id] } else { refs.iter().map(String::as_str).collect() };
-    let write = async {
-        let mut file =
-            tokio::fs::File::create(&partial).await.map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
-        let mut stream = docker.export_images(&names);
-        while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|e| EngineError::from(e).to_string())?;
-            file.write_all(&chunk).await.map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
-        }
-        file.sync_all().await.map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
-        tokio::fs::rename(&partial, archive).await.map_err(|e| format!("cannot write {}: {e}", archive.display()))
-    };
-    let result = write.await;
-    if result.is_err() {
-        let _ = tokio::fs::remove_file(&partial).await;
+    let mut file = tokio::fs::File::create_new(&partial).await.map_err(cannot_write)?;
+    let mut stream = docker.export_images(&names);
+    while let Some(chunk) = stream.next().await {
+        file.write_all(&chunk.map_err(EngineError::from)?).await.map_err(cannot_write)?;
     }
-    result
+    file.sync_all().await.map_err(cannot_write)?;
+    partial.persist(archive).map_err(|error| cannot_write(error.error))?;
+    Ok(())
 }
 
 /// Loads an archive made by [`save`] (or `docker save`) back; returns the lines the daemon said
 /// ("Loaded image: app:1").
-pub async fn restore(docker: &Docker, archive: &Path) -> Result<Vec<String>, EngineError> {
+pub async fn restore(docker: &Docker, archive: &Path) -> Result<Vec<String>, ArchiveError> {
     let file = tokio::fs::File::open(archive)
         .await
-        .map_err(|e| EngineError::Daemon { status: 0, message: format!("cannot read {}: {e}", archive.display()) })?;
+        .map_err(|error| ArchiveError::Read { path: archive.to_path_buf(), error })?;
     let body = tokio_util::io::ReaderStream::new(file);
     let options = ImportImageOptionsBuilder::default().quiet(true).build();
-    let answers: Vec<_> = docker.import_image_stream(options, body, None).try_collect().await?;
+    let answers: Vec<_> =
+        docker.import_image_stream(options, body, None).try_collect().await.map_err(EngineError::from)?;
     let mut loaded = Vec::new();
     for answer in answers {
         if let Some(error) = answer.error_detail.and_then(|d| d.message) {
-            return Err(EngineError::Daemon { status: 500, message: error });
+            return Err(EngineError::Daemon { status: 500, message: error }.into());
         }
         loaded.extend(answer.stream.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()));
     }

@@ -29,7 +29,7 @@ pub struct DaemonUsage {
 }
 
 /// The build cache as the daemon counts it (`/system/df`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct BuildCacheFacts {
     /// Bytes of all records not shared with image layers.
     pub total: u64,
@@ -38,7 +38,7 @@ pub struct BuildCacheFacts {
     pub records: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct VolumeUsage {
     pub name: String,
     /// Bytes, when the driver can tell (`None` for remote drivers).

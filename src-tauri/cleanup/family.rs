@@ -10,7 +10,7 @@ use super::facts::ImageFacts;
 use super::plan::display_name;
 
 /// A stretch of layers with no fork and no image inside it, and what grows from its top.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Branch {
     /// Layers in the stretch (one or more; none only for an image without layers).
     pub layers: usize,
@@ -27,7 +27,7 @@ pub struct Branch {
     pub children: Vec<Branch>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct FamilyImage {
     pub id: String,
     pub name: String,

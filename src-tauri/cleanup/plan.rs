@@ -18,7 +18,7 @@ use crate::inventory::split_reference;
 const DAY: i64 = 86_400;
 
 /// Which tags of a repository count as old. Nothing is old when neither limit is set.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct Retention {
     /// Keep this many of the newest tags.
@@ -35,19 +35,21 @@ impl Retention {
     }
 
     /// Reads rules written `keep-newest:3,older-than:30,keep-tag:v*`.
-    pub fn parse(rules: &str) -> Result<Retention, String> {
+    pub fn parse(rules: &str) -> Result<Retention, RuleError> {
         let mut retention = Retention::default();
         for rule in rules.split(',').map(str::trim).filter(|r| !r.is_empty()) {
-            let (name, value) = rule.split_once(':').ok_or_else(|| format!("`{rule}` is not NAME:VALUE"))?;
-            let number = || value.trim().parse::<u64>().map_err(|_| format!("`{rule}`: {value} is not a whole number"));
+            let (name, value) = rule.split_once(':').ok_or_else(|| RuleError(format!("`{rule}` is not NAME:VALUE")))?;
+            let number = || {
+                value.trim().parse::<u64>().map_err(|_| RuleError(format!("`{rule}`: {value} is not a whole number")))
+            };
             match name.trim() {
                 "keep-newest" => retention.keep_newest = Some(number()? as usize),
                 "older-than" => retention.older_than_days = Some(number()?),
                 "keep-tag" => retention.keep_tags.push(value.trim().to_string()),
                 other => {
-                    return Err(format!(
+                    return Err(RuleError(format!(
                         "`{other}` is not a rule (use keep-newest:N, older-than:DAYS, keep-tag:PATTERN)"
-                    ))
+                    )))
                 }
             }
         }
@@ -55,8 +57,24 @@ impl Retention {
     }
 }
 
+/// A retention rule Strata cannot read, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct RuleError(String);
+
+impl crate::problem::Problem for RuleError {
+    fn code(&self) -> crate::problem::ErrorCode {
+        crate::problem::ErrorCode::InvalidInput
+    }
+
+    fn hint(&self) -> String {
+        "Write one rule a line: app=keep-newest:3,older-than:30,keep-tag:v*".into()
+    }
+}
+
 /// What to remove. The default removes nothing.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "CleanupPolicy")]
 #[serde(default)]
 pub struct Policy {
     /// Untagged images no container uses.
@@ -80,13 +98,14 @@ pub struct Policy {
 }
 
 /// Reads a repository's rule written `REPOSITORY=RULES` (see [`Retention::parse`]).
-pub fn parse_repository_rule(text: &str) -> Result<(String, Retention), String> {
-    let (repository, rules) =
-        text.split_once('=').ok_or_else(|| format!("`{text}` is not REPOSITORY=RULES (app=keep-newest:3)"))?;
+pub fn parse_repository_rule(text: &str) -> Result<(String, Retention), RuleError> {
+    let (repository, rules) = text
+        .split_once('=')
+        .ok_or_else(|| RuleError(format!("`{text}` is not REPOSITORY=RULES (app=keep-newest:3)")))?;
     Ok((repository.trim().to_string(), Retention::parse(rules)?))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum ItemKind {
     Container,
@@ -94,7 +113,7 @@ pub enum ItemKind {
     Image,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Reason {
     /// No tag, no container.
@@ -111,7 +130,7 @@ pub enum Reason {
     Chosen,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct PlanItem {
     pub kind: ItemKind,
     pub id: String,
@@ -123,13 +142,13 @@ pub struct PlanItem {
 }
 
 /// Something picked by hand that the plan leaves alone, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Skipped {
     pub name: String,
     pub why: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Plan {
     pub items: Vec<PlanItem>,
     pub skipped: Vec<Skipped>,

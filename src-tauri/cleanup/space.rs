@@ -15,7 +15,7 @@ use crate::chart::treemap::{Tile, TileGroup, Treemap};
 use crate::chart::ChartError;
 use crate::inventory::{short_id, split_reference};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
     /// A container, running or stopped, uses it.
@@ -51,7 +51,7 @@ impl Category {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ImageSpace {
     pub id: String,
     pub short_id: String,
@@ -69,7 +69,7 @@ pub struct ImageSpace {
     pub attributed: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct RepositorySpace {
     /// `<none>` for dangling images.
     pub repository: String,
@@ -81,7 +81,7 @@ pub struct RepositorySpace {
     pub unique: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct CategorySpace {
     pub category: Category,
     pub images: usize,
@@ -92,7 +92,7 @@ pub struct CategorySpace {
     pub reclaimable: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ContainerSpace {
     pub id: String,
     pub name: String,
@@ -100,7 +100,7 @@ pub struct ContainerSpace {
     pub size_rw: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Space {
     pub images: Vec<ImageSpace>,
     /// Largest first.

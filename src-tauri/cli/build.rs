@@ -2,20 +2,22 @@
 //! once or on every change with `--watch`. The builder's log goes to stderr under a progress bar;
 //! the outcome goes to stdout, as a summary or JSON (one object per build).
 
+use crate::problem::Problem;
+use crate::problem::{ErrorCode, Failure};
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{connect, Failure, OutputArgs};
+use super::{connect, OutputArgs};
 use crate::format;
 use crate::progress::Cancel;
 use crate::project::pipeline::{PipelineEvent, PipelineOutcome};
 use crate::project::settings::{BuildRecord, Project, ProjectStore};
 use crate::project::watch::{merge_waiting, watch, Trigger, WatchEvent, WatchTiming};
 use crate::project::BuildEvent;
-use crate::project::{run_pipeline, BuildContext, BuildError};
+use crate::project::{run_pipeline, BuildContext};
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
@@ -53,12 +55,6 @@ pub struct BuildArgs {
     pub output: OutputArgs,
 }
 
-impl From<BuildError> for Failure {
-    fn from(error: BuildError) -> Self {
-        Failure { message: error.to_string(), hint: error.hint() }
-    }
-}
-
 pub async fn build(endpoint: Option<String>, args: BuildArgs) -> Result<bool, Failure> {
     let store = ProjectStore::user();
     let project = project_for(&args, store.as_ref())?;
@@ -78,10 +74,12 @@ pub async fn build(endpoint: Option<String>, args: BuildArgs) -> Result<bool, Fa
         let trigger = match event {
             Some(WatchEvent::Changed(trigger)) => trigger,
             Some(WatchEvent::Gone { folder }) => {
-                return Err(Failure { message: format!("{folder} is gone"), hint: "Watching stopped.".into() })
+                return Err(
+                    Failure::new(ErrorCode::NotFound, format!("{folder} is gone")).with_hint("Watching stopped.")
+                )
             }
             Some(WatchEvent::Failed { message }) => {
-                return Err(Failure { message, hint: "Watching stopped; start it again.".into() })
+                return Err(Failure::new(ErrorCode::BuildFailed, message).with_hint("Watching stopped; start it again."))
             }
             None => return Ok(true),
         };
@@ -122,9 +120,9 @@ fn pairs(items: &[String], flag: &str) -> Result<Vec<(String, String)>, Failure>
     items
         .iter()
         .map(|item| {
-            item.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).ok_or_else(|| Failure {
-                message: format!("{flag} {item} is not KEY=VALUE"),
-                hint: format!("Write it as {flag} NAME=value."),
+            item.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).ok_or_else(|| {
+                Failure::new(ErrorCode::InvalidInput, format!("{flag} {item} is not KEY=VALUE"))
+                    .with_hint(format!("Write it as {flag} NAME=value."))
             })
         })
         .collect()

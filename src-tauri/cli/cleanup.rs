@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::{connect, new_table, print_json, Failure, OutputArgs};
+use super::{connect, new_table, print_json, ErrorCode, Failure, OutputArgs};
 use crate::cleanup::{self, ApplyEvent, ApplyOptions, Branch, Outcome, Plan, Policy, Retention, Space};
 use crate::format;
 use crate::inventory::shared::LayerCache;
@@ -127,8 +127,10 @@ pub async fn space(endpoint: Option<String>, args: SpaceArgs) -> Result<(), Fail
     let space = cleanup::space(&facts, usage.map(|u| u.volumes), &args.policy.policy(), format::now());
     let family = args.tree.then(|| cleanup::family_tree(&facts.images));
     if let Some(file) = &args.treemap {
-        let map = cleanup::space::treemap(&space, (1200, 700)).map_err(|e| Failure::plain(e.to_string()))?;
-        std::fs::write(file, map.svg).map_err(|e| Failure::plain(format!("cannot write {}: {e}", file.display())))?;
+        let map = cleanup::space::treemap(&space, (1200, 700))
+            .map_err(|e| Failure::new(ErrorCode::FileSystem, e.to_string()))?;
+        std::fs::write(file, map.svg)
+            .map_err(|e| Failure::new(ErrorCode::FileSystem, format!("cannot write {}: {e}", file.display())))?;
     }
     if args.output.json {
         print_json(&SpaceReport { space: &space, family });

@@ -1,12 +1,13 @@
 //! The layer explorer's subcommands: `inspect` (layers, efficiency, hidden bytes), `tree` (one
 //! layer's files or the merged tree), `check` (the CI gate) and `cache` (the index cache).
 
+use crate::problem::{ErrorCode, Failure};
 use std::path::PathBuf;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::{connect, new_table, print_json, Failure, OutputArgs};
+use super::{connect, new_table, print_json, OutputArgs};
 use crate::engine::Connection;
 use crate::format;
 use crate::image::gate::{Outcome, Rules};
@@ -218,10 +219,11 @@ pub async fn tree(endpoint: Option<String>, args: TreeArgs) -> Result<(), Failur
     let top = image.layers.len().saturating_sub(1);
     let layer = args.layer.unwrap_or(top);
     if layer > top {
-        return Err(Failure {
-            message: format!("the image has layers 0 to {top}; there is no layer {layer}"),
-            hint: "Pick a layer from `strata inspect`.".into(),
-        });
+        return Err(Failure::new(
+            ErrorCode::InvalidInput,
+            format!("the image has layers 0 to {top}; there is no layer {layer}"),
+        )
+        .with_hint("Pick a layer from `strata inspect`."));
     }
     let options = ViewOptions { layer, aggregated: args.aggregated, ..ViewOptions::default() };
     let mut view = TreeView::build(&image, options)?;
@@ -289,17 +291,13 @@ fn read_rules(path: Option<&std::path::Path>) -> Result<Rules, Failure> {
         Ok(text) => text,
         Err(error) if !required && error.kind() == std::io::ErrorKind::NotFound => return Ok(Rules::default()),
         Err(error) => {
-            return Err(Failure {
-                message: format!("cannot read {}: {error}", path.display()),
-                hint: "Name a readable rules file with --ci-config.".into(),
-            })
+            return Err(Failure::new(ErrorCode::FileSystem, format!("cannot read {}: {error}", path.display()))
+                .with_hint("Name a readable rules file with --ci-config."))
         }
     };
-    Rules::parse(&text).map_err(|message| Failure {
-        message: format!("{}: {message}", path.display()),
-        hint:
-            "Rules are lowest-efficiency, highest-wasted-bytes, highest-user-wasted-percent and highest-hidden-bytes."
-                .into(),
+    Rules::parse(&text).map_err(|error| {
+        let failure = Failure::from(error);
+        Failure { message: format!("{}: {}", path.display(), failure.message), ..failure }
     })
 }
 
@@ -307,9 +305,9 @@ pub fn cache(args: CacheArgs) -> Result<(), Failure> {
     let cache = IndexCache::user();
     let usage = cache.usage();
     if args.clear {
-        let freed = cache.clear().map_err(|e| Failure {
-            message: format!("cannot clear the cache: {e}"),
-            hint: "Check the permissions of the cache directory.".into(),
+        let freed = cache.clear().map_err(|e| {
+            Failure::new(ErrorCode::FileSystem, format!("cannot clear the cache: {e}"))
+                .with_hint("Check the permissions of the cache directory.")
         })?;
         if args.output.json {
             print_json(&serde_json::json!({ "freed_bytes": freed }));

@@ -15,8 +15,8 @@ use serde::Serialize;
 
 use crate::engine::{self, Connection, EngineError, Environment};
 use crate::format;
-use crate::image::ImageError;
 use crate::inventory::{self, shared::LayerCache, ImageQuery, ImageSort};
+pub(crate) use crate::problem::{ErrorCode, Failure};
 
 /// Strata: Docker images as layer trees, diffs, rebuilds, live stats and safe cleanup.
 /// With no subcommand it opens the desktop window.
@@ -107,31 +107,6 @@ pub fn run(endpoint: Option<String>, command: Command) -> ExitCode {
         Ok(true) => ExitCode::SUCCESS,
         Ok(false) => ExitCode::FAILURE,
         Err(failure) => fail(&failure.message, Some(failure.hint).filter(|hint| !hint.is_empty())),
-    }
-}
-
-/// Any error a subcommand ends with: what happened and what to do.
-struct Failure {
-    message: String,
-    hint: String,
-}
-
-impl Failure {
-    /// An error whose message says all there is to say.
-    fn plain(message: String) -> Failure {
-        Failure { message, hint: String::new() }
-    }
-}
-
-impl From<EngineError> for Failure {
-    fn from(error: EngineError) -> Self {
-        Failure { message: error.to_string(), hint: error.hint() }
-    }
-}
-
-impl From<ImageError> for Failure {
-    fn from(error: ImageError) -> Self {
-        Failure { message: error.to_string(), hint: error.hint() }
     }
 }
 

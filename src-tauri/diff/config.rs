@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 /// One config field that differs; `before`/`after` are JSON `null` where the field is absent.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct ConfigChange {
     /// `cmd`, `user`, `env.PATH`, `labels.org.opencontainers.image.version`, `exposed_ports.80/tcp`…
     pub field: String,

@@ -9,7 +9,7 @@ use crate::image::layer::{escape_bytes, TreePath};
 use crate::image::tree::{FileTree, Node};
 
 /// One path that differs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct FileChange {
     pub path: String,
     /// `ls -l`'s letter for what the path is in each image (`None` where it is absent).

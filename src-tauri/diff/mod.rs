@@ -22,14 +22,14 @@ use crate::image::analysis::layer_commands_of;
 use crate::image::Image;
 
 /// A layer one image has and the other does not (above the shared base).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct LayerRef {
     pub index: usize,
     pub digest: String,
     pub command: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct HistoryDiff {
     /// How many bottom layers the two images have in common (same digests, same order).
     pub shared_layers: usize,

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::image::layer::{is_package_database, LayerChange, TreePath};
 use crate::image::{FileTree, Image};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Package {
     /// `deb`, `apk`, `python` or `node`.
     pub ecosystem: &'static str,
@@ -19,7 +19,7 @@ pub struct Package {
 }
 
 /// A package in both images at other versions (an upgrade or a downgrade).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct VersionChange {
     pub ecosystem: &'static str,
     pub name: String,
@@ -27,7 +27,7 @@ pub struct VersionChange {
     pub after: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct PackageDiff {
     pub added: Vec<Package>,
     pub removed: Vec<Package>,

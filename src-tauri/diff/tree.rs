@@ -13,7 +13,8 @@ use crate::image::outline::{Outline, Outlined, ROOT};
 /// Trees with more nodes than this start with only the top level unfolded.
 const UNFOLD_ALL_UP_TO: usize = 5_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "DiffStatus")]
 #[serde(rename_all = "lowercase")]
 pub enum ChangeStatus {
     Added,
@@ -23,7 +24,7 @@ pub enum ChangeStatus {
     Changed,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum ChangeSort {
     #[default]
@@ -33,7 +34,8 @@ pub enum ChangeSort {
 }
 
 /// Which changed paths to show, and in which order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "DiffQuery")]
 pub struct ChangeQuery {
     pub added: bool,
     pub removed: bool,
@@ -61,7 +63,8 @@ impl ChangeQuery {
 }
 
 /// One visible line of the tree.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(rename = "DiffRow")]
 pub struct ChangeRow {
     pub id: u32,
     pub depth: u16,
@@ -83,7 +86,7 @@ pub struct ChangeRow {
 }
 
 /// A folder's rolled-up size change, for the command line and JSON.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct FolderDelta {
     pub path: String,
     pub delta_bytes: i64,

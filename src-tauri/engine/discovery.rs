@@ -23,7 +23,7 @@ pub const DOCKER_HOST_NAME: &str = "DOCKER_HOST";
 pub const DEFAULT_NAME: &str = "default";
 
 /// The endpoints found, the one to try first, and anything odd noticed on the way.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, ts_rs::TS)]
 pub struct Discovery {
     /// The preferred endpoint comes first.
     pub endpoints: Vec<Endpoint>,

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::EngineError;
 
 /// Where an endpoint came from, in the order the docker CLI gives them precedence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum EndpointSource {
     /// The `DOCKER_HOST` environment variable.
@@ -24,7 +24,7 @@ pub enum EndpointSource {
 }
 
 /// The TLS material for a `tcp://` endpoint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct TlsFiles {
     pub ca: PathBuf,
     pub cert: PathBuf,
@@ -32,7 +32,7 @@ pub struct TlsFiles {
 }
 
 /// One daemon Strata can talk to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Endpoint {
     /// Stable name used to pick it: `DOCKER_HOST`, a context name, `default`, `colima`, `podman`…
     pub name: String,

@@ -2,6 +2,8 @@
 
 use thiserror::Error;
 
+use crate::problem::{ErrorCode, Problem};
+
 use super::platform::Os;
 
 #[derive(Debug, Error)]
@@ -34,9 +36,24 @@ pub enum EngineError {
     InvalidName { name: String, what: String, expected: String },
 }
 
-impl EngineError {
+impl Problem for EngineError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            EngineError::InvalidHost { .. }
+            | EngineError::UnsupportedTransport { .. }
+            | EngineError::UnusableEndpoint(_) => ErrorCode::BadEndpoint,
+            EngineError::Unreachable { .. }
+            | EngineError::Timeout { .. }
+            | EngineError::Transport(_)
+            | EngineError::NotConnected(_) => ErrorCode::DaemonUnreachable,
+            EngineError::Daemon { status: 404, .. } => ErrorCode::NotFound,
+            EngineError::Daemon { .. } => ErrorCode::DaemonRefused,
+            EngineError::InvalidName { .. } => ErrorCode::InvalidInput,
+        }
+    }
+
     /// What the user can do about it, in one sentence.
-    pub fn hint(&self) -> String {
+    fn hint(&self) -> String {
         match self {
             EngineError::InvalidHost { .. } => {
                 "Fix DOCKER_HOST (for example unix:///var/run/docker.sock or tcp://host:2375), or unset it to use your docker context.".into()
@@ -61,7 +78,9 @@ impl EngineError {
             EngineError::InvalidName { expected, .. } => format!("Write {expected}."),
         }
     }
+}
 
+impl EngineError {
     /// Wraps an error from a call on an open connection.
     pub fn from_api(error: bollard::errors::Error) -> EngineError {
         use bollard::errors::Error as B;

@@ -44,7 +44,7 @@ impl ImageSource {
 }
 
 /// One layer as the user sees it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 pub struct LayerSummary {
     pub index: usize,
     /// Digest of the uncompressed layer (`sha256:…`).
@@ -63,7 +63,8 @@ pub struct LayerSummary {
 }
 
 /// A hidden file as the user sees it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "HiddenFile")]
 pub struct HiddenFileSummary {
     pub path: String,
     pub size_bytes: u64,
@@ -73,7 +74,7 @@ pub struct HiddenFileSummary {
     pub hidden_by: usize,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 pub struct ImageAnalysis {
     /// What the user asked for: a reference or an archive path.
     pub reference: String,

@@ -10,7 +10,6 @@
 //! time to make the bench image's indexes 2.4× smaller (4.4 MB against 1.8 MB).
 
 use std::fs;
-use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -20,8 +19,6 @@ use super::layer::LayerChange;
 /// Bump when the layout of [`LayerChange`], [`ImageRecord`] or a cached summary changes
 /// (2: package databases' content kept in the layer index; 3: not compressed).
 const FORMAT_VERSION: u32 = 3;
-/// Cache files are written through a buffer this large.
-const WRITE_BUFFER_BYTES: usize = 64 * 1024;
 const MAGIC: &[u8; 8] = b"STRATAIX";
 
 /// What the cache knows of an image besides its layers.
@@ -35,7 +32,7 @@ pub struct ImageRecord {
 }
 
 /// How much the cache holds.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct CacheUsage {
     pub directory: String,
     pub bytes: u64,
@@ -191,7 +188,7 @@ impl IndexCache {
     }
 
     fn store<T: Serialize>(&self, path: &Path, value: &T) {
-        if let Err(error) = write_atomically(path, value) {
+        if let Err(error) = write_cache_file(path, value) {
             tracing::warn!("cannot write the cache file {}: {error}", path.display());
         }
     }
@@ -199,16 +196,12 @@ impl IndexCache {
 
 /// Writes `value` with the header, serialized straight into the file (no copy of the whole
 /// encoding in memory).
-fn write_atomically<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
-    let dir = path.parent().expect("cache files live in a directory");
-    fs::create_dir_all(dir)?;
-    let mut writer = BufWriter::with_capacity(WRITE_BUFFER_BYTES, tempfile::NamedTempFile::new_in(dir)?);
-    writer.write_all(MAGIC)?;
-    writer.write_all(&FORMAT_VERSION.to_le_bytes())?;
-    let writer = postcard::to_io(value, writer).map_err(std::io::Error::other)?;
-    let file = writer.into_inner().map_err(|e| e.into_error())?;
-    file.persist(path).map_err(|e| e.error)?;
-    Ok(())
+fn write_cache_file<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
+    crate::files::write_atomically(path, |writer| {
+        writer.write_all(MAGIC)?;
+        writer.write_all(&FORMAT_VERSION.to_le_bytes())?;
+        postcard::to_io(value, writer).map(|_| ()).map_err(std::io::Error::other)
+    })
 }
 
 fn directory_size(dir: &Path) -> u64 {

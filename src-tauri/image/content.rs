@@ -8,7 +8,7 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{BufReader, Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -17,15 +17,14 @@ use super::archive::{classify, decompress, Body, Image};
 use super::export::export_reader;
 use super::layer::{escape_bytes, TreePath};
 use super::ImageError;
-use crate::engine::{Connection, Os};
-use crate::file_names;
+use crate::engine::Connection;
 
 /// Text larger than this is cut.
 pub const TEXT_LIMIT: u64 = 1024 * 1024;
 /// Binary files are shown in hex up to this many bytes.
 pub const HEX_LIMIT: u64 = 64 * 1024;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum ContentKind {
     Text,
@@ -33,7 +32,7 @@ pub enum ContentKind {
 }
 
 /// A file as the viewer shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct FileContent {
     pub path: String,
     pub size_bytes: u64,
@@ -98,46 +97,11 @@ pub async fn export_layer(
     with_layer(daemon, layer, move |tar| write_new_file(tar, &destination)).await
 }
 
-/// A path in `folder` for a new file called after `name` (an image reference, a file's name):
-/// separators and colons become `_`, and a number goes in front while the name is taken.
-pub fn free_path_in(folder: &Path, name: &str) -> PathBuf {
-    let name: String =
-        name.chars().map(|c| if matches!(c, '/' | '\\' | ':') || c.is_control() { '_' } else { c }).collect();
-    let name = if name.trim().is_empty() { "extracted".to_string() } else { file_names::safe_name(Os::CURRENT, &name) };
-    let mut candidate = folder.join(&name);
-    let mut number = 1;
-    while candidate.exists() {
-        candidate = folder.join(format!("{number}-{name}"));
-        number += 1;
-    }
-    candidate
-}
-
-/// A destination the user may write to: an absolute path to a file that does not exist yet, in
-/// a folder that does, under a name this system stores as it is (never `a:b` or `aux` on Windows,
-/// which would write somewhere else).
-pub fn check_destination(destination: &Path) -> Result<PathBuf, ImageError> {
-    let refuse = |why: &str| Err(ImageError::Destination(format!("{}: {why}", destination.display())));
-    if !destination.is_absolute() {
-        return refuse("give a full path, starting at the root");
-    }
-    let name = destination.file_name().map(|name| name.to_string_lossy()).unwrap_or_default();
-    if let Some(why) = file_names::refusal(Os::CURRENT, &name) {
-        return refuse(&format!("{why}; choose another name"));
-    }
-    if destination.exists() {
-        return refuse("a file of that name already exists");
-    }
-    match destination.parent() {
-        Some(folder) if folder.is_dir() => Ok(destination.to_path_buf()),
-        _ => refuse("its folder does not exist"),
-    }
-}
-
 /// Writes `content` to a new file at `destination` (never over an existing file or through a
 /// link); a copy that stops half-way removes what it wrote.
 pub fn write_new_file(mut content: impl Read, destination: &Path) -> Result<u64, ImageError> {
-    let destination = check_destination(destination)?;
+    let destination =
+        crate::files::check_destination(destination).map_err(|refused| ImageError::Destination(refused.0))?;
     let mut file = OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -268,6 +232,7 @@ pub fn hex_dump(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
     use crate::image::layer::tests::tar_of;
+    use std::path::PathBuf;
 
     fn archive_file(dir: &Path) -> PathBuf {
         let layer = tar_of(&[(b"etc/motd", "file", b"hello\n"), (b"bin/tool", "file", b"\x7fELF\x00\x01")]);
@@ -341,7 +306,7 @@ mod tests {
             assert!(joined.to_string().contains("give a full path"), "{joined}");
         }
         assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "nothing written anywhere in the folder");
-        let offered = free_path_in(&out, "a:b?");
+        let offered = crate::files::free_path_in(&out, "a:b?");
         assert_eq!(offered.file_name().unwrap(), if cfg!(windows) { "a_b_" } else { "a_b?" });
     }
 }

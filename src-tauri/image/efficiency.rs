@@ -18,7 +18,7 @@ use super::layer::{EntryKind, LayerChange, TreePath};
 use super::tree::FileTree;
 
 /// A path that more than one layer wrote or deleted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Inefficiency {
     pub path: String,
     /// In how many layers it appears.

@@ -21,7 +21,8 @@ use super::ImageError;
 /// Trees with more nodes than this start with only the top level expanded.
 const EXPAND_ALL_UP_TO: usize = 5_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[ts(rename = "ChangeStatus")]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Added,
@@ -30,7 +31,7 @@ pub enum Status {
     Unmodified,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum SortBy {
     #[default]
@@ -40,7 +41,7 @@ pub enum SortBy {
 }
 
 /// Which changes to show.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct StatusFilter {
     pub added: bool,
     pub modified: bool,
@@ -66,7 +67,7 @@ impl StatusFilter {
 }
 
 /// What the explorer shows: which layer, how, and which nodes.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ViewOptions {
     pub layer: usize,
     /// Everything up to `layer` (true) or only what `layer` holds (false).
@@ -79,7 +80,8 @@ pub struct ViewOptions {
 }
 
 /// One visible line of the tree.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(rename = "TreeRow")]
 pub struct Row {
     pub id: u32,
     pub depth: u16,
@@ -95,7 +97,7 @@ pub struct Row {
 }
 
 /// Everything known of one node, for the attributes panel.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct NodeDetails {
     pub path: String,
     pub kind: char,
@@ -116,7 +118,7 @@ pub struct NodeDetails {
 }
 
 /// How many visible nodes of each kind of change the view has.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct StatusCounts {
     pub added: usize,
     pub modified: usize,

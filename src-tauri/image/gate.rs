@@ -51,9 +51,25 @@ pub struct RuleResult {
     pub actual: String,
 }
 
+/// A rules file Strata cannot read, with the line and what is wrong on it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct RulesError(String);
+
+impl crate::problem::Problem for RulesError {
+    fn code(&self) -> crate::problem::ErrorCode {
+        crate::problem::ErrorCode::InvalidInput
+    }
+
+    fn hint(&self) -> String {
+        "Rules are lowest-efficiency, highest-wasted-bytes, highest-user-wasted-percent and highest-hidden-bytes."
+            .into()
+    }
+}
+
 impl Rules {
     /// Reads a `.dive-ci` file's text; keys it does not know are refused, to catch typos.
-    pub fn parse(text: &str) -> Result<Rules, String> {
+    pub fn parse(text: &str) -> Result<Rules, RulesError> {
         let mut rules = Rules::default();
         let mut in_rules = false;
         for (number, raw) in text.lines().enumerate() {
@@ -62,10 +78,9 @@ impl Rules {
                 continue;
             }
             let indented = line.starts_with([' ', '\t']);
-            let (key, value) = line
-                .trim()
-                .split_once(':')
-                .ok_or_else(|| format!("line {}: expected `key: value`, found `{}`", number + 1, raw.trim()))?;
+            let (key, value) = line.trim().split_once(':').ok_or_else(|| {
+                RulesError(format!("line {}: expected `key: value`, found `{}`", number + 1, raw.trim()))
+            })?;
             let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
             if !indented {
                 in_rules = key == "rules";
@@ -74,13 +89,13 @@ impl Rules {
             if !in_rules {
                 continue;
             }
-            let at = |e: String| format!("line {}: {key}: {e}", number + 1);
+            let at = |e: String| RulesError(format!("line {}: {key}: {e}", number + 1));
             match key.trim() {
                 "lowest-efficiency" => rules.lowest_efficiency = parse_ratio(value).map_err(at)?,
                 "highest-wasted-bytes" => rules.highest_wasted_bytes = parse_bytes(value).map_err(at)?,
                 "highest-user-wasted-percent" => rules.highest_user_wasted_ratio = parse_ratio(value).map_err(at)?,
                 "highest-hidden-bytes" => rules.highest_hidden_bytes = parse_bytes(value).map_err(at)?,
-                other => return Err(format!("line {}: unknown rule `{other}`", number + 1)),
+                other => return Err(RulesError(format!("line {}: unknown rule `{other}`", number + 1))),
             }
         }
         Ok(rules)
@@ -186,8 +201,8 @@ mod tests {
 
     #[test]
     fn unknown_rules_and_bad_values_are_refused_with_their_line() {
-        assert!(Rules::parse("rules:\n  lowest-eficiency: 0.9\n").unwrap_err().contains("line 2"));
-        assert!(Rules::parse("rules:\n  lowest-efficiency: 95\n").unwrap_err().contains("between 0 and 1"));
+        assert!(Rules::parse("rules:\n  lowest-eficiency: 0.9\n").unwrap_err().to_string().contains("line 2"));
+        assert!(Rules::parse("rules:\n  lowest-efficiency: 95\n").unwrap_err().to_string().contains("between 0 and 1"));
         assert!(Rules::parse("rules:\n  highest-wasted-bytes: lots\n").is_err());
         assert_eq!(Rules::parse("").unwrap(), Rules::default());
     }

@@ -30,28 +30,7 @@ pub use tree::{FileTree, HiddenFile, LayerDiff};
 
 use thiserror::Error;
 
-impl ImageError {
-    /// What the user can do about it, in one sentence.
-    pub fn hint(&self) -> String {
-        match self {
-            ImageError::Engine(error) => error.hint(),
-            ImageError::Tar(_) | ImageError::Archive(_) => {
-                "The archive is damaged or incomplete; export the image again (`docker save`).".into()
-            }
-            ImageError::EscapingPath { .. } => "Do not run this image: its layers try to write outside it.".into(),
-            ImageError::Cancelled => "Start it again when you are ready.".into(),
-            ImageError::NotFound(_) => "Open the image again: it may have changed since it was read.".into(),
-            ImageError::NotAFile(_) => "Only regular files have content to show or extract.".into(),
-            ImageError::NotText(_) => {
-                "Compare binary or very large files by their hashes (`strata diff` lists a content change).".into()
-            }
-            ImageError::Destination(_) => "Choose another file name or folder.".into(),
-            ImageError::BadSearch(_) => {
-                "Fix the pattern, or turn off regular expressions to search for plain text.".into()
-            }
-        }
-    }
-}
+use crate::problem::{ErrorCode, Problem};
 
 #[derive(Debug, Error)]
 pub enum ImageError {
@@ -75,4 +54,38 @@ pub enum ImageError {
     Destination(String),
     #[error("the search is not a valid regular expression: {0}")]
     BadSearch(String),
+}
+
+impl Problem for ImageError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            ImageError::Engine(error) => error.code(),
+            ImageError::Tar(_) | ImageError::Archive(_) | ImageError::EscapingPath { .. } => ErrorCode::Damaged,
+            ImageError::Cancelled => ErrorCode::Cancelled,
+            ImageError::NotFound(_) => ErrorCode::NotFound,
+            ImageError::NotAFile(_) | ImageError::NotText(_) | ImageError::BadSearch(_) => ErrorCode::InvalidInput,
+            ImageError::Destination(_) => ErrorCode::FileSystem,
+        }
+    }
+
+    /// What the user can do about it, in one sentence.
+    fn hint(&self) -> String {
+        match self {
+            ImageError::Engine(error) => error.hint(),
+            ImageError::Tar(_) | ImageError::Archive(_) => {
+                "The archive is damaged or incomplete; export the image again (`docker save`).".into()
+            }
+            ImageError::EscapingPath { .. } => "Do not run this image: its layers try to write outside it.".into(),
+            ImageError::Cancelled => "Start it again when you are ready.".into(),
+            ImageError::NotFound(_) => "Open the image again: it may have changed since it was read.".into(),
+            ImageError::NotAFile(_) => "Only regular files have content to show or extract.".into(),
+            ImageError::NotText(_) => {
+                "Compare binary or very large files by their hashes (`strata diff` lists a content change).".into()
+            }
+            ImageError::Destination(_) => "Choose another file name or folder.".into(),
+            ImageError::BadSearch(_) => {
+                "Fix the pattern, or turn off regular expressions to search for plain text.".into()
+            }
+        }
+    }
 }

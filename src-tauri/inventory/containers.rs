@@ -13,7 +13,7 @@ use super::short_id;
 use crate::engine::EngineError;
 
 /// One line of the Containers screen and of `strata containers`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ContainerRow {
     pub id: String,
     pub short_id: String,
@@ -84,7 +84,7 @@ pub fn format_ports(ports: &[PortSummary]) -> String {
 }
 
 /// What a user can do to a container from the list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ContainerAction {
     Start,

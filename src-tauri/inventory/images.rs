@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::short_id;
 
 /// One line of the Images screen and of `strata images`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ImageRow {
     /// Unique per row: the id and the reference.
     pub key: String,
@@ -93,7 +93,7 @@ fn references(image: &ImageSummary) -> Vec<(String, String)> {
 }
 
 /// Columns rows can be sorted by.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ImageSort {
     Repository,
@@ -107,7 +107,7 @@ pub enum ImageSort {
 }
 
 /// What the user asked to see.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(default)]
 pub struct ImageQuery {
     /// Case-insensitive text found in the reference or the id.

@@ -57,15 +57,9 @@ impl LayerCache {
             serde_json::to_vec(&kept)
         };
         let Ok(json) = json else { return };
-        // A file of its own first, then renamed: another strata writing at the same time never
-        // leaves half a file. Failing to write only costs the next run some requests.
-        let partial = file.with_extension(format!("{}.partial", std::process::id()));
-        let written = file.parent().is_some_and(|dir| std::fs::create_dir_all(dir).is_ok())
-            && std::fs::write(&partial, json).is_ok()
-            && std::fs::rename(&partial, file).is_ok();
-        if !written {
-            let _ = std::fs::remove_file(&partial);
-        }
+        // Another strata writing at the same time never leaves half a file. Failing to write only
+        // costs the next run some requests.
+        let _ = crate::files::write_atomically(file, |out| out.write_all(&json));
     }
 
     /// Sets `shared_size` on every row, fetching layer lists for image ids not yet cached.

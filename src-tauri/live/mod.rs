@@ -18,6 +18,7 @@ use tokio::time::Instant;
 
 use crate::engine::{self, Connection, Discovery, Endpoint, EngineError, Environment, ServerInfo};
 use crate::inventory::{self, shared::LayerCache, ContainerRow, ImageQuery, ImageRow, Inventory};
+use crate::problem::Problem;
 
 /// Wait between attempts when the daemon does not answer.
 const RETRY_EVERY: Duration = Duration::from_secs(2);
@@ -25,7 +26,7 @@ const RETRY_EVERY: Duration = Duration::from_secs(2);
 const EVENT_SETTLE: Duration = Duration::from_millis(150);
 
 /// Whether Strata is talking to its daemon.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Status {
     Connecting { endpoint: Endpoint },
@@ -45,7 +46,7 @@ impl Status {
 }
 
 /// What the window shows about the daemon; `generation` grows with every change.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct LiveState {
     pub generation: u64,
     pub status: Status,

@@ -39,7 +39,7 @@ pub struct BuildRequest {
 }
 
 /// The daemon's builder a build went to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Builder {
     Classic,
@@ -47,7 +47,7 @@ pub enum Builder {
 }
 
 /// A finished build.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct BuildOutcome {
     pub image_id: String,
     pub seconds: f64,
@@ -56,7 +56,7 @@ pub struct BuildOutcome {
     pub builder: Builder,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ContextFigures {
     pub files: usize,
     pub bytes: u64,

@@ -21,6 +21,7 @@ use std::path::Path;
 use thiserror::Error;
 
 use crate::engine::Os;
+use crate::problem::{ErrorCode, Problem};
 
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum IgnoreError {
@@ -28,6 +29,24 @@ pub enum IgnoreError {
     BadPattern { file: String, line: usize, pattern: String, why: &'static str },
     #[error("{file} cannot be read: {reason}")]
     Unreadable { file: String, reason: String },
+}
+
+impl Problem for IgnoreError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            IgnoreError::BadPattern { .. } => ErrorCode::InvalidInput,
+            IgnoreError::Unreadable { .. } => ErrorCode::FileSystem,
+        }
+    }
+
+    fn hint(&self) -> String {
+        match self {
+            IgnoreError::BadPattern { .. } => {
+                "Fix the line in .dockerignore; `docker build` would refuse it too.".into()
+            }
+            IgnoreError::Unreadable { .. } => "Check that the file is readable.".into(),
+        }
+    }
 }
 
 /// The patterns of one `.dockerignore`, ready to decide about paths.

@@ -28,6 +28,8 @@ pub mod watch;
 
 use thiserror::Error;
 
+use crate::problem::{ErrorCode, Problem};
+
 pub use builder::{BuildOutcome, BuildRequest};
 pub use buildlog::BuildEvent;
 pub use context::BuildContext;
@@ -54,24 +56,27 @@ pub enum BuildError {
     Cancelled,
 }
 
-/// ": <the last lines of output>", or nothing when there was none.
-fn last_lines(output: &str) -> String {
-    const SHOWN: usize = 5;
-    let lines: Vec<&str> = output.trim_end().lines().collect();
-    if lines.is_empty() {
-        return String::new();
+impl Problem for BuildError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            BuildError::Context(_) => ErrorCode::FileSystem,
+            BuildError::Ignore(error) => error.code(),
+            BuildError::Failed { .. }
+            | BuildError::VerifyFailed { .. }
+            | BuildError::PushFailed(_)
+            | BuildError::VerifyCouldNotRun(_) => ErrorCode::BuildFailed,
+            BuildError::Engine(error) => error.code(),
+            BuildError::Cancelled => ErrorCode::Cancelled,
+        }
     }
-    format!(": {}", lines[lines.len().saturating_sub(SHOWN)..].join(" / "))
-}
 
-impl BuildError {
     /// What the user can do about it, in one sentence.
-    pub fn hint(&self) -> String {
+    fn hint(&self) -> String {
         match self {
             BuildError::Context(_) => {
                 "Check the folder and the Dockerfile path, and that the files are readable.".into()
             }
-            BuildError::Ignore(_) => "Fix the line in .dockerignore; `docker build` would refuse it too.".into(),
+            BuildError::Ignore(error) => error.hint(),
             BuildError::Failed { .. } => {
                 "Fix the Dockerfile (or the step's command) and build again; the last good image keeps its tags.".into()
             }
@@ -85,4 +90,14 @@ impl BuildError {
             BuildError::Cancelled => "Start it again when you are ready.".into(),
         }
     }
+}
+
+/// ": <the last lines of output>", or nothing when there was none.
+fn last_lines(output: &str) -> String {
+    const SHOWN: usize = 5;
+    let lines: Vec<&str> = output.trim_end().lines().collect();
+    if lines.is_empty() {
+        return String::new();
+    }
+    format!(": {}", lines[lines.len().saturating_sub(SHOWN)..].join(" / "))
 }

@@ -63,7 +63,7 @@ pub enum PipelineEvent {
 }
 
 /// One layer whose size changed, against the layer at the same place in the previous image.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct LayerChange {
     pub index: usize,
     pub command: String,
@@ -72,13 +72,13 @@ pub struct LayerChange {
 }
 
 /// The image the first tag named before this build.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Previous {
     pub image_id: String,
     pub size_bytes: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct PipelineOutcome {
     pub build: BuildOutcome,
     pub verification: Option<Verification>,

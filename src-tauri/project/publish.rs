@@ -20,7 +20,7 @@ use crate::inventory::split_reference;
 const DOCKER_HUB: &str = "https://index.docker.io/v1/";
 
 /// A pushed tag.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Published {
     pub reference: String,
     /// The manifest digest the registry stored, when it said.

@@ -28,7 +28,7 @@ pub const VERIFY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3
 pub const GIT_TAG: &str = "{git}";
 
 /// How one project folder is built.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Project {
     pub folder: PathBuf,
     /// The Dockerfile, relative to the folder (default `Dockerfile`).
@@ -158,7 +158,7 @@ pub fn repository_name(name: &str) -> String {
 }
 
 /// One build as the history keeps it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct BuildRecord {
     /// Seconds since 1970.
     pub started: i64,
@@ -296,12 +296,8 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, B
 
 fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), BuildError> {
     let fail = |e: std::io::Error| BuildError::Context(format!("{} cannot be written: {e}", path.display()));
-    let folder = path.parent().unwrap_or(Path::new("."));
-    fs::create_dir_all(folder).map_err(fail)?;
-    let mut file = tempfile::NamedTempFile::new_in(folder).map_err(fail)?;
-    serde_json::to_writer_pretty(&mut file, value).map_err(|e| fail(e.into()))?;
-    file.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
+    crate::files::write_atomically(path, |file| serde_json::to_writer_pretty(file, value).map_err(Into::into))
+        .map_err(fail)
 }
 
 #[cfg(test)]

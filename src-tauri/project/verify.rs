@@ -18,7 +18,7 @@ use crate::engine::EngineError;
 const OUTPUT_LIMIT: usize = 64 * 1024;
 
 /// How a verification went.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Verification {
     pub command: String,
     pub passed: bool,

@@ -41,7 +41,7 @@ impl Default for WatchTiming {
 }
 
 /// Why a build should run: the files whose edits triggered it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct Trigger {
     /// Relative paths, `/`-separated, sorted (at most [`Trigger::LISTED`]).
     pub paths: Vec<String>,

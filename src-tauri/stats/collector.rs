@@ -23,7 +23,7 @@ struct Tracked {
 }
 
 /// A container's latest point and how much history it has.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Latest {
     pub id: String,
     pub name: String,

@@ -17,7 +17,7 @@ use bollard::models::ContainerStatsResponse;
 use serde::{Deserialize, Serialize};
 
 /// The figures of one reading.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Reading {
     /// Seconds since 1970 (with fractions) when the daemon took it.
     pub at: f64,

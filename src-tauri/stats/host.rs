@@ -23,7 +23,7 @@ const LOW_SHARE: f64 = 0.10;
 const LOW_BYTES: u64 = 5_000_000_000;
 
 /// The data disk's figures.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct DataDisk {
     /// Docker's data root, as the daemon names it.
     pub docker_root: String,
@@ -35,7 +35,7 @@ pub struct DataDisk {
 }
 
 /// The host's figures at one moment.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct HostFigures {
     pub cpus: usize,
     pub cpu_percent: f32,

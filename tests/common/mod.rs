@@ -20,6 +20,7 @@ use bollard::query_parameters::{
 };
 use bollard::{body_full, Docker};
 use futures_util::StreamExt;
+use strata::problem::Problem;
 
 pub const BUSYBOX: &str = "/bin/busybox";
 pub const TEST_LABEL: &str = "strata.test";

@@ -67,6 +67,7 @@ export class CleanupView {
     dangling: true,
     unused: false,
     retention: { keep_newest: null, older_than_days: null, keep_tags: ["latest"] },
+    repositories: {},
     containers_older_than_days: null,
     build_cache: false,
     label: null,
