@@ -20,9 +20,88 @@ static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
     // ASCII word characters, as in Go: a Unicode `\w` repeated 128 times compiles to megabytes.
     let tag = r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
     let digest = r"[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
-    Regex::new(&format!(r"^(?:{domain}/)?{component}(?:/{component})*(?::{tag})?(?:@{digest})?$"))
-        .expect("reference grammar")
+    Regex::new(&format!(
+        r"^(?P<name>(?:{domain}/)?{component}(?:/{component})*)(?::(?P<tag>{tag}))?(?:@(?P<digest>{digest}))?$"
+    ))
+    .expect("reference grammar")
 });
+
+/// Docker Hub, where a reference without a registry points.
+const DOCKER_HUB: &str = "docker.io";
+/// Where Docker Hub keeps its official images: `alpine` is `docker.io/library/alpine`.
+const OFFICIAL: &str = "library/";
+
+/// An image reference taken apart — the only place Strata splits one. `registry:5000/team/app:1.2`
+/// has the registry `registry:5000`, the path `team/app` and the tag `1.2`; `alpine` has no
+/// registry (Docker Hub is meant), the path `alpine` and no tag (`latest` is meant).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImageReference {
+    /// The host (and port) as written, when the reference names one.
+    pub registry: Option<String>,
+    /// The repository's path inside the registry, as written.
+    pub path: String,
+    pub tag: Option<String>,
+    /// `sha256:…`, when the reference pins a manifest.
+    pub digest: Option<String>,
+}
+
+impl ImageReference {
+    /// Reads a reference as Docker does; an image id is not a reference.
+    pub fn parse(text: &str) -> Result<ImageReference, EngineError> {
+        let refuse = || invalid("an image reference", text, "[registry/]name[:tag][@sha256:…]");
+        let parts = (text.len() <= MAX_REFERENCE).then(|| REFERENCE.captures(text)).flatten().ok_or_else(refuse)?;
+        let name = &parts["name"];
+        // As Docker decides: the first component is a registry when it has a dot or a port, or is
+        // `localhost` — `team/app` is a path on Docker Hub, `registry:5000/app` is not.
+        let (registry, path) = match name.split_once('/') {
+            Some((first, rest)) if first.contains(['.', ':']) || first == "localhost" || first.starts_with('[') => {
+                (Some(first.to_string()), rest.to_string())
+            }
+            _ => (None, name.to_string()),
+        };
+        let text_of = |group: &str| parts.name(group).map(|m| m.as_str().to_string());
+        Ok(ImageReference { registry, path, tag: text_of("tag"), digest: text_of("digest") })
+    }
+
+    /// The repository as written: `registry:5000/team/app`, `alpine`.
+    pub fn repository(&self) -> String {
+        match &self.registry {
+            Some(registry) => format!("{registry}/{}", self.path),
+            None => self.path.clone(),
+        }
+    }
+
+    /// The repository as the docker CLI shows it: Docker Hub's name and `library/` left out, so
+    /// `docker.io/library/alpine` (how Podman writes it) and `alpine` are the same.
+    pub fn familiar_repository(&self) -> String {
+        match self.registry.as_deref() {
+            None | Some(DOCKER_HUB) | Some("index.docker.io") => {
+                self.path.strip_prefix(OFFICIAL).unwrap_or(&self.path).to_string()
+            }
+            Some(_) => self.repository(),
+        }
+    }
+
+    /// The tag, or `latest`, which a reference without one means.
+    pub fn tag_or_latest(&self) -> &str {
+        self.tag.as_deref().unwrap_or("latest")
+    }
+
+    /// Whether the two name the same repository and tag, however each is written.
+    pub fn same_tag_as(&self, other: &ImageReference) -> bool {
+        self.familiar_repository() == other.familiar_repository() && self.tag_or_latest() == other.tag_or_latest()
+    }
+}
+
+/// `registry:5000/team/app:1.2` → (`registry:5000/team/app`, `1.2`): the repository as written
+/// and the tag, `latest` when there is none. What is not a reference (Docker's `<none>`) is kept
+/// whole, with `latest`.
+pub fn split_reference(reference: &str) -> (String, String) {
+    match ImageReference::parse(reference) {
+        Ok(parsed) => (parsed.repository(), parsed.tag_or_latest().to_string()),
+        Err(_) => (reference.to_string(), "latest".to_string()),
+    }
+}
 
 static IMAGE_ID: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(?:sha256:)?[0-9a-f]{1,64}$").expect("id grammar"));
 
@@ -107,6 +186,39 @@ mod tests {
         for name in ["", "web/kill", "web?signal=9", "../x", "-web", "web name"] {
             assert!(check_container(name).is_err(), "{name:?}");
         }
+    }
+
+    #[test]
+    fn references_come_apart_as_docker_reads_them() {
+        let parsed = ImageReference::parse("registry:5000/team/app:1.2").unwrap();
+        assert_eq!(parsed.registry.as_deref(), Some("registry:5000"));
+        assert_eq!((parsed.path.as_str(), parsed.tag.as_deref()), ("team/app", Some("1.2")));
+        let hub = ImageReference::parse("team/app").unwrap();
+        assert_eq!((hub.registry.as_deref(), hub.path.as_str(), hub.tag_or_latest()), (None, "team/app", "latest"));
+        let local = ImageReference::parse("localhost/app@sha256:0123456789abcdef0123456789abcdef").unwrap();
+        assert_eq!(local.registry.as_deref(), Some("localhost"));
+        assert_eq!(local.digest.as_deref(), Some("sha256:0123456789abcdef0123456789abcdef"));
+        assert_eq!(ImageReference::parse("[::1]:5000/app").unwrap().registry.as_deref(), Some("[::1]:5000"));
+        assert!(ImageReference::parse("x?force=1").is_err());
+    }
+
+    #[test]
+    fn docker_hubs_long_and_short_names_are_one_repository() {
+        let podman = ImageReference::parse("docker.io/library/alpine:3.20").unwrap();
+        let docker = ImageReference::parse("alpine:3.20").unwrap();
+        assert_eq!(podman.familiar_repository(), "alpine");
+        assert!(podman.same_tag_as(&docker));
+        assert!(ImageReference::parse("app").unwrap().same_tag_as(&ImageReference::parse("app:latest").unwrap()));
+        assert!(!ImageReference::parse("ghcr.io/app:1").unwrap().same_tag_as(&ImageReference::parse("app:1").unwrap()));
+    }
+
+    #[test]
+    fn references_split_at_the_tag_colon_not_the_registry_port() {
+        let split = |r: &str| split_reference(r);
+        assert_eq!(split("app:dev"), ("app".into(), "dev".into()));
+        assert_eq!(split("registry:5000/team/app:1.2"), ("registry:5000/team/app".into(), "1.2".into()));
+        assert_eq!(split("registry:5000/team/app"), ("registry:5000/team/app".into(), "latest".into()));
+        assert_eq!(split("app"), ("app".into(), "latest".into()));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::facts::{layer_users, ContainerFacts, Facts, ImageFacts};
-use crate::inventory::split_reference;
+use crate::names::{split_reference, ImageReference};
 
 const DAY: i64 = 86_400;
 
@@ -308,17 +308,9 @@ fn names_image(name: &str, image: &ImageFacts) -> bool {
     if image.id == name || (digits.len() >= 4 && image.id.trim_start_matches("sha256:").starts_with(digits)) {
         return true;
     }
-    let has_tag = name.rsplit('/').next().is_some_and(|last| last.contains(':'));
-    let reference = if has_tag { name.to_string() } else { format!("{name}:latest") };
-    image.refs.iter().any(|r| short_reference(r) == short_reference(&reference))
-}
-
-/// A reference without Docker Hub's implied prefixes (Podman writes `docker.io/app:1` for `app:1`).
-fn short_reference(reference: &str) -> &str {
-    ["docker.io/library/", "docker.io/", "index.docker.io/library/", "index.docker.io/"]
-        .iter()
-        .find_map(|prefix| reference.strip_prefix(prefix))
-        .unwrap_or(reference)
+    // Podman writes `docker.io/library/app:1` for `app:1`; a name without a tag means `latest`.
+    let Ok(wanted) = ImageReference::parse(name) else { return false };
+    image.refs.iter().filter_map(|r| ImageReference::parse(r).ok()).any(|r| r.same_tag_as(&wanted))
 }
 
 fn names_container(name: &str, container: &ContainerFacts) -> bool {
@@ -339,7 +331,7 @@ fn has_label(labels: &BTreeMap<String, String>, wanted: Option<&str>) -> bool {
 /// Images whose every tag the retention rules let go (the repository's own rule, or the default).
 pub fn old_images<'a>(images: &'a [ImageFacts], policy: &Policy, now: i64) -> HashSet<&'a str> {
     // Each repository's tags, newest first.
-    let mut repositories: HashMap<&str, Vec<(&str, &ImageFacts)>> = HashMap::new();
+    let mut repositories: HashMap<String, Vec<(String, &ImageFacts)>> = HashMap::new();
     for image in images {
         for reference in &image.refs {
             let (repository, tag) = split_reference(reference);
@@ -349,7 +341,7 @@ pub fn old_images<'a>(images: &'a [ImageFacts], policy: &Policy, now: i64) -> Ha
     let mut kept: HashSet<&str> = HashSet::new();
     let mut judged: HashSet<&str> = HashSet::new();
     for (repository, tags) in repositories.iter_mut() {
-        let retention = policy.repositories.get(*repository).unwrap_or(&policy.retention);
+        let retention = policy.repositories.get(repository).unwrap_or(&policy.retention);
         for (_, image) in tags.iter() {
             judged.insert(image.id.as_str());
         }
@@ -358,7 +350,7 @@ pub fn old_images<'a>(images: &'a [ImageFacts], policy: &Policy, now: i64) -> Ha
             continue;
         }
         // Newest first; tags made in the same second, the greater name first (`2` before `1`).
-        tags.sort_by(|a, b| b.1.created.cmp(&a.1.created).then(b.0.cmp(a.0)));
+        tags.sort_by(|a, b| b.1.created.cmp(&a.1.created).then(b.0.cmp(&a.0)));
         for (rank, (tag, image)) in tags.iter().enumerate() {
             let newest = retention.keep_newest.is_some_and(|n| rank < n);
             let young = retention.older_than_days.is_some_and(|days| now - image.created < days as i64 * DAY);

@@ -13,7 +13,8 @@ use super::facts::{layer_users, Facts};
 use super::plan::{old_images, Policy};
 use crate::chart::treemap::{Tile, TileGroup, Treemap};
 use crate::chart::ChartError;
-use crate::inventory::{short_id, split_reference};
+use crate::inventory::short_id;
+use crate::names::split_reference;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
@@ -187,7 +188,7 @@ pub fn treemap(space: &Space, size: (u32, u32)) -> Result<Treemap, ChartError> {
                 .iter()
                 .map(|&index| {
                     let image = &space.images[index];
-                    let tags: Vec<&str> = image.refs.iter().map(|r| split_reference(r).1).collect();
+                    let tags: Vec<String> = image.refs.iter().map(|r| split_reference(r).1).collect();
                     let name = if tags.is_empty() { image.short_id.clone() } else { tags.join(", ") };
                     Tile {
                         key: image.id.clone(),
@@ -206,8 +207,8 @@ pub fn treemap(space: &Space, size: (u32, u32)) -> Result<Treemap, ChartError> {
 fn repositories(facts: &Facts, images: &[ImageSpace]) -> Vec<RepositorySpace> {
     let mut filed: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (index, image) in images.iter().enumerate() {
-        let repository = image.refs.first().map_or("<none>", |r| split_reference(r).0);
-        filed.entry(repository.to_string()).or_default().push(index);
+        let repository = image.refs.first().map_or_else(|| "<none>".to_string(), |r| split_reference(r).0);
+        filed.entry(repository).or_default().push(index);
     }
     // Which repositories use each layer.
     let mut owners: HashMap<&str, HashSet<&str>> = HashMap::new();

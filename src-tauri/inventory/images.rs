@@ -75,7 +75,7 @@ fn references(image: &ImageSummary) -> Vec<(String, String)> {
         .iter()
         .filter(|t| t.as_str() != "<none>:<none>")
         .map(|t| {
-            let (repository, tag) = super::split_reference(t);
+            let (repository, tag) = crate::names::split_reference(t);
             (repository.to_string(), tag.to_string())
         })
         .collect();

@@ -36,29 +36,7 @@ pub async fn fetch(docker: &Docker) -> Result<Inventory, EngineError> {
     })
 }
 
-/// `registry:5000/team/app:1.2` → (`registry:5000/team/app`, `1.2`): split at the tag's colon,
-/// not a registry's port; no tag means `latest`.
-pub fn split_reference(reference: &str) -> (&str, &str) {
-    match reference.rfind(':') {
-        Some(colon) if !reference[colon..].contains('/') => (&reference[..colon], &reference[colon + 1..]),
-        _ => (reference, "latest"),
-    }
-}
-
 /// The first 12 hex digits of an id, as the docker CLI shows it.
 pub fn short_id(id: &str) -> String {
     id.trim_start_matches("sha256:").chars().take(12).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::split_reference;
-
-    #[test]
-    fn references_split_at_the_tag_colon_not_the_registry_port() {
-        assert_eq!(split_reference("app:dev"), ("app", "dev"));
-        assert_eq!(split_reference("registry:5000/team/app:1.2"), ("registry:5000/team/app", "1.2"));
-        assert_eq!(split_reference("registry:5000/team/app"), ("registry:5000/team/app", "latest"));
-        assert_eq!(split_reference("app"), ("app", "latest"));
-    }
 }

@@ -18,8 +18,8 @@ use super::verify::{verify, Verification};
 use super::BuildError;
 use crate::engine::EngineError;
 use crate::inventory::shared::{chain_layers, Layer};
-use crate::inventory::split_reference;
 use crate::names;
+use crate::names::split_reference;
 use crate::progress::Cancel;
 
 /// What to run.
@@ -173,7 +173,7 @@ pub async fn run_pipeline(
 /// Points `reference` (`repo:tag`, `repo` meaning `:latest`) at the image.
 async fn tag(docker: &Docker, image: &str, reference: &str) -> Result<(), BuildError> {
     let (repo, tag) = split_reference(reference);
-    let options = TagImageOptionsBuilder::default().repo(repo).tag(tag).build();
+    let options = TagImageOptionsBuilder::default().repo(&repo).tag(&tag).build();
     docker.tag_image(image, Some(options)).await.map_err(|e| BuildError::Engine(EngineError::from_api(e)))
 }
 

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::BuildError;
 use crate::engine::EngineError;
-use crate::inventory::split_reference;
+use crate::names::{split_reference, ImageReference};
 
 /// Where Docker Hub's credentials are kept in `config.json`.
 const DOCKER_HUB: &str = "https://index.docker.io/v1/";
@@ -35,9 +35,9 @@ pub async fn push(
     on_status: &mut (dyn FnMut(String) + Send),
 ) -> Result<Published, BuildError> {
     let (repository, tag) = split_reference(reference);
-    let credentials = credentials_for(registry_of(repository), docker_config);
-    let options = PushImageOptionsBuilder::default().tag(tag).build();
-    let mut stream = docker.push_image(repository, Some(options), credentials);
+    let credentials = credentials_for(&registry_of(&repository), docker_config);
+    let options = PushImageOptionsBuilder::default().tag(&tag).build();
+    let mut stream = docker.push_image(&repository, Some(options), credentials);
     let mut digest = None;
     while let Some(item) = stream.next().await {
         let info = item.map_err(|e| match e {
@@ -59,11 +59,11 @@ pub async fn push(
 
 /// The registry a repository lives on: its first part when that names a host (has a `.` or a
 /// `:`, or is `localhost`), else Docker Hub.
-pub fn registry_of(repository: &str) -> &str {
-    match repository.split_once('/') {
-        Some((first, _)) if first.contains('.') || first.contains(':') || first == "localhost" => first,
-        _ => DOCKER_HUB,
-    }
+pub fn registry_of(repository: &str) -> String {
+    let named = ImageReference::parse(repository).ok().and_then(|reference| reference.registry);
+    // Docker Hub's credentials are filed under its old address, however the name spells it.
+    let named = named.filter(|registry| !matches!(registry.as_str(), "docker.io" | "index.docker.io"));
+    named.unwrap_or_else(|| DOCKER_HUB.to_string())
 }
 
 #[derive(Deserialize)]
@@ -110,6 +110,7 @@ mod tests {
         assert_eq!(registry_of("localhost/app"), "localhost");
         assert_eq!(registry_of("team/app"), DOCKER_HUB);
         assert_eq!(registry_of("app"), DOCKER_HUB);
+        assert_eq!(registry_of("docker.io/library/app"), DOCKER_HUB);
     }
 
     #[test]

@@ -18,7 +18,7 @@ use super::git::{self, GitFacts};
 use super::pipeline::{LayerChange, PipelineOutcome, PipelineRequest};
 use super::watch::Trigger;
 use super::BuildError;
-use crate::inventory::split_reference;
+use crate::names::split_reference;
 
 /// Builds kept per project.
 pub const HISTORY_KEPT: usize = 100;
