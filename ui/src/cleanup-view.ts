@@ -445,8 +445,10 @@ export class CleanupView {
       this.policy.chosen = [];
       this.policy.excluded = [];
     }
-    // The plan's rows keep their outcomes until the next survey.
+    // The outcomes go to the list under the result: the next survey's plan is another list (its
+    // first row need not be the item that was first here).
     const finished = new Map(this.outcomes);
+    this.outcomes.clear();
     const items = plan.items;
     await this.survey();
     this.showFinished(items, finished);

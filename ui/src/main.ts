@@ -1,50 +1,28 @@
 // The window: a sidebar with the screens, the daemon bar, and the current screen. It subscribes
 // to the backend's live state and asks the screens to redraw when the daemon's contents change.
+// The screens are the list in screens.ts, and the window-wide keys the table in shortcuts.ts.
 import { api, LiveState } from "./api";
-import { CleanupView } from "./cleanup-view";
 import { ConnectionView } from "./connection-view";
-import { ContainersView } from "./containers-view";
-import { DiffView } from "./diff-view";
-import { ImagesView } from "./images-view";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
-import { LayersView } from "./layers-view";
-import { ProjectsView } from "./projects-view";
+import { Screen, ScreenContext, ScreenId, SCREENS, ScreenView, ViewOf } from "./screens";
 import { shortcutsDialog } from "./dialog";
-import { globalAction, SHORTCUTS } from "./shortcuts";
+import { globalAction, screenIndex, screenKeys, SHORTCUTS } from "./shortcuts";
 import { applyTheme, nextTheme, savedTheme, themeButton } from "./theme";
-
-type Screen = "images" | "containers" | "layers" | "diff" | "projects" | "cleanup";
 
 const connection = new ConnectionView();
 const toast = document.createElement("div");
 toast.className = "toast";
 toast.hidden = true;
-const images = new ImagesView(
-  (reference) => {
-    show("layers");
-    void layers.open(reference);
-  },
-  (reference) => {
-    show("diff");
-    void diff.startFrom(reference);
-  },
-);
-const containers = new ContainersView(showProblem);
-const layers = new LayersView(showProblem);
-const diff = new DiffView(showProblem);
-const projects = new ProjectsView(showProblem);
-const cleanup = new CleanupView(showProblem);
-const screens: Record<Screen, { view: { element: HTMLElement; refresh(): Promise<void> }; nav: HTMLButtonElement }> = {
-  images: { view: images, nav: navButton("Images", "images", "Ctrl+1") },
-  containers: { view: containers, nav: navButton("Containers", "containers", "Ctrl+2") },
-  layers: { view: layers, nav: navButton("Layers", "layers", "Ctrl+3") },
-  diff: { view: diff, nav: navButton("Diff", "diff", "Ctrl+4") },
-  projects: { view: projects, nav: navButton("Projects", "projects", "Ctrl+5") },
-  cleanup: { view: cleanup, nav: navButton("Cleanup", "cleanup", "Ctrl+6") },
-};
-let current: Screen = "images";
+/** The screens in the sidebar's order, each taking any view (its own, `views[screen.id]`). */
+const screens: readonly Screen<ScreenId, ScreenView>[] = SCREENS;
+/** Every screen's view, by id. */
+const views = {} as { [Id in ScreenId]: ViewOf<Id> };
+const context: ScreenContext = { report: showProblem, show, view: (id) => views[id] };
+for (const screen of screens) (views as Record<ScreenId, ScreenView>)[screen.id] = screen.create(context);
+const navs = new Map(screens.map((screen, index) => [screen.id, navButton(screen.label, screen.id, screenKeys(index))]));
+let current: ScreenId = screens[0].id;
 
-function navButton(label: string, screen: Screen, shortcut: string): HTMLButtonElement {
+function navButton(label: string, screen: ScreenId, shortcut: string): HTMLButtonElement {
   const button = document.createElement("button");
   button.className = "nav";
   button.id = `nav-${screen}`;
@@ -59,13 +37,21 @@ function navButton(label: string, screen: Screen, shortcut: string): HTMLButtonE
   return button;
 }
 
-function show(screen: Screen): void {
+function show(screen: ScreenId): void {
   current = screen;
-  for (const [name, { view, nav }] of Object.entries(screens)) {
-    view.element.hidden = name !== screen;
-    nav.classList.toggle("active", name === screen);
+  for (const { id } of screens) {
+    views[id].element.hidden = id !== screen;
+    navs.get(id)!.classList.toggle("active", id === screen);
   }
-  void screens[screen].view.refresh().catch(reportError);
+  void views[screen].refresh().catch(reportError);
+}
+
+/** Ctrl+N: shows the Nth screen, which may then take the focus (Layers its image field…). */
+function showByKey(index: number): void {
+  const screen = screens[index];
+  if (!screen) return;
+  show(screen.id);
+  screen.focus?.(views[screen.id]);
 }
 
 function showProblem(message: string, hint = ""): void {
@@ -81,12 +67,13 @@ function reportError(error: unknown): void {
 
 function onState(state: LiveState): void {
   connection.show(state);
-  images.setTotal(state.image_count, state.status.kind === "connected");
-  document.getElementById("count-images")!.textContent = String(state.image_count);
-  document.getElementById("count-containers")!.textContent = String(state.container_count);
+  for (const screen of screens) {
+    screen.follow?.(views[screen.id], state);
+    if (screen.count) document.getElementById(`count-${screen.id}`)!.textContent = String(screen.count(state));
+  }
   document.body.dataset.connection = state.status.kind;
   document.body.dataset.endpoint = state.status.endpoint.name;
-  void screens[current].view.refresh().catch(reportError);
+  void views[current].refresh().catch(reportError);
 }
 
 function onKey(event: KeyboardEvent): void {
@@ -95,27 +82,12 @@ function onKey(event: KeyboardEvent): void {
   if (action === null) return;
   if (action === "sheet" && document.getElementById("shortcut-sheet")) return;
   if (action !== "leave-field" && !action.startsWith("screen-")) event.preventDefault();
+  const screen = screenIndex(action);
+  if (screen !== null) return showByKey(screen);
   switch (action) {
-    case "screen-1":
-      return show("images");
-    case "screen-2":
-      return show("containers");
-    case "screen-3":
-      show("layers");
-      if (!layers.element.dataset.image) layers.focusSource();
-      return;
-    case "screen-4":
-      show("diff");
-      return diff.focus();
-    case "screen-5":
-      show("projects");
-      return projects.focus();
-    case "screen-6":
-      show("cleanup");
-      return cleanup.focus();
     case "open-archive":
       show("layers");
-      return void layers.openArchive();
+      return void views.layers.openArchive();
     case "theme":
       applyTheme(nextTheme(savedTheme()));
       themeSwitch.replaceWith((themeSwitch = themeButton()));
@@ -123,9 +95,9 @@ function onKey(event: KeyboardEvent): void {
     case "sheet":
       return shortcutsDialog(SHORTCUTS);
     case "search":
-      if (current === "layers") return layers.focusSearch();
+      if (current === "layers") return views.layers.focusSearch();
       show("images");
-      return images.focusFilter();
+      return views.images.focusFilter();
     case "leave-field":
       return (event.target as HTMLElement).blur();
   }
@@ -143,9 +115,9 @@ function layout(): void {
   help.id = "shortcuts-button";
   help.textContent = "Keyboard shortcuts (?)";
   help.addEventListener("click", () => shortcutsDialog(SHORTCUTS));
-  sidebar.append(brand, screens.images.nav, screens.containers.nav, screens.layers.nav, screens.diff.nav, screens.projects.nav, screens.cleanup.nav, themeSwitch, help);
+  sidebar.append(brand, ...screens.map((screen) => navs.get(screen.id)!), themeSwitch, help);
   const main = document.createElement("main");
-  main.append(connection.bar, connection.banner, images.element, containers.element, layers.element, diff.element, projects.element, cleanup.element, toast, dropOverlay);
+  main.append(connection.bar, connection.banner, ...screens.map((screen) => views[screen.id].element), toast, dropOverlay);
   app.append(sidebar, main);
   document.addEventListener("keydown", onKey);
 }
@@ -166,7 +138,7 @@ function listenForDrops(): void {
       dropOverlay.hidden = !(payload.type === "enter" || payload.type === "over");
       if (payload.type === "drop") {
         show("projects");
-        for (const path of payload.paths) void projects.add(path, true);
+        for (const path of payload.paths) void views.projects.add(path, true);
       }
     })
     .catch(reportError);
@@ -175,6 +147,6 @@ function listenForDrops(): void {
 applyTheme(savedTheme());
 layout();
 listenForDrops();
-show("images");
+show(screens[0].id);
 void connection.load().catch(reportError);
 api.watchState(onState);

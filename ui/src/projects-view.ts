@@ -93,6 +93,8 @@ export class ProjectsView {
     this.list.addEventListener("keydown", (e) => this.onListKey(e));
     this.detail.id = "project-detail";
     this.body.append(this.list, this.detail);
+    // No projects until the first list says otherwise (a first empty list draws nothing new).
+    this.body.hidden = true;
     this.element.append(toolbar, this.empty, this.body);
     this.element.addEventListener("keydown", (e) => {
       if (e.ctrlKey && e.key.toLowerCase() === "b" && this.selected) {

@@ -2,6 +2,7 @@
 // `globalAction` which binding a key press is, and the `?` sheet lists the same bindings, so what
 // the sheet promises is what the window does. The lists' and screens' keys belong to their views
 // and are listed here for the sheet.
+import { SCREENS } from "./screens";
 
 export interface Shortcut {
   keys: string;
@@ -13,10 +14,8 @@ export interface ShortcutGroup {
   shortcuts: Shortcut[];
 }
 
-/** What a window-wide shortcut does; `screen-N` shows the Nth screen (1 to 6). */
-export type GlobalAction =
-  | "screen-1" | "screen-2" | "screen-3" | "screen-4" | "screen-5" | "screen-6"
-  | "open-archive" | "search" | "leave-field" | "sheet" | "theme";
+/** What a window-wide shortcut does; `screen-N` shows the Nth screen of `SCREENS` (from 1). */
+export type GlobalAction = `screen-${number}` | "open-archive" | "search" | "leave-field" | "sheet" | "theme";
 
 /** The parts of a key press the bindings look at. */
 export interface KeyPress {
@@ -33,10 +32,8 @@ interface Binding {
   whileTyping: boolean;
 }
 
-const SCREEN_NAMES = ["Images", "Containers", "Layers", "Diff", "Projects", "Cleanup"];
-
 const GLOBAL_BINDINGS: Binding[] = [
-  ...SCREEN_NAMES.map((_, index) => ({ action: `screen-${index + 1}` as GlobalAction, keys: `Ctrl+${index + 1}`, whileTyping: true })),
+  ...SCREENS.map((_, index) => ({ action: `screen-${index + 1}` as const, keys: `Ctrl+${index + 1}`, whileTyping: true })),
   { action: "open-archive", keys: "Ctrl+O", whileTyping: true },
   { action: "search", keys: "/", whileTyping: false },
   { action: "leave-field", keys: "Escape", whileTyping: true },
@@ -63,6 +60,17 @@ export function globalAction(press: KeyPress, typing: boolean): GlobalAction | n
   return binding.action;
 }
 
+/** The screen (0 for the first of `SCREENS`) a `screen-N` action shows; null for other actions. */
+export function screenIndex(action: GlobalAction): number | null {
+  const match = /^screen-(\d+)$/.exec(action);
+  return match ? Number(match[1]) - 1 : null;
+}
+
+/** The keys that show screen `index` of `SCREENS`, as the sheet writes them ("Ctrl+1"). */
+export function screenKeys(index: number): string {
+  return GLOBAL_BINDINGS.find((b) => b.action === `screen-${index + 1}`)?.keys ?? "";
+}
+
 const WHAT: Record<Exclude<GlobalAction, `screen-${number}`>, string> = {
   "open-archive": "Open an image archive (docker save, OCI) on Layers",
   search: "Search: the image filter, or the file search on Layers",
@@ -75,7 +83,7 @@ const WHAT: Record<Exclude<GlobalAction, `screen-${number}`>, string> = {
 function globalShortcuts(): Shortcut[] {
   const screens = GLOBAL_BINDINGS.filter((b) => b.action.startsWith("screen-"));
   return [
-    { keys: `${screens[0].keys} … ${screens[screens.length - 1].keys}`, what: SCREEN_NAMES.join(", ") },
+    { keys: `${screens[0].keys} … ${screens[screens.length - 1].keys}`, what: SCREENS.map((s) => s.label).join(", ") },
     ...GLOBAL_BINDINGS.filter((b) => !b.action.startsWith("screen-")).map((b) => ({
       keys: b.keys,
       what: WHAT[b.action as keyof typeof WHAT],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { nextTheme } from "./theme";
-import { globalAction, SHORTCUTS } from "./shortcuts";
+import { globalAction, screenIndex, screenKeys, SHORTCUTS } from "./shortcuts";
 
 describe("the theme switch", () => {
   it("cycles system → light → dark → system", () => {
@@ -25,6 +25,14 @@ describe("the shortcut sheet", () => {
     expect(globalAction(press("L", true, true), false)).toBe("theme");
     expect(globalAction(press("Escape"), true)).toBe("leave-field");
     for (const row of SHORTCUTS[0].shortcuts) expect(row.what.length, row.keys).toBeGreaterThan(0);
+  });
+
+  it("binds Ctrl+1, Ctrl+2, … to the screens in the registry's order", () => {
+    expect(SHORTCUTS[0].shortcuts[0].what).toBe("Images, Containers, Layers, Diff, Projects, Cleanup");
+    expect([0, 1, 5, 6].map(screenKeys)).toEqual(["Ctrl+1", "Ctrl+2", "Ctrl+6", ""]);
+    expect(screenIndex("screen-1")).toBe(0);
+    expect(screenIndex("screen-6")).toBe(5);
+    expect(screenIndex("search")).toBeNull();
   });
 
   it("leaves typed characters to the field that has the focus", () => {

@@ -1,0 +1,221 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { ProjectEvent, ProjectSummary } from "./api";
+import * as recorded from "./fixtures";
+import { ProjectsView } from "./projects-view";
+import { byId, find, mount, settle, text, texts, tick, type, useRecordedClock } from "./testing/dom";
+import { answer, callsOf, channelOf, fail, resetEngine } from "./testing/fake-tauri";
+
+vi.mock("@tauri-apps/api/core", () => import("./testing/fake-tauri"));
+
+const API = "/home/dev/src/api";
+const WORKER = "/home/dev/src/worker";
+
+function stages(): string[] {
+  return [...document.querySelectorAll<HTMLElement>("#project-stages .stage")].map((chip) => `${chip.dataset.stage} ${chip.dataset.state}`);
+}
+
+function field(id: string): HTMLInputElement {
+  return byId<HTMLInputElement>(id);
+}
+
+describe("the Projects screen", () => {
+  let report: ReturnType<typeof vi.fn>;
+  let view: ProjectsView;
+  /** What project_list answers: the recording, with the api folder building or not. */
+  let list: ProjectSummary[];
+
+  beforeEach(() => {
+    useRecordedClock();
+    list = structuredClone(recorded.projects);
+    answer("project_events", null);
+    answer("project_list", () => list);
+    answer("project_history", ({ folder }: { folder: string }) => (folder === API ? recorded.projectHistory : []));
+    report = vi.fn();
+    view = new ProjectsView(report);
+    mount(view.element);
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+    resetEngine();
+  });
+
+  /** Sends the engine's project events, as project_events streams them. */
+  async function stream(events: ProjectEvent[]): Promise<void> {
+    const channel = channelOf<ProjectEvent>("project_events", "onEvent");
+    for (const event of events) {
+      channel.onmessage(event);
+      await settle(500);
+    }
+  }
+
+  it("lists the projects with their last build, and shows the first one's pipeline, settings and builds", async () => {
+    await view.refresh();
+
+    expect([...document.querySelectorAll<HTMLElement>(".project-row")].map((row) => [row.dataset.state, ...[...row.children].map((part) => part.textContent)])).toEqual([
+      ["watching", "", "api", "✓ 2 hours ago · watching", API],
+      ["new", "", "registry.example.com:5000/team/worker", "not built yet", WORKER],
+    ]);
+    expect(find(".project-row.selected").dataset.folder).toBe(API);
+    expect(byId("projects-empty").hidden).toBe(true);
+    expect(find("#projects-view .projects-body").hidden).toBe(false);
+
+    expect(text("#project-detail h2")).toBe("api");
+    expect(byId<HTMLButtonElement>("project-build").disabled).toBe(false);
+    expect(byId("project-cancel").hidden).toBe(true);
+    expect(field("project-watch").checked).toBe(true);
+    expect(stages()).toEqual(["prepare waiting", "build waiting", "verify waiting", "tag waiting", "publish skipped"]);
+    expect(find("#project-detail .project-progress").hidden).toBe(true);
+    expect(text("#project-result")).toBe("");
+    expect(byId("project-log").hidden).toBe(true);
+
+    expect(field("setting-image").value).toBe("api");
+    expect(field("setting-tags").value).toBe("dev, {git}");
+    expect(field("setting-dockerfile").value).toBe("");
+    expect(field("setting-labels").value).toBe("org.opencontainers.image.source=https://git.example.com/team/api");
+    expect(field("setting-verify").value).toBe("python3 -c 'import server'");
+    expect(field("setting-remove-superseded").checked).toBe(false);
+
+    expect(text("#project-history h3")).toBe("Builds");
+    expect([...document.querySelectorAll("#project-history .history-row")].map((row) => `${row.className} | ${row.textContent}`)).toEqual([
+      "history-row passed | 2 hours ago✓ · 12.9 s (−18.5 s) · 158 MB (+1.22 MB) · 3 files changed",
+      "history-row passed | 1 day ago✓ · 31.4 s (−17.3 s) · 157 MB (+114 kB) · requirements.txt changed",
+      "history-row failed | 2 days ago✗ · 6.2 s · requirements.txt changed · the build failed at Dockerfile line 9: process \"/bin/sh -c python3 -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir -r requirements.txt\" did not complete successfully: exit code: 1",
+      "history-row passed | 3 days ago✓ · 48.7 s · 157 MB",
+    ]);
+    expect(find("#project-history .history-row").title).toBe("server.py\ntemplates/chart.html\ntemplates/index.html");
+  });
+
+  it("shows another project when it is clicked", async () => {
+    await view.refresh();
+    find(`.project-row[data-folder="${WORKER}"]`).click();
+    await settle();
+
+    expect(find(".project-row.selected").dataset.folder).toBe(WORKER);
+    expect(text("#project-detail h2")).toBe("registry.example.com:5000/team/worker");
+    expect(field("project-watch").checked).toBe(false);
+    expect(field("setting-dockerfile").value).toBe("docker/Dockerfile");
+    expect(field("setting-target").value).toBe("runtime");
+    expect(field("setting-build-args").value).toBe("PYTHON_VERSION=3.11");
+    expect(field("setting-remove-superseded").checked).toBe(true);
+    expect(texts("#project-history > *")).toEqual(["Builds", "No builds yet."]);
+  });
+
+  it("builds on Build and follows the pipeline the engine streams, to what the build changed", async () => {
+    const finished = recorded.buildEvents.find((event) => event.kind === "finished");
+    answer("project_build", finished?.kind === "finished" ? finished.record : null);
+    await view.refresh();
+
+    byId("project-build").click();
+    await settle();
+    expect(callsOf("project_build")).toEqual([{ folder: API, publish: false }]);
+
+    list[0].building = true;
+    await stream(recorded.buildEvents.slice(0, 4));
+    expect(byId<HTMLButtonElement>("project-build").disabled).toBe(true);
+    expect(byId("project-cancel").hidden).toBe(false);
+    expect(stages()).toEqual(["prepare done", "build current", "verify waiting", "tag waiting", "publish skipped"]);
+    expect(find("#project-detail .project-progress").hidden).toBe(false);
+    expect(text("#project-step")).toBe("step 7/8: COPY . /app · 2 s");
+    expect(byId<HTMLProgressElement>("project-progress").value).toBe(7);
+
+    await stream(recorded.buildEvents.slice(4, 6));
+    expect(text("#project-log")).toBe("Step 7/8 : COPY . /app\n#11 [7/8] COPY . /app\n#11 DONE 0.1s");
+
+    list[0].building = false;
+    list[0].last = recorded.projectHistory[0];
+    await stream(recorded.buildEvents.slice(6));
+    expect(stages()).toEqual(["prepare done", "build done", "verify done", "tag done", "publish skipped"]);
+    expect(text("#project-step")).toBe("Done");
+    expect(find("#project-result").className).toBe("project-result passed");
+    expect(texts("#project-result > *")).toEqual([
+      "Built fd4a49d34333 in 11.9 s (+0.7 s) · 158 MB (+4.1 kB)",
+      "Context: 152 files, 3.12 MB",
+      "Tagged api:dev, api:5e1f0c2",
+      "+4.1 kB in layer 6: COPY . /app # buildkit",
+      "Verified in 0.8 s: python3 -c 'import server'",
+    ]);
+  });
+
+  it("shows why a build failed and what to do", async () => {
+    await view.refresh();
+    await stream(recorded.failedEvents);
+
+    expect(stages()).toEqual(["prepare done", "build done", "verify failed", "tag waiting", "publish skipped"]);
+    expect(text("#project-step")).toBe("Stopped");
+    expect(find("#project-result").className).toBe("project-result failed");
+    expect(texts("#project-result > *")).toEqual([
+      "verification failed with exit code 1: ModuleNotFoundError: No module named 'server'",
+      "The new image was built but not tagged; fix it (or the verify command) and build again.",
+    ]);
+  });
+
+  it("stops watching when the box is unticked, and says why the engine stopped on its own", async () => {
+    answer("project_watch", null);
+    await view.refresh();
+    tick(field("project-watch"), false);
+    await settle();
+    expect(callsOf("project_watch")).toEqual([{ folder: API, on: false }]);
+
+    await stream([{ kind: "watching", folder: API, on: false, reason: `${API} is gone` }]);
+    expect(report).toHaveBeenCalledWith(`Stopped watching: ${API} is gone`);
+  });
+
+  it("reports a watch the engine cannot start", async () => {
+    fail("project_watch", {
+      code: "file-system",
+      message: "/home/dev/src/worker cannot be watched: inotify watch limit reached",
+      hint: "Check the folder and the Dockerfile path, and that the files are readable.",
+    });
+    await view.refresh();
+    find(`.project-row[data-folder="${WORKER}"]`).click();
+    await settle();
+    tick(field("project-watch"), true);
+    await settle();
+    expect(report).toHaveBeenCalledWith(
+      "/home/dev/src/worker cannot be watched: inotify watch limit reached",
+      "Check the folder and the Dockerfile path, and that the files are readable.",
+    );
+  });
+
+  it("saves the settings typed, and refuses build args that are not KEY=value", async () => {
+    answer("project_save", null);
+    await view.refresh();
+    type(field("setting-tags"), "dev, latest");
+    type(field("setting-build-args"), "PIP_INDEX_URL=https://pypi.example.com/simple\n\nDEBUG=0");
+    byId("setting-save").click();
+    await settle();
+    expect(callsOf("project_save")).toEqual([
+      {
+        project: {
+          ...recorded.projects[0].project,
+          tags: ["dev", "latest"],
+          build_args: { PIP_INDEX_URL: "https://pypi.example.com/simple", DEBUG: "0" },
+        },
+      },
+    ]);
+    expect(report).toHaveBeenCalledWith("Saved the settings of api.");
+
+    type(field("setting-build-args"), "DEBUG");
+    byId("setting-save").click();
+    await settle();
+    expect(report).toHaveBeenLastCalledWith('"DEBUG" is not KEY=value', "Write one KEY=value a line.");
+    expect(callsOf("project_save")).toHaveLength(1);
+  });
+
+  it("says how to add a project when there is none", async () => {
+    list = [];
+    await view.refresh();
+    expect(byId("projects-empty").hidden).toBe(false);
+    expect(text("#projects-empty h2")).toBe("No projects yet");
+    expect(find("#projects-view .projects-body").hidden).toBe(true);
+  });
+
+  it("hands a failed listing to the window", async () => {
+    const failure = { code: "file-system", message: "/home/dev/.config/strata/projects.json cannot be read: Permission denied (os error 13)", hint: "" };
+    fail("project_list", failure);
+    await expect(view.refresh()).rejects.toEqual(failure);
+    expect(document.querySelectorAll(".project-row")).toHaveLength(0);
+  });
+});
