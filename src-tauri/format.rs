@@ -1,5 +1,7 @@
-//! How Strata writes sizes and times (the CLI, chart labels): decimal units with three significant digits, as the
-//! docker CLI does ("1.23MB", "45kB"), and times relative to now ("3 hours ago").
+//! How Strata writes sizes and times (the CLI, chart labels): decimal units with three significant
+//! digits, a space before the unit ("1.23 MB", "45 kB") — exactly as the window writes them
+//! (`ui/src/format.ts`; both are tested on `ui/src/format-cases.json`) — and times relative to now
+//! ("3 hours ago").
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -12,8 +14,18 @@ pub fn size(bytes: u64) -> String {
     scaled(bytes, 1000.0, &["B", "kB", "MB", "GB", "TB", "PB"], 3)
 }
 
-/// `bytes` in B, KiB, MiB, GiB, TiB (powers of 1024) with four significant digits, as the docker
-/// CLI prints memory ("1.465MiB", "7.634GiB").
+/// A change in size: "+8 B", "−1.5 MB", and "±0 B" for none.
+pub fn signed_size(bytes: i64) -> String {
+    let sign = match bytes {
+        0 => "±",
+        b if b < 0 => "−",
+        _ => "+",
+    };
+    format!("{sign}{}", size(bytes.unsigned_abs()))
+}
+
+/// `bytes` in B, KiB, MiB, GiB, TiB (powers of 1024) with four significant digits, the units the
+/// docker CLI prints memory in ("1.465 MiB", "7.634 GiB").
 pub fn binary_size(bytes: u64) -> String {
     scaled(bytes, 1024.0, &["B", "KiB", "MiB", "GiB", "TiB", "PiB"], 4)
 }
@@ -31,7 +43,7 @@ fn scaled(bytes: u64, step: f64, units: &[&str], digits: usize) -> String {
     let decimals = digits.saturating_sub(whole_digits);
     let text = format!("{value:.decimals$}");
     let text = if text.contains('.') { text.trim_end_matches('0').trim_end_matches('.').to_string() } else { text };
-    format!("{text}{}", units[unit])
+    format!("{text} {}", units[unit])
 }
 
 /// "Less than a second ago", "5 minutes ago", "2 days ago", "3 months ago".
@@ -65,22 +77,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn memory_sizes_read_as_the_docker_cli_prints_them() {
-        assert_eq!(binary_size(1_536_000), "1.465MiB");
-        assert_eq!(binary_size(8_197_000_000), "7.634GiB");
-        assert_eq!(binary_size(512), "512B");
-        assert_eq!(binary_size(0), "0B");
+    fn memory_sizes_read_in_the_docker_clis_units() {
+        assert_eq!(binary_size(1_536_000), "1.465 MiB");
+        assert_eq!(binary_size(8_197_000_000), "7.634 GiB");
+        assert_eq!(binary_size(512), "512 B");
+        assert_eq!(binary_size(0), "0 B");
     }
 
+    /// The window's `formatSize` and `signedSize` are tested on the same cases.
     #[test]
-    fn sizes_read_like_the_docker_cli() {
-        assert_eq!(size(0), "0B");
-        assert_eq!(size(999), "999B");
-        assert_eq!(size(1_000), "1kB");
-        assert_eq!(size(1_234_567), "1.23MB");
-        assert_eq!(size(12_000_000), "12MB");
-        assert_eq!(size(123_456_789), "123MB");
-        assert_eq!(size(5_600_000_000), "5.6GB");
+    fn sizes_read_as_the_window_writes_them() {
+        let cases: serde_json::Value = serde_json::from_str(include_str!("../ui/src/format-cases.json")).unwrap();
+        let pairs = |key: &str| -> Vec<(i64, String)> { serde_json::from_value(cases[key].clone()).unwrap() };
+        for (bytes, written) in pairs("size") {
+            assert_eq!(size(bytes as u64), written);
+        }
+        for (bytes, written) in pairs("signed_size") {
+            assert_eq!(signed_size(bytes), written);
+        }
     }
 
     #[test]

@@ -89,7 +89,7 @@ async fn a_build_sends_what_dockerignore_keeps_labels_verifies_and_tags() {
     let summary = String::from_utf8_lossy(&again.stdout).to_string();
     assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
     assert!(
-        summary.contains(&format!("Tagged {dev}")) && summary.contains("+8B in layer 2: COPY app/ /app/"),
+        summary.contains(&format!("Tagged {dev}")) && summary.contains("+8 B in layer 2: COPY app/ /app/"),
         "{summary}"
     );
 

@@ -106,7 +106,7 @@ async fn every_kind_of_change_between_two_tags_is_reported() {
 
     let table = String::from_utf8_lossy(&strata(&["diff", &first, &second], &env).stdout).to_string();
     assert!(table.contains("+2 files, −2, ") && table.contains("(4 layers shared)"), "{table}");
-    assert!(table.contains("Largest size changes by folder") && table.contains("+8B  /data  (10 changed)"), "{table}");
+    assert!(table.contains("Largest size changes by folder") && table.contains("+8 B  /data  (10 changed)"), "{table}");
     assert!(table.contains("~ deb    bash 5.1-2 → 5.2.15-2") && table.contains("+ deb    jq 1.6-2"), "{table}");
     // One file's content, as `diff -u` prints it; a missing or binary file is a clear error.
     let unified = strata(&["diff", &first, &second, "--file", "/data/same.txt"], &env);

@@ -129,11 +129,11 @@ async fn every_layer_case_reads_as_overlay2_wrote_it() {
     assert_eq!(row("/data/pipe")["kind"], "p");
 
     let table = String::from_utf8_lossy(&strata_cached(cache.path(), &["inspect", &image]).stdout).to_string();
-    assert!(table.contains("Hidden 28B in 8 files") && table.contains("/data/gone.txt"), "{table}");
+    assert!(table.contains("Hidden 28 B in 8 files") && table.contains("/data/gone.txt"), "{table}");
     let tree =
         String::from_utf8_lossy(&strata_cached(cache.path(), &["tree", &image, "--layer", "2"]).stdout).to_string();
     assert!(
-        tree.contains("- -        5B    gone.txt") && tree.contains("+ l        0B    symlink.txt → keep.txt"),
+        tree.contains("- -       5 B    gone.txt") && tree.contains("+ l       0 B    symlink.txt → keep.txt"),
         "{tree}"
     );
 }

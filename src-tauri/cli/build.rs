@@ -183,7 +183,7 @@ async fn build_once(
 fn print_outcome(outcome: &PipelineOutcome, record: &BuildRecord) {
     let id = outcome.build.image_id.trim_start_matches("sha256:");
     let change = match &outcome.previous {
-        Some(previous) => format!(" ({})", signed(outcome.size_bytes as i64 - previous.size_bytes as i64)),
+        Some(previous) => format!(" ({})", format::signed_size(outcome.size_bytes as i64 - previous.size_bytes as i64)),
         None => String::new(),
     };
     let slower = match record.seconds_delta {
@@ -206,7 +206,7 @@ fn print_outcome(outcome: &PipelineOutcome, record: &BuildRecord) {
     }
     for layer in outcome.layer_changes.iter().filter(|l| l.delta_bytes != 0).take(5) {
         let command: String = layer.command.chars().take(80).collect();
-        println!("  {} in layer {}: {command}", signed(layer.delta_bytes), layer.index);
+        println!("  {} in layer {}: {command}", format::signed_size(layer.delta_bytes), layer.index);
     }
     for published in &outcome.published {
         println!("Pushed {} ({})", published.reference, published.digest.as_deref().unwrap_or("no digest reported"));
@@ -217,10 +217,6 @@ fn print_outcome(outcome: &PipelineOutcome, record: &BuildRecord) {
     if let Some(removed) = &outcome.removed {
         println!("Removed the image it replaced ({})", &removed.trim_start_matches("sha256:")[..12]);
     }
-}
-
-fn signed(bytes: i64) -> String {
-    format!("{}{}", if bytes < 0 { "−" } else { "+" }, format::size(bytes.unsigned_abs()))
 }
 
 fn plural(count: usize, word: &str) -> String {

@@ -60,15 +60,14 @@ pub async fn diff(endpoint: Option<String>, args: DiffArgs) -> Result<(), Failur
 
 fn print_report(diff: &ImageDiff) {
     let files = &diff.files;
-    let sign = if diff.size_delta_bytes < 0 { "−" } else { "+" };
     println!(
-        "{} → {}: +{} files, −{}, {} modified, {sign}{}   ({} shared)",
+        "{} → {}: +{} files, −{}, {} modified, {}   ({} shared)",
         diff.before,
         diff.after,
         files.added.len(),
         files.removed.len(),
         files.modified.len(),
-        format::size(diff.size_delta_bytes.unsigned_abs()),
+        format::signed_size(diff.size_delta_bytes),
         match diff.history.shared_layers {
             1 => "1 layer".to_string(),
             n => format!("{n} layers"),
@@ -120,8 +119,7 @@ fn print_folders(diff: &ImageDiff) {
     }
     println!("\nLargest size changes by folder");
     for folder in folders {
-        let sign = if folder.delta_bytes < 0 { "−" } else { "+" };
-        let size = format!("{sign}{}", format::size(folder.delta_bytes.unsigned_abs()));
+        let size = format::signed_size(folder.delta_bytes);
         println!("  {size:>10}  {}  ({} changed)", folder.path, folder.changed_paths);
     }
 }

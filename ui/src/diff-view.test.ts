@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DiffSummary } from "./api";
-import { otherImages, signedSize, summaryLine } from "./diff-view";
+import { otherImages, summaryLine } from "./diff-view";
 
 describe("summaryLine", () => {
   it("reads as the issue's example", () => {
@@ -23,10 +23,3 @@ describe("otherImages", () => {
   });
 });
 
-describe("signedSize", () => {
-  it("signs growth and shrinkage", () => {
-    expect(signedSize(1500)).toBe("+1.5 kB");
-    expect(signedSize(-2_000_000)).toBe("−2 MB");
-    expect(signedSize(0)).toBe("±0 B");
-  });
-});

@@ -5,7 +5,7 @@
 import { api, asUiError, DiffQuery, DiffRow, DiffStatus, DiffSummary, DiffTreeInfo, Progress } from "./api";
 import { unifiedLineClass, viewerDialog } from "./dialog";
 import { button, element } from "./dom";
-import { formatSize } from "./format";
+import { signedSize } from "./format";
 import { progressText, sourceOf } from "./layers-view";
 import { PagedRows, treeKey } from "./paged-rows";
 
@@ -18,11 +18,6 @@ export function summaryLine(summary: DiffSummary): string {
   return `+${summary.added} files, −${summary.removed}, ${summary.modified} modified, ${signedSize(summary.size_delta_bytes)} · ${shared}`;
 }
 
-/** "+18.4 MB", "−1 kB", "" for no change. */
-export function signedSize(bytes: number): string {
-  if (bytes === 0) return "±0 B";
-  return `${bytes > 0 ? "+" : "−"}${formatSize(Math.abs(bytes))}`;
-}
 
 /** The other tags of `reference`'s repository, newest first, then every other image. */
 export function otherImages(reference: string, references: string[]): string[] {

@@ -1,5 +1,6 @@
-// How numbers are written on screen: sizes in decimal units with three significant digits, as
-// the docker CLI prints them, and times relative to now.
+// How numbers are written on screen: sizes in decimal units with three significant digits and a
+// space before the unit ("1.23 MB"), exactly as the CLI writes them (src-tauri/format.rs; both
+// are tested on format-cases.json), and times relative to now.
 
 const UNITS = ["B", "kB", "MB", "GB", "TB", "PB"];
 
@@ -16,6 +17,12 @@ export function formatSize(bytes: number | null | undefined): string {
   const fixed = value.toFixed(decimals);
   const text = fixed.includes(".") ? fixed.replace(/\.?0+$/, "") : fixed;
   return `${text} ${UNITS[unit]}`;
+}
+
+/** A change in size: "+8 B", "−1.5 MB", and "±0 B" for none. */
+export function signedSize(bytes: number): string {
+  const sign = bytes === 0 ? "±" : bytes > 0 ? "+" : "−";
+  return `${sign}${formatSize(Math.abs(bytes))}`;
 }
 
 export function formatAgo(unixSeconds: number, nowMs: number = Date.now()): string {
