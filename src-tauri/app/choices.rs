@@ -13,7 +13,6 @@
 //! dialogs are not shown: the file's content is the user's answer (one path), taken once; no file
 //! means the user cancelled. Only whoever starts the app sets its environment; the page cannot.
 
-use crate::problem::{ErrorCode, Failure};
 use std::collections::HashSet;
 use std::future::Future;
 use std::path::{Path, PathBuf};
@@ -22,6 +21,8 @@ use std::sync::Mutex;
 use serde::Serialize;
 use tauri::{AppHandle, Manager};
 use tauri_plugin_dialog::{DialogExt, FileDialogBuilder};
+
+use crate::problem::{ErrorCode, Failure};
 
 /// The environment variable that answers the dialogs in tests.
 const TEST_ANSWERS: &str = "STRATA_TEST_CHOICES";

@@ -3,7 +3,6 @@
 //! the policy without asking the daemon again, apply the plan with an event per item over a
 //! Channel, and load an archive back. Everything is computed by the engine's [`cleanup`].
 
-use crate::problem::{ErrorCode, Failure};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -17,6 +16,7 @@ use crate::cleanup::{
     self, ApplyEvent, ApplyOptions, ApplyReport, Branch, Category, DaemonUsage, Facts, Plan, Policy, Space,
 };
 use crate::live::Live;
+use crate::problem::{ErrorCode, Failure};
 use crate::progress::Cancel;
 
 /// What the screen last read of the daemon, and the apply under way. Image layers come from the

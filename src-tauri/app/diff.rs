@@ -3,7 +3,6 @@
 //! engine's [`ChangeTree`] lays out, and show one text file's unified diff. The window holds one
 //! comparison at a time.
 
-use crate::problem::{ErrorCode, Failure};
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
@@ -18,7 +17,9 @@ use crate::diff::{
 };
 use crate::image::outline::Outlined;
 use crate::image::{self, Image, ImageSource, IndexCache};
+use crate::inventory::{comparison_choices, ImageQuery};
 use crate::live::Live;
+use crate::problem::{ErrorCode, Failure};
 use crate::progress::{Cancel, Progress, Reporter};
 
 /// The comparison the Diff screen shows, and the one being read.
@@ -73,6 +74,13 @@ fn tree_info(tree: &ChangeTree) -> TreeInfo {
 }
 
 /// Reads both images (through the index cache: layers they share are read once) and compares them.
+/// The images to offer for a comparison, newest first; with `reference`, its repository's other
+/// tags first and itself left out.
+#[tauri::command]
+pub fn diff_choices(live: State<'_, Live>, reference: Option<String>) -> Vec<String> {
+    comparison_choices(&live.images(&ImageQuery::default()), reference.as_deref())
+}
+
 #[tauri::command]
 pub async fn compare_images(
     live: State<'_, Live>,

@@ -3,7 +3,6 @@
 //! [`TreeView`] lays out, look at a node, show or extract a file, export a layer. The window
 //! holds one open image at a time; everything it shows is computed by the engine.
 
-use crate::problem::{ErrorCode, Failure};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
@@ -20,6 +19,7 @@ use crate::image::{
     ViewOptions,
 };
 use crate::live::Live;
+use crate::problem::{ErrorCode, Failure};
 use crate::progress::{Cancel, Progress, Reporter};
 
 /// The image the explorer has open, and the load in progress.

@@ -67,6 +67,7 @@ window_commands! {
     diff::diff_set_expanded,
     diff::diff_expand_all,
     diff::diff_file,
+    diff::diff_choices,
     projects::project_events,
     projects::project_list,
     projects::project_add,

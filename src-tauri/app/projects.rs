@@ -4,8 +4,6 @@
 //! one Channel the window opens with [`project_events`], whether the user or the watcher
 //! started the build.
 
-use crate::problem::Problem;
-use crate::problem::{ErrorCode, Failure};
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -16,6 +14,7 @@ use tauri::{AppHandle, Manager, State};
 
 use super::choices::{self, Ask, Chosen};
 use crate::live::Live;
+use crate::problem::{ErrorCode, Failure, Problem};
 use crate::progress::Cancel;
 use crate::project::pipeline::{PipelineEvent, PipelineOutcome};
 use crate::project::settings::{BuildRecord, Project, ProjectStore};

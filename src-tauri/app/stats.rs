@@ -3,7 +3,6 @@
 //! latest figures with a CPU sparkline, charts of one container over a window, its history as
 //! CSV, and the host's figures.
 
-use crate::problem::{ErrorCode, Failure};
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
@@ -13,6 +12,7 @@ use super::choices::{self, Saved};
 use crate::chart::{self, Series, Unit};
 use crate::image::content;
 use crate::live::Live;
+use crate::problem::{ErrorCode, Failure};
 use crate::stats::collector::Latest;
 use crate::stats::host::{data_place_of, DataPlace, HostFigures, HostProbe};
 use crate::stats::{Collector, Running};

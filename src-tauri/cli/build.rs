@@ -2,8 +2,6 @@
 //! once or on every change with `--watch`. The builder's log goes to stderr under a progress bar;
 //! the outcome goes to stdout, as a summary or JSON (one object per build).
 
-use crate::problem::Problem;
-use crate::problem::{ErrorCode, Failure};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -12,6 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{connect, OutputArgs};
 use crate::format;
+use crate::problem::{ErrorCode, Failure, Problem};
 use crate::progress::Cancel;
 use crate::project::pipeline::{PipelineEvent, PipelineOutcome};
 use crate::project::settings::{BuildRecord, Project, ProjectStore};

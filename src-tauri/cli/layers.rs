@@ -1,7 +1,6 @@
 //! The layer explorer's subcommands: `inspect` (layers, efficiency, hidden bytes), `tree` (one
 //! layer's files or the merged tree), `check` (the CI gate) and `cache` (the index cache).
 
-use crate::problem::{ErrorCode, Failure};
 use std::path::PathBuf;
 
 use clap::Args;
@@ -12,6 +11,7 @@ use crate::engine::Connection;
 use crate::format;
 use crate::image::gate::{Outcome, Rules};
 use crate::image::{self, Image, ImageAnalysis, ImageSource, IndexCache, TreeView, ViewOptions};
+use crate::problem::{ErrorCode, Failure};
 use crate::progress::{Cancel, Reporter};
 
 /// Which image: one the daemon has, or an archive file read with no daemon.

@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use bollard::models::{ContainerSummary, ImageSummary};
 use serde::{Deserialize, Serialize};
 
+use crate::names::ImageReference;
+
 use super::short_id;
 
 /// One line of the Images screen and of `strata images`.
@@ -140,6 +142,33 @@ impl ImageQuery {
     }
 }
 
+/// The references to compare with, newest first: when `reference` is given, its repository's
+/// other tags come first (however the repository is spelt: `docker.io/library/app` is `app`),
+/// then every other tagged image; `reference` itself is left out.
+pub fn comparison_choices(rows: &[ImageRow], reference: Option<&str>) -> Vec<String> {
+    let mut tagged: Vec<&ImageRow> = rows.iter().filter(|row| !row.dangling).collect();
+    tagged.sort_by(|a, b| b.created.cmp(&a.created).then_with(|| a.reference().cmp(&b.reference())));
+    let wanted = reference.and_then(|r| ImageReference::parse(r).ok());
+    let repository_of = |row: &ImageRow| ImageReference::parse(&row.reference()).ok().map(|r| r.familiar_repository());
+    let same_repository = |row: &ImageRow| {
+        wanted.as_ref().is_some_and(|wanted| repository_of(row).as_deref() == Some(&*wanted.familiar_repository()))
+    };
+    let is_reference = |row: &ImageRow| {
+        let parsed = ImageReference::parse(&row.reference()).ok();
+        matches!((&wanted, parsed), (Some(wanted), Some(row)) if wanted.same_tag_as(&row))
+    };
+    let (first, rest): (Vec<&ImageRow>, Vec<&ImageRow>) =
+        tagged.into_iter().filter(|row| !is_reference(row)).partition(|row| same_repository(row));
+    let mut choices: Vec<String> = Vec::new();
+    for row in first.into_iter().chain(rest) {
+        let text = row.reference();
+        if !choices.contains(&text) {
+            choices.push(text);
+        }
+    }
+    choices
+}
+
 fn compare_by(sort: ImageSort, a: &ImageRow, b: &ImageRow) -> Ordering {
     match sort {
         ImageSort::Repository => a.repository.cmp(&b.repository),
@@ -155,6 +184,39 @@ fn compare_by(sort: ImageSort, a: &ImageRow, b: &ImageRow) -> Ordering {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn row(reference: &str, created: i64) -> ImageRow {
+        let (repository, tag) = crate::names::split_reference(reference);
+        ImageRow {
+            key: reference.into(),
+            id: format!("sha256:{created}"),
+            short_id: created.to_string(),
+            repository,
+            tag,
+            created,
+            size: 1,
+            shared_size: None,
+            containers: 0,
+            dangling: false,
+        }
+    }
+
+    #[test]
+    fn a_repositorys_other_tags_are_offered_first_for_a_comparison() {
+        let rows = [row("web:3", 9), row("api:1", 8), row("web:2", 7), row("web:1", 6), row("base:latest", 5)];
+        assert_eq!(comparison_choices(&rows, Some("web:2")), ["web:3", "web:1", "api:1", "base:latest"]);
+        let registry = [row("app:1", 3), row("registry:5000/team/app:2", 2), row("registry:5000/team/app:1", 1)];
+        assert_eq!(
+            comparison_choices(&registry, Some("registry:5000/team/app:1")),
+            ["registry:5000/team/app:2", "app:1"],
+            "a registry's port is not a tag"
+        );
+        assert_eq!(
+            comparison_choices(&registry, Some("docker.io/library/app:1")),
+            ["registry:5000/team/app:2", "registry:5000/team/app:1"]
+        );
+        assert_eq!(comparison_choices(&rows, None).len(), 5);
+    }
 
     fn summary(id: &str, tags: &[&str], size: i64, created: i64) -> ImageSummary {
         ImageSummary {

@@ -13,7 +13,7 @@ use bollard::Docker;
 use serde::Serialize;
 
 pub use containers::{ContainerAction, ContainerRow};
-pub use images::{ImageQuery, ImageRow, ImageSort};
+pub use images::{comparison_choices, ImageQuery, ImageRow, ImageSort};
 
 use crate::engine::EngineError;
 

@@ -177,6 +177,8 @@ export const api = {
   diffSetExpanded: (id: number, expanded: boolean | null) => call<DiffTreeInfo>("diff_set_expanded", { id, expanded }),
   diffExpandAll: (expanded: boolean) => call<DiffTreeInfo>("diff_expand_all", { expanded }),
   diffFile: (path: string) => call<string>("diff_file", { path }),
+  /** Images to compare with, newest first; with `reference`, its repository's other tags first. */
+  diffChoices: (reference: string | null) => call<string[]>("diff_choices", { reference }),
   clearCache: () => call<number>("clear_cache"),
 };
 

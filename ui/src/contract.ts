@@ -32,6 +32,7 @@ export type Command =
   | "diff_set_expanded"
   | "diff_expand_all"
   | "diff_file"
+  | "diff_choices"
   | "project_events"
   | "project_list"
   | "project_add"

@@ -34,7 +34,12 @@ describe("the Diff screen", () => {
   beforeEach(() => {
     useRecordedClock();
     const engine = comparison();
-    answer("list_images", recorded.images);
+    // The engine's choices (inventory::comparison_choices): newest first, and for a reference,
+    // its repository's other tags first.
+    const tagged = ["api:1.4", "api:1.3", "debian:bookworm-slim", "busybox:1.36", "busybox:latest"];
+    answer("diff_choices", ({ reference }: { reference: string | null }) =>
+      reference === "api:1.4" ? ["api:1.3", "debian:bookworm-slim", "busybox:1.36", "busybox:latest"] : tagged,
+    );
     answer("compare_images", recorded.diffSummary);
     answer("diff_set_query", engine.setQuery);
     answer("diff_rows", engine.rows);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DiffSummary } from "./api";
-import { otherImages, summaryLine } from "./diff-view";
+import { summaryLine } from "./diff-view";
 
 describe("summaryLine", () => {
   it("reads as the issue's example", () => {
@@ -15,11 +15,4 @@ describe("summaryLine", () => {
   });
 });
 
-describe("otherImages", () => {
-  it("offers the other tags of the same repository first", () => {
-    const references = ["web:3", "api:1", "web:2", "web:1", "base:latest"];
-    expect(otherImages("web:2", references)).toEqual(["web:3", "web:1", "api:1", "base:latest"]);
-    expect(otherImages("registry:5000/team/app:1", ["registry:5000/team/app:2", "app:1"])).toEqual(["registry:5000/team/app:2", "app:1"]);
-  });
-});
 

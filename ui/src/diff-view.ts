@@ -19,15 +19,6 @@ export function summaryLine(summary: DiffSummary): string {
 }
 
 
-/** The other tags of `reference`'s repository, newest first, then every other image. */
-export function otherImages(reference: string, references: string[]): string[] {
-  const repository = reference.includes(":") ? reference.slice(0, reference.lastIndexOf(":")) : reference;
-  const others = references.filter((r) => r !== reference);
-  const sameRepository = others.filter((r) => r.startsWith(`${repository}:`));
-  return [...sameRepository, ...others.filter((r) => !sameRepository.includes(r))];
-}
-
-
 export class DiffView {
   readonly element = element("section", "view");
   private readonly before = element("input");
@@ -93,8 +84,7 @@ export class DiffView {
 
   /** Offers the daemon's images as choices for both fields. */
   async refresh(): Promise<void> {
-    const rows = await api.listImages({ text: "", dangling_only: false, in_use_only: false, sort: "created", descending: true });
-    const references = rows.filter((r) => !r.dangling).map((r) => `${r.repository}:${r.tag}`);
+    const references = await api.diffChoices(null);
     if (references.join("\n") === this.references.join("\n")) return;
     this.references = references;
     this.choices.replaceChildren(...references.map((r) => new Option(r, r)));
@@ -112,7 +102,8 @@ export class DiffView {
       return;
     }
     this.before.value = reference;
-    const [suggestion] = otherImages(reference, this.references);
+    // The engine knows which tags are the same repository's (a registry's port is not a tag).
+    const [suggestion] = await api.diffChoices(reference).catch(() => [] as string[]);
     this.after.value = suggestion ?? "";
     this.after.focus();
     this.after.select();

@@ -45,6 +45,10 @@ describe("the window", () => {
     answer("watch_state", null);
     answer("project_events", null);
     answer("list_images", recorded.images);
+    // What the engine offers to compare with api:1.3: its repository's other tag first.
+    answer("diff_choices", ({ reference }: { reference: string | null }) =>
+      reference === "api:1.3" ? ["api:1.4", "debian:bookworm-slim"] : ["api:1.4", "api:1.3", "debian:bookworm-slim"],
+    );
     answer("list_containers", recorded.containers);
     answer("stats_rows", recorded.statsRows);
     answer("stats_host", recorded.statsHost);
