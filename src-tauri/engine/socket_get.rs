@@ -280,10 +280,19 @@ enum Framing {
 fn read_head(reader: &mut impl BufRead) -> std::io::Result<Head> {
     let mut bytes = Vec::new();
     while !bytes.ends_with(b"\r\n\r\n") {
-        if reader.read_until(b'\n', &mut bytes)? == 0 || bytes.len() > MAX_HEAD_BYTES {
+        if reader.read_until(b'\n', &mut bytes)? == 0 {
             return Err(std::io::Error::new(
                 std::io::ErrorKind::UnexpectedEof,
                 "the daemon closed the connection without a response",
+            ));
+        }
+        if bytes.len() > MAX_HEAD_BYTES {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "the daemon's response headers run over {} KiB, more than any daemon sends",
+                    MAX_HEAD_BYTES / 1024
+                ),
             ));
         }
     }

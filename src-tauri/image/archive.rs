@@ -217,6 +217,9 @@ type ImageEntry = (String, Vec<String>, Vec<String>);
 #[derive(Default)]
 struct Scan {
     json: HashMap<String, Vec<u8>>,
+    /// JSON files left unread for being over [`MAX_JSON_BYTES`], with their size: if one of them
+    /// is needed, the error names the limit instead of saying the file is missing.
+    oversized_json: HashMap<String, u64>,
     layers: HashMap<String, Vec<LayerChange>>,
     /// Legacy archives store a layer met twice once, and a symlink to it the second time.
     links: HashMap<String, String>,
@@ -274,6 +277,9 @@ impl Scan {
                 body.read_to_end(&mut bytes)?;
                 self.json.insert(name, bytes);
             }
+            (Body::Json, _) => {
+                self.oversized_json.insert(name, size);
+            }
             (Body::Layer(compression), body) if wanted(&name) => {
                 let changes = read_layer(decompress(body, compression)?)
                     .map_err(|e| ImageError::Archive(format!("the layer {name} cannot be read: {e}")))?;
@@ -323,6 +329,12 @@ impl Scan {
     }
 
     fn json_file(&self, name: &str) -> Result<&[u8], ImageError> {
+        if let Some(size) = self.oversized_json.get(name) {
+            return Err(ImageError::Archive(format!(
+                "{name} is {size} bytes, over the {} limit Strata sets for an image's JSON files",
+                crate::format::binary_size(MAX_JSON_BYTES)
+            )));
+        }
         self.json.get(name).map(Vec::as_slice).ok_or_else(|| ImageError::Archive(format!("{name} is missing")))
     }
 
@@ -413,7 +425,7 @@ impl Scan {
                 .collect::<Result<_, _>>()?;
             return Ok(vec![(config, tags, layers)]);
         }
-        Err(ImageError::Archive("its index nests too deeply".into()))
+        Err(ImageError::Archive(format!("its index nests more than {MAX_INDEX_DEPTH} indexes deep")))
     }
 }
 
@@ -590,6 +602,17 @@ mod tests {
     }
 
     /// A daemon's export arrives in chunks cut anywhere, even a few bytes into a layer.
+    #[test]
+    fn a_config_over_the_json_limit_is_named_with_the_limit_not_called_missing() {
+        let mut huge = br#"{"os": "linux", "padding": ""#.to_vec();
+        huge.resize(MAX_JSON_BYTES as usize + 10, b'x');
+        huge.extend_from_slice(b"\"}");
+        let manifest = br#"[{"Config":"cfg.json","RepoTags":["app:1"],"Layers":[]}]"#;
+        let bytes = archive(&[("cfg.json", huge), ("manifest.json", manifest.to_vec())]);
+        let error = read_archive(bytes.as_slice(), &mut Reporter::silent()).unwrap_err().to_string();
+        assert!(error.contains("cfg.json is 16777228 bytes, over the 16 MiB limit"), "{error}");
+    }
+
     #[test]
     fn an_archive_arriving_a_few_bytes_at_a_time_reads_the_same() {
         let bytes = legacy_archive();

@@ -218,7 +218,9 @@ impl<R: BufRead> TarStream<R> {
             add_pieces(&mut pieces, &block[..504])?;
             extended = block[504] != 0;
             if pieces.len() > MAX_SPARSE_PIECES {
-                return Err(invalid("a sparse file of too many pieces"));
+                return Err(invalid(&format!(
+                    "a sparse file of more than {MAX_SPARSE_PIECES} pieces, the most Strata reads"
+                )));
             }
         }
         let mut end = 0;
