@@ -10,7 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::File;
-use std::io::{BufRead, BufReader, Chain, Cursor, Read, Seek};
+use std::io::{BufRead, BufReader, Chain, Cursor, Read};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -106,7 +106,7 @@ pub fn read_archive<R: BufRead>(reader: R, reporter: &mut Reporter) -> Result<Im
 pub fn read_archive_images<R: BufRead>(reader: R, reporter: &mut Reporter) -> Result<Vec<Image>, ImageError> {
     let cancel = reporter.cancel_flag();
     let mut counted = ProgressReader::new(reader, reporter);
-    let scanned = Scan::of_stream(&mut counted, &|_| true);
+    let scanned = Scan::of(TarStream::new(&mut counted), &|_| true);
     let scanned = scanned.map_err(|e| if cancel.is_cancelled() { ImageError::Cancelled } else { e })?;
     let done = counted.bytes_read();
     reporter.finish(done);
@@ -134,7 +134,7 @@ pub fn read_archive_file(
         let cancel = reporter.cancel_flag();
         let mut counted = ProgressReader::new(BufReader::new(open()?), reporter);
         let wanted = |source: &str| missing.contains(source);
-        let scan = Scan::of_seekable(tar::Archive::new(&mut counted).entries_with_seek()?, &wanted).map_err(|e| {
+        let scan = Scan::of(TarStream::seekable(&mut counted), &wanted).map_err(|e| {
             if cancel.is_cancelled() {
                 ImageError::Cancelled
             } else {
@@ -179,7 +179,7 @@ pub fn archive_layout(path: &Path) -> Result<Layout, ImageError> {
     let file =
         File::open(path).map_err(|e| ImageError::Archive(format!("{} cannot be opened: {e}", path.display())))?;
     let mut file = BufReader::new(file);
-    let layouts = Scan::of_seekable(tar::Archive::new(&mut file).entries_with_seek()?, &|_| false)?.layouts()?;
+    let layouts = Scan::of(TarStream::seekable(&mut file), &|_| false)?.layouts()?;
     layouts.into_iter().next().ok_or_else(|| ImageError::Archive("it lists no image".into()))
 }
 
@@ -226,29 +226,13 @@ struct Scan {
 }
 
 impl Scan {
-    /// Reads a streamed archive, its layers in place.
-    fn of_stream<R: BufRead>(input: R, wanted: &dyn Fn(&str) -> bool) -> Result<Scan, ImageError> {
+    /// Reads an archive, its layers in place; content it does not want is passed over (by
+    /// seeking, when the stream is [`TarStream::seekable`]).
+    fn of<R: BufRead>(mut stream: TarStream<R>, wanted: &dyn Fn(&str) -> bool) -> Result<Scan, ImageError> {
         let mut scan = Scan::default();
-        let mut stream = TarStream::new(input);
         while let Some(header) = stream.next_entry()? {
             let kind = tar::EntryType::new(header.kind);
             scan.take(archive_name(&header.name), kind, &header.link, header.size, stream.content(), wanted)?;
-        }
-        Ok(scan)
-    }
-
-    /// Reads an archive file, seeking past the content it does not want.
-    fn of_seekable<R: Read + Seek>(
-        entries: tar::Entries<'_, R>,
-        wanted: &dyn Fn(&str) -> bool,
-    ) -> Result<Scan, ImageError> {
-        let mut scan = Scan::default();
-        for entry in entries {
-            let mut entry = entry?;
-            let (name, kind, size) = (archive_name(&entry.path_bytes()), entry.header().entry_type(), entry.size());
-            let link = entry.link_name_bytes().map(|t| t.into_owned()).unwrap_or_default();
-            let body = BufReader::with_capacity(LAYER_BUFFER_BYTES, &mut entry);
-            scan.take(name, kind, &link, size, body, wanted)?;
         }
         Ok(scan)
     }
@@ -430,7 +414,7 @@ impl Scan {
 }
 
 /// A name inside the archive, without a leading `./`.
-fn archive_name(raw: &[u8]) -> String {
+pub(super) fn archive_name(raw: &[u8]) -> String {
     String::from_utf8_lossy(raw).trim_start_matches("./").to_string()
 }
 

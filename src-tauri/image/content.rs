@@ -7,15 +7,16 @@
 //! file is never overwritten), and removed again if the copy fails half-way.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::Path;
 
 use serde::Serialize;
 
 use super::analysis::ImageSource;
-use super::archive::{classify, decompress, Body, Image};
+use super::archive::{archive_name, classify, decompress, Body, Image};
 use super::export::export_reader;
 use super::layer::{escape_bytes, TreePath};
+use super::tar_stream::TarStream;
 use super::ImageError;
 use crate::engine::Connection;
 
@@ -23,6 +24,8 @@ use crate::engine::Connection;
 pub const TEXT_LIMIT: u64 = 1024 * 1024;
 /// Binary files are shown in hex up to this many bytes.
 pub const HEX_LIMIT: u64 = 64 * 1024;
+/// The image's archive is read through a buffer this large.
+const READ_BUFFER_BYTES: usize = 64 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
@@ -115,7 +118,8 @@ pub fn write_new_file(mut content: impl Read, destination: &Path) -> Result<u64,
 }
 
 /// Streams to the layer, then within it to the regular file at `path`, and hands its size and
-/// content to `visit`.
+/// content to `visit`. The layer is read by the same reader that built the tree
+/// ([`TarStream`]), so whatever the tree lists as a file (a sparse one too) can be shown.
 async fn with_layer_file<T: Send + 'static>(
     daemon: Option<&Connection>,
     layer: &LayerLocation,
@@ -124,17 +128,15 @@ async fn with_layer_file<T: Send + 'static>(
 ) -> Result<T, ImageError> {
     let wanted = path.clone();
     with_layer(daemon, layer, move |tar| {
-        let mut entries = tar::Archive::new(tar);
-        for entry in entries.entries()? {
-            let mut entry = entry?;
-            if TreePath::parse(&entry.path_bytes())? != wanted {
+        let mut entries = TarStream::new(tar);
+        while let Some(header) = entries.next_entry()? {
+            if TreePath::parse(&header.name)? != wanted {
                 continue;
             }
-            if entry.header().entry_type() != tar::EntryType::Regular {
+            if !header.is_file() {
                 return Err(ImageError::NotAFile(wanted.display()));
             }
-            let size = entry.size();
-            return visit(size, &mut entry);
+            return visit(header.size, &mut entries.content());
         }
         Err(ImageError::NotFound(format!("{} is not in this layer", wanted.display())))
     })
@@ -146,7 +148,7 @@ async fn with_layer_file<T: Send + 'static>(
 async fn with_layer<T: Send + 'static>(
     daemon: Option<&Connection>,
     layer: &LayerLocation,
-    visit: impl FnOnce(&mut dyn Read) -> Result<T, ImageError> + Send + 'static,
+    visit: impl FnOnce(&mut dyn BufRead) -> Result<T, ImageError> + Send + 'static,
 ) -> Result<T, ImageError> {
     let archive: Box<dyn Read + Send> = match &layer.image {
         ImageSource::Daemon(reference) => {
@@ -159,13 +161,12 @@ async fn with_layer<T: Send + 'static>(
     };
     let source = layer.source.clone();
     tokio::task::spawn_blocking(move || {
-        let mut outer = tar::Archive::new(archive);
-        for entry in outer.entries()? {
-            let mut entry = entry?;
-            if String::from_utf8_lossy(&entry.path_bytes()).trim_start_matches("./") != source {
+        let mut outer = TarStream::new(BufReader::with_capacity(READ_BUFFER_BYTES, archive));
+        while let Some(header) = outer.next_entry()? {
+            if archive_name(&header.name) != source {
                 continue;
             }
-            return match classify(BufReader::new(&mut entry))? {
+            return match classify(outer.content())? {
                 (Body::Layer(compression), body) => visit(&mut decompress(body, compression)?),
                 _ => Err(ImageError::Archive(format!("{source} is not a layer"))),
             };
@@ -235,7 +236,10 @@ mod tests {
     use std::path::PathBuf;
 
     fn archive_file(dir: &Path) -> PathBuf {
-        let layer = tar_of(&[(b"etc/motd", "file", b"hello\n"), (b"bin/tool", "file", b"\x7fELF\x00\x01")]);
+        let mut layer = tar_of(&[(b"etc/motd", "file", b"hello\n"), (b"bin/tool", "file", b"\x7fELF\x00\x01")]);
+        // A sparse file after them (the two zero blocks that end the tar moved after it).
+        layer.truncate(layer.len() - 1024);
+        layer.extend(crate::image::tar_stream::tests::gnu_sparse_tar(b"var/sparse"));
         let mut outer = tar::Builder::new(Vec::new());
         let mut header = tar::Header::new_gnu();
         header.set_size(layer.len() as u64);
@@ -268,6 +272,19 @@ mod tests {
         assert!(missing.contains("not in this layer"), "{missing}");
     }
 
+    /// The tree lists a sparse file as a file; viewing and extracting it read it with its holes.
+    #[tokio::test]
+    async fn a_sparse_file_is_shown_and_extracted_like_any_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let layer = location(dir.path());
+        let shown = show_file(None, &layer, &path("var/sparse")).await.unwrap();
+        assert_eq!((shown.kind, shown.size_bytes), (ContentKind::Hex, 16));
+        assert!(shown.body.starts_with("00000000  00 00 00 61 62 00"), "{}", shown.body);
+        let out = dir.path().join("sparse");
+        assert_eq!(extract_file(None, &layer, &path("var/sparse"), &out).await.unwrap(), 16);
+        assert_eq!(std::fs::read(&out).unwrap(), b"\0\0\0ab\0\0\0\0\0cde\0\0\0");
+    }
+
     #[tokio::test]
     async fn extraction_writes_only_a_new_file_where_asked() {
         let dir = tempfile::tempdir().unwrap();
@@ -282,7 +299,10 @@ mod tests {
         let tar = dir.path().join("layer.tar");
         let written = export_layer(None, &layer, &tar).await.unwrap();
         assert_eq!(written, std::fs::metadata(&tar).unwrap().len());
-        assert!(crate::image::read_layer(std::io::BufReader::new(File::open(&tar).unwrap())).unwrap().len() == 2);
+        assert!(
+            crate::image::read_layer(std::io::BufReader::new(File::open(&tar).unwrap())).unwrap().len() == 3,
+            "the exported layer holds all three files"
+        );
     }
 
     /// Run on Windows' rules by the cross-built tests under Wine: a name Windows would store

@@ -8,8 +8,12 @@
 //! base-256), PAX extended headers (`path`, `linkpath`, `size`, `uid`, `gid`, `mtime`), GNU long
 //! names and link names, and GNU sparse files, whose holes read as zeros. Global PAX headers and
 //! other special entries come out as entries of their own type for the caller to pass over.
+//!
+//! It is Strata's one tar reader: image archives (streamed from the daemon, or files, where it
+//! seeks past what it does not read), the layers inside them, and a single file read again for
+//! the viewer or an extraction all go through it, so what the tree lists can always be opened.
 
-use std::io::{self, BufRead, Read};
+use std::io::{self, BufRead, Read, Seek};
 
 const BLOCK: u64 = 512;
 type Block = [u8; BLOCK as usize];
@@ -63,6 +67,8 @@ pub struct TarStream<R> {
     next_piece: usize,
     position: u64,
     size: u64,
+    /// For a file: passes over content nobody reads by seeking instead of reading it.
+    seek: Option<fn(&mut R, i64) -> io::Result<()>>,
 }
 
 /// Extensions met before the entry they belong to.
@@ -77,7 +83,17 @@ struct Pending {
 
 impl<R: BufRead> TarStream<R> {
     pub fn new(input: R) -> TarStream<R> {
-        TarStream { input, stored_left: 0, padding: 0, pieces: Vec::new(), next_piece: 0, position: 0, size: 0 }
+        let seek = None;
+        TarStream { input, stored_left: 0, padding: 0, pieces: Vec::new(), next_piece: 0, position: 0, size: 0, seek }
+    }
+
+    /// A tar in a file: content left unread is skipped by seeking, so reading only an archive's
+    /// small files never reads its gigabytes of layers.
+    pub fn seekable(input: R) -> TarStream<R>
+    where
+        R: Seek,
+    {
+        TarStream { seek: Some(|input, by| input.seek_relative(by)), ..TarStream::new(input) }
     }
 
     /// The next entry's header; `None` at the end of the archive.
@@ -147,6 +163,12 @@ impl<R: BufRead> TarStream<R> {
     /// Passes over what is left of the current entry, without copying it.
     fn skip_rest(&mut self) -> io::Result<()> {
         let mut left = self.stored_left.saturating_add(self.padding);
+        if let (Some(seek), Ok(by)) = (self.seek, i64::try_from(left)) {
+            if left > self.input.fill_buf()?.len() as u64 {
+                seek(&mut self.input, by)?;
+                left = 0;
+            }
+        }
         while left > 0 {
             let available = self.input.fill_buf()?;
             if available.is_empty() {
@@ -511,7 +533,7 @@ pub fn ends_inside_entry(error: &io::Error) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// Every entry's header and content, read back.
@@ -669,11 +691,11 @@ mod tests {
         assert_eq!(plain_octal(b"12\0 34\0"), None, "digits after the terminator: every form decides");
     }
 
-    #[test]
-    fn a_gnu_sparse_file_reads_with_its_holes_as_zeros() {
-        // Pieces: "ab" at 3 and "cde" at 10 (in an extension block), size 16.
+    /// A GNU sparse file called `name` of 16 bytes: "ab" at 3 and "cde" at 10 (the second piece
+    /// in an extension block), the rest holes — `\0\0\0ab\0\0\0\0\0cde\0\0\0`.
+    pub(crate) fn gnu_sparse_tar(name: &[u8]) -> Vec<u8> {
         let mut header = [0u8; 512];
-        header[..6].copy_from_slice(b"sparse");
+        header[..name.len()].copy_from_slice(name);
         header[100..108].copy_from_slice(b"0000644\0");
         header[124..136].copy_from_slice(b"00000000005\0");
         header[156] = b'S';
@@ -688,7 +710,36 @@ mod tests {
         extension[12..24].copy_from_slice(b"00000000003\0");
         let mut tar = [header.as_slice(), extension.as_slice(), b"abcde"].concat();
         tar.resize(tar.len() + 507 + 1024, 0);
+        tar
+    }
 
+    /// A file's tar read with seeking finds the same entries, and reads the one it asks for.
+    #[test]
+    fn a_seekable_tar_skips_what_it_does_not_read() {
+        let tar = crate::image::layer::tests::tar_of(&[
+            (b"big", "file", &[7u8; 100_000]),
+            (b"small", "file", b"hello"),
+            (b"link", "symlink", b"small"),
+        ]);
+        for capacity in [512, 4096, 1 << 20] {
+            let file = std::io::BufReader::with_capacity(capacity, std::io::Cursor::new(&tar));
+            let mut stream = TarStream::seekable(file);
+            let mut names = Vec::new();
+            while let Some(header) = stream.next_entry().unwrap() {
+                if header.name == b"small" {
+                    let mut content = String::new();
+                    stream.content().read_to_string(&mut content).unwrap();
+                    assert_eq!(content, "hello");
+                }
+                names.push(String::from_utf8(header.name).unwrap());
+            }
+            assert_eq!(names, ["big", "small", "link"], "buffer of {capacity}");
+        }
+    }
+
+    #[test]
+    fn a_gnu_sparse_file_reads_with_its_holes_as_zeros() {
+        let tar = gnu_sparse_tar(b"sparse");
         let entries = entries_of(&tar).unwrap();
         assert_eq!(entries.len(), 1);
         assert_eq!(entries[0].0.size, 16);
