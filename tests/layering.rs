@@ -59,7 +59,8 @@ fn rust_files(folder: &Path) -> Vec<PathBuf> {
 /// without comments (a doc link to another module is no use of it).
 fn code_of(file: &Path) -> String {
     let text = std::fs::read_to_string(file).unwrap();
-    let code = match text.find("#[cfg(test)]\nmod tests") {
+    let tests = ["#[cfg(test)]\nmod tests", "#[cfg(test)]\npub mod tests", "#[cfg(test)]\npub(crate) mod tests"];
+    let code = match tests.iter().filter_map(|start| text.find(start)).min() {
         Some(at) => &text[..at],
         None => &text,
     };

@@ -17,10 +17,11 @@ use crate::live::Live;
 use crate::problem::{ErrorCode, Failure, Problem};
 use crate::progress::Cancel;
 use crate::project::pipeline::{PipelineEvent, PipelineOutcome};
+use crate::project::session::{self, Recorded};
 use crate::project::settings::{BuildRecord, Project, ProjectStore};
-use crate::project::watch::{merge_waiting, watch, FolderWatch, Trigger, WatchEvent, WatchTiming};
+use crate::project::watch::{watch, FolderWatch, Trigger, WatchEvent, WatchTiming};
+use crate::project::BuildError;
 use crate::project::BuildEvent;
-use crate::project::{run_pipeline, BuildError};
 
 /// What the window hears about builds and watches.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -211,32 +212,22 @@ pub fn project_watch(app: AppHandle, workshop: State<'_, Workshop>, folder: Stri
     Ok(())
 }
 
-/// The watch loop: one build per trigger, the triggers that came during a build merged into one.
+/// Rebuilds on every change (the engine's loop) until the watch ends, then says why.
 async fn rebuild_on_change(
     app: AppHandle,
     inner: Arc<WorkshopInner>,
     project: Project,
     mut events: tokio::sync::mpsc::Receiver<WatchEvent>,
 ) {
+    let (app_ref, inner_ref, project_ref) = (&app, &inner, &project);
+    let end = session::rebuild_on_change(&mut events, |trigger| async move {
+        run_build(app_ref, inner_ref, project_ref, Some(trigger), false).await;
+    })
+    .await;
+    let Some(reason) = end.reason() else { return };
+    inner.watching.lock().expect("workshop lock").remove(&project.folder);
     let folder = project.folder.display().to_string();
-    while let Some(event) = events.recv().await {
-        let reason = match event {
-            WatchEvent::Changed(trigger) => match merge_waiting(trigger, &mut events) {
-                Ok(trigger) => {
-                    run_build(&app, &inner, &project, Some(trigger), false).await;
-                    continue;
-                }
-                Err(WatchEvent::Gone { folder }) => format!("{folder} is gone"),
-                Err(WatchEvent::Failed { message }) => message,
-                Err(WatchEvent::Changed(_)) => continue,
-            },
-            WatchEvent::Gone { folder } => format!("{folder} is gone"),
-            WatchEvent::Failed { message } => message,
-        };
-        inner.watching.lock().expect("workshop lock").remove(&project.folder);
-        inner.send(ProjectEvent::Watching { folder: folder.clone(), on: false, reason: Some(reason) });
-        return;
-    }
+    inner.send(ProjectEvent::Watching { folder, on: false, reason: Some(reason) });
 }
 
 /// One pipeline run, its events sent to the window and its record kept in the history.
@@ -253,13 +244,12 @@ async fn run_build(
     let cancel = Cancel::new();
     inner.building.lock().expect("workshop lock").insert(project.folder.clone(), cancel.clone());
     inner.send(ProjectEvent::Started { folder: folder.clone(), trigger: trigger.clone() });
-    let started = chrono::Utc::now().timestamp();
-    let result = pipeline(app, inner, project, publish, &cancel, &folder).await;
+    let recorded = pipeline(app, inner, project, publish, &cancel, &folder, trigger).await;
     inner.building.lock().expect("workshop lock").remove(&project.folder);
-    let mut record = BuildRecord::of(started, &result, trigger);
-    if let Ok(kept) = store().and_then(|store| Ok(store.record(&project.folder, record.clone())?)) {
-        record = kept;
+    if let Some(error) = &recorded.not_kept {
+        tracing::warn!("the build history of {folder} was not saved: {error}");
     }
+    let (result, record) = (recorded.outcome, recorded.record);
     let hint = result.as_ref().err().map(BuildError::hint);
     inner.send(ProjectEvent::Finished {
         folder,
@@ -270,6 +260,7 @@ async fn run_build(
     record
 }
 
+/// The pipeline run and recorded by the engine, its events turned into the window's.
 async fn pipeline(
     app: &AppHandle,
     inner: &Arc<WorkshopInner>,
@@ -277,14 +268,26 @@ async fn pipeline(
     publish: bool,
     cancel: &Cancel,
     folder: &str,
-) -> Result<PipelineOutcome, BuildError> {
-    let context = project.context()?;
-    let docker = app.state::<Live>().client().map_err(BuildError::Engine)?;
+    trigger: Option<Trigger>,
+) -> Recorded {
+    let store = store().ok();
+    let not_started = |error: BuildError| {
+        let now = chrono::Utc::now().timestamp();
+        session::keep(Err(error), now, &project.folder, trigger.clone(), store.as_ref())
+    };
+    let context = match project.context() {
+        Ok(context) => context,
+        Err(error) => return not_started(error),
+    };
+    let docker = match app.state::<Live>().client() {
+        Ok(docker) => docker,
+        Err(error) => return not_started(BuildError::Engine(error)),
+    };
     let publish_with = publish.then(|| crate::engine::Environment::from_process().docker_config_dir);
     let request = project.pipeline_request(&context, None, publish_with);
     let folder = folder.to_string();
     let sender = inner.clone();
-    run_pipeline(&docker, &request, cancel, &mut move |event| {
+    let on_event = &mut move |event| {
         let folder = folder.clone();
         sender.send(match event {
             PipelineEvent::Stage { name } => ProjectEvent::Stage { folder, name },
@@ -295,8 +298,8 @@ async fn pipeline(
                 ProjectEvent::Line { folder, line }
             }
         })
-    })
-    .await
+    };
+    session::build_and_record(&docker, &request, cancel, on_event, &project.folder, trigger, store.as_ref()).await
 }
 
 #[cfg(test)]

@@ -13,10 +13,10 @@ use crate::format;
 use crate::problem::{ErrorCode, Failure, Problem};
 use crate::progress::Cancel;
 use crate::project::pipeline::{PipelineEvent, PipelineOutcome};
+use crate::project::session::{build_and_record, rebuild_on_change};
 use crate::project::settings::{BuildRecord, Project, ProjectStore};
-use crate::project::watch::{merge_waiting, watch, Trigger, WatchEvent, WatchTiming};
-use crate::project::BuildEvent;
-use crate::project::{run_pipeline, BuildContext};
+use crate::project::watch::{watch, Trigger, WatchTiming};
+use crate::project::{BuildContext, BuildEvent};
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
@@ -65,29 +65,18 @@ pub async fn build(endpoint: Option<String>, args: BuildArgs) -> Result<bool, Fa
     let (_watching, mut events) = watch(context.clone(), WatchTiming::default())?;
     eprintln!("Watching {} (Ctrl+C stops)", context.root().display());
     let _ = build_once(&docker, &project, &context, None, &args, store.as_ref()).await;
-    loop {
-        let event = tokio::select! {
-            event = events.recv() => event,
-            _ = tokio::signal::ctrl_c() => return Ok(true),
-        };
-        let trigger = match event {
-            Some(WatchEvent::Changed(trigger)) => trigger,
-            Some(WatchEvent::Gone { folder }) => {
-                return Err(
-                    Failure::new(ErrorCode::NotFound, format!("{folder} is gone")).with_hint("Watching stopped.")
-                )
-            }
-            Some(WatchEvent::Failed { message }) => {
-                return Err(Failure::new(ErrorCode::BuildFailed, message).with_hint("Watching stopped; start it again."))
-            }
-            None => return Ok(true),
-        };
-        let trigger = match merge_waiting(trigger, &mut events) {
-            Ok(trigger) => trigger,
-            Err(_) => continue,
-        };
+    let (docker, project, context, args, store) = (&docker, &project, &context, &args, store.as_ref());
+    let rebuilds = rebuild_on_change(&mut events, |trigger| async move {
         eprintln!("\n{} changed: {}", plural(trigger.count, "file"), listed(&trigger));
-        let _ = build_once(&docker, &project, &context, Some(trigger), &args, store.as_ref()).await;
+        let _ = build_once(docker, project, context, Some(trigger), args, store).await;
+    });
+    let end = tokio::select! {
+        end = rebuilds => end,
+        _ = tokio::signal::ctrl_c() => return Ok(true),
+    };
+    match end.reason() {
+        None => Ok(true),
+        Some(reason) => Err(Failure::new(ErrorCode::NotFound, reason).with_hint("Watching stopped; start it again.")),
     }
 }
 
@@ -143,26 +132,30 @@ async fn build_once(
         .with_style(ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").expect("the template is valid"));
     bar.enable_steady_tick(Duration::from_millis(120));
     let shown = bar.clone();
-    let started = chrono::Utc::now().timestamp();
-    let result = run_pipeline(docker, &request, &Cancel::new(), &mut |event| match event {
-        PipelineEvent::Stage { name } => shown.set_message(name.to_string()),
-        PipelineEvent::Build(BuildEvent::Step { number, total, instruction }) => {
-            shown.set_message(format!("step {number}/{total}: {instruction}"));
-            shown.suspend(|| eprintln!("Step {number}/{total} : {instruction}"));
-        }
-        PipelineEvent::Build(BuildEvent::Output { line }) | PipelineEvent::Note { line } => {
-            shown.suspend(|| eprintln!("{line}"))
-        }
-    })
+    let recorded = build_and_record(
+        docker,
+        &request,
+        &Cancel::new(),
+        &mut |event| match event {
+            PipelineEvent::Stage { name } => shown.set_message(name.to_string()),
+            PipelineEvent::Build(BuildEvent::Step { number, total, instruction }) => {
+                shown.set_message(format!("step {number}/{total}: {instruction}"));
+                shown.suspend(|| eprintln!("Step {number}/{total} : {instruction}"));
+            }
+            PipelineEvent::Build(BuildEvent::Output { line }) | PipelineEvent::Note { line } => {
+                shown.suspend(|| eprintln!("{line}"))
+            }
+        },
+        &project.folder,
+        trigger,
+        store,
+    )
     .await;
     bar.finish_and_clear();
-    let mut record = BuildRecord::of(started, &result, trigger);
-    if let Some(store) = store {
-        match store.record(&project.folder, record.clone()) {
-            Ok(kept) => record = kept,
-            Err(error) => eprintln!("note: the build history was not saved: {error}"),
-        }
+    if let Some(error) = &recorded.not_kept {
+        eprintln!("note: the build history was not saved: {error}");
     }
+    let (result, record) = (recorded.outcome, recorded.record);
     match result {
         Ok(outcome) => {
             if args.output.json {

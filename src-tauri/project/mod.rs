@@ -12,6 +12,8 @@
 //! - [`restart`]: a container made again from the new image.
 //! - [`watch`]: edits to the folder, one trigger per burst, filtered by the same rules.
 //! - [`settings`]: the projects Strata knows, how each is built, and their build histories.
+//! - [`session`]: a build kept in the history, and the watch → rebuild loop, for the window and
+//!   the CLI alike.
 
 pub mod builder;
 pub mod buildlog;
@@ -22,6 +24,7 @@ pub mod ignore;
 pub mod pipeline;
 pub mod publish;
 pub mod restart;
+pub mod session;
 pub mod settings;
 pub mod verify;
 pub mod watch;

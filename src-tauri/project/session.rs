@@ -1,0 +1,155 @@
+//! A project's builds as the window and the CLI both run them: one pipeline run kept in the
+//! project's history ([`build_and_record`]), and the watch loop that runs one per change
+//! ([`rebuild_on_change`]) until the folder goes away, the watcher fails or the watch stops. Both
+//! transports only say what happens; what happens is decided here, once.
+
+use std::future::Future;
+use std::path::Path;
+
+use bollard::Docker;
+use tokio::sync::mpsc::Receiver;
+
+use super::pipeline::{run_pipeline, PipelineEvent, PipelineOutcome, PipelineRequest};
+use super::settings::{BuildRecord, ProjectStore};
+use super::watch::{merge_waiting, Trigger, WatchEvent};
+use super::BuildError;
+use crate::progress::Cancel;
+
+/// One build, and what the history kept of it.
+pub struct Recorded {
+    pub outcome: Result<PipelineOutcome, BuildError>,
+    /// The record as kept (with its comparison to the last good build), or as made when it could
+    /// not be kept.
+    pub record: BuildRecord,
+    /// Why the record could not be kept in the history, if it could not.
+    pub not_kept: Option<BuildError>,
+}
+
+/// Runs the pipeline for the project in `folder` and keeps the record in its history (when
+/// there is a store to keep it in).
+pub async fn build_and_record(
+    docker: &Docker,
+    request: &PipelineRequest,
+    cancel: &Cancel,
+    on_event: &mut (dyn FnMut(PipelineEvent) + Send),
+    folder: &Path,
+    trigger: Option<Trigger>,
+    store: Option<&ProjectStore>,
+) -> Recorded {
+    let started = chrono::Utc::now().timestamp();
+    let outcome = run_pipeline(docker, request, cancel, on_event).await;
+    keep(outcome, started, folder, trigger, store)
+}
+
+/// Keeps the record of a build that started at `started` (or could not start) in the history.
+pub fn keep(
+    outcome: Result<PipelineOutcome, BuildError>,
+    started: i64,
+    folder: &Path,
+    trigger: Option<Trigger>,
+    store: Option<&ProjectStore>,
+) -> Recorded {
+    let record = BuildRecord::of(started, &outcome, trigger);
+    let (record, not_kept) = match store.map(|store| store.record(folder, record.clone())) {
+        Some(Ok(kept)) => (kept, None),
+        Some(Err(error)) => (record, Some(error)),
+        None => (record, None),
+    };
+    Recorded { outcome, record, not_kept }
+}
+
+/// Why a watch loop ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WatchEnd {
+    /// The watch was dropped: the user stopped it.
+    Stopped,
+    /// The folder was deleted or moved away.
+    Gone { folder: String },
+    /// The watcher hit an error it cannot go on from.
+    Failed { message: String },
+}
+
+impl WatchEnd {
+    /// What to tell the user; nothing when they stopped it themselves.
+    pub fn reason(&self) -> Option<String> {
+        match self {
+            WatchEnd::Stopped => None,
+            WatchEnd::Gone { folder } => Some(format!("{folder} is gone")),
+            WatchEnd::Failed { message } => Some(message.clone()),
+        }
+    }
+}
+
+/// The watch loop: one `rebuild` per change, the changes that came during a build merged into
+/// the next trigger. A folder that goes away or a watcher that fails — even while changes were
+/// being merged — ends the loop, and the end says which.
+pub async fn rebuild_on_change<F, Fut>(events: &mut Receiver<WatchEvent>, mut rebuild: F) -> WatchEnd
+where
+    F: FnMut(Trigger) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    while let Some(event) = events.recv().await {
+        let first = match event {
+            WatchEvent::Changed(trigger) => trigger,
+            other => return end_of(other),
+        };
+        match merge_waiting(first, events) {
+            Ok(trigger) => rebuild(trigger).await,
+            Err(other) => return end_of(other),
+        }
+    }
+    WatchEnd::Stopped
+}
+
+fn end_of(event: WatchEvent) -> WatchEnd {
+    match event {
+        WatchEvent::Gone { folder } => WatchEnd::Gone { folder },
+        WatchEvent::Failed { message } => WatchEnd::Failed { message },
+        // `merge_waiting` merges every change; only the other events end a loop.
+        WatchEvent::Changed(_) => WatchEnd::Failed { message: "the watch ended unexpectedly".into() },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn changed(path: &str) -> WatchEvent {
+        WatchEvent::Changed(Trigger { paths: vec![path.into()], count: 1 })
+    }
+
+    #[tokio::test]
+    async fn changes_during_a_build_become_one_trigger_and_a_vanished_folder_ends_the_loop() {
+        let (sender, mut events) = tokio::sync::mpsc::channel(16);
+        sender.send(changed("a")).await.unwrap();
+        sender.send(changed("b")).await.unwrap();
+        sender.send(changed("c")).await.unwrap();
+        let mut builds = Vec::new();
+        let feeder = sender.clone();
+        let end = rebuild_on_change(&mut events, |trigger| {
+            builds.push(trigger.paths.clone());
+            let feeder = feeder.clone();
+            let first = builds.len() == 1;
+            async move {
+                if first {
+                    feeder.send(changed("d")).await.unwrap();
+                    feeder.send(WatchEvent::Gone { folder: "/work/app".into() }).await.unwrap();
+                }
+            }
+        })
+        .await;
+        assert_eq!(builds, [vec!["a", "b", "c"]], "one build for the first burst");
+        assert_eq!(end, WatchEnd::Gone { folder: "/work/app".into() }, "a folder gone while merging ends the loop");
+        assert_eq!(end.reason().as_deref(), Some("/work/app is gone"));
+    }
+
+    #[tokio::test]
+    async fn a_failed_watcher_ends_the_loop_and_a_dropped_watch_stops_it_quietly() {
+        let (sender, mut events) = tokio::sync::mpsc::channel(4);
+        sender.send(WatchEvent::Failed { message: "too many files".into() }).await.unwrap();
+        let end = rebuild_on_change(&mut events, |_| async {}).await;
+        assert_eq!(end.reason().as_deref(), Some("too many files"));
+        drop(sender);
+        assert_eq!(rebuild_on_change(&mut events, |_| async {}).await, WatchEnd::Stopped);
+    }
+}
