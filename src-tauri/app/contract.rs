@@ -42,7 +42,7 @@ fn visit_roots(types: &mut Types) {
     types.visit::<crate::project::settings::Project>();
     types.visit::<crate::project::settings::BuildRecord>();
     types.visit::<stats::StatsRow>();
-    types.visit::<stats::Metric>();
+    types.visit::<crate::stats::charts::Metric>();
     types.visit::<crate::stats::host::HostFigures>();
     types.visit::<cleanup::CleanupRequest>();
     types.visit::<cleanup::CleanupView>();

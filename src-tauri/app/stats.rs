@@ -5,14 +5,15 @@
 
 use std::sync::Mutex;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
 
 use super::choices::{self, Saved};
-use crate::chart::{self, Series, Unit};
+use crate::chart;
 use crate::image::content;
 use crate::live::Live;
 use crate::problem::{ErrorCode, Failure};
+use crate::stats::charts::{container_chart, overview_chart, ChartPlan, Metric};
 use crate::stats::collector::Latest;
 use crate::stats::host::{data_place_of, DataPlace, HostFigures, HostProbe};
 use crate::stats::{Collector, Running};
@@ -35,17 +36,6 @@ pub struct StatsRow {
     #[serde(flatten)]
     pub latest: Latest,
     pub cpu_sparkline: String,
-}
-
-/// What a chart shows.
-#[derive(Debug, Clone, Copy, Deserialize, ts_rs::TS)]
-#[ts(rename = "StatsMetric")]
-#[serde(rename_all = "lowercase")]
-pub enum Metric {
-    Cpu,
-    Memory,
-    Network,
-    Block,
 }
 
 /// Follows the live view: whenever the daemon's containers change, the collector starts streams
@@ -90,57 +80,13 @@ pub fn stats_rows(board: State<'_, StatsBoard>) -> Vec<StatsRow> {
         .collect()
 }
 
-/// What one chart of a container's history shows.
-struct ChartPlan {
-    title: &'static str,
-    lines: Vec<Series>,
-    unit: Unit,
-    ceiling: Option<f64>,
-}
-
+/// What the chart of one container's `metric` over the last `seconds` shows.
 fn plan(board: &StatsBoard, id: &str, metric: Metric, seconds: f64) -> Result<ChartPlan, Failure> {
     let points = board.collector.window(id, seconds).ok_or_else(|| {
         Failure::new(ErrorCode::NotFound, "no stats for that container")
             .with_hint("Stats are kept for containers that ran while Strata was open.")
     })?;
-    let newest = points.last().map_or(0.0, |p| p.at);
-    let series = |label: &str, value: &dyn Fn(&crate::stats::Point) -> f64| Series {
-        label: label.into(),
-        points: points.iter().map(|p| (p.at - newest, value(p))).collect(),
-    };
-    let limit = points.last().map(|p| p.memory_limit_bytes as f64).filter(|l| *l > 0.0);
-    Ok(match metric {
-        Metric::Cpu => ChartPlan {
-            title: "CPU",
-            lines: vec![series("cpu", &|p| f64::from(p.cpu_percent))],
-            unit: Unit::Percent,
-            ceiling: None,
-        },
-        Metric::Memory => ChartPlan {
-            title: "Memory (of its limit)",
-            lines: vec![series("memory", &|p| p.memory_bytes as f64)],
-            unit: Unit::Bytes,
-            ceiling: limit,
-        },
-        Metric::Network => ChartPlan {
-            title: "Network",
-            lines: vec![
-                series("received", &|p| f64::from(p.net_rx_per_second)),
-                series("sent", &|p| f64::from(p.net_tx_per_second)),
-            ],
-            unit: Unit::BytesPerSecond,
-            ceiling: None,
-        },
-        Metric::Block => ChartPlan {
-            title: "Block I/O",
-            lines: vec![
-                series("read", &|p| f64::from(p.block_read_per_second)),
-                series("written", &|p| f64::from(p.block_write_per_second)),
-            ],
-            unit: Unit::BytesPerSecond,
-            ceiling: None,
-        },
-    })
+    Ok(container_chart(&points, metric))
 }
 
 fn drawing_failed(error: chart::ChartError) -> Failure {
@@ -160,27 +106,8 @@ pub fn stats_overview(board: State<'_, StatsBoard>, metric: Metric, seconds: f64
     let running: Vec<Latest> = board.collector.latest().into_iter().filter(|row| row.running).collect();
     let windows: Vec<(String, Vec<crate::stats::Point>)> =
         running.into_iter().filter_map(|row| Some((row.name, board.collector.window(&row.id, seconds)?))).collect();
-    let newest = windows.iter().filter_map(|(_, points)| points.last().map(|p| p.at)).fold(0.0, f64::max);
-    let value = |p: &crate::stats::Point| match metric {
-        Metric::Memory => p.memory_bytes as f64,
-        Metric::Network => f64::from(p.net_rx_per_second + p.net_tx_per_second),
-        Metric::Block => f64::from(p.block_read_per_second + p.block_write_per_second),
-        Metric::Cpu => f64::from(p.cpu_percent),
-    };
-    let series: Vec<Series> = windows
-        .iter()
-        .map(|(name, points)| Series {
-            label: name.clone(),
-            points: points.iter().map(|p| (p.at - newest, value(p))).collect(),
-        })
-        .collect();
-    let (title, unit) = match metric {
-        Metric::Cpu => ("CPU of every running container", Unit::Percent),
-        Metric::Memory => ("Memory of every running container", Unit::Bytes),
-        Metric::Network => ("Network of every running container", Unit::BytesPerSecond),
-        Metric::Block => ("Block I/O of every running container", Unit::BytesPerSecond),
-    };
-    chart::stacked_chart(title, &series, unit, seconds, (1120, 260)).map_err(drawing_failed)
+    let plan = overview_chart(&windows, metric);
+    chart::stacked_chart(plan.title, &plan.lines, plan.unit, seconds, (1120, 260)).map_err(drawing_failed)
 }
 
 /// Asks where to save the same chart as a PNG image (offered as `name`), then writes it there.

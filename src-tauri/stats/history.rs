@@ -13,7 +13,7 @@ use super::formulas::{Rates, Reading};
 pub const POINTS_KEPT: usize = 3600;
 
 /// One second of one container.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, ts_rs::TS)]
 #[ts(rename = "StatsPoint")]
 pub struct Point {
     /// Seconds since 1970.

@@ -1,7 +1,9 @@
 //! Live container stats: the daemon's stats streams read into the figures `docker stats` prints
-//! ([`formulas`]), an hour of them kept per container ([`history`]), and the streams started and
-//! stopped as containers start and stop ([`collector`]).
+//! ([`formulas`]), an hour of them kept per container ([`history`]), the streams started and
+//! stopped as containers start and stop ([`collector`]), and what each chart of them shows
+//! ([`charts`]).
 
+pub mod charts;
 pub mod collector;
 pub mod formulas;
 pub mod history;
