@@ -44,6 +44,52 @@ impl Cancel {
     }
 }
 
+/// The one piece of work of its kind that counts (reading the image the user asked for last):
+/// starting another cancels the one before, and only the current one may finish — a load that
+/// ends after a newer one started can neither replace its result nor clear its cancel handle.
+#[derive(Debug, Default)]
+pub struct LatestWork {
+    current: std::sync::Mutex<Option<Cancel>>,
+}
+
+impl LatestWork {
+    /// Starts a new piece of work, cancelling the one before; the flag is the new work's.
+    pub fn start(&self) -> Cancel {
+        let cancel = Cancel::new();
+        if let Some(previous) = self.lock().replace(cancel.clone()) {
+            previous.cancel();
+        }
+        cancel
+    }
+
+    /// Whether the work `cancel` belongs to is still the latest (not cancelled, not superseded).
+    pub fn is_current(&self, cancel: &Cancel) -> bool {
+        self.lock().as_ref().is_some_and(|current| Arc::ptr_eq(&current.0, &cancel.0)) && !cancel.is_cancelled()
+    }
+
+    /// The work `cancel` belongs to has ended: forgotten if it is still the latest. Says whether
+    /// it was (its result should be kept).
+    pub fn finish(&self, cancel: &Cancel) -> bool {
+        let mut current = self.lock();
+        let latest = current.as_ref().is_some_and(|c| Arc::ptr_eq(&c.0, &cancel.0));
+        if latest {
+            current.take();
+        }
+        latest && !cancel.is_cancelled()
+    }
+
+    /// Cancels the latest work, if any is running.
+    pub fn cancel(&self) {
+        if let Some(current) = self.lock().take() {
+            current.cancel();
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<Cancel>> {
+        self.current.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
 /// The work was stopped by its listener.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("cancelled")]
@@ -176,6 +222,26 @@ impl<R: Read + Seek> Seek for ProgressReader<'_, R> {
         self.done = position;
         self.reporter.update(self.done).map_err(std::io::Error::other)?;
         Ok(position)
+    }
+}
+
+#[cfg(test)]
+mod latest_work_tests {
+    use super::*;
+
+    #[test]
+    fn an_older_load_finishing_late_neither_wins_nor_clears_the_newer_ones_handle() {
+        let work = LatestWork::default();
+        let first = work.start();
+        let second = work.start();
+        assert!(first.is_cancelled(), "starting again cancels the one before");
+        assert!(!work.is_current(&first) && work.is_current(&second));
+        assert!(!work.finish(&first), "the older load's result is not kept");
+        work.cancel();
+        assert!(second.is_cancelled(), "the newer load can still be cancelled");
+        assert!(!work.finish(&second), "a cancelled load's result is not kept");
+        let third = work.start();
+        assert!(work.finish(&third) && !work.is_current(&third));
     }
 }
 

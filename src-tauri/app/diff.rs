@@ -16,17 +16,17 @@ use crate::diff::{
     compare_with_tree, ChangeQuery, ChangeRow, ChangeTree, ConfigChange, FolderDelta, HistoryDiff, PackageDiff,
 };
 use crate::image::outline::Outlined;
-use crate::image::{self, Image, ImageSource, IndexCache};
+use crate::image::{self, Image, ImageError, ImageSource, IndexCache};
 use crate::inventory::{comparison_choices, ImageQuery};
 use crate::live::Live;
 use crate::problem::{ErrorCode, Failure};
-use crate::progress::{Cancel, Progress, Reporter};
+use crate::progress::{LatestWork, Progress, Reporter};
 
 /// The comparison the Diff screen shows, and the one being read.
 #[derive(Default)]
 pub struct Comparison {
     current: Mutex<Option<Compared>>,
-    loading: Mutex<Option<Cancel>>,
+    loading: LatestWork,
 }
 
 struct Compared {
@@ -93,22 +93,25 @@ pub async fn compare_images(
     let (before, after) = (before.into_source(&chosen)?, after.into_source(&chosen)?);
     let needs_daemon = [&before, &after].iter().any(|s| matches!(s, ImageSource::Daemon(_)));
     let daemon = if needs_daemon { Some(live.connection()?) } else { None };
-    let cancel = Cancel::new();
-    if let Some(previous) = comparison.loading.lock().expect("comparison lock").replace(cancel.clone()) {
-        previous.cancel();
-    }
+    let cancel = comparison.loading.start();
     let reporter_for = || {
         let channel = on_progress.clone();
         Reporter::new("", move |p| drop(channel.send(p.clone())), cancel.clone())
     };
     let sources = [before.clone(), after.clone()];
-    let mut loaded = image::load_all(daemon.as_ref(), &sources, &IndexCache::user(), &reporter_for).await?;
-    comparison.loading.lock().expect("comparison lock").take();
+    let loaded = image::load_all(daemon.as_ref(), &sources, &IndexCache::user(), &reporter_for).await;
+    let mut loaded = loaded.inspect_err(|_| {
+        comparison.loading.finish(&cancel);
+    })?;
     let (second, first) = (Arc::new(loaded.remove(1)), Arc::new(loaded.remove(0)));
     let sides = [(before.label(), before, first), (after.label(), after, second)];
     let (summary, compared) = tauri::async_runtime::spawn_blocking(move || summarize(sides))
         .await
         .map_err(|e| Failure::new(ErrorCode::Internal, format!("the comparison stopped: {e}")))?;
+    // A comparison asked for later has the screen now: this one's result is dropped.
+    if !comparison.loading.finish(&cancel) {
+        return Err(ImageError::Cancelled.into());
+    }
     *comparison.current.lock().expect("comparison lock") = Some(compared);
     Ok(summary)
 }
@@ -136,9 +139,7 @@ fn summarize(sides: [(String, ImageSource, Arc<Image>); 2]) -> (DiffSummary, Com
 /// Stops the comparison being read, if any.
 #[tauri::command]
 pub fn cancel_compare(comparison: State<'_, Comparison>) {
-    if let Some(cancel) = comparison.loading.lock().expect("comparison lock").take() {
-        cancel.cancel();
-    }
+    comparison.loading.cancel();
 }
 
 /// Changes which changed paths are shown, and in which order.

@@ -20,13 +20,13 @@ use crate::image::{
 };
 use crate::live::Live;
 use crate::problem::{ErrorCode, Failure};
-use crate::progress::{Cancel, Progress, Reporter};
+use crate::progress::{LatestWork, Progress, Reporter};
 
 /// The image the explorer has open, and the load in progress.
 #[derive(Default)]
 pub struct Explorer {
     open: Mutex<Option<OpenImage>>,
-    loading: Mutex<Option<Cancel>>,
+    loading: LatestWork,
 }
 
 struct OpenImage {
@@ -101,12 +101,12 @@ pub async fn open_image(
         ImageSource::Daemon(_) => Some(live.connection()?),
         ImageSource::Archive(_) => None,
     };
-    let cancel = Cancel::new();
-    if let Some(previous) = explorer.loading.lock().expect("explorer lock").replace(cancel.clone()) {
-        previous.cancel();
-    }
-    let reporter = Reporter::new("", move |progress| drop(on_progress.send(progress.clone())), cancel);
-    let image = Arc::new(image::load(daemon.as_ref(), &source, &IndexCache::user(), reporter).await?);
+    let cancel = explorer.loading.start();
+    let reporter = Reporter::new("", move |progress| drop(on_progress.send(progress.clone())), cancel.clone());
+    let image = image::load(daemon.as_ref(), &source, &IndexCache::user(), reporter).await;
+    let image = Arc::new(image.inspect_err(|_| {
+        explorer.loading.finish(&cancel);
+    })?);
     let label = source.label();
     let (analysis, view) = tauri::async_runtime::spawn_blocking({
         let image = image.clone();
@@ -118,30 +118,27 @@ pub async fn open_image(
     })
     .await
     .map_err(|e| Failure::new(ErrorCode::Internal, format!("reading the image stopped: {e}")))??;
+    // An image asked for later has the screen now: this one is dropped.
+    if !explorer.loading.finish(&cancel) {
+        return Err(ImageError::Cancelled.into());
+    }
     *explorer.open.lock().expect("explorer lock") = Some(OpenImage { source, image, view });
-    explorer.loading.lock().expect("explorer lock").take();
     Ok(analysis)
 }
 
 /// Stops the image being read, if any.
 #[tauri::command]
 pub fn cancel_open(explorer: State<'_, Explorer>) {
-    if let Some(cancel) = explorer.loading.lock().expect("explorer lock").take() {
-        cancel.cancel();
-    }
+    explorer.loading.cancel();
 }
 
 /// Shows another layer, switches between layer-only and aggregated, or changes the filter,
 /// search or sort.
 #[tauri::command]
 pub async fn set_view(explorer: State<'_, Explorer>, options: ViewOptions) -> Result<ViewInfo, Failure> {
-    let rebuild = explorer.with_open(|open| {
-        let current = open.view.options();
-        if current.layer == options.layer && current.aggregated == options.aggregated {
-            open.view.set_options(options.clone())?;
-            return Ok(None);
-        }
-        Ok(Some(open.image.clone()))
+    let rebuild = explorer.with_open(|open| match open.view.set_options_in_place(options.clone())? {
+        true => Ok(None),
+        false => Ok(Some(open.image.clone())),
     })?;
     let Some(image) = rebuild else { return explorer.with_open(|open| Ok(info(&open.view))) };
     let view = tauri::async_runtime::spawn_blocking(move || TreeView::build(&image, options))

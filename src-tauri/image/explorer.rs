@@ -212,6 +212,17 @@ impl TreeView {
         &self.options
     }
 
+    /// Applies `options` to this view when they keep its layer and aggregation (a new filter,
+    /// search or sort) and says `true`; otherwise leaves it and says `false`: a view of another
+    /// layer, or of the layer alone, is built anew ([`TreeView::build`]).
+    pub fn set_options_in_place(&mut self, options: ViewOptions) -> Result<bool, ImageError> {
+        if options.layer != self.options.layer || options.aggregated != self.options.aggregated {
+            return Ok(false);
+        }
+        self.set_options(options)?;
+        Ok(true)
+    }
+
     /// Changes the filter, the search or the sort (not the layer: build a new view for that).
     pub fn set_options(&mut self, options: ViewOptions) -> Result<(), ImageError> {
         let resort = options.sort != self.options.sort;
@@ -482,6 +493,18 @@ mod tests {
             ]
         );
         assert_eq!(view.counts(), StatusCounts { added: 2, modified: 1, removed: 2, unmodified: 4 });
+    }
+
+    #[test]
+    fn a_new_filter_updates_the_view_and_another_layer_asks_for_a_new_one() {
+        let options = ViewOptions { layer: 1, aggregated: true, ..Default::default() };
+        let mut view = TreeView::build(&image(), options.clone()).unwrap();
+        let searched = ViewOptions { search: "etc".into(), ..options.clone() };
+        assert!(view.set_options_in_place(searched).unwrap(), "a search changes this view");
+        assert_eq!(view.options().search, "etc");
+        assert!(!view.set_options_in_place(ViewOptions { layer: 0, ..options.clone() }).unwrap());
+        assert!(!view.set_options_in_place(ViewOptions { aggregated: false, ..options }).unwrap());
+        assert_eq!((view.options().layer, view.options().search.as_str()), (1, "etc"), "left as it was");
     }
 
     #[test]

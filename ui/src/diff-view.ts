@@ -164,7 +164,7 @@ export class DiffView {
       this.viewport.focus();
     } catch (error) {
       const problem = asUiError(error);
-      if (problem.message.startsWith("stopped before the end")) this.report("Stopped comparing.");
+      if (problem.code === "cancelled") this.report("Stopped comparing.");
       else {
         this.problem.replaceChildren(element("h2", "", "The images could not be compared"), element("p", "error-text", problem.message), element("p", "", problem.hint));
         this.problem.hidden = false;

@@ -173,7 +173,7 @@ export class LayersView {
       this.treeViewport.focus();
     } catch (error) {
       const problem = asUiError(error);
-      if (problem.message.startsWith("stopped before the end")) this.report(`Stopped reading ${source.value}.`);
+      if (problem.code === "cancelled") this.report(`Stopped reading ${source.value}.`);
       else this.showProblem(problem);
     } finally {
       this.progress.hidden = true;
