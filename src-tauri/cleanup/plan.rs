@@ -136,6 +136,8 @@ pub struct PlanItem {
     pub id: String,
     /// An image's references, a container's name.
     pub refs: Vec<String>,
+    /// What people call it: the first reference or name, an untagged image's short id, "Build cache".
+    pub name: String,
     pub reason: Reason,
     /// The bytes removing it frees, given the items before it and what stays.
     pub bytes_freed: u64,
@@ -169,6 +171,7 @@ pub fn plan(facts: &Facts, policy: &Policy, now: i64) -> Plan {
             kind: ItemKind::BuildCache,
             id: "build-cache".into(),
             refs: vec![],
+            name: "Build cache".into(),
             reason: Reason::BuildCache,
             bytes_freed: cache.reclaimable,
         });
@@ -214,6 +217,7 @@ fn plan_containers<'a>(
             kind: ItemKind::Container,
             id: container.id.clone(),
             refs: vec![container.name.clone()],
+            name: container.name.clone(),
             reason: if old { Reason::Stopped } else { Reason::Chosen },
             bytes_freed: container.size_rw,
         });
@@ -280,6 +284,7 @@ fn plan_images(
             kind: ItemKind::Image,
             id: image.id.clone(),
             refs: image.refs.clone(),
+            name: display_name(image),
             reason,
             bytes_freed: freed,
         });
@@ -430,6 +435,17 @@ mod tests {
         let freed: Vec<(&str, u64)> = plan.items.iter().map(|i| (i.id.as_str(), i.bytes_freed)).collect();
         assert_eq!(freed, [("a2", 20), ("a1", 10), ("d", 5)], "newest first; the base stays: app:3 uses it");
         assert_eq!((plan.bytes_before, plan.total_bytes_freed, plan.bytes_after), (172, 35, 137));
+    }
+
+    #[test]
+    fn every_item_is_named_as_people_know_it() {
+        let mut facts = facts();
+        facts.containers.push(container("c9", "a3", 90, false, 1));
+        facts.build_cache = Some(crate::cleanup::BuildCacheFacts { total: 9, reclaimable: 4, records: 2 });
+        let policy =
+            Policy { dangling: true, build_cache: true, containers_older_than_days: Some(30), ..Default::default() };
+        let names: Vec<String> = plan(&facts, &policy, now()).items.into_iter().map(|i| i.name).collect();
+        assert_eq!(names, ["c-c9", "Build cache", "d"], "a container's name, the cache, an untagged image's short id");
     }
 
     #[test]

@@ -57,6 +57,8 @@ pub struct ImageSpace {
     pub id: String,
     pub short_id: String,
     pub refs: Vec<String>,
+    /// Its references joined, or its short id when it has none.
+    pub name: String,
     pub created: i64,
     pub category: Category,
     pub containers: usize,
@@ -111,9 +113,17 @@ pub struct Space {
     pub image_bytes: u64,
     pub containers: Vec<ContainerSpace>,
     pub container_bytes: u64,
+    /// Stopped containers, and the bytes of their own layers.
+    pub stopped_containers: usize,
+    pub stopped_container_bytes: u64,
     /// `None` until the daemon's accounting was read.
     pub build_cache: Option<BuildCacheFacts>,
     pub volumes: Option<Vec<VolumeUsage>>,
+    /// The volumes' bytes (those the daemon could size), and those of volumes no container
+    /// uses; `None` until counted.
+    pub volume_bytes: Option<u64>,
+    pub unused_volume_bytes: Option<u64>,
+    pub unused_volumes: Option<usize>,
 }
 
 /// Where the space of `facts` is; `policy` says which images count as old.
@@ -148,6 +158,7 @@ pub fn space(facts: &Facts, volumes: Option<Vec<VolumeUsage>>, policy: &Policy, 
                 id: image.id.clone(),
                 short_id: short_id(&image.id),
                 refs: image.refs.clone(),
+                name: if image.refs.is_empty() { short_id(&image.id) } else { image.refs.join(", ") },
                 created: image.created,
                 category,
                 containers,
@@ -163,11 +174,21 @@ pub fn space(facts: &Facts, volumes: Option<Vec<VolumeUsage>>, policy: &Policy, 
         .iter()
         .map(|c| ContainerSpace { id: c.id.clone(), name: c.name.clone(), running: c.running, size_rw: c.size_rw })
         .collect();
+    let stopped = || containers.iter().filter(|c| !c.running);
+    let volume_sum = |unused_only: bool| {
+        let volumes = volumes.as_ref()?;
+        Some(volumes.iter().filter(|v| !unused_only || v.containers == 0).filter_map(|v| v.size).sum())
+    };
     Space {
         repositories: repositories(facts, &images),
         categories: categories(facts, &images),
         image_bytes: layers.values().map(|(size, _)| size).sum(),
         container_bytes: containers.iter().map(|c| c.size_rw).sum(),
+        stopped_containers: stopped().count(),
+        stopped_container_bytes: stopped().map(|c| c.size_rw).sum(),
+        volume_bytes: volume_sum(false),
+        unused_volume_bytes: volume_sum(true),
+        unused_volumes: volumes.as_ref().map(|v| v.iter().filter(|v| v.containers == 0).count()),
         containers,
         images,
         build_cache: facts.build_cache,
@@ -281,6 +302,37 @@ mod tests {
 
     fn image(id: &str, refs: &[&str], chains: &[(&str, u64)]) -> ImageFacts {
         test_image(id, refs, 0, chains)
+    }
+
+    #[test]
+    fn the_totals_the_window_shows_come_with_the_space() {
+        let container = |id: &str, running: bool, size_rw: u64| crate::cleanup::ContainerFacts {
+            id: id.into(),
+            name: id.into(),
+            image_id: "a1".into(),
+            created: 0,
+            running,
+            size_rw,
+            labels: Default::default(),
+        };
+        let facts = Facts {
+            images: vec![image("a1", &["app:1", "app:latest"], &[("a1", 10)]), image("d", &[], &[("d", 5)])],
+            containers: vec![container("web", true, 7), container("old", false, 3), container("older", false, 2)],
+            build_cache: None,
+        };
+        let volume =
+            |name: &str, size: Option<u64>, containers: u64| VolumeUsage { name: name.into(), size, containers };
+        let volumes = vec![volume("data", Some(100), 1), volume("cache", Some(40), 0), volume("nfs", None, 0)];
+        let space = space(&facts, Some(volumes), &Policy::default(), 0);
+        assert_eq!((space.stopped_containers, space.stopped_container_bytes), (2, 5));
+        assert_eq!(
+            (space.volume_bytes, space.unused_volume_bytes, space.unused_volumes),
+            (Some(140), Some(40), Some(2))
+        );
+        assert_eq!(space.images[0].name, "app:1, app:latest");
+        assert_eq!(space.images[1].name, "d", "an untagged image goes by its short id");
+        let uncounted = super::space(&facts, None, &Policy::default(), 0);
+        assert_eq!((uncounted.volume_bytes, uncounted.unused_volumes), (None, None));
     }
 
     #[test]

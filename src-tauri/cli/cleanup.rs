@@ -157,23 +157,15 @@ fn print_space(space: &Space) {
             format::size(category.reclaimable),
         ]);
     }
-    let stopped: u64 = space.containers.iter().filter(|c| !c.running).map(|c| c.size_rw).sum();
     table.add_row(vec![
         "containers".into(),
         space.containers.len().to_string(),
         format::size(space.container_bytes),
-        format::size(stopped),
+        format::size(space.stopped_container_bytes),
     ]);
-    if let Some(volumes) = &space.volumes {
-        let size = |unused: bool| -> u64 {
-            volumes.iter().filter(|v| !unused || v.containers == 0).filter_map(|v| v.size).sum()
-        };
-        table.add_row(vec![
-            "volumes".into(),
-            volumes.len().to_string(),
-            format::size(size(false)),
-            format::size(size(true)),
-        ]);
+    if let (Some(volumes), Some(bytes), Some(unused)) = (&space.volumes, space.volume_bytes, space.unused_volume_bytes)
+    {
+        table.add_row(vec!["volumes".into(), volumes.len().to_string(), format::size(bytes), format::size(unused)]);
     }
     if let Some(cache) = &space.build_cache {
         table.add_row(vec![
@@ -249,8 +241,7 @@ pub async fn prune(endpoint: Option<String>, args: PruneArgs) -> Result<bool, Fa
 }
 
 fn item_name(plan: &Plan, index: usize) -> String {
-    let item = &plan.items[index];
-    item.refs.first().cloned().unwrap_or_else(|| crate::inventory::short_id(&item.id))
+    plan.items[index].name.clone()
 }
 
 fn report_event(plan: &Plan, event: ApplyEvent) {

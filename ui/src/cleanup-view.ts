@@ -16,12 +16,6 @@ const REASONS: Record<PlanItem["reason"], string> = {
   chosen: "picked by hand",
 };
 
-/** A plan item's name as people know it. */
-export function itemName(item: PlanItem): string {
-  if (item.kind === "build-cache") return "Build cache";
-  return item.refs[0] ?? item.id.replace("sha256:", "").slice(0, 12);
-}
-
 /** An outcome in a few words. */
 export function outcomeText(outcome: Outcome): string {
   switch (outcome.outcome) {
@@ -191,12 +185,9 @@ export class CleanupView {
       const reclaim = c.category === "in-use" ? "never removed" : `${formatSize(c.reclaimable)} reclaimable`;
       return [`Images ${label}`, `${c.images} · ${formatSize(c.attributed)}`, reclaim];
     });
-    const stopped = space.containers.filter((c) => !c.running);
-    cards.push(["Containers", `${space.containers.length} · ${formatSize(space.container_bytes)}`, `${stopped.length} stopped · ${formatSize(stopped.reduce((s, c) => s + c.size_rw, 0))}`]);
+    cards.push(["Containers", `${space.containers.length} · ${formatSize(space.container_bytes)}`, `${space.stopped_containers} stopped · ${formatSize(space.stopped_container_bytes)}`]);
     if (space.volumes) {
-      const sized = space.volumes.reduce((s, v) => s + (v.size ?? 0), 0);
-      const unused = space.volumes.filter((v) => v.containers === 0);
-      cards.push(["Volumes", `${space.volumes.length} · ${formatSize(sized)}`, `${unused.length} unused (shown, never removed)`]);
+      cards.push(["Volumes", `${space.volumes.length} · ${formatSize(space.volume_bytes)}`, `${space.unused_volumes ?? 0} unused (shown, never removed)`]);
     } else cards.push(["Volumes", "counting…", ""]);
     if (space.build_cache) {
       cards.push(["Build cache", formatSize(space.build_cache.total), `${formatSize(space.build_cache.reclaimable)} reclaimable`]);
@@ -221,8 +212,7 @@ export class CleanupView {
       if (!image) continue;
       const spot = element("button", "treemap-tile");
       Object.assign(spot.style, { left: `${tile.x}px`, top: `${tile.y}px`, width: `${tile.w}px`, height: `${tile.h}px` });
-      const name = image.refs.join(", ") || image.short_id;
-      spot.title = `${name}\n${image.category} · ${formatSize(image.size)} (unique ${formatSize(image.unique)}, shared ${formatSize(image.shared)})\nClick to add it to the plan, or take it out`;
+      spot.title = `${image.name}\n${image.category} · ${formatSize(image.size)} (unique ${formatSize(image.unique)}, shared ${formatSize(image.shared)})\nClick to add it to the plan, or take it out`;
       spot.dataset.id = image.id;
       spot.classList.toggle("picked", chosen.has(image.id));
       spot.classList.toggle("excluded", excluded.has(image.id));
@@ -299,7 +289,7 @@ export class CleanupView {
           void this.replan();
         });
         const status = element("span", "plan-status", this.outcomes.get(index) ?? "");
-        row.append(box, element("span", "plan-kind", item.kind.replace("-", " ")), element("span", "plan-name", itemName(item)), element("span", "plan-reason", REASONS[item.reason]), element("span", "plan-bytes", formatSize(item.bytes_freed)), status);
+        row.append(box, element("span", "plan-kind", item.kind.replace("-", " ")), element("span", "plan-name", item.name), element("span", "plan-reason", REASONS[item.reason]), element("span", "plan-bytes", formatSize(item.bytes_freed)), status);
         return row;
       });
       this.planRows.replaceChildren(...rows);
@@ -474,7 +464,7 @@ export class CleanupView {
   private showFinished(items: PlanItem[], outcomes: Map<number, string>): void {
     const list = element("ul", "cleanup-done");
     list.id = "cleanup-done";
-    items.forEach((item, index) => list.append(element("li", "", `${itemName(item)}: ${outcomes.get(index) ?? "not attempted"}`)));
+    items.forEach((item, index) => list.append(element("li", "", `${item.name}: ${outcomes.get(index) ?? "not attempted"}`)));
     this.result.append(list);
   }
 

@@ -541,7 +541,11 @@ export type ImageSort = "repository" | "tag" | "id" | "created" | "size" | "shar
  */
 export type ImageSourceChoice = { "kind": "daemon", "value": string } | { "kind": "archive", "value": string };
 
-export type ImageSpace = { id: string, short_id: string, refs: Array<string>, created: number, category: Category, containers: number, 
+export type ImageSpace = { id: string, short_id: string, refs: Array<string>, 
+/**
+ * Its references joined, or its short id when it has none.
+ */
+name: string, created: number, category: Category, containers: number, 
 /**
  * Bytes of all its layers.
  */
@@ -687,7 +691,11 @@ export type PlanItem = { kind: ItemKind, id: string,
 /**
  * An image's references, a container's name.
  */
-refs: Array<string>, reason: Reason, 
+refs: Array<string>, 
+/**
+ * What people call it: the first reference or name, an untagged image's short id, "Build cache".
+ */
+name: string, reason: Reason, 
 /**
  * The bytes removing it frees, given the items before it and what stays.
  */
@@ -860,9 +868,18 @@ repositories: Array<RepositorySpace>, categories: Array<CategorySpace>,
  */
 image_bytes: number, containers: Array<ContainerSpace>, container_bytes: number, 
 /**
+ * Stopped containers, and the bytes of their own layers.
+ */
+stopped_containers: number, stopped_container_bytes: number, 
+/**
  * `None` until the daemon's accounting was read.
  */
-build_cache: BuildCacheFacts | null, volumes: Array<VolumeUsage> | null, };
+build_cache: BuildCacheFacts | null, volumes: Array<VolumeUsage> | null, 
+/**
+ * The volumes' bytes (those the daemon could size), and those of volumes no container
+ * uses; `None` until counted.
+ */
+volume_bytes: number | null, unused_volume_bytes: number | null, unused_volumes: number | null, };
 
 /**
  * What a chart shows.
