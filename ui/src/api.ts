@@ -1,181 +1,90 @@
 // The backend's commands and the shapes they return. The window only renders these values and
 // sends the user's intents back; every figure is computed in the Rust engine.
 import { Channel, invoke } from "@tauri-apps/api/core";
-import type {
-  Command,
-  EndpointsView,
-  LiveState,
-  ImageRow,
-  ImageQuery,
-  ContainerRow,
-  ContainerAction,
-  UiError,
-  Progress,
-  ImageAnalysis,
-  ViewOptions,
-  ViewInfo,
-  TreeRow,
-  NodeDetails,
-  Saved,
-  FileContent,
-  CacheUsage,
-  DiffRow,
-  DiffTreeInfo,
-  DiffSummary,
-  DiffQuery,
-  Project,
-  BuildRecord,
-  ProjectSummary,
-  ProjectEvent,
-  StatsRow,
-  StatsMetric,
-  HostFigures,
-  ImageSourceChoice,
-  LogEvent,
-  CleanupRequest,
-  CleanupData,
-  ApplyEvent,
-  ApplyReport,
-} from "./contract";
+import type * as Engine from "./contract";
 
 // Every value the engine sends or takes is typed in contract.ts, generated from the Rust
 // definitions; the views import them from here.
-export type {
-  Endpoint,
-  EndpointsView,
-  ServerInfo,
-  Status,
-  LiveState,
-  ImageRow,
-  ImageSort,
-  ImageQuery,
-  ContainerRow,
-  ContainerAction,
-  UiError,
-  Progress,
-  LayerSummary,
-  HiddenFile,
-  ImageAnalysis,
-  ChangeStatus,
-  ViewOptions,
-  ViewInfo,
-  TreeRow,
-  NodeDetails,
-  Saved,
-  FileContent,
-  CacheUsage,
-  DiffStatus,
-  DiffRow,
-  DiffTreeInfo,
-  DiffSummary,
-  DiffQuery,
-  Project,
-  Trigger,
-  LayerChange,
-  BuildRecord,
-  PipelineOutcome,
-  ProjectSummary,
-  ProjectEvent,
-  StatsPoint,
-  StatsRow,
-  StatsMetric,
-  HostFigures,
-  ImageSourceChoice,
-  LogEvent,
-  Category,
-  Retention,
-  CleanupPolicy,
-  CleanupRequest,
-  ImageSpace,
-  Space,
-  PlanItem,
-  Plan,
-  Branch,
-  CleanupData,
-  Outcome,
-  ApplyEvent,
-  ApplyReport,
-} from "./contract";
+export type * from "./contract";
 
 /** Calls a command by a name the Rust side declares (a typo fails to compile). */
-function call<T>(command: Command, args?: Record<string, unknown>): Promise<T> {
+function call<T>(command: Engine.Command, args?: Record<string, unknown>): Promise<T> {
   return invoke<T>(command, args);
 }
 
-
 export const api = {
-  endpoints: () => call<EndpointsView>("endpoints"),
-  rediscoverEndpoints: () => call<EndpointsView>("rediscover_endpoints"),
+  endpoints: () => call<Engine.EndpointsView>("endpoints"),
+  rediscoverEndpoints: () => call<Engine.EndpointsView>("rediscover_endpoints"),
   selectEndpoint: (name: string) => call<void>("select_endpoint", { name }),
-  watchState(onChange: (state: LiveState) => void): void {
-    const channel = new Channel<LiveState>();
+  watchState(onChange: (state: Engine.LiveState) => void): void {
+    const channel = new Channel<Engine.LiveState>();
     channel.onmessage = onChange;
     void call<void>("watch_state", { onChange: channel });
   },
-  listImages: (query: ImageQuery) => call<ImageRow[]>("list_images", { query }),
-  listContainers: () => call<ContainerRow[]>("list_containers"),
-  containerAction: (id: string, action: ContainerAction) => call<void>("container_action", { id, action }),
-  followLogs(id: string, tail: number, onEvent: (event: LogEvent) => void): Promise<number> {
-    const channel = new Channel<LogEvent>();
+  listImages: (query: Engine.ImageQuery) => call<Engine.ImageRow[]>("list_images", { query }),
+  listContainers: () => call<Engine.ContainerRow[]>("list_containers"),
+  containerAction: (id: string, action: Engine.ContainerAction) => call<void>("container_action", { id, action }),
+  followLogs(id: string, tail: number, onEvent: (event: Engine.LogEvent) => void): Promise<number> {
+    const channel = new Channel<Engine.LogEvent>();
     channel.onmessage = onEvent;
     return call<number>("follow_logs", { id, tail, onEvent: channel });
   },
   stopLogs: (follower: number) => call<void>("stop_logs", { follower }),
-  openImage(source: ImageSourceChoice, onProgress: (progress: Progress) => void): Promise<ImageAnalysis> {
-    const channel = new Channel<Progress>();
+  openImage(source: Engine.ImageSourceChoice, onProgress: (progress: Engine.Progress) => void): Promise<Engine.ImageAnalysis> {
+    const channel = new Channel<Engine.Progress>();
     channel.onmessage = onProgress;
-    return call<ImageAnalysis>("open_image", { source, onProgress: channel });
+    return call<Engine.ImageAnalysis>("open_image", { source, onProgress: channel });
   },
   cancelOpen: () => call<void>("cancel_open"),
-  setView: (options: ViewOptions) => call<ViewInfo>("set_view", { options }),
-  treeRows: (offset: number, count: number) => call<TreeRow[]>("tree_rows", { offset, count }),
-  treeToggle: (id: number) => call<ViewInfo>("tree_toggle", { id }),
-  treeSetExpanded: (id: number, expanded: boolean) => call<ViewInfo>("tree_set_expanded", { id, expanded }),
-  treeExpandAll: (expanded: boolean) => call<ViewInfo>("tree_expand_all", { expanded }),
-  nodeDetails: (id: number) => call<NodeDetails>("node_details", { id }),
-  fileContent: (id: number) => call<FileContent>("file_content", { id }),
+  setView: (options: Engine.ViewOptions) => call<Engine.ViewInfo>("set_view", { options }),
+  treeRows: (offset: number, count: number) => call<Engine.TreeRow[]>("tree_rows", { offset, count }),
+  treeToggle: (id: number) => call<Engine.ViewInfo>("tree_toggle", { id }),
+  treeSetExpanded: (id: number, expanded: boolean) => call<Engine.ViewInfo>("tree_set_expanded", { id, expanded }),
+  treeExpandAll: (expanded: boolean) => call<Engine.ViewInfo>("tree_expand_all", { expanded }),
+  nodeDetails: (id: number) => call<Engine.NodeDetails>("node_details", { id }),
+  fileContent: (id: number) => call<Engine.FileContent>("file_content", { id }),
   // Saving asks where in the system's file dialog (opened by the app, not the page): `name` is
   // only the file name offered; null means the user cancelled.
-  extractFile: (id: number, name: string) => call<Saved | null>("extract_file", { id, name }),
-  exportLayer: (layer: number, name: string) => call<Saved | null>("export_layer", { layer, name }),
+  extractFile: (id: number, name: string) => call<Engine.Saved | null>("extract_file", { id, name }),
+  exportLayer: (layer: number, name: string) => call<Engine.Saved | null>("export_layer", { layer, name }),
   /** The archive the user picked in the file dialog (null: cancelled); only such paths open. */
   chooseArchive: () => call<string | null>("choose_archive"),
-  cacheUsage: () => call<CacheUsage>("cache_usage"),
-  compareImages(before: ImageSourceChoice, after: ImageSourceChoice, onProgress: (progress: Progress) => void): Promise<DiffSummary> {
-    const channel = new Channel<Progress>();
+  cacheUsage: () => call<Engine.CacheUsage>("cache_usage"),
+  compareImages(before: Engine.ImageSourceChoice, after: Engine.ImageSourceChoice, onProgress: (progress: Engine.Progress) => void): Promise<Engine.DiffSummary> {
+    const channel = new Channel<Engine.Progress>();
     channel.onmessage = onProgress;
-    return call<DiffSummary>("compare_images", { before, after, onProgress: channel });
+    return call<Engine.DiffSummary>("compare_images", { before, after, onProgress: channel });
   },
   cancelCompare: () => call<void>("cancel_compare"),
-  projectEvents(onEvent: (event: ProjectEvent) => void): void {
-    const channel = new Channel<ProjectEvent>();
+  projectEvents(onEvent: (event: Engine.ProjectEvent) => void): void {
+    const channel = new Channel<Engine.ProjectEvent>();
     channel.onmessage = onEvent;
     void call<void>("project_events", { onEvent: channel });
   },
-  projectList: () => call<ProjectSummary[]>("project_list"),
-  statsRows: () => call<StatsRow[]>("stats_rows"),
-  statsChart: (id: string, metric: StatsMetric, seconds: number) => call<string>("stats_chart", { id, metric, seconds }),
-  statsOverview: (metric: StatsMetric, seconds: number) => call<string>("stats_overview", { metric, seconds }),
-  statsExportCsv: (id: string, name: string) => call<Saved | null>("stats_export_csv", { id, name }),
-  statsExportPng: (id: string, metric: StatsMetric, seconds: number, name: string) =>
-    call<Saved | null>("stats_export_png", { id, metric, seconds, name }),
+  projectList: () => call<Engine.ProjectSummary[]>("project_list"),
+  statsRows: () => call<Engine.StatsRow[]>("stats_rows"),
+  statsChart: (id: string, metric: Engine.StatsMetric, seconds: number) => call<string>("stats_chart", { id, metric, seconds }),
+  statsOverview: (metric: Engine.StatsMetric, seconds: number) => call<string>("stats_overview", { metric, seconds }),
+  statsExportCsv: (id: string, name: string) => call<Engine.Saved | null>("stats_export_csv", { id, name }),
+  statsExportPng: (id: string, metric: Engine.StatsMetric, seconds: number, name: string) =>
+    call<Engine.Saved | null>("stats_export_png", { id, metric, seconds, name }),
   statsDismiss: (id: string) => call<void>("stats_dismiss", { id }),
-  statsHost: () => call<HostFigures>("stats_host"),
+  statsHost: () => call<Engine.HostFigures>("stats_host"),
   /** Adds a path dropped on the window (the app refuses any other). */
-  projectAdd: (path: string) => call<Project>("project_add", { path }),
+  projectAdd: (path: string) => call<Engine.Project>("project_add", { path }),
   /** Asks for a folder in the file dialog and adds it (null: cancelled). */
-  projectChoose: () => call<Project | null>("project_choose"),
-  projectSave: (project: Project) => call<void>("project_save", { project }),
+  projectChoose: () => call<Engine.Project | null>("project_choose"),
+  projectSave: (project: Engine.Project) => call<void>("project_save", { project }),
   projectRemove: (folder: string) => call<void>("project_remove", { folder }),
-  projectHistory: (folder: string) => call<BuildRecord[]>("project_history", { folder }),
-  projectBuild: (folder: string, publish: boolean) => call<BuildRecord>("project_build", { folder, publish }),
+  projectHistory: (folder: string) => call<Engine.BuildRecord[]>("project_history", { folder }),
+  projectBuild: (folder: string, publish: boolean) => call<Engine.BuildRecord>("project_build", { folder, publish }),
   projectCancel: (folder: string) => call<void>("project_cancel", { folder }),
   projectWatch: (folder: string, on: boolean) => call<void>("project_watch", { folder, on }),
-  diffSetQuery: (query: DiffQuery) => call<DiffTreeInfo>("diff_set_query", { query }),
-  diffRows: (offset: number, count: number) => call<DiffRow[]>("diff_rows", { offset, count }),
+  diffSetQuery: (query: Engine.DiffQuery) => call<Engine.DiffTreeInfo>("diff_set_query", { query }),
+  diffRows: (offset: number, count: number) => call<Engine.DiffRow[]>("diff_rows", { offset, count }),
   /** Unfolds (true), folds (false) or toggles (null) a folder. */
-  diffSetExpanded: (id: number, expanded: boolean | null) => call<DiffTreeInfo>("diff_set_expanded", { id, expanded }),
-  diffExpandAll: (expanded: boolean) => call<DiffTreeInfo>("diff_expand_all", { expanded }),
+  diffSetExpanded: (id: number, expanded: boolean | null) => call<Engine.DiffTreeInfo>("diff_set_expanded", { id, expanded }),
+  diffExpandAll: (expanded: boolean) => call<Engine.DiffTreeInfo>("diff_expand_all", { expanded }),
   diffFile: (path: string) => call<string>("diff_file", { path }),
   /** Images to compare with, newest first; with `reference`, its repository's other tags first. */
   diffChoices: (reference: string | null) => call<string[]>("diff_choices", { reference }),
@@ -183,10 +92,10 @@ export const api = {
 };
 
 /** Turns whatever a failed command threw into the `{code, message, hint}` shape. */
-export function asUiError(error: unknown): UiError {
+export function asUiError(error: unknown): Engine.UiError {
   if (error && typeof error === "object" && "message" in error) {
     const e = error as { code?: unknown; message: unknown; hint?: unknown };
-    const code = typeof e.code === "string" ? (e.code as UiError["code"]) : "internal";
+    const code = typeof e.code === "string" ? (e.code as Engine.UiError["code"]) : "internal";
     return { code, message: String(e.message), hint: typeof e.hint === "string" ? e.hint : "" };
   }
   return { code: "internal", message: String(error), hint: "" };
@@ -195,13 +104,13 @@ export function asUiError(error: unknown): UiError {
 // ---- Cleanup ----
 
 export const cleanupApi = {
-  survey: (request: CleanupRequest) => call<CleanupData>("cleanup_survey", { request }),
-  countAll: (request: CleanupRequest) => call<CleanupData>("cleanup_count_all", { request }),
-  plan: (request: CleanupRequest) => call<CleanupData>("cleanup_plan", { request }),
-  apply(request: CleanupRequest, saveTo: string | null, onEvent: (event: ApplyEvent) => void): Promise<ApplyReport> {
-    const channel = new Channel<ApplyEvent>();
+  survey: (request: Engine.CleanupRequest) => call<Engine.CleanupData>("cleanup_survey", { request }),
+  countAll: (request: Engine.CleanupRequest) => call<Engine.CleanupData>("cleanup_count_all", { request }),
+  plan: (request: Engine.CleanupRequest) => call<Engine.CleanupData>("cleanup_plan", { request }),
+  apply(request: Engine.CleanupRequest, saveTo: string | null, onEvent: (event: Engine.ApplyEvent) => void): Promise<Engine.ApplyReport> {
+    const channel = new Channel<Engine.ApplyEvent>();
     channel.onmessage = onEvent;
-    return call<ApplyReport>("cleanup_apply", { request, saveTo, onEvent: channel });
+    return call<Engine.ApplyReport>("cleanup_apply", { request, saveTo, onEvent: channel });
   },
   cancel: () => call<void>("cleanup_cancel"),
   /** Asks for an archive in the file dialog and loads it (null: cancelled). */
