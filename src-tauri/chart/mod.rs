@@ -25,8 +25,10 @@ const PALETTE: [RGBColor; 6] = [
     RGBColor(120, 120, 120),
 ];
 
+/// Why a chart could not be drawn.
 #[derive(Debug, Error)]
 pub enum ChartError {
+    /// Plotters failed to draw or encode the chart; the text is its message.
     #[error("the chart could not be drawn: {0}")]
     Drawing(String),
 }
@@ -44,15 +46,20 @@ impl crate::problem::Problem for ChartError {
 /// What a series' values are, for the axis labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {
+    /// A percentage, 0 to 100 (more for CPU on several cores), labelled "50 %".
     Percent,
+    /// A number of bytes, labelled in binary units ("1.5 MiB").
     Bytes,
+    /// Bytes per second, labelled like bytes with "/s" ("1.5 MiB/s").
     BytesPerSecond,
 }
 
 /// One line: its name and its (seconds before now, value) points.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
+    /// The series' name, shown in the legend when a chart has more than one.
     pub label: String,
+    /// `(seconds, value)` points, seconds counted from now so negative (−300 is five minutes ago, 0 now).
     pub points: Vec<(f64, f64)>,
 }
 

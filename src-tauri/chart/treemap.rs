@@ -14,37 +14,54 @@ const TITLE: f64 = 16.0;
 /// One tile: what it is (`key`, handed back with its place), its label, size and colour.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tile {
+    /// What the tile stands for (an image id), handed back in its [`PlacedTile`] so a click can find it.
     pub key: String,
+    /// The text drawn on the tile, shortened with "…" to fit, and left out when the tile is too small.
     pub label: String,
+    /// The tile's size, which sets its area; a tile of 0 bytes is not drawn.
     pub bytes: u64,
+    /// The tile's fill colour, as red, green and blue from 0 to 255.
     pub colour: (u8, u8, u8),
 }
 
+/// A block of tiles under one title (an image repository), its area the sum of its tiles' bytes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TileGroup {
+    /// The title drawn in the strip at the top of the block.
     pub label: String,
+    /// The tiles inside the block, in any order (they are laid out largest first).
     pub tiles: Vec<Tile>,
 }
 
 /// A rectangle in pixels, from the top left.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, ts_rs::TS)]
 pub struct Rect {
+    /// Pixels from the left edge.
     pub x: f64,
+    /// Pixels from the top edge.
     pub y: f64,
+    /// Width in pixels.
     pub w: f64,
+    /// Height in pixels.
     pub h: f64,
 }
 
+/// Where a tile was drawn in the treemap, so the window can make it clickable.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct PlacedTile {
+    /// The [`Tile::key`] of the tile drawn here.
     pub key: String,
+    /// The tile's rectangle in the SVG (its `x`, `y`, `w` and `h` appear as the tile's own fields).
     #[serde(flatten)]
     pub rect: Rect,
 }
 
+/// A drawn treemap and the place of each of its tiles.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Treemap {
+    /// The treemap as an SVG document, to show as it is.
     pub svg: String,
+    /// Every tile that was drawn, with its place; tiles of 0 bytes are left out.
     pub tiles: Vec<PlacedTile>,
 }
 

@@ -46,6 +46,7 @@ impl ImageSource {
 /// One layer as the user sees it.
 #[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 pub struct LayerSummary {
+    /// Position in the image, 0 for the bottom (base) layer.
     pub index: usize,
     /// Digest of the uncompressed layer (`sha256:…`).
     pub digest: String,
@@ -53,8 +54,11 @@ pub struct LayerSummary {
     pub command: String,
     /// Bytes of the files it writes.
     pub size_bytes: u64,
+    /// How many paths it adds that the layers below lack (directories it implies included).
     pub added: usize,
+    /// How many paths of the layers below it writes again (content or metadata).
     pub modified: usize,
+    /// How many paths of the layers below it deletes; a deleted directory counts once, not its contents.
     pub removed: usize,
     /// Bytes this layer stores that later layers overwrite or delete.
     pub hidden_bytes: u64,
@@ -66,7 +70,9 @@ pub struct LayerSummary {
 #[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 #[ts(rename = "HiddenFile")]
 pub struct HiddenFileSummary {
+    /// The file's path in the image, as shown (`/etc/passwd`).
     pub path: String,
+    /// Bytes of the file as the lower layer stored it.
     pub size_bytes: u64,
     /// The layer that stored it.
     pub layer: usize,
@@ -74,12 +80,16 @@ pub struct HiddenFileSummary {
     pub hidden_by: usize,
 }
 
+/// An image summed up: its layers, its size, dive's efficiency figures and its hidden bytes.
 #[derive(Debug, Clone, Serialize, Deserialize, ts_rs::TS)]
 pub struct ImageAnalysis {
     /// What the user asked for: a reference or an archive path.
     pub reference: String,
+    /// The image id: `sha256:` and the digest of its config.
     pub id: String,
+    /// The image's tags (`name:tag`); empty for an untagged image.
     pub repo_tags: Vec<String>,
+    /// Every layer, bottom first.
     pub layers: Vec<LayerSummary>,
     /// Bytes of every file every layer stores.
     pub size_bytes: u64,

@@ -40,6 +40,7 @@ pub struct Layer {
     pub diff_id: String,
     /// Where it sits in the archive (`<id>/layer.tar` or `blobs/sha256/<digest>`).
     pub source: String,
+    /// What the layer does to the layers below it, in its tar's order.
     pub changes: Vec<LayerChange>,
 }
 
@@ -48,9 +49,11 @@ pub struct Layer {
 pub struct Image {
     /// The image id: `sha256:` and the digest of its config.
     pub id: String,
+    /// The image's tags (`name:tag`); empty for an untagged image.
     pub repo_tags: Vec<String>,
     /// The image config (`history`, `rootfs`, `config`), as JSON.
     pub config: serde_json::Value,
+    /// Every layer, bottom first.
     pub layers: Vec<Layer>,
 }
 
@@ -88,8 +91,11 @@ impl Image {
 /// Which image an archive holds and where its layers are: what its small JSON files say.
 #[derive(Debug, Clone)]
 pub struct Layout {
+    /// The image id: `sha256:` and the digest of its config.
     pub id: String,
+    /// The image's tags (`name:tag`) as the archive lists them; empty when it names none.
     pub repo_tags: Vec<String>,
+    /// The image config (`history`, `rootfs`, `config`), as JSON.
     pub config: serde_json::Value,
     /// (source in the archive, diff id), bottom first.
     pub layers: Vec<(String, String)>,

@@ -24,6 +24,7 @@ const MAGIC: &[u8; 8] = b"STRATAIX";
 /// What the cache knows of an image besides its layers.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ImageRecord {
+    /// The image's tags (`name:tag`); empty for an untagged image.
     pub repo_tags: Vec<String>,
     /// The config as JSON text (postcard cannot carry a `serde_json::Value`).
     pub config_json: String,
@@ -34,9 +35,13 @@ pub struct ImageRecord {
 /// How much the cache holds.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct CacheUsage {
+    /// The folder of the cache's current format version; empty when caching is off.
     pub directory: String,
+    /// Bytes on disk of every cached layer index, image record and summary.
     pub bytes: u64,
+    /// How many layer indexes are stored.
     pub layers: usize,
+    /// How many images' records (tags, config, layer places) are stored.
     pub images: usize,
 }
 
@@ -67,6 +72,7 @@ impl IndexCache {
         IndexCache { dir: user_cache_dir(), scope: None }
     }
 
+    /// A cache in `dir` instead of the user's folder (made on the first write); the tests use it.
     pub fn at(dir: &Path) -> IndexCache {
         IndexCache { dir: Some(dir.to_path_buf()), scope: None }
     }
@@ -76,6 +82,8 @@ impl IndexCache {
         IndexCache { dir: None, scope: None }
     }
 
+    /// A layer's changes stored before under its digest (`sha256:…`); `None` when not stored, stored
+    /// by another format version, or damaged.
     pub fn load_layer(&self, diff_id: &str) -> Option<Vec<LayerChange>> {
         self.load(&self.file_for("layers", diff_id)?)
     }
@@ -92,10 +100,14 @@ impl IndexCache {
         }
     }
 
+    /// What the cache knows of an image besides its layers, by image id (`sha256:…`); `None` when not
+    /// stored.
     pub fn load_image(&self, image_id: &str) -> Option<ImageRecord> {
         self.load(&self.file_for("images", image_id)?)
     }
 
+    /// Keeps an image's record under its id; failing to write only costs a re-read later, so it is
+    /// logged.
     pub fn store_image(&self, image_id: &str, record: &ImageRecord) {
         if let Some(path) = self.file_for("images", image_id) {
             self.store(&path, record);
@@ -107,12 +119,15 @@ impl IndexCache {
         self.load(&self.file_for("summaries", image_id)?)
     }
 
+    /// Keeps an image's summary under its id, for [`load_summary`](Self::load_summary); failing to
+    /// write is logged.
     pub fn store_summary<T: Serialize>(&self, image_id: &str, summary: &T) {
         if let Some(path) = self.file_for("summaries", image_id) {
             self.store(&path, summary);
         }
     }
 
+    /// What the cache holds on disk (current format version only); all zeros when caching is off.
     pub fn usage(&self) -> CacheUsage {
         let Some(root) = self.versioned_root() else { return CacheUsage::default() };
         let mut usage = CacheUsage { directory: root.display().to_string(), ..CacheUsage::default() };

@@ -27,18 +27,24 @@ pub const HEX_LIMIT: u64 = 64 * 1024;
 /// The image's archive is read through a buffer this large.
 const READ_BUFFER_BYTES: usize = 64 * 1024;
 
+/// How the viewer shows a file's bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum ContentKind {
+    /// As text: the bytes are UTF-8 with no NUL; up to [`TEXT_LIMIT`] bytes are shown.
     Text,
+    /// As a hex dump of the first [`HEX_LIMIT`] bytes, for anything that is not text.
     Hex,
 }
 
 /// A file as the viewer shows it.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct FileContent {
+    /// The file's path in the image, as shown (`/etc/passwd`).
     pub path: String,
+    /// The whole file's size, in bytes, however much of it is shown.
     pub size_bytes: u64,
+    /// Whether `body` is text or a hex dump.
     pub kind: ContentKind,
     /// The text, or a hex dump (`offset  bytes  |ascii|` lines).
     pub body: String,
@@ -49,6 +55,7 @@ pub struct FileContent {
 /// Where a layer is: the image, and the layer's place in the archive.
 #[derive(Debug, Clone)]
 pub struct LayerLocation {
+    /// The image the layer belongs to: a daemon reference or an archive file.
     pub image: ImageSource,
     /// `<id>/layer.tar` or `blobs/sha256/<digest>`.
     pub source: String,

@@ -20,6 +20,7 @@ use super::tree::FileTree;
 /// A path that more than one layer wrote or deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Inefficiency {
+    /// The path in the image, as shown (`/var/cache/apt`).
     pub path: String,
     /// In how many layers it appears.
     pub count: usize,
@@ -27,10 +28,12 @@ pub struct Inefficiency {
     pub cumulative_size: u64,
 }
 
+/// An image's efficiency figures, computed as dive computes them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Efficiency {
     /// 0 to 1; 1 means no byte is stored twice or deleted later.
     pub score: f64,
+    /// Bytes of every path seen in two or more layers, every copy counted.
     pub wasted_bytes: u64,
     /// Bytes of every layer but the first (the base).
     pub user_size_bytes: u64,
@@ -108,6 +111,7 @@ impl<'a> EfficiencyTally<'a> {
         self.layers_seen += 1;
     }
 
+    /// The figures, once every layer has been weighed; inefficiencies come largest first.
     pub fn finish(self) -> Efficiency {
         let smallest: u64 = self.weights.values().map(|w| w.smallest).sum();
         let discovered: u64 = self.weights.values().map(|w| w.cumulative).sum();

@@ -21,19 +21,26 @@ use super::ImageError;
 /// Trees with more nodes than this start with only the top level expanded.
 const EXPAND_ALL_UP_TO: usize = 5_000;
 
+/// What the layer shown did to a node, against the layers below it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(rename = "ChangeStatus")]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
+    /// The layer put it where the layers below had nothing.
     Added,
+    /// The layer wrote it again over what the layers below had (content, metadata or kind).
     Modified,
+    /// The layer deleted it; it is shown as the layers below had it.
     Removed,
+    /// The layer left it as the layers below had it.
     Unmodified,
 }
 
+/// The order of each directory's children in the explorer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum SortBy {
+    /// By name, in byte order.
     #[default]
     Name,
     /// Largest first.
@@ -43,9 +50,13 @@ pub enum SortBy {
 /// Which changes to show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct StatusFilter {
+    /// Show nodes the layer added.
     pub added: bool,
+    /// Show nodes the layer modified.
     pub modified: bool,
+    /// Show nodes the layer removed.
     pub removed: bool,
+    /// Show nodes the layer left unmodified.
     pub unmodified: bool,
 }
 
@@ -69,13 +80,17 @@ impl StatusFilter {
 /// What the explorer shows: which layer, how, and which nodes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ViewOptions {
+    /// The layer shown, 0 for the bottom one; a number past the last layer shows the last.
     pub layer: usize,
     /// Everything up to `layer` (true) or only what `layer` holds (false).
     pub aggregated: bool,
+    /// Which changes to show; the directories on the way to a shown node are shown too.
     pub filter: StatusFilter,
     /// Keep nodes whose full path contains this text (or matches it, with `regex`).
     pub search: String,
+    /// Read `search` as a regular expression (on paths like `etc/passwd`) instead of plain text.
     pub regex: bool,
+    /// The order of each directory's children.
     pub sort: SortBy,
 }
 
@@ -83,46 +98,67 @@ pub struct ViewOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[ts(rename = "TreeRow")]
 pub struct Row {
+    /// The node's id in this view, to unfold it or ask for its details; valid until the view is rebuilt.
     pub id: u32,
+    /// How deep it is: 0 for the top level, one more per directory down.
     pub depth: u16,
+    /// Its own name, not its path; bytes that are not UTF-8 are escaped as `\xNN`.
     pub name: String,
     /// `ls -l`'s letter: `-`, `d`, `l`, `h`, `p`, `c`, `b`.
     pub kind: char,
     /// Own size, plus everything under it for a directory.
     pub size_bytes: u64,
+    /// What the layer did to it.
     pub status: Status,
+    /// Whether it has visible children to unfold.
     pub expandable: bool,
+    /// Whether its children are listed below it (unfolded, or on the way to a search match).
     pub expanded: bool,
+    /// Where a symbolic or hard link points; `None` for anything else.
     pub link_target: Option<String>,
 }
 
 /// Everything known of one node, for the attributes panel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct NodeDetails {
+    /// The node's full path, as shown (`/etc/passwd`).
     pub path: String,
+    /// `ls -l`'s letter: `-`, `d`, `l`, `h`, `p`, `c`, `b`.
     pub kind: char,
+    /// What the layer did to it.
     pub status: Status,
+    /// Own size, plus everything under it for a directory (children the layer removed not counted).
     pub size_bytes: u64,
     /// `-rwxr-xr-x`, with setuid/setgid/sticky bits.
     pub permissions: String,
+    /// Permission bits as a number (`0o755`), without the file-type bits.
     pub mode: u32,
+    /// Owner's user id, as a number.
     pub uid: u64,
+    /// Owner's group id, as a number.
     pub gid: u64,
+    /// Modification time, seconds since the epoch (0 when the tar gives none).
     pub mtime: u64,
     /// xxh3-128 of a regular file's content, hex; empty otherwise.
     pub content_hash: String,
     /// The layer whose version of this node is shown.
     pub layer: usize,
+    /// Where a symbolic or hard link points; `None` for anything else.
     pub link_target: Option<String>,
+    /// How many nodes are directly under it in this view, hidden and removed ones included.
     pub children: usize,
 }
 
 /// How many visible nodes of each kind of change the view has.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct StatusCounts {
+    /// Visible nodes the layer added.
     pub added: usize,
+    /// Visible nodes the layer modified.
     pub modified: usize,
+    /// Visible nodes the layer removed.
     pub removed: usize,
+    /// Visible nodes the layer left unmodified.
     pub unmodified: usize,
 }
 
@@ -208,6 +244,7 @@ impl TreeView {
         Ok(view)
     }
 
+    /// The options the view shows; its `layer` is the one shown, brought within the image's layers.
     pub fn options(&self) -> &ViewOptions {
         &self.options
     }
@@ -255,6 +292,8 @@ impl TreeView {
         self.outline.path_of(id).and_then(|path| TreePath::parse(&path).ok())
     }
 
+    /// Everything known of the node `id`, for the attributes panel; `None` for an id the view does not
+    /// have.
     pub fn details(&self, id: u32) -> Option<NodeDetails> {
         let node = self.nodes.get(id as usize)?;
         Some(NodeDetails {

@@ -15,9 +15,14 @@ use super::analysis::ImageAnalysis;
 /// The rules and their limits; `None` is a disabled rule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rules {
+    /// The efficiency score (0 to 1) the image must reach at least: dive's `lowest-efficiency`.
     pub lowest_efficiency: Option<f64>,
+    /// The most bytes the image may waste: dive's `highest-wasted-bytes`.
     pub highest_wasted_bytes: Option<u64>,
+    /// The largest share (0 to 1, so `0.1` is 10 %) of the user size that may be wasted: dive's
+    /// `highest-user-wasted-percent`.
     pub highest_user_wasted_ratio: Option<f64>,
+    /// The most bytes the image may hide (stored, then overwritten or deleted): `highest-hidden-bytes`.
     pub highest_hidden_bytes: Option<u64>,
 }
 
@@ -33,21 +38,28 @@ impl Default for Rules {
     }
 }
 
+/// How one rule went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
+    /// The image is within the limit.
     Pass,
+    /// The image is over the limit (or under it, for the efficiency).
     Fail,
+    /// The rule is disabled, so it was not checked.
     Skip,
 }
 
 /// One rule checked.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RuleResult {
+    /// The rule's name as `.dive-ci` spells it (`lowest-efficiency`).
     pub rule: &'static str,
+    /// Whether the image passed it.
     pub outcome: Outcome,
     /// The limit and the image's figure, as people read them.
     pub limit: String,
+    /// The image's figure, as people read it (`93.50 %`, `1048576 bytes`).
     pub actual: String,
 }
 
@@ -101,6 +113,7 @@ impl Rules {
         Ok(rules)
     }
 
+    /// Checks the image against every rule, in a fixed order, a disabled one included (as skipped).
     pub fn check(&self, analysis: &ImageAnalysis) -> Vec<RuleResult> {
         let user_ratio = analysis.user_wasted_percent / 100.0;
         vec![

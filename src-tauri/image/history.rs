@@ -8,8 +8,12 @@ use sha2::{Digest, Sha256};
 /// One layer of an image: the key of its chain, the bytes it adds and the step that made it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Layer {
+    /// The key of the stack up to this layer (hex SHA-256 of the diff ids below and its own): two
+    /// images share this layer exactly when their chains are equal.
     pub chain: String,
+    /// Bytes the layer adds, as the history says; 0 when no history step matched it.
     pub size: u64,
+    /// The Dockerfile step that made it (`RUN make`); empty when the history does not say.
     pub command: String,
 }
 

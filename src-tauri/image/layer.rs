@@ -59,6 +59,7 @@ impl TreePath {
         &ROOT
     }
 
+    /// Whether this is the image's root directory, `/`.
     pub fn is_root(&self) -> bool {
         self.0.is_empty()
     }
@@ -68,6 +69,7 @@ impl TreePath {
         self.0.split(|b| *b == b'/').filter(|part| !part.is_empty())
     }
 
+    /// The path of `name` inside this directory (`etc` joined with `passwd` is `etc/passwd`).
     pub fn join(&self, name: &[u8]) -> TreePath {
         let mut joined = Vec::with_capacity(self.0.len() + 1 + name.len());
         joined.extend_from_slice(&self.0);
@@ -153,23 +155,35 @@ pub fn escape_bytes(bytes: &[u8]) -> String {
 /// What kind of thing an entry is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EntryKind {
+    /// A regular file, with content.
     File,
+    /// A directory.
     Directory,
+    /// A symbolic link.
     Symlink {
+        /// What the link points to, as stored (relative or absolute), as raw bytes.
         #[serde(with = "serde_bytes")]
         target: Vec<u8>,
     },
     /// Shares its content with `target`, an earlier entry.
     Hardlink {
+        /// The path of the entry whose content it shares.
         target: TreePath,
     },
+    /// A named pipe (FIFO).
     Fifo,
+    /// A character device, such as `/dev/null`.
     CharDevice {
+        /// The device's major number (its driver).
         major: u32,
+        /// The device's minor number (which device of that driver).
         minor: u32,
     },
+    /// A block device, such as a disk.
     BlockDevice {
+        /// The device's major number (its driver).
         major: u32,
+        /// The device's minor number (which device of that driver).
         minor: u32,
     },
 }
@@ -201,12 +215,17 @@ impl EntryKind {
 /// A file, directory, link or device a layer sets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LayerEntry {
+    /// Where the entry goes in the image.
     pub path: TreePath,
+    /// What it is: file, directory, link or device.
     pub kind: EntryKind,
     /// Bytes of content (0 for all but regular files).
     pub size: u64,
+    /// Permission bits (`0o644`), without the file-type bits; `0o644` when the tar gives none.
     pub mode: u32,
+    /// Owner's user id, as a number (0 when the tar gives none).
     pub uid: u64,
+    /// Owner's group id, as a number (0 when the tar gives none).
     pub gid: u64,
     /// Modification time, seconds since the epoch.
     pub mtime: u64,
@@ -247,6 +266,7 @@ pub fn is_package_database(path: &TreePath) -> bool {
 /// One thing a layer does to the layers below it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LayerChange {
+    /// Adds this file, directory, link or device, over whatever the layers below have at its path.
     Entry(LayerEntry),
     /// Deletes this path (and whatever is under it) from the layers below.
     Whiteout(TreePath),

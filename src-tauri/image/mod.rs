@@ -32,26 +32,40 @@ use thiserror::Error;
 
 use crate::problem::{ErrorCode, Problem};
 
+/// Why an image, a layer or one of its files could not be read, shown or extracted.
 #[derive(Debug, Error)]
 pub enum ImageError {
+    /// The archive or a layer is not a valid tar, or it ends too soon.
     #[error("the archive is not a readable tar (damaged or cut short): {0}")]
     Tar(#[from] std::io::Error),
+    /// The Docker daemon failed or refused the request.
     #[error(transparent)]
     Engine(#[from] crate::engine::EngineError),
+    /// The archive is readable but not a usable image: a file is missing, too big or malformed.
     #[error("the image archive cannot be used: {0}")]
     Archive(String),
+    /// A layer holds a path with `..` that would write outside the image; such an archive is refused.
     #[error("a layer holds the path `{path}`, which climbs out of the image (`..`); the archive is refused")]
-    EscapingPath { path: String },
+    EscapingPath {
+        /// The offending path, as the layer's tar names it.
+        path: String,
+    },
+    /// The user cancelled the reading before it finished.
     #[error("stopped before the end, as asked")]
     Cancelled,
+    /// The path or layer asked for is not in the image; the text says which.
     #[error("{0}")]
     NotFound(String),
+    /// The path is a directory, link or device, so it has no content to show or extract.
     #[error("{0} is not a regular file")]
     NotAFile(String),
+    /// The file is binary or too large to show or compare as text.
     #[error("{0} is not a text file")]
     NotText(String),
+    /// The extracted file could not be written where the user asked; the text says why.
     #[error("cannot write there: {0}")]
     Destination(String),
+    /// The search pattern is not a valid regular expression; the text is the parser's complaint.
     #[error("the search is not a valid regular expression: {0}")]
     BadSearch(String),
 }

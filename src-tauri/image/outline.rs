@@ -53,10 +53,12 @@ impl Outline {
         id
     }
 
+    /// A node's own name (not its path); the id must be the outline's.
     pub fn name(&self, id: u32) -> &[u8] {
         &self.nodes[id as usize].name
     }
 
+    /// A node's parent's id ([`ROOT`] for a top-level node); the id must be the outline's.
     pub fn parent(&self, id: u32) -> u32 {
         self.nodes[id as usize].parent
     }
@@ -66,10 +68,12 @@ impl Outline {
         self.nodes[id as usize].depth.saturating_sub(1)
     }
 
+    /// A node's children's ids, in the order they are listed; the id must be the outline's.
     pub fn children(&self, id: u32) -> &[u32] {
         &self.nodes[id as usize].children
     }
 
+    /// The child of `parent` called `name`; `None` when it has none.
     pub fn child_named(&self, parent: u32, name: &[u8]) -> Option<u32> {
         self.children(parent).iter().copied().find(|c| self.name(*c) == name)
     }
@@ -143,6 +147,8 @@ impl Outline {
         own || any_child
     }
 
+    /// Whether the last [`filter`](Self::filter) kept the node, or something under it; `false` for an
+    /// id the outline does not have.
     pub fn is_shown(&self, id: u32) -> bool {
         self.shown.get(id as usize).copied().unwrap_or(false)
     }
@@ -152,6 +158,7 @@ impl Outline {
         self.children(id).iter().any(|child| self.shown[*child as usize])
     }
 
+    /// Whether the node's children are listed: unfolded, or on the way to a match while searching.
     pub fn is_open(&self, id: u32) -> bool {
         self.expanded[id as usize] || (self.searching && self.leads_to_match[id as usize])
     }
@@ -163,6 +170,7 @@ impl Outline {
         }
     }
 
+    /// Unfolds (`true`) or folds (`false`) a node; an id the outline does not have is ignored.
     pub fn set_expanded(&mut self, id: u32, expanded: bool) {
         if let Some(state) = self.expanded.get_mut(id as usize) {
             *state = expanded;
@@ -170,11 +178,14 @@ impl Outline {
         }
     }
 
+    /// Unfolds every node.
     pub fn expand_all(&mut self) {
         self.expanded.iter_mut().for_each(|e| *e = true);
         self.flatten();
     }
 
+    /// Folds every node, leaving only the top level listed (folders on the way to a search match stay
+    /// open while searching).
     pub fn collapse_all(&mut self) {
         self.expanded.iter_mut().for_each(|e| *e = false);
         self.expanded[ROOT as usize] = true;
@@ -186,6 +197,7 @@ impl Outline {
         self.rows.len()
     }
 
+    /// Whether no row is visible.
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }
@@ -216,9 +228,12 @@ impl Outline {
 /// A tree shown through an [`Outline`], with what each node carries: paging and folding come
 /// with the outline, the rows are the tree's own.
 pub trait Outlined {
+    /// One row as the tree shows it.
     type Row;
 
+    /// The outline that shapes the tree.
     fn outline(&self) -> &Outline;
+    /// The outline, to fold and unfold it.
     fn outline_mut(&mut self) -> &mut Outline;
     /// The row of one visible node.
     fn row(&self, id: u32) -> Self::Row;
@@ -228,6 +243,7 @@ pub trait Outlined {
         self.outline().len()
     }
 
+    /// Whether no row is visible.
     fn is_empty(&self) -> bool {
         self.outline().is_empty()
     }
@@ -242,14 +258,18 @@ pub trait Outlined {
         self.outline_mut().toggle(id);
     }
 
+    /// Unfolds (`true`) or folds (`false`) a node; an id the outline does not have is ignored.
     fn set_expanded(&mut self, id: u32, expanded: bool) {
         self.outline_mut().set_expanded(id, expanded);
     }
 
+    /// Unfolds every node.
     fn expand_all(&mut self) {
         self.outline_mut().expand_all();
     }
 
+    /// Folds every node, leaving only the top level listed (folders on the way to a search match stay
+    /// open while searching).
     fn collapse_all(&mut self) {
         self.outline_mut().collapse_all();
     }

@@ -39,16 +39,22 @@ pub struct TarHeader {
     pub size: u64,
     /// Header fields that could not be read are `None`.
     pub mode: Option<u32>,
+    /// Owner's user id; `None` when the header's field cannot be read.
     pub uid: Option<u64>,
+    /// Owner's group id; `None` when the header's field cannot be read.
     pub gid: Option<u64>,
+    /// Modification time, seconds since the epoch; `None` when the header's field cannot be read.
     pub mtime: Option<u64>,
     /// A hard or symbolic link's target (empty for anything else).
     pub link: Vec<u8>,
+    /// A character or block device's major number; `None` when the header has none.
     pub device_major: Option<u32>,
+    /// A character or block device's minor number; `None` when the header has none.
     pub device_minor: Option<u32>,
 }
 
 impl TarHeader {
+    /// Whether the entry has file content to read: a regular, contiguous (`7`) or GNU sparse (`S`) file.
     pub fn is_file(&self) -> bool {
         matches!(self.kind, b'0' | 0 | b'7' | b'S')
     }
@@ -82,6 +88,7 @@ struct Pending {
 }
 
 impl<R: BufRead> TarStream<R> {
+    /// A tar read as it arrives: content left unread is read and thrown away, never skipped by seeking.
     pub fn new(input: R) -> TarStream<R> {
         let seek = None;
         TarStream { input, stored_left: 0, padding: 0, pieces: Vec::new(), next_piece: 0, position: 0, size: 0, seek }

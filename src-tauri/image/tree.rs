@@ -91,7 +91,9 @@ impl Node {
 /// Bytes a layer stored that a later layer overwrote or deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HiddenFile {
+    /// Where the hidden file was, in the image.
     pub path: TreePath,
+    /// Bytes of content the lower layer stored (files of 0 bytes are not reported).
     pub size: u64,
     /// The layer that stored the bytes.
     pub layer: usize,
@@ -103,8 +105,11 @@ pub struct HiddenFile {
 /// 100k paths per layer would cost more than everything else; sort what you show).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LayerDiff {
+    /// Paths this layer puts where the layers below have nothing, directories it implies included.
     pub added: Vec<TreePath>,
+    /// Paths of the layers below this layer writes again (new content, new metadata or a new kind).
     pub modified: Vec<TreePath>,
+    /// Paths of the layers below this layer deletes; a deleted directory is listed, not its contents.
     pub removed: Vec<TreePath>,
     /// Files of the layers below (with content) that this layer made invisible.
     pub hidden: Vec<HiddenFile>,
@@ -120,15 +125,23 @@ enum Change {
 /// A node as seen from outside: what it is and what it weighs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodeInfo {
+    /// What it is: file, directory, link or device.
     pub kind: EntryKind,
+    /// Permission bits (`0o755`), without the file-type bits.
     pub mode: u32,
+    /// Owner's user id, as a number.
     pub uid: u64,
+    /// Owner's group id, as a number.
     pub gid: u64,
+    /// Modification time, seconds since the epoch.
     pub mtime: u64,
+    /// xxh3-128 of a regular file's content; 0 for anything else.
     pub hash: u128,
+    /// Index of the layer that last set it (0 is the bottom layer).
     pub layer: usize,
     /// Its own bytes plus, for a directory, everything under it.
     pub total_size: u64,
+    /// How many entries a directory holds directly (0 for anything else).
     pub children: usize,
 }
 
@@ -148,9 +161,13 @@ impl Default for FileTree {
 /// needs of a [`LayerDiff`], without a copy of every path.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LayerCounts {
+    /// How many paths it added, as [`LayerDiff::added`] lists them.
     pub added: usize,
+    /// How many paths it modified, as [`LayerDiff::modified`] lists them.
     pub modified: usize,
+    /// How many paths it removed, as [`LayerDiff::removed`] lists them.
     pub removed: usize,
+    /// Files of the layers below (with content) that this layer made invisible.
     pub hidden: Vec<HiddenFile>,
 }
 
@@ -203,6 +220,7 @@ impl<'a> Applying<'a> {
 }
 
 impl FileTree {
+    /// An empty filesystem: only the root directory, before any layer.
     pub fn new() -> FileTree {
         FileTree::default()
     }
@@ -305,6 +323,7 @@ impl FileTree {
         applying
     }
 
+    /// What is at `path` in the tree; `None` when nothing is.
     pub fn info(&self, path: &TreePath) -> Option<NodeInfo> {
         let node = self.node(path)?;
         Some(NodeInfo {

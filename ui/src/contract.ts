@@ -62,12 +62,56 @@ export type Command =
 /**
  * What the window and the CLI hear while a plan is applied.
  */
-export type ApplyEvent = { "kind": "started", index: number, } | { "kind": "saving", index: number, archive: string, } | { "kind": "finished", index: number, outcome: Outcome, };
+export type ApplyEvent = { "kind": "started", 
+/**
+ * The item's position in the plan's items, from 0.
+ */
+index: number, } | { "kind": "saving", 
+/**
+ * The item's position in the plan's items, from 0.
+ */
+index: number, 
+/**
+ * The archive file being written.
+ */
+archive: string, } | { "kind": "finished", 
+/**
+ * The item's position in the plan's items, from 0.
+ */
+index: number, 
+/**
+ * How the item ended.
+ */
+outcome: Outcome, };
 
 /**
  * The outcome of every item, in the plan's order.
  */
-export type ApplyReport = { outcomes: Array<Outcome>, bytes_freed: number, removed: number, skipped: number, failed: number, not_attempted: number, };
+export type ApplyReport = { 
+/**
+ * One for each item of the plan, in the same order.
+ */
+outcomes: Array<Outcome>, 
+/**
+ * Bytes freed by the removed items, together.
+ */
+bytes_freed: number, 
+/**
+ * How many items were removed.
+ */
+removed: number, 
+/**
+ * How many items were left alone on purpose.
+ */
+skipped: number, 
+/**
+ * How many items failed: the daemon refused or erred, or saving the image did not work.
+ */
+failed: number, 
+/**
+ * How many items were not tried because the run was cancelled or the daemon went away.
+ */
+not_attempted: number, };
 
 /**
  * A stretch of layers with no fork and no image inside it, and what grows from its top.
@@ -110,12 +154,36 @@ total: number,
 /**
  * Of those, the bytes no build is using now: what pruning frees.
  */
-reclaimable: number, records: number, };
+reclaimable: number, 
+/**
+ * How many records the cache holds, shared ones included.
+ */
+records: number, };
 
 /**
  * A finished build.
  */
-export type BuildOutcome = { image_id: string, seconds: number, context: ContextFigures, labels: { [key in string]: string }, builder: Builder, };
+export type BuildOutcome = { 
+/**
+ * The new image's id, as the builder named it (`sha256:…`, or a short id); not tagged yet.
+ */
+image_id: string, 
+/**
+ * How long the build took, in seconds.
+ */
+seconds: number, 
+/**
+ * How much context was sent to the builder.
+ */
+context: ContextFigures, 
+/**
+ * Every label set on the image: the project's own and the OCI ones.
+ */
+labels: { [key in string]: string }, 
+/**
+ * The builder that built it.
+ */
+builder: Builder, };
 
 /**
  * One build as the history keeps it.
@@ -124,7 +192,28 @@ export type BuildRecord = {
 /**
  * Seconds since 1970.
  */
-started: number, seconds: number, passed: boolean, image_id: string | null, tags: Array<string>, size_bytes: number | null, 
+started: number, 
+/**
+ * How long it took, in seconds (for a failed run, whole seconds until it failed).
+ */
+seconds: number, 
+/**
+ * Whether the whole pipeline succeeded: build, verification, tags, and the restart and push
+ * when asked for.
+ */
+passed: boolean, 
+/**
+ * The image built (`None`: the run failed).
+ */
+image_id: string | null, 
+/**
+ * The tags moved to the new image (empty when the run failed).
+ */
+tags: Array<string>, 
+/**
+ * The new image's size, in bytes (`None`: the run failed).
+ */
+size_bytes: number | null, 
 /**
  * Against the image the build replaced.
  */
@@ -132,11 +221,19 @@ size_delta_bytes: number | null,
 /**
  * How much longer (or shorter, negative) it took than the last good build before it.
  */
-seconds_delta: number | null, layer_changes: Array<LayerChange>, 
+seconds_delta: number | null, 
+/**
+ * The (at most five) layers that changed most against the image the build replaced.
+ */
+layer_changes: Array<LayerChange>, 
 /**
  * The edits that started it (none for a build asked for by hand).
  */
-trigger: Trigger | null, error: string | null, };
+trigger: Trigger | null, 
+/**
+ * Why the run failed, in words for the user (`None`: it passed).
+ */
+error: string | null, };
 
 /**
  * The daemon's builder a build went to.
@@ -146,19 +243,63 @@ export type Builder = "classic" | "buildkit";
 /**
  * How much the cache holds.
  */
-export type CacheUsage = { directory: string, bytes: number, layers: number, images: number, };
+export type CacheUsage = { 
+/**
+ * The folder of the cache's current format version; empty when caching is off.
+ */
+directory: string, 
+/**
+ * Bytes on disk of every cached layer index, image record and summary.
+ */
+bytes: number, 
+/**
+ * How many layer indexes are stored.
+ */
+layers: number, 
+/**
+ * How many images' records (tags, config, layer places) are stored.
+ */
+images: number, };
 
+/**
+ * The cleanup category of an image, by what uses it and what the retention policy says.
+ */
 export type Category = "in-use" | "unused" | "dangling" | "old";
 
-export type CategorySpace = { category: Category, images: number, unique: number, attributed: number, 
+/**
+ * The bytes of every image in one category.
+ */
+export type CategorySpace = { 
+/**
+ * The category counted.
+ */
+category: Category, 
+/**
+ * How many images are in it.
+ */
+images: number, 
+/**
+ * Sum of its images' unique bytes.
+ */
+unique: number, 
+/**
+ * Sum of its images' attributed bytes (see [`ImageSpace::attributed`]).
+ */
+attributed: number, 
 /**
  * What removing every image of the category frees: layers all of whose users are in it
  * (none for images in use, which are never removed).
  */
 reclaimable: number, };
 
+/**
+ * The order of the rows under each folder.
+ */
 export type ChangeSort = "path" | "delta";
 
+/**
+ * What the layer shown did to a node, against the layers below it.
+ */
 export type ChangeStatus = "added" | "modified" | "removed" | "unmodified";
 
 /**
@@ -227,7 +368,15 @@ export type ConfigChange = {
 /**
  * `cmd`, `user`, `env.PATH`, `labels.org.opencontainers.image.version`, `exposed_ports.80/tcp`…
  */
-field: string, before: JsonValue, after: JsonValue, };
+field: string, 
+/**
+ * The field's value in the first image; `null` where it is absent.
+ */
+before: JsonValue, 
+/**
+ * The field's value in the second image; `null` where it is absent.
+ */
+after: JsonValue, };
 
 /**
  * What a user can do to a container from the list.
@@ -237,11 +386,27 @@ export type ContainerAction = "start" | "stop" | "kill" | "restart" | "remove";
 /**
  * One line of the Containers screen and of `strata containers`.
  */
-export type ContainerRow = { id: string, short_id: string, name: string, 
+export type ContainerRow = { 
+/**
+ * The full container id.
+ */
+id: string, 
+/**
+ * The id's first 12 digits, as `docker ps` shows it.
+ */
+short_id: string, 
+/**
+ * Its name without the leading `/`; its short id when it has none.
+ */
+name: string, 
 /**
  * The image as the container was created from it (a reference, or an id).
  */
-image: string, image_id: string, 
+image: string, 
+/**
+ * The full id of the image it was created from.
+ */
+image_id: string, 
 /**
  * `created`, `running`, `paused`, `restarting`, `exited`, `removing` or `dead`.
  */
@@ -259,11 +424,44 @@ ports: string,
  */
 created: number, };
 
-export type ContainerSpace = { id: string, name: string, running: boolean, size_rw: number, };
+/**
+ * One container's writable layer.
+ */
+export type ContainerSpace = { 
+/**
+ * The full container id.
+ */
+id: string, 
+/**
+ * Its name, without the leading `/`.
+ */
+name: string, 
+/**
+ * Whether it is running (or paused, restarting or being removed).
+ */
+running: boolean, 
+/**
+ * Bytes of its writable layer.
+ */
+size_rw: number, };
 
+/**
+ * How the viewer shows a file's bytes.
+ */
 export type ContentKind = "text" | "hex";
 
-export type ContextFigures = { files: number, bytes: number, };
+/**
+ * How much a build's context held.
+ */
+export type ContextFigures = { 
+/**
+ * Regular files sent (folders and symlinks not counted).
+ */
+files: number, 
+/**
+ * Bytes of those files' contents.
+ */
+bytes: number, };
 
 /**
  * The data disk's figures.
@@ -276,21 +474,69 @@ docker_root: string,
 /**
  * Where the filesystem holding it is mounted.
  */
-mount_point: string, free_bytes: number, total_bytes: number, low: boolean, };
+mount_point: string, 
+/**
+ * Bytes still free for Docker's data (what a non-root user could write).
+ */
+free_bytes: number, 
+/**
+ * The filesystem's size, in bytes.
+ */
+total_bytes: number, 
+/**
+ * Free space is under a tenth of the disk or under 5 GB: builds and pulls may soon fail.
+ */
+low: boolean, };
 
 /**
  * Which changed paths to show, and in which order.
  */
-export type DiffQuery = { added: boolean, removed: boolean, modified: boolean, 
+export type DiffQuery = { 
+/**
+ * Show paths only the second image has.
+ */
+added: boolean, 
+/**
+ * Show paths only the first image has.
+ */
+removed: boolean, 
+/**
+ * Show paths both images have, but not the same.
+ */
+modified: boolean, 
 /**
  * Keep paths containing this text.
  */
-search: string, sort: ChangeSort, };
+search: string, 
+/**
+ * The order of the rows under each folder.
+ */
+sort: ChangeSort, };
 
 /**
  * One visible line of the tree.
  */
-export type DiffRow = { id: number, depth: number, name: string, path: string, status: DiffStatus, 
+export type DiffRow = { 
+/**
+ * The path's id in this tree, to fold or unfold it by.
+ */
+id: number, 
+/**
+ * How deep it is: 0 for what is right under `/`.
+ */
+depth: number, 
+/**
+ * The last part of the path.
+ */
+name: string, 
+/**
+ * The full path, from `/`.
+ */
+path: string, 
+/**
+ * How it changed; `changed` for a folder that is the same but holds changes.
+ */
+status: DiffStatus, 
 /**
  * `ls -l`'s letter for what the path is (in the second image, or the first when removed).
  */
@@ -298,7 +544,15 @@ kind: string,
 /**
  * The size change of this path and everything under it.
  */
-delta_bytes: number, size_before: number, size_after: number, 
+delta_bytes: number, 
+/**
+ * Bytes in the first image (its own, or all under a folder); 0 when absent or unchanged.
+ */
+size_before: number, 
+/**
+ * Bytes in the second image (its own, or all under a folder); 0 when absent or unchanged.
+ */
+size_after: number, 
 /**
  * What differs, for a modified path (`content`, `mode`, …).
  */
@@ -306,8 +560,19 @@ changes: Array<string>,
 /**
  * Changed paths under this one.
  */
-changed_below: number, expandable: boolean, expanded: boolean, };
+changed_below: number, 
+/**
+ * It has rows under it to unfold.
+ */
+expandable: boolean, 
+/**
+ * It is unfolded: the rows under it are shown.
+ */
+expanded: boolean, };
 
+/**
+ * How a path of the tree changed.
+ */
 export type DiffStatus = "added" | "removed" | "modified" | "changed";
 
 /**
@@ -339,7 +604,11 @@ label: string,
 /**
  * The address as written: `unix:///…`, `tcp://…`, `ssh://…`, `npipe://…`.
  */
-host: string, source: EndpointSource, 
+host: string, 
+/**
+ * Where it was found: `DOCKER_HOST`, a context, the default socket or a product's socket.
+ */
+source: EndpointSource, 
 /**
  * Set for TLS connections; certificates are checked against `ca`.
  */
@@ -381,12 +650,39 @@ problems: Array<string>, };
  */
 export type ErrorCode = "bad-endpoint" | "daemon-unreachable" | "daemon-refused" | "not-found" | "invalid-input" | "damaged" | "file-system" | "cancelled" | "build-failed" | "internal";
 
-export type FamilyImage = { id: string, name: string, refs: Array<string>, };
+/**
+ * An image as the family tree shows it.
+ */
+export type FamilyImage = { 
+/**
+ * The full image id.
+ */
+id: string, 
+/**
+ * Its first reference, or its short id when it has none.
+ */
+name: string, 
+/**
+ * All its `repository:tag` references; none for a dangling image.
+ */
+refs: Array<string>, };
 
 /**
  * A file as the viewer shows it.
  */
-export type FileContent = { path: string, size_bytes: number, kind: ContentKind, 
+export type FileContent = { 
+/**
+ * The file's path in the image, as shown (`/etc/passwd`).
+ */
+path: string, 
+/**
+ * The whole file's size, in bytes, however much of it is shown.
+ */
+size_bytes: number, 
+/**
+ * Whether `body` is text or a hex dump.
+ */
+kind: ContentKind, 
 /**
  * The text, or a hex dump (`offset  bytes  |ascii|` lines).
  */
@@ -399,7 +695,15 @@ truncated: boolean, };
 /**
  * A folder's rolled-up size change, for the command line and JSON.
  */
-export type FolderDelta = { path: string, delta_bytes: number, 
+export type FolderDelta = { 
+/**
+ * The folder's full path, from `/`.
+ */
+path: string, 
+/**
+ * The size change of everything under it, in bytes (negative: smaller).
+ */
+delta_bytes: number, 
 /**
  * Changed paths under it.
  */
@@ -408,7 +712,15 @@ changed_paths: number, };
 /**
  * A hidden file as the user sees it.
  */
-export type HiddenFile = { path: string, size_bytes: number, 
+export type HiddenFile = { 
+/**
+ * The file's path in the image, as shown (`/etc/passwd`).
+ */
+path: string, 
+/**
+ * Bytes of the file as the lower layer stored it.
+ */
+size_bytes: number, 
 /**
  * The layer that stored it.
  */
@@ -418,6 +730,9 @@ layer: number,
  */
 hidden_by: number, };
 
+/**
+ * The two images' layer stacks compared: the common base and what each adds on top.
+ */
 export type HistoryDiff = { 
 /**
  * How many bottom layers the two images have in common (same digests, same order).
@@ -426,12 +741,36 @@ shared_layers: number,
 /**
  * Those layers, with the commands that made them.
  */
-shared: Array<LayerRef>, only_before: Array<LayerRef>, only_after: Array<LayerRef>, };
+shared: Array<LayerRef>, 
+/**
+ * The first image's layers above the shared ones, bottom first.
+ */
+only_before: Array<LayerRef>, 
+/**
+ * The second image's layers above the shared ones, bottom first.
+ */
+only_after: Array<LayerRef>, };
 
 /**
  * The host's figures at one moment.
  */
-export type HostFigures = { cpus: number, cpu_percent: number, memory_used_bytes: number, memory_total_bytes: number, 
+export type HostFigures = { 
+/**
+ * How many CPUs this computer has.
+ */
+cpus: number, 
+/**
+ * How busy this computer's CPUs are together, in percent (0 to 100).
+ */
+cpu_percent: number, 
+/**
+ * This computer's memory in use, in bytes.
+ */
+memory_used_bytes: number, 
+/**
+ * This computer's memory, in bytes.
+ */
+memory_total_bytes: number, 
 /**
  * `None` when the daemon's disk is not on this machine (or could not be found).
  */
@@ -442,11 +781,26 @@ data_disk: DataDisk | null,
  */
 data_elsewhere: string | null, };
 
+/**
+ * An image summed up: its layers, its size, dive's efficiency figures and its hidden bytes.
+ */
 export type ImageAnalysis = { 
 /**
  * What the user asked for: a reference or an archive path.
  */
-reference: string, id: string, repo_tags: Array<string>, layers: Array<LayerSummary>, 
+reference: string, 
+/**
+ * The image id: `sha256:` and the digest of its config.
+ */
+id: string, 
+/**
+ * The image's tags (`name:tag`); empty for an untagged image.
+ */
+repo_tags: Array<string>, 
+/**
+ * Every layer, bottom first.
+ */
+layers: Array<LayerSummary>, 
 /**
  * Bytes of every file every layer stores.
  */
@@ -496,7 +850,23 @@ export type ImageQuery = {
 /**
  * Case-insensitive text found in the reference or the id.
  */
-text: string, dangling_only: boolean, in_use_only: boolean, sort: ImageSort, descending: boolean, };
+text: string, 
+/**
+ * Keep only dangling images (no tag, no digest).
+ */
+dangling_only: boolean, 
+/**
+ * Keep only images a container (running or stopped) was created from.
+ */
+in_use_only: boolean, 
+/**
+ * The column to sort by.
+ */
+sort: ImageSort, 
+/**
+ * Reverse the order: largest, newest or last in the alphabet first.
+ */
+descending: boolean, };
 
 /**
  * One line of the Images screen and of `strata images`.
@@ -505,11 +875,23 @@ export type ImageRow = {
 /**
  * Unique per row: the id and the reference.
  */
-key: string, id: string, short_id: string, 
+key: string, 
+/**
+ * The full image id (`sha256:…`).
+ */
+id: string, 
+/**
+ * The id's first 12 digits, as `docker images` shows it.
+ */
+short_id: string, 
 /**
  * `<none>` for untagged images.
  */
-repository: string, tag: string, 
+repository: string, 
+/**
+ * `<none>` for untagged images.
+ */
+tag: string, 
 /**
  * Unix seconds.
  */
@@ -541,11 +923,38 @@ export type ImageSort = "repository" | "tag" | "id" | "created" | "size" | "shar
  */
 export type ImageSourceChoice = { "kind": "daemon", "value": string } | { "kind": "archive", "value": string };
 
-export type ImageSpace = { id: string, short_id: string, refs: Array<string>, 
+/**
+ * One image's bytes, and the category it falls in.
+ */
+export type ImageSpace = { 
+/**
+ * The full image id.
+ */
+id: string, 
+/**
+ * The id's first 12 digits, as `docker images` shows it.
+ */
+short_id: string, 
+/**
+ * Its `repository:tag` references; none for a dangling image.
+ */
+refs: Array<string>, 
 /**
  * Its references joined, or its short id when it has none.
  */
-name: string, created: number, category: Category, containers: number, 
+name: string, 
+/**
+ * Seconds since 1970.
+ */
+created: number, 
+/**
+ * The category it falls in.
+ */
+category: Category, 
+/**
+ * How many containers (running or not) use it.
+ */
+containers: number, 
 /**
  * Bytes of all its layers.
  */
@@ -566,7 +975,11 @@ attributed: number, };
 /**
  * A path that more than one layer wrote or deleted.
  */
-export type Inefficiency = { path: string, 
+export type Inefficiency = { 
+/**
+ * The path in the image, as shown (`/var/cache/apt`).
+ */
+path: string, 
 /**
  * In how many layers it appears.
  */
@@ -576,6 +989,9 @@ count: number,
  */
 cumulative_size: number, };
 
+/**
+ * What a plan item is.
+ */
 export type ItemKind = "container" | "build-cache" | "image";
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
@@ -583,17 +999,50 @@ export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in
 /**
  * One layer whose size changed, against the layer at the same place in the previous image.
  */
-export type LayerChange = { index: number, command: string, size_bytes: number, delta_bytes: number, };
+export type LayerChange = { 
+/**
+ * The layer's place in the new image, counted from 0 at the bottom.
+ */
+index: number, 
+/**
+ * The Dockerfile instruction that made it, as the image history records it.
+ */
+command: string, 
+/**
+ * The new layer's size, in bytes.
+ */
+size_bytes: number, 
+/**
+ * Its size minus the old layer's at the same place, in bytes (its whole size when the old
+ * image has no layer there).
+ */
+delta_bytes: number, };
 
 /**
  * A layer one image has and the other does not (above the shared base).
  */
-export type LayerRef = { index: number, digest: string, command: string, };
+export type LayerRef = { 
+/**
+ * Its position in the image's layers, from 0 at the bottom.
+ */
+index: number, 
+/**
+ * The layer's diff id: the `sha256:` digest of its uncompressed content.
+ */
+digest: string, 
+/**
+ * The history step that made it; empty when the history does not say.
+ */
+command: string, };
 
 /**
  * One layer as the user sees it.
  */
-export type LayerSummary = { index: number, 
+export type LayerSummary = { 
+/**
+ * Position in the image, 0 for the bottom (base) layer.
+ */
+index: number, 
 /**
  * Digest of the uncompressed layer (`sha256:…`).
  */
@@ -605,7 +1054,19 @@ command: string,
 /**
  * Bytes of the files it writes.
  */
-size_bytes: number, added: number, modified: number, removed: number, 
+size_bytes: number, 
+/**
+ * How many paths it adds that the layers below lack (directories it implies included).
+ */
+added: number, 
+/**
+ * How many paths of the layers below it writes again (content or metadata).
+ */
+modified: number, 
+/**
+ * How many paths of the layers below it deletes; a deleted directory counts once, not its contents.
+ */
+removed: number, 
 /**
  * Bytes this layer stores that later layers overwrite or delete.
  */
@@ -623,7 +1084,23 @@ export type LegendEntry = { category: Category, label: string, colour: string, }
 /**
  * What the window shows about the daemon; `generation` grows with every change.
  */
-export type LiveState = { generation: number, status: Status, image_count: number, container_count: number, };
+export type LiveState = { 
+/**
+ * 0 at start, one more with every change published.
+ */
+generation: number, 
+/**
+ * Whether the daemon answers, and which endpoint this is about.
+ */
+status: Status, 
+/**
+ * How many image rows (one per tag) the inventory holds.
+ */
+image_count: number, 
+/**
+ * How many containers, running or stopped, the inventory holds.
+ */
+container_count: number, };
 
 /**
  * A batch of log lines, or the end of the stream with the reason.
@@ -633,11 +1110,43 @@ export type LogEvent = { "kind": "lines", lines: Array<string>, } | { "kind": "e
 /**
  * Everything known of one node, for the attributes panel.
  */
-export type NodeDetails = { path: string, kind: string, status: ChangeStatus, size_bytes: number, 
+export type NodeDetails = { 
+/**
+ * The node's full path, as shown (`/etc/passwd`).
+ */
+path: string, 
+/**
+ * `ls -l`'s letter: `-`, `d`, `l`, `h`, `p`, `c`, `b`.
+ */
+kind: string, 
+/**
+ * What the layer did to it.
+ */
+status: ChangeStatus, 
+/**
+ * Own size, plus everything under it for a directory (children the layer removed not counted).
+ */
+size_bytes: number, 
 /**
  * `-rwxr-xr-x`, with setuid/setgid/sticky bits.
  */
-permissions: string, mode: number, uid: number, gid: number, mtime: number, 
+permissions: string, 
+/**
+ * Permission bits as a number (`0o755`), without the file-type bits.
+ */
+mode: number, 
+/**
+ * Owner's user id, as a number.
+ */
+uid: number, 
+/**
+ * Owner's group id, as a number.
+ */
+gid: number, 
+/**
+ * Modification time, seconds since the epoch (0 when the tar gives none).
+ */
+mtime: number, 
 /**
  * xxh3-128 of a regular file's content, hex; empty otherwise.
  */
@@ -645,22 +1154,97 @@ content_hash: string,
 /**
  * The layer whose version of this node is shown.
  */
-layer: number, link_target: string | null, children: number, };
+layer: number, 
+/**
+ * Where a symbolic or hard link points; `None` for anything else.
+ */
+link_target: string | null, 
+/**
+ * How many nodes are directly under it in this view, hidden and removed ones included.
+ */
+children: number, };
 
 /**
  * How one item ended.
  */
-export type Outcome = { "outcome": "removed", bytes_freed: number, archive: string | null, } | { "outcome": "skipped", why: string, } | { "outcome": "failed", error: string, } | { "outcome": "not-attempted" };
+export type Outcome = { "outcome": "removed", 
+/**
+ * Bytes its removal freed.
+ */
+bytes_freed: number, 
+/**
+ * The archive the image was saved to first; `None` when it was not saved.
+ */
+archive: string | null, } | { "outcome": "skipped", 
+/**
+ * The reason, in words for people ("it is running now").
+ */
+why: string, } | { "outcome": "failed", 
+/**
+ * What went wrong, as the daemon (or the file system) said it.
+ */
+error: string, } | { "outcome": "not-attempted" };
 
+/**
+ * A package installed in an image.
+ */
 export type Package = { 
 /**
  * `deb`, `apk`, `python` or `node`.
  */
-ecosystem: string, name: string, version: string, };
+ecosystem: string, 
+/**
+ * The package's name, as its package manager writes it.
+ */
+name: string, 
+/**
+ * The installed version; several installed versions read as `1.0, 2.0`.
+ */
+version: string, };
 
-export type PackageDiff = { added: Array<Package>, removed: Array<Package>, upgraded: Array<VersionChange>, };
+/**
+ * The packages of two images compared, each list by ecosystem, then name.
+ */
+export type PackageDiff = { 
+/**
+ * Packages only the second image has.
+ */
+added: Array<Package>, 
+/**
+ * Packages only the first image has.
+ */
+removed: Array<Package>, 
+/**
+ * Packages both have, at other versions.
+ */
+upgraded: Array<VersionChange>, };
 
-export type PipelineOutcome = { build: BuildOutcome, verification: Verification | null, tags: Array<string>, size_bytes: number, previous: Previous | null, 
+/**
+ * What a successful pipeline run did: the build, the verification, the tags moved, and what
+ * changed against the image the first tag named before.
+ */
+export type PipelineOutcome = { 
+/**
+ * The build's own outcome: image id, time, context, labels, builder.
+ */
+build: BuildOutcome, 
+/**
+ * The verify command's result (`None`: there was no verify command).
+ */
+verification: Verification | null, 
+/**
+ * The tags now pointing at the new image.
+ */
+tags: Array<string>, 
+/**
+ * The new image's size, in bytes.
+ */
+size_bytes: number, 
+/**
+ * The image the first tag named before (`None`: there was none, it was the same image, or
+ * its layers could not be read).
+ */
+previous: Previous | null, 
 /**
  * Layers that differ from the previous image's, largest change first.
  */
@@ -678,16 +1262,69 @@ published: Array<Published>,
  */
 restarted: [string, string] | null, };
 
-export type PlacedTile = { key: string, x: number, y: number, w: number, h: number, };
+/**
+ * Where a tile was drawn in the treemap, so the window can make it clickable.
+ */
+export type PlacedTile = { 
+/**
+ * The [`Tile::key`] of the tile drawn here.
+ */
+key: string, 
+/**
+ * Pixels from the left edge.
+ */
+x: number, 
+/**
+ * Pixels from the top edge.
+ */
+y: number, 
+/**
+ * Width in pixels.
+ */
+w: number, 
+/**
+ * Height in pixels.
+ */
+h: number, };
 
-export type Plan = { items: Array<PlanItem>, skipped: Array<Skipped>, total_bytes_freed: number, 
+/**
+ * What to remove, in order, and the bytes it frees.
+ */
+export type Plan = { 
+/**
+ * What to remove, in the order to remove it: containers, the build cache, then images.
+ */
+items: Array<PlanItem>, 
+/**
+ * What was picked by hand but stays, and why.
+ */
+skipped: Array<Skipped>, 
+/**
+ * Bytes the whole plan frees: the sum of the items' `bytes_freed`.
+ */
+total_bytes_freed: number, 
 /**
  * Images (shared layers once), containers' writable layers and the build cache when counted,
  * before and after.
  */
-bytes_before: number, bytes_after: number, };
+bytes_before: number, 
+/**
+ * Bytes left once the plan is carried out.
+ */
+bytes_after: number, };
 
-export type PlanItem = { kind: ItemKind, id: string, 
+/**
+ * One thing the plan removes.
+ */
+export type PlanItem = { 
+/**
+ * Whether it is a container, the build cache or an image.
+ */
+kind: ItemKind, 
+/**
+ * The full image or container id; `build-cache` for the build cache.
+ */
+id: string, 
 /**
  * An image's references, a container's name.
  */
@@ -695,7 +1332,11 @@ refs: Array<string>,
 /**
  * What people call it: the first reference or name, an untagged image's short id, "Build cache".
  */
-name: string, reason: Reason, 
+name: string, 
+/**
+ * Why it is in the plan.
+ */
+reason: Reason, 
 /**
  * The bytes removing it frees, given the items before it and what stays.
  */
@@ -704,7 +1345,15 @@ bytes_freed: number, };
 /**
  * The image the first tag named before this build.
  */
-export type Previous = { image_id: string, size_bytes: number, };
+export type Previous = { 
+/**
+ * Its id (`sha256:…`).
+ */
+image_id: string, 
+/**
+ * Its size, in bytes.
+ */
+size_bytes: number, };
 
 /**
  * Where a piece of long work stands.
@@ -725,12 +1374,20 @@ total_bytes: number | null,
 /**
  * Average since the start.
  */
-bytes_per_second: number, finished: boolean, };
+bytes_per_second: number, 
+/**
+ * Whether the task is done: this is its last update.
+ */
+finished: boolean, };
 
 /**
  * How one project folder is built.
  */
-export type Project = { folder: string, 
+export type Project = { 
+/**
+ * The project's folder, as an absolute path; one project per folder.
+ */
+folder: string, 
 /**
  * The Dockerfile, relative to the folder (default `Dockerfile`).
  */
@@ -742,7 +1399,15 @@ context: string | null,
 /**
  * A multi-stage Dockerfile's stage to build (`--target`).
  */
-target: string | null, build_args: { [key in string]: string }, labels: { [key in string]: string }, 
+target: string | null, 
+/**
+ * Values for the Dockerfile's `ARG`s (`--build-arg`), by name.
+ */
+build_args: { [key in string]: string }, 
+/**
+ * Labels put on each image; the OCI labels Strata adds never replace them.
+ */
+labels: { [key in string]: string }, 
 /**
  * The repository the tags are in (`app`, `registry:5000/team/app`).
  */
@@ -777,7 +1442,11 @@ export type ProjectSummary = { project: Project, building: boolean, watching: bo
 /**
  * A pushed tag.
  */
-export type Published = { reference: string, 
+export type Published = { 
+/**
+ * The reference pushed, as given (`name:tag`).
+ */
+reference: string, 
 /**
  * The manifest digest the registry stored, when it said.
  */
@@ -790,14 +1459,52 @@ export type Reading = {
 /**
  * Seconds since 1970 (with fractions) when the daemon took it.
  */
-at: number, cpu_percent: number, memory_bytes: number, memory_limit_bytes: number, memory_percent: number, 
+at: number, 
+/**
+ * CPU use in percent of one CPU, as `docker stats` shows it (200: two CPUs busy).
+ */
+cpu_percent: number, 
+/**
+ * Memory in use, without the inactive page cache, as `docker stats` counts it.
+ */
+memory_bytes: number, 
+/**
+ * The memory limit in bytes (the host's memory when none is set); 0 when unknown.
+ */
+memory_limit_bytes: number, 
+/**
+ * `memory_bytes` in percent of the limit; 0 without a limit.
+ */
+memory_percent: number, 
 /**
  * Totals since the container started.
  */
-net_rx_bytes: number, net_tx_bytes: number, block_read_bytes: number, block_write_bytes: number, pids: number, };
+net_rx_bytes: number, 
+/**
+ * Bytes sent over all its network interfaces since it started.
+ */
+net_tx_bytes: number, 
+/**
+ * Bytes read from block devices (disks) since it started.
+ */
+block_read_bytes: number, 
+/**
+ * Bytes written to block devices (disks) since it started.
+ */
+block_write_bytes: number, 
+/**
+ * How many processes and threads run in it.
+ */
+pids: number, };
 
+/**
+ * Why an item is in the plan.
+ */
 export type Reason = "dangling" | "unused" | "old" | "stopped" | "build-cache" | "chosen";
 
+/**
+ * The bytes of one repository's images.
+ */
 export type RepositorySpace = { 
 /**
  * `<none>` for dangling images.
@@ -845,41 +1552,101 @@ export type ServerInfo = {
 /**
  * "Docker Engine" or "Podman Engine".
  */
-product: string, version: string, 
+product: string, 
+/**
+ * The daemon's release, such as "27.3.1" (empty when it does not say).
+ */
+version: string, 
 /**
  * The API version both sides now speak.
  */
-api_version: string, os: string, arch: string, };
+api_version: string, 
+/**
+ * The daemon's operating system, as Go names it: "linux" or "windows" (empty when it does
+ * not say).
+ */
+os: string, 
+/**
+ * The daemon's CPU architecture, as Go names it: "amd64", "arm64"… (empty when it does not
+ * say).
+ */
+arch: string, };
 
 /**
  * Something picked by hand that the plan leaves alone, and why.
  */
-export type Skipped = { name: string, why: string, };
+export type Skipped = { 
+/**
+ * The image or container as people know it, or the name as given when nothing has it.
+ */
+name: string, 
+/**
+ * The reason, in words for people ("it is running").
+ */
+why: string, };
 
+/**
+ * The order of each directory's children in the explorer.
+ */
 export type SortBy = "name" | "size";
 
-export type Space = { images: Array<ImageSpace>, 
+/**
+ * Where the disk space goes: images, containers, and volumes and build cache when counted.
+ */
+export type Space = { 
+/**
+ * Every image, in the order the daemon listed them.
+ */
+images: Array<ImageSpace>, 
 /**
  * Largest first.
  */
-repositories: Array<RepositorySpace>, categories: Array<CategorySpace>, 
+repositories: Array<RepositorySpace>, 
+/**
+ * One entry for each category that has images, in [`Category::ALL`] order.
+ */
+categories: Array<CategorySpace>, 
 /**
  * Bytes of all images, shared layers once.
  */
-image_bytes: number, containers: Array<ContainerSpace>, container_bytes: number, 
+image_bytes: number, 
+/**
+ * Every container, running or not.
+ */
+containers: Array<ContainerSpace>, 
+/**
+ * Bytes of all containers' writable layers.
+ */
+container_bytes: number, 
 /**
  * Stopped containers, and the bytes of their own layers.
  */
-stopped_containers: number, stopped_container_bytes: number, 
+stopped_containers: number, 
+/**
+ * Bytes of the stopped containers' writable layers.
+ */
+stopped_container_bytes: number, 
 /**
  * `None` until the daemon's accounting was read.
  */
-build_cache: BuildCacheFacts | null, volumes: Array<VolumeUsage> | null, 
+build_cache: BuildCacheFacts | null, 
+/**
+ * Every volume; `None` until the daemon's accounting was read.
+ */
+volumes: Array<VolumeUsage> | null, 
 /**
  * The volumes' bytes (those the daemon could size), and those of volumes no container
  * uses; `None` until counted.
  */
-volume_bytes: number | null, unused_volume_bytes: number | null, unused_volumes: number | null, };
+volume_bytes: number | null, 
+/**
+ * Bytes of the volumes no container mounts; `None` until counted.
+ */
+unused_volume_bytes: number | null, 
+/**
+ * How many volumes no container mounts; `None` until counted.
+ */
+unused_volumes: number | null, };
 
 /**
  * What a chart shows.
@@ -893,41 +1660,181 @@ export type StatsPoint = {
 /**
  * Seconds since 1970.
  */
-at: number, cpu_percent: number, memory_bytes: number, memory_limit_bytes: number, net_rx_per_second: number, net_tx_per_second: number, block_read_per_second: number, block_write_per_second: number, pids: number, };
+at: number, 
+/**
+ * CPU use in percent of one CPU (200: two CPUs busy).
+ */
+cpu_percent: number, 
+/**
+ * Memory in use, without the inactive page cache.
+ */
+memory_bytes: number, 
+/**
+ * The memory limit in bytes (the host's memory when none is set); 0 when unknown.
+ */
+memory_limit_bytes: number, 
+/**
+ * Bytes received a second since the point before (0 for the first point).
+ */
+net_rx_per_second: number, 
+/**
+ * Bytes sent a second since the point before (0 for the first point).
+ */
+net_tx_per_second: number, 
+/**
+ * Bytes read from disk a second since the point before (0 for the first point).
+ */
+block_read_per_second: number, 
+/**
+ * Bytes written to disk a second since the point before (0 for the first point).
+ */
+block_write_per_second: number, 
+/**
+ * How many processes and threads run in the container.
+ */
+pids: number, };
 
 /**
  * One container's latest figures and its CPU over the last minute.
  */
-export type StatsRow = { cpu_sparkline: string, id: string, name: string, running: boolean, point: StatsPoint | null, 
+export type StatsRow = { cpu_sparkline: string, 
+/**
+ * The full container id.
+ */
+id: string, 
+/**
+ * Its name, without the leading `/`.
+ */
+name: string, 
+/**
+ * Whether its stats stream is open; false once it stopped (the history stays).
+ */
+running: boolean, 
+/**
+ * Its newest point; `None` before the first reading.
+ */
+point: StatsPoint | null, 
 /**
  * The last reading's totals (network and block I/O since the container started).
  */
-reading: Reading | null, points: number, };
+reading: Reading | null, 
+/**
+ * How many points its history holds (at most an hour's).
+ */
+points: number, };
 
 /**
  * Whether Strata is talking to its daemon.
  */
-export type Status = { "kind": "connecting", endpoint: Endpoint, } | { "kind": "connected", endpoint: Endpoint, server: ServerInfo, } | { "kind": "disconnected", endpoint: Endpoint, error: string, hint: string, attempts: number, retry_in_seconds: number, };
+export type Status = { "kind": "connecting", 
+/**
+ * The endpoint being tried.
+ */
+endpoint: Endpoint, } | { "kind": "connected", 
+/**
+ * The endpoint in use.
+ */
+endpoint: Endpoint, 
+/**
+ * What the daemon said about itself.
+ */
+server: ServerInfo, } | { "kind": "disconnected", 
+/**
+ * The endpoint that failed.
+ */
+endpoint: Endpoint, 
+/**
+ * What went wrong, in one line.
+ */
+error: string, 
+/**
+ * What the user can do about it, in one sentence.
+ */
+hint: string, 
+/**
+ * How many attempts in a row have failed (1 after the first failure).
+ */
+attempts: number, 
+/**
+ * Seconds until the next attempt.
+ */
+retry_in_seconds: number, };
 
 /**
  * How many visible nodes of each kind of change the view has.
  */
-export type StatusCounts = { added: number, modified: number, removed: number, unmodified: number, };
+export type StatusCounts = { 
+/**
+ * Visible nodes the layer added.
+ */
+added: number, 
+/**
+ * Visible nodes the layer modified.
+ */
+modified: number, 
+/**
+ * Visible nodes the layer removed.
+ */
+removed: number, 
+/**
+ * Visible nodes the layer left unmodified.
+ */
+unmodified: number, };
 
 /**
  * Which changes to show.
  */
-export type StatusFilter = { added: boolean, modified: boolean, removed: boolean, unmodified: boolean, };
+export type StatusFilter = { 
+/**
+ * Show nodes the layer added.
+ */
+added: boolean, 
+/**
+ * Show nodes the layer modified.
+ */
+modified: boolean, 
+/**
+ * Show nodes the layer removed.
+ */
+removed: boolean, 
+/**
+ * Show nodes the layer left unmodified.
+ */
+unmodified: boolean, };
 
 /**
  * The TLS material for a `tcp://` endpoint.
  */
-export type TlsFiles = { ca: string, cert: string, key: string, };
+export type TlsFiles = { 
+/**
+ * The certificate authority the daemon's certificate must be signed by (`ca.pem`).
+ */
+ca: string, 
+/**
+ * Strata's client certificate (`cert.pem`).
+ */
+cert: string, 
+/**
+ * The private key of the client certificate (`key.pem`).
+ */
+key: string, };
 
 /**
  * One visible line of the tree.
  */
-export type TreeRow = { id: number, depth: number, name: string, 
+export type TreeRow = { 
+/**
+ * The node's id in this view, to unfold it or ask for its details; valid until the view is rebuilt.
+ */
+id: number, 
+/**
+ * How deep it is: 0 for the top level, one more per directory down.
+ */
+depth: number, 
+/**
+ * Its own name, not its path; bytes that are not UTF-8 are escaped as `\xNN`.
+ */
+name: string, 
 /**
  * `ls -l`'s letter: `-`, `d`, `l`, `h`, `p`, `c`, `b`.
  */
@@ -935,9 +1842,36 @@ kind: string,
 /**
  * Own size, plus everything under it for a directory.
  */
-size_bytes: number, status: ChangeStatus, expandable: boolean, expanded: boolean, link_target: string | null, };
+size_bytes: number, 
+/**
+ * What the layer did to it.
+ */
+status: ChangeStatus, 
+/**
+ * Whether it has visible children to unfold.
+ */
+expandable: boolean, 
+/**
+ * Whether its children are listed below it (unfolded, or on the way to a search match).
+ */
+expanded: boolean, 
+/**
+ * Where a symbolic or hard link points; `None` for anything else.
+ */
+link_target: string | null, };
 
-export type Treemap = { svg: string, tiles: Array<PlacedTile>, };
+/**
+ * A drawn treemap and the place of each of its tiles.
+ */
+export type Treemap = { 
+/**
+ * The treemap as an SVG document, to show as it is.
+ */
+svg: string, 
+/**
+ * Every tile that was drawn, with its place; tiles of 0 bytes are left out.
+ */
+tiles: Array<PlacedTile>, };
 
 /**
  * Why a build should run: the files whose edits triggered it.
@@ -972,12 +1906,49 @@ hint: string, };
 /**
  * How a verification went.
  */
-export type Verification = { command: string, passed: boolean, exit_code: number, output: string, seconds: number, };
+export type Verification = { 
+/**
+ * The command as the project gives it (shell text, or a JSON array).
+ */
+command: string, 
+/**
+ * Whether it exited 0.
+ */
+passed: boolean, 
+/**
+ * The command's exit code (-1 when the daemon did not say).
+ */
+exit_code: number, 
+/**
+ * What it printed, stdout and stderr together; only the last 64 KiB, after a `…`, when
+ * there was more.
+ */
+output: string, 
+/**
+ * How long it took, container creation included, in seconds.
+ */
+seconds: number, };
 
 /**
  * A package in both images at other versions (an upgrade or a downgrade).
  */
-export type VersionChange = { ecosystem: string, name: string, before: string, after: string, };
+export type VersionChange = { 
+/**
+ * `deb`, `apk`, `python` or `node`.
+ */
+ecosystem: string, 
+/**
+ * The package's name, as its package manager writes it.
+ */
+name: string, 
+/**
+ * Its version in the first image.
+ */
+before: string, 
+/**
+ * Its version in the second image.
+ */
+after: string, };
 
 /**
  * The tree's shape after a change: how many rows, of which kinds.
@@ -987,17 +1958,40 @@ export type ViewInfo = { options: ViewOptions, rows: number, counts: StatusCount
 /**
  * What the explorer shows: which layer, how, and which nodes.
  */
-export type ViewOptions = { layer: number, 
+export type ViewOptions = { 
+/**
+ * The layer shown, 0 for the bottom one; a number past the last layer shows the last.
+ */
+layer: number, 
 /**
  * Everything up to `layer` (true) or only what `layer` holds (false).
  */
-aggregated: boolean, filter: StatusFilter, 
+aggregated: boolean, 
+/**
+ * Which changes to show; the directories on the way to a shown node are shown too.
+ */
+filter: StatusFilter, 
 /**
  * Keep nodes whose full path contains this text (or matches it, with `regex`).
  */
-search: string, regex: boolean, sort: SortBy, };
+search: string, 
+/**
+ * Read `search` as a regular expression (on paths like `etc/passwd`) instead of plain text.
+ */
+regex: boolean, 
+/**
+ * The order of each directory's children.
+ */
+sort: SortBy, };
 
-export type VolumeUsage = { name: string, 
+/**
+ * One volume's size and users, as the daemon counts them.
+ */
+export type VolumeUsage = { 
+/**
+ * The volume's name.
+ */
+name: string, 
 /**
  * Bytes, when the driver can tell (`None` for remote drivers).
  */
