@@ -28,11 +28,22 @@ use crate::progress::Cancel;
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum Outcome {
     /// Gone; `bytes_freed` is the plan's figure, or what the daemon reported for the build cache.
-    Removed { bytes_freed: u64, archive: Option<PathBuf> },
+    Removed {
+        /// Bytes its removal freed.
+        bytes_freed: u64,
+        /// The archive the image was saved to first; `None` when it was not saved.
+        archive: Option<PathBuf>,
+    },
     /// Left alone on purpose, and why.
-    Skipped { why: String },
+    Skipped {
+        /// The reason, in words for people ("it is running now").
+        why: String,
+    },
     /// The daemon refused or failed; its words.
-    Failed { error: String },
+    Failed {
+        /// What went wrong, as the daemon (or the file system) said it.
+        error: String,
+    },
     /// Not tried: the run was cancelled or the daemon went away first.
     NotAttempted,
 }
@@ -41,11 +52,28 @@ pub enum Outcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum ApplyEvent {
-    Started { index: usize },
-    Saving { index: usize, archive: PathBuf },
-    Finished { index: usize, outcome: Outcome },
+    /// Work on the item at `index` has begun.
+    Started {
+        /// The item's position in the plan's items, from 0.
+        index: usize,
+    },
+    /// The image at `index` is being saved to `archive` before it is removed.
+    Saving {
+        /// The item's position in the plan's items, from 0.
+        index: usize,
+        /// The archive file being written.
+        archive: PathBuf,
+    },
+    /// The item at `index` is done, and how it ended.
+    Finished {
+        /// The item's position in the plan's items, from 0.
+        index: usize,
+        /// How the item ended.
+        outcome: Outcome,
+    },
 }
 
+/// How a plan is applied; the default removes without saving anything first.
 #[derive(Debug, Clone, Default)]
 pub struct ApplyOptions {
     /// Save each image here (one archive per image) before removing it.
@@ -55,11 +83,17 @@ pub struct ApplyOptions {
 /// The outcome of every item, in the plan's order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ApplyReport {
+    /// One for each item of the plan, in the same order.
     pub outcomes: Vec<Outcome>,
+    /// Bytes freed by the removed items, together.
     pub bytes_freed: u64,
+    /// How many items were removed.
     pub removed: usize,
+    /// How many items were left alone on purpose.
     pub skipped: usize,
+    /// How many items failed: the daemon refused or erred, or saving the image did not work.
     pub failed: usize,
+    /// How many items were not tried because the run was cancelled or the daemon went away.
     pub not_attempted: usize,
 }
 
@@ -230,10 +264,23 @@ pub fn archive_path(folder: &Path, item: &PlanItem) -> PathBuf {
 /// Why an image could not be saved to, or loaded from, an archive on this computer.
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
+    /// An archive (or its temporary file) could not be written.
     #[error("cannot write {}: {error}", path.display())]
-    Write { path: PathBuf, error: std::io::Error },
+    Write {
+        /// The archive's path.
+        path: PathBuf,
+        /// What the file system said.
+        error: std::io::Error,
+    },
+    /// An archive could not be read.
     #[error("cannot read {}: {error}", path.display())]
-    Read { path: PathBuf, error: std::io::Error },
+    Read {
+        /// The archive's path.
+        path: PathBuf,
+        /// What the file system said.
+        error: std::io::Error,
+    },
+    /// The daemon failed or could not be reached.
     #[error(transparent)]
     Engine(#[from] EngineError),
 }

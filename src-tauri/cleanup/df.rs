@@ -24,7 +24,9 @@ const PLACEHOLDER: &str = "strata-system-df-placeholder";
 pub struct DaemonUsage {
     /// Bytes of all image layers, each once.
     pub layers_size: u64,
+    /// The build cache's bytes and records.
     pub build_cache: BuildCacheFacts,
+    /// Every volume, with its bytes and how many containers mount it.
     pub volumes: Vec<VolumeUsage>,
 }
 
@@ -35,11 +37,14 @@ pub struct BuildCacheFacts {
     pub total: u64,
     /// Of those, the bytes no build is using now: what pruning frees.
     pub reclaimable: u64,
+    /// How many records the cache holds, shared ones included.
     pub records: usize,
 }
 
+/// One volume's size and users, as the daemon counts them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct VolumeUsage {
+    /// The volume's name.
     pub name: String,
     /// Bytes, when the driver can tell (`None` for remote drivers).
     pub size: Option<u64>,

@@ -17,6 +17,7 @@ use crate::inventory::shared::{Layer, LayerCache};
 /// One image (one id, all its tags).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ImageFacts {
+    /// The full image id (`sha256:…`).
     pub id: String,
     /// `repository:tag` references; none for a dangling image.
     pub refs: Vec<String>,
@@ -25,14 +26,18 @@ pub struct ImageFacts {
     /// Bottom first, keyed by chain.
     #[serde(skip)]
     pub layers: Vec<Layer>,
+    /// The image's labels, by key.
     pub labels: BTreeMap<String, String>,
 }
 
 /// One container, running or not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ContainerFacts {
+    /// The full container id.
     pub id: String,
+    /// Its name, without the leading `/`; empty when the daemon gave none.
     pub name: String,
+    /// The id of the image it was created from (empty when the daemon did not say).
     pub image_id: String,
     /// Seconds since 1970.
     pub created: i64,
@@ -40,13 +45,16 @@ pub struct ContainerFacts {
     pub running: bool,
     /// Bytes of its writable layer.
     pub size_rw: u64,
+    /// The container's labels, by key.
     pub labels: BTreeMap<String, String>,
 }
 
 /// Everything a plan is made from, read at one moment.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Facts {
+    /// Every image that is not an intermediate build layer.
     pub images: Vec<ImageFacts>,
+    /// Every container, running or stopped.
     pub containers: Vec<ContainerFacts>,
     /// `None` when not asked for.
     pub build_cache: Option<BuildCacheFacts>,

@@ -27,10 +27,14 @@ pub struct Branch {
     pub children: Vec<Branch>,
 }
 
+/// An image as the family tree shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct FamilyImage {
+    /// The full image id.
     pub id: String,
+    /// Its first reference, or its short id when it has none.
     pub name: String,
+    /// All its `repository:tag` references; none for a dangling image.
     pub refs: Vec<String>,
 }
 

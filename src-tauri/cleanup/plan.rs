@@ -105,14 +105,19 @@ pub fn parse_repository_rule(text: &str) -> Result<(String, Retention), RuleErro
     Ok((repository.trim().to_string(), Retention::parse(rules)?))
 }
 
+/// What a plan item is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum ItemKind {
+    /// A stopped container.
     Container,
+    /// The build cache no build is using (one item for all of it).
     BuildCache,
+    /// An image, with all its tags.
     Image,
 }
 
+/// Why an item is in the plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Reason {
@@ -130,14 +135,18 @@ pub enum Reason {
     Chosen,
 }
 
+/// One thing the plan removes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct PlanItem {
+    /// Whether it is a container, the build cache or an image.
     pub kind: ItemKind,
+    /// The full image or container id; `build-cache` for the build cache.
     pub id: String,
     /// An image's references, a container's name.
     pub refs: Vec<String>,
     /// What people call it: the first reference or name, an untagged image's short id, "Build cache".
     pub name: String,
+    /// Why it is in the plan.
     pub reason: Reason,
     /// The bytes removing it frees, given the items before it and what stays.
     pub bytes_freed: u64,
@@ -146,18 +155,25 @@ pub struct PlanItem {
 /// Something picked by hand that the plan leaves alone, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Skipped {
+    /// The image or container as people know it, or the name as given when nothing has it.
     pub name: String,
+    /// The reason, in words for people ("it is running").
     pub why: String,
 }
 
+/// What to remove, in order, and the bytes it frees.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Plan {
+    /// What to remove, in the order to remove it: containers, the build cache, then images.
     pub items: Vec<PlanItem>,
+    /// What was picked by hand but stays, and why.
     pub skipped: Vec<Skipped>,
+    /// Bytes the whole plan frees: the sum of the items' `bytes_freed`.
     pub total_bytes_freed: u64,
     /// Images (shared layers once), containers' writable layers and the build cache when counted,
     /// before and after.
     pub bytes_before: u64,
+    /// Bytes left once the plan is carried out.
     pub bytes_after: u64,
 }
 

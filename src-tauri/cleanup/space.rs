@@ -16,6 +16,7 @@ use crate::chart::ChartError;
 use crate::inventory::short_id;
 use crate::names::split_reference;
 
+/// The cleanup category of an image, by what uses it and what the retention policy says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, ts_rs::TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum Category {
@@ -30,6 +31,7 @@ pub enum Category {
 }
 
 impl Category {
+    /// Every category, in the legend's order.
     pub const ALL: [Category; 4] = [Category::InUse, Category::Unused, Category::Dangling, Category::Old];
 
     /// Its colour in the treemap and the legend (red-green safe: blue, grey, orange, purple).
@@ -42,6 +44,7 @@ impl Category {
         }
     }
 
+    /// Its name in words ("in use", "unused", "dangling", "old").
     pub fn label(self) -> &'static str {
         match self {
             Category::InUse => "in use",
@@ -52,15 +55,22 @@ impl Category {
     }
 }
 
+/// One image's bytes, and the category it falls in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ImageSpace {
+    /// The full image id.
     pub id: String,
+    /// The id's first 12 digits, as `docker images` shows it.
     pub short_id: String,
+    /// Its `repository:tag` references; none for a dangling image.
     pub refs: Vec<String>,
     /// Its references joined, or its short id when it has none.
     pub name: String,
+    /// Seconds since 1970.
     pub created: i64,
+    /// The category it falls in.
     pub category: Category,
+    /// How many containers (running or not) use it.
     pub containers: usize,
     /// Bytes of all its layers.
     pub size: u64,
@@ -72,6 +82,7 @@ pub struct ImageSpace {
     pub attributed: u64,
 }
 
+/// The bytes of one repository's images.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct RepositorySpace {
     /// `<none>` for dangling images.
@@ -84,45 +95,64 @@ pub struct RepositorySpace {
     pub unique: u64,
 }
 
+/// The bytes of every image in one category.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct CategorySpace {
+    /// The category counted.
     pub category: Category,
+    /// How many images are in it.
     pub images: usize,
+    /// Sum of its images' unique bytes.
     pub unique: u64,
+    /// Sum of its images' attributed bytes (see [`ImageSpace::attributed`]).
     pub attributed: u64,
     /// What removing every image of the category frees: layers all of whose users are in it
     /// (none for images in use, which are never removed).
     pub reclaimable: u64,
 }
 
+/// One container's writable layer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ContainerSpace {
+    /// The full container id.
     pub id: String,
+    /// Its name, without the leading `/`.
     pub name: String,
+    /// Whether it is running (or paused, restarting or being removed).
     pub running: bool,
+    /// Bytes of its writable layer.
     pub size_rw: u64,
 }
 
+/// Where the disk space goes: images, containers, and volumes and build cache when counted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Space {
+    /// Every image, in the order the daemon listed them.
     pub images: Vec<ImageSpace>,
     /// Largest first.
     pub repositories: Vec<RepositorySpace>,
+    /// One entry for each category that has images, in [`Category::ALL`] order.
     pub categories: Vec<CategorySpace>,
     /// Bytes of all images, shared layers once.
     pub image_bytes: u64,
+    /// Every container, running or not.
     pub containers: Vec<ContainerSpace>,
+    /// Bytes of all containers' writable layers.
     pub container_bytes: u64,
     /// Stopped containers, and the bytes of their own layers.
     pub stopped_containers: usize,
+    /// Bytes of the stopped containers' writable layers.
     pub stopped_container_bytes: u64,
     /// `None` until the daemon's accounting was read.
     pub build_cache: Option<BuildCacheFacts>,
+    /// Every volume; `None` until the daemon's accounting was read.
     pub volumes: Option<Vec<VolumeUsage>>,
     /// The volumes' bytes (those the daemon could size), and those of volumes no container
     /// uses; `None` until counted.
     pub volume_bytes: Option<u64>,
+    /// Bytes of the volumes no container mounts; `None` until counted.
     pub unused_volume_bytes: Option<u64>,
+    /// How many volumes no container mounts; `None` until counted.
     pub unused_volumes: Option<usize>,
 }
 

@@ -10,7 +10,9 @@ use serde_json::Value;
 pub struct ConfigChange {
     /// `cmd`, `user`, `env.PATH`, `labels.org.opencontainers.image.version`, `exposed_ports.80/tcp`…
     pub field: String,
+    /// The field's value in the first image; `null` where it is absent.
     pub before: Value,
+    /// The field's value in the second image; `null` where it is absent.
     pub after: Value,
 }
 

@@ -11,12 +11,15 @@ use crate::image::tree::{FileTree, Node};
 /// One path that differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct FileChange {
+    /// The path from the root (`/etc/passwd`); bytes that are not UTF-8 written as `\xNN`.
     pub path: String,
     /// `ls -l`'s letter for what the path is in each image (`None` where it is absent).
     pub kind_before: Option<char>,
+    /// `ls -l`'s letter for what the path is in the second image (`None` where it is absent).
     pub kind_after: Option<char>,
     /// Own bytes (files) or everything under it (directories), in each image.
     pub size_before: u64,
+    /// Bytes in the second image: its own (files) or everything under it (directories).
     pub size_after: u64,
     /// For a modified path, what differs: `type`, `size`, `content`, `mode`, `uid`, `gid`,
     /// `link_target`. Empty for added and removed paths.
@@ -26,8 +29,11 @@ pub struct FileChange {
 /// The files of two images compared.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct FileDiff {
+    /// Paths only the second image has, a folder before what is in it.
     pub added: Vec<FileChange>,
+    /// Paths only the first image has, a folder before what is in it.
     pub removed: Vec<FileChange>,
+    /// Paths both images have, but not the same.
     pub modified: Vec<FileChange>,
 }
 

@@ -24,28 +24,41 @@ use crate::image::Image;
 /// A layer one image has and the other does not (above the shared base).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct LayerRef {
+    /// Its position in the image's layers, from 0 at the bottom.
     pub index: usize,
+    /// The layer's diff id: the `sha256:` digest of its uncompressed content.
     pub digest: String,
+    /// The history step that made it; empty when the history does not say.
     pub command: String,
 }
 
+/// The two images' layer stacks compared: the common base and what each adds on top.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct HistoryDiff {
     /// How many bottom layers the two images have in common (same digests, same order).
     pub shared_layers: usize,
     /// Those layers, with the commands that made them.
     pub shared: Vec<LayerRef>,
+    /// The first image's layers above the shared ones, bottom first.
     pub only_before: Vec<LayerRef>,
+    /// The second image's layers above the shared ones, bottom first.
     pub only_after: Vec<LayerRef>,
 }
 
+/// Everything that differs between two images.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ImageDiff {
+    /// The name the first image is reported by.
     pub before: String,
+    /// The name the second image is reported by.
     pub after: String,
+    /// Paths added, removed and modified.
     pub files: FileDiff,
+    /// Config fields that differ, one change per key of a map or set.
     pub config: Vec<ConfigChange>,
+    /// Packages added, removed and at another version.
     pub packages: PackageDiff,
+    /// Which layers the images share, and which each has alone.
     pub history: HistoryDiff,
     /// How many bytes the second image's files weigh more than the first's (negative: less).
     pub size_delta_bytes: i64,

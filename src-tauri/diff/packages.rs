@@ -10,27 +10,38 @@ use serde::Serialize;
 use crate::image::layer::{is_package_database, LayerChange, TreePath};
 use crate::image::{FileTree, Image};
 
+/// A package installed in an image.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Package {
     /// `deb`, `apk`, `python` or `node`.
     pub ecosystem: &'static str,
+    /// The package's name, as its package manager writes it.
     pub name: String,
+    /// The installed version; several installed versions read as `1.0, 2.0`.
     pub version: String,
 }
 
 /// A package in both images at other versions (an upgrade or a downgrade).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct VersionChange {
+    /// `deb`, `apk`, `python` or `node`.
     pub ecosystem: &'static str,
+    /// The package's name, as its package manager writes it.
     pub name: String,
+    /// Its version in the first image.
     pub before: String,
+    /// Its version in the second image.
     pub after: String,
 }
 
+/// The packages of two images compared, each list by ecosystem, then name.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct PackageDiff {
+    /// Packages only the second image has.
     pub added: Vec<Package>,
+    /// Packages only the first image has.
     pub removed: Vec<Package>,
+    /// Packages both have, at other versions.
     pub upgraded: Vec<VersionChange>,
 }
 
@@ -65,6 +76,7 @@ pub fn packages_of(image: &Image, tree: &FileTree) -> PackageSet {
         .collect()
 }
 
+/// Compares the packages of two images: what was added, removed or changed version.
 pub fn diff_packages(before: &PackageSet, after: &PackageSet) -> PackageDiff {
     let mut diff = PackageDiff::default();
     for ((ecosystem, name), version) in before {

@@ -11,8 +11,11 @@ use crate::image::{Image, ImageError, ImageSource, TreePath};
 
 /// One side of the comparison: how the user named the image, where it is, and its layers.
 pub struct Side<'a> {
+    /// The image's name as the user gave it; it heads its side of the diff.
     pub name: &'a str,
+    /// Where the image is read from: the daemon or an archive file.
     pub source: &'a ImageSource,
+    /// The image's loaded index: its layers and final tree.
     pub image: &'a Image,
 }
 

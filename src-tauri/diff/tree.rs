@@ -13,20 +13,26 @@ use crate::image::outline::{Outline, Outlined, ROOT};
 /// Trees with more nodes than this start with only the top level unfolded.
 const UNFOLD_ALL_UP_TO: usize = 5_000;
 
+/// How a path of the tree changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(rename = "DiffStatus")]
 #[serde(rename_all = "lowercase")]
 pub enum ChangeStatus {
+    /// Only the second image has it.
     Added,
+    /// Only the first image has it.
     Removed,
+    /// Both images have it, but not the same.
     Modified,
     /// A folder that is the same in both images but holds changes.
     Changed,
 }
 
+/// The order of the rows under each folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum ChangeSort {
+    /// By name.
     #[default]
     Path,
     /// Largest size change (up or down) first.
@@ -37,11 +43,15 @@ pub enum ChangeSort {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[ts(rename = "DiffQuery")]
 pub struct ChangeQuery {
+    /// Show paths only the second image has.
     pub added: bool,
+    /// Show paths only the first image has.
     pub removed: bool,
+    /// Show paths both images have, but not the same.
     pub modified: bool,
     /// Keep paths containing this text.
     pub search: String,
+    /// The order of the rows under each folder.
     pub sort: ChangeSort,
 }
 
@@ -66,29 +76,40 @@ impl ChangeQuery {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[ts(rename = "DiffRow")]
 pub struct ChangeRow {
+    /// The path's id in this tree, to fold or unfold it by.
     pub id: u32,
+    /// How deep it is: 0 for what is right under `/`.
     pub depth: u16,
+    /// The last part of the path.
     pub name: String,
+    /// The full path, from `/`.
     pub path: String,
+    /// How it changed; `changed` for a folder that is the same but holds changes.
     pub status: ChangeStatus,
     /// `ls -l`'s letter for what the path is (in the second image, or the first when removed).
     pub kind: char,
     /// The size change of this path and everything under it.
     pub delta_bytes: i64,
+    /// Bytes in the first image (its own, or all under a folder); 0 when absent or unchanged.
     pub size_before: u64,
+    /// Bytes in the second image (its own, or all under a folder); 0 when absent or unchanged.
     pub size_after: u64,
     /// What differs, for a modified path (`content`, `mode`, …).
     pub changes: Vec<&'static str>,
     /// Changed paths under this one.
     pub changed_below: usize,
+    /// It has rows under it to unfold.
     pub expandable: bool,
+    /// It is unfolded: the rows under it are shown.
     pub expanded: bool,
 }
 
 /// A folder's rolled-up size change, for the command line and JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct FolderDelta {
+    /// The folder's full path, from `/`.
     pub path: String,
+    /// The size change of everything under it, in bytes (negative: smaller).
     pub delta_bytes: i64,
     /// Changed paths under it.
     pub changed_paths: usize,
@@ -126,6 +147,8 @@ impl Outlined for ChangeTree {
 }
 
 impl ChangeTree {
+    /// The tree of `files`' changes, all kinds shown, sorted by path; with more than 5,000 nodes only
+    /// the top level starts unfolded.
     pub fn build(files: &FileDiff) -> ChangeTree {
         let mut tree = ChangeTree {
             outline: Outline::default(),
@@ -151,6 +174,7 @@ impl ChangeTree {
         tree
     }
 
+    /// The filter, search and order the tree now shows.
     pub fn query(&self) -> &ChangeQuery {
         &self.query
     }

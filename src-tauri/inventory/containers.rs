@@ -15,11 +15,15 @@ use crate::engine::EngineError;
 /// One line of the Containers screen and of `strata containers`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ContainerRow {
+    /// The full container id.
     pub id: String,
+    /// The id's first 12 digits, as `docker ps` shows it.
     pub short_id: String,
+    /// Its name without the leading `/`; its short id when it has none.
     pub name: String,
     /// The image as the container was created from it (a reference, or an id).
     pub image: String,
+    /// The full id of the image it was created from.
     pub image_id: String,
     /// `created`, `running`, `paused`, `restarting`, `exited`, `removing` or `dead`.
     pub state: String,
@@ -32,6 +36,7 @@ pub struct ContainerRow {
 }
 
 impl ContainerRow {
+    /// Whether it is running, restarting or paused (not stopped).
     pub fn is_running(&self) -> bool {
         matches!(self.state.as_str(), "running" | "restarting" | "paused")
     }
@@ -87,9 +92,13 @@ pub fn format_ports(ports: &[PortSummary]) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ContainerAction {
+    /// Starts a stopped container.
     Start,
+    /// Stops it, killing it when it has not stopped after 10 seconds.
     Stop,
+    /// Kills it at once (`SIGKILL`).
     Kill,
+    /// Stops it and starts it again.
     Restart,
     /// Removes it, stopping it first if it runs (the UI asks before sending this).
     Remove,

@@ -15,10 +15,13 @@ use super::short_id;
 pub struct ImageRow {
     /// Unique per row: the id and the reference.
     pub key: String,
+    /// The full image id (`sha256:…`).
     pub id: String,
+    /// The id's first 12 digits, as `docker images` shows it.
     pub short_id: String,
     /// `<none>` for untagged images.
     pub repository: String,
+    /// `<none>` for untagged images.
     pub tag: String,
     /// Unix seconds.
     pub created: i64,
@@ -33,10 +36,12 @@ pub struct ImageRow {
 }
 
 impl ImageRow {
+    /// `repository:tag` as the row shows them (`<none>:<none>` for a dangling image).
     pub fn reference(&self) -> String {
         format!("{}:{}", self.repository, self.tag)
     }
 
+    /// Whether a container, running or stopped, was created from it.
     pub fn in_use(&self) -> bool {
         self.containers > 0
     }
@@ -98,13 +103,20 @@ fn references(image: &ImageSummary) -> Vec<(String, String)> {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ImageSort {
+    /// By repository name.
     Repository,
+    /// By tag.
     Tag,
+    /// By image id.
     Id,
+    /// By when the image was created.
     #[default]
     Created,
+    /// By the bytes of all its layers.
     Size,
+    /// By the bytes it shares with other images (not yet counted sorts as smallest).
     SharedSize,
+    /// By how many containers use it.
     Containers,
 }
 
@@ -114,9 +126,13 @@ pub enum ImageSort {
 pub struct ImageQuery {
     /// Case-insensitive text found in the reference or the id.
     pub text: String,
+    /// Keep only dangling images (no tag, no digest).
     pub dangling_only: bool,
+    /// Keep only images a container (running or stopped) was created from.
     pub in_use_only: bool,
+    /// The column to sort by.
     pub sort: ImageSort,
+    /// Reverse the order: largest, newest or last in the alphabet first.
     pub descending: bool,
 }
 

@@ -20,7 +20,9 @@ use crate::engine::EngineError;
 /// Images and containers of one daemon, read at one moment.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Inventory {
+    /// One row per tag (one for an untagged image), in the daemon's order.
     pub images: Vec<ImageRow>,
+    /// Every container, running or not: running first, then newest first.
     pub containers: Vec<ContainerRow>,
 }
 

@@ -13,17 +13,24 @@ use crate::chart::{Series, Unit};
 #[ts(rename = "StatsMetric")]
 #[serde(rename_all = "lowercase")]
 pub enum Metric {
+    /// CPU use, in percent of one CPU.
     Cpu,
+    /// Memory in use, in bytes, under the container's limit.
     Memory,
+    /// Bytes received and sent a second.
     Network,
+    /// Bytes read from and written to disk a second (block I/O).
     Block,
 }
 
 /// A chart ready to draw.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartPlan {
+    /// The chart's heading ("CPU", "Block I/O", …).
     pub title: &'static str,
+    /// One line per series; x is seconds before the newest point (0 or less).
     pub lines: Vec<Series>,
+    /// What the values are (percent, bytes, bytes a second), for the axis and labels.
     pub unit: Unit,
     /// A line the values cannot pass (the memory limit).
     pub ceiling: Option<f64>,

@@ -25,12 +25,17 @@ struct Tracked {
 /// A container's latest point and how much history it has.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Latest {
+    /// The full container id.
     pub id: String,
+    /// Its name, without the leading `/`.
     pub name: String,
+    /// Whether its stats stream is open; false once it stopped (the history stays).
     pub running: bool,
+    /// Its newest point; `None` before the first reading.
     pub point: Option<Point>,
     /// The last reading's totals (network and block I/O since the container started).
     pub reading: Option<Reading>,
+    /// How many points its history holds (at most an hour's).
     pub points: usize,
 }
 

@@ -21,24 +21,36 @@ use serde::{Deserialize, Serialize};
 pub struct Reading {
     /// Seconds since 1970 (with fractions) when the daemon took it.
     pub at: f64,
+    /// CPU use in percent of one CPU, as `docker stats` shows it (200: two CPUs busy).
     pub cpu_percent: f64,
+    /// Memory in use, without the inactive page cache, as `docker stats` counts it.
     pub memory_bytes: u64,
+    /// The memory limit in bytes (the host's memory when none is set); 0 when unknown.
     pub memory_limit_bytes: u64,
+    /// `memory_bytes` in percent of the limit; 0 without a limit.
     pub memory_percent: f64,
     /// Totals since the container started.
     pub net_rx_bytes: u64,
+    /// Bytes sent over all its network interfaces since it started.
     pub net_tx_bytes: u64,
+    /// Bytes read from block devices (disks) since it started.
     pub block_read_bytes: u64,
+    /// Bytes written to block devices (disks) since it started.
     pub block_write_bytes: u64,
+    /// How many processes and threads run in it.
     pub pids: u64,
 }
 
 /// Per-second rates between two readings.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Rates {
+    /// Bytes received a second, over all network interfaces.
     pub net_rx_per_second: f64,
+    /// Bytes sent a second, over all network interfaces.
     pub net_tx_per_second: f64,
+    /// Bytes read a second from block devices (disks).
     pub block_read_per_second: f64,
+    /// Bytes written a second to block devices (disks).
     pub block_write_per_second: f64,
 }
 

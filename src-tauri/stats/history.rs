@@ -18,17 +18,26 @@ pub const POINTS_KEPT: usize = 3600;
 pub struct Point {
     /// Seconds since 1970.
     pub at: f64,
+    /// CPU use in percent of one CPU (200: two CPUs busy).
     pub cpu_percent: f32,
+    /// Memory in use, without the inactive page cache.
     pub memory_bytes: u64,
+    /// The memory limit in bytes (the host's memory when none is set); 0 when unknown.
     pub memory_limit_bytes: u64,
+    /// Bytes received a second since the point before (0 for the first point).
     pub net_rx_per_second: f32,
+    /// Bytes sent a second since the point before (0 for the first point).
     pub net_tx_per_second: f32,
+    /// Bytes read from disk a second since the point before (0 for the first point).
     pub block_read_per_second: f32,
+    /// Bytes written to disk a second since the point before (0 for the first point).
     pub block_write_per_second: f32,
+    /// How many processes and threads run in the container.
     pub pids: u32,
 }
 
 impl Point {
+    /// The point of `reading`, with `rates` since the reading before it.
     pub fn of(reading: &Reading, rates: &Rates) -> Point {
         Point {
             at: reading.at,
@@ -60,6 +69,7 @@ impl Default for History {
 }
 
 impl History {
+    /// An empty history that keeps the newest `capacity` points (at least one).
     pub fn with_capacity(capacity: usize) -> History {
         History { points: VecDeque::with_capacity(capacity.min(POINTS_KEPT)), capacity: capacity.max(1), last: None }
     }
@@ -76,14 +86,17 @@ impl History {
         point
     }
 
+    /// How many points it holds.
     pub fn len(&self) -> usize {
         self.points.len()
     }
 
+    /// Whether it holds no point yet.
     pub fn is_empty(&self) -> bool {
         self.points.is_empty()
     }
 
+    /// The newest point; `None` before the first reading.
     pub fn latest(&self) -> Option<&Point> {
         self.points.back()
     }

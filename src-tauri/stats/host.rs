@@ -29,17 +29,24 @@ pub struct DataDisk {
     pub docker_root: String,
     /// Where the filesystem holding it is mounted.
     pub mount_point: String,
+    /// Bytes still free for Docker's data (what a non-root user could write).
     pub free_bytes: u64,
+    /// The filesystem's size, in bytes.
     pub total_bytes: u64,
+    /// Free space is under a tenth of the disk or under 5 GB: builds and pulls may soon fail.
     pub low: bool,
 }
 
 /// The host's figures at one moment.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct HostFigures {
+    /// How many CPUs this computer has.
     pub cpus: usize,
+    /// How busy this computer's CPUs are together, in percent (0 to 100).
     pub cpu_percent: f32,
+    /// This computer's memory in use, in bytes.
     pub memory_used_bytes: u64,
+    /// This computer's memory, in bytes.
     pub memory_total_bytes: u64,
     /// `None` when the daemon's disk is not on this machine (or could not be found).
     pub data_disk: Option<DataDisk>,
@@ -52,11 +59,24 @@ pub struct HostFigures {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DataPlace {
     /// On this computer's disks, under this data root.
-    ThisComputer { docker_root: String },
+    ThisComputer {
+        /// Docker's data root, as the daemon names it (`/var/lib/docker`).
+        docker_root: String,
+    },
     /// In a virtual machine on this computer, described by the daemon's `/info`.
-    VirtualMachine { system: String, cpus: u64, memory_bytes: u64 },
+    VirtualMachine {
+        /// The system in the VM as the daemon names it ("Docker Desktop"), else its host name.
+        system: String,
+        /// How many CPUs the VM has (0 when the daemon did not say).
+        cpus: u64,
+        /// The VM's memory, in bytes (0 when the daemon did not say).
+        memory_bytes: u64,
+    },
     /// On another machine, reached over the network.
-    OtherMachine { name: String },
+    OtherMachine {
+        /// The daemon's host name; empty when it did not say.
+        name: String,
+    },
     /// The daemon did not say.
     Unknown,
 }

@@ -23,15 +23,20 @@ use crate::engine::EngineError;
 /// A running container, as the stats know it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Running {
+    /// The full container id.
     pub id: String,
+    /// Its name, without the leading `/`.
     pub name: String,
 }
 
 /// One container's figures at one moment.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ContainerStats {
+    /// The full container id.
     pub id: String,
+    /// Its name, without the leading `/`.
     pub name: String,
+    /// Its figures; in JSON they sit beside `id` and `name`.
     #[serde(flatten)]
     pub reading: Reading,
 }
