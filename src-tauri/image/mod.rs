@@ -41,7 +41,8 @@ pub enum ImageError {
     /// The Docker daemon failed or refused the request.
     #[error(transparent)]
     Engine(#[from] crate::engine::EngineError),
-    /// The archive is readable but not a usable image: a file is missing, too big or malformed.
+    /// The image cannot be used as read: its archive lacks or garbles a file or layer, or it could not
+    /// be read at all (no daemon to read it from, the reader stopped); the text says which.
     #[error("the image archive cannot be used: {0}")]
     Archive(String),
     /// A layer holds a path with `..` that would write outside the image; such an archive is refused.
