@@ -40,6 +40,7 @@ pub struct ImageReference {
     pub registry: Option<String>,
     /// The repository's path inside the registry, as written.
     pub path: String,
+    /// The tag as written (`None`: no tag, which means `latest`).
     pub tag: Option<String>,
     /// `sha256:…`, when the reference pins a manifest.
     pub digest: Option<String>,

@@ -23,6 +23,7 @@ pub struct Progress {
     pub total_bytes: Option<u64>,
     /// Average since the start.
     pub bytes_per_second: f64,
+    /// Whether the task is done: this is its last update.
     pub finished: bool,
 }
 
@@ -31,14 +32,17 @@ pub struct Progress {
 pub struct Cancel(Arc<AtomicBool>);
 
 impl Cancel {
+    /// A flag not raised yet.
     pub fn new() -> Cancel {
         Cancel::default()
     }
 
+    /// Raises the flag, for this handle and every clone of it.
     pub fn cancel(&self) {
         self.0.store(true, Ordering::SeqCst);
     }
 
+    /// Whether the flag was raised.
     pub fn is_cancelled(&self) -> bool {
         self.0.load(Ordering::SeqCst)
     }
@@ -108,6 +112,8 @@ pub struct Reporter {
 }
 
 impl Reporter {
+    /// A reporter for `task` that passes each update to `sink` and fails updates once `cancel`
+    /// is raised. The total is unknown until [`Reporter::start`] gives one.
     pub fn new(task: &str, sink: impl FnMut(&Progress) + Send + 'static, cancel: Cancel) -> Reporter {
         Reporter {
             task: task.to_string(),
@@ -133,6 +139,8 @@ impl Reporter {
         self.send(0, false);
     }
 
+    /// A handle on this reporter's cancel flag, to check (did the work fail because it was
+    /// cancelled?) while the reporter itself is lent to a reader.
     pub fn cancel_flag(&self) -> Cancel {
         self.cancel.clone()
     }
@@ -182,10 +190,12 @@ pub struct ProgressReader<'a, R> {
 const REPORT_BYTES: u64 = 256 * 1024;
 
 impl<'a, R: Read> ProgressReader<'a, R> {
+    /// Wraps `inner`, counting from zero and reporting to `reporter`.
     pub fn new(inner: R, reporter: &'a mut Reporter) -> Self {
         ProgressReader { inner, done: 0, next_report: 0, reporter }
     }
 
+    /// Bytes read (or sought past) so far.
     pub fn bytes_read(&self) -> u64 {
         self.done
     }

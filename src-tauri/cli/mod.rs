@@ -28,10 +28,12 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "NAME")]
     pub endpoint: Option<String>,
 
+    /// The subcommand to run; `None` opens the desktop window.
     #[command(subcommand)]
     pub command: Option<Command>,
 }
 
+/// The subcommands of `strata`, one per capability.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List images, one row per tag, with size, shared size and the containers using each.
@@ -69,6 +71,7 @@ pub enum Command {
     Load(cleanup::LoadArgs),
 }
 
+/// The `--json` switch the listing subcommands share.
 #[derive(Debug, Args)]
 pub struct OutputArgs {
     /// Print JSON instead of a table.
@@ -76,8 +79,10 @@ pub struct OutputArgs {
     pub json: bool,
 }
 
+/// The options of `strata images`: filters, sort order and output format.
 #[derive(Debug, Args)]
 pub struct ImagesArgs {
+    /// Table or JSON output.
     #[command(flatten)]
     pub output: OutputArgs,
     /// Show only images whose reference or id contains this text.

@@ -21,18 +21,26 @@ const REQUEST_TIMEOUT_SECS: u64 = 120;
 pub struct ServerInfo {
     /// "Docker Engine" or "Podman Engine".
     pub product: String,
+    /// The daemon's release, such as "27.3.1" (empty when it does not say).
     pub version: String,
     /// The API version both sides now speak.
     pub api_version: String,
+    /// The daemon's operating system, as Go names it: "linux" or "windows" (empty when it does
+    /// not say).
     pub os: String,
+    /// The daemon's CPU architecture, as Go names it: "amd64", "arm64"… (empty when it does not
+    /// say).
     pub arch: String,
 }
 
 /// An open, version-negotiated client with the endpoint it talks to.
 #[derive(Debug, Clone)]
 pub struct Connection {
+    /// The bollard client, already speaking the negotiated API version.
     pub docker: Docker,
+    /// The endpoint this client was opened to.
     pub endpoint: Endpoint,
+    /// What the daemon said about itself when the connection was made.
     pub server: ServerInfo,
 }
 

@@ -34,10 +34,13 @@ pub struct Discovery {
 }
 
 impl Discovery {
+    /// The endpoint with this name, if one was found.
     pub fn find(&self, name: &str) -> Option<&Endpoint> {
         self.endpoints.iter().find(|e| e.name == name)
     }
 
+    /// The endpoint to use first: the one named `preferred`, else the first found. Panics when
+    /// there are no endpoints, which [`discover`] never returns (it always offers the default).
     pub fn preferred_endpoint(&self) -> &Endpoint {
         self.find(&self.preferred).unwrap_or(&self.endpoints[0])
     }

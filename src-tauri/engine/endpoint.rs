@@ -26,8 +26,11 @@ pub enum EndpointSource {
 /// The TLS material for a `tcp://` endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct TlsFiles {
+    /// The certificate authority the daemon's certificate must be signed by (`ca.pem`).
     pub ca: PathBuf,
+    /// Strata's client certificate (`cert.pem`).
     pub cert: PathBuf,
+    /// The private key of the client certificate (`key.pem`).
     pub key: PathBuf,
 }
 
@@ -40,6 +43,7 @@ pub struct Endpoint {
     pub label: String,
     /// The address as written: `unix:///…`, `tcp://…`, `ssh://…`, `npipe://…`.
     pub host: String,
+    /// Where it was found: `DOCKER_HOST`, a context, the default socket or a product's socket.
     pub source: EndpointSource,
     /// Set for TLS connections; certificates are checked against `ca`.
     pub tls: Option<TlsFiles>,
@@ -57,9 +61,14 @@ pub fn pipe_host(name: &str) -> String {
 /// An address split into the transport Strata will use.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Address {
+    /// A Unix socket: the path after `unix://`.
     Unix(PathBuf),
+    /// TCP, with or without TLS: `host:port`, without the scheme or a trailing slash.
     Tcp(String),
+    /// SSH: the whole address as written, `ssh://[USER@]HOST[:PORT]`.
     Ssh(String),
+    /// A Windows named pipe: the whole address as written, `npipe://…` ([`Address::pipe_path`]
+    /// gives the Windows path).
     NamedPipe(String),
 }
 

@@ -21,12 +21,18 @@ pub struct Environment {
     pub os: Os,
     /// The user's home folder, where desktop products keep their sockets (empty: unknown).
     pub home: PathBuf,
+    /// `$DOCKER_HOST`, the address that overrides every context (`None`: unset or empty).
     pub docker_host: Option<String>,
+    /// `$DOCKER_CONTEXT`, the context to use instead of the current one (`None`: unset or empty).
     pub docker_context: Option<String>,
+    /// Whether `$DOCKER_TLS_VERIFY` (or `$DOCKER_TLS`) is set: a `DOCKER_HOST` over TCP uses TLS.
     pub docker_tls_verify: bool,
+    /// `$DOCKER_CERT_PATH`, the folder of `ca.pem`, `cert.pem` and `key.pem` (`None`: the docker
+    /// config folder).
     pub docker_cert_path: Option<PathBuf>,
     /// `$DOCKER_CONFIG`, or `~/.docker`.
     pub docker_config_dir: PathBuf,
+    /// `$XDG_RUNTIME_DIR`, where rootless Docker and rootless Podman put their sockets (Linux).
     pub xdg_runtime_dir: Option<PathBuf>,
     /// Rootful Podman's socket, normally `/run/podman/podman.sock`.
     pub podman_system_socket: PathBuf,
@@ -85,6 +91,7 @@ impl Environment {
 /// A Podman machine, as `podman machine inspect` describes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PodmanMachine {
+    /// The machine's name, such as `podman-machine-default`.
     pub name: String,
     /// `unix:///…/podman.sock` or `npipe:////./pipe/podman-machine-default`.
     pub host: String,

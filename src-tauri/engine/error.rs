@@ -6,34 +6,79 @@ use crate::problem::{ErrorCode, Problem};
 
 use super::platform::Os;
 
+/// Why talking to a daemon failed: a bad address, no answer, a refusal, or a malformed name.
+/// Its message says what happened; [`Problem::hint`] says what to do.
 #[derive(Debug, Error)]
 pub enum EngineError {
+    /// An address (`DOCKER_HOST`, a context's host) that is not one Docker accepts.
     #[error("`{host}` is not a daemon address: {reason}")]
-    InvalidHost { host: String, reason: String },
+    InvalidHost {
+        /// The address as written.
+        host: String,
+        /// What is wrong with it, in words for the user.
+        reason: String,
+    },
 
+    /// A well-formed address this system or this build cannot reach (a named pipe off Windows,
+    /// a Unix socket on Windows).
     #[error("`{host}` cannot be used here: {reason}")]
-    UnsupportedTransport { host: String, reason: String },
+    UnsupportedTransport {
+        /// The address as written.
+        host: String,
+        /// Why it cannot be used, and what to write instead.
+        reason: String,
+    },
 
+    /// An endpoint that cannot be used as it is: an unknown name, or a missing or broken context.
+    /// Holds the whole message.
     #[error("{0}")]
     UnusableEndpoint(String),
 
+    /// The daemon could not be reached: no socket, connection refused, access denied.
     #[error("cannot reach the daemon at {host}: {reason}")]
-    Unreachable { host: String, reason: String },
+    Unreachable {
+        /// The address tried.
+        host: String,
+        /// The system's own words for the failure.
+        reason: String,
+    },
 
+    /// The daemon did not answer in time.
     #[error("the daemon at {host} did not answer within {seconds} s")]
-    Timeout { host: String, seconds: u64 },
+    Timeout {
+        /// The address tried.
+        host: String,
+        /// How long Strata waited, in seconds.
+        seconds: u64,
+    },
 
+    /// The daemon answered with an error.
     #[error("the daemon answered {status}: {message}")]
-    Daemon { status: u16, message: String },
+    Daemon {
+        /// The HTTP status code (404: no such object, 409: in use or in the wrong state).
+        status: u16,
+        /// The daemon's own message.
+        message: String,
+    },
 
+    /// An open connection broke, or the daemon's answer could not be read. Holds the cause.
     #[error("the connection to the daemon failed: {0}")]
     Transport(String),
 
+    /// There is no connection to use right now. Holds the reason.
     #[error("not connected: {0}")]
     NotConnected(String),
 
+    /// An image or container name that is not well formed, refused before it reaches the daemon.
     #[error("`{name}` is not a valid name for {what}")]
-    InvalidName { name: String, what: String, expected: String },
+    InvalidName {
+        /// The name given, cut to its first 120 characters.
+        name: String,
+        /// What it should have named, with its article: "an image", "a container"…
+        what: String,
+        /// What a valid name looks like, in words for the user.
+        expected: String,
+    },
 }
 
 impl Problem for EngineError {

@@ -29,9 +29,31 @@ const EVENT_SETTLE: Duration = Duration::from_millis(150);
 #[derive(Debug, Clone, Serialize, PartialEq, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Status {
-    Connecting { endpoint: Endpoint },
-    Connected { endpoint: Endpoint, server: ServerInfo },
-    Disconnected { endpoint: Endpoint, error: String, hint: String, attempts: u32, retry_in_seconds: u64 },
+    /// Trying to reach the daemon, for the first time or after switching endpoints.
+    Connecting {
+        /// The endpoint being tried.
+        endpoint: Endpoint,
+    },
+    /// Talking to the daemon; the lists follow its events.
+    Connected {
+        /// The endpoint in use.
+        endpoint: Endpoint,
+        /// What the daemon said about itself.
+        server: ServerInfo,
+    },
+    /// The daemon did not answer or went away; Strata tries again every few seconds.
+    Disconnected {
+        /// The endpoint that failed.
+        endpoint: Endpoint,
+        /// What went wrong, in one line.
+        error: String,
+        /// What the user can do about it, in one sentence.
+        hint: String,
+        /// How many attempts in a row have failed (1 after the first failure).
+        attempts: u32,
+        /// Seconds until the next attempt.
+        retry_in_seconds: u64,
+    },
 }
 
 impl Status {
@@ -48,10 +70,16 @@ impl Status {
 /// What the window shows about the daemon; `generation` grows with every change.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct LiveState {
+    /// 0 at start, one more with every change published.
     pub generation: u64,
+    /// Whether the daemon answers, and which endpoint this is about.
     pub status: Status,
+    /// How many image rows (one per tag) the inventory holds.
     pub image_count: usize,
+    /// How many containers, running or stopped, the inventory holds.
     pub container_count: usize,
+    /// The latest lists of images and containers (empty until the first read, and again after a
+    /// switch; kept while disconnected). Not sent to the window.
     #[serde(skip)]
     pub inventory: Arc<Inventory>,
 }
@@ -115,18 +143,22 @@ impl Live {
         (live, task)
     }
 
+    /// A receiver that sees every new [`LiveState`] as it is published.
     pub fn watch(&self) -> watch::Receiver<LiveState> {
         self.shared.state.subscribe()
     }
 
+    /// The latest state, copied.
     pub fn state(&self) -> LiveState {
         self.shared.state.borrow().clone()
     }
 
+    /// The endpoints found (by the latest discovery) and the preferred one.
     pub fn discovery(&self) -> Discovery {
         self.shared.discovery.read().expect("discovery lock").clone()
     }
 
+    /// The name of the endpoint in use or being tried.
     pub fn selected(&self) -> String {
         self.shared.selected.read().expect("selection lock").clone()
     }
@@ -161,10 +193,12 @@ impl Live {
             .ok_or_else(|| EngineError::NotConnected("Strata is not connected to a daemon right now".into()))
     }
 
+    /// The images of the latest inventory that `query` keeps, in its order.
     pub fn images(&self, query: &ImageQuery) -> Vec<ImageRow> {
         query.apply(&self.shared.state.borrow().inventory.images)
     }
 
+    /// Every container of the latest inventory, running or stopped.
     pub fn containers(&self) -> Vec<ContainerRow> {
         self.shared.state.borrow().inventory.containers.clone()
     }

@@ -28,9 +28,11 @@ const CHUNK_BYTES: usize = 256 * 1024;
 /// What to build.
 #[derive(Debug, Clone)]
 pub struct BuildRequest {
+    /// The folder, Dockerfile and ignore rules to build from.
     pub context: BuildContext,
     /// A multi-stage Dockerfile's stage to stop at (`--target`).
     pub target: Option<String>,
+    /// Values for the Dockerfile's `ARG`s (`--build-arg`), by name.
     pub build_args: BTreeMap<String, String>,
     /// The project's own labels; the OCI ones are added to them.
     pub labels: BTreeMap<String, String>,
@@ -42,23 +44,33 @@ pub struct BuildRequest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Builder {
+    /// The classic builder: for Podman, and daemons older than API 1.39.
     Classic,
+    /// BuildKit: for Docker daemons of API 1.39 or newer.
     BuildKit,
 }
 
 /// A finished build.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct BuildOutcome {
+    /// The new image's id, as the builder named it (`sha256:…`, or a short id); not tagged yet.
     pub image_id: String,
+    /// How long the build took, in seconds.
     pub seconds: f64,
+    /// How much context was sent to the builder.
     pub context: ContextFigures,
+    /// Every label set on the image: the project's own and the OCI ones.
     pub labels: BTreeMap<String, String>,
+    /// The builder that built it.
     pub builder: Builder,
 }
 
+/// How much a build's context held.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct ContextFigures {
+    /// Regular files sent (folders and symlinks not counted).
     pub files: usize,
+    /// Bytes of those files' contents.
     pub bytes: u64,
 }
 

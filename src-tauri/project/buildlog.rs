@@ -16,9 +16,19 @@ use super::BuildError;
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum BuildEvent {
     /// "Step 3/7 : RUN make": instruction `number` of `total` begins.
-    Step { number: usize, total: usize, instruction: String },
+    Step {
+        /// The step's number, counted from 1.
+        number: usize,
+        /// How many steps the build has.
+        total: usize,
+        /// The instruction as the builder prints it ("RUN make").
+        instruction: String,
+    },
     /// A line of output.
-    Output { line: String },
+    Output {
+        /// The line, without its line break.
+        line: String,
+    },
 }
 
 /// Reads one build's messages.
@@ -35,6 +45,7 @@ pub struct LogReader {
 }
 
 impl LogReader {
+    /// A reader for a build of `dockerfile` (its text, used to find the lines failures point at).
     pub fn new(dockerfile: String) -> LogReader {
         LogReader {
             dockerfile,

@@ -28,7 +28,9 @@ pub struct BuildContext {
 /// What a walk of the context found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContextSummary {
+    /// Regular files sent (folders and symlinks not counted).
     pub files: usize,
+    /// Bytes of those files' contents (not of the tar).
     pub bytes: u64,
 }
 
@@ -54,10 +56,12 @@ impl BuildContext {
         Ok(BuildContext { root, dockerfile, rules })
     }
 
+    /// The context folder, as an absolute path.
     pub fn root(&self) -> &Path {
         &self.root
     }
 
+    /// The Dockerfile's absolute path, which may lie outside the context folder.
     pub fn dockerfile(&self) -> &Path {
         &self.dockerfile
     }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 pub struct GitFacts {
     /// The full hash of HEAD.
     pub revision: Option<String>,
+    /// The URL of the `origin` remote, as written in `.git/config`.
     pub origin: Option<String>,
 }
 

@@ -23,12 +23,29 @@ use thiserror::Error;
 use crate::engine::Os;
 use crate::problem::{ErrorCode, Problem};
 
+/// Why an ignore file cannot be used.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum IgnoreError {
+    /// A line whose pattern is malformed, which `docker build` would refuse too.
     #[error("line {line} of {file}: `{pattern}` is not a valid pattern ({why})")]
-    BadPattern { file: String, line: usize, pattern: String, why: &'static str },
+    BadPattern {
+        /// The ignore file, as the caller named it.
+        file: String,
+        /// The line's number, counted from 1.
+        line: usize,
+        /// The line as written (trimmed, with its `!` if any).
+        pattern: String,
+        /// What is wrong with it, in words for the user.
+        why: &'static str,
+    },
+    /// The ignore file exists but cannot be read.
     #[error("{file} cannot be read: {reason}")]
-    Unreadable { file: String, reason: String },
+    Unreadable {
+        /// The file's path.
+        file: String,
+        /// The system's own words for the failure.
+        reason: String,
+    },
 }
 
 impl Problem for IgnoreError {
@@ -160,6 +177,7 @@ impl IgnoreRules {
         Ok(IgnoreRules { patterns })
     }
 
+    /// Whether there are no patterns, so nothing is excluded.
     pub fn is_empty(&self) -> bool {
         self.patterns.is_empty()
     }

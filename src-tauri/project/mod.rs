@@ -39,22 +39,45 @@ pub use context::BuildContext;
 pub use ignore::{IgnoreError, IgnoreRules};
 pub use pipeline::{run_pipeline, PipelineOutcome, PipelineRequest};
 
+/// Why a step of the pipeline failed. Its message says what happened; [`Problem::hint`] says
+/// what to do.
 #[derive(Debug, Error)]
 pub enum BuildError {
+    /// The project's files could not be read or sent: a missing folder or Dockerfile, an
+    /// unreadable file, a damaged settings file. Holds the whole message.
     #[error("{0}")]
     Context(String),
+    /// The `.dockerignore` file cannot be read or has a bad pattern.
     #[error(transparent)]
     Ignore(#[from] IgnoreError),
+    /// The builder reported an error: the Dockerfile or one of its steps failed.
     #[error("the build failed{}: {message}", .line.map(|l| format!(" at Dockerfile line {l}")).unwrap_or_default())]
-    Failed { message: String, step: Option<usize>, line: Option<usize> },
+    Failed {
+        /// The builder's message, without its plumbing.
+        message: String,
+        /// The step that was running, counted from 1 (`None`: no step had started).
+        step: Option<usize>,
+        /// The Dockerfile line (from 1) the failure points at, when it can be told.
+        line: Option<usize>,
+    },
+    /// The verify command ran in the new image and failed, or outlasted its time.
     #[error("verification failed with exit code {code}{}", last_lines(.output))]
-    VerifyFailed { code: i64, output: String },
+    VerifyFailed {
+        /// The command's exit code (-1: it was stopped or its end is unknown).
+        code: i64,
+        /// What the command printed (stdout and stderr), or why it was stopped.
+        output: String,
+    },
+    /// The registry or the daemon refused the push. Holds its message.
     #[error("the push was refused: {0}")]
     PushFailed(String),
+    /// The daemon could not start the verify command's container. Holds its message.
     #[error("the verification could not run: {0}")]
     VerifyCouldNotRun(String),
+    /// Talking to the daemon failed.
     #[error(transparent)]
     Engine(#[from] crate::engine::EngineError),
+    /// The user stopped the build.
     #[error("the build was cancelled")]
     Cancelled,
 }

@@ -25,11 +25,13 @@ use crate::progress::Cancel;
 /// What to run.
 #[derive(Debug, Clone)]
 pub struct PipelineRequest {
+    /// The build itself: folder, Dockerfile, target, arguments, labels.
     pub build: BuildRequest,
     /// `name:tag` references to point at the new image (the first one is compared against).
     pub tags: Vec<String>,
     /// A command to run in a container of the new image; it must exit 0.
     pub verify: Option<String>,
+    /// How long the verify command may run before it is stopped and counts as failed.
     pub verify_timeout: Duration,
     /// Remove the image the first tag named before, once nothing names or uses it.
     pub remove_superseded: bool,
@@ -53,11 +55,14 @@ impl PipelineRequest {
 pub enum PipelineEvent {
     /// A stage begins: `prepare`, `build`, `verify`, `tag` or `publish`.
     Stage {
+        /// The stage's name, in lowercase.
         name: &'static str,
     },
+    /// A step or a line of the builder's log.
     Build(BuildEvent),
     /// A line about publishing or restarting (a registry's progress, a restarted container).
     Note {
+        /// The line, as it is to be shown.
         line: String,
     },
 }
@@ -65,25 +70,40 @@ pub enum PipelineEvent {
 /// One layer whose size changed, against the layer at the same place in the previous image.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct LayerChange {
+    /// The layer's place in the new image, counted from 0 at the bottom.
     pub index: usize,
+    /// The Dockerfile instruction that made it, as the image history records it.
     pub command: String,
+    /// The new layer's size, in bytes.
     pub size_bytes: u64,
+    /// Its size minus the old layer's at the same place, in bytes (its whole size when the old
+    /// image has no layer there).
     pub delta_bytes: i64,
 }
 
 /// The image the first tag named before this build.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Previous {
+    /// Its id (`sha256:…`).
     pub image_id: String,
+    /// Its size, in bytes.
     pub size_bytes: u64,
 }
 
+/// What a successful pipeline run did: the build, the verification, the tags moved, and what
+/// changed against the image the first tag named before.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct PipelineOutcome {
+    /// The build's own outcome: image id, time, context, labels, builder.
     pub build: BuildOutcome,
+    /// The verify command's result (`None`: there was no verify command).
     pub verification: Option<Verification>,
+    /// The tags now pointing at the new image.
     pub tags: Vec<String>,
+    /// The new image's size, in bytes.
     pub size_bytes: u64,
+    /// The image the first tag named before (`None`: there was none, it was the same image, or
+    /// its layers could not be read).
     pub previous: Option<Previous>,
     /// Layers that differ from the previous image's, largest change first.
     pub layer_changes: Vec<LayerChange>,

@@ -22,6 +22,7 @@ const DOCKER_HUB: &str = "https://index.docker.io/v1/";
 /// A pushed tag.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Published {
+    /// The reference pushed, as given (`name:tag`).
     pub reference: String,
     /// The manifest digest the registry stored, when it said.
     pub digest: Option<String>,

@@ -17,6 +17,7 @@ use crate::progress::Cancel;
 
 /// One build, and what the history kept of it.
 pub struct Recorded {
+    /// What the pipeline did, or why it failed.
     pub outcome: Result<PipelineOutcome, BuildError>,
     /// The record as kept (with its comparison to the last good build), or as made when it could
     /// not be kept.
@@ -64,9 +65,15 @@ pub enum WatchEnd {
     /// The watch was dropped: the user stopped it.
     Stopped,
     /// The folder was deleted or moved away.
-    Gone { folder: String },
+    Gone {
+        /// The folder's absolute path, as displayed.
+        folder: String,
+    },
     /// The watcher hit an error it cannot go on from.
-    Failed { message: String },
+    Failed {
+        /// The error, in words for the user.
+        message: String,
+    },
 }
 
 impl WatchEnd {

@@ -30,6 +30,7 @@ pub const GIT_TAG: &str = "{git}";
 /// How one project folder is built.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Project {
+    /// The project's folder, as an absolute path; one project per folder.
     pub folder: PathBuf,
     /// The Dockerfile, relative to the folder (default `Dockerfile`).
     #[serde(default)]
@@ -40,8 +41,10 @@ pub struct Project {
     /// A multi-stage Dockerfile's stage to build (`--target`).
     #[serde(default)]
     pub target: Option<String>,
+    /// Values for the Dockerfile's `ARG`s (`--build-arg`), by name.
     #[serde(default)]
     pub build_args: BTreeMap<String, String>,
+    /// Labels put on each image; the OCI labels Strata adds never replace them.
     #[serde(default)]
     pub labels: BTreeMap<String, String>,
     /// The repository the tags are in (`app`, `registry:5000/team/app`).
@@ -86,6 +89,7 @@ impl Project {
         }
     }
 
+    /// The build context's folder: `context` inside the project folder, else the folder itself.
     pub fn context_folder(&self) -> PathBuf {
         match &self.context {
             Some(context) => self.folder.join(context),
@@ -93,6 +97,7 @@ impl Project {
         }
     }
 
+    /// The Dockerfile's path: `dockerfile` inside the project folder, else its `Dockerfile`.
     pub fn dockerfile_path(&self) -> PathBuf {
         self.folder.join(self.dockerfile.as_deref().unwrap_or(Path::new("Dockerfile")))
     }
@@ -162,12 +167,19 @@ pub fn repository_name(name: &str) -> String {
 pub struct BuildRecord {
     /// Seconds since 1970.
     pub started: i64,
+    /// How long the build step took, in seconds (for a failed run, whole seconds from the start
+    /// until it failed).
     pub seconds: f64,
+    /// Whether the whole pipeline succeeded: build, verification, tags, and the restart and push
+    /// when asked for.
     pub passed: bool,
+    /// The image built (`None`: the run failed).
     #[serde(default)]
     pub image_id: Option<String>,
+    /// The tags moved to the new image (empty when the run failed).
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The new image's size, in bytes (`None`: the run failed).
     #[serde(default)]
     pub size_bytes: Option<u64>,
     /// Against the image the build replaced.
@@ -176,11 +188,13 @@ pub struct BuildRecord {
     /// How much longer (or shorter, negative) it took than the last good build before it.
     #[serde(default)]
     pub seconds_delta: Option<f64>,
+    /// The (at most five) layers that changed most against the image the build replaced.
     #[serde(default)]
     pub layer_changes: Vec<LayerChange>,
     /// The edits that started it (none for a build asked for by hand).
     #[serde(default)]
     pub trigger: Option<Trigger>,
+    /// Why the run failed, in words for the user (`None`: it passed).
     #[serde(default)]
     pub error: Option<String>,
 }
@@ -229,10 +243,12 @@ impl ProjectStore {
         Some(ProjectStore { folder })
     }
 
+    /// A store kept in `folder` (tests use it to stay out of the user's config).
     pub fn at(folder: &Path) -> ProjectStore {
         ProjectStore { folder: folder.to_path_buf() }
     }
 
+    /// Every project kept, in the order they were first saved (none before the first save).
     pub fn projects(&self) -> Result<Vec<Project>, BuildError> {
         read_json(&self.folder.join("projects.json")).map(Option::unwrap_or_default)
     }
@@ -259,6 +275,7 @@ impl ProjectStore {
         write_json(&self.folder.join("projects.json"), &projects)
     }
 
+    /// The builds kept for `folder`, oldest first (none before its first build).
     pub fn history(&self, folder: &Path) -> Result<Vec<BuildRecord>, BuildError> {
         read_json(&self.history_file(folder)).map(Option::unwrap_or_default)
     }

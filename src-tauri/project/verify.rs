@@ -20,10 +20,16 @@ const OUTPUT_LIMIT: usize = 64 * 1024;
 /// How a verification went.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Verification {
+    /// The command as the project gives it (shell text, or a JSON array).
     pub command: String,
+    /// Whether it exited 0.
     pub passed: bool,
+    /// The command's exit code (-1 when the daemon did not say).
     pub exit_code: i64,
+    /// What it printed, stdout and stderr together; only the last 64 KiB, after a `…`, when
+    /// there was more.
     pub output: String,
+    /// How long it took, container creation included, in seconds.
     pub seconds: f64,
 }
 

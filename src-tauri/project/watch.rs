@@ -50,6 +50,7 @@ pub struct Trigger {
 }
 
 impl Trigger {
+    /// The most paths a trigger lists; `count` still counts the rest.
     pub const LISTED: usize = 50;
 
     fn from_paths(paths: BTreeSet<String>) -> Trigger {
@@ -68,13 +69,16 @@ impl Trigger {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum WatchEvent {
+    /// A burst of edits the build would see ended: time to rebuild.
     Changed(Trigger),
     /// The folder was deleted or moved away: watching has stopped.
     Gone {
+        /// The folder's absolute path, as displayed.
         folder: String,
     },
     /// The watcher hit an error it cannot go on from.
     Failed {
+        /// The error, in words for the user.
         message: String,
     },
 }

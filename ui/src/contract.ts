@@ -194,7 +194,8 @@ export type BuildRecord = {
  */
 started: number, 
 /**
- * How long it took, in seconds (for a failed run, whole seconds until it failed).
+ * How long the build step took, in seconds (for a failed run, whole seconds from the start
+ * until it failed).
  */
 seconds: number, 
 /**
