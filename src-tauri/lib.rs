@@ -16,6 +16,8 @@
 //! - [`cli`]: the subcommands, printing tables or JSON.
 //! - `app` (feature `gui`): the Tauri window, a thin adapter over the above.
 
+#![warn(missing_docs)]
+
 pub mod chart;
 pub mod cleanup;
 pub mod cli;

@@ -42,7 +42,8 @@ impl Discovery {
     /// The endpoint to use first: the one named `preferred`, else the first found. Panics when
     /// there are no endpoints, which [`discover`] never returns (it always offers the default).
     pub fn preferred_endpoint(&self) -> &Endpoint {
-        self.find(&self.preferred).unwrap_or(&self.endpoints[0])
+        static NONE_FOUND: std::sync::LazyLock<Endpoint> = std::sync::LazyLock::new(|| default_endpoint(Os::CURRENT));
+        self.find(&self.preferred).or(self.endpoints.first()).unwrap_or(&NONE_FOUND)
     }
 }
 
@@ -293,6 +294,12 @@ mod tests {
         std::fs::create_dir_all(meta.parent().unwrap()).unwrap();
         let json = serde_json::json!({"Name": name, "Metadata": {}, "Endpoints": {"docker": {"Host": host, "SkipTLSVerify": false}}});
         std::fs::write(meta, json.to_string()).unwrap();
+    }
+
+    #[test]
+    fn a_discovery_with_nothing_in_it_still_prefers_the_default_socket() {
+        let empty = Discovery::default();
+        assert_eq!(empty.preferred_endpoint().host, known_sockets::default_host(Os::CURRENT));
     }
 
     #[test]

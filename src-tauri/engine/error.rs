@@ -111,7 +111,9 @@ impl Problem for EngineError {
             }
             EngineError::Unreachable { reason, .. } if is_access_denied(reason) => no_access_hint(Os::CURRENT).into(),
             EngineError::Unreachable { .. } | EngineError::NotConnected(_) => start_daemon_hint(Os::CURRENT).into(),
-            EngineError::Timeout { .. } => "The daemon may be busy or the network slow;".into(),
+            EngineError::Timeout { .. } => {
+                "The daemon may be busy or the network slow; Strata tries again by itself, or check that the address is right.".into()
+            }
             EngineError::Daemon { status: 404, .. } => {
                 "Check the name (`strata images` lists what there is); another tool may have removed it.".into()
             }

@@ -47,6 +47,14 @@ pub enum BuildError {
     /// unreadable file, a damaged settings file. Holds the whole message.
     #[error("{0}")]
     Context(String),
+    /// The container the project restarts after a build is not there.
+    #[error("the container {name} to restart cannot be found: {reason}")]
+    NoContainerToRestart {
+        /// The container's name, as the project's settings give it.
+        name: String,
+        /// What the daemon said.
+        reason: String,
+    },
     /// The `.dockerignore` file cannot be read or has a bad pattern.
     #[error(transparent)]
     Ignore(#[from] IgnoreError),
@@ -86,6 +94,7 @@ impl Problem for BuildError {
     fn code(&self) -> ErrorCode {
         match self {
             BuildError::Context(_) => ErrorCode::FileSystem,
+            BuildError::NoContainerToRestart { .. } => ErrorCode::NotFound,
             BuildError::Ignore(error) => error.code(),
             BuildError::Failed { .. }
             | BuildError::VerifyFailed { .. }
@@ -102,6 +111,9 @@ impl Problem for BuildError {
             BuildError::Context(_) => {
                 "Check the folder and the Dockerfile path, and that the files are readable.".into()
             }
+            BuildError::NoContainerToRestart { name, .. } => format!(
+                "The new image is built and tagged; start a container named {name}, or change the project's container to restart."
+            ),
             BuildError::Ignore(error) => error.hint(),
             BuildError::Failed { .. } => {
                 "Fix the Dockerfile (or the step's command) and build again; the last good image keeps its tags.".into()

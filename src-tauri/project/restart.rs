@@ -18,8 +18,9 @@ const STOP_SECONDS: i32 = 10;
 /// Recreates the container `name` from `image`; returns the new container's id.
 pub async fn restart_with(docker: &Docker, name: &str, image: &str) -> Result<String, BuildError> {
     let engine = |e| BuildError::Engine(EngineError::from_api(e));
-    let current = docker.inspect_container(name, None).await.map_err(|e| {
-        BuildError::Context(format!("the container {name} to restart cannot be found: {}", EngineError::from_api(e)))
+    let current = docker.inspect_container(name, None).await.map_err(|e| BuildError::NoContainerToRestart {
+        name: name.to_string(),
+        reason: EngineError::from_api(e).to_string(),
     })?;
     let mut body: ContainerCreateBody = match &current.config {
         // The inspected config and the create body share their fields (and their JSON names).
