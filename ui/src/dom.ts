@@ -16,3 +16,16 @@ export function button(label: string, id: string, onClick: () => void, title = "
   node.addEventListener("click", onClick);
   return node;
 }
+
+/** Escape in a field: a search or filter with text in it is emptied, and told so (an `input`
+ * event, as typing would), so the list it filters shows everything again; any other field, or an
+ * empty one, is left. Says whether the field was emptied. */
+export function clearOrLeave(field: HTMLElement): boolean {
+  if (field instanceof HTMLInputElement && field.type === "search" && field.value !== "") {
+    field.value = "";
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+    return true;
+  }
+  field.blur();
+  return false;
+}

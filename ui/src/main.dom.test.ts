@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { LiveState } from "./api";
 import * as recorded from "./fixtures";
 import { SCREENS } from "./screens";
-import { byId, doubleClick, find, press, settle, text, texts, useRecordedClock } from "./testing/dom";
+import { byId, doubleClick, find, press, settle, text, texts, type, useRecordedClock } from "./testing/dom";
 import { answer, callsOf, channelOf, fail, lastCall } from "./testing/fake-tauri";
 
 vi.mock("@tauri-apps/api/core", () => import("./testing/fake-tauri"));
@@ -103,6 +103,23 @@ describe("the window", () => {
     expect(text("#connection-status")).toBe("Docker Engine 27.3.1 · API 1.47 · unix:///var/run/docker.sock");
     expect(text("#images-view .summary")).toBe("6 images");
     expect(callsOf("list_images")).toHaveLength(2);
+  });
+
+  it("empties a filter on Escape and shows everything again; a second Escape leaves the field", async () => {
+    byId("nav-images").click();
+    await settle();
+    const filter = byId<HTMLInputElement>("image-filter");
+    type(filter, "api");
+    await settle();
+    expect(lastCall("list_images").query.text).toBe("api");
+    const escape = press(filter, "Escape");
+    await settle();
+    expect(filter.value).toBe("");
+    expect(escape.defaultPrevented).toBe(true);
+    expect(lastCall("list_images").query.text).toBe(""); // asked for again, unfiltered
+    expect(document.activeElement).toBe(filter);
+    press(filter, "Escape");
+    expect(document.activeElement).not.toBe(filter);
   });
 
   it("shows a screen when its nav button is clicked, and draws it again", async () => {
@@ -217,7 +234,7 @@ describe("the window", () => {
     expect(document.documentElement.dataset.theme).toBeUndefined();
   });
 
-  it("shows a screen's failure in the toast for a while", async () => {
+  it("shows a screen's failure, and what to do about it, in the toast for a while", async () => {
     fail("list_containers", {
       code: "daemon-unreachable",
       message: "not connected: the daemon at unix:///var/run/docker.sock went away",
@@ -227,7 +244,9 @@ describe("the window", () => {
     await settle();
     const toast = find("#app .toast");
     expect(toast.hidden).toBe(false);
-    expect(toast.textContent).toBe("not connected: the daemon at unix:///var/run/docker.sock went away");
+    expect(toast.textContent).toBe(
+      "not connected: the daemon at unix:///var/run/docker.sock went away — The daemon may have stopped; Strata reconnects when it is back.",
+    );
     await settle(8000);
     expect(toast.hidden).toBe(true);
     answer("list_containers", recorded.containers);

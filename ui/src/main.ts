@@ -1,7 +1,8 @@
 // The window: a sidebar with the screens, the daemon bar, and the current screen. It subscribes
 // to the backend's live state and asks the screens to redraw when the daemon's contents change.
 // The screens are the list in screens.ts, and the window-wide keys the table in shortcuts.ts.
-import { api, LiveState } from "./api";
+import { clearOrLeave } from "./dom";
+import { api, asUiError, LiveState } from "./api";
 import { ConnectionView } from "./connection-view";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { Screen, ScreenContext, ScreenId, SCREENS, ScreenView, ViewOf } from "./screens";
@@ -61,8 +62,10 @@ function showProblem(message: string, hint = ""): void {
   toast.dataset.timer = String(window.setTimeout(() => (toast.hidden = true), 8000));
 }
 
+/** A failed command, told with what to do about it. */
 function reportError(error: unknown): void {
-  showProblem(String((error as { message?: string }).message ?? error));
+  const problem = asUiError(error);
+  showProblem(problem.message, problem.hint);
 }
 
 function onState(state: LiveState): void {
@@ -99,7 +102,9 @@ function onKey(event: KeyboardEvent): void {
       show("images");
       return views.images.focusFilter();
     case "leave-field":
-      return (event.target as HTMLElement).blur();
+      // WebKit empties a search field on Escape without telling the page; this does both.
+      if (clearOrLeave(event.target as HTMLElement)) event.preventDefault();
+      return;
   }
 }
 
