@@ -242,6 +242,31 @@ describe("the Diff screen", () => {
     expect(view.element.dataset.compared).toBeUndefined();
   });
 
+  it("drops an earlier result when the next comparison fails, and dims it while the fields name another pair", async () => {
+    await compare("api:1.3", "api:1.4");
+    expect(find("#diff-view .layers-content").hidden).toBe(false);
+    type(byId<HTMLInputElement>("diff-after"), "api:1.5");
+    expect(find("#diff-view .layers-content").classList.contains("stale")).toBe(true);
+    fail("compare_images", { code: "not-found", message: "the daemon answered 404: No such image: api:1.5", hint: "" });
+    press(byId("diff-after"), "Enter");
+    await settle();
+    expect(find("#diff-view .layers-content").hidden).toBe(true);
+    expect(byId("diff-problem").hidden).toBe(false);
+    expect(view.element.dataset.compared).toBeUndefined();
+  });
+
+  it("filters a new comparison as the toolbar still says", async () => {
+    await compare("api:1.3", "api:1.4");
+    byId<HTMLInputElement>("diff-filter-added").click();
+    await settle();
+    expect(lastCall("diff_set_query").query.added).toBe(false);
+    const asked = callsOf("diff_set_query").length;
+    await compare("api:1.3", "api:1.4");
+    expect(callsOf("diff_set_query")).toHaveLength(asked + 1);
+    expect(lastCall("diff_set_query").query).toEqual({ added: false, removed: true, modified: true, search: "", sort: "path" });
+    expect(treeLines().some((line) => line.startsWith("+|"))).toBe(false);
+  });
+
   it("waits for both images before comparing", async () => {
     type(byId<HTMLInputElement>("diff-before"), "api:1.3");
     press(byId("diff-before"), "Enter");

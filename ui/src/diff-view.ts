@@ -50,6 +50,8 @@ export class DiffView {
     for (const input of [this.before, this.after]) {
       input.setAttribute("list", this.choices.id);
       input.addEventListener("keydown", (e) => e.key === "Enter" && void this.compare());
+      // The result below is of the pair compared, not of what the fields now say.
+      input.addEventListener("input", () => this.markStale());
     }
     const swap = button("⇄", "diff-swap", () => this.swap(), "Swap the two images");
     const go = button("Compare", "diff-compare", () => void this.compare());
@@ -152,6 +154,7 @@ export class DiffView {
     this.progressLabel.textContent = "Reading the images…";
     try {
       const summary = await api.compareImages(sourceOf(this.before.value), sourceOf(this.after.value), (p) => this.showProgress(p));
+      this.content.classList.remove("stale");
       this.summary.textContent = summaryLine(summary);
       this.summary.title = `${summary.before} → ${summary.after}`;
       this.drawFolders(summary);
@@ -160,7 +163,10 @@ export class DiffView {
       this.content.hidden = false;
       this.element.dataset.compared = `${summary.before}|${summary.after}`;
       this.selected = -1;
-      this.showTree(summary.tree);
+      // The new comparison is filtered, searched and sorted as the toolbar says.
+      const wanted = this.toolbarQuery();
+      if (JSON.stringify(wanted) !== JSON.stringify(summary.tree.query)) await this.setQuery(wanted);
+      else this.showTree(summary.tree);
       this.viewport.focus();
     } catch (error) {
       const problem = asUiError(error);
@@ -168,6 +174,10 @@ export class DiffView {
       else {
         this.problem.replaceChildren(element("h2", "", "The images could not be compared"), element("p", "error-text", problem.message), element("p", "", problem.hint));
         this.problem.hidden = false;
+        // No earlier result stays under the error as if it answered this pair.
+        this.content.hidden = true;
+        this.empty.hidden = false;
+        delete this.element.dataset.compared;
       }
     } finally {
       this.progress.hidden = true;
@@ -203,6 +213,23 @@ export class DiffView {
     const show = button("Show diff", "diff-show-file", () => void this.showFileDiff(), "The selected text file's changes (Enter)");
     bar.append(search, sort, expand, collapse, show);
     return bar;
+  }
+
+  /** What the toolbar's boxes, search and sort ask for now. */
+  private toolbarQuery(): DiffQuery {
+    const checked = (status: string) => this.element.querySelector<HTMLInputElement>(`#diff-filter-${status}`)?.checked ?? true;
+    const search = this.element.querySelector<HTMLInputElement>("#diff-search")?.value ?? "";
+    const sort = (this.element.querySelector<HTMLSelectElement>("#diff-sort")?.value ?? "path") as DiffQuery["sort"];
+    return { added: checked("added"), removed: checked("removed"), modified: checked("modified"), search, sort };
+  }
+
+  /** Marks the result as answering the pair compared before, once the fields say another. */
+  private markStale(): void {
+    if (this.content.hidden) return;
+    const [before, after] = (this.element.dataset.compared ?? "|").split("|");
+    const stale = this.before.value.trim() !== before || this.after.value.trim() !== after;
+    this.content.classList.toggle("stale", stale);
+    this.content.title = stale ? `Showing ${before} → ${after}; press Compare (Enter) for the new pair` : "";
   }
 
   private async setQuery(query: DiffQuery): Promise<void> {
