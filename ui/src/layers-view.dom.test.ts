@@ -197,6 +197,21 @@ describe("the Layers screen", () => {
     expect(treeLines()).toEqual(["~|2.23 MB|▾|app/", " |375 B||gunicorn.conf.py"]);
   });
 
+  it("keeps the details panel on the highlighted row when a filter changes what is at its place", async () => {
+    const byRowId = new Map(recorded.treeRows.map((row) => [row.id, row.name]));
+    answer("node_details", ({ id }: { id: number }) => ({ ...recorded.nodeDetails, path: `/${byRowId.get(id)}` }));
+    await open();
+    const rows = [...document.querySelectorAll<HTMLElement>("#tree .tree-row")];
+    const picked = rows.findIndex((row) => row.dataset.name === "tests");
+    rows[picked].click();
+    await settle();
+    tick(byId<HTMLInputElement>("filter-removed"), false);
+    await settle();
+    const highlighted = find("#tree .tree-row.selected").dataset.name;
+    expect(highlighted).not.toBe("tests");
+    expect(texts("#node-details .field")[0]).toBe(`Path/${highlighted}`);
+  });
+
   it("marks the search field when the engine refuses the pattern", async () => {
     await open();
     tick(byId<HTMLInputElement>("tree-regex"), true);

@@ -164,7 +164,7 @@ export class LayersView {
       this.selected = -1;
       this.drawSummary(analysis);
       this.drawLayers(analysis);
-      this.details.replaceChildren(element("div", "muted", "Select a file or folder to see its attributes; Enter views a file."));
+      this.clearDetails();
       this.empty.hidden = true;
       this.content.hidden = false;
       this.element.dataset.image = analysis.reference;
@@ -351,6 +351,14 @@ export class LayersView {
     this.tree.reset(info.rows);
     this.element.dataset.rows = String(info.rows);
     this.treeViewport.dataset.rows = String(info.rows);
+    // Another filter puts another file at the highlighted place: the panel follows the highlight.
+    if (reset && this.selected >= 0) void this.select(this.selected);
+    else if (reset) this.clearDetails();
+  }
+
+  private clearDetails(): void {
+    this.selectedDetails = null;
+    this.details.replaceChildren(element("div", "muted", "Select a file or folder to see its attributes; Enter views a file."));
   }
 
   private drawTreeRow(row: TreeRow, index: number): HTMLElement {
