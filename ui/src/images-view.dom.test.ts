@@ -58,6 +58,18 @@ describe("the Images screen", () => {
     expect(callsOf("list_images")[0].query).toEqual({ text: "", dangling_only: false, in_use_only: false, sort: "created", descending: true });
   });
 
+  it("lets the ages move on while the screen stays open, keeping the rows in place", async () => {
+    answer("list_images", recorded.images);
+    view.setTotal(6, true);
+    await view.refresh();
+    const first = find("#images-view .tr");
+    expect(rows()[0][3]).toBe("1 hour ago");
+    await settle(2 * 3600 * 1000);
+    expect(rows()[0][3]).toBe("3 hours ago");
+    expect(find("#images-view .tr")).toBe(first);
+    expect(callsOf("list_images")).toHaveLength(1);
+  });
+
   it("asks the engine again as the user types, and says how many of all match", async () => {
     answer("list_images", listImages);
     view.setTotal(6, true);

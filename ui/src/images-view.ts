@@ -5,6 +5,9 @@ import { button } from "./dom";
 import { formatAgo, formatSize } from "./format";
 import { badge, Table } from "./table";
 
+/** How often the ages on screen are written again. */
+const AGES_TICK_MS = 30_000;
+
 export class ImagesView {
   readonly element: HTMLElement;
   private readonly table: Table<ImageRow>;
@@ -72,6 +75,8 @@ export class ImagesView {
     });
     this.element.append(toolbar, this.table.element);
     this.table.drawHeader(this.query.sort, this.query.descending);
+    // "Created 2 hours ago" moves on while the screen stays open.
+    window.setInterval(() => this.table.refreshTexts(), AGES_TICK_MS);
   }
 
   private compareSelected(): void {

@@ -56,6 +56,23 @@ export class Table<T> {
     this.body.setRows(rows);
   }
 
+  /** Writes again the text cells of the rows on screen whose words depend on the time ("2 hours
+   * ago"), in place: no row is replaced under the user's pointer. */
+  refreshTexts(): void {
+    for (const row of this.rows) {
+      const drawn = this.drawn.get(this.options.rowKey(row));
+      if (!drawn) continue;
+      this.options.columns.forEach((column, index) => {
+        const content = column.cell(row);
+        const cell = drawn.element.children[index] as HTMLElement | undefined;
+        if (typeof content === "string" && cell && cell.textContent !== content) {
+          cell.textContent = content;
+          cell.title = content;
+        }
+      });
+    }
+  }
+
   selected(): T | undefined {
     return this.rows.find((r) => this.options.rowKey(r) === this.selectedKey);
   }
