@@ -100,6 +100,7 @@ describe("the Projects screen", () => {
     expect(field("setting-build-args").value).toBe("PYTHON_VERSION=3.11");
     expect(field("setting-remove-superseded").checked).toBe(true);
     expect(texts("#project-history > *")).toEqual(["Builds", "No builds yet."]);
+    expect(stages()[2]).toBe("verify skipped"); // it has no verify command
   });
 
   it("builds on Build and follows the pipeline the engine streams, to what the build changed", async () => {
@@ -144,6 +145,7 @@ describe("the Projects screen", () => {
 
     expect(stages()).toEqual(["prepare done", "build done", "verify failed", "tag waiting", "publish skipped"]);
     expect(text("#project-step")).toBe("Stopped");
+    expect(byId("project-progress").dataset.state).toBe("failed");
     expect(find("#project-result").className).toBe("project-result failed");
     expect(texts("#project-result > *")).toEqual([
       "verification failed with exit code 1: ModuleNotFoundError: No module named 'server'",

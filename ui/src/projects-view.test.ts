@@ -26,5 +26,7 @@ describe("stageStates", () => {
     expect(stageStates("verify", null, false)).toEqual({ prepare: "done", build: "done", verify: "current", tag: "waiting", publish: "skipped" });
     expect(stageStates("build", "failed", true)).toEqual({ prepare: "done", build: "failed", verify: "waiting", tag: "waiting", publish: "waiting" });
     expect(stageStates("tag", "passed", false).tag).toBe("done");
+    expect(stageStates("tag", "passed", false, false).verify).toBe("skipped");
+    expect(stageStates("build", null, false, false)).toEqual({ prepare: "done", build: "current", verify: "skipped", tag: "waiting", publish: "skipped" });
   });
 });

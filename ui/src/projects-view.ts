@@ -40,12 +40,14 @@ export function recordText(record: BuildRecord): string {
   return parts.join(" · ");
 }
 
-/** The state of each stage chip, given the stage running (or where it stopped). */
-export function stageStates(current: string | null, finished: "passed" | "failed" | null, publishing: boolean): Record<string, string> {
+/** The state of each stage chip, given the stage running (or where it stopped); a project with
+ * no verify command skips verification, and one not publishing skips publish. */
+export function stageStates(current: string | null, finished: "passed" | "failed" | null, publishing: boolean, verifying = true): Record<string, string> {
   const states: Record<string, string> = {};
   const at = current ? STAGES.indexOf(current as (typeof STAGES)[number]) : -1;
   STAGES.forEach((stage, index) => {
     if (stage === "publish" && !publishing) states[stage] = "skipped";
+    else if (stage === "verify" && !verifying) states[stage] = "skipped";
     else if (finished === "passed") states[stage] = "done";
     else if (index < at) states[stage] = "done";
     else if (index === at) states[stage] = finished === "failed" ? "failed" : "current";
@@ -229,7 +231,7 @@ export class ProjectsView {
 
     const stages = element("div", "stages");
     stages.id = "project-stages";
-    const states = stageStates(run.stage, run.finished, run.publishing);
+    const states = stageStates(run.stage, run.finished, run.publishing, project.verify !== null);
     for (const stage of STAGES) {
       const chip = element("span", `stage ${states[stage]}`, stage);
       chip.dataset.stage = stage;
@@ -246,6 +248,8 @@ export class ProjectsView {
       bar.max = 1;
       bar.value = 1;
     } else bar.removeAttribute("value");
+    // A finished run's bar is still, and says how it ended (red when it failed).
+    if (run.finished) bar.dataset.state = run.finished;
     const label = element("span", "muted");
     label.id = "project-step";
     label.textContent = this.stepText(run, summary.building);
@@ -452,7 +456,8 @@ export class ProjectsView {
 
   /** Redraws only what a running build changes: the stages, the step and the log's end. */
   private drawLive(run: Run): void {
-    const states = stageStates(run.stage, run.finished, run.publishing);
+    const verifying = this.projects.find((p) => p.project.folder === this.selected)?.project.verify != null;
+    const states = stageStates(run.stage, run.finished, run.publishing, verifying);
     for (const chip of this.detail.querySelectorAll<HTMLElement>(".stage")) {
       const state = states[chip.dataset.stage ?? ""];
       chip.className = `stage ${state}`;
