@@ -161,7 +161,7 @@ describe("the Cleanup screen", () => {
     await settle();
     expect(text(".dialog h2")).toBe("Apply the cleanup plan?");
     expect(text(".dialog p")).toBe(
-      "1 item will be removed, freeing 29.4 MB. Each image is checked again right before it goes: one a container uses by then is kept. Nothing is saved first.",
+      "1 item will be removed, freeing 29.4 MB: fb91ee0c62cc (29.4 MB). Each image is checked again right before it goes: one a container uses by then is kept. Nothing is saved first.",
     );
     byId("confirm-action").click();
     await settle();

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { outcomeText } from "./cleanup-view";
+import { listedItems, outcomeText } from "./cleanup-view";
+import type { PlanItem } from "./api";
 
 describe("cleanup words", () => {
+  it("lists what a plan removes, the first few by name", () => {
+    const item = (name: string, bytes: number): PlanItem => ({ kind: "image", id: name, refs: [name], name, reason: "unused", bytes_freed: bytes });
+    expect(listedItems([item("app:1", 1_050_000_000)])).toBe("app:1 (1.05 GB)");
+    expect(listedItems([item("app:1", 1_000), item("web", 3_000)])).toBe("app:1 (1 kB) and web (3 kB)");
+    expect(listedItems([item("a", 1), item("b", 2), item("c", 3)], 2)).toBe("a (1 B), b (2 B) and 1 more");
+  });
+
   it("says how each item ended", () => {
     expect(outcomeText({ outcome: "removed", bytes_freed: 5, archive: null })).toBe("removed");
     expect(outcomeText({ outcome: "removed", bytes_freed: 5, archive: "/a/app_1.tar" })).toBe("removed · saved to /a/app_1.tar");

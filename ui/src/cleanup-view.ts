@@ -16,6 +16,14 @@ const REASONS: Record<PlanItem["reason"], string> = {
   chosen: "picked by hand",
 };
 
+/** What a plan removes, in a line: "app:1 (1.05 GB), web (3 kB) and 4 more". */
+export function listedItems(items: PlanItem[], shown = 8): string {
+  const named = items.slice(0, shown).map((item) => `${item.name} (${formatSize(item.bytes_freed)})`);
+  const more = items.length - named.length;
+  if (more > 0) return `${named.join(", ")} and ${more} more`;
+  return named.length > 1 ? `${named.slice(0, -1).join(", ")} and ${named[named.length - 1]}` : named.join("");
+}
+
 /** An outcome in a few words. */
 export function outcomeText(outcome: Outcome): string {
   switch (outcome.outcome) {
@@ -405,7 +413,8 @@ export class CleanupView {
     if (!plan || plan.items.length === 0 || this.applying) return;
     const saving = this.saveToggle.checked ? this.saveFolder.value.trim() : null;
     const body =
-      `${plan.items.length} item${plan.items.length === 1 ? "" : "s"} will be removed, freeing ${formatSize(plan.total_bytes_freed)}. ` +
+      `${plan.items.length} item${plan.items.length === 1 ? "" : "s"} will be removed, freeing ${formatSize(plan.total_bytes_freed)}: ` +
+      `${listedItems(plan.items)}. ` +
       "Each image is checked again right before it goes: one a container uses by then is kept. " +
       (saving ? `Images are saved to ${saving} first.` : "Nothing is saved first.");
     if (!(await confirmDialog("Apply the cleanup plan?", body, "Remove"))) return;
