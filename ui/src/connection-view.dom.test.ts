@@ -24,6 +24,22 @@ describe("the daemon bar", () => {
     resetEngine();
   });
 
+  it("says why a switch failed and puts the picker back", async () => {
+    const report = vi.fn();
+    view = new ConnectionView(report);
+    mount(view.bar, view.banner);
+    await view.load();
+    fail("select_endpoint", { code: "not-found", message: "there is no endpoint podman-rootless any more", hint: "Press Rescan." });
+    choose(byId<HTMLSelectElement>("endpoint-picker"), recorded.endpoints.endpoints[1].name);
+    await settle();
+    expect(report).toHaveBeenCalledWith(
+      `Could not switch to ${recorded.endpoints.endpoints[1].name}: there is no endpoint podman-rootless any more`,
+      "Press Rescan.",
+    );
+    expect(byId<HTMLSelectElement>("endpoint-picker").value).toBe("default");
+    expect(byId("endpoint-picker").title).toContain("Docker Engine (system socket)");
+  });
+
   it("offers every endpoint found, marks docker's choice, and names the daemon it talks to", async () => {
     await view.load();
     expect(texts("#endpoint-picker option")).toEqual([

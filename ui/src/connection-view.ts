@@ -1,6 +1,6 @@
 // The daemon bar at the top (which endpoint, whether it answers, a picker to switch) and the
 // banner that explains a missing daemon: the endpoint tried, the error, and what to do.
-import { api, EndpointsView, LiveState, Status } from "./api";
+import { api, asUiError, EndpointsView, LiveState, Status } from "./api";
 
 export class ConnectionView {
   readonly bar: HTMLElement;
@@ -10,7 +10,8 @@ export class ConnectionView {
   private readonly words: HTMLElement;
   private endpoints: EndpointsView | null = null;
 
-  constructor() {
+  /** `report` tells the user why a switch or a rescan failed. */
+  constructor(private readonly report: (message: string, hint?: string) => void = () => undefined) {
     this.bar = document.createElement("div");
     this.bar.className = "daemon-bar";
     const label = document.createElement("label");
@@ -18,12 +19,12 @@ export class ConnectionView {
     label.htmlFor = "endpoint-picker";
     this.picker = document.createElement("select");
     this.picker.id = "endpoint-picker";
-    this.picker.addEventListener("change", () => void api.selectEndpoint(this.picker.value));
+    this.picker.addEventListener("change", () => void this.select(this.picker.value));
     const rescan = document.createElement("button");
     rescan.className = "small";
     rescan.textContent = "Rescan";
     rescan.title = "Read DOCKER_HOST, docker contexts and Podman sockets again";
-    rescan.addEventListener("click", async () => this.showEndpoints(await api.rediscoverEndpoints()));
+    rescan.addEventListener("click", () => void this.rescan());
     this.light = document.createElement("span");
     this.light.className = "light";
     this.words = document.createElement("span");
@@ -33,6 +34,26 @@ export class ConnectionView {
     this.banner.className = "banner";
     this.banner.id = "daemon-banner";
     this.banner.hidden = true;
+  }
+
+  /** Switches to the endpoint `name`; a refusal is told, and the picker goes back. */
+  async select(name: string): Promise<void> {
+    try {
+      await api.selectEndpoint(name);
+    } catch (error) {
+      const problem = asUiError(error);
+      this.report(`Could not switch to ${name}: ${problem.message}`, problem.hint);
+      if (this.endpoints) this.picker.value = this.endpoints.selected;
+    }
+  }
+
+  private async rescan(): Promise<void> {
+    try {
+      this.showEndpoints(await api.rediscoverEndpoints());
+    } catch (error) {
+      const problem = asUiError(error);
+      this.report(`The daemons could not be looked for again: ${problem.message}`, problem.hint);
+    }
   }
 
   async load(): Promise<void> {
@@ -49,6 +70,8 @@ export class ConnectionView {
     });
     this.picker.replaceChildren(...options);
     this.picker.value = view.selected;
+    // The choice's whole text, where the bar is too narrow to show it.
+    this.picker.title = this.picker.selectedOptions[0]?.textContent ?? "";
   }
 
   show(state: LiveState): void {
@@ -85,7 +108,7 @@ export class ConnectionView {
       button.className = "small";
       button.textContent = `Use ${endpoint.label}`;
       button.title = endpoint.host;
-      button.addEventListener("click", () => void api.selectEndpoint(endpoint.name));
+      button.addEventListener("click", () => void this.select(endpoint.name));
       choices.appendChild(button);
     }
     this.banner.replaceChildren(title, origin, error, hint, retry, choices);

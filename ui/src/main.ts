@@ -10,7 +10,7 @@ import { shortcutsDialog } from "./dialog";
 import { globalAction, screenIndex, screenKeys, SHORTCUTS } from "./shortcuts";
 import { applyTheme, nextTheme, savedTheme, themeButton } from "./theme";
 
-const connection = new ConnectionView();
+const connection = new ConnectionView((message, hint) => showProblem(message, hint));
 const toast = document.createElement("div");
 toast.className = "toast";
 toast.hidden = true;
