@@ -50,7 +50,11 @@ export class ImagesView {
     this.summary = document.createElement("span");
     this.summary.className = "summary";
     const compareButton = button("Compare…", "compare-image", () => this.compareSelected(), "Compare the selected image with another tag (C)");
-    toolbar.append(this.filter, dangling, inUse, compareButton, this.summary);
+    const keys = document.createElement("span");
+    keys.className = "muted keys-hint";
+    keys.id = "images-keys-hint";
+    keys.textContent = "Enter or double-click opens an image in Layers · C compares it";
+    toolbar.append(this.filter, dangling, inUse, compareButton, this.summary, keys);
 
     this.table = new Table<ImageRow>({
       columns: [
