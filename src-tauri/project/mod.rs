@@ -115,6 +115,9 @@ impl Problem for BuildError {
                 "The new image is built and tagged; start a container named {name}, or change the project's container to restart."
             ),
             BuildError::Ignore(error) => error.hint(),
+            BuildError::Failed { message, .. } if is_network_failure(message) => {
+                "The build could not reach the network (a package mirror or a registry): check the daemon's network, DNS or proxy and build again; the last good image keeps its tags.".into()
+            }
             BuildError::Failed { .. } => {
                 "Fix the Dockerfile (or the step's command) and build again; the last good image keeps its tags.".into()
             }
@@ -130,6 +133,25 @@ impl Problem for BuildError {
     }
 }
 
+/// Whether a failed step's words say that the network, not the Dockerfile, let it down.
+fn is_network_failure(message: &str) -> bool {
+    const SIGNS: &[&str] = &[
+        "temporary failure resolving",
+        "temporary failure in name resolution",
+        "could not resolve",
+        "no such host",
+        "network is unreachable",
+        "connection refused",
+        "connection timed out",
+        "i/o timeout",
+        "tls handshake timeout",
+        "failed to fetch",
+        "failed to do request",
+    ];
+    let message = message.to_lowercase();
+    SIGNS.iter().any(|sign| message.contains(sign))
+}
+
 /// ": <the last lines of output>", or nothing when there was none.
 fn last_lines(output: &str) -> String {
     const SHOWN: usize = 5;
@@ -138,4 +160,23 @@ fn last_lines(output: &str) -> String {
         return String::new();
     }
     format!(": {}", lines[lines.len().saturating_sub(SHOWN)..].join(" / "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failed(message: &str) -> BuildError {
+        BuildError::Failed { message: message.into(), step: Some(2), line: Some(3) }
+    }
+
+    #[test]
+    fn a_step_the_network_failed_is_not_blamed_on_the_dockerfile() {
+        let offline = failed("E: Failed to fetch http://deb.debian.org/debian/pool/main/c/curl.deb  Temporary failure resolving 'deb.debian.org'");
+        assert!(offline.hint().contains("could not reach the network"), "{}", offline.hint());
+        let registry = failed("failed to do request: Head \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io: no such host");
+        assert!(registry.hint().contains("network"));
+        let own = failed("The command '/bin/sh -c make' returned a non-zero code: 2");
+        assert!(own.hint().starts_with("Fix the Dockerfile"));
+    }
 }
