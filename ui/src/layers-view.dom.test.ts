@@ -120,6 +120,10 @@ describe("the Layers screen", () => {
       "110 kB/var/cache/debconf/templates.datlayer 0 → 1",
       "18.9 kB/app/.git/indexlayer 6 → 7",
     ]);
+    byId("hidden-show-all").click();
+    expect(text(".dialog h2")).toBe("Hidden files");
+    expect(text("#file-viewer").split("\n")[0]).toBe("   1.1 MB  layer 6 → 7  /app/.git/objects/pack/pack-5e1f0c2d9a7b.pack");
+    document.querySelector(".backdrop")?.remove();
 
     expect(texts("#layer-list .layer-head")).toEqual([
       "#074.8 MB+5102 ~0 −0",

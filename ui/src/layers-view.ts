@@ -38,6 +38,13 @@ export function progressText(progress: Progress): string {
 }
 
 
+/** Every hidden file the analysis lists, largest first, in a dialog. */
+function hiddenFilesDialog(analysis: ImageAnalysis): void {
+  const lines = analysis.hidden_files.map((file) => `${formatSize(file.size_bytes).padStart(9)}  layer ${file.layer} → ${file.hidden_by}  ${file.path}`);
+  const note = `${formatSize(analysis.hidden_bytes)} in ${analysis.hidden_file_count} files, stored by one layer and hidden by a later one`;
+  viewerDialog("Hidden files", note, lines.join("\n"));
+}
+
 export class LayersView {
   readonly element: HTMLElement;
   private readonly source: HTMLInputElement;
@@ -276,9 +283,15 @@ export class LayersView {
     offenders.append(element("span", "label", "Largest hidden files"));
     for (const file of analysis.hidden_files.slice(0, 5)) {
       const line = element("div", "offender");
+      // A long path is cut; the tooltip and "Show all" have it whole.
       line.append(element("span", "size", formatSize(file.size_bytes)), element("span", "path", file.path), element("span", "muted", `layer ${file.layer} → ${file.hidden_by}`));
-      line.title = `Stored by layer ${file.layer}, overwritten or deleted by layer ${file.hidden_by}`;
+      line.title = `${file.path}\nStored by layer ${file.layer}, overwritten or deleted by layer ${file.hidden_by}`;
       offenders.append(line);
+    }
+    if (analysis.hidden_file_count > 5) {
+      const listed = analysis.hidden_files.length;
+      const label = listed < analysis.hidden_file_count ? `Show the largest ${listed} of ${analysis.hidden_file_count}` : `Show all ${analysis.hidden_file_count}`;
+      offenders.append(button(label, "hidden-show-all", () => hiddenFilesDialog(analysis)));
     }
     if (analysis.hidden_files.length === 0) offenders.append(element("div", "muted", "None: every stored byte is visible."));
     this.summary.replaceChildren(
