@@ -94,6 +94,20 @@ describe("the Containers screen", () => {
     expect(report).not.toHaveBeenCalled();
   });
 
+  it("says a container is stopping while the daemon takes its time", async () => {
+    let answerStop: (value: null) => void = () => undefined;
+    answer("container_action", () => new Promise<null>((resolve) => (answerStop = resolve)));
+    await view.refresh();
+    const status = () => find('.tr[data-name="web"]').children[3].textContent;
+    const before = status();
+    action("web", "stop").click();
+    await settle();
+    expect(status()).toBe("stopping…");
+    answerStop(null);
+    await settle();
+    expect(status()).toBe(before);
+  });
+
   it("reports what the daemon said when an action fails", async () => {
     await view.refresh();
     fail("container_action", {

@@ -7,8 +7,17 @@ import { formatSize } from "./format";
 import { hostLine, StatsPanel } from "./stats-panel";
 import { badge, Table } from "./table";
 
-/** A container with its latest stats, when it has some. */
-type Row = ContainerRow & { stats?: StatsRow };
+/** A container with its latest stats, when it has some, and the action it is waiting for. */
+type Row = ContainerRow & { stats?: StatsRow; pending?: string };
+
+/** What a container is doing while an action runs (Stop waits up to 10 s for it). */
+const PENDING: Record<ContainerAction, string> = {
+  start: "starting…",
+  stop: "stopping…",
+  kill: "killing…",
+  restart: "restarting…",
+  remove: "removing…",
+};
 
 export class ContainersView {
   readonly element: HTMLElement;
@@ -16,6 +25,8 @@ export class ContainersView {
   private readonly host = document.createElement("span");
   private readonly stats: StatsPanel;
   private containers: ContainerRow[] = [];
+  /** Containers with an action under way, and what it is doing. */
+  private readonly pending = new Map<string, string>();
   /** Seconds since the host's figures were last read (every few seconds is enough). */
   private hostAge = Infinity;
   private readonly summary: HTMLElement;
@@ -44,7 +55,7 @@ export class ContainersView {
         { title: "Name", width: "minmax(140px, 2fr)", cell: (r) => r.name },
         { title: "Image", width: "minmax(120px, 1.3fr)", cell: (r) => r.image },
         { title: "State", width: "90px", cell: (r) => badge(r.state, stateKind(r.state)) },
-        { title: "Status", width: "minmax(110px, 1fr)", cell: (r) => r.status },
+        { title: "Status", width: "minmax(110px, 1fr)", cell: (r) => r.pending ?? r.status },
         { title: "Ports", width: "minmax(70px, 0.8fr)", cell: (r) => r.ports || "—" },
         { title: "CPU (1 min)", width: "150px", cell: (r) => cpuCell(r) },
         { title: "Memory", width: "90px", align: "right", cell: (r) => (r.stats?.point ? formatSize(r.stats.point.memory_bytes) : "") },
@@ -78,7 +89,7 @@ export class ContainersView {
   private async drawStats(always = false): Promise<void> {
     if (!always && this.element.hidden) return;
     const stats = new Map((await api.statsRows()).map((row) => [row.id, row]));
-    this.table.setRows(this.containers.map((row) => ({ ...row, stats: stats.get(row.id) })));
+    this.table.setRows(this.containers.map((row) => ({ ...row, stats: stats.get(row.id), pending: this.pending.get(row.id) })));
     if (++this.hostAge < 5) return;
     this.hostAge = 0;
     try {
@@ -125,11 +136,16 @@ export class ContainersView {
   }
 
   private async run(row: ContainerRow, action: ContainerAction): Promise<void> {
+    this.pending.set(row.id, PENDING[action]);
+    await this.drawStats(true).catch(() => undefined);
     try {
       await api.containerAction(row.id, action);
     } catch (error) {
       const e = asUiError(error);
       this.report(`Could not ${action} ${row.name}: ${e.message}`, e.hint);
+    } finally {
+      this.pending.delete(row.id);
+      await this.drawStats(true).catch(() => undefined);
     }
   }
 }
