@@ -48,9 +48,9 @@ impl crate::problem::Problem for ChartError {
 pub enum Unit {
     /// A percentage, 0 to 100 (more for CPU on several cores), labelled "50 %".
     Percent,
-    /// A number of bytes, labelled in binary units ("1.5 MiB").
+    /// A number of bytes, labelled as the tables write sizes ("1.5 MB").
     Bytes,
-    /// Bytes per second, labelled like bytes with "/s" ("1.5 MiB/s").
+    /// Bytes per second, labelled like bytes with "/s" ("1.5 MB/s").
     BytesPerSecond,
 }
 
@@ -294,23 +294,9 @@ fn value_label(value: f64, unit: Unit) -> String {
     match unit {
         Unit::Percent if value.abs() < 10.0 && value.fract().abs() > f64::EPSILON => format!("{value:.1} %"),
         Unit::Percent => format!("{value:.0} %"),
-        Unit::Bytes => binary(value),
-        Unit::BytesPerSecond => format!("{}/s", binary(value)),
-    }
-}
-
-fn binary(value: f64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = value;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if value >= 10.0 || unit == 0 {
-        format!("{value:.0} {}", UNITS[unit])
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
+        // The same words as the tables beside the charts: "332 kB", not "324 KiB".
+        Unit::Bytes => crate::format::size(value.max(0.0).round() as u64),
+        Unit::BytesPerSecond => format!("{}/s", crate::format::size(value.max(0.0).round() as u64)),
     }
 }
 
@@ -368,7 +354,8 @@ mod tests {
     fn labels_read_as_people_write_them() {
         assert_eq!(relative_time(-300.0), "−5m");
         assert_eq!(relative_time(-45.0), "−45s");
-        assert_eq!(value_label(1536.0 * 1024.0, Unit::BytesPerSecond), "1.5 MiB/s");
+        assert_eq!(value_label(1_500_000.0, Unit::BytesPerSecond), "1.5 MB/s");
+        assert_eq!(value_label(332_000.0, Unit::Bytes), "332 kB", "as the tables write it");
         assert_eq!(value_label(512.0, Unit::Bytes), "512 B");
         assert_eq!(
             (value_label(0.25, Unit::Percent), value_label(100.0, Unit::Percent)),

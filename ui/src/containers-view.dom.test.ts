@@ -53,7 +53,7 @@ describe("the Containers screen", () => {
       ["web", "busybox:1.36", "running", "Up 2 hours", "0.0.0.0:8080->80/tcp, [::]:8080->80/tcp", "2.5 %", "1.5 MB", "StopKillRestartLogsStatsRemove"],
       ["ticker", "busybox:latest", "running", "Up 5 minutes", "—", "0.1 %", "713 kB", "StopKillRestartLogsStatsRemove"],
       // Stopped while Strata watched it: its stats stay until dismissed.
-      ["batch-job", "busybox:1.36", "exited", "Exited (0) 3 days ago", "—", "stopped · history kept", "201 MB", "StartLogsStatsRemove"],
+      ["batch-job", "busybox:1.36", "exited", "Exited (0) 3 days ago", "—", "stopped · history kept", "", "StartLogsStatsRemove"],
     ]);
     expect(find(".badge", row("web")).className).toBe("badge ok");
     expect(find(".badge", row("batch-job")).className).toBe("badge muted");
@@ -198,6 +198,14 @@ describe("the Containers screen", () => {
     await settle();
     expect(text("strong", panel)).toBe("Every running container");
     expect([...panel.querySelectorAll<HTMLElement>(".stats-chart")].map((chart) => chart.dataset.metric)).toEqual(["overview-cpu", "overview-memory"]);
+
+    // A container's stats close when the container is removed.
+    action("web", "stats").click();
+    await settle();
+    expect(isHidden(panel)).toBe(false);
+    answer("list_containers", recorded.containers.filter((container) => container.name !== "web"));
+    await view.refresh();
+    expect(isHidden(panel)).toBe(true);
   });
 
   it("says the daemon has no containers, and clears the host line it cannot read", async () => {

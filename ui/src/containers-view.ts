@@ -58,7 +58,8 @@ export class ContainersView {
         { title: "Status", width: "minmax(110px, 1fr)", cell: (r) => r.pending ?? r.status },
         { title: "Ports", width: "minmax(70px, 0.8fr)", cell: (r) => r.ports || "—" },
         { title: "CPU (1 min)", width: "150px", cell: (r) => cpuCell(r) },
-        { title: "Memory", width: "90px", align: "right", cell: (r) => (r.stats?.point ? formatSize(r.stats.point.memory_bytes) : "") },
+        // A stopped or killed container holds no memory, whatever its last reading said.
+        { title: "Memory", width: "90px", align: "right", cell: (r) => (r.stats?.running && r.stats.point ? formatSize(r.stats.point.memory_bytes) : "") },
         { title: "", width: "340px", cell: (r) => this.actions(r) },
       ],
       rowKey: (r) => r.id,
@@ -82,6 +83,8 @@ export class ContainersView {
     const count = this.containers.length;
     this.summary.textContent = `${count} ${count === 1 ? "container" : "containers"}, ${running} running`;
     this.empty.hidden = this.containers.length > 0;
+    // The stats of a container that is gone from the daemon are closed with it.
+    this.stats.keepOnly(new Set(this.containers.map((c) => c.id)));
     await this.drawStats(true);
   }
 

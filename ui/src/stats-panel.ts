@@ -78,6 +78,11 @@ export class StatsPanel {
     void this.draw();
   }
 
+  /** Closes the panel if it shows a container not among `ids` (removed meanwhile). */
+  keepOnly(ids: Set<string>): void {
+    if (this.container && !ids.has(this.container.id)) this.close();
+  }
+
   close(): void {
     window.clearInterval(this.timer);
     this.container = null;
