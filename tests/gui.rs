@@ -821,7 +821,8 @@ async fn the_cleanup_screen_shows_the_space_plans_by_hand_and_never_removes_an_i
     wait_for_text_at(&client, "#cleanup-plan", &second, "app:2 in the plan").await;
     wait_for_text_at(&client, "#cleanup-plan", &format!("container {user} uses it"), "the image in use kept out").await;
     let totals = wait_for_text_at(&client, "#cleanup-totals", "Frees 200 kB", "app:2's own bytes").await;
-    assert!(totals.contains("→"), "{totals}");
+    // Before → after, or (when the two round alike) the share it frees.
+    assert!(totals.contains("→") || totals.contains("% of it"), "{totals}");
     screenshot(&client, "cleanup.png").await;
 
     // 4. Apply: confirmed, item by item, then the fresh survey.

@@ -90,6 +90,7 @@ describe("the Cleanup screen", () => {
     expect(text("#cleanup-view .summary")).toBe("");
     expect(cards().slice(4)).toEqual(["Volumes | 2 · 52.4 MB | 1 unused (shown, never removed)", "Build cache | 1.87 GB | 1.6 GB reclaimable"]);
     expect(text("#cleanup-totals")).toBe("Frees 29.4 MB of 2.11 GB: 2.11 GB → 2.08 GB");
+
   });
 
   it("plans again when a category is ticked, and when an item is unticked", async () => {

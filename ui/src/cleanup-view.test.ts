@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { listedItems, outcomeText } from "./cleanup-view";
-import type { PlanItem } from "./api";
+import { listedItems, outcomeText, totalsText } from "./cleanup-view";
+import type { Plan, PlanItem } from "./api";
 
 describe("cleanup words", () => {
   it("lists what a plan removes, the first few by name", () => {
@@ -8,6 +8,14 @@ describe("cleanup words", () => {
     expect(listedItems([item("app:1", 1_050_000_000)])).toBe("app:1 (1.05 GB)");
     expect(listedItems([item("app:1", 1_000), item("web", 3_000)])).toBe("app:1 (1 kB) and web (3 kB)");
     expect(listedItems([item("a", 1), item("b", 2), item("c", 3)], 2)).toBe("a (1 B), b (2 B) and 1 more");
+  });
+
+  it("says what a plan frees of the whole, as a share when the totals round alike", () => {
+    const plan = (freed: number, before: number): Plan => ({ items: [], skipped: [], total_bytes_freed: freed, bytes_before: before, bytes_after: before - freed });
+    expect(totalsText(plan(29_400_000, 240_000_000))).toBe("Frees 29.4 MB of 240 MB: 240 MB → 211 MB");
+    expect(totalsText(plan(200_000, 542_000_000))).toBe("Frees 200 kB of 542 MB (0.04 % of it)");
+    expect(totalsText(plan(20, 542_000_000))).toBe("Frees 20 B of 542 MB (under 0.01 % of it)");
+    expect(totalsText(plan(0, 542_000_000))).toBe("Frees 0 B of 542 MB: 542 MB → 542 MB");
   });
 
   it("says how each item ended", () => {

@@ -2,7 +2,7 @@
 // coloured by category, the family tree of images by shared base layers), the policy that picks
 // what to remove, and the plan with the exact bytes each item frees; then Apply, item by item.
 // The engine computes every figure and the plan; this file draws them and sends choices back.
-import { ApplyEvent, Branch, CleanupData, CleanupPolicy, CleanupRequest, cleanupApi, Outcome, PlanItem, asUiError } from "./api";
+import { ApplyEvent, Branch, CleanupData, CleanupPolicy, CleanupRequest, cleanupApi, Outcome, Plan, PlanItem, asUiError } from "./api";
 import { confirmDialog } from "./dialog";
 import { button, element } from "./dom";
 import { formatSize } from "./format";
@@ -15,6 +15,16 @@ const REASONS: Record<PlanItem["reason"], string> = {
   "build-cache": "build cache",
   chosen: "picked by hand",
 };
+
+/** What a plan frees of the whole: "Frees 29.4 MB of 240 MB: 240 MB → 210 MB". "542 MB → 542 MB"
+ * would say nothing, so a change too small to show at that scale is given as a share. */
+export function totalsText(plan: Plan): string {
+  const [before, after] = [formatSize(plan.bytes_before), formatSize(plan.bytes_after)];
+  const freed = formatSize(plan.total_bytes_freed);
+  if (before !== after || plan.total_bytes_freed === 0) return `Frees ${freed} of ${before}: ${before} → ${after}`;
+  const share = (100 * plan.total_bytes_freed) / plan.bytes_before;
+  return `Frees ${freed} of ${before} (${share < 0.01 ? "under 0.01" : share.toFixed(2)} % of it)`;
+}
 
 /** What a plan removes, in a line: "app:1 (1.05 GB), web (3 kB) and 4 more". */
 export function listedItems(items: PlanItem[], shown = 8): string {
@@ -303,7 +313,7 @@ export class CleanupView {
       this.planRows.replaceChildren(...rows);
     }
     for (const skipped of plan.skipped) this.planRows.append(element("div", "muted", `kept ${skipped.name}: ${skipped.why}`));
-    this.totals.textContent = `Frees ${formatSize(plan.total_bytes_freed)} of ${formatSize(plan.bytes_before)}: ${formatSize(plan.bytes_before)} → ${formatSize(plan.bytes_after)}`;
+    this.totals.textContent = totalsText(plan);
     this.applyButton.disabled = this.applying || plan.items.length === 0;
   }
 
