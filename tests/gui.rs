@@ -720,7 +720,7 @@ async fn the_containers_screen_charts_a_containers_stats_and_saves_them_as_csv()
     for metric in ["cpu", "memory", "network", "block"] {
         wait_for(&client, &format!("#stats-charts .stats-chart[data-metric='{metric}'] svg"), metric).await;
     }
-    wait_for_text_at(&client, "#stats-charts", "Memory (of its limit)", "the memory chart's title").await;
+    wait_for_text_at(&client, "#stats-charts", "Memory — now", "the memory chart's title and figures").await;
     click(&client, "#stats-window-60", "the 1 min window").await;
     wait_for(&client, "#stats-window-60.active", "the chosen window").await;
     let charts = "#stats-charts .stats-chart".to_string();

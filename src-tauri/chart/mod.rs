@@ -126,10 +126,7 @@ where
     DB::ErrorType: 'static,
 {
     let highest = series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).fold(0.0_f64, f64::max);
-    let top = ceiling.unwrap_or(highest * 1.15).max(match unit {
-        Unit::Percent => 1.0,
-        Unit::Bytes | Unit::BytesPerSecond => 1024.0,
-    });
+    let top = scale_top(highest, ceiling, unit);
     let mut chart = time_axes(root, title, unit, window_seconds, top)?;
     for (index, one) in series.iter().enumerate() {
         let colour = PALETTE[index % PALETTE.len()];
@@ -138,10 +135,34 @@ where
             .label(one.label.clone())
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], colour.stroke_width(2)));
     }
-    if series.len() > 1 {
+    // The ceiling (a memory limit) is a grey line, drawn only when the scale reaches it.
+    let limit = ceiling.filter(|limit| *limit <= top);
+    if let Some(limit) = limit {
+        let grey = RGBColor(150, 150, 150);
+        chart
+            .draw_series(LineSeries::new([(-window_seconds, limit), (0.0, limit)], grey.stroke_width(1)))?
+            .label("limit")
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], grey.stroke_width(1)));
+    }
+    if series.len() > 1 || limit.is_some() {
         draw_legend(&mut chart)?;
     }
     Ok(())
+}
+
+/// The top of a chart's scale: the data's highest value with room above it, so a small figure is
+/// not a flat line at zero; a ceiling (a memory limit) near the data is brought into view, one far
+/// above it is left out (332 kB used of a 19 GiB limit is drawn against the 332 kB).
+fn scale_top(highest: f64, ceiling: Option<f64>, unit: Unit) -> f64 {
+    let least = match unit {
+        Unit::Percent => 1.0,
+        Unit::Bytes | Unit::BytesPerSecond => 1000.0,
+    };
+    let data_top = (highest * 1.15).max(least);
+    match ceiling {
+        Some(limit) if limit <= data_top * 2.0 => data_top.max(limit * 1.05),
+        _ => data_top,
+    }
 }
 
 /// The series' names in a box at the top right.
@@ -290,7 +311,8 @@ fn relative_time(seconds: f64) -> String {
     }
 }
 
-fn value_label(value: f64, unit: Unit) -> String {
+/// A value as the charts label it: "12 %", "332 kB", "1.5 MB/s".
+pub fn value_label(value: f64, unit: Unit) -> String {
     match unit {
         Unit::Percent if value.abs() < 10.0 && value.fract().abs() > f64::EPSILON => format!("{value:.1} %"),
         Unit::Percent => format!("{value:.0} %"),
@@ -306,6 +328,13 @@ mod tests {
 
     fn wave(points: usize) -> Vec<(f64, f64)> {
         (0..points).map(|i| (i as f64 - points as f64, 50.0 + 40.0 * (i as f64 / 30.0).sin())).collect()
+    }
+
+    #[test]
+    fn the_scale_follows_the_data_and_shows_a_limit_only_near_it() {
+        assert_eq!(scale_top(332_000.0, Some(19.0e9), Unit::Bytes), 332_000.0 * 1.15, "a far limit is left out");
+        assert_eq!(scale_top(900.0e6, Some(1.0e9), Unit::Bytes), 1.05e9, "a near limit is brought into view");
+        assert_eq!(scale_top(0.0, None, Unit::Percent), 1.0, "an idle chart keeps a scale");
     }
 
     #[test]

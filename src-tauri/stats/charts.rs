@@ -6,7 +6,7 @@
 use serde::Deserialize;
 
 use super::history::Point;
-use crate::chart::{Series, Unit};
+use crate::chart::{value_label, Series, Unit};
 
 /// What a chart shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ts_rs::TS)]
@@ -26,8 +26,8 @@ pub enum Metric {
 /// A chart ready to draw.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChartPlan {
-    /// The chart's heading ("CPU", "Block I/O", …).
-    pub title: &'static str,
+    /// The chart's heading with its figures now: "Memory — now 332 kB, peak 410 kB".
+    pub title: String,
     /// One line per series; x is seconds before the newest point (0 or less).
     pub lines: Vec<Series>,
     /// What the values are (percent, bytes, bytes a second), for the axis and labels.
@@ -44,21 +44,21 @@ pub fn container_chart(points: &[Point], metric: Metric) -> ChartPlan {
         points: points.iter().map(|p| (p.at - newest, value(p))).collect(),
     };
     let limit = points.last().map(|p| p.memory_limit_bytes as f64).filter(|l| *l > 0.0);
-    match metric {
+    let plan = match metric {
         Metric::Cpu => ChartPlan {
-            title: "CPU",
+            title: "CPU".into(),
             lines: vec![series("cpu", &|p| f64::from(p.cpu_percent))],
             unit: Unit::Percent,
             ceiling: None,
         },
         Metric::Memory => ChartPlan {
-            title: "Memory (of its limit)",
+            title: "Memory".into(),
             lines: vec![series("memory", &|p| p.memory_bytes as f64)],
             unit: Unit::Bytes,
             ceiling: limit,
         },
         Metric::Network => ChartPlan {
-            title: "Network",
+            title: "Network".into(),
             lines: vec![
                 series("received", &|p| f64::from(p.net_rx_per_second)),
                 series("sent", &|p| f64::from(p.net_tx_per_second)),
@@ -67,7 +67,7 @@ pub fn container_chart(points: &[Point], metric: Metric) -> ChartPlan {
             ceiling: None,
         },
         Metric::Block => ChartPlan {
-            title: "Block I/O",
+            title: "Block I/O".into(),
             lines: vec![
                 series("read", &|p| f64::from(p.block_read_per_second)),
                 series("written", &|p| f64::from(p.block_write_per_second)),
@@ -75,6 +75,26 @@ pub fn container_chart(points: &[Point], metric: Metric) -> ChartPlan {
             unit: Unit::BytesPerSecond,
             ceiling: None,
         },
+    };
+    ChartPlan { title: with_figures(&plan.title, &plan.lines, plan.unit), ..plan }
+}
+
+/// The title with each line's figure now (and its peak, for a single line): "CPU — now 3 %,
+/// peak 41 %", "Network — received 1.2 kB/s, sent 300 B/s now".
+fn with_figures(title: &str, lines: &[Series], unit: Unit) -> String {
+    let now = |line: &Series| line.points.last().map_or(0.0, |p| p.1);
+    match lines {
+        [] => title.to_string(),
+        [line] if line.points.is_empty() => title.to_string(),
+        [line] => {
+            let peak = line.points.iter().map(|p| p.1).fold(0.0, f64::max);
+            format!("{title} — now {}, peak {}", value_label(now(line), unit), value_label(peak, unit))
+        }
+        lines => {
+            let figures: Vec<String> =
+                lines.iter().map(|line| format!("{} {}", line.label, value_label(now(line), unit))).collect();
+            format!("{title} — {} now", figures.join(", "))
+        }
     }
 }
 
@@ -101,7 +121,7 @@ pub fn overview_chart(windows: &[(String, Vec<Point>)], metric: Metric) -> Chart
         Metric::Network => ("Network of every running container", Unit::BytesPerSecond),
         Metric::Block => ("Block I/O of every running container", Unit::BytesPerSecond),
     };
-    ChartPlan { title, lines, unit, ceiling: None }
+    ChartPlan { title: title.into(), lines, unit, ceiling: None }
 }
 
 #[cfg(test)]
@@ -122,6 +142,9 @@ mod tests {
         assert_eq!(memory.ceiling, Some(4_000.0), "the limit is the ceiling");
         assert_eq!(container_chart(&[point(1.0, 0.0, 5, 0)], Metric::Memory).ceiling, None, "no limit, no ceiling");
         assert_eq!(container_chart(&points, Metric::Network).lines.len(), 2);
+        assert_eq!(cpu.title, "CPU — now 7.5 %, peak 7.5 %");
+        assert_eq!(memory.title, "Memory — now 2 kB, peak 2 kB");
+        assert_eq!(container_chart(&points, Metric::Network).title, "Network — received 0 B/s, sent 0 B/s now");
     }
 
     #[test]

@@ -40,7 +40,12 @@ describe("the stats panel", () => {
 
     expect(panel.element.hidden).toBe(false);
     expect(text("#stats-panel strong")).toBe("Stats of web");
-    expect(charts()).toEqual(["cpu: CPU", "memory: Memory (of its limit)", "network: Network", "block: Block I/O"]);
+    expect(charts()).toEqual([
+      "cpu: CPU — now 3.2 %, peak 41 %",
+      "memory: Memory — now 201 MB, peak 214 MB",
+      "network: Network — received 1.2 kB/s, sent 310 B/s now",
+      "block: Block I/O — read 0 B/s, written 4.1 kB/s now",
+    ]);
     expect(callsOf("stats_chart")).toEqual(["cpu", "memory", "network", "block"].map((metric) => ({ id: web.id, metric, seconds: 300 })));
     expect(texts("#stats-panel .segmented button.active")).toEqual(["5 min"]);
     expect(texts("#stats-charts .chart-save")).toEqual(["PNG…", "PNG…", "PNG…", "PNG…"]);
