@@ -60,7 +60,13 @@ export class ContainersView {
         { title: "CPU (1 min)", width: "150px", cell: (r) => cpuCell(r) },
         // A stopped or killed container holds no memory, whatever its last reading said.
         { title: "Memory", width: "90px", align: "right", cell: (r) => (r.stats?.running && r.stats.point ? formatSize(r.stats.point.memory_bytes) : "") },
-        { title: "", width: "340px", cell: (r) => this.actions(r) },
+        { title: "", width: "310px", cell: (r) => this.actions(r) },
+      ],
+      // Narrower, the image and ports go first, then the status and memory; the name, the CPU
+      // and the actions always stay on screen.
+      narrow: [
+        { below: 1180, hide: [1, 4] },
+        { below: 820, hide: [3, 6] },
       ],
       rowKey: (r) => r.id,
       rowData: (r) => ({ name: r.name, state: r.state }),

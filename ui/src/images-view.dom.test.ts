@@ -54,7 +54,7 @@ describe("the Images screen", () => {
       ["busybox in use", "latest", "a416a98b71e2", "3 years ago", "4.26 MB", "0 B", "3"],
     ]);
     expect(find("#images-view .summary").textContent).toBe("6 images");
-    expect(find("#images-keys-hint").textContent).toBe("Enter or double-click opens an image in Layers · C compares it");
+    expect(find("#images-keys-hint").textContent).toBe("Enter or double-click opens an image in Layers · C compares it with another tag");
     expect(find("#images-view .empty").hidden).toBe(true);
     expect(callsOf("list_images")[0].query).toEqual({ text: "", dangling_only: false, in_use_only: false, sort: "created", descending: true });
   });

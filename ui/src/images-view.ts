@@ -53,8 +53,8 @@ export class ImagesView {
     const keys = document.createElement("span");
     keys.className = "muted keys-hint";
     keys.id = "images-keys-hint";
-    keys.textContent = "Enter or double-click opens an image in Layers · C compares it";
-    toolbar.append(this.filter, dangling, inUse, compareButton, this.summary, keys);
+    keys.textContent = "Enter or double-click opens an image in Layers · C compares it with another tag";
+    toolbar.append(this.filter, dangling, inUse, compareButton, this.summary);
 
     this.table = new Table<ImageRow>({
       columns: [
@@ -77,7 +77,8 @@ export class ImagesView {
     this.table.element.addEventListener("keydown", (e) => {
       if (e.key.toLowerCase() === "c" && !e.ctrlKey && !e.metaKey) this.compareSelected();
     });
-    this.element.append(toolbar, this.table.element);
+    // Under the list, where it does not crowd the toolbar.
+    this.element.append(toolbar, this.table.element, keys);
     this.table.drawHeader(this.query.sort, this.query.descending);
     // "Created 2 hours ago" moves on while the screen stays open.
     window.setInterval(() => this.table.refreshTexts(), AGES_TICK_MS);

@@ -16,6 +16,9 @@ export interface TableOptions<T> {
   rowData?: (row: T) => Record<string, string>;
   onSort?: (key: string) => void;
   onOpen?: (row: T) => void;
+  /** Columns (by index) left out when the table is narrower than `below` pixels, so what
+   * matters — the name, the figures, the actions — stays on screen without scrolling sideways. */
+  narrow?: { below: number; hide: number[] }[];
 }
 
 const ROW_HEIGHT = 34;
@@ -31,10 +34,12 @@ export class Table<T> {
   private drawn = new Map<string, { signature: string; element: HTMLElement }>();
 
   constructor(private readonly options: TableOptions<T>) {
-    const template = options.columns.map((c) => c.width).join(" ");
     this.element = document.createElement("div");
     this.element.className = "table";
-    this.element.style.setProperty("--columns", template);
+    this.fitColumns(Infinity);
+    if (options.narrow && typeof ResizeObserver !== "undefined") {
+      new ResizeObserver(([entry]) => this.fitColumns(entry.contentRect.width)).observe(this.element);
+    }
     this.header = document.createElement("div");
     this.header.className = "table-header";
     const viewport = document.createElement("div");
@@ -47,6 +52,16 @@ export class Table<T> {
     this.element.append(this.header, viewport);
     this.body = new VirtualRows<T>(viewport, ROW_HEIGHT, (row) => this.drawRow(row));
     this.drawHeader(null, false);
+  }
+
+  /** Shows the columns that fit `width` (see `narrow`): the others' tracks leave the grid and
+   * their cells are hidden (`data-col` marks each cell with its column). */
+  fitColumns(width: number): void {
+    const hidden = new Set((this.options.narrow ?? []).filter((level) => width < level.below).flatMap((level) => level.hide));
+    const template = this.options.columns.filter((_, index) => !hidden.has(index)).map((c) => c.width).join(" ");
+    this.element.style.setProperty("--columns", template);
+    this.element.dataset.hidden = [...hidden].sort().join(" ");
+    for (const index of this.options.columns.keys()) this.element.classList.toggle(`hide-col-${index}`, hidden.has(index));
   }
 
   setRows(rows: T[]): void {
@@ -78,8 +93,9 @@ export class Table<T> {
   }
 
   drawHeader(sortKey: string | null, descending: boolean): void {
-    const cells = this.options.columns.map((column) => {
+    const cells = this.options.columns.map((column, index) => {
       const cell = document.createElement(column.sortKey ? "button" : "div");
+      cell.dataset.col = String(index);
       cell.className = `th${column.align === "right" ? " right" : ""}`;
       const arrow = column.sortKey && column.sortKey === sortKey ? (descending ? " ▼" : " ▲") : "";
       cell.textContent = column.title + arrow;
@@ -109,8 +125,9 @@ export class Table<T> {
     for (const [name, value] of Object.entries(this.options.rowData?.(row) ?? {})) {
       element.dataset[name] = value;
     }
-    for (const column of this.options.columns) {
+    for (const [index, column] of this.options.columns.entries()) {
       const cell = document.createElement("div");
+      cell.dataset.col = String(index);
       cell.className = `td${column.align === "right" ? " right" : ""}`;
       const content = column.cell(row);
       if (typeof content === "string") {

@@ -1,0 +1,32 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from "vitest";
+import { Table } from "./table";
+
+describe("a table narrower than its columns", () => {
+  const table = new Table<{ name: string }>({
+    columns: ["Name", "Image", "State", "Status"].map((title) => ({ title, width: `${title.length}0px`, cell: (row: { name: string }) => `${title} of ${row.name}` })),
+    rowKey: (row) => row.name,
+    narrow: [
+      { below: 1000, hide: [1] },
+      { below: 600, hide: [3] },
+    ],
+  });
+
+  it("leaves out the columns it names, tracks and cells alike, and brings them back when wider", () => {
+    table.fitColumns(1200);
+    expect(table.element.style.getPropertyValue("--columns")).toBe("40px 50px 50px 60px");
+    expect(table.element.classList.contains("hide-col-1")).toBe(false);
+    table.fitColumns(800);
+    expect(table.element.style.getPropertyValue("--columns")).toBe("40px 50px 60px");
+    expect(table.element.classList.contains("hide-col-1")).toBe(true);
+    table.fitColumns(500);
+    expect(table.element.style.getPropertyValue("--columns")).toBe("40px 50px");
+    expect(table.element.dataset.hidden).toBe("1 3");
+    table.fitColumns(1200);
+    expect(table.element.dataset.hidden).toBe("");
+  });
+
+  it("marks every header cell with its column, for the rule that hides it", () => {
+    expect([...table.element.querySelectorAll(".th")].map((cell) => (cell as HTMLElement).dataset.col)).toEqual(["0", "1", "2", "3"]);
+  });
+});
