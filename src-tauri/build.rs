@@ -50,7 +50,9 @@ fn main() {
     #[cfg(feature = "gui")]
     {
         println!("cargo:rerun-if-changed={COMMAND_LIST}");
-        let source = std::fs::read_to_string(COMMAND_LIST).expect("src-tauri/app/mod.rs is readable");
+        // A Windows checkout may have CRLF line ends.
+        let source =
+            std::fs::read_to_string(COMMAND_LIST).expect("src-tauri/app/mod.rs is readable").replace("\r\n", "\n");
         let commands = command_names(&source);
         let granted = capability(&commands);
         // Written only when it changes, so tauri-build (which watches the file) rebuilds only then.

@@ -88,9 +88,12 @@ impl ImageReference {
         self.tag.as_deref().unwrap_or("latest")
     }
 
-    /// Whether the two name the same repository and tag, however each is written.
+    /// Whether the two name the same repository and tag (and digest, when either pins one),
+    /// however each is written: `app@sha256:…` is not `app:latest`.
     pub fn same_tag_as(&self, other: &ImageReference) -> bool {
-        self.familiar_repository() == other.familiar_repository() && self.tag_or_latest() == other.tag_or_latest()
+        self.familiar_repository() == other.familiar_repository()
+            && self.tag_or_latest() == other.tag_or_latest()
+            && self.digest == other.digest
     }
 }
 
@@ -211,6 +214,8 @@ mod tests {
         assert!(podman.same_tag_as(&docker));
         assert!(ImageReference::parse("app").unwrap().same_tag_as(&ImageReference::parse("app:latest").unwrap()));
         assert!(!ImageReference::parse("ghcr.io/app:1").unwrap().same_tag_as(&ImageReference::parse("app:1").unwrap()));
+        let pinned = ImageReference::parse("app@sha256:0123456789abcdef0123456789abcdef").unwrap();
+        assert!(!pinned.same_tag_as(&ImageReference::parse("app:latest").unwrap()), "a digest is not the latest tag");
     }
 
     #[test]

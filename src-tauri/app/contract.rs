@@ -108,7 +108,8 @@ mod tests {
             std::fs::write(&path, generated).unwrap();
             return;
         }
-        let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+        // A Windows checkout may have CRLF line ends.
+        let on_disk = std::fs::read_to_string(&path).unwrap_or_default().replace("\r\n", "\n");
         assert!(
             on_disk == generated,
             "{} is stale: the Rust types crossing to the window changed. Run `make contract` and commit it.",

@@ -3,6 +3,7 @@
 //! [`TreeView`] lays out, look at a node, show or extract a file, export a layer. The window
 //! holds one open image at a time; everything it shows is computed by the engine.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
@@ -27,6 +28,8 @@ use crate::progress::{LatestWork, Progress, Reporter};
 pub struct Explorer {
     open: Mutex<Option<OpenImage>>,
     loading: LatestWork,
+    /// How many views were asked to be built; only the latest one is kept.
+    view_asked: AtomicU64,
 }
 
 struct OpenImage {
@@ -141,11 +144,17 @@ pub async fn set_view(explorer: State<'_, Explorer>, options: ViewOptions) -> Re
         false => Ok(Some(open.image.clone())),
     })?;
     let Some(image) = rebuild else { return explorer.with_open(|open| Ok(info(&open.view))) };
+    let asked = explorer.view_asked.fetch_add(1, Ordering::SeqCst) + 1;
+    let built_for = image.clone();
     let view = tauri::async_runtime::spawn_blocking(move || TreeView::build(&image, options))
         .await
         .map_err(|e| Failure::new(ErrorCode::Internal, format!("building the tree stopped: {e}")))??;
     explorer.with_open(|open| {
-        open.view = view;
+        // A view built for an image since replaced, or overtaken by a later request, is dropped:
+        // the window shows what it asked for last, of the image open now.
+        if Arc::ptr_eq(&open.image, &built_for) && explorer.view_asked.load(Ordering::SeqCst) == asked {
+            open.view = view;
+        }
         Ok(info(&open.view))
     })
 }

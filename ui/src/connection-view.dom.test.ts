@@ -38,6 +38,12 @@ describe("the daemon bar", () => {
     );
     expect(byId<HTMLSelectElement>("endpoint-picker").value).toBe("default");
     expect(byId("endpoint-picker").title).toContain("Docker Engine (system socket)");
+
+    // After a switch that worked, a failed one goes back to the endpoint in use, not the first.
+    view.show({ ...recorded.connected, status: { ...recorded.connected.status, endpoint: recorded.endpoints.endpoints[1] } });
+    choose(byId<HTMLSelectElement>("endpoint-picker"), "default");
+    await settle();
+    expect(byId<HTMLSelectElement>("endpoint-picker").value).toBe(recorded.endpoints.endpoints[1].name);
   });
 
   it("offers every endpoint found, marks docker's choice, and names the daemon it talks to", async () => {

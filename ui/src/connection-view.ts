@@ -9,6 +9,8 @@ export class ConnectionView {
   private readonly light: HTMLElement;
   private readonly words: HTMLElement;
   private endpoints: EndpointsView | null = null;
+  /** The endpoint the live state says is in use. */
+  private inUse: string | null = null;
 
   /** `report` tells the user why a switch or a rescan failed. */
   constructor(private readonly report: (message: string, hint?: string) => void = () => undefined) {
@@ -43,7 +45,7 @@ export class ConnectionView {
     } catch (error) {
       const problem = asUiError(error);
       this.report(`Could not switch to ${name}: ${problem.message}`, problem.hint);
-      if (this.endpoints) this.picker.value = this.endpoints.selected;
+      this.picker.value = this.inUse ?? this.endpoints?.selected ?? this.picker.value;
     }
   }
 
@@ -76,6 +78,7 @@ export class ConnectionView {
 
   show(state: LiveState): void {
     const status = state.status;
+    this.inUse = status.endpoint.name;
     this.light.className = `light ${status.kind}`;
     this.words.textContent = describe(status);
     if (this.picker.value !== status.endpoint.name && this.endpoints?.endpoints.some((e) => e.name === status.endpoint.name)) {

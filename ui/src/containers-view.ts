@@ -145,7 +145,8 @@ export class ContainersView {
   }
 
   private async run(row: ContainerRow, action: ContainerAction): Promise<void> {
-    this.pending.set(row.id, PENDING[action]);
+    const doing = PENDING[action];
+    this.pending.set(row.id, doing);
     await this.drawStats(true).catch(() => undefined);
     try {
       await api.containerAction(row.id, action);
@@ -153,7 +154,8 @@ export class ContainersView {
       const e = asUiError(error);
       this.report(`Could not ${action} ${row.name}: ${e.message}`, e.hint);
     } finally {
-      this.pending.delete(row.id);
+      // A later action on the same container keeps its own word until it ends.
+      if (this.pending.get(row.id) === doing) this.pending.delete(row.id);
       await this.drawStats(true).catch(() => undefined);
     }
   }

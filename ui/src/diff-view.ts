@@ -38,6 +38,8 @@ export class DiffView {
   private query: DiffQuery = { added: true, removed: true, modified: true, search: "", sort: "path" };
   private references: string[] = [];
   private selected = -1;
+  /** Counts the comparisons asked for; only the latest one's outcome is shown. */
+  private comparing = 0;
   private searchTimer = 0;
 
   constructor(private readonly report: (message: string, hint?: string) => void) {
@@ -148,6 +150,8 @@ export class DiffView {
       (this.before.value.trim() ? this.after : this.before).focus();
       return;
     }
+    // A comparison superseded by a later one says nothing and leaves the screen to it.
+    const comparing = ++this.comparing;
     this.problem.hidden = true;
     this.progress.hidden = false;
     this.progressBar.removeAttribute("value");
@@ -169,6 +173,7 @@ export class DiffView {
       else this.showTree(summary.tree);
       this.viewport.focus();
     } catch (error) {
+      if (comparing !== this.comparing) return;
       const problem = asUiError(error);
       if (problem.code === "cancelled") this.report("Stopped comparing.");
       else {
@@ -180,7 +185,7 @@ export class DiffView {
         delete this.element.dataset.compared;
       }
     } finally {
-      this.progress.hidden = true;
+      if (comparing === this.comparing) this.progress.hidden = true;
     }
   }
 

@@ -289,6 +289,22 @@ describe("the Layers screen", () => {
     expect(byId("layers-problem").hidden).toBe(true);
   });
 
+  it("lets a newer open have the screen: the one it replaced ends quietly", async () => {
+    let answerFirst: (value: unknown) => void = () => undefined;
+    answer("open_image", ({ source }: { source: { value: string } }) =>
+      source.value === "api:1.3" ? new Promise((_, reject) => (answerFirst = reject)) : new Promise(() => undefined),
+    );
+    void view.open("api:1.3");
+    await settle();
+    void view.open("api:1.4");
+    await settle();
+    answerFirst({ code: "cancelled", message: "stopped before the end, as asked", hint: "" });
+    await settle();
+    expect(report).not.toHaveBeenCalled();
+    expect(byId("layers-progress").hidden).toBe(false);
+    expect(text("#layers-progress")).toContain("Opening api:1.4");
+  });
+
   it("says only that it stopped when the user cancelled the reading", async () => {
     fail("open_image", { code: "cancelled", message: "stopped before the end, as asked", hint: "Start it again when you are ready." });
     await open();

@@ -72,6 +72,8 @@ export class LayersView {
     sort: "name",
   };
   private selected = -1;
+  /** Counts the opens asked for; only the latest one's outcome is shown. */
+  private opening = 0;
   private selectedDetails: NodeDetails | null = null;
   private searchTimer = 0;
 
@@ -158,6 +160,8 @@ export class LayersView {
   /** Opens an image by reference, or an archive by the path the file dialog gave. */
   async open(text: string): Promise<void> {
     const source = sourceOf(text);
+    // An open superseded by a later one says nothing and leaves the screen to it.
+    const opening = ++this.opening;
     this.source.value = source.value;
     this.showProblem(null);
     this.progress.hidden = false;
@@ -179,11 +183,12 @@ export class LayersView {
       await this.drawCache();
       this.treeViewport.focus();
     } catch (error) {
+      if (opening !== this.opening) return;
       const problem = asUiError(error);
       if (problem.code === "cancelled") this.report(`Stopped reading ${source.value}.`);
       else this.showProblem(problem);
     } finally {
-      this.progress.hidden = true;
+      if (opening === this.opening) this.progress.hidden = true;
     }
   }
 
