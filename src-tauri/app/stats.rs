@@ -89,15 +89,11 @@ fn plan(board: &StatsBoard, id: &str, metric: Metric, seconds: f64) -> Result<Ch
     Ok(container_chart(&points, metric))
 }
 
-fn drawing_failed(error: chart::ChartError) -> Failure {
-    Failure::new(ErrorCode::Internal, error.to_string())
-}
-
 /// A chart of one container's `metric` over the last `seconds`, as SVG.
 #[tauri::command]
 pub fn stats_chart(board: State<'_, StatsBoard>, id: String, metric: Metric, seconds: f64) -> Result<String, Failure> {
     let plan = plan(&board, &id, metric, seconds)?;
-    chart::line_chart(&plan.title, &plan.lines, plan.unit, seconds, plan.ceiling, (560, 200)).map_err(drawing_failed)
+    chart::line_chart(&plan.title, &plan.lines, plan.unit, seconds, plan.ceiling, (560, 200)).map_err(Failure::from)
 }
 
 /// Every running container's CPU (or memory) stacked, over the last `seconds`, as SVG.
@@ -107,7 +103,7 @@ pub fn stats_overview(board: State<'_, StatsBoard>, metric: Metric, seconds: f64
     let windows: Vec<(String, Vec<crate::stats::Point>)> =
         running.into_iter().filter_map(|row| Some((row.name, board.collector.window(&row.id, seconds)?))).collect();
     let plan = overview_chart(&windows, metric);
-    chart::stacked_chart(&plan.title, &plan.lines, plan.unit, seconds, (1120, 260)).map_err(drawing_failed)
+    chart::stacked_chart(&plan.title, &plan.lines, plan.unit, seconds, (1120, 260)).map_err(Failure::from)
 }
 
 /// Asks where to save the same chart as a PNG image (offered as `name`), then writes it there.
@@ -122,7 +118,7 @@ pub async fn stats_export_png(
 ) -> Result<Option<Saved>, Failure> {
     let plan = plan(&board, &id, metric, seconds)?;
     let png = chart::line_chart_png(&plan.title, &plan.lines, plan.unit, seconds, plan.ceiling, (1120, 400))
-        .map_err(drawing_failed)?;
+        .map_err(Failure::from)?;
     let name = choices::file_name(&name, "chart.png");
     choices::save(&app, "Save the chart", &name, |partial| async move {
         Ok(content::write_new_file(png.as_slice(), &partial)?)

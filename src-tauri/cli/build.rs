@@ -13,7 +13,7 @@ use crate::format;
 use crate::problem::{ErrorCode, Failure, Problem};
 use crate::progress::Cancel;
 use crate::project::pipeline::{PipelineEvent, PipelineOutcome};
-use crate::project::session::{build_and_record, rebuild_on_change};
+use crate::project::session::{build_and_record, rebuild_on_change, WatchEnd};
 use crate::project::settings::{BuildRecord, Project, ProjectStore};
 use crate::project::watch::{watch, Trigger, WatchTiming};
 use crate::project::{BuildContext, BuildEvent};
@@ -74,10 +74,13 @@ pub async fn build(endpoint: Option<String>, args: BuildArgs) -> Result<bool, Fa
         end = rebuilds => end,
         _ = tokio::signal::ctrl_c() => return Ok(true),
     };
-    match end.reason() {
-        None => Ok(true),
-        Some(reason) => Err(Failure::new(ErrorCode::NotFound, reason).with_hint("Watching stopped; start it again.")),
-    }
+    let code = match end {
+        WatchEnd::Stopped => return Ok(true),
+        WatchEnd::Gone { .. } => ErrorCode::NotFound,
+        WatchEnd::Failed { .. } => ErrorCode::Internal,
+    };
+    let reason = end.reason().unwrap_or_default();
+    Err(Failure::new(code, reason).with_hint("Watching stopped; start it again."))
 }
 
 /// The saved project for the folder (or a new one), with the command line's choices on top.
