@@ -600,6 +600,15 @@ async fn the_diff_screen_compares_two_tags_picked_on_the_images_screen_as_a_tree
     assert_eq!(count(&client, "#file-viewer .diff-file").await, 2, "the --- and +++ headers");
     screenshot(&client, "diff-file.png").await;
     client.find(Locator::Css(".dialog button")).await.unwrap().click().await.unwrap();
+    // A changed link has no text: the viewer names its two targets instead.
+    click(&client, ".diff-row[data-path='/data/link']", "the changed link").await;
+    tree.send_keys(&fantoccini::key::Key::Enter.to_string()).await.unwrap();
+    let facts = wait_for(&client, "#compared-facts tr[data-name='link target']", "the link's two targets").await;
+    let targets = facts.text().await.unwrap();
+    assert!(targets.contains("mode.txt"), "{targets}");
+    wait_for_text_at(&client, ".dialog p.muted", "no text of its own", "why there is no text diff").await;
+    screenshot(&client, "diff-link.png").await;
+    client.find(Locator::Css(".dialog button")).await.unwrap().click().await.unwrap();
 
     // 4. Filters and sort: only removed paths; then largest size change first.
     click(&client, "#diff-filter-added", "the added filter").await;
@@ -710,6 +719,8 @@ async fn the_containers_screen_charts_a_containers_stats_and_saves_them_as_csv()
             client.execute(&script, vec![]).await.unwrap().as_str().unwrap().to_string()
         }
     };
+    // The columns are fitted to the table's width once it is on screen; from then on they stay.
+    wait_for(&client, "#containers-view .table[data-fitted-to]", "the columns fitted to the window").await;
     let row_cells = format!("{row} .td, #containers-view .th");
     let before = places(row_cells.clone()).await;
     tokio::time::sleep(Duration::from_secs(3)).await;

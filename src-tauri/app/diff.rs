@@ -10,8 +10,8 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use super::choices::Chosen;
-use super::explorer::SourceChoice;
-use crate::diff::text::{file_diff, Side};
+use super::explorer::{FileReads, SourceChoice};
+use crate::diff::text::{file_diff, PathComparison, Side};
 use crate::diff::{
     compare_with_tree, ChangeQuery, ChangeRow, ChangeTree, ConfigChange, FolderDelta, HistoryDiff, PackageDiff,
 };
@@ -185,13 +185,15 @@ pub fn diff_expand_all(comparison: State<'_, Comparison>, expanded: bool) -> Res
     })
 }
 
-/// The unified diff of one text file between the two images.
+/// One path compared between the two images: the attributes that differ and, for a text file
+/// whose content changed, its unified diff.
 #[tauri::command]
 pub async fn diff_file(
     live: State<'_, Live>,
     comparison: State<'_, Comparison>,
+    reads: State<'_, FileReads>,
     path: String,
-) -> Result<String, Failure> {
+) -> Result<PathComparison, Failure> {
     // Take the images out while reading, so the lock is not held across the reads.
     let sides = comparison.with_current(|current| current.sides.clone())?;
     let needs_daemon = sides.iter().any(|(_, source, _)| matches!(source, ImageSource::Daemon(_)));
@@ -199,5 +201,8 @@ pub async fn diff_file(
     let [(before_name, before_source, before), (after_name, after_source, after)] = &sides;
     let before = Side { name: before_name, source: before_source, image: before };
     let after = Side { name: after_name, source: after_source, image: after };
-    Ok(file_diff(daemon.as_ref(), before, after, &path).await?)
+    let reading = reads.start();
+    let compared = file_diff(daemon.as_ref(), before, after, &path, &reading).await;
+    reads.finish(&reading);
+    Ok(compared?)
 }

@@ -12,7 +12,8 @@ use tauri::{AppHandle, State};
 
 use super::choices::{self, Ask, Chosen, Saved};
 use crate::engine::Connection;
-use crate::image::content::{self, FileContent, LayerLocation};
+use crate::image::content::{self, FileContent, LayerLocation, Reading};
+use crate::image::layer_copies::LayerCopies;
 use crate::image::explorer::StatusCounts;
 use crate::image::outline::Outlined;
 use crate::image::{
@@ -213,15 +214,43 @@ fn daemon_for(live: &Live, location: &LayerLocation) -> Result<Option<Connection
     })
 }
 
+/// The file read the window waits for (View, Show diff): starting one cancels the one before, and
+/// *Cancel* stops it. Daemon layers read for a file are copied into the cache for the next look.
+#[derive(Default)]
+pub struct FileReads(LatestWork);
+
+impl FileReads {
+    /// A new read, cancelling the one before.
+    pub fn start(&self) -> Reading {
+        Reading { copies: Some(LayerCopies::in_cache(IndexCache::user())), cancel: self.0.start() }
+    }
+
+    /// `reading` is over: forgotten if it is the latest.
+    pub fn finish(&self, reading: &Reading) {
+        self.0.finish(&reading.cancel);
+    }
+}
+
+/// Stops the file being read for View or Show diff, if any.
+#[tauri::command]
+pub fn cancel_file_read(reads: State<'_, FileReads>) {
+    reads.0.cancel();
+}
+
+/// The start of a file (text, or a hex dump) for the viewer.
 #[tauri::command]
 pub async fn file_content(
     live: State<'_, Live>,
     explorer: State<'_, Explorer>,
+    reads: State<'_, FileReads>,
     id: u32,
 ) -> Result<FileContent, Failure> {
     let (location, path) = content_of(&explorer, id)?;
     let daemon = daemon_for(&live, &location)?;
-    Ok(content::show_file(daemon.as_ref(), &location, &path).await?)
+    let reading = reads.start();
+    let shown = content::show_file(daemon.as_ref(), &location, &path, &reading).await;
+    reads.finish(&reading);
+    Ok(shown?)
 }
 
 /// Asks where to save the file (offered as `name`), then writes it there.
@@ -237,7 +266,8 @@ pub async fn extract_file(
     let daemon = daemon_for(&live, &location)?;
     let name = choices::file_name(&name, "extracted");
     choices::save(&app, "Extract a file", &name, |partial| async move {
-        Ok(content::extract_file(daemon.as_ref(), &location, &path, &partial).await?)
+        let reading = Reading { copies: Some(LayerCopies::in_cache(IndexCache::user())), ..Reading::default() };
+        Ok(content::extract_file(daemon.as_ref(), &location, &path, &reading, &partial).await?)
     })
     .await
 }

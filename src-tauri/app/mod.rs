@@ -55,6 +55,7 @@ window_commands! {
     explorer::tree_expand_all,
     explorer::node_details,
     explorer::file_content,
+    explorer::cancel_file_read,
     explorer::extract_file,
     explorer::export_layer,
     explorer::choose_archive,
@@ -159,6 +160,7 @@ fn open(endpoint: Option<String>) -> Result<(), String> {
             app.manage(choices::Chosen::default());
             app.manage(commands::LogFollowers::default());
             app.manage(explorer::Explorer::default());
+            app.manage(explorer::FileReads::default());
             app.manage(diff::Comparison::default());
             app.manage(projects::Workshop::default());
             app.manage(stats::StatsBoard::default());

@@ -7,10 +7,12 @@ use clap::Args;
 
 use super::layers::load_sources;
 use super::{connect, print_json, Failure, OutputArgs};
-use crate::diff::text::{file_diff, Side};
+use crate::diff::text::{file_diff, PathComparison, Side};
+use crate::image::content::Reading;
+use crate::image::layer_copies::LayerCopies;
 use crate::diff::{compare, FileChange, ImageDiff};
 use crate::format;
-use crate::image::ImageSource;
+use crate::image::{ImageSource, IndexCache};
 
 /// How many paths of each kind the table lists (JSON lists them all).
 const LISTED: usize = 40;
@@ -21,7 +23,8 @@ pub struct DiffArgs {
     pub before: String,
     /// The second image, the same way.
     pub after: String,
-    /// Print the unified diff of this text file instead (`/etc/os-release`).
+    /// Compare this one path instead (`/etc/os-release`): the attributes that differ with both
+    /// values, then a text file's unified diff.
     #[arg(long, value_name = "PATH")]
     pub file: Option<String>,
     #[command(flatten)]
@@ -46,7 +49,14 @@ pub async fn diff(endpoint: Option<String>, args: DiffArgs) -> Result<(), Failur
         let daemon = if needs_daemon { Some(connect(endpoint).await?) } else { None };
         let before = Side { name: &args.before, source: &before_source, image: &before };
         let after = Side { name: &args.after, source: &after_source, image: &after };
-        print!("{}", file_diff(daemon.as_ref(), before, after, path).await?);
+        // A layer read from the daemon is copied into the cache: the next look at a file in it is instant.
+        let reading = Reading { copies: Some(LayerCopies::in_cache(IndexCache::user())), ..Reading::default() };
+        let comparison = file_diff(daemon.as_ref(), before, after, path, &reading).await?;
+        if args.output.json {
+            print_json(&comparison);
+        } else {
+            print_path_comparison(&comparison);
+        }
         return Ok(());
     }
     let result = compare(&args.before, &before, &args.after, &after);
@@ -56,6 +66,17 @@ pub async fn diff(endpoint: Option<String>, args: DiffArgs) -> Result<(), Failur
         print_report(&result);
     }
     Ok(())
+}
+
+/// The attributes that differ, one per line, then the text diff or why there is none.
+fn print_path_comparison(comparison: &PathComparison) {
+    for change in &comparison.attributes {
+        println!("{}: {} → {}", change.name, change.before, change.after);
+    }
+    match &comparison.unified {
+        Some(unified) => print!("{unified}"),
+        None => println!("{}", comparison.note),
+    }
 }
 
 fn print_report(diff: &ImageDiff) {

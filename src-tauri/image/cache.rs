@@ -20,6 +20,8 @@ use super::layer::LayerChange;
 /// (2: package databases' content kept in the layer index; 3: not compressed).
 const FORMAT_VERSION: u32 = 3;
 const MAGIC: &[u8; 8] = b"STRATAIX";
+/// The folder of layer copies, beside the indexes.
+const COPIES: &str = "copies";
 
 /// What the cache knows of an image besides its layers.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -37,7 +39,7 @@ pub struct ImageRecord {
 pub struct CacheUsage {
     /// The folder of the cache's current format version; empty when caching is off.
     pub directory: String,
-    /// Bytes on disk of every cached layer index, image record and summary.
+    /// Bytes on disk of every cached layer index, image record, summary and layer copy.
     pub bytes: u64,
     /// How many layer indexes are stored.
     pub layers: usize,
@@ -127,14 +129,27 @@ impl IndexCache {
         }
     }
 
+    /// The folder of the daemon's layers copied for their files ([`super::layer_copies`]).
+    pub fn copies_dir(&self) -> Option<PathBuf> {
+        Some(self.versioned_root()?.join(COPIES))
+    }
+
+    /// Where the copy of the layer `diff_id` is kept; `None` for a digest that is not one.
+    pub fn file_for_copy(&self, diff_id: &str) -> Option<PathBuf> {
+        self.file_for(COPIES, diff_id)
+    }
+
     /// What the cache holds on disk (current format version only); all zeros when caching is off.
     pub fn usage(&self) -> CacheUsage {
         let Some(root) = self.versioned_root() else { return CacheUsage::default() };
         let mut usage = CacheUsage { directory: root.display().to_string(), ..CacheUsage::default() };
-        let mut summaries = 0;
-        for (kind, count) in
-            [("layers", &mut usage.layers), ("images", &mut usage.images), ("summaries", &mut summaries)]
-        {
+        let (mut summaries, mut copies) = (0, 0);
+        for (kind, count) in [
+            ("layers", &mut usage.layers),
+            ("images", &mut usage.images),
+            ("summaries", &mut summaries),
+            (COPIES, &mut copies),
+        ] {
             for entry in fs::read_dir(root.join(kind)).into_iter().flatten().flatten() {
                 usage.bytes += entry.metadata().map(|m| m.len()).unwrap_or(0);
                 *count += 1;

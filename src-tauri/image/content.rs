@@ -1,14 +1,17 @@
 //! A file's bytes, or a whole layer, read again from where the image is: the index keeps no
 //! content, so the archive (the daemon's export or the file) is streamed to the layer that holds
-//! it, and the stream is dropped as soon as the file is found. Used to show a file (text, or hex
-//! for small binaries), to extract it, and to export a layer as a tar.
+//! it, and the stream is dropped as soon as the file is found — or, for a daemon image, the layer
+//! is copied for the next look ([`super::layer_copies`]). A read can be cancelled. Used to show a
+//! file (text, or hex for small binaries), to extract it, and to export a layer as a tar.
 //!
 //! Writing is only ever to the one destination file the user chose, created new (an existing
 //! file is never overwritten), and removed again if the copy fails half-way.
 
 use std::fs::{File, OpenOptions};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -16,9 +19,11 @@ use super::analysis::ImageSource;
 use super::archive::{archive_name, classify, decompress, Body, Image};
 use super::export::export_reader;
 use super::layer::{escape_bytes, TreePath};
+use super::layer_copies::{LayerCopies, Tee};
 use super::tar_stream::TarStream;
 use super::ImageError;
 use crate::engine::Connection;
+use crate::progress::Cancel;
 
 /// Text larger than this is cut.
 pub const TEXT_LIMIT: u64 = 1024 * 1024;
@@ -59,6 +64,18 @@ pub struct LayerLocation {
     pub image: ImageSource,
     /// `<id>/layer.tar` or `blobs/sha256/<digest>`.
     pub source: String,
+    /// The layer's digest (`sha256:…` of its uncompressed tar), which keys its copy.
+    pub diff_id: String,
+}
+
+/// How a layer is read: where the daemon's layers are copied for the next look, and the flag
+/// that stops the read.
+#[derive(Debug, Clone, Default)]
+pub struct Reading {
+    /// Where a layer read from the daemon is copied; `None`: it is not.
+    pub copies: Option<LayerCopies>,
+    /// Raised to stop the read: the user pressed Cancel, or asked for another file.
+    pub cancel: Cancel,
 }
 
 impl LayerLocation {
@@ -67,7 +84,7 @@ impl LayerLocation {
     pub fn of(source: &ImageSource, image: &Image, layer: usize) -> Option<LayerLocation> {
         let diff_id = &image.layers.get(layer)?.diff_id;
         let first = image.layers.iter().find(|l| &l.diff_id == diff_id)?;
-        Some(LayerLocation { image: source.clone(), source: first.source.clone() })
+        Some(LayerLocation { image: source.clone(), source: first.source.clone(), diff_id: diff_id.clone() })
     }
 }
 
@@ -76,9 +93,10 @@ pub async fn show_file(
     daemon: Option<&Connection>,
     layer: &LayerLocation,
     path: &TreePath,
+    reading: &Reading,
 ) -> Result<FileContent, ImageError> {
     let wanted = path.clone();
-    with_layer_file(daemon, layer, path, move |size, content| {
+    with_layer_file(daemon, layer, path, reading, move |size, content| {
         let mut head = Vec::new();
         content.take(TEXT_LIMIT).read_to_end(&mut head)?;
         Ok(view_of(&wanted, size, head))
@@ -91,10 +109,11 @@ pub async fn extract_file(
     daemon: Option<&Connection>,
     layer: &LayerLocation,
     path: &TreePath,
+    reading: &Reading,
     destination: &Path,
 ) -> Result<u64, ImageError> {
     let destination = destination.to_path_buf();
-    with_layer_file(daemon, layer, path, move |_, content| write_new_file(content, &destination)).await
+    with_layer_file(daemon, layer, path, reading, move |_, content| write_new_file(content, &destination)).await
 }
 
 /// Writes the layer's uncompressed tar to `destination`, a new file; returns the bytes written.
@@ -104,7 +123,7 @@ pub async fn export_layer(
     destination: &Path,
 ) -> Result<u64, ImageError> {
     let destination = destination.to_path_buf();
-    with_layer(daemon, layer, move |tar| write_new_file(tar, &destination)).await
+    with_layer(daemon, layer, &Reading::default(), move |tar| write_new_file(tar, &destination)).await
 }
 
 /// Writes `content` to a new file at `destination` (never over an existing file or through a
@@ -131,10 +150,11 @@ async fn with_layer_file<T: Send + 'static>(
     daemon: Option<&Connection>,
     layer: &LayerLocation,
     path: &TreePath,
+    reading: &Reading,
     visit: impl FnOnce(u64, &mut dyn Read) -> Result<T, ImageError> + Send + 'static,
 ) -> Result<T, ImageError> {
     let wanted = path.clone();
-    with_layer(daemon, layer, move |tar| {
+    with_layer(daemon, layer, reading, move |tar| {
         let mut entries = TarStream::new(tar);
         while let Some(header) = entries.next_entry()? {
             if TreePath::parse(&header.name)? != wanted {
@@ -150,14 +170,46 @@ async fn with_layer_file<T: Send + 'static>(
     .await
 }
 
-/// Streams the image's archive to the layer at `layer.source` and hands its uncompressed tar to
-/// `visit`, on a thread where blocking reads are fine.
+/// Hands the layer's uncompressed tar to `visit`, on a thread where blocking reads are fine: from
+/// its copy when one was kept, else streamed from the image's archive (a daemon layer is copied on
+/// the way, for next time: the answer is given first, then the rest of the layer is copied).
 async fn with_layer<T: Send + 'static>(
     daemon: Option<&Connection>,
     layer: &LayerLocation,
+    reading: &Reading,
     visit: impl FnOnce(&mut dyn BufRead) -> Result<T, ImageError> + Send + 'static,
 ) -> Result<T, ImageError> {
-    let archive: Box<dyn Read + Send> = match &layer.image {
+    let answered = Arc::new(AtomicBool::new(false));
+    let stoppable = |inner: Box<dyn Read + Send>| Stoppable { inner, cancel: reading.cancel.clone(), answered: answered.clone() };
+    let copies = reading.copies.as_ref().filter(|_| matches!(layer.image, ImageSource::Daemon(_)));
+    let (sender, answer) = tokio::sync::oneshot::channel();
+    let mut answer_with = Answer(Some(sender));
+    if let Some(copy) = copies.and_then(|copies| copies.open(&layer.diff_id)) {
+        let mut tar = BufReader::with_capacity(READ_BUFFER_BYTES, stoppable(Box::new(copy)));
+        tokio::task::spawn_blocking(move || answer_with.give(visit(&mut tar)));
+    } else {
+        let archive = stoppable(open_archive(daemon, layer)?);
+        let (source, copy) = (layer.source.clone(), copies.cloned().map(|c| (c, layer.diff_id.clone())));
+        tokio::task::spawn_blocking(move || {
+            let found = find_layer(archive, &source, |tar| match copy {
+                Some((copies, diff_id)) => copy_while_visiting(tar, &copies, &diff_id, &answered, visit, &mut answer_with),
+                None => answer_with.give(visit(tar)),
+            });
+            if let Err(error) = found {
+                answer_with.give(Err(error));
+            }
+        });
+    }
+    let result = answer.await.unwrap_or_else(|_| Err(ImageError::Archive("the reader stopped".into())));
+    match result {
+        Err(_) if reading.cancel.is_cancelled() => Err(ImageError::Cancelled),
+        other => other,
+    }
+}
+
+/// The image's archive as a stream: the daemon's export, or the archive file.
+fn open_archive(daemon: Option<&Connection>, layer: &LayerLocation) -> Result<Box<dyn Read + Send>, ImageError> {
+    Ok(match &layer.image {
         ImageSource::Daemon(reference) => {
             let daemon = daemon.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
             Box::new(export_reader(daemon, &[reference]))
@@ -165,23 +217,93 @@ async fn with_layer<T: Send + 'static>(
         ImageSource::Archive(path) => Box::new(
             File::open(path).map_err(|e| ImageError::Archive(format!("{} cannot be opened: {e}", path.display())))?,
         ),
-    };
-    let source = layer.source.clone();
-    tokio::task::spawn_blocking(move || {
-        let mut outer = TarStream::new(BufReader::with_capacity(READ_BUFFER_BYTES, archive));
-        while let Some(header) = outer.next_entry()? {
-            if archive_name(&header.name) != source {
-                continue;
-            }
-            return match classify(outer.content())? {
-                (Body::Layer(compression), body) => visit(&mut decompress(body, compression)?),
-                _ => Err(ImageError::Archive(format!("{source} is not a layer"))),
-            };
-        }
-        Err(ImageError::NotFound(format!("the layer {source} is no longer in the image")))
     })
-    .await
-    .map_err(|e| ImageError::Archive(format!("the reader stopped: {e}")))?
+}
+
+/// Streams `archive` to the layer at `source` and hands its uncompressed tar to `use_layer`.
+fn find_layer(
+    archive: impl Read,
+    source: &str,
+    use_layer: impl FnOnce(&mut dyn BufRead),
+) -> Result<(), ImageError> {
+    let mut outer = TarStream::new(BufReader::with_capacity(READ_BUFFER_BYTES, archive));
+    while let Some(header) = outer.next_entry()? {
+        if archive_name(&header.name) != source {
+            continue;
+        }
+        return match classify(outer.content())? {
+            (Body::Layer(compression), body) => {
+                use_layer(&mut decompress(body, compression)?);
+                Ok(())
+            }
+            _ => Err(ImageError::Archive(format!("{source} is not a layer"))),
+        };
+    }
+    Err(ImageError::NotFound(format!("the layer {source} is no longer in the image")))
+}
+
+/// Visits the layer while copying it, answers, then copies the rest and keeps the copy (unless
+/// the visit failed, the layer is over the limit, or the disk refused).
+fn copy_while_visiting<T>(
+    tar: &mut dyn BufRead,
+    copies: &LayerCopies,
+    diff_id: &str,
+    answered: &AtomicBool,
+    visit: impl FnOnce(&mut dyn BufRead) -> Result<T, ImageError>,
+    answer: &mut Answer<T>,
+) {
+    let Some(destination) = copies.destination(diff_id) else { return answer.give(visit(tar)) };
+    let mut visit = Some(visit);
+    let kept = crate::files::write_atomically(&destination, |writer| {
+        let mut tee = BufReader::with_capacity(READ_BUFFER_BYTES, Tee::new(&mut *tar, writer, copies.layer_limit()));
+        let result = visit.take().expect("visited once")(&mut tee);
+        let visited = result.is_ok();
+        answered.store(true, Ordering::SeqCst);
+        answer.give(result);
+        if !visited {
+            return Err(io::Error::other("the file was not read"));
+        }
+        io::copy(&mut tee, &mut io::sink())?;
+        match tee.get_ref().abandoned {
+            true => Err(io::Error::other("the layer is too large to keep")),
+            false => Ok(()),
+        }
+    });
+    if let Some(visit) = visit {
+        // The copy could not even start (no room for its folder): read without one.
+        answer.give(visit(tar));
+    } else if kept.is_ok() {
+        copies.make_room();
+    }
+}
+
+/// The one answer a read gives, sent as soon as it is known.
+struct Answer<T>(Option<tokio::sync::oneshot::Sender<Result<T, ImageError>>>);
+
+impl<T> Answer<T> {
+    /// Sends `result` if nothing was sent yet.
+    fn give(&mut self, result: Result<T, ImageError>) {
+        if let Some(sender) = self.0.take() {
+            let _ = sender.send(result);
+        }
+    }
+}
+
+/// A reader that fails once the read is cancelled — until the answer was given: copying the
+/// rest of a layer is not the user's wait, so it goes on.
+struct Stoppable<R> {
+    inner: R,
+    cancel: Cancel,
+    answered: Arc<AtomicBool>,
+}
+
+impl<R: Read> Read for Stoppable<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.cancel.is_cancelled() && !self.answered.load(Ordering::SeqCst) {
+            return Err(io::Error::other("cancelled"));
+        }
+        self.inner.read(buf)
+    }
 }
 
 /// Text when the bytes read as UTF-8 with no NUL; otherwise a hex dump of the first
@@ -258,7 +380,11 @@ mod tests {
     }
 
     fn location(dir: &Path) -> LayerLocation {
-        LayerLocation { image: ImageSource::Archive(archive_file(dir)), source: "abc/layer.tar".into() }
+        LayerLocation {
+            image: ImageSource::Archive(archive_file(dir)),
+            source: "abc/layer.tar".into(),
+            diff_id: format!("sha256:{}", "a".repeat(64)),
+        }
     }
 
     fn path(text: &str) -> TreePath {
@@ -266,16 +392,26 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_cancelled_read_stops_with_cancelled() {
+        let dir = tempfile::tempdir().unwrap();
+        let layer = location(dir.path());
+        let reading = Reading::default();
+        reading.cancel.cancel();
+        let stopped = show_file(None, &layer, &path("etc/motd"), &reading).await.unwrap_err();
+        assert!(matches!(stopped, ImageError::Cancelled), "{stopped}");
+    }
+
+    #[tokio::test]
     async fn text_shows_as_text_and_binaries_as_hex() {
         let dir = tempfile::tempdir().unwrap();
         let layer = location(dir.path());
-        let motd = show_file(None, &layer, &path("etc/motd")).await.unwrap();
+        let motd = show_file(None, &layer, &path("etc/motd"), &Reading::default()).await.unwrap();
         assert_eq!((motd.kind, motd.body.as_str(), motd.truncated), (ContentKind::Text, "hello\n", false));
-        let tool = show_file(None, &layer, &path("bin/tool")).await.unwrap();
+        let tool = show_file(None, &layer, &path("bin/tool"), &Reading::default()).await.unwrap();
         assert_eq!(tool.kind, ContentKind::Hex);
         assert!(tool.body.starts_with("00000000  7f 45 4c 46 00 01"), "{}", tool.body);
         assert!(tool.body.trim_end().ends_with("|.ELF..|"), "{}", tool.body);
-        let missing = show_file(None, &layer, &path("etc/none")).await.unwrap_err().to_string();
+        let missing = show_file(None, &layer, &path("etc/none"), &Reading::default()).await.unwrap_err().to_string();
         assert!(missing.contains("not in this layer"), "{missing}");
     }
 
@@ -284,11 +420,11 @@ mod tests {
     async fn a_sparse_file_is_shown_and_extracted_like_any_file() {
         let dir = tempfile::tempdir().unwrap();
         let layer = location(dir.path());
-        let shown = show_file(None, &layer, &path("var/sparse")).await.unwrap();
+        let shown = show_file(None, &layer, &path("var/sparse"), &Reading::default()).await.unwrap();
         assert_eq!((shown.kind, shown.size_bytes), (ContentKind::Hex, 16));
         assert!(shown.body.starts_with("00000000  00 00 00 61 62 00"), "{}", shown.body);
         let out = dir.path().join("sparse");
-        assert_eq!(extract_file(None, &layer, &path("var/sparse"), &out).await.unwrap(), 16);
+        assert_eq!(extract_file(None, &layer, &path("var/sparse"), &Reading::default(), &out).await.unwrap(), 16);
         assert_eq!(std::fs::read(&out).unwrap(), b"\0\0\0ab\0\0\0\0\0cde\0\0\0");
     }
 
@@ -297,12 +433,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let layer = location(dir.path());
         let target = dir.path().join("motd.txt");
-        assert_eq!(extract_file(None, &layer, &path("etc/motd"), &target).await.unwrap(), 6);
+        assert_eq!(extract_file(None, &layer, &path("etc/motd"), &Reading::default(), &target).await.unwrap(), 6);
         assert_eq!(std::fs::read(&target).unwrap(), b"hello\n");
-        let again = extract_file(None, &layer, &path("etc/motd"), &target).await.unwrap_err().to_string();
+        let again = extract_file(None, &layer, &path("etc/motd"), &Reading::default(), &target).await.unwrap_err().to_string();
         assert!(again.contains("already exists"), "{again}");
-        assert!(extract_file(None, &layer, &path("etc/motd"), Path::new("relative.txt")).await.is_err());
-        assert!(extract_file(None, &layer, &path("etc/motd"), &dir.path().join("no/such/dir/x")).await.is_err());
+        assert!(extract_file(None, &layer, &path("etc/motd"), &Reading::default(), Path::new("relative.txt")).await.is_err());
+        assert!(extract_file(None, &layer, &path("etc/motd"), &Reading::default(), &dir.path().join("no/such/dir/x")).await.is_err());
         let tar = dir.path().join("layer.tar");
         let written = export_layer(None, &layer, &tar).await.unwrap();
         assert_eq!(written, std::fs::metadata(&tar).unwrap().len());
@@ -325,11 +461,11 @@ mod tests {
         for name in refused {
             // Written out, not joined: on Windows `folder.join("a:b")` is `a:b`, a path on drive A:.
             let destination = PathBuf::from(format!("{}{}{name}", out.display(), std::path::MAIN_SEPARATOR));
-            let error = extract_file(None, &layer, &path("etc/motd"), &destination).await.unwrap_err().to_string();
+            let error = extract_file(None, &layer, &path("etc/motd"), &Reading::default(), &destination).await.unwrap_err().to_string();
             assert!(error.contains("choose another name"), "{name}: {error}");
         }
         if cfg!(windows) {
-            let joined = extract_file(None, &layer, &path("etc/motd"), &out.join("a:b")).await.unwrap_err();
+            let joined = extract_file(None, &layer, &path("etc/motd"), &Reading::default(), &out.join("a:b")).await.unwrap_err();
             assert!(joined.to_string().contains("give a full path"), "{joined}");
         }
         assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "nothing written anywhere in the folder");

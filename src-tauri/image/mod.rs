@@ -16,6 +16,7 @@ pub mod export;
 pub mod gate;
 pub mod history;
 pub mod layer;
+pub mod layer_copies;
 pub mod outline;
 pub mod tar_stream;
 pub mod tree;

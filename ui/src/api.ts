@@ -43,6 +43,8 @@ export const api = {
   treeExpandAll: (expanded: boolean) => call<Engine.ViewInfo>("tree_expand_all", { expanded }),
   nodeDetails: (id: number) => call<Engine.NodeDetails>("node_details", { id }),
   fileContent: (id: number) => call<Engine.FileContent>("file_content", { id }),
+  /** Stops the file read for View or Show diff. */
+  cancelFileRead: () => call<void>("cancel_file_read"),
   // Saving asks where in the system's file dialog (opened by the app, not the page): `name` is
   // only the file name offered; null means the user cancelled.
   extractFile: (id: number, name: string) => call<Engine.Saved | null>("extract_file", { id, name }),
@@ -85,7 +87,7 @@ export const api = {
   /** Unfolds (true), folds (false) or toggles (null) a folder. */
   diffSetExpanded: (id: number, expanded: boolean | null) => call<Engine.DiffTreeInfo>("diff_set_expanded", { id, expanded }),
   diffExpandAll: (expanded: boolean) => call<Engine.DiffTreeInfo>("diff_expand_all", { expanded }),
-  diffFile: (path: string) => call<string>("diff_file", { path }),
+  diffFile: (path: string) => call<Engine.PathComparison>("diff_file", { path }),
   /** Images to compare with, newest first; with `reference`, its repository's other tags first. */
   diffChoices: (reference: string | null) => call<string[]>("diff_choices", { reference }),
   clearCache: () => call<number>("clear_cache"),

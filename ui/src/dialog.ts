@@ -73,11 +73,26 @@ export function unifiedLineClass(line: string): string {
  * Shows text (a file, a hex dump, a unified diff) in a scrollable, monospaced, read-only pane;
  * with `lineClass`, each line is drawn with the class it gives.
  */
-export function viewerDialog(title: string, note: string, body: string, lineClass?: (line: string) => string): void {
+/** A row of the viewer's comparison table: what, and its value before and after. */
+export interface ComparedFact {
+  name: string;
+  before: string;
+  after: string;
+}
+
+export function viewerDialog(
+  title: string,
+  note: string,
+  body: string,
+  lineClass?: (line: string) => string,
+  facts: ComparedFact[] = [],
+): void {
   const { dialog, close } = modal("dialog", true);
   const text = document.createElement("p");
   text.className = "muted";
   text.textContent = note;
+  dialog.append(heading(title), text);
+  if (facts.length > 0) dialog.append(factsTable(facts));
   const pre = document.createElement("pre");
   pre.className = "viewer";
   pre.id = "file-viewer";
@@ -91,7 +106,23 @@ export function viewerDialog(title: string, note: string, body: string, lineClas
   } else {
     pre.textContent = body;
   }
-  dialog.append(heading(title), text, pre, closeRow(close));
+  dialog.append(pre, closeRow(close));
+}
+
+/** The attributes that differ, one row each: name, value before, value after. */
+function factsTable(facts: ComparedFact[]): HTMLTableElement {
+  const table = document.createElement("table");
+  table.className = "compared-facts";
+  table.id = "compared-facts";
+  const head = table.createTHead().insertRow();
+  for (const title of ["", "Before", "After"]) head.append(Object.assign(document.createElement("th"), { textContent: title }));
+  const body = table.createTBody();
+  for (const fact of facts) {
+    const row = body.insertRow();
+    row.dataset.name = fact.name;
+    for (const value of [fact.name, fact.before, fact.after]) row.insertCell().textContent = value;
+  }
+  return table;
 }
 
 

@@ -202,6 +202,47 @@ describe("the Diff screen", () => {
     expect(texts("#file-viewer .diff-hunk")).toEqual(["@@ -1,6 +1,7 @@\n"]);
   });
 
+  it("names each changed attribute with both values, and says why a path has no text", async () => {
+    answer("diff_file", {
+      path: "/app/server.py",
+      attributes: [
+        { name: "mode", before: "0644", after: "0755" },
+        { name: "link target", before: "server-1.py", after: "server-2.py" },
+      ],
+      unified: null,
+      note: "A symbolic link has no text of its own: what it points to is compared above.",
+    });
+    await compare();
+    find('#diff-files .diff-row[data-path="/app/server.py"]').click();
+    await settle();
+    byId("diff-show-file").click();
+    await settle();
+    expect(text(".dialog p.muted")).toBe("A symbolic link has no text of its own: what it points to is compared above.");
+    expect(texts("#compared-facts tbody tr").map((row) => row.replace(/\s+/g, " "))).toEqual([
+      "mode06440755",
+      "link targetserver-1.pyserver-2.py",
+    ]);
+    expect(texts("#compared-facts th")).toEqual(["", "Before", "After"]);
+  });
+
+  it("shows that it is comparing a file at once, and Escape cancels it", async () => {
+    let finish: (value: unknown) => void = () => undefined;
+    answer("diff_file", () => new Promise((resolve) => (finish = resolve)));
+    answer("cancel_file_read", () => finish(Promise.reject({ code: "cancelled", message: "cancelled", hint: "" })));
+    await compare();
+    find('#diff-files .diff-row[data-path="/app/requirements.txt"]').click();
+    await settle();
+    byId("diff-show-file").click();
+    await settle();
+    expect(text("#working .working-label")).toBe("Comparing /app/requirements.txt…");
+    press(document.body, "Escape");
+    await settle();
+    expect(callsOf("cancel_file_read")).toHaveLength(1);
+    expect(document.getElementById("working")).toBeNull();
+    expect(document.querySelector(".dialog")).toBeNull();
+    expect(report).not.toHaveBeenCalled();
+  });
+
   it("asks for a file when Show diff finds a folder or nothing selected", async () => {
     await compare();
     byId("diff-show-file").click();

@@ -8,6 +8,7 @@ import { button, element } from "./dom";
 import { signedSize } from "./format";
 import { progressText, sourceOf } from "./layers-view";
 import { PagedRows, treeKey } from "./paged-rows";
+import { whileWorking } from "./working";
 
 const ROW_HEIGHT = 24;
 const MARK: Record<DiffStatus, string> = { added: "+", removed: "−", modified: "~", changed: "" };
@@ -68,8 +69,10 @@ export class DiffView {
     this.problem.id = "diff-problem";
     this.empty.id = "diff-empty";
     this.empty.innerHTML =
-      "<h2>Compare two images</h2><p>Type two tags, ids or archive paths above and press <kbd>Enter</kbd>, " +
-      "or select an image on the Images screen and press <kbd>C</kbd> to compare it with another tag.</p>";
+      "<h2>Compare two images</h2><p>Type two tags or ids above and press <kbd>Enter</kbd>. " +
+      "For an image archive (<code>docker save</code>, OCI), pick it with the <b>…</b> button beside a field: " +
+      "Strata opens only archives picked there. " +
+      "Or select an image on the Images screen and press <kbd>C</kbd> to compare it with another tag.</p>";
     this.viewport.id = "diff-files";
     this.viewport.tabIndex = 0;
     this.viewport.setAttribute("role", "tree");
@@ -298,13 +301,13 @@ export class DiffView {
       return;
     }
     try {
-      const text = await api.diffFile(row.path);
+      const compared = await whileWorking(`Comparing ${row.path}…`, () => api.diffFile(row.path), () => void api.cancelFileRead());
       const size = row.delta_bytes === 0 ? "same size" : signedSize(row.delta_bytes);
-      const note = text ? `${size} · ${row.changes.join(", ") || row.status}` : "The text is the same: only its attributes changed.";
-      viewerDialog(row.path, note, text || "(no text difference)", unifiedLineClass);
+      const note = compared.unified ? `${size} · ${row.changes.join(", ") || row.status}` : compared.note;
+      viewerDialog(row.path, note, compared.unified ?? "", unifiedLineClass, compared.attributes);
     } catch (error) {
       const problem = asUiError(error);
-      this.report(problem.message, problem.hint);
+      if (problem.code !== "cancelled") this.report(problem.message, problem.hint);
     }
   }
 

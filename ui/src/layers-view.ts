@@ -19,6 +19,7 @@ import { viewerDialog } from "./dialog";
 import { button, element } from "./dom";
 import { formatSize } from "./format";
 import { PagedRows, treeKey } from "./paged-rows";
+import { whileWorking } from "./working";
 
 const ROW_HEIGHT = 24;
 const MARK: Record<ChangeStatus, string> = { added: "+", modified: "~", removed: "−", unmodified: " " };
@@ -455,12 +456,12 @@ export class LayersView {
     const row = this.tree.row(this.selected);
     if (!row || !this.selectedDetails) return;
     try {
-      const content = await api.fileContent(row.id);
+      const content = await whileWorking(`Reading ${this.selectedDetails.path}…`, () => api.fileContent(row.id), () => void api.cancelFileRead());
       const note = `${formatSize(content.size_bytes)}${content.truncated ? " — only the beginning is shown" : ""}${content.kind === "hex" ? " · binary, shown in hex" : ""}`;
       viewerDialog(content.path, note, content.body);
     } catch (error) {
       const problem = asUiError(error);
-      this.report(problem.message, problem.hint);
+      if (problem.code !== "cancelled") this.report(problem.message, problem.hint);
     }
   }
 

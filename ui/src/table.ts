@@ -61,6 +61,9 @@ export class Table<T> {
     const template = this.options.columns.filter((_, index) => !hidden.has(index)).map((c) => c.width).join(" ");
     this.element.style.setProperty("--columns", template);
     this.element.dataset.hidden = [...hidden].sort().join(" ");
+    // The width the columns were last fitted to: until the table has been measured on screen
+    // it is absent, and its columns may still change once.
+    if (Number.isFinite(width) && width > 0) this.element.dataset.fittedTo = String(Math.round(width));
     for (const index of this.options.columns.keys()) this.element.classList.toggle(`hide-col-${index}`, hidden.has(index));
   }
 
