@@ -723,8 +723,13 @@ async fn the_containers_screen_charts_a_containers_stats_and_saves_them_as_csv()
     wait_for(&client, "#containers-view .table[data-fitted-to]", "the columns fitted to the window").await;
     let row_cells = format!("{row} .td, #containers-view .th");
     let before = places(row_cells.clone()).await;
+    let status_cell = format!("{row} .td[data-col='3']");
+    let status = client.find(Locator::Css(&status_cell)).await.unwrap().text().await.unwrap();
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(places(row_cells.clone()).await, before, "the row and header keep their places as stats update");
+    // The status's age moves on with no event from the daemon ("Up 5 seconds" → "Up 8 seconds").
+    let moved = client.find(Locator::Css(&status_cell)).await.unwrap().text().await.unwrap();
+    assert!(status.starts_with("Up ") && moved.starts_with("Up ") && moved != status, "{status} → {moved}");
 
     // 2. Its stats: four charts, redrawn as points come; the window can be changed.
     click(&client, &format!("{row} button[data-action='stats']"), "the Stats button").await;

@@ -63,6 +63,12 @@ pub fn list_containers(live: State<'_, Live>) -> Vec<ContainerRow> {
     live.containers()
 }
 
+/// Reads the container list again, so the statuses' times ("Up 3 seconds") move on.
+#[tauri::command]
+pub async fn reread_containers(live: State<'_, Live>) -> Result<(), Failure> {
+    Ok(live.reread_containers().await?)
+}
+
 #[tauri::command]
 pub async fn container_action(live: State<'_, Live>, id: String, action: ContainerAction) -> Result<(), Failure> {
     let docker = live.client()?;

@@ -43,6 +43,7 @@ window_commands! {
     commands::watch_state,
     commands::list_images,
     commands::list_containers,
+    commands::reread_containers,
     commands::container_action,
     commands::follow_logs,
     commands::stop_logs,

@@ -42,10 +42,11 @@ impl ContainerRow {
     }
 }
 
-/// Rows sorted running first, then newest first.
+/// Rows sorted newest first, as `docker ps -a` lists them. Not by state: a container that stops
+/// or starts keeps its place, so the row does not move under the user's pointer.
 pub fn container_rows(containers: &[ContainerSummary]) -> Vec<ContainerRow> {
     let mut rows: Vec<ContainerRow> = containers.iter().map(container_row).collect();
-    rows.sort_by(|a, b| b.is_running().cmp(&a.is_running()).then(b.created.cmp(&a.created)).then(a.name.cmp(&b.name)));
+    rows.sort_by(|a, b| b.created.cmp(&a.created).then(a.name.cmp(&b.name)));
     rows
 }
 
@@ -175,7 +176,7 @@ mod tests {
     }
 
     #[test]
-    fn running_containers_come_first_and_names_lose_their_slash() {
+    fn containers_list_newest_first_and_names_lose_their_slash() {
         let make = |id: &str, name: &str, state, created| ContainerSummary {
             id: Some(id.into()),
             names: Some(vec![format!("/{name}")]),
@@ -185,8 +186,8 @@ mod tests {
         };
         use bollard::models::ContainerSummaryStateEnum as S;
         let rows = container_rows(&[make("a", "old", S::EXITED, 5), make("b", "web", S::RUNNING, 1)]);
-        assert_eq!(rows[0].name, "web");
-        assert_eq!(rows[0].state, "running");
-        assert!(rows[0].is_running() && !rows[1].is_running());
+        assert_eq!(rows[0].name, "old", "newest first, whatever the state: a row keeps its place when it stops");
+        assert_eq!(rows[1].state, "running");
+        assert!(!rows[0].is_running() && rows[1].is_running());
     }
 }

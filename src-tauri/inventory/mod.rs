@@ -22,8 +22,14 @@ use crate::engine::EngineError;
 pub struct Inventory {
     /// One row per tag (one for an untagged image), in the daemon's order.
     pub images: Vec<ImageRow>,
-    /// Every container, running or not: running first, then newest first.
+    /// Every container, running or not: newest first.
     pub containers: Vec<ContainerRow>,
+}
+
+/// Reads the container list alone (one quick call), rows as [`fetch`] makes them.
+pub async fn fetch_containers(docker: &Docker) -> Result<Vec<ContainerRow>, EngineError> {
+    let options = ListContainersOptionsBuilder::default().all(true).build();
+    Ok(containers::container_rows(&docker.list_containers(Some(options)).await?))
 }
 
 /// Reads the image and container lists (two quick calls; shared sizes come later, see [`shared`]).

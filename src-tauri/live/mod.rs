@@ -1,6 +1,7 @@
 //! A live view of one daemon, for the desktop app: which endpoint is in use, whether it answers,
-//! and its images and containers kept fresh by the daemon's event stream (`/events`), never by
-//! polling. When the daemon does not answer, or goes away, the state says so with the error and
+//! and its images and containers kept fresh by the daemon's event stream (`/events`) — polling
+//! only the container list, and only while the window shows it, since a status's age ("Up 3
+//! seconds") changes with no event. When the daemon does not answer, or goes away, the state says so with the error and
 //! a hint, and the view reconnects by itself; switching endpoints needs no restart.
 //!
 //! Consumers watch [`LiveState`] through a `tokio::sync::watch` channel; the app forwards it to
@@ -212,6 +213,26 @@ impl Live {
     /// after the user acts on a container, so the row shows the result even if events lag.
     pub fn refresh_soon(&self) {
         self.shared.refresh.notify_one();
+    }
+
+    /// Reads the container list again, outside the event stream: the daemon words a status
+    /// relative to now ("Up 3 seconds"), and no event comes as that text ages. The window asks
+    /// while it shows the list. A list that has not changed is not published again.
+    pub async fn reread_containers(&self) -> Result<(), EngineError> {
+        let docker = self.client()?;
+        let containers = inventory::fetch_containers(&docker).await?;
+        self.shared.state.send_if_modified(|state| {
+            if state.inventory.containers == containers || !matches!(state.status, Status::Connected { .. }) {
+                return false;
+            }
+            let mut inventory = (*state.inventory).clone();
+            inventory.containers = containers;
+            state.container_count = inventory.containers.len();
+            state.inventory = Arc::new(inventory);
+            state.generation += 1;
+            true
+        });
+        Ok(())
     }
 
     fn current_endpoint(&self) -> Endpoint {

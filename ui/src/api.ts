@@ -23,6 +23,8 @@ export const api = {
   },
   listImages: (query: Engine.ImageQuery) => call<Engine.ImageRow[]>("list_images", { query }),
   listContainers: () => call<Engine.ContainerRow[]>("list_containers"),
+  /** Reads the container list again: the statuses' ages ("Up 3 seconds") move with no event. */
+  rereadContainers: () => call<void>("reread_containers"),
   containerAction: (id: string, action: Engine.ContainerAction) => call<void>("container_action", { id, action }),
   followLogs(id: string, tail: number, onEvent: (event: Engine.LogEvent) => void): Promise<number> {
     const channel = new Channel<Engine.LogEvent>();
@@ -64,9 +66,12 @@ export const api = {
     void call<void>("project_events", { onEvent: channel });
   },
   projectList: () => call<Engine.ProjectSummary[]>("project_list"),
-  statsRows: () => call<Engine.StatsRow[]>("stats_rows"),
-  statsChart: (id: string, metric: Engine.StatsMetric, seconds: number) => call<string>("stats_chart", { id, metric, seconds }),
-  statsOverview: (metric: Engine.StatsMetric, seconds: number) => call<string>("stats_overview", { metric, seconds }),
+  // Charts come drawn for `theme`, the one the window shows (theme.ts `shownTheme`).
+  statsRows: (theme: Engine.ChartTheme) => call<Engine.StatsRow[]>("stats_rows", { theme }),
+  statsChart: (id: string, metric: Engine.StatsMetric, seconds: number, theme: Engine.ChartTheme) =>
+    call<string>("stats_chart", { id, metric, seconds, theme }),
+  statsOverview: (metric: Engine.StatsMetric, seconds: number, theme: Engine.ChartTheme) =>
+    call<string>("stats_overview", { metric, seconds, theme }),
   statsExportCsv: (id: string, name: string) => call<Engine.Saved | null>("stats_export_csv", { id, name }),
   statsExportPng: (id: string, metric: Engine.StatsMetric, seconds: number, name: string) =>
     call<Engine.Saved | null>("stats_export_png", { id, metric, seconds, name }),

@@ -45,7 +45,7 @@ describe("the Containers screen", () => {
     document.querySelector(".backdrop")?.remove();
   });
 
-  it("lists the containers running first, with state, ports, CPU, memory and what can be done", async () => {
+  it("lists the containers newest first, with state, ports, CPU, memory and what can be done", async () => {
     await view.refresh();
 
     expect(text("#containers-view .summary")).toBe("3 containers, 2 running");
@@ -76,6 +76,25 @@ describe("the Containers screen", () => {
     answer("stats_rows", recorded.statsRows);
     await settle(1000);
     expect(rows()[0].slice(5, 7)).toEqual(["41.3 %", "24.1 MB"]);
+  });
+
+  it("asks for the statuses again every other second while shown, and updates them in place", async () => {
+    answer("reread_containers", null);
+    await view.refresh();
+    const webRow = row("web");
+    await settle(2000);
+    expect(callsOf("reread_containers")).toHaveLength(1);
+    // The engine published a newer list: "Up 2 hours" became "Up 3 hours".
+    const older = structuredClone(recorded.containers);
+    older[0].status = "Up 3 hours";
+    answer("list_containers", older);
+    await view.refresh();
+    expect(rows()[0][3]).toBe("Up 3 hours");
+    expect(row("web")).toBe(webRow);
+
+    view.element.hidden = true;
+    await settle(4000);
+    expect(callsOf("reread_containers")).toHaveLength(1);
   });
 
   it("stops, starts and restarts a container when its buttons are clicked", async () => {

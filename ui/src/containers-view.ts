@@ -6,6 +6,7 @@ import { confirmDialog } from "./dialog";
 import { formatSize } from "./format";
 import { hostLine, StatsPanel } from "./stats-panel";
 import { badge, Table } from "./table";
+import { onThemeChange, shownTheme } from "./theme";
 
 /** A container with its latest stats, when it has some, and the action it is waiting for. */
 type Row = ContainerRow & { stats?: StatsRow; pending?: string };
@@ -29,6 +30,7 @@ export class ContainersView {
   private readonly pending = new Map<string, string>();
   /** Seconds since the host's figures were last read (every few seconds is enough). */
   private hostAge = Infinity;
+  private statusAge = 0;
   private readonly summary: HTMLElement;
   private readonly empty: HTMLElement;
   private readonly logs: LogsPanel;
@@ -79,8 +81,13 @@ export class ContainersView {
     this.stats = new StatsPanel(report);
     this.table.element.append(this.empty);
     this.element.append(toolbar, this.table.element, this.stats.element, this.logs.element);
-    // The stats move every second; the list itself changes with the daemon's events.
-    window.setInterval(() => void this.drawStats(), 1000);
+    // The stats move every second; the list changes with the daemon's events, and its statuses'
+    // ages ("Up 3 seconds") are read again every other second while the list is shown.
+    window.setInterval(() => {
+      void this.drawStats();
+      if (!this.element.hidden && ++this.statusAge % 2 === 0) void api.rereadContainers().catch(() => undefined);
+    }, 1000);
+    onThemeChange(() => void this.drawStats());
   }
 
   async refresh(): Promise<void> {
@@ -97,7 +104,7 @@ export class ContainersView {
   /** Joins the latest stats to the rows and the host's figures to the toolbar. */
   private async drawStats(always = false): Promise<void> {
     if (!always && this.element.hidden) return;
-    const stats = new Map((await api.statsRows()).map((row) => [row.id, row]));
+    const stats = new Map((await api.statsRows(shownTheme())).map((row) => [row.id, row]));
     this.table.setRows(this.containers.map((row) => ({ ...row, stats: stats.get(row.id), pending: this.pending.get(row.id) })));
     if (++this.hostAge < 5) return;
     this.hostAge = 0;

@@ -98,7 +98,7 @@ describe("the Diff screen", () => {
     expect(byId("diff-progress").hidden).toBe(true);
     expect(byId("diff-empty").hidden).toBe(true);
     expect(view.element.dataset.compared).toBe("api:1.3|api:1.4");
-    expect(text("#diff-summary")).toBe("+14 files, −3, 9 modified, +1.22 MB · 4 layers shared");
+    expect(text("#diff-summary")).toBe("+14 files, −3, 9 modified, +1.22 MB of files · 4 layers shared");
     expect(byId("diff-summary").title).toBe("api:1.3 → api:1.4");
     expect(texts("#diff-folders > *")).toEqual([
       "Largest changes:",

@@ -13,11 +13,16 @@ import { whileWorking } from "./working";
 const ROW_HEIGHT = 24;
 const MARK: Record<DiffStatus, string> = { added: "+", removed: "−", modified: "~", changed: "" };
 
-/** "+12 files, −3, 40 modified, +18.4 MB · 4 layers shared" */
+/** "+12 files, −3, 40 modified, +18.4 MB of files · 4 layers shared" */
 export function summaryLine(summary: DiffSummary): string {
   const shared = summary.history.shared_layers === 1 ? "1 layer shared" : `${summary.history.shared_layers} layers shared`;
-  return `+${summary.added} files, −${summary.removed}, ${summary.modified} modified, ${signedSize(summary.size_delta_bytes)} · ${shared}`;
+  return `+${summary.added} files, −${summary.removed}, ${summary.modified} modified, ${signedSize(summary.size_delta_bytes)} of files · ${shared}`;
 }
+
+/** What the summary's size counts, beside the images' sizes the Images screen shows. */
+export const SIZE_DELTA_MEANS =
+  "The size change counts the files both images show. The Images screen's sizes also count what the layers " +
+  "store but later layers hide or delete, and each folder, so the two images' sizes can differ by more (or less).";
 
 
 export class DiffView {
@@ -163,6 +168,7 @@ export class DiffView {
       const summary = await api.compareImages(sourceOf(this.before.value), sourceOf(this.after.value), (p) => this.showProgress(p));
       this.content.classList.remove("stale");
       this.summary.textContent = summaryLine(summary);
+      this.summary.title = SIZE_DELTA_MEANS;
       this.summary.title = `${summary.before} → ${summary.after}`;
       this.drawFolders(summary);
       this.drawTables(summary);

@@ -29,3 +29,9 @@ export function clearOrLeave(field: HTMLElement): boolean {
   field.blur();
   return false;
 }
+
+/** `node` with a tooltip saying what its figure counts. */
+export function withTitle<T extends HTMLElement>(node: T, title: string): T {
+  node.title = title;
+  return node;
+}

@@ -108,7 +108,7 @@ describe("the Layers screen", () => {
     expect(view.element.dataset.image).toBe("api:1.4");
 
     expect(texts("#image-summary .figure")).toEqual([
-      "Image size158 MB8 layers",
+      "Image size158 MB8 layers · the bytes of their files",
       "Efficiency97.91 %as dive scores it",
       "Wasted3.9 MB4.7 % of what the image adds",
       "Hidden2.62 MB214 files nobody can see",

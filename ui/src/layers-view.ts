@@ -16,7 +16,7 @@ import {
   ViewOptions,
 } from "./api";
 import { viewerDialog } from "./dialog";
-import { button, element } from "./dom";
+import { button, element, withTitle } from "./dom";
 import { formatSize } from "./format";
 import { PagedRows, treeKey } from "./paged-rows";
 import { whileWorking } from "./working";
@@ -248,6 +248,7 @@ export class LayersView {
       box.id = `filter-${status}`;
       box.addEventListener("change", () => void this.applyView({ ...this.options, filter: { ...this.options.filter, [status]: box.checked } }));
       const count = element("span", "count");
+      count.title = "Paths in the tree: everything under a deleted or added folder counts too";
       this.counts.set(status, count);
       label.append(box, `${MARK[status].trim() || "·"} ${status}`, count);
       filters.append(label);
@@ -301,7 +302,10 @@ export class LayersView {
     }
     if (analysis.hidden_files.length === 0) offenders.append(element("div", "muted", "None: every stored byte is visible."));
     this.summary.replaceChildren(
-      card("summary-size", "Image size", formatSize(analysis.size_bytes), `${analysis.layers.length} layers`),
+      withTitle(
+        card("summary-size", "Image size", formatSize(analysis.size_bytes), `${analysis.layers.length} layers · the bytes of their files`),
+        "The bytes of every file the layers store, hidden ones included. Docker's size (the Images screen) also counts each folder, so it is a little larger.",
+      ),
       card("summary-efficiency", "Efficiency", `${(analysis.efficiency * 100).toFixed(2)} %`, "as dive scores it"),
       card("summary-wasted", "Wasted", formatSize(analysis.wasted_bytes), `${analysis.user_wasted_percent.toFixed(1)} % of what the image adds`),
       card("summary-hidden", "Hidden", formatSize(analysis.hidden_bytes), `${analysis.hidden_file_count} files nobody can see`),
@@ -317,7 +321,10 @@ export class LayersView {
       head.append(
         element("span", "index", `#${layer.index}`),
         element("span", "size", formatSize(layer.size_bytes)),
-        element("span", "changes", `+${layer.added} ~${layer.modified} −${layer.removed}`),
+        withTitle(
+          element("span", "changes", `+${layer.added} ~${layer.modified} −${layer.removed}`),
+          `Adds ${layer.added} paths, changes ${layer.modified}, deletes ${layer.removed} (a deleted folder counts once; the tree's counts include what was under it)`,
+        ),
       );
       const command = element("div", "command", layer.command || "(no command recorded)");
       command.title = `${layer.command}\n${layer.digest}`;

@@ -30,3 +30,37 @@ describe("a table narrower than its columns", () => {
     expect([...table.element.querySelectorAll(".th")].map((cell) => (cell as HTMLElement).dataset.col)).toEqual(["0", "1", "2", "3"]);
   });
 });
+
+describe("a table whose figures move", () => {
+  interface Row {
+    id: string;
+    status: string;
+    running: boolean;
+  }
+  const table = new Table<Row>({
+    columns: [
+      { title: "Status", width: "100px", cell: (row) => row.status },
+      {
+        title: "",
+        width: "100px",
+        cell: (row) => Object.assign(document.createElement("button"), { textContent: row.running ? "Stop" : "Start" }),
+      },
+    ],
+    rowKey: (row) => row.id,
+  });
+  document.body.replaceChildren(table.element);
+
+  it("updates the cells in place: the row and a button under the pointer stay the same elements", () => {
+    table.setRows([{ id: "a", status: "Up 3 seconds", running: true }]);
+    const row = table.element.querySelector(".tr")!;
+    const stop = row.querySelector("button")!;
+    table.setRows([{ id: "a", status: "Up 4 seconds", running: true }]);
+    expect(table.element.querySelector(".tr")).toBe(row);
+    expect(row.querySelector("button")).toBe(stop);
+    expect(row.querySelector(".td")!.textContent).toBe("Up 4 seconds");
+
+    table.setRows([{ id: "a", status: "Exited (0) 1 second ago", running: false }]);
+    expect(table.element.querySelector(".tr")).toBe(row);
+    expect(row.querySelector("button")!.textContent).toBe("Start");
+  });
+});

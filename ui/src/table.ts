@@ -29,9 +29,9 @@ export class Table<T> {
   private readonly body: VirtualRows<T>;
   private rows: T[] = [];
   private selectedKey: string | null = null;
-  /** Drawn rows by key, reused while their data is unchanged: a refresh caused by some other
-   * container or image does not replace the row (and the button) under the user's pointer. */
-  private drawn = new Map<string, { signature: string; element: HTMLElement }>();
+  /** Drawn rows by key, kept and updated in place: a refresh does not replace the row (and the
+   * button) under the user's pointer. */
+  private drawn = new Map<string, HTMLElement>();
 
   constructor(private readonly options: TableOptions<T>) {
     this.element = document.createElement("div");
@@ -74,21 +74,10 @@ export class Table<T> {
     this.body.setRows(rows);
   }
 
-  /** Writes again the text cells of the rows on screen whose words depend on the time ("2 hours
+  /** Writes again the cells of the rows on screen whose words depend on the time ("2 hours
    * ago"), in place: no row is replaced under the user's pointer. */
   refreshTexts(): void {
-    for (const row of this.rows) {
-      const drawn = this.drawn.get(this.options.rowKey(row));
-      if (!drawn) continue;
-      this.options.columns.forEach((column, index) => {
-        const content = column.cell(row);
-        const cell = drawn.element.children[index] as HTMLElement | undefined;
-        if (typeof content === "string" && cell && cell.textContent !== content) {
-          cell.textContent = content;
-          cell.title = content;
-        }
-      });
-    }
+    this.body.redraw();
   }
 
   selected(): T | undefined {
@@ -111,38 +100,37 @@ export class Table<T> {
     this.header.replaceChildren(...cells);
   }
 
+  /** The row's element: built the first time, then updated in place — only the cells whose
+   * content changed are written again, so a button or a text under the pointer stays the same
+   * element while the figures beside it move every second. */
   private drawRow(row: T): HTMLElement {
     const key = this.options.rowKey(row);
-    const signature = `${key === this.selectedKey}|${JSON.stringify(row)}`;
-    const reused = this.drawn.get(key);
-    if (reused && reused.signature === signature) return reused.element;
-    const element = this.buildRow(row, key);
-    this.drawn.set(key, { signature, element });
+    let element = this.drawn.get(key);
+    if (!element) {
+      element = this.buildRow(key);
+      this.drawn.set(key, element);
+    }
+    element.classList.toggle("selected", key === this.selectedKey);
+    for (const [name, value] of Object.entries(this.options.rowData?.(row) ?? {})) element.dataset[name] = value;
+    this.options.columns.forEach((column, index) => fillCell(element.children[index] as HTMLElement, column.cell(row)));
     return element;
   }
 
-  private buildRow(row: T, key: string): HTMLElement {
+  private buildRow(key: string): HTMLElement {
     const element = document.createElement("div");
     element.className = "tr";
-    if (key === this.selectedKey) element.classList.add("selected");
-    for (const [name, value] of Object.entries(this.options.rowData?.(row) ?? {})) {
-      element.dataset[name] = value;
-    }
     for (const [index, column] of this.options.columns.entries()) {
       const cell = document.createElement("div");
       cell.dataset.col = String(index);
       cell.className = `td${column.align === "right" ? " right" : ""}`;
-      const content = column.cell(row);
-      if (typeof content === "string") {
-        cell.textContent = content;
-        cell.title = content;
-      } else {
-        cell.appendChild(content);
-      }
       element.appendChild(cell);
     }
+    const current = () => this.rows.find((r) => this.options.rowKey(r) === key);
     element.addEventListener("click", () => this.select(key));
-    element.addEventListener("dblclick", () => this.options.onOpen?.(row));
+    element.addEventListener("dblclick", () => {
+      const row = current();
+      if (row) this.options.onOpen?.(row);
+    });
     return element;
   }
 
@@ -164,6 +152,18 @@ export class Table<T> {
     event.preventDefault();
     this.selectedKey = this.options.rowKey(this.rows[next]);
     this.body.reveal(next);
+  }
+}
+
+/** Writes `content` into `cell` unless it shows exactly that already. */
+function fillCell(cell: HTMLElement, content: string | HTMLElement): void {
+  if (typeof content === "string") {
+    if (cell.childElementCount === 0 && cell.textContent === content) return;
+    cell.textContent = content;
+    cell.title = content;
+  } else if (cell.firstElementChild?.outerHTML !== content.outerHTML || cell.childElementCount !== 1) {
+    cell.replaceChildren(content);
+    cell.removeAttribute("title");
   }
 }
 
