@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use strata::chart::{line_chart, sparkline, Series, Unit};
+use strata::chart::{line_chart, sparkline, ChartTheme, LineChart, Series, Unit};
 
 fn median_ms(mut render: impl FnMut()) -> f64 {
     render(); // the font is registered on the first chart
@@ -21,12 +21,20 @@ fn median_ms(mut render: impl FnMut()) -> f64 {
 fn main() {
     let hour: Vec<(f64, f64)> = (0..3600).map(|i| (i as f64 - 3600.0, 40.0 + 30.0 * (i as f64 / 90.0).sin())).collect();
     let series = [Series { label: "cpu".into(), points: hour.clone() }, Series { label: "other".into(), points: hour }];
+    let plan = LineChart {
+        title: "CPU",
+        series: &series,
+        unit: Unit::Percent,
+        window_seconds: 3600.0,
+        ceiling: Some(100.0),
+        theme: ChartTheme::Light,
+    };
     let chart = median_ms(|| {
-        line_chart("CPU", &series, Unit::Percent, 3600.0, Some(100.0), (800, 260)).expect("a chart");
+        line_chart(&plan, (800, 260)).expect("a chart");
     });
     let values: Vec<f64> = (0..60).map(|i| (i as f64 / 7.0).sin().abs()).collect();
     let spark = median_ms(|| {
-        sparkline(&values, Some(1.0), (90, 22)).expect("a sparkline");
+        sparkline(&values, Some(1.0), ChartTheme::Light, (90, 22)).expect("a sparkline");
     });
     println!("| chart | median ms (target <= 5) |\n|---|---:|");
     println!("| line chart, 2 × 3,600 points, 800×260 | {chart:.3} |");

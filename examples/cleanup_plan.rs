@@ -45,7 +45,7 @@ async fn main() {
         let plan = cleanup::plan(&facts, &policy, now);
         let space = cleanup::space(&facts, None, &policy, now);
         let family = cleanup::family_tree(&facts.images);
-        let map = cleanup::space::treemap(&space, (640, 300)).expect("a treemap");
+        let map = cleanup::space::treemap(&space, strata::chart::ChartTheme::Light, (640, 300)).expect("a treemap");
         std::hint::black_box((plan, family, map));
     });
     let items = cleanup::plan(&facts, &policy, now).items.len();

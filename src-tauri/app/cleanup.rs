@@ -12,6 +12,7 @@ use tauri::{AppHandle, State};
 
 use super::choices::{self, Ask, Chosen};
 use crate::chart::treemap::Treemap;
+use crate::chart::ChartTheme;
 use crate::cleanup::{
     self, ApplyEvent, ApplyOptions, ApplyReport, Branch, Category, DaemonUsage, Facts, Plan, Policy, Space,
 };
@@ -49,7 +50,7 @@ pub struct CleanupView {
     pub counted: bool,
 }
 
-/// The policy and the size the treemap is drawn at.
+/// The policy, and the size and theme the treemap is drawn in.
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 pub struct CleanupRequest {
     pub policy: Policy,
@@ -58,6 +59,9 @@ pub struct CleanupRequest {
     pub repository_rules: String,
     pub width: u32,
     pub height: u32,
+    /// The theme the window shows.
+    #[serde(default)]
+    pub theme: ChartTheme,
 }
 
 impl CleanupRequest {
@@ -95,7 +99,7 @@ impl Cleanup {
         let policy = request.policy()?;
         let space = cleanup::space(&facts, usage.as_ref().map(|u| u.volumes.clone()), &policy, now);
         let size = (request.width.clamp(200, 4000), request.height.clamp(120, 3000));
-        let treemap = cleanup::space::treemap(&space, size).map_err(|e| {
+        let treemap = cleanup::space::treemap(&space, request.theme, size).map_err(|e| {
             Failure::new(ErrorCode::Internal, e.to_string()).with_hint("The rest of the screen still works.")
         })?;
         Ok(CleanupView {

@@ -37,12 +37,14 @@ fn visit_roots(types: &mut Types) {
     types.visit::<diff::TreeInfo>();
     types.visit::<crate::diff::ChangeQuery>();
     types.visit::<crate::diff::ChangeRow>();
+    types.visit::<crate::diff::text::PathComparison>();
     types.visit::<projects::ProjectSummary>();
     types.visit::<projects::ProjectEvent>();
     types.visit::<crate::project::settings::Project>();
     types.visit::<crate::project::settings::BuildRecord>();
     types.visit::<stats::StatsRow>();
     types.visit::<crate::stats::charts::Metric>();
+    types.visit::<crate::chart::ChartTheme>();
     types.visit::<crate::stats::host::HostFigures>();
     types.visit::<cleanup::CleanupRequest>();
     types.visit::<cleanup::CleanupView>();

@@ -9,7 +9,7 @@ use serde::Serialize;
 use tauri::{AppHandle, Manager, State};
 
 use super::choices::{self, Saved};
-use crate::chart;
+use crate::chart::{self, ChartTheme, LineChart};
 use crate::image::content;
 use crate::live::Live;
 use crate::problem::{ErrorCode, Failure};
@@ -61,9 +61,10 @@ pub fn follow_containers(app: AppHandle) {
     });
 }
 
-/// Every followed container's latest figures, running ones first.
+/// Every followed container's latest figures, running ones first, the sparklines drawn for
+/// `theme` (the one the window shows).
 #[tauri::command]
-pub fn stats_rows(board: State<'_, StatsBoard>) -> Vec<StatsRow> {
+pub fn stats_rows(board: State<'_, StatsBoard>, theme: ChartTheme) -> Vec<StatsRow> {
     board
         .collector
         .latest()
@@ -74,7 +75,7 @@ pub fn stats_rows(board: State<'_, StatsBoard>) -> Vec<StatsRow> {
                 .window(&latest.id, SPARK_SECONDS)
                 .map(|points| points.iter().map(|p| f64::from(p.cpu_percent)).collect())
                 .unwrap_or_default();
-            let cpu_sparkline = chart::sparkline(&values, Some(100.0), (90, 20)).unwrap_or_default();
+            let cpu_sparkline = chart::sparkline(&values, Some(100.0), theme, (90, 20)).unwrap_or_default();
             StatsRow { latest, cpu_sparkline }
         })
         .collect()
@@ -89,24 +90,49 @@ fn plan(board: &StatsBoard, id: &str, metric: Metric, seconds: f64) -> Result<Ch
     Ok(container_chart(&points, metric))
 }
 
-/// A chart of one container's `metric` over the last `seconds`, as SVG.
-#[tauri::command]
-pub fn stats_chart(board: State<'_, StatsBoard>, id: String, metric: Metric, seconds: f64) -> Result<String, Failure> {
-    let plan = plan(&board, &id, metric, seconds)?;
-    chart::line_chart(&plan.title, &plan.lines, plan.unit, seconds, plan.ceiling, (560, 200)).map_err(Failure::from)
+/// The chart `plan` describes, over the last `seconds`, in `theme`.
+fn line_chart(plan: &ChartPlan, seconds: f64, theme: ChartTheme) -> LineChart<'_> {
+    LineChart {
+        title: &plan.title,
+        series: &plan.lines,
+        unit: plan.unit,
+        window_seconds: seconds,
+        ceiling: plan.ceiling,
+        theme,
+    }
 }
 
-/// Every running container's CPU (or memory) stacked, over the last `seconds`, as SVG.
+/// A chart of one container's `metric` over the last `seconds`, as SVG drawn for `theme`.
 #[tauri::command]
-pub fn stats_overview(board: State<'_, StatsBoard>, metric: Metric, seconds: f64) -> Result<String, Failure> {
+pub fn stats_chart(
+    board: State<'_, StatsBoard>,
+    id: String,
+    metric: Metric,
+    seconds: f64,
+    theme: ChartTheme,
+) -> Result<String, Failure> {
+    let plan = plan(&board, &id, metric, seconds)?;
+    chart::line_chart(&line_chart(&plan, seconds, theme), (560, 200)).map_err(Failure::from)
+}
+
+/// Every running container's CPU (or memory) stacked, over the last `seconds`, as SVG drawn for
+/// `theme`.
+#[tauri::command]
+pub fn stats_overview(
+    board: State<'_, StatsBoard>,
+    metric: Metric,
+    seconds: f64,
+    theme: ChartTheme,
+) -> Result<String, Failure> {
     let running: Vec<Latest> = board.collector.latest().into_iter().filter(|row| row.running).collect();
     let windows: Vec<(String, Vec<crate::stats::Point>)> =
         running.into_iter().filter_map(|row| Some((row.name, board.collector.window(&row.id, seconds)?))).collect();
     let plan = overview_chart(&windows, metric);
-    chart::stacked_chart(&plan.title, &plan.lines, plan.unit, seconds, (1120, 260)).map_err(Failure::from)
+    chart::stacked_chart(&line_chart(&plan, seconds, theme), (1120, 260)).map_err(Failure::from)
 }
 
-/// Asks where to save the same chart as a PNG image (offered as `name`), then writes it there.
+/// Asks where to save the same chart as a PNG image (offered as `name`), then writes it there;
+/// the image is always light, to print or paste anywhere.
 #[tauri::command]
 pub async fn stats_export_png(
     app: AppHandle,
@@ -117,8 +143,8 @@ pub async fn stats_export_png(
     name: String,
 ) -> Result<Option<Saved>, Failure> {
     let plan = plan(&board, &id, metric, seconds)?;
-    let png = chart::line_chart_png(&plan.title, &plan.lines, plan.unit, seconds, plan.ceiling, (1120, 400))
-        .map_err(Failure::from)?;
+    let png =
+        chart::line_chart_png(&line_chart(&plan, seconds, ChartTheme::Light), (1120, 400)).map_err(Failure::from)?;
     let name = choices::file_name(&name, "chart.png");
     choices::save(&app, "Save the chart", &name, |partial| async move {
         Ok(content::write_new_file(png.as_slice(), &partial)?)

@@ -2,9 +2,13 @@
 //! PNG, to save): a line chart of one or more series over a time window (stats over 1 min … 1 h)
 //! and a sparkline (a container's row); a treemap of bytes ([`treemap`]) for cleanup.
 //! Text is measured with a font bundled in the binary (DejaVu Sans, `assets/fonts`), so a chart
-//! looks the same on every machine whatever fonts it has.
+//! looks the same on every machine whatever fonts it has. Each is drawn for the theme the window
+//! shows ([`ChartTheme`]), in that theme's colours ([`palette`]).
 
+pub mod palette;
 pub mod treemap;
+
+pub use palette::{ChartTheme, Palette};
 
 use std::sync::OnceLock;
 
@@ -14,16 +18,6 @@ use thiserror::Error;
 /// The font family charts use, registered from the bundled file.
 const FONT: &str = "sans-serif";
 static FONT_READY: OnceLock<bool> = OnceLock::new();
-
-/// Colours for the series, in order.
-const PALETTE: [RGBColor; 6] = [
-    RGBColor(31, 120, 170),
-    RGBColor(214, 120, 30),
-    RGBColor(30, 138, 76),
-    RGBColor(192, 57, 43),
-    RGBColor(130, 90, 170),
-    RGBColor(120, 120, 120),
-];
 
 /// Why a chart could not be drawn.
 #[derive(Debug, Error)]
@@ -63,43 +57,44 @@ pub struct Series {
     pub points: Vec<(f64, f64)>,
 }
 
-/// A line chart of `series` over the last `window_seconds`, `width` × `height` pixels; `ceiling`
-/// fixes the top of the scale (a memory limit, 100 %), else it follows the data.
-pub fn line_chart(
-    title: &str,
-    series: &[Series],
-    unit: Unit,
-    window_seconds: f64,
-    ceiling: Option<f64>,
-    (width, height): (u32, u32),
-) -> Result<String, ChartError> {
+/// What a chart shows and how: its title, series, unit, time window, ceiling and theme.
+#[derive(Debug, Clone, Copy)]
+pub struct LineChart<'a> {
+    /// The caption at the top.
+    pub title: &'a str,
+    /// The lines (or bands, stacked).
+    pub series: &'a [Series],
+    /// What the values are, for the axis labels.
+    pub unit: Unit,
+    /// How many seconds before now the chart starts.
+    pub window_seconds: f64,
+    /// Fixes the top of the scale (a memory limit, 100 %) when near the data, else it follows the
+    /// data; drawn as a line when in view. Stacked charts leave it out.
+    pub ceiling: Option<f64>,
+    /// The theme whose colours it is drawn in.
+    pub theme: ChartTheme,
+}
+
+/// A line chart of `chart.series` over the last `chart.window_seconds`, `width` × `height`
+/// pixels, on its theme's background.
+pub fn line_chart(chart: &LineChart, (width, height): (u32, u32)) -> Result<String, ChartError> {
     ensure_font();
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-        draw_lines(&root, title, series, unit, window_seconds, ceiling)
-            .map_err(|e| ChartError::Drawing(e.to_string()))?;
+        draw_lines(&root, chart).map_err(|e| ChartError::Drawing(e.to_string()))?;
         root.present().map_err(|e| ChartError::Drawing(e.to_string()))?;
     }
     Ok(svg)
 }
 
-/// The same line chart as a PNG file's bytes (for saving a chart as an image).
-pub fn line_chart_png(
-    title: &str,
-    series: &[Series],
-    unit: Unit,
-    window_seconds: f64,
-    ceiling: Option<f64>,
-    (width, height): (u32, u32),
-) -> Result<Vec<u8>, ChartError> {
+/// The same line chart as a PNG file's bytes (for saving a chart as an image), in its theme.
+pub fn line_chart_png(chart: &LineChart, (width, height): (u32, u32)) -> Result<Vec<u8>, ChartError> {
     ensure_font();
     let mut pixels = vec![0u8; width as usize * height as usize * 3];
     {
         let root = BitMapBackend::with_buffer(&mut pixels, (width, height)).into_drawing_area();
-        root.fill(&WHITE).map_err(|e| ChartError::Drawing(e.to_string()))?;
-        draw_lines(&root, title, series, unit, window_seconds, ceiling)
-            .map_err(|e| ChartError::Drawing(e.to_string()))?;
+        draw_lines(&root, chart).map_err(|e| ChartError::Drawing(e.to_string()))?;
         root.present().map_err(|e| ChartError::Drawing(e.to_string()))?;
     }
     let mut png = Vec::new();
@@ -116,20 +111,18 @@ pub fn line_chart_png(
 
 fn draw_lines<DB: DrawingBackend>(
     root: &DrawingArea<DB, plotters::coord::Shift>,
-    title: &str,
-    series: &[Series],
-    unit: Unit,
-    window_seconds: f64,
-    ceiling: Option<f64>,
+    plan: &LineChart,
 ) -> Result<(), Box<dyn std::error::Error>>
 where
     DB::ErrorType: 'static,
 {
+    let LineChart { series, unit, window_seconds, ceiling, .. } = *plan;
+    let palette = plan.theme.palette();
     let highest = series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).fold(0.0_f64, f64::max);
     let top = scale_top(highest, ceiling, unit);
-    let mut chart = time_axes(root, title, unit, window_seconds, top)?;
+    let mut chart = time_axes(root, plan, top)?;
     for (index, one) in series.iter().enumerate() {
-        let colour = PALETTE[index % PALETTE.len()];
+        let colour = palette.series(index);
         chart
             .draw_series(LineSeries::new(one.points.iter().copied(), colour.stroke_width(2)))?
             .label(one.label.clone())
@@ -138,14 +131,14 @@ where
     // The ceiling (a memory limit) is a grey line, drawn only when the scale reaches it.
     let limit = ceiling.filter(|limit| *limit <= top);
     if let Some(limit) = limit {
-        let grey = RGBColor(150, 150, 150);
+        let grey = palette.limit;
         chart
             .draw_series(LineSeries::new([(-window_seconds, limit), (0.0, limit)], grey.stroke_width(1)))?
             .label("limit")
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], grey.stroke_width(1)));
     }
     if series.len() > 1 || limit.is_some() {
-        draw_legend(&mut chart)?;
+        draw_legend(&mut chart, palette)?;
     }
     Ok(())
 }
@@ -166,39 +159,38 @@ fn scale_top(highest: f64, ceiling: Option<f64>, unit: Unit) -> f64 {
 }
 
 /// The series' names in a box at the top right.
-fn draw_legend<'a, DB: DrawingBackend + 'a>(chart: &mut TimeChart<'a, DB>) -> Result<(), Box<dyn std::error::Error>>
+fn draw_legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut TimeChart<'a, DB>,
+    palette: &Palette,
+) -> Result<(), Box<dyn std::error::Error>>
 where
     DB::ErrorType: 'static,
 {
     chart
         .configure_series_labels()
-        .label_font((FONT, 11))
-        .background_style(WHITE.mix(0.8))
-        .border_style(RGBColor(220, 220, 220))
+        .label_font((FONT, 11).into_font().color(&palette.text))
+        .background_style(palette.legend_background)
+        .border_style(palette.legend_border)
         .draw()?;
     Ok(())
 }
 
 /// Series stacked one on another (the overview of every container): each series' area starts
-/// where the one before it ends. Points are matched by their time, rounded to the second.
-pub fn stacked_chart(
-    title: &str,
-    series: &[Series],
-    unit: Unit,
-    window_seconds: f64,
-    (width, height): (u32, u32),
-) -> Result<String, ChartError> {
+/// where the one before it ends. Points are matched by their time, rounded to the second; the
+/// chart's ceiling is not used.
+pub fn stacked_chart(plan: &LineChart, (width, height): (u32, u32)) -> Result<String, ChartError> {
     ensure_font();
-    let stacked = stack(series);
+    let palette = plan.theme.palette();
+    let stacked = stack(plan.series);
     let top = stacked.last().map_or(0.0, |s| s.points.iter().map(|p| p.1).fold(0.0, f64::max));
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         let drawn = (|| -> Result<(), Box<dyn std::error::Error>> {
-            let mut chart = time_axes(&root, title, unit, window_seconds, (top * 1.15).max(1.0))?;
+            let mut chart = time_axes(&root, plan, (top * 1.15).max(1.0))?;
             // The top band first, so each lower one is painted over it.
             for (index, band) in stacked.iter().enumerate().rev() {
-                let colour = PALETTE[index % PALETTE.len()];
+                let colour = palette.series(index);
                 chart
                     .draw_series(
                         AreaSeries::new(band.points.iter().copied(), 0.0, colour.mix(0.55)).border_style(colour),
@@ -206,7 +198,7 @@ pub fn stacked_chart(
                     .label(band.label.clone())
                     .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 12, y + 4)], colour.filled()));
             }
-            draw_legend(&mut chart)?;
+            draw_legend(&mut chart, palette)?;
             Ok(())
         })();
         drawn.map_err(|e| ChartError::Drawing(e.to_string()))?;
@@ -233,24 +225,26 @@ fn stack(series: &[Series]) -> Vec<Series> {
         .collect()
 }
 
-/// The frame every time chart shares: the title, seconds before now across, values up.
 /// A chart over time: seconds before now across, values up.
 type TimeChart<'a, DB> =
     ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
 
+/// The frame every time chart shares, on its theme's background: the title, seconds before now
+/// across, values up to `top`.
 fn time_axes<'a, DB: DrawingBackend + 'a>(
     root: &'a DrawingArea<DB, plotters::coord::Shift>,
-    title: &str,
-    unit: Unit,
-    window_seconds: f64,
+    plan: &LineChart,
     top: f64,
 ) -> Result<TimeChart<'a, DB>, ChartError>
 where
     DB::ErrorType: 'static,
 {
+    let LineChart { title, unit, window_seconds, .. } = *plan;
+    let palette = plan.theme.palette();
     let failed = |e: DrawingAreaErrorKind<DB::ErrorType>| ChartError::Drawing(e.to_string());
+    root.fill(&palette.background).map_err(failed)?;
     let mut chart = ChartBuilder::on(root)
-        .caption(title, (FONT, 14))
+        .caption(title, (FONT, 14).into_font().color(&palette.text))
         .margin(8)
         .x_label_area_size(22)
         .y_label_area_size(64)
@@ -262,15 +256,23 @@ where
         .y_labels(5)
         .x_label_formatter(&|seconds| relative_time(*seconds))
         .y_label_formatter(&|value| value_label(*value, unit))
-        .label_style((FONT, 11))
-        .light_line_style(RGBColor(235, 235, 235))
+        .label_style((FONT, 11).into_font().color(&palette.text))
+        .axis_style(palette.axis)
+        .bold_line_style(palette.grid)
+        .light_line_style(palette.faint_grid)
         .draw()
         .map_err(failed)?;
     Ok(chart)
 }
 
-/// A small line of `values` (oldest first) with no axes, for a list row; `ceiling` fixes the top.
-pub fn sparkline(values: &[f64], ceiling: Option<f64>, (width, height): (u32, u32)) -> Result<String, ChartError> {
+/// A small line of `values` (oldest first) with no axes and no background, for a list row, in
+/// `theme`'s first series colour; `ceiling` fixes the top.
+pub fn sparkline(
+    values: &[f64],
+    ceiling: Option<f64>,
+    theme: ChartTheme,
+    (width, height): (u32, u32),
+) -> Result<String, ChartError> {
     ensure_font();
     let mut svg = String::new();
     {
@@ -286,7 +288,7 @@ pub fn sparkline(values: &[f64], ceiling: Option<f64>, (width, height): (u32, u3
                 (x, y)
             })
             .collect();
-        root.draw(&PathElement::new(points, PALETTE[0].stroke_width(1)))
+        root.draw(&PathElement::new(points, theme.palette().series(0).stroke_width(1)))
             .map_err(|e| ChartError::Drawing(e.to_string()))?;
         root.present().map_err(|e| ChartError::Drawing(e.to_string()))?;
     }
@@ -337,11 +339,26 @@ mod tests {
         assert_eq!(scale_top(0.0, None, Unit::Percent), 1.0, "an idle chart keeps a scale");
     }
 
+    fn chart<'a>(title: &'a str, series: &'a [Series], theme: ChartTheme) -> LineChart<'a> {
+        LineChart { title, series, unit: Unit::Percent, window_seconds: 300.0, ceiling: Some(100.0), theme }
+    }
+
+    /// The colours an SVG fills and strokes with, upper case ("#FFFFFF").
+    fn colours(svg: &str) -> Vec<String> {
+        let upper = svg.to_uppercase();
+        ["FILL=\"", "STROKE=\""]
+            .iter()
+            .flat_map(|attribute| {
+                upper.split(attribute).skip(1).map(|rest| rest[..rest.find('"').unwrap()].to_string())
+            })
+            .collect()
+    }
+
     #[test]
     fn a_line_chart_is_an_svg_with_its_title_axes_and_legend() {
         let series =
             [Series { label: "cpu".into(), points: wave(300) }, Series { label: "limit".into(), points: wave(300) }];
-        let svg = line_chart("CPU — web", &series, Unit::Percent, 300.0, Some(100.0), (640, 240)).unwrap();
+        let svg = line_chart(&chart("CPU — web", &series, ChartTheme::Light), (640, 240)).unwrap();
         assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"), "{}", &svg[..80]);
         for text in ["CPU — web", "100 %", "−5m", "cpu", "limit"] {
             assert!(svg.contains(text), "{text} is drawn");
@@ -349,6 +366,29 @@ mod tests {
         for colour in ["#1F78AA", "#D6781E"] {
             assert!(svg.to_uppercase().contains(colour), "each series in its colour");
         }
+        let used = colours(&svg);
+        assert!(used.contains(&"#FFFFFF".to_string()) && used.contains(&"#000000".to_string()), "black on white");
+    }
+
+    #[test]
+    fn a_dark_chart_is_drawn_on_the_dark_background_with_nothing_white() {
+        let series =
+            [Series { label: "cpu".into(), points: wave(300) }, Series { label: "io".into(), points: wave(300) }];
+        let dark = chart("CPU — web", &series, ChartTheme::Dark);
+        let stacked = LineChart { ceiling: None, ..dark };
+        for svg in [line_chart(&dark, (640, 240)).unwrap(), stacked_chart(&stacked, (640, 240)).unwrap()] {
+            let used = colours(&svg);
+            assert!(
+                svg.to_uppercase()
+                    .contains("<RECT X=\"0\" Y=\"0\" WIDTH=\"640\" HEIGHT=\"240\" OPACITY=\"1\" FILL=\"#1A212C\""),
+                "the background"
+            );
+            assert!(used.contains(&"#E3E8EF".to_string()), "light text");
+            assert!(!used.iter().any(|c| c == "#FFFFFF" || c == "#000000"), "no white, no black: {used:?}");
+            assert!(used.contains(&"#4FB3E0".to_string()), "the first series lightened");
+        }
+        let line = sparkline(&[1.0, 2.0], None, ChartTheme::Dark, (80, 20)).unwrap();
+        assert!(line.to_uppercase().contains("#4FB3E0"), "{line}");
     }
 
     #[test]
@@ -358,7 +398,13 @@ mod tests {
         let stacked = stack(&[a.clone(), b.clone()]);
         assert_eq!(stacked[0].points, [(-2.0, 1.0), (-1.0, 2.0), (0.0, 0.0)]);
         assert_eq!(stacked[1].points, [(-2.0, 1.0), (-1.0, 12.0), (0.0, 5.0)]);
-        let svg = stacked_chart("CPU of every container", &[a, b], Unit::Percent, 60.0, (600, 220)).unwrap();
+        let series = [a, b];
+        let plan = LineChart {
+            window_seconds: 60.0,
+            ceiling: None,
+            ..chart("CPU of every container", &series, ChartTheme::Light)
+        };
+        let svg = stacked_chart(&plan, (600, 220)).unwrap();
         assert!(svg.contains("CPU of every container"));
         for colour in ["#1F78AA", "#D6781E"] {
             assert!(svg.to_uppercase().contains(colour), "each band in its colour");
@@ -368,15 +414,16 @@ mod tests {
     #[test]
     fn a_chart_is_also_a_png() {
         let series = [Series { label: "cpu".into(), points: wave(120) }];
-        let png = line_chart_png("CPU", &series, Unit::Percent, 120.0, Some(100.0), (320, 160)).unwrap();
+        let plan = LineChart { window_seconds: 120.0, ..chart("CPU", &series, ChartTheme::Light) };
+        let png = line_chart_png(&plan, (320, 160)).unwrap();
         assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 1000, "{} bytes", png.len());
     }
 
     #[test]
     fn a_sparkline_is_one_path_scaled_to_its_box() {
-        let svg = sparkline(&[0.0, 5.0, 10.0, 5.0], Some(10.0), (80, 20)).unwrap();
+        let svg = sparkline(&[0.0, 5.0, 10.0, 5.0], Some(10.0), ChartTheme::Light, (80, 20)).unwrap();
         assert!(svg.contains("<polyline") && svg.contains("0,19") && svg.contains("53,1"), "{svg}");
-        assert!(sparkline(&[], None, (80, 20)).is_ok(), "no points, no error");
+        assert!(sparkline(&[], None, ChartTheme::Light, (80, 20)).is_ok(), "no points, no error");
     }
 
     #[test]

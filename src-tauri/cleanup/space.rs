@@ -12,7 +12,7 @@ use super::df::VolumeUsage;
 use super::facts::{layer_users, Facts};
 use super::plan::{old_images, Policy};
 use crate::chart::treemap::{Tile, TileGroup, Treemap};
-use crate::chart::ChartError;
+use crate::chart::{ChartError, ChartTheme};
 use crate::inventory::short_id;
 use crate::names::split_reference;
 
@@ -102,9 +102,13 @@ pub struct CategorySpace {
     pub category: Category,
     /// How many images are in it.
     pub images: usize,
+    /// Bytes of its images' layers, a layer two of them share counted once: for one image, its
+    /// full size. It changes only when the category's own images change.
+    pub size: u64,
     /// Sum of its images' unique bytes.
     pub unique: u64,
-    /// Sum of its images' attributed bytes (see [`ImageSpace::attributed`]).
+    /// Sum of its images' attributed bytes (see [`ImageSpace::attributed`]): their part of the
+    /// disk, which moves when other images sharing their layers come and go.
     pub attributed: u64,
     /// What removing every image of the category frees: layers all of whose users are in it
     /// (none for images in use, which are never removed).
@@ -226,9 +230,10 @@ pub fn space(facts: &Facts, volumes: Option<Vec<VolumeUsage>>, policy: &Policy, 
     }
 }
 
-/// The treemap of image space: a block per repository, a tile per image sized by its attributed
-/// bytes (so the areas add up to the disk used) and coloured by category.
-pub fn treemap(space: &Space, size: (u32, u32)) -> Result<Treemap, ChartError> {
+/// The treemap of image space in `theme`: a block per repository, a tile per image sized by its
+/// attributed bytes (so the areas add up to the disk used; a small image still gets a tile to
+/// click) and coloured by category.
+pub fn treemap(space: &Space, theme: ChartTheme, size: (u32, u32)) -> Result<Treemap, ChartError> {
     let groups: Vec<TileGroup> = space
         .repositories
         .iter()
@@ -251,7 +256,7 @@ pub fn treemap(space: &Space, size: (u32, u32)) -> Result<Treemap, ChartError> {
                 .collect(),
         })
         .collect();
-    crate::chart::treemap::treemap(&groups, size)
+    crate::chart::treemap::treemap(&groups, theme, size)
 }
 
 /// Images filed by their first reference's repository, each repository's bytes counted once.
@@ -306,6 +311,7 @@ fn categories(facts: &Facts, images: &[ImageSpace]) -> Vec<CategorySpace> {
         let total = totals.entry(image.category).or_insert(CategorySpace {
             category: image.category,
             images: 0,
+            size: 0,
             unique: 0,
             attributed: 0,
             reclaimable: 0,
@@ -315,6 +321,9 @@ fn categories(facts: &Facts, images: &[ImageSpace]) -> Vec<CategorySpace> {
         total.attributed += image.attributed;
     }
     for (size, categories) in layer_categories.values() {
+        for category in categories {
+            totals.get_mut(category).expect("counted above").size += size;
+        }
         if categories.len() == 1 {
             let category = *categories.iter().next().expect("one category");
             if category != Category::InUse {
@@ -399,5 +408,56 @@ mod tests {
         assert_eq!(kinds, [(Category::InUse, 1), (Category::Unused, 2), (Category::Dangling, 1)]);
         let reclaimable: Vec<u64> = space.categories.iter().map(|c| c.reclaimable).collect();
         assert_eq!(reclaimable, [0, 30, 5], "the base stays with the image in use");
+        let sizes: Vec<(u64, u64)> = space.categories.iter().map(|c| (c.size, c.attributed)).collect();
+        assert_eq!(sizes, [(101, 34), (130, 96), (5, 5)], "in use: tool's full 101, its part 34");
+    }
+
+    #[test]
+    fn an_image_in_use_counts_its_full_size_whatever_else_shares_its_layers() {
+        let busybox = image("b", &["busybox:1.36"], &[("base", 1_700_000), ("own", 290_000)]);
+        let user = ContainerFacts {
+            id: "c".into(),
+            name: "web".into(),
+            image_id: "b".into(),
+            created: 0,
+            running: true,
+            size_rw: 0,
+            labels: Default::default(),
+        };
+        let sharing = |others: usize| Facts {
+            images: std::iter::once(busybox.clone())
+                .chain((0..others).map(|n| image(&format!("o{n}"), &[&format!("other:{n}")], &[("base", 1_700_000)])))
+                .collect(),
+            containers: vec![user.clone()],
+            build_cache: None,
+        };
+        for others in [0, 1, 5] {
+            let space = space(&sharing(others), None, &Policy::default(), 0);
+            let in_use = &space.categories[0];
+            assert_eq!(
+                (in_use.category, in_use.images, in_use.size),
+                (Category::InUse, 1, 1_990_000),
+                "{others} others"
+            );
+            assert_eq!(in_use.attributed, 290_000 + 1_700_000 / (others as u64 + 1), "its part moves with the others");
+        }
+    }
+
+    #[test]
+    fn a_small_image_in_use_has_a_tile_in_either_theme() {
+        let facts = Facts {
+            images: vec![
+                image("big", &["debian:12"], &[("debian", 75_000_000)]),
+                image("b", &["busybox:1.36"], &[("debian", 75_000_000), ("own", 284_000)]),
+            ],
+            containers: vec![],
+            build_cache: None,
+        };
+        let space = space(&facts, None, &Policy::default(), 0);
+        for theme in [ChartTheme::Light, ChartTheme::Dark] {
+            let map = treemap(&space, theme, (640, 300)).unwrap();
+            let tile = map.tiles.iter().find(|t| t.key == "b").expect("busybox's tile");
+            assert!(tile.rect.w >= 8.0 && tile.rect.h >= 8.0, "{:?}", tile.rect);
+        }
     }
 }

@@ -127,7 +127,7 @@ pub async fn space(endpoint: Option<String>, args: SpaceArgs) -> Result<(), Fail
     let space = cleanup::space(&facts, usage.map(|u| u.volumes), &args.policy.policy(), format::now());
     let family = args.tree.then(|| cleanup::family_tree(&facts.images));
     if let Some(file) = &args.treemap {
-        let map = cleanup::space::treemap(&space, (1200, 700))
+        let map = cleanup::space::treemap(&space, crate::chart::ChartTheme::Light, (1200, 700))
             .map_err(|e| Failure::new(ErrorCode::FileSystem, e.to_string()))?;
         std::fs::write(file, map.svg)
             .map_err(|e| Failure::new(ErrorCode::FileSystem, format!("cannot write {}: {e}", file.display())))?;
@@ -153,7 +153,7 @@ fn print_space(space: &Space) {
         table.add_row(vec![
             format!("images, {}", name.unwrap_or_default()),
             category.images.to_string(),
-            format::size(category.attributed),
+            format::size(category.size),
             format::size(category.reclaimable),
         ]);
     }

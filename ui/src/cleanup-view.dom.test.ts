@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ApplyEvent, CleanupData, CleanupRequest } from "./api";
 import { CleanupView } from "./cleanup-view";
+import { applyTheme } from "./theme";
 import * as recorded from "./fixtures";
 import { byId, find, mount, press, settle, text, texts, tick, type, useRecordedClock } from "./testing/dom";
 import { answer, callsOf, channelOf, fail, lastCall, resetEngine } from "./testing/fake-tauri";
@@ -52,17 +53,18 @@ describe("the Cleanup screen", () => {
       repository_rules: "",
       width: 640,
       height: 300,
+      theme: "light",
     });
     expect(text("#cleanup-view .summary")).toBe("Counting volumes and build cache (the daemon may take a while)…");
     expect(cards()).toEqual([
       "Images in use | 1 · 4.26 MB | never removed",
-      "Images unused | 3 · 151 MB | 59.9 MB reclaimable",
-      "Images dangling | 1 · 65.8 MB | 29.4 MB reclaimable",
+      "Images unused | 3 · 188 MB | 59.9 MB reclaimable",
+      "Images dangling | 1 · 157 MB | 29.4 MB reclaimable",
       "Containers | 3 · 18.4 MB | 1 stopped · 18.4 MB",
       "Volumes | counting… | ",
       "Build cache | counting… | ",
     ]);
-    expect(texts("#cleanup-view .cleanup-legend > *")).toEqual(["in use", "unused", "dangling", "old", "Area: each image's own bytes plus its part of shared layers; 221 MB in all."]);
+    expect(texts("#cleanup-view .cleanup-legend > *")).toEqual(["in use", "unused", "dangling", "old", "Area: each image's own bytes plus its part of shared layers (a small image still gets a tile to click); 221 MB in all."]);
     const tiles = [...document.querySelectorAll<HTMLElement>("#cleanup-treemap .treemap-tile")];
     expect(tiles.map((tile) => tile.title.split("\n").slice(0, 2).join(" / "))).toEqual([
       "api:1.4 / unused · 158 MB (unique 30.6 MB, shared 128 MB)",
@@ -71,7 +73,8 @@ describe("the Cleanup screen", () => {
       "debian:bookworm-slim / unused · 74.8 MB (unique 0 B, shared 74.8 MB)",
       "busybox:1.36, busybox:latest / in-use · 4.26 MB (unique 4.26 MB, shared 0 B)",
     ]);
-    expect(tiles[0].style.width).toBe("253.4px");
+    // In shares of the picture, which scales to its column: the tiles stay on their images.
+    expect([tiles[0].style.left, tiles[0].style.top, tiles[0].style.width, tiles[0].style.height]).toEqual(["0.000%", "6.000%", "39.594%", "47.000%"]);
     expect(texts("#cleanup-family .family-line")).toEqual([
       "+74.8 MB 1 layer debian:bookworm-slim · 217 MB with all built on it",
       "+52.9 MB 2 layers · 142 MB with all built on it",
@@ -276,5 +279,78 @@ describe("the Cleanup screen", () => {
       "`keep-newst` is not a rule (use keep-newest:N, older-than:DAYS, keep-tag:PATTERN)",
       "Write one rule a line: app=keep-newest:3,older-than:30,keep-tag:v*",
     );
+  });
+
+  it("gives an image in use its full size, and says in the card what the figure counts", async () => {
+    // busybox (1.99 MB) shares its base layer with images the daemon also holds: 120 kB is its
+    // own, 284 kB its share of the disk, which moves when those others come and go.
+    const shared: CleanupData = structuredClone(recorded.cleanupSurvey);
+    Object.assign(shared.space.categories[0], { size: 1_990_000, unique: 120_000, attributed: 284_000 });
+    answer("cleanup_survey", shared);
+    answer("cleanup_count_all", shared);
+    await view.refresh();
+    await settle();
+
+    expect(cards()[0]).toBe("Images in use | 1 · 1.99 MB | never removed");
+    const card = find<HTMLElement>("#cleanup-cards .cleanup-card");
+    expect(card.title).toBe(
+      "1.99 MB: every layer of these images, a layer they share counted once (one image: its full size).\n" +
+        "120 kB of it is no other image's; their share of the disk, shared layers split among all their users: 284 kB.",
+    );
+  });
+
+  it("lays out the treemap beside the plan, or above it, scaled to its column", async () => {
+    let resized: () => void = () => undefined;
+    vi.stubGlobal(
+      "ResizeObserver",
+      class {
+        constructor(callback: () => void) {
+          resized = callback;
+        }
+        observe(): void {}
+      },
+    );
+    const narrow = new CleanupView(report);
+    narrow.element.hidden = false;
+    mount(narrow.element);
+    // The engine draws at the width asked for.
+    answer("cleanup_plan", ({ request }: { request: CleanupRequest }) => ({ ...recorded.cleanupCounted, treemap: { ...recorded.cleanupCounted.treemap, width: request.width } }));
+    await narrow.refresh();
+    await settle();
+
+    const body = narrow.element.querySelector(".cleanup-body")!;
+    expect([...body.children].map((column) => column.className)).toEqual(["cleanup-left", "cleanup-right"]);
+    expect(body.querySelector(".cleanup-left #cleanup-treemap .treemap-picture svg")).not.toBeNull();
+    expect(body.querySelector(".cleanup-right #cleanup-plan")).not.toBeNull();
+    for (const tile of narrow.element.querySelectorAll<HTMLElement>(".treemap-tile")) {
+      for (const place of [tile.style.left, tile.style.top, tile.style.width, tile.style.height]) expect(place).toMatch(/^[\d.]+%$/);
+    }
+
+    // The columns stacked at 900 px: the treemap's column is now 656 px, and it is drawn for that.
+    const treemap = narrow.element.querySelector<HTMLElement>("#cleanup-treemap")!;
+    const widen = async (width: number) => {
+      Object.defineProperty(treemap, "clientWidth", { value: width, configurable: true });
+      resized();
+      await settle(150);
+    };
+    await widen(656);
+    expect(callsOf("cleanup_plan").map((call) => call.request.width)).toEqual([656]);
+    await widen(660); // a few pixels: the picture scales, no new drawing
+    await widen(400);
+    expect(callsOf("cleanup_plan").map((call) => call.request.width)).toEqual([656, 400]);
+    vi.unstubAllGlobals();
+    narrow.element.remove();
+  });
+
+  it("draws the treemap again in the theme the window switches to", async () => {
+    answer("cleanup_plan", recorded.cleanupCounted);
+    await view.refresh();
+    await settle();
+    applyTheme("dark");
+    await settle();
+    expect(lastCall("cleanup_plan").request.theme).toBe("dark");
+    applyTheme("system");
+    await settle();
+    expect(lastCall("cleanup_plan").request.theme).toBe("light");
   });
 });

@@ -6,6 +6,7 @@ import { ApplyEvent, Branch, CleanupData, CleanupPolicy, CleanupRequest, cleanup
 import { confirmDialog } from "./dialog";
 import { button, element } from "./dom";
 import { formatSize } from "./format";
+import { onThemeChange, shownTheme } from "./theme";
 
 const REASONS: Record<PlanItem["reason"], string> = {
   dangling: "dangling",
@@ -123,6 +124,23 @@ export class CleanupView {
     right.append(element("h3", "", "What to remove"), this.policyForm(), element("h3", "", "Plan"), this.pickField(), this.planRows, this.totals, this.applyRow(), this.progress, this.result);
     this.body.append(left, right);
     this.element.append(toolbar, this.empty, this.body);
+    onThemeChange(() => void this.replan());
+    this.followWidth();
+  }
+
+  /** Asks for the treemap again at the width it has once that changes (the window resized, or the
+   * columns stacked); meanwhile the picture scales, its tiles with it. */
+  private followWidth(): void {
+    if (typeof ResizeObserver === "undefined") return;
+    new ResizeObserver(() => {
+      const drawn = this.data?.treemap.width;
+      if (drawn !== undefined && Math.abs(this.treemapWidth() - drawn) >= 8) this.replanSoon();
+    }).observe(this.treemap);
+  }
+
+  /** The width the treemap has on screen (640 while the screen is hidden). */
+  private treemapWidth(): number {
+    return Math.max(320, Math.floor(this.treemap.clientWidth || 640));
   }
 
   focus(): void {
@@ -134,8 +152,7 @@ export class CleanupView {
   }
 
   private request(): CleanupRequest {
-    const width = Math.max(320, Math.floor(this.treemap.clientWidth || 640));
-    return { policy: this.policy, repository_rules: this.repositoryRules.value, width, height: 300 };
+    return { policy: this.policy, repository_rules: this.repositoryRules.value, width: this.treemapWidth(), height: 300, theme: shownTheme() };
   }
 
   /** Lists and histories first (quick); then volumes and build cache, which the daemon counts slowly. */
@@ -198,10 +215,13 @@ export class CleanupView {
 
   private drawCards(data: CleanupData): void {
     const space = data.space;
-    const cards: [string, string, string][] = data.space.categories.map((c) => {
+    const cards: [string, string, string, string?][] = data.space.categories.map((c) => {
       const label = data.legend.find((l) => l.category === c.category)?.label ?? c.category;
       const reclaim = c.category === "in-use" ? "never removed" : `${formatSize(c.reclaimable)} reclaimable`;
-      return [`Images ${label}`, `${c.images} · ${formatSize(c.attributed)}`, reclaim];
+      const what =
+        `${formatSize(c.size)}: every layer of these images, a layer they share counted once (one image: its full size).\n` +
+        `${formatSize(c.unique)} of it is no other image's; their share of the disk, shared layers split among all their users: ${formatSize(c.attributed)}.`;
+      return [`Images ${label}`, `${c.images} · ${formatSize(c.size)}`, reclaim, what];
     });
     cards.push(["Containers", `${space.containers.length} · ${formatSize(space.container_bytes)}`, `${space.stopped_containers} stopped · ${formatSize(space.stopped_container_bytes)}`]);
     if (space.volumes) {
@@ -211,9 +231,10 @@ export class CleanupView {
       cards.push(["Build cache", formatSize(space.build_cache.total), `${formatSize(space.build_cache.reclaimable)} reclaimable`]);
     } else cards.push(["Build cache", "counting…", ""]);
     this.cards.replaceChildren(
-      ...cards.map(([title, figure, note]) => {
+      ...cards.map(([title, figure, note, what]) => {
         const card = element("div", "cleanup-card");
         card.append(element("div", "label", title), element("div", "card-figure", figure), element("div", "muted", note));
+        if (what) card.title = what;
         return card;
       }),
     );
@@ -222,6 +243,9 @@ export class CleanupView {
   private drawTreemap(data: CleanupData): void {
     const picture = element("div", "treemap-picture");
     picture.innerHTML = data.treemap.svg;
+    // The picture scales to its column (CSS); the tiles, placed in shares of it, stay on their images.
+    const { width, height } = data.treemap;
+    const share = (pixels: number, of: number) => `${((100 * pixels) / of).toFixed(3)}%`;
     const byId = new Map(data.space.images.map((i) => [i.id, i]));
     const chosen = new Set(this.policy.chosen);
     const excluded = new Set(this.policy.excluded);
@@ -229,7 +253,7 @@ export class CleanupView {
       const image = byId.get(tile.key);
       if (!image) continue;
       const spot = element("button", "treemap-tile");
-      Object.assign(spot.style, { left: `${tile.x}px`, top: `${tile.y}px`, width: `${tile.w}px`, height: `${tile.h}px` });
+      Object.assign(spot.style, { left: share(tile.x, width), top: share(tile.y, height), width: share(tile.w, width), height: share(tile.h, height) });
       spot.title = `${image.name}\n${image.category} · ${formatSize(image.size)} (unique ${formatSize(image.unique)}, shared ${formatSize(image.shared)})\nClick to add it to the plan, or take it out`;
       spot.dataset.id = image.id;
       spot.classList.toggle("picked", chosen.has(image.id));
@@ -246,7 +270,7 @@ export class CleanupView {
         item.prepend(swatch);
         return item;
       }),
-      element("span", "muted", `Area: each image's own bytes plus its part of shared layers; ${formatSize(data.space.image_bytes)} in all.`),
+      element("span", "muted", `Area: each image's own bytes plus its part of shared layers (a small image still gets a tile to click); ${formatSize(data.space.image_bytes)} in all.`),
     );
   }
 

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as recorded from "./fixtures";
 import { StatsPanel } from "./stats-panel";
+import { applyTheme } from "./theme";
 import { byId, find, mount, settle, text, texts, useRecordedClock } from "./testing/dom";
 import { answer, callsOf, fail, lastCall, resetEngine } from "./testing/fake-tauri";
 
@@ -46,7 +47,7 @@ describe("the stats panel", () => {
       "network: Network — received 1.2 kB/s, sent 310 B/s now",
       "block: Block I/O — read 0 B/s, written 4.1 kB/s now",
     ]);
-    expect(callsOf("stats_chart")).toEqual(["cpu", "memory", "network", "block"].map((metric) => ({ id: web.id, metric, seconds: 300 })));
+    expect(callsOf("stats_chart")).toEqual(["cpu", "memory", "network", "block"].map((metric) => ({ id: web.id, metric, seconds: 300, theme: "light" })));
     expect(texts("#stats-panel .segmented button.active")).toEqual(["5 min"]);
     expect(texts("#stats-charts .chart-save")).toEqual(["PNG…", "PNG…", "PNG…", "PNG…"]);
     expect(byId("stats-csv").hidden).toBe(false);
@@ -62,12 +63,23 @@ describe("the stats panel", () => {
     byId("stats-window-3600").click();
     await settle();
     expect(texts("#stats-panel .segmented button.active")).toEqual(["1 h"]);
-    expect(lastCall("stats_chart")).toEqual({ id: web.id, metric: "block", seconds: 3600 });
+    expect(lastCall("stats_chart")).toEqual({ id: web.id, metric: "block", seconds: 3600, theme: "light" });
 
     panel.close();
     await settle(3000);
     expect(callsOf("stats_chart")).toHaveLength(12);
     expect(panel.element.hidden).toBe(true);
+  });
+
+  it("asks for the charts again in the theme the window switches to", async () => {
+    panel.open(web.id, "web", true);
+    await settle();
+    applyTheme("dark");
+    await settle();
+    expect(callsOf("stats_chart").slice(4).map((args) => `${args.metric} ${args.theme}`)).toEqual(["cpu dark", "memory dark", "network dark", "block dark"]);
+    applyTheme("system");
+    await settle();
+    expect(lastCall("stats_chart").theme).toBe("light");
   });
 
   it("keeps a stopped container's history until it is dismissed", async () => {
@@ -88,7 +100,7 @@ describe("the stats panel", () => {
     await settle();
     expect(text("#stats-panel strong")).toBe("Every running container");
     expect(charts()).toEqual(["overview-cpu: CPU of every running container", "overview-memory: Memory of every running container"]);
-    expect(callsOf("stats_overview")).toEqual([{ metric: "cpu", seconds: 300 }, { metric: "memory", seconds: 300 }]);
+    expect(callsOf("stats_overview")).toEqual([{ metric: "cpu", seconds: 300, theme: "light" }, { metric: "memory", seconds: 300, theme: "light" }]);
     expect(byId("stats-csv").hidden).toBe(true);
     expect(callsOf("stats_chart")).toEqual([]);
   });

@@ -4,6 +4,7 @@
 import { api, asUiError, HostFigures, StatsMetric } from "./api";
 import { button, element } from "./dom";
 import { formatSize } from "./format";
+import { onThemeChange, shownTheme } from "./theme";
 
 const WINDOWS: [string, number][] = [["1 min", 60], ["5 min", 300], ["15 min", 900], ["1 h", 3600]];
 const METRICS: StatsMetric[] = ["cpu", "memory", "network", "block"];
@@ -50,6 +51,7 @@ export class StatsPanel {
     this.charts.id = "stats-charts";
     this.element.append(bar, this.charts);
     this.markWindow();
+    onThemeChange(() => void this.draw());
   }
 
   /** The overview: CPU and memory of every running container, stacked. */
@@ -111,7 +113,7 @@ export class StatsPanel {
     if (this.overview) return this.drawOverview();
     if (!this.container) return;
     try {
-      const svgs = await Promise.all(METRICS.map((metric) => api.statsChart(this.container!.id, metric, this.seconds)));
+      const svgs = await Promise.all(METRICS.map((metric) => api.statsChart(this.container!.id, metric, this.seconds, shownTheme())));
       const boxes = svgs.map((svg, index) => {
         const metric = METRICS[index];
         const box = element("div", "stats-chart");
@@ -131,7 +133,7 @@ export class StatsPanel {
 
   private async drawOverview(): Promise<void> {
     try {
-      const svgs = await Promise.all((["cpu", "memory"] as StatsMetric[]).map((metric) => api.statsOverview(metric, this.seconds)));
+      const svgs = await Promise.all((["cpu", "memory"] as StatsMetric[]).map((metric) => api.statsOverview(metric, this.seconds, shownTheme())));
       this.charts.replaceChildren(
         ...svgs.map((svg, index) => {
           const box = element("div", "stats-chart wide");
