@@ -8,6 +8,7 @@ export type Command =
   | "watch_state"
   | "list_images"
   | "list_containers"
+  | "reread_containers"
   | "container_action"
   | "follow_logs"
   | "stop_logs"
@@ -20,6 +21,7 @@ export type Command =
   | "tree_expand_all"
   | "node_details"
   | "file_content"
+  | "cancel_file_read"
   | "extract_file"
   | "export_layer"
   | "choose_archive"
@@ -112,6 +114,23 @@ failed: number,
  * How many items were not tried because the run was cancelled or the daemon went away.
  */
 not_attempted: number, };
+
+/**
+ * One attribute that differs, with its value in each image ("—" where the path is absent).
+ */
+export type AttributeChange = { 
+/**
+ * What it is, in words: `type`, `size`, `mode`, `owner`, `group`, `link target`.
+ */
+name: string, 
+/**
+ * Its value in the first image.
+ */
+before: string, 
+/**
+ * Its value in the second image.
+ */
+after: string, };
 
 /**
  * A stretch of layers with no fork and no image inside it, and what grows from its top.
@@ -250,7 +269,7 @@ export type CacheUsage = {
  */
 directory: string, 
 /**
- * Bytes on disk of every cached layer index, image record and summary.
+ * Bytes on disk of every cached layer index, image record, summary and layer copy.
  */
 bytes: number, 
 /**
@@ -280,11 +299,17 @@ category: Category,
  */
 images: number, 
 /**
+ * Bytes of its images' layers, a layer two of them share counted once: for one image, its
+ * full size. It changes only when the category's own images change.
+ */
+size: number, 
+/**
  * Sum of its images' unique bytes.
  */
 unique: number, 
 /**
- * Sum of its images' attributed bytes (see [`ImageSpace::attributed`]).
+ * Sum of its images' attributed bytes (see [`ImageSpace::attributed`]): their part of the
+ * disk, which moves when other images sharing their layers come and go.
  */
 attributed: number, 
 /**
@@ -302,6 +327,11 @@ export type ChangeSort = "path" | "delta";
  * What the layer shown did to a node, against the layers below it.
  */
 export type ChangeStatus = "added" | "modified" | "removed" | "unmodified";
+
+/**
+ * The theme a chart is drawn for: the one the window shows.
+ */
+export type ChartTheme = "light" | "dark";
 
 /**
  * Everything the screen shows.
@@ -354,13 +384,17 @@ chosen: Array<string>,
 excluded: Array<string>, };
 
 /**
- * The policy and the size the treemap is drawn at.
+ * The policy, and the size and theme the treemap is drawn in.
  */
 export type CleanupRequest = { policy: CleanupPolicy, 
 /**
  * Repositories' own rules as the user typed them, one a line: `app=keep-newest:3`.
  */
-repository_rules: string, width: number, height: number, };
+repository_rules: string, width: number, height: number, 
+/**
+ * The theme the window shows.
+ */
+theme: ChartTheme, };
 
 /**
  * One config field that differs; `before`/`after` are JSON `null` where the field is absent.
@@ -1221,6 +1255,29 @@ removed: Array<Package>,
 upgraded: Array<VersionChange>, };
 
 /**
+ * One path compared between the two images.
+ */
+export type PathComparison = { 
+/**
+ * The path from the root, as shown (`/etc/passwd`).
+ */
+path: string, 
+/**
+ * Every attribute that differs, in a fixed order; empty when only the content changed.
+ */
+attributes: Array<AttributeChange>, 
+/**
+ * `diff -u` of the two texts (a side without the file reads as empty); `None` when there
+ * is no text to compare — `note` says why.
+ */
+unified: string | null, 
+/**
+ * Why there is no text diff ("The content is the same", "a symbolic link has no text", "not
+ * a text file"); empty when `unified` is there.
+ */
+note: string, };
+
+/**
  * What a successful pipeline run did: the build, the verification, the tags moved, and what
  * changed against the image the first tag named before.
  */
@@ -1866,11 +1923,19 @@ link_target: string | null, };
  */
 export type Treemap = { 
 /**
- * The treemap as an SVG document, to show as it is.
+ * The treemap as an SVG document, to show as it is (or scaled: it has a `viewBox`).
  */
 svg: string, 
 /**
- * Every tile that was drawn, with its place; tiles of 0 bytes are left out.
+ * The width it was drawn at, in pixels: the tiles' places are within it.
+ */
+width: number, 
+/**
+ * The height it was drawn at, in pixels.
+ */
+height: number, 
+/**
+ * Every tile, with its place.
  */
 tiles: Array<PlacedTile>, };
 
