@@ -13,7 +13,7 @@ use crate::chart::{self, ChartTheme, LineChart};
 use crate::image::content;
 use crate::live::Live;
 use crate::problem::{ErrorCode, Failure};
-use crate::stats::charts::{container_chart, overview_chart, ChartPlan, Metric};
+use crate::stats::charts::{container_chart, overview_chart, ChartEnd, ChartPlan, Metric};
 use crate::stats::collector::Latest;
 use crate::stats::host::{data_place_of, DataPlace, HostFigures, HostProbe};
 use crate::stats::{Collector, Running};
@@ -87,7 +87,13 @@ fn plan(board: &StatsBoard, id: &str, metric: Metric, seconds: f64) -> Result<Ch
         Failure::new(ErrorCode::NotFound, "no stats for that container")
             .with_hint("Stats are kept for containers that ran while Strata was open.")
     })?;
-    Ok(container_chart(&points, metric))
+    let running = board.collector.latest().iter().any(|latest| latest.id == id && latest.running);
+    let end = if running { ChartEnd::NewestPoint } else { ChartEnd::StoppedBy(seconds_since_1970()) };
+    Ok(container_chart(&points, metric, end))
+}
+
+fn seconds_since_1970() -> f64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
 }
 
 /// The chart `plan` describes, over the last `seconds`, in `theme`.

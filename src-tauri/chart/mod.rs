@@ -188,15 +188,16 @@ pub fn stacked_chart(plan: &LineChart, (width, height): (u32, u32)) -> Result<St
         let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         let drawn = (|| -> Result<(), Box<dyn std::error::Error>> {
             let mut chart = time_axes(&root, plan, (top * 1.15).max(1.0))?;
-            // The top band first, so each lower one is painted over it.
+            // The top band first, so each lower one is painted over it. Fills are opaque (the
+            // series colour lightened toward the background), so no band shows through another
+            // and each is the colour its legend swatch shows.
             for (index, band) in stacked.iter().enumerate().rev() {
                 let colour = palette.series(index);
+                let fill = toward(colour, palette.background, 0.45);
                 chart
-                    .draw_series(
-                        AreaSeries::new(band.points.iter().copied(), 0.0, colour.mix(0.55)).border_style(colour),
-                    )?
+                    .draw_series(AreaSeries::new(band.points.iter().copied(), 0.0, fill).border_style(colour))?
                     .label(band.label.clone())
-                    .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 12, y + 4)], colour.filled()));
+                    .legend(move |(x, y)| Rectangle::new([(x, y - 4), (x + 12, y + 4)], fill.filled()));
             }
             draw_legend(&mut chart, palette)?;
             Ok(())
@@ -205,6 +206,12 @@ pub fn stacked_chart(plan: &LineChart, (width, height): (u32, u32)) -> Result<St
         root.present().map_err(|e| ChartError::Drawing(e.to_string()))?;
     }
     Ok(svg)
+}
+
+/// `colour` moved `share` of the way toward `other` (0: itself, 1: `other`), as an opaque colour.
+fn toward(colour: RGBColor, other: RGBColor, share: f64) -> RGBColor {
+    let mix = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * share).round() as u8;
+    RGBColor(mix(colour.0, other.0), mix(colour.1, other.1), mix(colour.2, other.2))
 }
 
 /// Cumulative sums of the series at each second any of them has a point.
@@ -409,6 +416,11 @@ mod tests {
         for colour in ["#1F78AA", "#D6781E"] {
             assert!(svg.to_uppercase().contains(colour), "each band in its colour");
         }
+        // Each band's fill is opaque, and its legend swatch is that very colour.
+        let fill = toward(RGBColor(0x1F, 0x78, 0xAA), ChartTheme::Light.palette().background, 0.45);
+        let fill = format!("#{:02X}{:02X}{:02X}", fill.0, fill.1, fill.2);
+        assert!(svg.to_uppercase().matches(&fill).count() >= 2, "the band and its swatch share {fill}");
+        assert!(!svg.contains("fill-opacity=\"0.55\""), "no band shows through another");
     }
 
     #[test]

@@ -36,9 +36,22 @@ pub struct ChartPlan {
     pub ceiling: Option<f64>,
 }
 
-/// One container's `metric` over its `points`, oldest first.
-pub fn container_chart(points: &[Point], metric: Metric) -> ChartPlan {
-    let newest = points.last().map_or(0.0, |p| p.at);
+/// Where a container's chart ends, at its right edge ("now" on the axis).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ChartEnd {
+    /// A running container: its newest point (a second old at most).
+    NewestPoint,
+    /// A stopped container: this moment (seconds since 1970), so its line stops where the
+    /// container did, short of "now", and the title's figures are its last.
+    StoppedBy(f64),
+}
+
+/// One container's `metric` over its `points`, oldest first, ending at `end`.
+pub fn container_chart(points: &[Point], metric: Metric, end: ChartEnd) -> ChartPlan {
+    let newest = match end {
+        ChartEnd::NewestPoint => points.last().map_or(0.0, |p| p.at),
+        ChartEnd::StoppedBy(now) => now,
+    };
     let series = |label: &str, value: &dyn Fn(&Point) -> f64| Series {
         label: label.into(),
         points: points.iter().map(|p| (p.at - newest, value(p))).collect(),
@@ -76,24 +89,29 @@ pub fn container_chart(points: &[Point], metric: Metric) -> ChartPlan {
             ceiling: None,
         },
     };
-    ChartPlan { title: with_figures(&plan.title, &plan.lines, plan.unit), ..plan }
+    let when = match end {
+        ChartEnd::NewestPoint => "now",
+        ChartEnd::StoppedBy(_) => "last",
+    };
+    ChartPlan { title: with_figures(&plan.title, &plan.lines, plan.unit, when), ..plan }
 }
 
-/// The title with each line's figure now (and its peak, for a single line): "CPU — now 3 %,
-/// peak 41 %", "Network — received 1.2 kB/s, sent 300 B/s now".
-fn with_figures(title: &str, lines: &[Series], unit: Unit) -> String {
+/// The title with each line's figure `when` ("now", or "last" for a stopped container) and its
+/// peak, for a single line: "CPU — now 3 %, peak 41 %", "Network — received 1.2 kB/s, sent 300
+/// B/s now".
+fn with_figures(title: &str, lines: &[Series], unit: Unit, when: &str) -> String {
     let now = |line: &Series| line.points.last().map_or(0.0, |p| p.1);
     match lines {
         [] => title.to_string(),
         [line] if line.points.is_empty() => title.to_string(),
         [line] => {
             let peak = line.points.iter().map(|p| p.1).fold(0.0, f64::max);
-            format!("{title} — now {}, peak {}", value_label(now(line), unit), value_label(peak, unit))
+            format!("{title} — {when} {}, peak {}", value_label(now(line), unit), value_label(peak, unit))
         }
         lines => {
             let figures: Vec<String> =
                 lines.iter().map(|line| format!("{} {}", line.label, value_label(now(line), unit))).collect();
-            format!("{title} — {} now", figures.join(", "))
+            format!("{title} — {} {when}", figures.join(", "))
         }
     }
 }
@@ -133,18 +151,26 @@ mod tests {
     }
 
     #[test]
+    fn a_stopped_containers_line_ends_where_it_stopped_with_its_last_figures() {
+        let points = [point(100.0, 5.0, 1_000, 0), point(102.0, 7.5, 2_000, 0)];
+        let cpu = container_chart(&points, Metric::Cpu, ChartEnd::StoppedBy(160.0));
+        assert_eq!(cpu.lines[0].points, [(-60.0, 5.0), (-58.0, 7.5)], "a minute of nothing before now");
+        assert_eq!(cpu.title, "CPU — last 7.5 %, peak 7.5 %");
+    }
+
+    #[test]
     fn a_containers_chart_counts_back_from_its_newest_point() {
         let points = [point(100.0, 5.0, 1_000, 4_000), point(102.0, 7.5, 2_000, 4_000)];
-        let cpu = container_chart(&points, Metric::Cpu);
+        let cpu = container_chart(&points, Metric::Cpu, ChartEnd::NewestPoint);
         assert_eq!(cpu.lines[0].points, [(-2.0, 5.0), (0.0, 7.5)]);
         assert_eq!((cpu.unit, cpu.ceiling), (Unit::Percent, None));
-        let memory = container_chart(&points, Metric::Memory);
+        let memory = container_chart(&points, Metric::Memory, ChartEnd::NewestPoint);
         assert_eq!(memory.ceiling, Some(4_000.0), "the limit is the ceiling");
-        assert_eq!(container_chart(&[point(1.0, 0.0, 5, 0)], Metric::Memory).ceiling, None, "no limit, no ceiling");
-        assert_eq!(container_chart(&points, Metric::Network).lines.len(), 2);
+        assert_eq!(container_chart(&[point(1.0, 0.0, 5, 0)], Metric::Memory, ChartEnd::NewestPoint).ceiling, None, "no limit, no ceiling");
+        assert_eq!(container_chart(&points, Metric::Network, ChartEnd::NewestPoint).lines.len(), 2);
         assert_eq!(cpu.title, "CPU — now 7.5 %, peak 7.5 %");
         assert_eq!(memory.title, "Memory — now 2 kB, peak 2 kB");
-        assert_eq!(container_chart(&points, Metric::Network).title, "Network — received 0 B/s, sent 0 B/s now");
+        assert_eq!(container_chart(&points, Metric::Network, ChartEnd::NewestPoint).title, "Network — received 0 B/s, sent 0 B/s now");
     }
 
     #[test]
