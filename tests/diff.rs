@@ -121,8 +121,8 @@ async fn every_kind_of_change_between_two_tags_is_reported() {
     let mode = String::from_utf8_lossy(&strata(&["diff", &first, &second, "--file", "/data/mode.txt"], &env).stdout)
         .to_string();
     assert_eq!(mode, "mode: 0644 → 0600\nThe content is the same in both images.\n");
-    let link = String::from_utf8_lossy(&strata(&["diff", &first, &second, "--file", "/data/link"], &env).stdout)
-        .to_string();
+    let link =
+        String::from_utf8_lossy(&strata(&["diff", &first, &second, "--file", "/data/link"], &env).stdout).to_string();
     assert!(link.starts_with("link target: ") && link.contains(" → ") && link.contains("no text of its own"), "{link}");
     assert_eq!(exports(&proxy).len(), copied, "a mode or link change reads no content");
     let text = String::from_utf8_lossy(&unified.stdout).to_string();

@@ -569,7 +569,7 @@ async fn the_diff_screen_compares_two_tags_picked_on_the_images_screen_as_a_tree
     // 2. The summary, the folders that changed most, and the tree of changed paths.
     let summary = client.find(Locator::Css("#diff-summary")).await.unwrap();
     let line = wait_for_text(&summary, "files", "the summary line").await;
-    assert!(line.starts_with("+2 files, −2, 7 modified, +5 B · 4 layers shared"), "{line}");
+    assert!(line.starts_with("+2 files, −2, 7 modified, +5 B of files · 4 layers shared"), "{line}");
     let folders = client.find(Locator::Css("#diff-folders")).await.unwrap();
     wait_for_text(&folders, "/data +8 B", "the /data folder's size change").await;
     let data = wait_for(&client, ".diff-row[data-path='/data'][data-status='changed']", "the /data folder").await;
@@ -724,11 +724,16 @@ async fn the_containers_screen_charts_a_containers_stats_and_saves_them_as_csv()
     let row_cells = format!("{row} .td, #containers-view .th");
     let before = places(row_cells.clone()).await;
     let status_cell = format!("{row} .td[data-col='3']");
-    let status = client.find(Locator::Css(&status_cell)).await.unwrap().text().await.unwrap();
+    let status_now = || {
+        let (client, script) =
+            (client.clone(), format!("return document.querySelector({status_cell:?})?.textContent ?? ''"));
+        async move { client.execute(&script, vec![]).await.unwrap().as_str().unwrap_or_default().to_string() }
+    };
+    let status = status_now().await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert_eq!(places(row_cells.clone()).await, before, "the row and header keep their places as stats update");
     // The status's age moves on with no event from the daemon ("Up 5 seconds" → "Up 8 seconds").
-    let moved = client.find(Locator::Css(&status_cell)).await.unwrap().text().await.unwrap();
+    let moved = status_now().await;
     assert!(status.starts_with("Up ") && moved.starts_with("Up ") && moved != status, "{status} → {moved}");
 
     // 2. Its stats: four charts, redrawn as points come; the window can be changed.
@@ -905,6 +910,79 @@ async fn the_keyboard_sheet_opens_with_a_question_mark_and_the_theme_switches_by
     let reopened = open_window(dir.path(), &[("XDG_CONFIG_HOME", &config)]).await;
     wait_for(&reopened.client, "#nav-images", "the reopened window").await;
     assert_eq!(reopened.client.get_window_size().await.unwrap(), (980, 640), "the size it had");
+}
+
+/// The DOM checks of what a person would see wrong on the screen shown (see the file).
+const WHAT_A_PERSON_SEES_WRONG: &str = include_str!("gui_checks.js");
+
+/// The screens the walkthrough visits, with what shows that each has its data.
+const WALK: [(&str, &str); 6] = [
+    ("images", "#images-view .tr"),
+    ("containers", "#containers-view .tr .spark svg"),
+    ("layers", "#layers-view .layer-row"),
+    ("diff", "#diff-files .diff-row"),
+    ("projects", ".project-row"),
+    ("cleanup", "#cleanup-treemap svg"),
+];
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_screen_reads_right_at_900_1200_and_1600_px_light_and_dark() {
+    let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
+    let mut fixtures = Fixtures::new("gui-walk").await;
+    let (first, second) = common::diff_pair::build(&mut fixtures).await;
+    let image = fixtures.image("walk", &[("a", b"walk")]).await;
+    let name = fixtures.running_container(&image, "walker").await;
+    let folder = common::project_folder::project(&fixtures);
+    let dir = tempfile::tempdir().unwrap();
+    let (config, cache) = (dir.path().join("strata-config"), dir.path().join("cache"));
+    let window = open_window(dir.path(), &[("STRATA_CONFIG_DIR", &config), ("STRATA_CACHE_DIR", &cache)]).await;
+    let client = window.client.clone();
+    let enter = fantoccini::key::Key::Enter.to_string();
+    wait_for(&client, "body[data-connection='connected']", "the connected state").await;
+
+    // Every screen with data: an image open in Layers, a comparison, a project, a container's stats.
+    click(&client, "#nav-layers", "the Layers screen").await;
+    wait_for(&client, "#layers-source", "the image field").await.send_keys(&format!("{second}{enter}")).await.unwrap();
+    wait_for(&client, &format!("#layers-view[data-image='{second}']"), "the opened image").await;
+    click(&client, "#nav-diff", "the Diff screen").await;
+    wait_for(&client, "#diff-before", "the first field").await.send_keys(&first).await.unwrap();
+    wait_for(&client, "#diff-after", "the second field").await.send_keys(&format!("{second}{enter}")).await.unwrap();
+    wait_for(&client, &format!("#diff-view[data-compared='{first}|{second}']"), "the comparison").await;
+    click(&client, "#nav-projects", "the Projects screen").await;
+    answer_file_dialog(dir.path(), folder.path());
+    click(&client, "#project-add", "Add a folder…").await;
+    wait_for(&client, ".project-row", "the new project").await;
+    click(&client, "#nav-containers", "the Containers screen").await;
+    click(&client, &format!(".tr[data-name='{name}'] button[data-action='stats']"), "the Stats button").await;
+    wait_for(&client, "#stats-charts .stats-chart[data-metric='memory'] svg", "the memory chart").await;
+
+    let mut problems = Vec::new();
+    for theme in ["light", "dark"] {
+        while client.find_all(Locator::Css(&format!("html[data-theme='{theme}']"))).await.unwrap().is_empty() {
+            click(&client, "#theme-switch", "the theme switch").await;
+        }
+        for width in [900u32, 1200, 1600] {
+            client.set_window_size(width, 760).await.unwrap();
+            for (screen, data) in WALK {
+                click(&client, &format!("#nav-{screen}"), screen).await;
+                wait_for(&client, &format!("#{screen}-view:not([hidden])"), screen).await;
+                wait_for(&client, data, &format!("the {screen} screen's data")).await;
+                tokio::time::sleep(Duration::from_millis(400)).await;
+                let arguments = vec![serde_json::json!(width >= 1100), serde_json::json!(theme == "dark")];
+                let seen = client.execute(WHAT_A_PERSON_SEES_WRONG, arguments).await.unwrap();
+                for problem in seen.as_array().unwrap() {
+                    problems.push(format!("{screen} at {width} px, {theme}: {}", problem.as_str().unwrap()));
+                }
+                screenshot(&client, &format!("walk-{theme}-{width}-{screen}.png")).await;
+            }
+        }
+    }
+    // The same figure where two screens show one: the sidebar's count and the screen's own.
+    let counted = client.find(Locator::Css("#count-containers")).await.unwrap().text().await.unwrap();
+    click(&client, "#nav-containers", "the Containers screen").await;
+    let summary = client.find(Locator::Css("#containers-view .summary")).await.unwrap().text().await.unwrap();
+    assert!(summary.starts_with(&format!("{counted} container")), "sidebar {counted}, screen {summary}");
+    assert!(problems.is_empty(), "what a person would see wrong:\n{}", problems.join("\n"));
 }
 
 /// The app as the .deb installs it: `scripts/test-bundle.sh` (in `make test`) installs the package

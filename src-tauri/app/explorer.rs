@@ -13,8 +13,8 @@ use tauri::{AppHandle, State};
 use super::choices::{self, Ask, Chosen, Saved};
 use crate::engine::Connection;
 use crate::image::content::{self, FileContent, LayerLocation, Reading};
-use crate::image::layer_copies::LayerCopies;
 use crate::image::explorer::StatusCounts;
+use crate::image::layer_copies::LayerCopies;
 use crate::image::outline::Outlined;
 use crate::image::{
     self, CacheUsage, Image, ImageAnalysis, ImageError, ImageSource, IndexCache, NodeDetails, Row, TreeView,

@@ -323,7 +323,8 @@ fn relative_time(seconds: f64) -> String {
 /// A value as the charts label it: "12 %", "332 kB", "1.5 MB/s".
 pub fn value_label(value: f64, unit: Unit) -> String {
     match unit {
-        Unit::Percent if value.abs() < 10.0 && value.fract().abs() > f64::EPSILON => format!("{value:.1} %"),
+        // One decimal under 10 %, whole or not, so "now 0.0 %, peak 0.4 %" read alike.
+        Unit::Percent if value.abs() < 10.0 => format!("{value:.1} %"),
         Unit::Percent => format!("{value:.0} %"),
         // The same words as the tables beside the charts: "332 kB", not "324 KiB".
         Unit::Bytes => crate::format::size(value.max(0.0).round() as u64),

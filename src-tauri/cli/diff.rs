@@ -8,10 +8,10 @@ use clap::Args;
 use super::layers::load_sources;
 use super::{connect, print_json, Failure, OutputArgs};
 use crate::diff::text::{file_diff, PathComparison, Side};
-use crate::image::content::Reading;
-use crate::image::layer_copies::LayerCopies;
 use crate::diff::{compare, FileChange, ImageDiff};
 use crate::format;
+use crate::image::content::Reading;
+use crate::image::layer_copies::LayerCopies;
 use crate::image::{ImageSource, IndexCache};
 
 /// How many paths of each kind the table lists (JSON lists them all).

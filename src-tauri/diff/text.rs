@@ -72,12 +72,16 @@ pub async fn file_diff(
     };
     match text_question(old, new) {
         Err(note) => comparison.note = note.to_string(),
-        Ok(()) => match (text_of(daemon, &before, &path, old, reading).await, text_of(daemon, &after, &path, new, reading).await) {
+        Ok(()) => match (
+            text_of(daemon, &before, &path, old, reading).await,
+            text_of(daemon, &after, &path, new, reading).await,
+        ) {
             (Ok(old_text), Ok(new_text)) => {
                 let shown = &comparison.path;
                 let diff = TextDiff::from_lines(&old_text, &new_text);
                 let header = (format!("{}:{shown}", before.name), format!("{}:{shown}", after.name));
-                comparison.unified = Some(diff.unified_diff().context_radius(3).header(&header.0, &header.1).to_string());
+                comparison.unified =
+                    Some(diff.unified_diff().context_radius(3).header(&header.0, &header.1).to_string());
             }
             (Err(ImageError::NotText(_)), _) | (_, Err(ImageError::NotText(_))) => {
                 comparison.note = "Not a text file (or over the 1 MiB a text diff reads): its content differs.".into();
@@ -90,9 +94,8 @@ pub async fn file_diff(
 
 /// Whether the two versions have texts worth comparing; if not, the words that say why.
 fn text_question(old: Option<&Node>, new: Option<&Node>) -> Result<(), &'static str> {
-    let has_content = |node: Option<&Node>| {
-        node.is_none_or(|n| matches!(n.kind, EntryKind::File | EntryKind::Hardlink { .. }))
-    };
+    let has_content =
+        |node: Option<&Node>| node.is_none_or(|n| matches!(n.kind, EntryKind::File | EntryKind::Hardlink { .. }));
     if !has_content(old) || !has_content(new) {
         return Err(match (old.map(|n| &n.kind), new.map(|n| &n.kind)) {
             (Some(EntryKind::Symlink { .. }), _) | (_, Some(EntryKind::Symlink { .. })) => {

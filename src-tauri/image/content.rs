@@ -180,7 +180,8 @@ async fn with_layer<T: Send + 'static>(
     visit: impl FnOnce(&mut dyn BufRead) -> Result<T, ImageError> + Send + 'static,
 ) -> Result<T, ImageError> {
     let answered = Arc::new(AtomicBool::new(false));
-    let stoppable = |inner: Box<dyn Read + Send>| Stoppable { inner, cancel: reading.cancel.clone(), answered: answered.clone() };
+    let stoppable =
+        |inner: Box<dyn Read + Send>| Stoppable { inner, cancel: reading.cancel.clone(), answered: answered.clone() };
     let copies = reading.copies.as_ref().filter(|_| matches!(layer.image, ImageSource::Daemon(_)));
     let (sender, answer) = tokio::sync::oneshot::channel();
     let mut answer_with = Answer(Some(sender));
@@ -192,7 +193,9 @@ async fn with_layer<T: Send + 'static>(
         let (source, copy) = (layer.source.clone(), copies.cloned().map(|c| (c, layer.diff_id.clone())));
         tokio::task::spawn_blocking(move || {
             let found = find_layer(archive, &source, |tar| match copy {
-                Some((copies, diff_id)) => copy_while_visiting(tar, &copies, &diff_id, &answered, visit, &mut answer_with),
+                Some((copies, diff_id)) => {
+                    copy_while_visiting(tar, &copies, &diff_id, &answered, visit, &mut answer_with)
+                }
                 None => answer_with.give(visit(tar)),
             });
             if let Err(error) = found {
@@ -221,11 +224,7 @@ fn open_archive(daemon: Option<&Connection>, layer: &LayerLocation) -> Result<Bo
 }
 
 /// Streams `archive` to the layer at `source` and hands its uncompressed tar to `use_layer`.
-fn find_layer(
-    archive: impl Read,
-    source: &str,
-    use_layer: impl FnOnce(&mut dyn BufRead),
-) -> Result<(), ImageError> {
+fn find_layer(archive: impl Read, source: &str, use_layer: impl FnOnce(&mut dyn BufRead)) -> Result<(), ImageError> {
     let mut outer = TarStream::new(BufReader::with_capacity(READ_BUFFER_BYTES, archive));
     while let Some(header) = outer.next_entry()? {
         if archive_name(&header.name) != source {
@@ -435,10 +434,15 @@ mod tests {
         let target = dir.path().join("motd.txt");
         assert_eq!(extract_file(None, &layer, &path("etc/motd"), &Reading::default(), &target).await.unwrap(), 6);
         assert_eq!(std::fs::read(&target).unwrap(), b"hello\n");
-        let again = extract_file(None, &layer, &path("etc/motd"), &Reading::default(), &target).await.unwrap_err().to_string();
+        let again =
+            extract_file(None, &layer, &path("etc/motd"), &Reading::default(), &target).await.unwrap_err().to_string();
         assert!(again.contains("already exists"), "{again}");
-        assert!(extract_file(None, &layer, &path("etc/motd"), &Reading::default(), Path::new("relative.txt")).await.is_err());
-        assert!(extract_file(None, &layer, &path("etc/motd"), &Reading::default(), &dir.path().join("no/such/dir/x")).await.is_err());
+        assert!(extract_file(None, &layer, &path("etc/motd"), &Reading::default(), Path::new("relative.txt"))
+            .await
+            .is_err());
+        assert!(extract_file(None, &layer, &path("etc/motd"), &Reading::default(), &dir.path().join("no/such/dir/x"))
+            .await
+            .is_err());
         let tar = dir.path().join("layer.tar");
         let written = export_layer(None, &layer, &tar).await.unwrap();
         assert_eq!(written, std::fs::metadata(&tar).unwrap().len());
@@ -461,11 +465,15 @@ mod tests {
         for name in refused {
             // Written out, not joined: on Windows `folder.join("a:b")` is `a:b`, a path on drive A:.
             let destination = PathBuf::from(format!("{}{}{name}", out.display(), std::path::MAIN_SEPARATOR));
-            let error = extract_file(None, &layer, &path("etc/motd"), &Reading::default(), &destination).await.unwrap_err().to_string();
+            let error = extract_file(None, &layer, &path("etc/motd"), &Reading::default(), &destination)
+                .await
+                .unwrap_err()
+                .to_string();
             assert!(error.contains("choose another name"), "{name}: {error}");
         }
         if cfg!(windows) {
-            let joined = extract_file(None, &layer, &path("etc/motd"), &Reading::default(), &out.join("a:b")).await.unwrap_err();
+            let joined =
+                extract_file(None, &layer, &path("etc/motd"), &Reading::default(), &out.join("a:b")).await.unwrap_err();
             assert!(joined.to_string().contains("give a full path"), "{joined}");
         }
         assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0, "nothing written anywhere in the folder");

@@ -166,11 +166,18 @@ mod tests {
         assert_eq!((cpu.unit, cpu.ceiling), (Unit::Percent, None));
         let memory = container_chart(&points, Metric::Memory, ChartEnd::NewestPoint);
         assert_eq!(memory.ceiling, Some(4_000.0), "the limit is the ceiling");
-        assert_eq!(container_chart(&[point(1.0, 0.0, 5, 0)], Metric::Memory, ChartEnd::NewestPoint).ceiling, None, "no limit, no ceiling");
+        assert_eq!(
+            container_chart(&[point(1.0, 0.0, 5, 0)], Metric::Memory, ChartEnd::NewestPoint).ceiling,
+            None,
+            "no limit, no ceiling"
+        );
         assert_eq!(container_chart(&points, Metric::Network, ChartEnd::NewestPoint).lines.len(), 2);
         assert_eq!(cpu.title, "CPU — now 7.5 %, peak 7.5 %");
         assert_eq!(memory.title, "Memory — now 2 kB, peak 2 kB");
-        assert_eq!(container_chart(&points, Metric::Network, ChartEnd::NewestPoint).title, "Network — received 0 B/s, sent 0 B/s now");
+        assert_eq!(
+            container_chart(&points, Metric::Network, ChartEnd::NewestPoint).title,
+            "Network — received 0 B/s, sent 0 B/s now"
+        );
     }
 
     #[test]

@@ -81,6 +81,8 @@ export class ConnectionView {
     this.inUse = status.endpoint.name;
     this.light.className = `light ${status.kind}`;
     this.words.textContent = describe(status);
+    // A narrow window cuts the words: the tooltip has them whole.
+    this.words.title = this.words.textContent;
     if (this.picker.value !== status.endpoint.name && this.endpoints?.endpoints.some((e) => e.name === status.endpoint.name)) {
       this.picker.value = status.endpoint.name;
     }

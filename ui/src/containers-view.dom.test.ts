@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { LogEvent, StatsRow } from "./api";
 import { ContainersView } from "./containers-view";
 import * as recorded from "./fixtures";
-import { byId, doubleClick, find, isHidden, mount, press, settle, text, type, useRecordedClock } from "./testing/dom";
+import { byId, doubleClick, find, isHidden, mount, press, settle, text, texts, type, useRecordedClock } from "./testing/dom";
 import { answer, callsOf, channelOf, fail, resetEngine } from "./testing/fake-tauri";
 
 vi.mock("@tauri-apps/api/core", () => import("./testing/fake-tauri"));
@@ -95,6 +95,34 @@ describe("the Containers screen", () => {
     view.element.hidden = true;
     await settle(4000);
     expect(callsOf("reread_containers")).toHaveLength(1);
+  });
+
+  it("moves Kill, Restart and Remove into a menu when the table is narrow", async () => {
+    answer("container_action", null);
+    await view.refresh();
+    const table = find("#containers-view .table");
+    const resize = (width: number) => (view as unknown as { table: { fitColumns(w: number): void } }).table.fitColumns(width);
+    resize(900);
+    expect(table.classList.contains("compact-actions")).toBe(true);
+    expect(texts("button", row("web"))).toEqual(["Stop", "Logs", "Stats", "⋯"]);
+    expect(texts("button", row("batch-job"))).toEqual(["Start", "Logs", "Stats", "⋯"]);
+
+    find("button[data-action='more']", row("web")).click();
+    expect(texts("#popup-menu button")).toEqual(["Kill", "Restart", "Remove"]);
+    expect(document.activeElement?.textContent).toBe("Kill");
+    press(document.activeElement!, "ArrowDown");
+    expect(document.activeElement?.textContent).toBe("Restart");
+    (document.activeElement as HTMLElement).click();
+    await settle();
+    expect(callsOf("container_action")).toEqual([{ id: WEB, action: "restart" }]);
+    expect(document.getElementById("popup-menu")).toBeNull();
+
+    find("button[data-action='more']", row("web")).click();
+    press(document.activeElement!, "Escape");
+    expect(document.getElementById("popup-menu")).toBeNull();
+
+    resize(1300);
+    expect(texts("button", row("web"))).toEqual(["Stop", "Kill", "Restart", "Logs", "Stats", "Remove"]);
   });
 
   it("stops, starts and restarts a container when its buttons are clicked", async () => {

@@ -6,6 +6,7 @@ import { confirmDialog } from "./dialog";
 import { formatSize } from "./format";
 import { hostLine, StatsPanel } from "./stats-panel";
 import { badge, Table } from "./table";
+import { menuButton, MenuItem } from "./menu";
 import { onThemeChange, shownTheme } from "./theme";
 
 /** A container with its latest stats, when it has some, and the action it is waiting for. */
@@ -54,21 +55,25 @@ export class ContainersView {
     toolbar.append(this.summary, overview, this.host);
     this.table = new Table<Row>({
       columns: [
-        { title: "Name", width: "minmax(140px, 2fr)", cell: (r) => r.name },
+        { title: "Name", width: "minmax(110px, 2fr)", cell: (r) => r.name },
         { title: "Image", width: "minmax(120px, 1.3fr)", cell: (r) => r.image },
-        { title: "State", width: "90px", cell: (r) => badge(r.state, stateKind(r.state)) },
+        { title: "State", width: "84px", cell: (r) => badge(r.state, stateKind(r.state)) },
         { title: "Status", width: "minmax(110px, 1fr)", cell: (r) => r.pending ?? r.status },
         { title: "Ports", width: "minmax(70px, 0.8fr)", cell: (r) => r.ports || "—" },
         { title: "CPU (1 min)", width: "150px", cell: (r) => cpuCell(r) },
         // A stopped or killed container holds no memory, whatever its last reading said.
-        { title: "Memory", width: "90px", align: "right", cell: (r) => (r.stats?.running && r.stats.point ? formatSize(r.stats.point.memory_bytes) : "") },
-        { title: "", width: "310px", cell: (r) => this.actions(r) },
+        { title: "Memory", width: "80px", align: "right", cell: (r) => (r.stats?.running && r.stats.point ? formatSize(r.stats.point.memory_bytes) : "") },
+        // Six buttons, or three and "⋯" in a narrow table (style.css sets the width).
+        { title: "", width: "var(--actions-width)", cell: (r) => this.actions(r) },
       ],
-      // Narrower, the image and ports go first, then the status and memory; the name, the CPU
-      // and the actions always stay on screen.
+      // Narrower, the image and ports go first, then the status, and the row's rarer actions
+      // move into a "⋯" menu; then the memory, then the state. The name, the CPU and the actions
+      // always stay on screen.
       narrow: [
-        { below: 1180, hide: [1, 4] },
-        { below: 820, hide: [3, 6] },
+        { below: 1190, hide: [1, 4] },
+        { below: 940, hide: [3], className: "compact-actions" },
+        { below: 680, hide: [6] },
+        { below: 590, hide: [2] },
       ],
       rowKey: (r) => r.id,
       rowData: (r) => ({ name: r.name, state: r.state }),
@@ -98,7 +103,8 @@ export class ContainersView {
     this.empty.hidden = this.containers.length > 0;
     // The stats of a container that is gone from the daemon are closed with it.
     this.stats.keepOnly(new Set(this.containers.map((c) => c.id)));
-    await this.drawStats(true);
+    // Shown again (or told of a change): the charts too, at once, in the theme shown now.
+    await Promise.all([this.drawStats(true), this.stats.draw()]);
   }
 
   /** Joins the latest stats to the rows and the host's figures to the toolbar. */
@@ -130,17 +136,22 @@ export class ContainersView {
       });
       box.appendChild(button);
     };
+    const rarer: MenuItem[] = [];
+    // In a narrow table, Kill, Restart and Remove go into the "⋯" menu.
+    const compact = this.table.element.classList.contains("compact-actions");
+    const addRare = (label: string, action: () => void) => (compact ? rarer.push({ label, action }) : add(label, action));
     if (running) {
       add("Stop", () => void this.run(row, "stop"));
-      add("Kill", () => void this.run(row, "kill"));
-      add("Restart", () => void this.run(row, "restart"));
+      addRare("Kill", () => void this.run(row, "kill"));
+      addRare("Restart", () => void this.run(row, "restart"));
     } else {
       add("Start", () => void this.run(row, "start"));
     }
     add("Logs", () => this.logs.open(row));
     // A stopped container keeps the stats it had while Strata watched it, until dismissed.
     if (running || (row.stats?.points ?? 0) > 0) add("Stats", () => this.stats.open(row.id, row.name, running));
-    add("Remove", () => void this.remove(row, running));
+    addRare("Remove", () => void this.remove(row, running));
+    if (rarer.length > 0) box.appendChild(menuButton("⋯", `More for ${row.name}: ${rarer.map((item) => item.label).join(", ")}`, rarer));
     return box;
   }
 

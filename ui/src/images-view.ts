@@ -66,6 +66,12 @@ export class ImagesView {
         { title: "Shared", width: "90px", sortKey: "shared_size", align: "right", cell: (r) => formatSize(r.shared_size) },
         { title: "Containers", width: "100px", sortKey: "containers", align: "right", cell: (r) => String(r.containers) },
       ],
+      // Narrower, the shared size goes first, then the image id; the name, the age, the size
+      // and the containers stay on screen.
+      narrow: [
+        { below: 870, hide: [5] },
+        { below: 770, hide: [2] },
+      ],
       rowKey: (r) => r.key,
       rowData: (r) => ({ ref: `${r.repository}:${r.tag}`, id: r.short_id }),
       onOpen: (r) => this.explore(referenceOf(r)),

@@ -108,7 +108,8 @@ export class StatsPanel {
     for (const [seconds, choice] of this.windowButtons) choice.classList.toggle("active", seconds === this.seconds);
   }
 
-  private async draw(): Promise<void> {
+  /** Draws the charts again, if they are on screen. */
+  async draw(): Promise<void> {
     if (this.element.offsetParent === null) return;
     if (this.overview) return this.drawOverview();
     if (!this.container) return;

@@ -17,8 +17,16 @@ export interface TableOptions<T> {
   onSort?: (key: string) => void;
   onOpen?: (row: T) => void;
   /** Columns (by index) left out when the table is narrower than `below` pixels, so what
-   * matters — the name, the figures, the actions — stays on screen without scrolling sideways. */
-  narrow?: { below: number; hide: number[] }[];
+   * matters — the name, the figures, the actions — stays on screen without scrolling sideways;
+   * `className` marks the table at that width (cells may draw themselves more compactly). */
+  narrow?: NarrowLevel[];
+}
+
+/** What a table leaves out below a width. */
+export interface NarrowLevel {
+  below: number;
+  hide: number[];
+  className?: string;
 }
 
 const ROW_HEIGHT = 34;
@@ -57,10 +65,16 @@ export class Table<T> {
   /** Shows the columns that fit `width` (see `narrow`): the others' tracks leave the grid and
    * their cells are hidden (`data-col` marks each cell with its column). */
   fitColumns(width: number): void {
-    const hidden = new Set((this.options.narrow ?? []).filter((level) => width < level.below).flatMap((level) => level.hide));
+    const levels = this.options.narrow ?? [];
+    const applying = levels.filter((level) => width < level.below);
+    const hidden = new Set(applying.flatMap((level) => level.hide));
     const template = this.options.columns.filter((_, index) => !hidden.has(index)).map((c) => c.width).join(" ");
     this.element.style.setProperty("--columns", template);
+    const changed = this.element.dataset.hidden !== [...hidden].sort().join(" ");
     this.element.dataset.hidden = [...hidden].sort().join(" ");
+    for (const level of levels) if (level.className) this.element.classList.toggle(level.className, applying.includes(level));
+    // Cells that draw themselves by the table's width are drawn again.
+    if (changed) this.body?.redraw();
     // The width the columns were last fitted to: until the table has been measured on screen
     // it is absent, and its columns may still change once.
     if (Number.isFinite(width) && width > 0) this.element.dataset.fittedTo = String(Math.round(width));
