@@ -69,7 +69,8 @@ fn tauri_driver(display: &str, docker_host: &str, config: &Path) -> (u16, ChildG
 }
 
 /// Starts tauri-driver with the app's environment: the daemon to use, a docker config folder,
-/// and whatever else the test sets (an index cache of its own, say).
+/// data and cache folders of the test's own, and whatever else the test sets (an index cache of
+/// its own, say).
 fn tauri_driver_with(display: &str, docker_host: &str, config: &Path, env: &[(&str, &Path)]) -> (u16, ChildGuard) {
     let port = free_port();
     let native_port = free_port();
@@ -79,6 +80,11 @@ fn tauri_driver_with(display: &str, docker_host: &str, config: &Path, env: &[(&s
         .env("DOCKER_HOST", docker_host)
         .env("DOCKER_CONFIG", config)
         .env("STRATA_TEST_CHOICES", choices_file(config))
+        // The webview's storage (the theme picked), the window's saved size and the caches are
+        // the test's own: nothing the developer set or cached is read or changed.
+        .env("XDG_CONFIG_HOME", config.join("xdg-config"))
+        .env("XDG_DATA_HOME", config.join("xdg-data"))
+        .env("XDG_CACHE_HOME", config.join("xdg-cache"))
         .env_remove("DOCKER_CONTEXT")
         .envs(env.iter().map(|(k, v)| (*k, *v)))
         .stdout(Stdio::null())

@@ -6,6 +6,7 @@
 //   scrolls its overflow sideways (reaching it would mean scrolling sideways, hiding the rest);
 //   a control scrolled out of a list's view is fine: the list scrolls;
 // - a list that scrolls sideways in a window at least 1100 px wide;
+// - a control that cannot be used (disabled) drawn as if it could;
 // - text cut with an ellipsis, with no tooltip giving it whole;
 // - a chart or treemap squeezed below 55 % of the size it was drawn at (its text unreadable), or,
 //   in the dark theme, drawn on a bright background.
@@ -52,6 +53,12 @@ for (const control of document.querySelectorAll("button, input, select, textarea
   if (cutBy) problems.push(`${named(control)} is cut by ${named(cutBy)}`);
   else if (box.left < -1 || box.right > viewWidth + 1 || box.top < -1 || box.bottom > viewHeight + 1) {
     problems.push(`${named(control)} is outside the ${viewWidth}×${viewHeight} window`);
+  }
+}
+
+for (const control of document.querySelectorAll("button:disabled, input:disabled, select:disabled, textarea:disabled")) {
+  if (shown(control) && Number(getComputedStyle(control).opacity) > 0.8) {
+    problems.push(`${named(control)} cannot be pressed but looks as if it could`);
   }
 }
 

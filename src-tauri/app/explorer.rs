@@ -214,8 +214,9 @@ fn daemon_for(live: &Live, location: &LayerLocation) -> Result<Option<Connection
     })
 }
 
-/// The file read the window waits for (View, Show diff): starting one cancels the one before, and
-/// *Cancel* stops it. Daemon layers read for a file are copied into the cache for the next look.
+/// The file read the window waits for (View, Show diff, Extract, Export layer): starting one
+/// cancels the one before, and *Cancel* stops it. Daemon layers read for a file are copied into
+/// the cache for the next look.
 #[derive(Default)]
 pub struct FileReads(LatestWork);
 
@@ -231,7 +232,7 @@ impl FileReads {
     }
 }
 
-/// Stops the file being read for View or Show diff, if any.
+/// Stops the file being read for View, Show diff, Extract or Export layer, if any.
 #[tauri::command]
 pub fn cancel_file_read(reads: State<'_, FileReads>) {
     reads.0.cancel();
@@ -253,33 +254,43 @@ pub async fn file_content(
     Ok(shown?)
 }
 
-/// Asks where to save the file (offered as `name`), then writes it there.
+/// Asks where to save the file (offered as `name`), then writes it there; `on_writing` hears the
+/// chosen path once the user picked it (the window then shows that it is working), and
+/// `cancel_file_read` stops the copy.
 #[tauri::command]
 pub async fn extract_file(
     app: AppHandle,
     live: State<'_, Live>,
     explorer: State<'_, Explorer>,
+    reads: State<'_, FileReads>,
     id: u32,
     name: String,
+    on_writing: Channel<String>,
 ) -> Result<Option<Saved>, Failure> {
     let (location, path) = content_of(&explorer, id)?;
     let daemon = daemon_for(&live, &location)?;
     let name = choices::file_name(&name, "extracted");
     choices::save(&app, "Extract a file", &name, |partial| async move {
-        let reading = Reading { copies: Some(LayerCopies::in_cache(IndexCache::user())), ..Reading::default() };
-        Ok(content::extract_file(daemon.as_ref(), &location, &path, &reading, &partial).await?)
+        let _ = on_writing.send(partial.display().to_string());
+        let reading = reads.start();
+        let written = content::extract_file(daemon.as_ref(), &location, &path, &reading, &partial).await;
+        reads.finish(&reading);
+        Ok(written?)
     })
     .await
 }
 
-/// Asks where to save the layer's tar (offered as `name`), then writes it there.
+/// Asks where to save the layer's tar (offered as `name`), then writes it there; `on_writing` and
+/// cancelling as for [`extract_file`].
 #[tauri::command]
 pub async fn export_layer(
     app: AppHandle,
     live: State<'_, Live>,
     explorer: State<'_, Explorer>,
+    reads: State<'_, FileReads>,
     layer: usize,
     name: String,
+    on_writing: Channel<String>,
 ) -> Result<Option<Saved>, Failure> {
     let location = explorer.with_open(|open| {
         LayerLocation::of(&open.source, &open.image, layer)
@@ -288,7 +299,11 @@ pub async fn export_layer(
     let daemon = daemon_for(&live, &location)?;
     let name = choices::file_name(&name, "layer.tar");
     choices::save(&app, "Export a layer", &name, |partial| async move {
-        Ok(content::export_layer(daemon.as_ref(), &location, &partial).await?)
+        let _ = on_writing.send(partial.display().to_string());
+        let reading = reads.start();
+        let written = content::export_layer(daemon.as_ref(), &location, &reading, &partial).await;
+        reads.finish(&reading);
+        Ok(written?)
     })
     .await
 }

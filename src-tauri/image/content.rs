@@ -120,10 +120,11 @@ pub async fn extract_file(
 pub async fn export_layer(
     daemon: Option<&Connection>,
     layer: &LayerLocation,
+    reading: &Reading,
     destination: &Path,
 ) -> Result<u64, ImageError> {
     let destination = destination.to_path_buf();
-    with_layer(daemon, layer, &Reading::default(), move |tar| write_new_file(tar, &destination)).await
+    with_layer(daemon, layer, reading, move |tar| write_new_file(tar, &destination)).await
 }
 
 /// Writes `content` to a new file at `destination` (never over an existing file or through a
@@ -444,7 +445,7 @@ mod tests {
             .await
             .is_err());
         let tar = dir.path().join("layer.tar");
-        let written = export_layer(None, &layer, &tar).await.unwrap();
+        let written = export_layer(None, &layer, &Reading::default(), &tar).await.unwrap();
         assert_eq!(written, std::fs::metadata(&tar).unwrap().len());
         assert!(
             crate::image::read_layer(std::io::BufReader::new(File::open(&tar).unwrap())).unwrap().len() == 3,

@@ -49,8 +49,17 @@ export const api = {
   cancelFileRead: () => call<void>("cancel_file_read"),
   // Saving asks where in the system's file dialog (opened by the app, not the page): `name` is
   // only the file name offered; null means the user cancelled.
-  extractFile: (id: number, name: string) => call<Engine.Saved | null>("extract_file", { id, name }),
-  exportLayer: (layer: number, name: string) => call<Engine.Saved | null>("export_layer", { layer, name }),
+  // `onWriting` hears the chosen path once the user picked it: the writing starts.
+  extractFile(id: number, name: string, onWriting: (path: string) => void = () => undefined): Promise<Engine.Saved | null> {
+    const channel = new Channel<string>();
+    channel.onmessage = onWriting;
+    return call<Engine.Saved | null>("extract_file", { id, name, onWriting: channel });
+  },
+  exportLayer(layer: number, name: string, onWriting: (path: string) => void = () => undefined): Promise<Engine.Saved | null> {
+    const channel = new Channel<string>();
+    channel.onmessage = onWriting;
+    return call<Engine.Saved | null>("export_layer", { layer, name, onWriting: channel });
+  },
   /** The archive the user picked in the file dialog (null: cancelled); only such paths open. */
   chooseArchive: () => call<string | null>("choose_archive"),
   cacheUsage: () => call<Engine.CacheUsage>("cache_usage"),

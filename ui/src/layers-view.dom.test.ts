@@ -264,6 +264,29 @@ describe("the Layers screen", () => {
     expect(text("#file-viewer").split("\n")[4]).toBe('bind = "0.0.0.0:8000"');
   });
 
+  it("shows it is extracting once a path is picked, and Cancel stops it with nothing saved", async () => {
+    answer("node_details", recorded.nodeDetails);
+    let stop: (failure: EngineFailure) => void = () => undefined;
+    answer("extract_file", (args: { onWriting: { onmessage: (path: string) => void } }) => {
+      // The user picked a path in the dialog: the engine says so, then copies.
+      args.onWriting.onmessage("/home/me/gunicorn.conf.py");
+      return new Promise((_, reject) => (stop = reject));
+    });
+    answer("cancel_file_read", () => stop({ code: "cancelled", message: "cancelled", hint: "" }));
+    await open();
+    treeRow("gunicorn.conf.py").click();
+    await settle();
+
+    byId("extract-file").click();
+    await settle();
+    expect(text("#working .working-label")).toBe("Extracting /app/gunicorn.conf.py…");
+    byId("working-cancel").click();
+    await settle();
+    expect(callsOf("cancel_file_read")).toHaveLength(1);
+    expect(document.getElementById("working")).toBeNull();
+    expect(report).toHaveBeenLastCalledWith("Stopped: nothing was saved.");
+  });
+
   it("explains why an image could not be opened, and what to do", async () => {
     fail("open_image", {
       code: "not-found",

@@ -10,6 +10,7 @@ import {
   ImageSourceChoice,
   NodeDetails,
   Progress,
+  Saved,
   TreeRow,
   UiError,
   ViewInfo,
@@ -19,7 +20,7 @@ import { viewerDialog } from "./dialog";
 import { button, element, withTitle } from "./dom";
 import { formatSize } from "./format";
 import { PagedRows, treeKey } from "./paged-rows";
-import { whileWorking } from "./working";
+import { whileWorking, workingLine } from "./working";
 
 const ROW_HEIGHT = 24;
 const MARK: Record<ChangeStatus, string> = { added: "+", modified: "~", removed: "−", unmodified: " " };
@@ -474,23 +475,26 @@ export class LayersView {
 
   private async extract(id: number, details: NodeDetails): Promise<void> {
     const name = details.path.split("/").pop() ?? "file";
-    try {
-      const saved = await api.extractFile(id, name);
-      if (saved) this.report(`Saved ${formatSize(saved.bytes)} to ${saved.path}`);
-    } catch (error) {
-      const problem = asUiError(error);
-      this.report(problem.message, problem.hint);
-    }
+    await this.saving(`Extracting ${details.path}…`, (onWriting) => api.extractFile(id, name, onWriting), (saved) => `Saved ${formatSize(saved.bytes)} to ${saved.path}`);
   }
 
   private async exportLayer(): Promise<void> {
     const layer = this.options.layer;
+    await this.saving(`Exporting layer #${layer}…`, (onWriting) => api.exportLayer(layer, `layer-${layer}.tar`, onWriting), (saved) => `Saved layer #${layer} (${formatSize(saved.bytes)}) to ${saved.path}`);
+  }
+
+  /** A save that asks where first: the working line (with Cancel) shows once a path is picked. */
+  private async saving(label: string, save: (onWriting: () => void) => Promise<Saved | null>, done: (saved: Saved) => string): Promise<void> {
+    const line = workingLine(label, () => void api.cancelFileRead());
     try {
-      const saved = await api.exportLayer(layer, `layer-${layer}.tar`);
-      if (saved) this.report(`Saved layer #${layer} (${formatSize(saved.bytes)}) to ${saved.path}`);
+      const saved = await save(line.show);
+      if (saved) this.report(done(saved));
     } catch (error) {
       const problem = asUiError(error);
-      this.report(problem.message, problem.hint);
+      if (problem.code === "cancelled") this.report("Stopped: nothing was saved.");
+      else this.report(problem.message, problem.hint);
+    } finally {
+      line.end();
     }
   }
 

@@ -1,15 +1,16 @@
-// Work the user waits for — reading a file out of an image, comparing one — shows at once that
-// it is working: a line at the bottom of the window with the task's name, a spinner and, where
-// the work can be stopped, a Cancel button (Escape too). It appears within 100 ms of the click
-// (it is drawn at once, and only fades in after 80 ms, so a quick answer does not flash it).
+// Work the user waits for — reading a file out of an image, comparing one, extracting one —
+// shows at once that it is working: a line at the bottom of the window with the task's name, a
+// spinner and, where the work can be stopped, a Cancel button (Escape too). It appears within
+// 100 ms of the click (it is drawn at once, and only fades in after 80 ms, so a quick answer does
+// not flash it).
 
 import { button, element } from "./dom";
 
 let shown: HTMLElement | null = null;
 
-/** Runs `task`, showing `label` while it works; `cancel` (when given) stops it. The line goes when
- * the task ends, however it ends. */
-export async function whileWorking<T>(label: string, task: () => Promise<T>, cancel?: () => void): Promise<T> {
+/** A working line, not shown yet: `show()` draws it (when the work starts — after a file dialog,
+ * say), `end()` takes it away, however the work ended. `cancel` (when given) stops the work. */
+export function workingLine(label: string, cancel?: () => void): { show: () => void; end: () => void } {
   const line = element("div", "working");
   line.id = "working";
   line.setAttribute("role", "status");
@@ -22,23 +23,30 @@ export async function whileWorking<T>(label: string, task: () => Promise<T>, can
   };
   if (cancel) {
     const stop = button("Cancel", "working-cancel", cancel, "Stop (Escape)");
-    stop.classList.add("small");
     line.append(stop);
-    document.addEventListener("keydown", onKey, true);
   }
-  shown?.remove();
-  shown = line;
-  document.body.append(line);
-  try {
-    return await task();
-  } finally {
+  const end = () => {
     document.removeEventListener("keydown", onKey, true);
     line.remove();
     if (shown === line) shown = null;
-  }
+  };
+  const show = () => {
+    if (line.isConnected) return;
+    shown?.remove();
+    shown = line;
+    document.body.append(line);
+    if (cancel) document.addEventListener("keydown", onKey, true);
+  };
+  return { show, end };
 }
 
-/** The work shown now, if any: its label. */
-export function workingLabel(): string | null {
-  return shown?.querySelector(".working-label")?.textContent ?? null;
+/** Runs `task`, showing `label` while it works; `cancel` (when given) stops it. */
+export async function whileWorking<T>(label: string, task: () => Promise<T>, cancel?: () => void): Promise<T> {
+  const line = workingLine(label, cancel);
+  line.show();
+  try {
+    return await task();
+  } finally {
+    line.end();
+  }
 }
