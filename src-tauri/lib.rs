@@ -18,6 +18,7 @@
 
 #![warn(missing_docs)]
 
+pub mod audit;
 pub mod chart;
 pub mod cleanup;
 pub mod cli;

@@ -26,7 +26,8 @@ pub struct ImageArgs {
 }
 
 impl ImageArgs {
-    fn source(&self) -> ImageSource {
+    /// The image these arguments name: an archive file, or a reference the daemon knows.
+    pub(super) fn source(&self) -> ImageSource {
         match (&self.image, &self.archive) {
             (_, Some(path)) => ImageSource::Archive(path.clone()),
             (Some(reference), None) => ImageSource::Daemon(reference.clone()),
@@ -113,7 +114,7 @@ async fn load(endpoint: Option<String>, args: &ImageArgs) -> Result<Image, Failu
 }
 
 /// Loads the image `source` names through the user's cache, with a progress bar.
-async fn load_source(endpoint: Option<String>, source: &ImageSource) -> Result<Image, Failure> {
+pub(super) async fn load_source(endpoint: Option<String>, source: &ImageSource) -> Result<Image, Failure> {
     let (daemon, reporter, bar) = prepare(endpoint, source).await?;
     let image = image::load(daemon.as_ref(), source, &IndexCache::user(), reporter).await;
     bar.finish_and_clear();

@@ -1,6 +1,7 @@
 //! The command line: every capability as a subcommand of the same binary, printing a table by
 //! default or JSON with `--json`, and one clear line with a non-zero exit on error.
 
+mod audit;
 mod build;
 mod cleanup;
 mod diff;
@@ -50,6 +51,9 @@ pub enum Command {
     Tree(layers::TreeArgs),
     /// Check an image against CI rules (dive's `.dive-ci` format); exit 1 when one fails.
     Check(layers::CheckArgs),
+    /// Audit an image's security: secrets and risky settings in its config and history; exit 1
+    /// when the findings fail `--fail-on` (any secret, by default).
+    Audit(audit::AuditArgs),
     /// Show the size of the layer index cache, or clear it.
     Cache(layers::CacheArgs),
     /// Show what changed between two images: files, config and layers (exit 0 whether or not
@@ -132,6 +136,7 @@ async fn execute(endpoint: Option<String>, command: Command) -> Result<bool, Fai
         Command::Inspect(args) => layers::inspect(endpoint, args).await?,
         Command::Tree(args) => layers::tree(endpoint, args).await?,
         Command::Check(args) => return layers::check(endpoint, args).await,
+        Command::Audit(args) => return audit::audit(endpoint, args).await,
         Command::Cache(args) => layers::cache(args)?,
         Command::Diff(args) => diff::diff(endpoint, args).await?,
         Command::Build(args) => return build::build(endpoint, args).await,

@@ -1,0 +1,298 @@
+//! The secret rules: what a live credential looks like in text (a cloud key, a token, a private
+//! key, a password in a URL or an assignment), each with a stable id and a severity. The patterns
+//! run on Rust's `regex` engine, whose matching time is linear in the input: no rule can be made
+//! to backtrack on a crafted file. A secret found is never kept whole: [`Found`] carries a
+//! redacted preview (its first 4 characters, then `…` and its length) and a fingerprint (a
+//! SHA-256 of it), enough to recognise it and to allow-list it.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use sha2::{Digest, Sha256};
+
+use super::Severity;
+
+/// One kind of secret: its id, how bad a leak is, what it is in words, and its pattern. When the
+/// pattern has a capture group, the group is the secret (a password inside a URL); else the
+/// whole match is.
+pub struct Rule {
+    /// A stable id, used in reports and allow-lists: `aws-access-key-id`.
+    pub id: &'static str,
+    /// How bad it is to ship it.
+    pub severity: Severity,
+    /// What it is, for the report: "an AWS access key id".
+    pub what: &'static str,
+    pattern: &'static str,
+    /// The least Shannon entropy (bits per character) the secret must have, for the generic
+    /// rules that would otherwise flag `password = "changeme"` placeholders; 0 for none.
+    min_entropy: f64,
+}
+
+/// Every rule, in the order reports list them.
+const RULES: &[Rule] = &[
+    rule("aws-access-key-id", Severity::High, "an AWS access key id", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+    rule(
+        "aws-secret-access-key",
+        Severity::Critical,
+        "an AWS secret access key",
+        r#"(?i)aws_?secret_?access_?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})\b"#,
+    ),
+    rule("github-token", Severity::Critical, "a GitHub token", r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b"),
+    rule(
+        "github-fine-grained-token",
+        Severity::Critical,
+        "a GitHub fine-grained token",
+        r"\bgithub_pat_[A-Za-z0-9_]{82}\b",
+    ),
+    rule("gitlab-token", Severity::Critical, "a GitLab token", r"\bglpat-[A-Za-z0-9_\-]{20}\b"),
+    rule("slack-token", Severity::High, "a Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,72}\b"),
+    rule(
+        "slack-webhook",
+        Severity::High,
+        "a Slack webhook",
+        r"https://hooks\.slack\.com/services/T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/[A-Za-z0-9]{24}",
+    ),
+    rule("stripe-key", Severity::Critical, "a Stripe live key", r"\b(?:sk|rk)_live_[A-Za-z0-9]{24,99}\b"),
+    rule("google-api-key", Severity::High, "a Google API key", r"\bAIza[0-9A-Za-z_\-]{35}\b"),
+    rule(
+        "google-service-account",
+        Severity::Critical,
+        "a Google service account's key",
+        r#""private_key_id"\s*:\s*"([0-9a-f]{40})""#,
+    ),
+    rule(
+        "private-key",
+        Severity::Critical,
+        "a private key",
+        r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----",
+    ),
+    rule("putty-private-key", Severity::Critical, "a PuTTY private key", r"PuTTY-User-Key-File-[23]: [a-z0-9-]+"),
+    rule("npm-token", Severity::Critical, "an npm token", r"\bnpm_[A-Za-z0-9]{36}\b"),
+    rule("npmrc-auth", Severity::Critical, "a registry token in .npmrc", r"_authToken\s*=\s*([^\s$][^\s]{7,})"),
+    rule("pypi-token", Severity::Critical, "a PyPI token", r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,}"),
+    rule(
+        "docker-config-auth",
+        Severity::Critical,
+        "a registry login in a Docker config.json",
+        r#""auth"\s*:\s*"([A-Za-z0-9+/]{8,}={0,2})""#,
+    ),
+    rule(
+        "kubeconfig-credential",
+        Severity::Critical,
+        "a Kubernetes token or client key",
+        r"(?m)^\s*(?:token|client-key-data):\s*([A-Za-z0-9+/=._\-]{16,})\s*$",
+    ),
+    rule(
+        "jwt",
+        Severity::Medium,
+        "a JSON web token",
+        r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+    ),
+    rule(
+        "database-url-password",
+        Severity::High,
+        "a password in a database URL",
+        r"\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?)://[^\s:/@]+:([^\s@/]{3,})@",
+    ),
+    Rule {
+        id: "generic-secret-assignment",
+        severity: Severity::Medium,
+        what: "a password, secret, token or API key assigned in the clear",
+        pattern: r#"(?i)[a-z0-9_.\-]*(?:password|passwd|secret|token|api_?key)[a-z0-9_.\-]*["']?\s*[:=]\s*["']([^"'\s]{8,})["']"#,
+        min_entropy: 3.0,
+    },
+];
+
+const fn rule(id: &'static str, severity: Severity, what: &'static str, pattern: &'static str) -> Rule {
+    Rule { id, severity, what, pattern, min_entropy: 0.0 }
+}
+
+/// A secret found in a text: the rule, where it is (byte offsets into the text), and how it is
+/// shown: redacted, with its fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The rule's id.
+    pub rule: &'static str,
+    /// Byte offset of the secret in the text.
+    pub start: usize,
+    /// Byte offset just past the secret.
+    pub end: usize,
+    /// Its first 4 characters, then `…` and its length: `ghp_…(40)`.
+    pub preview: String,
+    /// `sha256:` and the hex SHA-256 of the secret, to recognise and allow-list it.
+    pub fingerprint: String,
+}
+
+/// Every rule, compiled once.
+pub fn rules() -> &'static [(Regex, &'static Rule)] {
+    static COMPILED: OnceLock<Vec<(Regex, &'static Rule)>> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        RULES.iter().map(|rule| (Regex::new(rule.pattern).expect("a rule's pattern compiles"), rule)).collect()
+    })
+}
+
+/// The rule with this id.
+pub fn rule_by_id(id: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|rule| rule.id == id)
+}
+
+/// Every secret in `text`, in order; a span two rules both match is reported once, by the first.
+pub fn find_secrets(text: &str) -> Vec<Found> {
+    let mut found: Vec<Found> = Vec::new();
+    for (pattern, rule) in rules() {
+        for captures in pattern.captures_iter(text) {
+            let secret = captures.get(1).or_else(|| captures.get(0)).expect("a match");
+            if entropy(secret.as_str()) < rule.min_entropy {
+                continue;
+            }
+            if found.iter().any(|f| f.start < secret.end() && secret.start() < f.end) {
+                continue;
+            }
+            found.push(Found {
+                rule: rule.id,
+                start: secret.start(),
+                end: secret.end(),
+                preview: preview(secret.as_str()),
+                fingerprint: fingerprint(secret.as_str()),
+            });
+        }
+    }
+    found.sort_by_key(|f| f.start);
+    found
+}
+
+/// Its first 4 characters, then `…` and its length in characters: `AKIA…(20)`.
+pub fn preview(secret: &str) -> String {
+    let head: String = secret.chars().take(4).collect();
+    format!("{head}…({})", secret.chars().count())
+}
+
+/// `sha256:` and the hex SHA-256 of `secret`.
+pub fn fingerprint(secret: &str) -> String {
+    format!("sha256:{}", hex::encode(Sha256::digest(secret.as_bytes())))
+}
+
+/// Shannon entropy of `text`, in bits per character.
+fn entropy(text: &str) -> f64 {
+    let mut counts = std::collections::HashMap::new();
+    for c in text.chars() {
+        *counts.entry(c).or_insert(0u32) += 1;
+    }
+    let total = text.chars().count() as f64;
+    counts.values().map(|&n| f64::from(n) / total).map(|p| -p * p.log2()).sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The rules found in `text`, in order.
+    fn rules_in(text: &str) -> Vec<&'static str> {
+        find_secrets(text).into_iter().map(|f| f.rule).collect()
+    }
+
+    // Test secrets are assembled from parts, so no whole one sits in the source for a scanner
+    // (or a reader) to mistake for a leak.
+    fn token(prefix: &str, body: &str, repeat: usize) -> String {
+        format!("{prefix}{}", body.repeat(repeat))
+    }
+
+    #[test]
+    fn each_rule_finds_its_secret_and_not_its_near_miss() {
+        let cases: Vec<(&str, String, String)> = vec![
+            ("aws-access-key-id", token("AKIA", "Q3EXAMPLE7", 1) + "ABCDEF", "AKIA-not-a-key-at-all".into()),
+            (
+                "aws-secret-access-key",
+                format!("aws_secret_access_key = {}", token("", "wJalrXUtnF", 4)),
+                "aws_secret_access_key = ${AWS_SECRET}".into(),
+            ),
+            ("github-token", token("ghp_", "a1B2c3D4e5F6", 3), token("ghp_", "a1B2", 3)),
+            ("github-fine-grained-token", token("github_pat_", "11ABCDEFG0", 8) + "ab", "github_pat_short".into()),
+            ("gitlab-token", token("glpat-", "x1Y2z3W4v5", 2), "glpat-tooshort".into()),
+            ("slack-token", token("xoxb-", "1234567890-", 3), "xoxz-1234567890".into()),
+            (
+                "slack-webhook",
+                format!("https://hooks.slack.com/services/T0ABCDEFG/B0ABCDEFG/{}", "a1B2c3D4e5F6".repeat(2)),
+                "https://hooks.slack.com/services/T0ABC/".into(),
+            ),
+            (
+                "stripe-key",
+                token("sk_live_", "4eC39HqLyjWDarjtT1zdp7dc", 1),
+                token("sk_test_", "4eC39HqLyjWDarjtT1zdp7dc", 1),
+            ),
+            ("google-api-key", format!("AIza{}", &"SyA1b2C3d4E5f6G7h8".repeat(2)[..35]), "AIzaShort".into()),
+            (
+                "google-service-account",
+                format!(r#"{{"type": "service_account", "private_key_id": "{}"}}"#, "0123456789abcdef0123".repeat(2)),
+                r#"{"private_key_id": "not-hex"}"#.into(),
+            ),
+            (
+                "private-key",
+                format!("-----BEGIN {}PRIVATE KEY-----\nMIIE", "RSA "),
+                "-----BEGIN PUBLIC KEY-----".into(),
+            ),
+            ("putty-private-key", "PuTTY-User-Key-File-3: ssh-ed25519".into(), "PuTTY-User-Key-File: none".into()),
+            ("npm-token", token("npm_", "A1b2C3d4E5f6", 3), token("npm_", "A1b2", 3)),
+            (
+                "npmrc-auth",
+                format!("//registry.npmjs.org/:_authToken={}", "a1b2c3d4-e5f6"),
+                "//registry.npmjs.org/:_authToken=${NPM_TOKEN}".into(),
+            ),
+            ("pypi-token", token("pypi-AgEIcHlwaS5vcmc", "CJGFkZDU1ZjE2", 5), "pypi-AgEIshort".into()),
+            (
+                "docker-config-auth",
+                format!(r#"{{"auths": {{"registry.example": {{"auth": "{}"}}}}}}"#, "dXNlcjpwYXNzd29yZA=="),
+                r#"{"auths": {"registry.example": {}}}"#.into(),
+            ),
+            (
+                "kubeconfig-credential",
+                format!("users:\n- name: me\n  user:\n    token: {}\n", "eyJhbGciOiJSUzI1NiIs"),
+                "users:\n- name: me\n  user:\n    token: short\n".into(),
+            ),
+            (
+                "jwt",
+                format!(
+                    "Bearer eyJ{}.eyJ{}.{}",
+                    "hbGciOiJIUzI1NiJ9", "zdWIiOiIxMjM0NTY3ODkwIn0", "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+                ),
+                "eyJhbGci.notatoken".into(),
+            ),
+            (
+                "database-url-password",
+                format!("DATABASE_URL=postgres://app:{}@db:5432/app", "s3cr3t-Pa55"),
+                "DATABASE_URL=postgres://app@db:5432/app".into(),
+            ),
+            (
+                "generic-secret-assignment",
+                format!(r#"db_password = "{}""#, "Xk9#mQ2$vL7pW4"),
+                r#"db_password = "changeme""#.into(),
+            ),
+        ];
+        for (rule, hit, miss) in &cases {
+            assert_eq!(rules_in(hit), [*rule], "{rule} finds {hit:?}");
+            assert!(!rules_in(miss).contains(rule), "{rule} leaves {miss:?}");
+        }
+        let covered: Vec<&str> = cases.iter().map(|c| c.0).collect();
+        let all: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+        assert_eq!(covered, all, "every rule has its case");
+    }
+
+    #[test]
+    fn a_secret_is_never_kept_whole() {
+        let key = token("ghp_", "a1B2c3D4e5F6", 3);
+        let found = &find_secrets(&format!("GITHUB_TOKEN={key}"))[0];
+        assert_eq!(found.preview, "ghp_…(40)");
+        assert!(!found.preview.contains(&key[4..]) && !found.fingerprint.contains(&key));
+        assert_eq!(found.fingerprint, fingerprint(&key), "the same secret, the same fingerprint");
+        assert_eq!((found.start, found.end), (13, 13 + 40));
+    }
+
+    #[test]
+    fn the_rules_take_linear_time_on_hostile_input() {
+        // Long runs that almost match several rules: a backtracking engine would take minutes.
+        let hostile = format!("password={} {}", "a".repeat(200_000), "eyJ".repeat(100_000));
+        let started = std::time::Instant::now();
+        let _ = find_secrets(&hostile);
+        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+    }
+}
