@@ -950,6 +950,10 @@ async fn every_screen_reads_right_at_900_1200_and_1600_px_light_and_dark() {
     click(&client, "#nav-layers", "the Layers screen").await;
     wait_for(&client, "#layers-source", "the image field").await.send_keys(&format!("{second}{enter}")).await.unwrap();
     wait_for(&client, &format!("#layers-view[data-image='{second}']"), "the opened image").await;
+    // The audit's line: the fixture (USER 1000) has no healthcheck, and holds no secret.
+    let audit = wait_for(&client, "#audit-line[data-findings='1']", "the audit's line").await;
+    let said = audit.prop("textContent").await.unwrap().unwrap_or_default();
+    assert!(said.contains("1 low") && said.contains("no secrets"), "{said}");
     click(&client, "#nav-diff", "the Diff screen").await;
     wait_for(&client, "#diff-before", "the first field").await.send_keys(&first).await.unwrap();
     wait_for(&client, "#diff-after", "the second field").await.send_keys(&format!("{second}{enter}")).await.unwrap();

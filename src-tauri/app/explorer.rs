@@ -11,6 +11,8 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
 use super::choices::{self, Ask, Chosen, Saved};
+use crate::audit::config::audit_config;
+use crate::audit::Finding;
 use crate::engine::Connection;
 use crate::image::content::{self, FileContent, LayerLocation, Reading};
 use crate::image::explorer::StatusCounts;
@@ -236,6 +238,13 @@ impl FileReads {
 #[tauri::command]
 pub fn cancel_file_read(reads: State<'_, FileReads>) {
     reads.0.cancel();
+}
+
+/// The security audit of the open image, as far as it goes today: secrets and risky settings in
+/// its config and history (no export: the image is already read).
+#[tauri::command]
+pub fn image_audit(explorer: State<'_, Explorer>) -> Result<Vec<Finding>, Failure> {
+    explorer.with_open(|open| Ok(audit_config(&open.image.config)))
 }
 
 /// The start of a file (text, or a hex dump) for the viewer.

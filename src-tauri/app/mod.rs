@@ -55,6 +55,7 @@ window_commands! {
     explorer::tree_set_expanded,
     explorer::tree_expand_all,
     explorer::node_details,
+    explorer::image_audit,
     explorer::file_content,
     explorer::cancel_file_read,
     explorer::extract_file,

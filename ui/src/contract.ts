@@ -20,6 +20,7 @@ export type Command =
   | "tree_set_expanded"
   | "tree_expand_all"
   | "node_details"
+  | "image_audit"
   | "file_content"
   | "cancel_file_read"
   | "extract_file"
@@ -131,6 +132,59 @@ before: string,
  * Its value in the second image.
  */
 after: string, };
+
+/**
+ * One finding.
+ */
+export type AuditFinding = { 
+/**
+ * The rule's stable id: `github-token`, `runs-as-root`.
+ */
+rule: string, 
+/**
+ * Secret, setting or advice.
+ */
+kind: Kind, 
+/**
+ * How bad it is.
+ */
+severity: Severity, 
+/**
+ * Where it is: a file, a variable, a label, the history, another config field.
+ */
+where: Place, 
+/**
+ * The file's path, or the key (`env.API_TOKEN`, `labels.deploy`, `history.3`, `user`).
+ */
+path: string, 
+/**
+ * The layer that put it there, counted from 0 at the bottom (None for the config).
+ */
+layer_added: number | null, 
+/**
+ * For a file, the later layer that deleted or overwrote it (it still ships in its layer).
+ */
+layer_hidden: number | null, 
+/**
+ * What was found, in words.
+ */
+message: string, 
+/**
+ * A secret's first 4 characters, `…` and its length; None for anything else.
+ */
+preview: string | null, 
+/**
+ * A secret's `sha256:` fingerprint; None for anything else.
+ */
+fingerprint: string | null, 
+/**
+ * For advice: the bytes the fix would save.
+ */
+bytes_saved: number | null, 
+/**
+ * An allow-list entry covers it: shown as allowed, never dropped.
+ */
+allowed: boolean, };
 
 /**
  * A stretch of layers with no fork and no image inside it, and what grows from its top.
@@ -1032,6 +1086,11 @@ export type ItemKind = "container" | "build-cache" | "image";
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
 /**
+ * What a finding is.
+ */
+export type Kind = "secret" | "setting" | "advice";
+
+/**
  * One layer whose size changed, against the layer at the same place in the previous image.
  */
 export type LayerChange = { 
@@ -1319,6 +1378,11 @@ published: Array<Published>,
  * The container made again from the new image: (name, new id).
  */
 restarted: [string, string] | null, };
+
+/**
+ * Where in the image a finding is.
+ */
+export type Place = "file" | "env" | "label" | "history" | "config";
 
 /**
  * Where a tile was drawn in the treemap, so the window can make it clickable.
@@ -1629,6 +1693,11 @@ os: string,
  * say).
  */
 arch: string, };
+
+/**
+ * How bad a finding is, least first.
+ */
+export type Severity = "info" | "low" | "medium" | "high" | "critical";
 
 /**
  * Something picked by hand that the plan leaves alone, and why.

@@ -287,6 +287,32 @@ describe("the Layers screen", () => {
     expect(report).toHaveBeenLastCalledWith("Stopped: nothing was saved.");
   });
 
+  it("says what the audit found under the image's figures, and lists it on Details", async () => {
+    const finding = (rule: string, kind: "secret" | "setting", severity: "critical" | "medium" | "low", path: string, extra = {}) => ({
+      rule, kind, severity, where: "env" as const, path, layer_added: null, layer_hidden: null, message: `${rule} at ${path}`,
+      preview: null, fingerprint: null, bytes_saved: null, allowed: false, ...extra,
+    });
+    answer("image_audit", [
+      finding("no-healthcheck", "setting", "low", "healthcheck"),
+      finding("github-token", "secret", "critical", "env.API_TOKEN", { preview: "ghp_…(40)", fingerprint: "sha256:ab" }),
+      finding("runs-as-root", "setting", "medium", "user"),
+    ]);
+    await open();
+
+    expect(text("#audit-line")).toBe("Security1 critical1 medium1 lowa secret in env.API_TOKENDetails…");
+    byId("audit-details").click();
+    const lines = text("#file-viewer").split("\n");
+    expect(lines[0]).toBe("CRITICAL github-token              env.API_TOKEN ghp_…(40)");
+    expect(lines.slice(2).filter((line) => !line.startsWith(" ")).map((line) => line.split(/\s+/)[1])).toEqual(["runs-as-root", "no-healthcheck"]);
+  });
+
+  it("says the audit found nothing, and what it read", async () => {
+    answer("image_audit", []);
+    await open();
+    expect(text("#audit-line")).toBe("Securitynothing found in the config and history");
+    expect(document.getElementById("audit-details")).toBeNull();
+  });
+
   it("explains why an image could not be opened, and what to do", async () => {
     fail("open_image", {
       code: "not-found",

@@ -5,6 +5,7 @@
 import {
   api,
   asUiError,
+  AuditFinding,
   ChangeStatus,
   ImageAnalysis,
   ImageSourceChoice,
@@ -23,6 +24,36 @@ import { PagedRows, treeKey } from "./paged-rows";
 import { whileWorking, workingLine } from "./working";
 
 const ROW_HEIGHT = 24;
+
+/** What the audit reads today, said beside its findings. */
+const AUDIT_SCOPE = "Secrets and risky settings in the image's config and history. The files of its layers are not read yet.";
+
+/** "Security: 1 critical, 2 medium — a secret in env.API_TOKEN", or that nothing was found. */
+export function auditLine(findings: AuditFinding[]): HTMLElement[] {
+  const label = element("span", "label", "Security");
+  if (findings.length === 0) return [label, withTitle(element("span", "muted", "nothing found in the config and history"), AUDIT_SCOPE)];
+  const order: AuditFinding["severity"][] = ["critical", "high", "medium", "low", "info"];
+  const counts = order
+    .map((severity) => [severity, findings.filter((f) => f.severity === severity).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([severity, count]) => element("span", `severity ${severity}`, `${count} ${severity}`));
+  const secrets = findings.filter((f) => f.kind === "secret");
+  const note = secrets.length > 0 ? `${secrets.length === 1 ? "a secret" : `${secrets.length} secrets`} in ${[...new Set(secrets.map((f) => f.path))].join(", ")}` : "no secrets; risky settings";
+  return [label, ...counts, withTitle(element("span", "muted audit-note", note), `${note}. ${AUDIT_SCOPE}`)];
+}
+
+/** The findings, one a line, most severe first: severity, rule, where, what (a secret redacted). */
+export function auditList(findings: AuditFinding[]): string {
+  const rank = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+  return [...findings]
+    .sort((a, b) => rank[a.severity] - rank[b.severity])
+    .map((f) => {
+      const layer = f.layer_added === null ? "" : ` (layer ${f.layer_added})`;
+      const found = f.preview ? ` ${f.preview}` : "";
+      return `${f.severity.toUpperCase().padEnd(9)}${f.rule.padEnd(26)}${f.path}${layer}${found}\n${" ".repeat(9)}${f.message}`;
+    })
+    .join("\n");
+}
 const MARK: Record<ChangeStatus, string> = { added: "+", modified: "~", removed: "−", unmodified: " " };
 
 /** An archive path or an image reference, told apart the way a user types them. */
@@ -56,6 +87,8 @@ export class LayersView {
   private readonly problem = element("div", "banner inline");
   private readonly empty = element("div", "empty-state");
   private readonly content = element("div", "layers-content");
+  /** One line: what the audit found in the open image, and a button for the list. */
+  private readonly audit = element("div", "audit-line");
   private readonly summary = element("div", "image-summary");
   private readonly layerList = element("div", "layer-list");
   private readonly counts = new Map<ChangeStatus, HTMLElement>();
@@ -177,6 +210,7 @@ export class LayersView {
       this.selected = -1;
       this.drawSummary(analysis);
       this.drawLayers(analysis);
+      await this.drawAudit(analysis.reference);
       this.clearDetails();
       this.empty.hidden = true;
       this.content.hidden = false;
@@ -229,9 +263,10 @@ export class LayersView {
     this.details.id = "node-details";
     right.append(this.treeToolbar(), this.treeViewport, this.details);
     this.summary.id = "image-summary";
+    this.audit.id = "audit-line";
     const body = element("div", "layers-body");
     body.append(left, right);
-    this.content.append(this.summary, body);
+    this.content.append(this.summary, this.audit, body);
   }
 
   private treeToolbar(): HTMLElement {
@@ -276,6 +311,22 @@ export class LayersView {
     const collapse = button("Collapse all", "collapse-all", () => void this.expandAll(false));
     bar.append(mode, filters, this.search, regex, sort, expand, collapse);
     return bar;
+  }
+
+  /** The audit's line: the findings counted by severity, and *Details…* for the list. */
+  private async drawAudit(reference: string): Promise<void> {
+    let findings: AuditFinding[];
+    try {
+      findings = await api.imageAudit();
+    } catch (error) {
+      this.audit.replaceChildren(element("span", "muted", `Security: not audited (${asUiError(error).message})`));
+      return;
+    }
+    this.audit.replaceChildren(...auditLine(findings));
+    this.audit.dataset.findings = String(findings.length);
+    if (findings.length > 0) {
+      this.audit.append(button("Details…", "audit-details", () => viewerDialog(`Security of ${reference}`, AUDIT_SCOPE, auditList(findings))));
+    }
   }
 
   private drawSummary(analysis: ImageAnalysis): void {
