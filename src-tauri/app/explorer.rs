@@ -11,8 +11,7 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
 use super::choices::{self, Ask, Chosen, Saved};
-use crate::audit::config::audit_config;
-use crate::audit::Finding;
+use crate::audit::{audit_image, Audit};
 use crate::engine::Connection;
 use crate::image::content::{self, FileContent, LayerLocation, Reading};
 use crate::image::explorer::StatusCounts;
@@ -240,11 +239,12 @@ pub fn cancel_file_read(reads: State<'_, FileReads>) {
     reads.0.cancel();
 }
 
-/// The security audit of the open image, as far as it goes today: secrets and risky settings in
-/// its config and history (no export: the image is already read).
+/// The security audit of the open image: secrets in its config, history and every file of every
+/// layer, risky settings and files, waste advice (no export: the image is already read).
 #[tauri::command]
-pub fn image_audit(explorer: State<'_, Explorer>) -> Result<Vec<Finding>, Failure> {
-    explorer.with_open(|open| Ok(audit_config(&open.image.config)))
+pub fn image_audit(explorer: State<'_, Explorer>) -> Result<Audit, Failure> {
+    let image = explorer.with_open(|open| Ok(open.image.clone()))?;
+    Ok(audit_image(&image))
 }
 
 /// The start of a file (text, or a hex dump) for the viewer.

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::secrets::{find_secrets, rule_by_id};
+use crate::secrets::{find_secrets, rule_by_id};
 use super::{Finding, Kind, Place, Severity};
 
 /// Every finding in `config` (the image config document, with its `config` and `history`).
@@ -117,39 +117,15 @@ fn secrets_in(text: &str, place: Place, path: &str, layer: Option<usize>) -> Vec
         .into_iter()
         .map(|found| {
             let rule = rule_by_id(found.rule).expect("found by a known rule");
-            Finding {
-                rule: found.rule.to_string(),
-                kind: Kind::Secret,
-                severity: rule.severity,
-                place,
-                path: path.to_string(),
-                layer_added: layer,
-                layer_hidden: None,
-                message: format!("{} in {path}", capitalized(rule.what)),
-                preview: Some(found.preview),
-                fingerprint: Some(found.fingerprint),
-                bytes_saved: None,
-                allowed: false,
-            }
+            let mut finding = Finding::secret(rule, place, path, found.preview, found.fingerprint);
+            finding.layer_added = layer;
+            finding
         })
         .collect()
 }
 
 fn setting(rule: &str, severity: Severity, place: Place, path: &str, message: &str) -> Finding {
-    Finding {
-        rule: rule.to_string(),
-        kind: Kind::Setting,
-        severity,
-        place,
-        path: path.to_string(),
-        layer_added: None,
-        layer_hidden: None,
-        message: message.to_string(),
-        preview: None,
-        fingerprint: None,
-        bytes_saved: None,
-        allowed: false,
-    }
+    Finding::new(rule, Kind::Setting, severity, place, path, message)
 }
 
 /// `*_PASSWORD`, `*_TOKEN`, `*_SECRET`, `*_KEY` and their kin.
@@ -174,11 +150,6 @@ fn strings(value: &Value) -> Vec<&str> {
         Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
     }
-}
-
-fn capitalized(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -1,52 +1,32 @@
 //! The security audit of an image — the pipeline's *verify security* step: findings of three
 //! kinds, each with a stable rule id, a severity and where it is.
 //!
-//! - **Secrets** ([`secrets`]): live credentials, by pattern. Never kept whole: a finding carries
-//!   a redacted preview and a fingerprint.
-//! - **Risky settings** ([`config`]): running as root, no healthcheck, a URL fetched by `ADD`, a
-//!   secret-looking variable, SSH's port exposed.
-//! - **Waste advice**: hidden bytes turned into Dockerfile fixes (to come).
+//! - **Secrets** ([`crate::secrets`]): live credentials, by pattern, in the config ([`config`])
+//!   and in every file of every layer, deleted ones too ([`files`]). Never kept whole: a finding
+//!   carries a redacted preview and a fingerprint.
+//! - **Risky settings**: running as root, no healthcheck, a URL fetched by `ADD`, a
+//!   secret-looking variable, SSH's port exposed ([`config`]); setuid programs, world-writable
+//!   files, sudo ([`files`]).
+//! - **Waste advice** ([`advice`]): hidden bytes turned into Dockerfile fixes.
 //!
-//! This first part reads what the image's config holds — environment, labels, the history's
-//! commands (where build arguments leak), command, entrypoint, healthcheck, user, ports — from the
-//! index Strata already has, so it needs no export. Secrets in the files of the layers are read
-//! by the next part, inside the streaming reader.
+//! Everything comes from what Strata already has of an image — its config and its layer index,
+//! whose files the reader scanned for secrets as they streamed by ([`crate::secrets::scan`]) — so
+//! an image read before audits with no export. [`allow`] marks what a team accepts.
 
+pub mod advice;
+pub mod allow;
 pub mod config;
-pub mod secrets;
+pub mod files;
+pub mod sarif;
+pub mod walk;
 
 use serde::Serialize;
 
-/// How bad a finding is, least first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, ts_rs::TS)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Worth knowing.
-    Info,
-    /// A weak spot.
-    Low,
-    /// Fix it before shipping.
-    Medium,
-    /// Fix it now.
-    High,
-    /// A live credential shipped.
-    Critical,
-}
+use crate::image::analysis::layer_commands_of;
+use crate::image::{Image, LayerChange};
+use crate::secrets::Rule;
 
-impl std::str::FromStr for Severity {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text.to_ascii_lowercase().as_str() {
-            "info" => Ok(Severity::Info),
-            "low" => Ok(Severity::Low),
-            "medium" => Ok(Severity::Medium),
-            "high" => Ok(Severity::High),
-            "critical" => Ok(Severity::Critical),
-            other => Err(format!("{other:?} is not a severity (info, low, medium, high, critical)")),
-        }
-    }
-}
+pub use crate::secrets::Severity;
 
 /// What a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -106,6 +86,66 @@ pub struct Finding {
     pub bytes_saved: Option<u64>,
     /// An allow-list entry covers it: shown as allowed, never dropped.
     pub allowed: bool,
+    /// The allow-list entry's reason, when one covers it.
+    pub allowed_because: Option<String>,
+}
+
+impl Finding {
+    /// A finding of `kind` with nothing yet said of layers, secrets or bytes.
+    pub fn new(rule: &str, kind: Kind, severity: Severity, place: Place, path: &str, message: &str) -> Finding {
+        Finding {
+            rule: rule.to_string(),
+            kind,
+            severity,
+            place,
+            path: path.to_string(),
+            layer_added: None,
+            layer_hidden: None,
+            message: message.to_string(),
+            preview: None,
+            fingerprint: None,
+            bytes_saved: None,
+            allowed: false,
+            allowed_because: None,
+        }
+    }
+
+    /// A secret `rule` found at `place` / `path`, shown by its preview and fingerprint only.
+    pub fn secret(rule: &Rule, place: Place, path: &str, preview: String, fingerprint: String) -> Finding {
+        let what = capitalized(rule.what);
+        let mut finding = Finding::new(rule.id, Kind::Secret, rule.severity, place, path, &format!("{what} in {path}"));
+        finding.preview = Some(preview);
+        finding.fingerprint = Some(fingerprint);
+        finding
+    }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// An image's audit: every finding, most severe first, and the files the secret rules skipped.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct Audit {
+    /// Secrets, risky settings and advice.
+    pub findings: Vec<Finding>,
+    /// Files not read for secrets: too large, or binary.
+    pub skipped_files: files::SkippedFiles,
+}
+
+/// Audits `image` from its config and layer index (no export): secrets in the config and in
+/// every file of every layer, risky settings and files, waste advice.
+pub fn audit_image(image: &Image) -> Audit {
+    let layers: Vec<&[LayerChange]> = image.layers.iter().map(|layer| layer.changes.as_slice()).collect();
+    let walked = walk::walk(&layers);
+    let (mut findings, skipped_files) = files::secrets_in_files(&layers, &walked);
+    findings.extend(config::audit_config(&image.config));
+    findings.extend(files::risky_files(&layers, &walked));
+    findings.extend(advice::advice(&layers, &layer_commands_of(image), &walked));
+    // Most severe first; within a severity, secrets, then settings, then advice.
+    findings.sort_by_key(|f| (std::cmp::Reverse(f.severity), f.kind as u8));
+    Audit { findings, skipped_files }
 }
 
 /// What fails an audit, as `--fail-on` says it.
@@ -163,6 +203,7 @@ mod tests {
             fingerprint: None,
             bytes_saved: None,
             allowed,
+            allowed_because: None,
         }
     }
 

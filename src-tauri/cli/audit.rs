@@ -1,13 +1,16 @@
-//! `strata audit IMAGE|--archive FILE`: the security audit as a table or JSON, and as a CI gate —
-//! exit 1 when the findings fail the policy `--fail-on` names (any secret, by default). It reads
-//! the image's config and history from the index cache, so an image read before needs no export.
+//! `strata audit IMAGE|--archive FILE`: the security audit as a table, JSON or SARIF, and as a CI
+//! gate — exit 1 when the findings fail the policy `--fail-on` names (any secret, by default).
+//! It reads the image as `strata inspect` does, so an image read before needs no export.
+
+use std::path::PathBuf;
 
 use clap::Args;
 
 use super::layers::{load_source, ImageArgs};
 use super::{new_table, print_json, OutputArgs};
-use crate::audit::config::audit_config;
-use crate::audit::{FailOn, Finding};
+use crate::audit::allow::{AllowList, FILE_NAME};
+use crate::audit::{audit_image, sarif, Audit, FailOn, Finding};
+use crate::format::size;
 use crate::problem::Failure;
 
 /// The options of `strata audit`.
@@ -19,57 +22,83 @@ pub struct AuditArgs {
     /// any finding at or above it), or `never`.
     #[arg(long, value_name = "POLICY", default_value = "secrets")]
     pub fail_on: FailOn,
+    /// The allow-list (default: `.strata-audit.yaml` in the current folder, when there is one).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Print SARIF 2.1.0 (what code scanning services read) instead of a table.
+    #[arg(long, conflicts_with = "json")]
+    pub sarif: bool,
     #[command(flatten)]
     pub output: OutputArgs,
 }
 
-/// What an audit looked at, for the report: it names what it did not read yet.
-const SCANNED: [&str; 2] = ["config (environment, labels, command, entrypoint, healthcheck, user, ports)", "history"];
-const NOT_SCANNED: [&str; 1] = ["the files of the layers"];
-
 /// Audits the image; `Ok(false)` when the findings fail the policy.
 pub async fn audit(endpoint: Option<String>, args: AuditArgs) -> Result<bool, Failure> {
+    let allow = match &args.config {
+        Some(path) => AllowList::read(path)?,
+        None => AllowList::in_folder(&std::env::current_dir().unwrap_or_default())?,
+    };
     let source = args.image.source();
     let image = load_source(endpoint, &source).await?;
-    let findings = audit_config(&image.config);
-    let passed = !args.fail_on.fails(&findings);
-    if args.output.json {
+    let mut audit = audit_image(&image);
+    allow.apply(&mut audit.findings);
+    let passed = !args.fail_on.fails(&audit.findings);
+    if args.sarif {
+        print_json(&sarif::report(&source.label(), &audit));
+    } else if args.output.json {
         print_json(&serde_json::json!({
             "image": source.label(),
             "passed": passed,
-            "scanned": SCANNED,
-            "not_scanned": NOT_SCANNED,
-            "findings": findings,
+            "findings": audit.findings,
+            "skipped_files": audit.skipped_files,
         }));
     } else {
-        print_findings(&source.label(), &findings, passed);
+        print_findings(&source.label(), &audit, passed);
     }
     Ok(passed)
 }
 
-fn print_findings(label: &str, findings: &[Finding], passed: bool) {
-    if findings.is_empty() {
-        println!("{label}: no findings in its {}.", SCANNED.join(" or its "));
+fn print_findings(label: &str, audit: &Audit, passed: bool) {
+    if audit.findings.is_empty() {
+        println!("{label}: no findings in its config, history or files.");
     } else {
         let mut table = new_table(&["SEVERITY", "KIND", "RULE", "WHERE", "LAYER", "FOUND"]);
-        for finding in findings {
-            let severity = serde_json::to_value(finding.severity).ok();
-            let kind = serde_json::to_value(finding.kind).ok();
-            let found = match &finding.preview {
-                Some(preview) => format!("{} ({preview})", finding.message),
-                None => finding.message.clone(),
-            };
-            table.add_row(vec![
-                severity.and_then(|v| v.as_str().map(str::to_uppercase)).unwrap_or_default(),
-                kind.and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
-                finding.rule.clone(),
-                finding.path.clone(),
-                finding.layer_added.map(|layer| layer.to_string()).unwrap_or_default(),
-                found,
-            ]);
+        for finding in &audit.findings {
+            table.add_row(row(finding));
         }
         println!("{table}");
     }
-    println!("Not read yet: {}.", NOT_SCANNED.join(", "));
+    let skipped = &audit.skipped_files;
+    if skipped.too_large > 0 {
+        println!(
+            "Not read for secrets: {} files over {} ({} in all).",
+            skipped.too_large,
+            size(skipped.size_limit),
+            size(skipped.too_large_bytes)
+        );
+    }
+    let allowed = audit.findings.iter().filter(|f| f.allowed).count();
+    if allowed > 0 {
+        println!("{allowed} findings allowed by the allow-list ({FILE_NAME}).");
+    }
     println!("{label}: {}", if passed { "passed" } else { "FAILED" });
+}
+
+fn row(finding: &Finding) -> Vec<String> {
+    let word = |value: serde_json::Value| value.as_str().unwrap_or_default().to_string();
+    let mut found = match &finding.preview {
+        Some(preview) => format!("{} ({preview})", finding.message),
+        None => finding.message.clone(),
+    };
+    if let Some(reason) = &finding.allowed_because {
+        found = format!("allowed: {reason} — {found}");
+    }
+    vec![
+        word(serde_json::to_value(finding.severity).unwrap_or_default()).to_uppercase(),
+        word(serde_json::to_value(finding.kind).unwrap_or_default()),
+        finding.rule.clone(),
+        finding.path.clone(),
+        finding.layer_added.map(|layer| layer.to_string()).unwrap_or_default(),
+        found,
+    ]
 }

@@ -342,7 +342,9 @@ impl Scan {
 
     fn layout(&self, config_name: String, repo_tags: Vec<String>, sources: Vec<String>) -> Result<Layout, ImageError> {
         let config_bytes = self.json_file(&config_name)?;
-        let config: serde_json::Value = parse_json(&config_name, config_bytes)?;
+        let mut config: serde_json::Value = parse_json(&config_name, config_bytes)?;
+        // Read once, kept and shown everywhere after: no secret of the config goes further.
+        crate::secrets::redact_json(&mut config);
         let diff_ids: Vec<String> = config["rootfs"]["diff_ids"]
             .as_array()
             .map(|ids| ids.iter().filter_map(|id| id.as_str().map(str::to_string)).collect())

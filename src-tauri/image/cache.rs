@@ -15,10 +15,12 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::layer::LayerChange;
+use crate::secrets::rules::RULES_VERSION;
 
 /// Bump when the layout of [`LayerChange`], [`ImageRecord`] or a cached summary changes
-/// (2: package databases' content kept in the layer index; 3: not compressed).
-const FORMAT_VERSION: u32 = 3;
+/// (2: package databases' content kept in the layer index; 3: not compressed; 4: each file's
+/// secret scan, so an index made before the secret rules is read again).
+const FORMAT_VERSION: u32 = 4;
 const MAGIC: &[u8; 8] = b"STRATAIX";
 /// The folder of layer copies, beside the indexes.
 const COPIES: &str = "copies";
@@ -173,7 +175,7 @@ impl IndexCache {
     }
 
     fn versioned_root(&self) -> Option<PathBuf> {
-        Some(self.dir.as_ref()?.join(format!("index-v{FORMAT_VERSION}")))
+        Some(self.dir.as_ref()?.join(format!("index-v{FORMAT_VERSION}.{RULES_VERSION}")))
     }
 
     /// The file for a digest, or `None` when the digest is not `sha256:` and 64 hex digits (the

@@ -2,8 +2,8 @@
 //! whiteouts (`.wh.NAME` deletes NAME from the layers below) and opaque markers (`.wh..wh..opq`
 //! hides everything below in its directory). Names are kept as raw bytes, so non-UTF-8 names
 //! survive; long names (GNU and PAX) are resolved by the tar reader ([`super::tar_stream`]). Each
-//! regular file's content is hashed (xxh3, 128 bits) in the reader's buffer as it streams by, and
-//! never kept.
+//! regular file's content is hashed (xxh3, 128 bits) and scanned for secrets
+//! ([`crate::secrets::scan`]) in the reader's buffer as it streams by, and never kept.
 
 use std::cmp::Ordering;
 use std::fmt;
@@ -14,6 +14,7 @@ use twox_hash::xxhash3_128::{self, RawHasher, SecretBuffer};
 
 use super::tar_stream::{ends_inside_entry, TarHeader, TarStream};
 use super::ImageError;
+use crate::secrets::{FileScan, ScanOutcome};
 
 const WHITEOUT_PREFIX: &[u8] = b".wh.";
 const OPAQUE_MARKER: &[u8] = b".wh..wh..opq";
@@ -235,6 +236,8 @@ pub struct LayerEntry {
     /// ([`is_package_database`]) and only up to [`CAPTURE_LIMIT`] bytes.
     #[serde(default, with = "serde_bytes")]
     pub captured: Option<Vec<u8>>,
+    /// What the secret rules found in a regular file's content (or why they did not read it).
+    pub scan: ScanOutcome,
 }
 
 /// Package databases larger than this are not kept (a dpkg status file is a few megabytes).
@@ -289,19 +292,19 @@ pub fn read_layer<R: BufRead>(tar: R) -> Result<Vec<LayerChange>, ImageError> {
             continue;
         }
         let Some(kind) = entry_kind(&header)? else { continue };
-        let (size, hash, captured) = if kind == EntryKind::File {
+        let (size, hash, captured, scan) = if kind == EntryKind::File {
             let keep = header.size <= CAPTURE_LIMIT && is_package_database(&path);
             let mut captured = keep.then(Vec::new);
-            let hashed = content_hash(&mut stream.content(), header.size, captured.as_mut());
-            let (size, hash) = hashed.map_err(|error| match ends_inside_entry(&error) {
+            let read = read_content(&mut stream.content(), header.size, captured.as_mut());
+            let Content { size, hash, scan } = read.map_err(|error| match ends_inside_entry(&error) {
                 true => {
                     ImageError::Archive(format!("the layer ends inside {} ({} bytes)", path.display(), header.size))
                 }
                 false => error.into(),
             })?;
-            (size, hash, captured)
+            (size, hash, captured, scan)
         } else {
-            (0, 0, None)
+            (0, 0, None, ScanOutcome::NotRead)
         };
         changes.push(LayerChange::Entry(LayerEntry {
             path,
@@ -314,27 +317,37 @@ pub fn read_layer<R: BufRead>(tar: R) -> Result<Vec<LayerChange>, ImageError> {
             mtime: header.mtime.unwrap_or(0),
             hash,
             captured,
+            scan,
         }));
     }
     Ok(changes)
 }
 
-/// Reads a file's content of `size` bytes to its end, hashing it in the reader's own buffer: how
-/// many bytes it had and their xxh3-128, keeping them in `keep` when given.
-fn content_hash(content: &mut impl BufRead, size: u64, mut keep: Option<&mut Vec<u8>>) -> io::Result<(u64, u128)> {
+/// What reading a file's content gave: its length, hash and what the secret rules found.
+struct Content {
+    size: u64,
+    hash: u128,
+    scan: ScanOutcome,
+}
+
+/// Reads a file's content of `size` bytes to its end, hashing and scanning it in the reader's own
+/// buffer, keeping the bytes in `keep` when given.
+fn read_content(content: &mut impl BufRead, size: u64, mut keep: Option<&mut Vec<u8>>) -> io::Result<Content> {
     let piece = content.fill_buf()?;
     if piece.len() as u64 == size {
-        // The whole file is in the buffer, as most are: hashed in one go, with no streaming state.
+        // The whole file is in the buffer, as most are: read in one go, with no streaming state.
         let hash = xxhash3_128::Hasher::oneshot(piece);
+        let scan = FileScan::whole(piece);
         if let Some(kept) = keep {
             kept.extend_from_slice(piece);
         }
         let length = piece.len();
         content.consume(length);
-        return Ok((size, hash));
+        return Ok(Content { size, hash, scan });
     }
     // The default secret, borrowed: a hasher per file allocates nothing.
     let mut hasher = RawHasher::new(SecretBuffer::default());
+    let mut scan = FileScan::start(size);
     let mut read = 0u64;
     loop {
         let piece = content.fill_buf()?;
@@ -342,6 +355,7 @@ fn content_hash(content: &mut impl BufRead, size: u64, mut keep: Option<&mut Vec
             break;
         }
         hasher.write(piece);
+        scan.feed(piece);
         if let Some(kept) = keep.as_deref_mut() {
             kept.extend_from_slice(piece);
         }
@@ -349,7 +363,7 @@ fn content_hash(content: &mut impl BufRead, size: u64, mut keep: Option<&mut Vec
         read += length as u64;
         content.consume(length);
     }
-    Ok((read, hasher.finish_128()))
+    Ok(Content { size: read, hash: hasher.finish_128(), scan: scan.finish() })
 }
 
 /// The whiteout or opaque marker `path` is, if it is one. Runs for every entry, so nothing is
@@ -576,7 +590,7 @@ pub(crate) mod tests {
             // Read whole when the buffer holds it (one-shot hashing), in pieces when not.
             for buffer_size in [1, 7, 4096, 64 * 1024, 128 * 1024] {
                 let mut reader = std::io::BufReader::with_capacity(buffer_size, content);
-                let (size, got) = content_hash(&mut reader, content.len() as u64, None).unwrap();
+                let Content { size, hash: got, .. } = read_content(&mut reader, content.len() as u64, None).unwrap();
                 assert_eq!(
                     (size, got),
                     (content.len() as u64, hash),

@@ -44,8 +44,8 @@ export const api = {
   treeSetExpanded: (id: number, expanded: boolean) => call<Engine.ViewInfo>("tree_set_expanded", { id, expanded }),
   treeExpandAll: (expanded: boolean) => call<Engine.ViewInfo>("tree_expand_all", { expanded }),
   nodeDetails: (id: number) => call<Engine.NodeDetails>("node_details", { id }),
-  /** The open image's audit: secrets and risky settings in its config and history. */
-  imageAudit: () => call<Engine.AuditFinding[]>("image_audit"),
+  /** The open image's audit: secrets in its config and files, risky settings, waste advice. */
+  imageAudit: () => call<Engine.Audit>("image_audit"),
   fileContent: (id: number) => call<Engine.FileContent>("file_content", { id }),
   /** Stops the file read for View or Show diff. */
   cancelFileRead: () => call<void>("cancel_file_read"),

@@ -134,6 +134,19 @@ before: string,
 after: string, };
 
 /**
+ * An image's audit: every finding, most severe first, and the files the secret rules skipped.
+ */
+export type Audit = { 
+/**
+ * Secrets, risky settings and advice.
+ */
+findings: Array<AuditFinding>, 
+/**
+ * Files not read for secrets: too large, or binary.
+ */
+skipped_files: SkippedFiles, };
+
+/**
  * One finding.
  */
 export type AuditFinding = { 
@@ -184,7 +197,11 @@ bytes_saved: number | null,
 /**
  * An allow-list entry covers it: shown as allowed, never dropped.
  */
-allowed: boolean, };
+allowed: boolean, 
+/**
+ * The allow-list entry's reason, when one covers it.
+ */
+allowed_because: string | null, };
 
 /**
  * A stretch of layers with no fork and no image inside it, and what grows from its top.
@@ -1711,6 +1728,28 @@ name: string,
  * The reason, in words for people ("it is running").
  */
 why: string, };
+
+/**
+ * Files the secret rules did not read, counted so that a report never passes them over
+ * silently.
+ */
+export type SkippedFiles = { 
+/**
+ * Files over the size limit, in every layer.
+ */
+too_large: number, 
+/**
+ * Their bytes.
+ */
+too_large_bytes: number, 
+/**
+ * The size limit, in bytes.
+ */
+size_limit: number, 
+/**
+ * Binary files (a NUL among their first bytes), passed over.
+ */
+binary: number, };
 
 /**
  * The order of each directory's children in the explorer.

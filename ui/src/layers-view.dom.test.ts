@@ -290,26 +290,33 @@ describe("the Layers screen", () => {
   it("says what the audit found under the image's figures, and lists it on Details", async () => {
     const finding = (rule: string, kind: "secret" | "setting", severity: "critical" | "medium" | "low", path: string, extra = {}) => ({
       rule, kind, severity, where: "env" as const, path, layer_added: null, layer_hidden: null, message: `${rule} at ${path}`,
-      preview: null, fingerprint: null, bytes_saved: null, allowed: false, ...extra,
+      preview: null, fingerprint: null, bytes_saved: null, allowed: false, allowed_because: null, ...extra,
     });
-    answer("image_audit", [
-      finding("no-healthcheck", "setting", "low", "healthcheck"),
-      finding("github-token", "secret", "critical", "env.API_TOKEN", { preview: "ghp_…(40)", fingerprint: "sha256:ab" }),
-      finding("runs-as-root", "setting", "medium", "user"),
-    ]);
+    const skipped_files = { too_large: 1, too_large_bytes: 12_000_000, size_limit: 10_485_760, binary: 40 };
+    answer("image_audit", {
+      findings: [
+        finding("no-healthcheck", "setting", "low", "healthcheck"),
+        finding("github-token", "secret", "critical", "/root/.config/gh/hosts.yml", { where: "file", layer_added: 1, layer_hidden: 2, preview: "ghp_…(40)", fingerprint: "sha256:ab" }),
+        finding("runs-as-root", "setting", "medium", "user", { allowed: true, allowed_because: "drops to www-data" }),
+      ],
+      skipped_files,
+    });
     await open();
 
-    expect(text("#audit-line")).toBe("Security1 critical1 medium1 lowa secret in env.API_TOKENDetails…");
+    expect(text("#audit-line")).toBe("Security1 critical1 lowa secret in /root/.config/gh/hosts.ymlDetails…");
     byId("audit-details").click();
     const lines = text("#file-viewer").split("\n");
-    expect(lines[0]).toBe("CRITICAL github-token              env.API_TOKEN ghp_…(40)");
-    expect(lines.slice(2).filter((line) => !line.startsWith(" ")).map((line) => line.split(/\s+/)[1])).toEqual(["runs-as-root", "no-healthcheck"]);
+    expect(lines[0]).toBe("Secrets (1)");
+    expect(lines[1]).toBe("CRITICAL github-token              /root/.config/gh/hosts.yml (layer 1) ghp_…(40)");
+    expect(lines).toContain("Risky settings (2)");
+    expect(lines).toContain("         allowed: drops to www-data");
+    expect(lines[lines.length - 1]).toBe("1 file over 10.5 MB (12 MB) not read for secrets.");
   });
 
   it("says the audit found nothing, and what it read", async () => {
-    answer("image_audit", []);
+    answer("image_audit", { findings: [], skipped_files: { too_large: 0, too_large_bytes: 0, size_limit: 10_485_760, binary: 0 } });
     await open();
-    expect(text("#audit-line")).toBe("Securitynothing found in the config and history");
+    expect(text("#audit-line")).toBe("Securitynothing found");
     expect(document.getElementById("audit-details")).toBeNull();
   });
 

@@ -5,6 +5,7 @@
 import {
   api,
   asUiError,
+  Audit,
   AuditFinding,
   ChangeStatus,
   ImageAnalysis,
@@ -25,34 +26,53 @@ import { whileWorking, workingLine } from "./working";
 
 const ROW_HEIGHT = 24;
 
-/** What the audit reads today, said beside its findings. */
-const AUDIT_SCOPE = "Secrets and risky settings in the image's config and history. The files of its layers are not read yet.";
+/** What the audit reads, said beside its findings. */
+const AUDIT_SCOPE = "Secrets in the image's config, history and every file of every layer (deleted ones too), risky settings and files, and waste advice.";
 
-/** "Security: 1 critical, 2 medium — a secret in env.API_TOKEN", or that nothing was found. */
-export function auditLine(findings: AuditFinding[]): HTMLElement[] {
-  const label = element("span", "label", "Security");
-  if (findings.length === 0) return [label, withTitle(element("span", "muted", "nothing found in the config and history"), AUDIT_SCOPE)];
-  const order: AuditFinding["severity"][] = ["critical", "high", "medium", "low", "info"];
-  const counts = order
-    .map((severity) => [severity, findings.filter((f) => f.severity === severity).length] as const)
-    .filter(([, count]) => count > 0)
-    .map(([severity, count]) => element("span", `severity ${severity}`, `${count} ${severity}`));
-  const secrets = findings.filter((f) => f.kind === "secret");
-  const note = secrets.length > 0 ? `${secrets.length === 1 ? "a secret" : `${secrets.length} secrets`} in ${[...new Set(secrets.map((f) => f.path))].join(", ")}` : "no secrets; risky settings";
-  return [label, ...counts, withTitle(element("span", "muted audit-note", note), `${note}. ${AUDIT_SCOPE}`)];
+/** Files the secret rules passed over, in words; empty when none were too large. */
+function skippedNote(audit: Audit): string {
+  const skipped = audit.skipped_files;
+  if (skipped.too_large === 0) return "";
+  return `${skipped.too_large} ${skipped.too_large === 1 ? "file" : "files"} over ${formatSize(skipped.size_limit)} (${formatSize(skipped.too_large_bytes)}) not read for secrets.`;
 }
 
-/** The findings, one a line, most severe first: severity, rule, where, what (a secret redacted). */
-export function auditList(findings: AuditFinding[]): string {
+/** "Security: 1 critical, 2 medium — a secret in /root/.aws/credentials", or that nothing was found. */
+export function auditLine(audit: Audit): HTMLElement[] {
+  const label = element("span", "label", "Security");
+  const scope = [AUDIT_SCOPE, skippedNote(audit)].filter(Boolean).join(" ");
+  const open = audit.findings.filter((f) => !f.allowed);
+  if (open.length === 0) {
+    const said = audit.findings.length > 0 ? "nothing found but what the allow-list allows" : "nothing found";
+    return [label, withTitle(element("span", "muted", said), scope)];
+  }
+  const order: AuditFinding["severity"][] = ["critical", "high", "medium", "low", "info"];
+  const counts = order
+    .map((severity) => [severity, open.filter((f) => f.severity === severity).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([severity, count]) => element("span", `severity ${severity}`, `${count} ${severity}`));
+  const secrets = open.filter((f) => f.kind === "secret");
+  const note = secrets.length > 0 ? `${secrets.length === 1 ? "a secret" : `${secrets.length} secrets`} in ${[...new Set(secrets.map((f) => f.path))].join(", ")}` : "no secrets";
+  return [label, ...counts, withTitle(element("span", "muted audit-note", note), `${note}. ${scope}`)];
+}
+
+/** The findings by kind (secrets, settings, advice), each most severe first: severity, rule,
+ * where, layer, what (a secret redacted); then what was not read. */
+export function auditList(audit: Audit): string {
   const rank = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
-  return [...findings]
-    .sort((a, b) => rank[a.severity] - rank[b.severity])
-    .map((f) => {
+  const kinds: [AuditFinding["kind"], string][] = [["secret", "Secrets"], ["setting", "Risky settings"], ["advice", "Waste advice"]];
+  const sections = kinds.flatMap(([kind, heading]) => {
+    const found = audit.findings.filter((f) => f.kind === kind).sort((a, b) => rank[a.severity] - rank[b.severity]);
+    if (found.length === 0) return [];
+    const lines = found.map((f) => {
       const layer = f.layer_added === null ? "" : ` (layer ${f.layer_added})`;
-      const found = f.preview ? ` ${f.preview}` : "";
-      return `${f.severity.toUpperCase().padEnd(9)}${f.rule.padEnd(26)}${f.path}${layer}${found}\n${" ".repeat(9)}${f.message}`;
-    })
-    .join("\n");
+      const shown = f.preview ? ` ${f.preview}` : "";
+      const allowed = f.allowed_because ? `\n${" ".repeat(9)}allowed: ${f.allowed_because}` : "";
+      return `${f.severity.toUpperCase().padEnd(9)}${f.rule.padEnd(26)}${f.path}${layer}${shown}\n${" ".repeat(9)}${f.message}${allowed}`;
+    });
+    return [`${heading} (${found.length})`, ...lines, ""];
+  });
+  const skipped = skippedNote(audit);
+  return [...sections, ...(skipped ? [skipped] : [])].join("\n").trimEnd();
 }
 const MARK: Record<ChangeStatus, string> = { added: "+", modified: "~", removed: "−", unmodified: " " };
 
@@ -315,17 +335,17 @@ export class LayersView {
 
   /** The audit's line: the findings counted by severity, and *Details…* for the list. */
   private async drawAudit(reference: string): Promise<void> {
-    let findings: AuditFinding[];
+    let audit: Audit;
     try {
-      findings = await api.imageAudit();
+      audit = await api.imageAudit();
     } catch (error) {
       this.audit.replaceChildren(element("span", "muted", `Security: not audited (${asUiError(error).message})`));
       return;
     }
-    this.audit.replaceChildren(...auditLine(findings));
-    this.audit.dataset.findings = String(findings.length);
-    if (findings.length > 0) {
-      this.audit.append(button("Details…", "audit-details", () => viewerDialog(`Security of ${reference}`, AUDIT_SCOPE, auditList(findings))));
+    this.audit.replaceChildren(...auditLine(audit));
+    this.audit.dataset.findings = String(audit.findings.length);
+    if (audit.findings.length > 0 || skippedNote(audit)) {
+      this.audit.append(button("Details…", "audit-details", () => viewerDialog(`Security of ${reference}`, AUDIT_SCOPE, auditList(audit))));
     }
   }
 

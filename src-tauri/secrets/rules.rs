@@ -1,13 +1,15 @@
 //! The secret rules: what a live credential looks like in text (a cloud key, a token, a private
-//! key, a password in a URL or an assignment), each with a stable id and a severity. The patterns
-//! run on Rust's `regex` engine, whose matching time is linear in the input: no rule can be made
-//! to backtrack on a crafted file. A secret found is never kept whole: [`Found`] carries a
-//! redacted preview (its first 4 characters, then `…` and its length) and a fingerprint (a
-//! SHA-256 of it), enough to recognise it and to allow-list it.
+//! key, a password in a URL or an assignment), each with a stable id, a severity and the words a
+//! prefilter looks for first. The patterns run on Rust's `regex` engine over bytes, whose matching
+//! time is linear in the input: no rule can be made to backtrack on a crafted file, and invalid
+//! UTF-8 is simply not matched. A secret found is never kept whole: [`Found`] carries a redacted
+//! preview (its first 4 characters, then `…` and its length) and a fingerprint (a SHA-256 of it),
+//! enough to recognise it and to allow-list it.
 
 use std::sync::OnceLock;
 
-use regex::Regex;
+use aho_corasick::AhoCorasick;
+use regex::bytes::{Regex, RegexSet};
 use sha2::{Digest, Sha256};
 
 use super::Severity;
@@ -23,88 +25,148 @@ pub struct Rule {
     /// What it is, for the report: "an AWS access key id".
     pub what: &'static str,
     pattern: &'static str,
+    /// Words one of which every match holds (any case): a text holding none of any rule's words
+    /// is passed over without running the patterns.
+    keywords: &'static [&'static str],
     /// The least Shannon entropy (bits per character) the secret must have, for the generic
     /// rules that would otherwise flag `password = "changeme"` placeholders; 0 for none.
     min_entropy: f64,
 }
 
+/// Bump when a rule is added or changed: layer indexes cached under older rules are read again.
+pub const RULES_VERSION: u32 = 1;
+
 /// Every rule, in the order reports list them.
 const RULES: &[Rule] = &[
-    rule("aws-access-key-id", Severity::High, "an AWS access key id", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b"),
+    rule("aws-access-key-id", Severity::High, "an AWS access key id", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b", &["akia", "asia"]),
     rule(
         "aws-secret-access-key",
         Severity::Critical,
         "an AWS secret access key",
         r#"(?i)aws_?secret_?access_?key["']?\s*[:=]\s*["']?([A-Za-z0-9/+]{40})\b"#,
+        &["secret"],
     ),
-    rule("github-token", Severity::Critical, "a GitHub token", r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b"),
+    rule(
+        "github-token",
+        Severity::Critical,
+        "a GitHub token",
+        r"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b",
+        &["ghp_", "gho_", "ghu_", "ghs_", "ghr_"],
+    ),
     rule(
         "github-fine-grained-token",
         Severity::Critical,
         "a GitHub fine-grained token",
         r"\bgithub_pat_[A-Za-z0-9_]{82}\b",
+        &["github_pat_"],
     ),
-    rule("gitlab-token", Severity::Critical, "a GitLab token", r"\bglpat-[A-Za-z0-9_\-]{20}\b"),
-    rule("slack-token", Severity::High, "a Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,72}\b"),
+    rule("gitlab-token", Severity::Critical, "a GitLab token", r"\bglpat-[A-Za-z0-9_\-]{20}\b", &["glpat-"]),
+    rule("slack-token", Severity::High, "a Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,72}\b", &["xox"]),
     rule(
         "slack-webhook",
         Severity::High,
         "a Slack webhook",
         r"https://hooks\.slack\.com/services/T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/[A-Za-z0-9]{24}",
+        &["hooks.slack.com"],
     ),
-    rule("stripe-key", Severity::Critical, "a Stripe live key", r"\b(?:sk|rk)_live_[A-Za-z0-9]{24,99}\b"),
-    rule("google-api-key", Severity::High, "a Google API key", r"\bAIza[0-9A-Za-z_\-]{35}\b"),
+    rule(
+        "stripe-key",
+        Severity::Critical,
+        "a Stripe live key",
+        r"\b(?:sk|rk)_live_[A-Za-z0-9]{24,99}\b",
+        &["_live_"],
+    ),
+    rule("google-api-key", Severity::High, "a Google API key", r"\bAIza[0-9A-Za-z_\-]{35}\b", &["aiza"]),
     rule(
         "google-service-account",
         Severity::Critical,
         "a Google service account's key",
         r#""private_key_id"\s*:\s*"([0-9a-f]{40})""#,
+        &["private_key_id"],
     ),
     rule(
         "private-key",
         Severity::Critical,
         "a private key",
         r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----",
+        &["private key"],
     ),
-    rule("putty-private-key", Severity::Critical, "a PuTTY private key", r"PuTTY-User-Key-File-[23]: [a-z0-9-]+"),
-    rule("npm-token", Severity::Critical, "an npm token", r"\bnpm_[A-Za-z0-9]{36}\b"),
-    rule("npmrc-auth", Severity::Critical, "a registry token in .npmrc", r"_authToken\s*=\s*([^\s$][^\s]{7,})"),
-    rule("pypi-token", Severity::Critical, "a PyPI token", r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,}"),
+    rule(
+        "putty-private-key",
+        Severity::Critical,
+        "a PuTTY private key",
+        r"PuTTY-User-Key-File-[23]: [a-z0-9-]+",
+        &["putty-user-key-file"],
+    ),
+    rule("npm-token", Severity::Critical, "an npm token", r"\bnpm_[A-Za-z0-9]{36}\b", &["npm_"]),
+    rule(
+        "npmrc-auth",
+        Severity::Critical,
+        "a registry token in .npmrc",
+        r"_authToken\s*=\s*([^\s$][^\s]{7,})",
+        &["_authtoken"],
+    ),
+    rule(
+        "pypi-token",
+        Severity::Critical,
+        "a PyPI token",
+        r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,}",
+        &["pypi-ageichlwas5vcmc"],
+    ),
     rule(
         "docker-config-auth",
         Severity::Critical,
         "a registry login in a Docker config.json",
         r#""auth"\s*:\s*"([A-Za-z0-9+/]{8,}={0,2})""#,
+        &["\"auth\""],
     ),
     rule(
         "kubeconfig-credential",
         Severity::Critical,
         "a Kubernetes token or client key",
         r"(?m)^\s*(?:token|client-key-data):\s*([A-Za-z0-9+/=._\-]{16,})\s*$",
+        &["token:", "client-key-data:"],
     ),
     rule(
         "jwt",
         Severity::Medium,
         "a JSON web token",
         r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}",
+        &["eyj"],
     ),
     rule(
         "database-url-password",
         Severity::High,
         "a password in a database URL",
         r"\b(?:postgres(?:ql)?|mysql|mariadb|mongodb(?:\+srv)?|redis|rediss|amqps?)://[^\s:/@]+:([^\s@/]{3,})@",
+        &["postgres", "mysql", "mariadb", "mongodb", "redis", "amqp"],
     ),
     Rule {
         id: "generic-secret-assignment",
         severity: Severity::Medium,
         what: "a password, secret, token or API key assigned in the clear",
         pattern: r#"(?i)[a-z0-9_.\-]*(?:password|passwd|secret|token|api_?key)[a-z0-9_.\-]*["']?\s*[:=]\s*["']([^"'\s]{8,})["']"#,
+        keywords: &["password", "passwd", "secret", "token", "apikey", "api_key"],
+        min_entropy: 3.0,
+    },
+    Rule {
+        id: "dotenv-secret",
+        severity: Severity::Medium,
+        what: "a password, secret, token or key set in a .env-style line",
+        pattern: r"(?m)^[ \t]*(?:export[ \t]+)?[A-Z0-9_]*(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_KEY)[A-Z0-9_]*[ \t]*=[ \t]*([^\s\x22'#$`]{8,})[ \t]*$",
+        keywords: &["password", "passwd", "secret", "token", "apikey", "api_key", "private_key"],
         min_entropy: 3.0,
     },
 ];
 
-const fn rule(id: &'static str, severity: Severity, what: &'static str, pattern: &'static str) -> Rule {
-    Rule { id, severity, what, pattern, min_entropy: 0.0 }
+const fn rule(
+    id: &'static str,
+    severity: Severity,
+    what: &'static str,
+    pattern: &'static str,
+    keywords: &'static [&'static str],
+) -> Rule {
+    Rule { id, severity, what, pattern, keywords, min_entropy: 0.0 }
 }
 
 /// A secret found in a text: the rule, where it is (byte offsets into the text), and how it is
@@ -113,6 +175,8 @@ const fn rule(id: &'static str, severity: Severity, what: &'static str, pattern:
 pub struct Found {
     /// The rule's id.
     pub rule: &'static str,
+    /// Byte offset of the rule's whole match (the secret and what names it: `password = "`).
+    pub match_start: usize,
     /// Byte offset of the secret in the text.
     pub start: usize,
     /// Byte offset just past the secret.
@@ -123,11 +187,28 @@ pub struct Found {
     pub fingerprint: String,
 }
 
-/// Every rule, compiled once.
-pub fn rules() -> &'static [(Regex, &'static Rule)] {
-    static COMPILED: OnceLock<Vec<(Regex, &'static Rule)>> = OnceLock::new();
+/// Every rule compiled once: the keyword prefilter, the set that tells which rules match a text
+/// in one pass, and each rule's own pattern for where.
+struct Compiled {
+    keywords: AhoCorasick,
+    set: RegexSet,
+    patterns: Vec<Regex>,
+}
+
+fn compiled() -> &'static Compiled {
+    static COMPILED: OnceLock<Compiled> = OnceLock::new();
     COMPILED.get_or_init(|| {
-        RULES.iter().map(|rule| (Regex::new(rule.pattern).expect("a rule's pattern compiles"), rule)).collect()
+        // ASCII rules (`(?-u)`): Unicode word boundaries would make the matcher leave its fast
+        // engine at the first non-ASCII byte of a file.
+        let sources: Vec<String> = RULES.iter().map(|rule| format!("(?-u){}", rule.pattern)).collect();
+        Compiled {
+            keywords: AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(RULES.iter().flat_map(|rule| rule.keywords))
+                .expect("the keywords build"),
+            set: RegexSet::new(&sources).expect("the rules' patterns compile"),
+            patterns: sources.iter().map(|source| Regex::new(source).expect("a rule's pattern compiles")).collect(),
+        }
     })
 }
 
@@ -136,13 +217,32 @@ pub fn rule_by_id(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|rule| rule.id == id)
 }
 
+/// Every rule's id, in report order.
+pub fn rule_ids() -> impl Iterator<Item = &'static str> {
+    RULES.iter().map(|rule| rule.id)
+}
+
 /// Every secret in `text`, in order; a span two rules both match is reported once, by the first.
 pub fn find_secrets(text: &str) -> Vec<Found> {
-    let mut found: Vec<Found> = Vec::new();
-    for (pattern, rule) in rules() {
-        for captures in pattern.captures_iter(text) {
-            let secret = captures.get(1).or_else(|| captures.get(0)).expect("a match");
-            if entropy(secret.as_str()) < rule.min_entropy {
+    find_secrets_in_bytes(text.as_bytes())
+}
+
+/// [`find_secrets`] over bytes that need not be UTF-8 (a file's content): what is not valid
+/// UTF-8 is never part of a secret. A text holding none of the rules' keywords costs one pass of
+/// a multi-word search.
+pub fn find_secrets_in_bytes(text: &[u8]) -> Vec<Found> {
+    let compiled = compiled();
+    if compiled.keywords.find(text).is_none() {
+        return Vec::new();
+    }
+    let mut found: Vec<Found> = super::redact::markers_in(text);
+    for index in compiled.set.matches(text).iter() {
+        let rule = &RULES[index];
+        for captures in compiled.patterns[index].captures_iter(text) {
+            let whole = captures.get(0).expect("a match");
+            let secret = captures.get(1).unwrap_or(whole);
+            let Ok(secret_text) = std::str::from_utf8(secret.as_bytes()) else { continue };
+            if entropy(secret_text) < rule.min_entropy {
                 continue;
             }
             if found.iter().any(|f| f.start < secret.end() && secret.start() < f.end) {
@@ -150,10 +250,11 @@ pub fn find_secrets(text: &str) -> Vec<Found> {
             }
             found.push(Found {
                 rule: rule.id,
+                match_start: whole.start(),
                 start: secret.start(),
                 end: secret.end(),
-                preview: preview(secret.as_str()),
-                fingerprint: fingerprint(secret.as_str()),
+                preview: preview(secret_text),
+                fingerprint: fingerprint(secret_text),
             });
         }
     }
@@ -266,6 +367,11 @@ mod tests {
                 "generic-secret-assignment",
                 format!(r#"db_password = "{}""#, "Xk9#mQ2$vL7pW4"),
                 r#"db_password = "changeme""#.into(),
+            ),
+            (
+                "dotenv-secret",
+                format!("export STRIPE_SECRET={}\n", "Xk9mQ2vL7pW4z"),
+                "DB_PASSWORD=${DB_PASSWORD}\n".into(),
             ),
         ];
         for (rule, hit, miss) in &cases {

@@ -1,0 +1,110 @@
+//! Secrets in an image's config (an `ENV`, a `LABEL`, a build argument in the history) replaced,
+//! as soon as the config is read, by a marker that names the rule, the preview and the
+//! fingerprint: `«redacted github-token ghp_…(40) sha256:…»`. Whatever keeps or shows the config
+//! afterwards — the index cache, the Diff screen, the CLI — never holds the secret, and the audit
+//! still finds it: [`super::find_secrets`] reads a marker as the secret it stands for.
+
+use std::sync::OnceLock;
+
+use regex::bytes::Regex;
+use serde_json::Value;
+
+use super::rules::{find_secrets, rule_by_id, Found};
+
+const MARKER_START: &str = "«redacted ";
+
+/// `text` with every secret replaced by its marker; `None` when it holds none.
+pub fn redact(text: &str) -> Option<String> {
+    let found: Vec<Found> = find_secrets(text).into_iter().filter(|f| !is_marker(text, f)).collect();
+    if found.is_empty() {
+        return None;
+    }
+    let mut redacted = String::with_capacity(text.len());
+    let mut at = 0;
+    for secret in found {
+        redacted.push_str(&text[at..secret.start]);
+        redacted.push_str(&format!("{MARKER_START}{} {} {}»", secret.rule, secret.preview, secret.fingerprint));
+        at = secret.end;
+    }
+    redacted.push_str(&text[at..]);
+    Some(redacted)
+}
+
+/// Redacts every string in a JSON document (keys are left as they are).
+pub fn redact_json(value: &mut Value) {
+    match value {
+        Value::String(text) => {
+            if let Some(redacted) = redact(text) {
+                *text = redacted;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_json),
+        Value::Object(fields) => fields.values_mut().for_each(redact_json),
+        _ => {}
+    }
+}
+
+fn is_marker(text: &str, found: &Found) -> bool {
+    let (bytes, marker) = (text.as_bytes(), MARKER_START.as_bytes());
+    bytes[..found.start].ends_with(marker) || bytes[found.match_start..].starts_with(marker)
+}
+
+/// The markers in `text`, read back as the secrets they stand for.
+pub(super) fn markers_in(text: &[u8]) -> Vec<Found> {
+    if memchr::memmem::find(text, MARKER_START.as_bytes()).is_none() {
+        return Vec::new();
+    }
+    static MARKER: OnceLock<Regex> = OnceLock::new();
+    let marker = MARKER.get_or_init(|| {
+        Regex::new(r"«redacted ([a-z0-9-]+) (\S+) (sha256:[0-9a-f]{64})»").expect("the marker's pattern compiles")
+    });
+    marker
+        .captures_iter(text)
+        .filter_map(|captures| {
+            let whole = captures.get(0)?;
+            let rule = rule_by_id(std::str::from_utf8(&captures[1]).ok()?)?;
+            Some(Found {
+                rule: rule.id,
+                match_start: whole.start(),
+                start: whole.start(),
+                end: whole.end(),
+                preview: String::from_utf8_lossy(&captures[2]).into_owned(),
+                fingerprint: String::from_utf8_lossy(&captures[3]).into_owned(),
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_redacted_secret_is_gone_yet_found_again_with_its_fingerprint() {
+        let token = format!("ghp_{}", "a1B2c3D4e5F6".repeat(3));
+        let text = format!("API_TOKEN={token} MODE=prod");
+        let redacted = redact(&text).unwrap();
+        assert!(!redacted.contains(&token));
+        assert!(redacted.starts_with("API_TOKEN=«redacted github-token ghp_…(40) sha256:"), "{redacted}");
+        assert!(redacted.ends_with("» MODE=prod"));
+        let again = find_secrets(&redacted);
+        let first = find_secrets(&text);
+        assert_eq!(again.len(), 1, "{again:?}");
+        assert_eq!((again[0].rule, &again[0].preview, &again[0].fingerprint), (first[0].rule, &first[0].preview, &first[0].fingerprint));
+        assert_eq!(redact(&redacted), None, "a marker is not redacted again");
+        assert_eq!(redact("PATH=/bin"), None);
+    }
+
+    #[test]
+    fn every_string_of_a_config_is_redacted() {
+        let password = format!("{}-{}", "Tr0ub4dor", "x9Q");
+        let mut config = serde_json::json!({
+            "config": {"Env": [format!("DATABASE_URL=postgres://app:{password}@db/app")], "Labels": {"a": "b"}},
+            "history": [{"created_by": format!("RUN echo mysql://u:{password}@h/d")}],
+        });
+        redact_json(&mut config);
+        let text = config.to_string();
+        assert!(!text.contains(&password), "{text}");
+        assert_eq!(text.matches("«redacted database-url-password").count(), 2);
+    }
+}
