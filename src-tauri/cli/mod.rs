@@ -51,8 +51,8 @@ pub enum Command {
     Tree(layers::TreeArgs),
     /// Check an image against CI rules (dive's `.dive-ci` format); exit 1 when one fails.
     Check(layers::CheckArgs),
-    /// Audit an image's security: secrets and risky settings in its config and history; exit 1
-    /// when the findings fail `--fail-on` (any secret, by default).
+    /// Audit an image's security: secrets in its config, history and every layer's files, risky
+    /// settings, waste advice; exit 1 when the findings fail `--fail-on` (any secret, by default).
     Audit(audit::AuditArgs),
     /// Show the size of the layer index cache, or clear it.
     Cache(layers::CacheArgs),
