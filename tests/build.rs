@@ -24,7 +24,8 @@ fn build(dir: &Path, fixtures: &Fixtures, extra: &[&str], config: &Path) -> std:
     let labels = fixtures.label_args();
     args.extend(labels.iter().map(String::as_str));
     args.extend(extra);
-    strata(&args, &[("STRATA_CONFIG_DIR", config.to_str().unwrap())])
+    let cache = config.join("cache");
+    strata(&args, &[("STRATA_CONFIG_DIR", config.to_str().unwrap()), ("STRATA_CACHE_DIR", cache.to_str().unwrap())])
 }
 
 async fn image_id(fixtures: &Fixtures, reference: &str) -> Option<String> {
@@ -170,6 +171,7 @@ async fn watching_rebuilds_on_an_edit_once_per_burst_and_never_for_ignored_files
         .args(["build", dir.path().to_str().unwrap(), "--watch", "--json", "-t", &dev])
         .args(fixtures.label_args())
         .env("STRATA_CONFIG_DIR", state.path())
+        .env("STRATA_CACHE_DIR", state.path().join("cache"))
         .env_remove("DOCKER_CONTEXT")
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
@@ -320,6 +322,7 @@ async fn a_daemon_gone_mid_build_is_one_clear_line_and_the_tag_stays() {
         .args(fixtures.label_args())
         .env("DOCKER_HOST", proxy.host())
         .env("STRATA_CONFIG_DIR", state.path())
+        .env("STRATA_CACHE_DIR", state.path().join("cache"))
         .env_remove("DOCKER_CONTEXT")
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
@@ -352,7 +355,9 @@ async fn the_classic_builder_builds_and_points_at_failures_too() {
         let mut args = vec!["build", path, "-t", dev.as_str()];
         args.extend(labels.iter().map(String::as_str));
         args.extend(extra);
-        strata(&args, &[("STRATA_CONFIG_DIR", state.path().to_str().unwrap()), ("STRATA_BUILDER", "classic")])
+        let cache = state.path().join("cache");
+        let cache = cache.to_str().unwrap();
+        strata(&args, &[("STRATA_CONFIG_DIR", state.path().to_str().unwrap()), ("STRATA_CACHE_DIR", cache), ("STRATA_BUILDER", "classic")])
     };
     let outcome = json(&classic(&["--json"]));
     fixtures.adopt_labelled_images().await;
@@ -386,7 +391,10 @@ async fn saved_settings_are_used_and_a_replaced_image_is_removed_when_nothing_us
     }]);
     std::fs::write(state.path().join("projects.json"), settings.to_string()).unwrap();
     let run = || {
-        strata(&["build", folder.to_str().unwrap(), "--json"], &[("STRATA_CONFIG_DIR", state.path().to_str().unwrap())])
+        strata(
+            &["build", folder.to_str().unwrap(), "--json"],
+            &[("STRATA_CONFIG_DIR", state.path().to_str().unwrap()), ("STRATA_CACHE_DIR", state.path().join("cache").to_str().unwrap())],
+        )
     };
     let first = json(&run());
     fixtures.adopt_labelled_images().await;
@@ -400,4 +408,38 @@ async fn saved_settings_are_used_and_a_replaced_image_is_removed_when_nothing_us
     assert_eq!(second["removed"], replaced.as_str());
     assert!(image_id(&fixtures, &replaced).await.is_none(), "the replaced image is gone");
     assert_eq!(image_id(&fixtures, &saved).await.as_deref(), second["build"]["image_id"].as_str());
+}
+
+#[tokio::test]
+async fn a_secret_in_the_new_image_fails_verify_security_and_the_tag_stays() {
+    let mut fixtures = Fixtures::new("build-audit").await;
+    let dir = project(&fixtures);
+    let state = tempfile::tempdir().unwrap();
+    let (dev, good) = good_build(&mut fixtures, dir.path(), state.path()).await;
+
+    // A token lands in the image (assembled from parts here): the audit fails the build, which
+    // names the finding, and the tag stays on the last good image.
+    let token = format!("ghp_{}", "Rt5Yu8Io2Pa4".repeat(3));
+    std::fs::write(dir.path().join("app/.env"), format!("GITHUB_TOKEN={token}\n")).unwrap();
+    let failed = build(dir.path(), &fixtures, &["-t", &dev], state.path());
+    fixtures.adopt_labelled_images().await;
+    let said = String::from_utf8_lossy(&failed.stderr);
+    assert_eq!(failed.status.code(), Some(1), "{said}");
+    assert!(said.contains("the security audit failed (secrets): github-token in /app/.env"), "{said}");
+    assert!(!said.contains(&token), "the error never holds the secret");
+    assert_eq!(image_id(&fixtures, &dev).await.as_deref(), Some(good.as_str()), "the tag stayed");
+
+    // Allowed with a reason in the project's .strata-audit.yaml, the same image passes and is tagged;
+    // `--audit-fail-on off` skips the stage.
+    std::fs::write(dir.path().join(".strata-audit.yaml"), "allow:\n  - path: /app/.env\n    reason: a revoked token\n").unwrap();
+    let allowed = build(dir.path(), &fixtures, &["-t", &dev, "--json"], state.path());
+    fixtures.adopt_labelled_images().await;
+    let outcome = json(&allowed);
+    let findings = outcome["audit"]["findings"].as_array().unwrap();
+    assert!(findings.iter().any(|f| f["rule"] == "github-token" && f["allowed"] == true), "{findings:?}");
+    assert_ne!(image_id(&fixtures, &dev).await.as_deref(), Some(good.as_str()), "the tag moved");
+    std::fs::remove_file(dir.path().join(".strata-audit.yaml")).unwrap();
+    let skipped = build(dir.path(), &fixtures, &["-t", &dev, "--json", "--audit-fail-on", "off"], state.path());
+    fixtures.adopt_labelled_images().await;
+    assert_eq!(json(&skipped)["audit"], Value::Null);
 }

@@ -279,8 +279,8 @@ async fn pipeline(
         Ok(context) => context,
         Err(error) => return not_started(error),
     };
-    let docker = match app.state::<Live>().client() {
-        Ok(docker) => docker,
+    let connection = match app.state::<Live>().connection() {
+        Ok(connection) => connection,
         Err(error) => return not_started(BuildError::Engine(error)),
     };
     let publish_with = publish.then(|| crate::engine::Environment::from_process().docker_config_dir);
@@ -299,7 +299,7 @@ async fn pipeline(
             }
         })
     };
-    session::build_and_record(&docker, &request, cancel, on_event, &project.folder, trigger, store.as_ref()).await
+    session::build_and_record(&connection, &request, cancel, on_event, &project.folder, trigger, store.as_ref()).await
 }
 
 #[cfg(test)]

@@ -148,7 +148,7 @@ pub fn audit_image(image: &Image) -> Audit {
     Audit { findings, skipped_files }
 }
 
-/// What fails an audit, as `--fail-on` says it.
+/// What fails an audit, as `--fail-on` says it; kept in a project's settings as that word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailOn {
     /// Any secret fails it (the default).
@@ -170,6 +170,30 @@ impl std::str::FromStr for FailOn {
                 format!("{text:?} is not a policy: secrets, never, or a severity (info, low, medium, high, critical)")
             }),
         }
+    }
+}
+
+impl std::fmt::Display for FailOn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FailOn::Secrets => f.write_str("secrets"),
+            FailOn::Never => f.write_str("never"),
+            FailOn::AtLeast(severity) => {
+                f.write_str(serde_json::to_value(severity).ok().and_then(|v| v.as_str().map(String::from)).as_deref().unwrap_or("info"))
+            }
+        }
+    }
+}
+
+impl Serialize for FailOn {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FailOn {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer)?.parse().map_err(serde::de::Error::custom)
     }
 }
 

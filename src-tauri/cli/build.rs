@@ -13,6 +13,7 @@ use crate::format;
 use crate::problem::{ErrorCode, Failure, Problem};
 use crate::progress::Cancel;
 use crate::project::pipeline::{PipelineEvent, PipelineOutcome};
+use crate::audit::FailOn;
 use crate::project::session::{build_and_record, rebuild_on_change, WatchEnd};
 use crate::project::settings::{BuildRecord, Project, ProjectStore};
 use crate::project::watch::{watch, Trigger, WatchTiming};
@@ -50,25 +51,40 @@ pub struct BuildArgs {
     /// Replace this container with one of the new image after a good build.
     #[arg(long, value_name = "CONTAINER")]
     pub restart: Option<String>,
+    /// The *verify security* stage's policy: `secrets` (any secret fails the build; the
+    /// default), a severity (`info` … `critical`), `never` (report only), or `off` (no audit).
+    #[arg(long, value_name = "POLICY", value_parser = audit_policy)]
+    pub audit_fail_on: Option<AuditPolicy>,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// `--audit-fail-on`: a policy, or `off` (`None`) for no audit.
+#[derive(Debug, Clone, Copy)]
+pub struct AuditPolicy(Option<FailOn>);
+
+fn audit_policy(text: &str) -> Result<AuditPolicy, String> {
+    match text {
+        "off" => Ok(AuditPolicy(None)),
+        policy => policy.parse().map(|policy| AuditPolicy(Some(policy))),
+    }
 }
 
 pub async fn build(endpoint: Option<String>, args: BuildArgs) -> Result<bool, Failure> {
     let store = ProjectStore::user();
     let project = project_for(&args, store.as_ref())?;
     let context = project.context()?;
-    let docker = connect(endpoint).await?.docker;
+    let connection = connect(endpoint).await?;
     if !args.watch {
-        return Ok(build_once(&docker, &project, &context, None, &args, store.as_ref()).await.is_ok());
+        return Ok(build_once(&connection, &project, &context, None, &args, store.as_ref()).await.is_ok());
     }
     let (_watching, mut events) = watch(context.clone(), WatchTiming::default())?;
     eprintln!("Watching {} (Ctrl+C stops)", context.root().display());
-    let _ = build_once(&docker, &project, &context, None, &args, store.as_ref()).await;
-    let (docker, project, context, args, store) = (&docker, &project, &context, &args, store.as_ref());
+    let _ = build_once(&connection, &project, &context, None, &args, store.as_ref()).await;
+    let (connection, project, context, args, store) = (&connection, &project, &context, &args, store.as_ref());
     let rebuilds = rebuild_on_change(&mut events, |trigger| async move {
         eprintln!("\n{} changed: {}", plural(trigger.count, "file"), listed(&trigger));
-        let _ = build_once(docker, project, context, Some(trigger), args, store).await;
+        let _ = build_once(connection, project, context, Some(trigger), args, store).await;
     });
     let end = tokio::select! {
         end = rebuilds => end,
@@ -99,6 +115,9 @@ fn project_for(args: &BuildArgs, store: Option<&ProjectStore>) -> Result<Project
     if args.verify.is_some() {
         project.verify = args.verify.clone();
     }
+    if let Some(AuditPolicy(policy)) = args.audit_fail_on {
+        project.audit_fail_on = policy;
+    }
     if args.restart.is_some() {
         project.restart_container = args.restart.clone();
     }
@@ -121,7 +140,7 @@ fn pairs(items: &[String], flag: &str) -> Result<Vec<(String, String)>, Failure>
 
 /// One run of the pipeline, reported and recorded in the project's history.
 async fn build_once(
-    docker: &bollard::Docker,
+    connection: &crate::engine::Connection,
     project: &Project,
     context: &BuildContext,
     trigger: Option<Trigger>,
@@ -136,7 +155,7 @@ async fn build_once(
     bar.enable_steady_tick(Duration::from_millis(120));
     let shown = bar.clone();
     let recorded = build_and_record(
-        docker,
+        connection,
         &request,
         &Cancel::new(),
         &mut |event| match event {
@@ -195,6 +214,13 @@ fn print_outcome(outcome: &PipelineOutcome, record: &BuildRecord) {
     );
     if let Some(verification) = &outcome.verification {
         println!("Verified in {:.1} s: {}", verification.seconds, verification.command);
+    }
+    if let Some(audit) = &outcome.audit {
+        let open: Vec<_> = audit.findings.iter().filter(|f| !f.allowed).collect();
+        match open.len() {
+            0 => println!("Security: nothing found (`strata audit` for the details)"),
+            count => println!("Security: passed with {} (`strata audit` lists them)", plural(count, "finding")),
+        }
     }
     if !outcome.tags.is_empty() {
         println!("Tagged {}", outcome.tags.join(", "));

@@ -76,6 +76,17 @@ pub enum BuildError {
         /// What the command printed (stdout and stderr), or why it was stopped.
         output: String,
     },
+    /// The security audit of the new image failed the project's policy.
+    #[error("the security audit failed ({policy}): {}", audit_summary(.findings, *.policy))]
+    AuditFailed {
+        /// The policy it failed.
+        policy: crate::audit::FailOn,
+        /// Every finding, the failing ones and the rest.
+        findings: Vec<crate::audit::Finding>,
+    },
+    /// The new image could not be read for the audit. Holds why.
+    #[error("the security audit could not run: {0}")]
+    AuditCouldNotRun(String),
     /// The registry or the daemon refused the push. Holds its message.
     #[error("the push was refused: {0}")]
     PushFailed(String),
@@ -98,6 +109,8 @@ impl Problem for BuildError {
             BuildError::Ignore(error) => error.code(),
             BuildError::Failed { .. }
             | BuildError::VerifyFailed { .. }
+            | BuildError::AuditFailed { .. }
+            | BuildError::AuditCouldNotRun(_)
             | BuildError::PushFailed(_)
             | BuildError::VerifyCouldNotRun(_) => ErrorCode::BuildFailed,
             BuildError::Engine(error) => error.code(),
@@ -123,6 +136,9 @@ impl Problem for BuildError {
             }
             BuildError::VerifyFailed { .. } | BuildError::VerifyCouldNotRun(_) => {
                 "The new image was built but not tagged; fix it (or the verify command) and build again.".into()
+            }
+            BuildError::AuditFailed { .. } | BuildError::AuditCouldNotRun(_) => {
+                "The new image was built but not tagged; remove what the audit found (or allow it, with a reason, in .strata-audit.yaml) and build again.".into()
             }
             BuildError::PushFailed(_) => {
                 "The image is built and tagged here; sign in with `docker login` or check the registry, then push again.".into()
@@ -179,4 +195,20 @@ mod tests {
         let own = failed("The command '/bin/sh -c make' returned a non-zero code: 2");
         assert!(own.hint().starts_with("Fix the Dockerfile"));
     }
+}
+
+/// The findings that failed `policy`, by rule and place: "github-token in /app/.env, runs-as-root
+/// in user"; the first five, then how many more.
+fn audit_summary(findings: &[crate::audit::Finding], policy: crate::audit::FailOn) -> String {
+    let failing: Vec<String> = findings
+        .iter()
+        .filter(|finding| policy.fails(std::slice::from_ref(*finding)))
+        .map(|finding| format!("{} in {}", finding.rule, finding.path))
+        .collect();
+    let more = failing.len().saturating_sub(5);
+    let mut said = failing.into_iter().take(5).collect::<Vec<_>>().join(", ");
+    if more > 0 {
+        said.push_str(&format!(" and {more} more"));
+    }
+    said
 }

@@ -1,9 +1,9 @@
 //! The image pipeline for one project build: prepare (the context and its ignore rules) → build →
-//! verify → tag → publish (optional). Tags move only at the end, so a failed build or verification leaves every tag
-//! on the last good image. The outcome says what the build changed against the image the first
+//! verify → verify security (the audit) → tag → publish (optional). Tags move only at the end, so
+//! a failed build, verification or audit leaves every tag on the last good image. The outcome says what the build changed against the image the first
 //! tag named before: size, and the layers that grew or shrank.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use bollard::query_parameters::{RemoveImageOptionsBuilder, TagImageOptionsBuilder};
@@ -16,11 +16,14 @@ use super::publish::{push, Published};
 use super::restart::restart_with;
 use super::verify::{verify, Verification};
 use super::BuildError;
-use crate::engine::EngineError;
+use crate::audit::allow::AllowList;
+use crate::audit::{audit_image, Audit, FailOn};
+use crate::engine::{Connection, EngineError};
+use crate::image::{ImageSource, IndexCache};
 use crate::inventory::shared::{chain_layers, Layer};
 use crate::names;
 use crate::names::split_reference;
-use crate::progress::Cancel;
+use crate::progress::{Cancel, Reporter};
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -39,6 +42,8 @@ pub struct PipelineRequest {
     pub publish_with: Option<PathBuf>,
     /// Replace this container with one of the new image.
     pub restart_container: Option<String>,
+    /// Audit the new image and fail the build as this policy says; `None` skips the stage.
+    pub audit_fail_on: Option<FailOn>,
 }
 
 impl PipelineRequest {
@@ -53,7 +58,7 @@ impl PipelineRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum PipelineEvent {
-    /// A stage begins: `prepare`, `build`, `verify`, `tag` or `publish`.
+    /// A stage begins: `prepare`, `build`, `verify`, `security`, `tag` or `publish`.
     Stage {
         /// The stage's name, in lowercase.
         name: &'static str,
@@ -98,6 +103,8 @@ pub struct PipelineOutcome {
     pub build: BuildOutcome,
     /// The verify command's result (`None`: there was no verify command).
     pub verification: Option<Verification>,
+    /// The security audit of the new image (`None`: the project skips it).
+    pub audit: Option<Audit>,
     /// The tags now pointing at the new image.
     pub tags: Vec<String>,
     /// The new image's size, in bytes.
@@ -117,11 +124,12 @@ pub struct PipelineOutcome {
 
 /// Runs the pipeline; `on_event` hears stages and the builder's log.
 pub async fn run_pipeline(
-    docker: &Docker,
+    connection: &Connection,
     request: &PipelineRequest,
     cancel: &Cancel,
     on_event: &mut (dyn FnMut(PipelineEvent) + Send),
 ) -> Result<PipelineOutcome, BuildError> {
+    let docker = &connection.docker;
     on_event(PipelineEvent::Stage { name: "prepare" });
     request.check_names().map_err(BuildError::Engine)?;
     let previous_id = match request.tags.first() {
@@ -145,6 +153,22 @@ pub async fn run_pipeline(
             return Err(BuildError::VerifyFailed { code: checked.exit_code, output: checked.output });
         }
         verification = Some(checked);
+    }
+    let mut audit = None;
+    if let Some(fail_on) = request.audit_fail_on {
+        on_event(PipelineEvent::Stage { name: "security" });
+        let audited = match audit_built(connection, &built.image_id, request.build.context.root()).await {
+            Ok(audited) => audited,
+            Err(error) => {
+                forget_unverified(docker, &built.image_id).await;
+                return Err(error);
+            }
+        };
+        if fail_on.fails(&audited.findings) {
+            forget_unverified(docker, &built.image_id).await;
+            return Err(BuildError::AuditFailed { policy: fail_on, findings: audited.findings });
+        }
+        audit = Some(audited);
     }
     on_event(PipelineEvent::Stage { name: "tag" });
     for reference in &request.tags {
@@ -180,6 +204,7 @@ pub async fn run_pipeline(
     Ok(PipelineOutcome {
         build: built,
         verification,
+        audit,
         tags: request.tags.clone(),
         size_bytes,
         previous,
@@ -188,6 +213,19 @@ pub async fn run_pipeline(
         published,
         restarted,
     })
+}
+
+/// The audit of the image just built, read through the index cache (its base layers are usually
+/// there already), with the project's allow-list applied.
+async fn audit_built(connection: &Connection, image_id: &str, folder: &Path) -> Result<Audit, BuildError> {
+    let allow = AllowList::in_folder(folder).map_err(|e| BuildError::AuditCouldNotRun(e.to_string()))?;
+    let source = ImageSource::Daemon(image_id.to_string());
+    let image = crate::image::load(Some(connection), &source, &IndexCache::user(), Reporter::silent())
+        .await
+        .map_err(|e| BuildError::AuditCouldNotRun(e.to_string()))?;
+    let mut audit = audit_image(&image);
+    allow.apply(&mut audit.findings);
+    Ok(audit)
 }
 
 /// Points `reference` (`repo:tag`, `repo` meaning `:latest`) at the image.

@@ -6,13 +6,13 @@
 use std::future::Future;
 use std::path::Path;
 
-use bollard::Docker;
 use tokio::sync::mpsc::Receiver;
 
 use super::pipeline::{run_pipeline, PipelineEvent, PipelineOutcome, PipelineRequest};
 use super::settings::{BuildRecord, ProjectStore};
 use super::watch::{merge_waiting, Trigger, WatchEvent};
 use super::BuildError;
+use crate::engine::Connection;
 use crate::progress::Cancel;
 
 /// One build, and what the history kept of it.
@@ -29,7 +29,7 @@ pub struct Recorded {
 /// Runs the pipeline for the project in `folder` and keeps the record in its history (when
 /// there is a store to keep it in).
 pub async fn build_and_record(
-    docker: &Docker,
+    connection: &Connection,
     request: &PipelineRequest,
     cancel: &Cancel,
     on_event: &mut (dyn FnMut(PipelineEvent) + Send),
@@ -38,7 +38,7 @@ pub async fn build_and_record(
     store: Option<&ProjectStore>,
 ) -> Recorded {
     let started = chrono::Utc::now().timestamp();
-    let outcome = run_pipeline(docker, request, cancel, on_event).await;
+    let outcome = run_pipeline(connection, request, cancel, on_event).await;
     keep(outcome, started, folder, trigger, store)
 }
 

@@ -18,6 +18,7 @@ use super::git::{self, GitFacts};
 use super::pipeline::{LayerChange, PipelineOutcome, PipelineRequest};
 use super::watch::Trigger;
 use super::BuildError;
+use crate::audit::FailOn;
 use crate::names::split_reference;
 
 /// Builds kept per project.
@@ -60,6 +61,15 @@ pub struct Project {
     /// Remove the image a build replaced, when nothing else uses it.
     #[serde(default)]
     pub remove_superseded: bool,
+    /// The *verify security* stage's policy: what fails it (`secrets`, a severity, `never` to
+    /// report only); `null` skips the stage. Any secret fails it unless the project says otherwise.
+    #[serde(default = "audit_by_default")]
+    #[ts(type = "string | null")]
+    pub audit_fail_on: Option<FailOn>,
+}
+
+fn audit_by_default() -> Option<FailOn> {
+    Some(FailOn::Secrets)
 }
 
 impl Project {
@@ -86,6 +96,7 @@ impl Project {
             verify: None,
             restart_container: None,
             remove_superseded: false,
+            audit_fail_on: audit_by_default(),
         }
     }
 
@@ -138,6 +149,7 @@ impl Project {
             remove_superseded: self.remove_superseded,
             publish_with,
             restart_container: self.restart_container.clone(),
+            audit_fail_on: self.audit_fail_on,
         }
     }
 

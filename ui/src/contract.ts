@@ -1367,6 +1367,10 @@ build: BuildOutcome,
  */
 verification: Verification | null, 
 /**
+ * The security audit of the new image (`None`: the project skips it).
+ */
+audit: Audit | null, 
+/**
  * The tags now pointing at the new image.
  */
 tags: Array<string>, 
@@ -1566,7 +1570,12 @@ restart_container: string | null,
 /**
  * Remove the image a build replaced, when nothing else uses it.
  */
-remove_superseded: boolean, };
+remove_superseded: boolean, 
+/**
+ * The *verify security* stage's policy: what fails it (`secrets`, a severity, `never` to
+ * report only); `null` skips the stage. Any secret fails it unless the project says otherwise.
+ */
+audit_fail_on: string | null, };
 
 /**
  * What the window hears about builds and watches.

@@ -65,7 +65,7 @@ describe("the Projects screen", () => {
     expect(byId<HTMLButtonElement>("project-build").disabled).toBe(false);
     expect(byId("project-cancel").hidden).toBe(true);
     expect(field("project-watch").checked).toBe(true);
-    expect(stages()).toEqual(["prepare waiting", "build waiting", "verify waiting", "tag waiting", "publish skipped"]);
+    expect(stages()).toEqual(["prepare waiting", "build waiting", "verify waiting", "security waiting", "tag waiting", "publish skipped"]);
     expect(find("#project-detail .project-progress").hidden).toBe(true);
     expect(text("#project-result")).toBe("");
     expect(byId("project-log").hidden).toBe(true);
@@ -116,7 +116,7 @@ describe("the Projects screen", () => {
     await stream(recorded.buildEvents.slice(0, 4));
     expect(byId<HTMLButtonElement>("project-build").disabled).toBe(true);
     expect(byId("project-cancel").hidden).toBe(false);
-    expect(stages()).toEqual(["prepare done", "build current", "verify waiting", "tag waiting", "publish skipped"]);
+    expect(stages()).toEqual(["prepare done", "build current", "verify waiting", "security waiting", "tag waiting", "publish skipped"]);
     expect(find("#project-detail .project-progress").hidden).toBe(false);
     expect(text("#project-step")).toBe("step 7/8: COPY . /app · 2 s");
     expect(byId<HTMLProgressElement>("project-progress").value).toBe(7);
@@ -127,7 +127,7 @@ describe("the Projects screen", () => {
     list[0].building = false;
     list[0].last = recorded.projectHistory[0];
     await stream(recorded.buildEvents.slice(6));
-    expect(stages()).toEqual(["prepare done", "build done", "verify done", "tag done", "publish skipped"]);
+    expect(stages()).toEqual(["prepare done", "build done", "verify done", "security done", "tag done", "publish skipped"]);
     expect(text("#project-step")).toBe("Done");
     expect(find("#project-result").className).toBe("project-result passed");
     expect(texts("#project-result > *")).toEqual([
@@ -143,7 +143,7 @@ describe("the Projects screen", () => {
     await view.refresh();
     await stream(recorded.failedEvents);
 
-    expect(stages()).toEqual(["prepare done", "build done", "verify failed", "tag waiting", "publish skipped"]);
+    expect(stages()).toEqual(["prepare done", "build done", "verify failed", "security waiting", "tag waiting", "publish skipped"]);
     expect(text("#project-step")).toBe("Stopped");
     expect(byId("project-progress").dataset.state).toBe("failed");
     expect(find("#project-result").className).toBe("project-result failed");

@@ -23,10 +23,12 @@ describe("recordText", () => {
 
 describe("stageStates", () => {
   it("marks the stages done, current, failed, waiting or skipped", () => {
-    expect(stageStates("verify", null, false)).toEqual({ prepare: "done", build: "done", verify: "current", tag: "waiting", publish: "skipped" });
-    expect(stageStates("build", "failed", true)).toEqual({ prepare: "done", build: "failed", verify: "waiting", tag: "waiting", publish: "waiting" });
+    expect(stageStates("verify", null, false)).toEqual({ prepare: "done", build: "done", verify: "current", security: "waiting", tag: "waiting", publish: "skipped" });
+    expect(stageStates("build", "failed", true)).toEqual({ prepare: "done", build: "failed", verify: "waiting", security: "waiting", tag: "waiting", publish: "waiting" });
+    expect(stageStates("security", "failed", false)).toEqual({ prepare: "done", build: "done", verify: "done", security: "failed", tag: "waiting", publish: "skipped" });
+    expect(stageStates("tag", null, false, true, false).security).toBe("skipped");
     expect(stageStates("tag", "passed", false).tag).toBe("done");
     expect(stageStates("tag", "passed", false, false).verify).toBe("skipped");
-    expect(stageStates("build", null, false, false)).toEqual({ prepare: "done", build: "current", verify: "skipped", tag: "waiting", publish: "skipped" });
+    expect(stageStates("build", null, false, false)).toEqual({ prepare: "done", build: "current", verify: "skipped", security: "waiting", tag: "waiting", publish: "skipped" });
   });
 });

@@ -6,7 +6,18 @@ import { api, asUiError, BuildRecord, PipelineOutcome, Project, ProjectEvent, Pr
 import { button, element } from "./dom";
 import { formatAgo, formatSize } from "./format";
 
-const STAGES = ["prepare", "build", "verify", "tag", "publish"] as const;
+const STAGES = ["prepare", "build", "verify", "security", "tag", "publish"] as const;
+
+/** The *verify security* stage's choices, as the project keeps them. */
+const AUDIT_POLICIES: [string, string][] = [
+  ["secrets", "Fail on any secret"],
+  ["critical", "Fail on critical findings"],
+  ["high", "Fail on high or worse"],
+  ["medium", "Fail on medium or worse"],
+  ["low", "Fail on low or worse"],
+  ["never", "Report only"],
+  ["off", "Off"],
+];
 /** Log lines kept per project (the end of a long build). */
 const LOG_LINES = 2000;
 
@@ -41,13 +52,15 @@ export function recordText(record: BuildRecord): string {
 }
 
 /** The state of each stage chip, given the stage running (or where it stopped); a project with
- * no verify command skips verification, and one not publishing skips publish. */
-export function stageStates(current: string | null, finished: "passed" | "failed" | null, publishing: boolean, verifying = true): Record<string, string> {
+ * no verify command skips verification, one with no audit policy the security stage, and one not
+ * publishing skips publish. */
+export function stageStates(current: string | null, finished: "passed" | "failed" | null, publishing: boolean, verifying = true, auditing = true): Record<string, string> {
   const states: Record<string, string> = {};
   const at = current ? STAGES.indexOf(current as (typeof STAGES)[number]) : -1;
   STAGES.forEach((stage, index) => {
     if (stage === "publish" && !publishing) states[stage] = "skipped";
     else if (stage === "verify" && !verifying) states[stage] = "skipped";
+    else if (stage === "security" && !auditing) states[stage] = "skipped";
     else if (finished === "passed") states[stage] = "done";
     else if (index < at) states[stage] = "done";
     else if (index === at) states[stage] = finished === "failed" ? "failed" : "current";
@@ -231,9 +244,9 @@ export class ProjectsView {
 
     const stages = element("div", "stages");
     stages.id = "project-stages";
-    const states = stageStates(run.stage, run.finished, run.publishing, project.verify !== null);
+    const states = stageStates(run.stage, run.finished, run.publishing, project.verify !== null, project.audit_fail_on !== null);
     for (const stage of STAGES) {
-      const chip = element("span", `stage ${states[stage]}`, stage);
+      const chip = element("span", `stage ${states[stage]}`, stage === "security" ? "verify security" : stage);
       chip.dataset.stage = stage;
       chip.dataset.state = states[stage];
       stages.append(chip);
@@ -345,6 +358,14 @@ export class ProjectsView {
     supersededBox.id = "setting-remove-superseded";
     supersededBox.checked = project.remove_superseded;
     superseded.append(supersededBox, " Remove the image a build replaces (when nothing uses it)");
+    const auditRow = element("label", "field");
+    auditRow.append(element("span", "label", "Verify security"));
+    const audit = element("select");
+    audit.id = "setting-audit";
+    for (const [value, label] of AUDIT_POLICIES) audit.append(new Option(label, value));
+    audit.value = project.audit_fail_on ?? "off";
+    audit.title = "The audit of each new image (secrets, risky settings, waste advice); a failing audit leaves the tags on the last good image. Findings can be allowed, with a reason, in .strata-audit.yaml.";
+    auditRow.append(audit);
     const save = button("Save", "setting-save", () => {
       const optional = (input: HTMLInputElement | HTMLTextAreaElement) => input.value.trim() || null;
       try {
@@ -360,12 +381,13 @@ export class ProjectsView {
           verify: optional(verify),
           restart_container: optional(restart),
           remove_superseded: supersededBox.checked,
+          audit_fail_on: audit.value === "off" ? null : audit.value,
         });
       } catch (error) {
         this.report(String((error as Error).message), "Write one KEY=value a line.");
       }
     });
-    form.append(superseded, save);
+    form.append(auditRow, superseded, save);
     return form;
   }
 
@@ -456,8 +478,8 @@ export class ProjectsView {
 
   /** Redraws only what a running build changes: the stages, the step and the log's end. */
   private drawLive(run: Run): void {
-    const verifying = this.projects.find((p) => p.project.folder === this.selected)?.project.verify != null;
-    const states = stageStates(run.stage, run.finished, run.publishing, verifying);
+    const selected = this.projects.find((p) => p.project.folder === this.selected)?.project;
+    const states = stageStates(run.stage, run.finished, run.publishing, selected?.verify != null, selected?.audit_fail_on != null);
     for (const chip of this.detail.querySelectorAll<HTMLElement>(".stage")) {
       const state = states[chip.dataset.stage ?? ""];
       chip.className = `stage ${state}`;
