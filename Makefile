@@ -91,6 +91,7 @@ bench: deps daemon
 	cargo build --release --no-default-features --bin strata --target-dir target/cli
 	python3 bench/layers.py
 	python3 bench/diff.py
+	python3 bench/audit.py
 	python3 bench/build.py
 	python3 bench/stats.py
 	python3 bench/cleanup.py

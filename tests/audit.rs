@@ -208,7 +208,10 @@ async fn secrets_in_every_layers_files_are_found_where_they_still_ship() {
         ("keep/big.txt".into(), big),
         ("gone/id_ed25519".into(), format!("{key_line}\nb3BlbnNzaC1rZXktdjEAAAAA\n").into_bytes()),
         ("gone/.npmrc".into(), format!("//registry.npmjs.org/:_authToken={npm}\n").into_bytes()),
-        ("docker/config.json".into(), format!(r#"{{"auths": {{"registry.example": {{"auth": "{registry_login}"}}}}}}"#).into_bytes()),
+        (
+            "docker/config.json".into(),
+            format!(r#"{{"auths": {{"registry.example": {{"auth": "{registry_login}"}}}}}}"#).into_bytes(),
+        ),
     ];
     let borrowed: Vec<(&str, &[u8])> = files.iter().map(|(name, bytes)| (name.as_str(), bytes.as_slice())).collect();
     let dockerfile = "FROM scratch\nCOPY busybox /bin/busybox\nCOPY data/keep /app\nCOPY data/gone /secrets\n\
@@ -237,7 +240,8 @@ async fn secrets_in_every_layers_files_are_found_where_they_still_ship() {
     }
     let in_big = found.iter().filter(|f| f.1 == "/app/big.txt").count();
     assert_eq!(in_big, 2, "the tokens across a tar block and a read: {found:#?}");
-    let messages: Vec<&str> = report["findings"].as_array().unwrap().iter().filter_map(|f| f["message"].as_str()).collect();
+    let messages: Vec<&str> =
+        report["findings"].as_array().unwrap().iter().filter_map(|f| f["message"].as_str()).collect();
     assert!(messages.iter().any(|m| m.ends_with("deleted in layer 4, still shipped in layer 2")), "{messages:#?}");
     assert!(messages.iter().any(|m| m.ends_with("overwritten in layer 4, still shipped in layer 3")), "{messages:#?}");
     assert_eq!(report["skipped_files"]["too_large"], 0);
@@ -250,7 +254,8 @@ async fn secrets_in_every_layers_files_are_found_where_they_still_ship() {
     let archive_dir = tempfile::tempdir().unwrap();
     let archive = archive_dir.path().join("leaky-oci.tar");
     std::fs::write(&archive, oci_archive_with_gzip_layers(&fixtures.export(&leaky).await)).unwrap();
-    let from_archive = json(&strata(&["audit", "--archive", archive.to_str().unwrap(), "--json", "--fail-on", "never"], &env));
+    let from_archive =
+        json(&strata(&["audit", "--archive", archive.to_str().unwrap(), "--json", "--fail-on", "never"], &env));
     assert_eq!(in_files(&from_archive), found);
 
     // SARIF: a result per finding, the secret only as preview and fingerprint.

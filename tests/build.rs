@@ -357,7 +357,14 @@ async fn the_classic_builder_builds_and_points_at_failures_too() {
         args.extend(extra);
         let cache = state.path().join("cache");
         let cache = cache.to_str().unwrap();
-        strata(&args, &[("STRATA_CONFIG_DIR", state.path().to_str().unwrap()), ("STRATA_CACHE_DIR", cache), ("STRATA_BUILDER", "classic")])
+        strata(
+            &args,
+            &[
+                ("STRATA_CONFIG_DIR", state.path().to_str().unwrap()),
+                ("STRATA_CACHE_DIR", cache),
+                ("STRATA_BUILDER", "classic"),
+            ],
+        )
     };
     let outcome = json(&classic(&["--json"]));
     fixtures.adopt_labelled_images().await;
@@ -393,7 +400,10 @@ async fn saved_settings_are_used_and_a_replaced_image_is_removed_when_nothing_us
     let run = || {
         strata(
             &["build", folder.to_str().unwrap(), "--json"],
-            &[("STRATA_CONFIG_DIR", state.path().to_str().unwrap()), ("STRATA_CACHE_DIR", state.path().join("cache").to_str().unwrap())],
+            &[
+                ("STRATA_CONFIG_DIR", state.path().to_str().unwrap()),
+                ("STRATA_CACHE_DIR", state.path().join("cache").to_str().unwrap()),
+            ],
         )
     };
     let first = json(&run());
@@ -431,7 +441,8 @@ async fn a_secret_in_the_new_image_fails_verify_security_and_the_tag_stays() {
 
     // Allowed with a reason in the project's .strata-audit.yaml, the same image passes and is tagged;
     // `--audit-fail-on off` skips the stage.
-    std::fs::write(dir.path().join(".strata-audit.yaml"), "allow:\n  - path: /app/.env\n    reason: a revoked token\n").unwrap();
+    std::fs::write(dir.path().join(".strata-audit.yaml"), "allow:\n  - path: /app/.env\n    reason: a revoked token\n")
+        .unwrap();
     let allowed = build(dir.path(), &fixtures, &["-t", &dev, "--json"], state.path());
     fixtures.adopt_labelled_images().await;
     let outcome = json(&allowed);

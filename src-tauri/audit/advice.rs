@@ -18,7 +18,11 @@ const LOW_FROM: u64 = 10_000_000;
 
 /// The caches and lists package managers leave behind, with what removes them.
 const CACHES: [(&str, &str, &str); 7] = [
-    ("var/lib/apt/lists", "apt's package lists", "remove them in the same RUN (`rm -rf /var/lib/apt/lists/*`), or use a cache mount"),
+    (
+        "var/lib/apt/lists",
+        "apt's package lists",
+        "remove them in the same RUN (`rm -rf /var/lib/apt/lists/*`), or use a cache mount",
+    ),
     ("var/cache/apt", "apt's downloaded packages", "run `apt-get clean` in the same RUN, or use a cache mount"),
     ("var/cache/apk", "apk's cache", "install with `apk add --no-cache`"),
     ("root/.cache/pip", "pip's cache", "install with `pip install --no-cache-dir`, or use a cache mount"),
@@ -38,7 +42,7 @@ pub fn advice(layers: &[&[LayerChange]], commands: &[String], walk: &Walk) -> Ve
     found.extend(deleted_later(walk, &step));
     found.extend(written_again(walk));
     found.extend(metadata_only_layers(walk, &step));
-    found.sort_by(|a, b| b.bytes_saved.cmp(&a.bytes_saved));
+    found.sort_by_key(|f| std::cmp::Reverse(f.bytes_saved));
     found
 }
 
@@ -57,8 +61,7 @@ fn caches_kept(layers: &[&[LayerChange]], step: &dyn Fn(usize) -> String) -> Vec
         .filter(|(_, bytes)| *bytes >= WORTH_SAVING)
         .map(|((layer, cache), bytes)| {
             let (folder, what, fix) = CACHES[cache];
-            let message =
-                format!("{} of {what} (/{folder}) in layer {layer}{}: {fix}", size(bytes), step(layer));
+            let message = format!("{} of {what} (/{folder}) in layer {layer}{}: {fix}", size(bytes), step(layer));
             advise("package-cache-kept", &format!("/{folder}"), layer, bytes, &message)
         })
         .collect();
@@ -172,8 +175,13 @@ mod tests {
             entry.mode = 0o600;
         }
         let layers: Vec<&[LayerChange]> = vec![&base, &apt, &later, &chmod];
-        let commands = ["ADD rootfs.tar /", "RUN apt-get update && apt-get install -y curl", "RUN make", "RUN chmod -R go-rwx /app"]
-            .map(String::from);
+        let commands = [
+            "ADD rootfs.tar /",
+            "RUN apt-get update && apt-get install -y curl",
+            "RUN make",
+            "RUN chmod -R go-rwx /app",
+        ]
+        .map(String::from);
         let found = advice(&layers, &commands, &walk(&layers));
         let rules: Vec<(&str, Option<usize>, Option<u64>)> =
             found.iter().map(|f| (f.rule.as_str(), f.layer_added, f.bytes_saved)).collect();

@@ -96,7 +96,8 @@ impl AllowList {
             }
             let glob = match &entry.path {
                 Some(path) => Some(
-                    glob::Pattern::new(path).map_err(|e| format!("allow[{index}]: the path {path:?} is not a glob: {e}"))?,
+                    glob::Pattern::new(path)
+                        .map_err(|e| format!("allow[{index}]: the path {path:?} is not a glob: {e}"))?,
                 ),
                 None => None,
             };
@@ -155,7 +156,8 @@ mod tests {
 
     #[test]
     fn a_malformed_list_names_its_line() {
-        let error = AllowList::parse("allow:\n  - rule: jwt\n    reason: ok\n  - rule: x\n    reasn: typo\n").unwrap_err();
+        let error =
+            AllowList::parse("allow:\n  - rule: jwt\n    reason: ok\n  - rule: x\n    reasn: typo\n").unwrap_err();
         assert!(error.contains("line 4") || error.contains("line 5"), "{error}");
         assert!(AllowList::parse("allow:\n  - reason: all of it\n").unwrap_err().contains("names no rule"));
         assert!(AllowList::parse("allow:\n  - path: 'a***b'\n    reason: r\n").unwrap_err().contains("not a glob"));

@@ -5,8 +5,8 @@
 
 use serde_json::Value;
 
-use crate::secrets::{find_secrets, rule_by_id};
 use super::{Finding, Kind, Place, Severity};
+use crate::secrets::{find_secrets, rule_by_id};
 
 /// Every finding in `config` (the image config document, with its `config` and `history`).
 pub fn audit_config(config: &Value) -> Vec<Finding> {

@@ -121,7 +121,9 @@ fn world_writable(entry: &LayerEntry) -> bool {
     let writable_kind = matches!(entry.kind, EntryKind::File | EntryKind::Directory);
     let sticky_folder = entry.kind == EntryKind::Directory && entry.mode & 0o1000 != 0;
     let path = entry.path.as_bytes();
-    let shared = SHARED_FOLDERS.iter().any(|folder| path == *folder || path.strip_prefix(*folder).is_some_and(|rest| rest.starts_with(b"/")));
+    let shared = SHARED_FOLDERS
+        .iter()
+        .any(|folder| path == *folder || path.strip_prefix(*folder).is_some_and(|rest| rest.starts_with(b"/")));
     writable_kind && entry.mode & 0o002 != 0 && !sticky_folder && !shared
 }
 
@@ -175,11 +177,8 @@ mod tests {
         let layers: Vec<&[LayerChange]> = vec![&base, &added, &shared];
         let found: Vec<(String, String)> =
             risky_files(&layers, &walk(&layers)).into_iter().map(|f| (f.rule, f.path)).collect();
-        let expected = [
-            ("setuid-file", "/usr/bin/sudo"),
-            ("world-writable", "/srv/data"),
-            ("sudo-installed", "/usr/bin/sudo"),
-        ];
+        let expected =
+            [("setuid-file", "/usr/bin/sudo"), ("world-writable", "/srv/data"), ("sudo-installed", "/usr/bin/sudo")];
         assert_eq!(found, expected.map(|(rule, path)| (rule.to_string(), path.to_string())));
     }
 }

@@ -178,9 +178,13 @@ impl std::fmt::Display for FailOn {
         match self {
             FailOn::Secrets => f.write_str("secrets"),
             FailOn::Never => f.write_str("never"),
-            FailOn::AtLeast(severity) => {
-                f.write_str(serde_json::to_value(severity).ok().and_then(|v| v.as_str().map(String::from)).as_deref().unwrap_or("info"))
-            }
+            FailOn::AtLeast(severity) => f.write_str(
+                serde_json::to_value(severity)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .as_deref()
+                    .unwrap_or("info"),
+            ),
         }
     }
 }

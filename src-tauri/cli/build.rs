@@ -9,11 +9,11 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{connect, OutputArgs};
+use crate::audit::FailOn;
 use crate::format;
 use crate::problem::{ErrorCode, Failure, Problem};
 use crate::progress::Cancel;
 use crate::project::pipeline::{PipelineEvent, PipelineOutcome};
-use crate::audit::FailOn;
 use crate::project::session::{build_and_record, rebuild_on_change, WatchEnd};
 use crate::project::settings::{BuildRecord, Project, ProjectStore};
 use crate::project::watch::{watch, Trigger, WatchTiming};

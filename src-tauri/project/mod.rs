@@ -178,6 +178,22 @@ fn last_lines(output: &str) -> String {
     format!(": {}", lines[lines.len().saturating_sub(SHOWN)..].join(" / "))
 }
 
+/// The findings that failed `policy`, by rule and place: "github-token in /app/.env, runs-as-root
+/// in user"; the first five, then how many more.
+fn audit_summary(findings: &[crate::audit::Finding], policy: crate::audit::FailOn) -> String {
+    let failing: Vec<String> = findings
+        .iter()
+        .filter(|finding| policy.fails(std::slice::from_ref(*finding)))
+        .map(|finding| format!("{} in {}", finding.rule, finding.path))
+        .collect();
+    let more = failing.len().saturating_sub(5);
+    let mut said = failing.into_iter().take(5).collect::<Vec<_>>().join(", ");
+    if more > 0 {
+        said.push_str(&format!(" and {more} more"));
+    }
+    said
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,20 +211,4 @@ mod tests {
         let own = failed("The command '/bin/sh -c make' returned a non-zero code: 2");
         assert!(own.hint().starts_with("Fix the Dockerfile"));
     }
-}
-
-/// The findings that failed `policy`, by rule and place: "github-token in /app/.env, runs-as-root
-/// in user"; the first five, then how many more.
-fn audit_summary(findings: &[crate::audit::Finding], policy: crate::audit::FailOn) -> String {
-    let failing: Vec<String> = findings
-        .iter()
-        .filter(|finding| policy.fails(std::slice::from_ref(*finding)))
-        .map(|finding| format!("{} in {}", finding.rule, finding.path))
-        .collect();
-    let more = failing.len().saturating_sub(5);
-    let mut said = failing.into_iter().take(5).collect::<Vec<_>>().join(", ");
-    if more > 0 {
-        said.push_str(&format!(" and {more} more"));
-    }
-    said
 }

@@ -44,4 +44,3 @@ impl std::str::FromStr for Severity {
         }
     }
 }
-

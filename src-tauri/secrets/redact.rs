@@ -90,7 +90,10 @@ mod tests {
         let again = find_secrets(&redacted);
         let first = find_secrets(&text);
         assert_eq!(again.len(), 1, "{again:?}");
-        assert_eq!((again[0].rule, &again[0].preview, &again[0].fingerprint), (first[0].rule, &first[0].preview, &first[0].fingerprint));
+        assert_eq!(
+            (again[0].rule, &again[0].preview, &again[0].fingerprint),
+            (first[0].rule, &first[0].preview, &first[0].fingerprint)
+        );
         assert_eq!(redact(&redacted), None, "a marker is not redacted again");
         assert_eq!(redact("PATH=/bin"), None);
     }

@@ -38,7 +38,13 @@ pub const RULES_VERSION: u32 = 1;
 
 /// Every rule, in the order reports list them.
 const RULES: &[Rule] = &[
-    rule("aws-access-key-id", Severity::High, "an AWS access key id", r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b", &["akia", "asia"]),
+    rule(
+        "aws-access-key-id",
+        Severity::High,
+        "an AWS access key id",
+        r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b",
+        &["akia", "asia"],
+    ),
     rule(
         "aws-secret-access-key",
         Severity::Critical,
@@ -69,13 +75,7 @@ const RULES: &[Rule] = &[
         r"https://hooks\.slack\.com/services/T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/[A-Za-z0-9]{24}",
         &["hooks.slack.com"],
     ),
-    rule(
-        "stripe-key",
-        Severity::Critical,
-        "a Stripe live key",
-        r"\b(?:sk|rk)_live_[A-Za-z0-9]{24,99}\b",
-        &["_live_"],
-    ),
+    rule("stripe-key", Severity::Critical, "a Stripe live key", r"\b(?:sk|rk)_live_[A-Za-z0-9]{24,99}\b", &["_live_"]),
     rule("google-api-key", Severity::High, "a Google API key", r"\bAIza[0-9A-Za-z_\-]{35}\b", &["aiza"]),
     rule(
         "google-service-account",

@@ -113,7 +113,8 @@ impl FileScan {
 
     /// Scans what is left and says what the file came to.
     pub fn finish(mut self) -> ScanOutcome {
-        if self.state == State::Reading && !(self.batch.is_empty() && !self.probed) {
+        let anything_to_read = self.probed || !self.batch.is_empty();
+        if self.state == State::Reading && anything_to_read {
             let batch = std::mem::take(&mut self.batch);
             self.scan_batch(&batch, true);
         }
