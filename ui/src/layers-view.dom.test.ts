@@ -303,14 +303,26 @@ describe("the Layers screen", () => {
     });
     await open();
 
-    expect(text("#audit-line")).toBe("Security1 critical1 lowa secret in /root/.config/gh/hosts.ymlDetails…");
+    expect(text("#audit-line")).toBe("Security1 critical1 lowa secret in /root/.config/gh/hosts.ymlDetails");
+    expect(byId("audit-panel").hidden).toBe(true);
     byId("audit-details").click();
-    const lines = text("#file-viewer").split("\n");
-    expect(lines[0]).toBe("Secrets (1)");
-    expect(lines[1]).toBe("CRITICAL github-token              /root/.config/gh/hosts.yml (layer 1) ghp_…(40)");
-    expect(lines).toContain("Risky settings (2)");
-    expect(lines).toContain("         allowed: drops to www-data");
-    expect(lines[lines.length - 1]).toBe("1 file over 10.5 MB (12 MB) not read for secrets.");
+    expect(byId("audit-panel").hidden).toBe(false);
+    expect(texts("#audit-panel h4")).toEqual(["Secrets (1)", "Risky settings (2)"]);
+    const rows = [...document.querySelectorAll<HTMLElement>("#audit-panel .audit-row")];
+    expect(rows.map((row) => row.dataset.rule)).toEqual(["github-token", "runs-as-root", "no-healthcheck"]);
+    expect(rows[0].textContent).toContain("/root/.config/gh/hosts.yml · layer 1");
+    expect(rows[0].textContent).toContain("ghp_…(40)");
+    expect(rows[1].textContent).toContain("allowed: drops to www-data");
+    expect(text("#audit-panel > .muted")).toBe("1 file over 10.5 MB (12 MB) not read for secrets.");
+    // The layer that brought the secret says so in the list of layers.
+    expect(text(".layer-row[data-index='1'] .audit-badge")).toBe("1 secret");
+
+    // A file's finding opens the file in the tree of the layer that added it.
+    answer("tree_expand_all", () => ({ options: lastCall("set_view").options, rows: 0, counts: recorded.viewInfo.counts }));
+    rows[0].click();
+    await settle();
+    expect(lastCall("set_view").options).toMatchObject({ layer: 1, aggregated: false, search: "/root/.config/gh/hosts.yml" });
+    expect(byId<HTMLInputElement>("tree-search").value).toBe("/root/.config/gh/hosts.yml");
   });
 
   it("says the audit found nothing, and what it read", async () => {

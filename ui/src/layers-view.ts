@@ -55,25 +55,6 @@ export function auditLine(audit: Audit): HTMLElement[] {
   return [label, ...counts, withTitle(element("span", "muted audit-note", note), `${note}. ${scope}`)];
 }
 
-/** The findings by kind (secrets, settings, advice), each most severe first: severity, rule,
- * where, layer, what (a secret redacted); then what was not read. */
-export function auditList(audit: Audit): string {
-  const rank = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
-  const kinds: [AuditFinding["kind"], string][] = [["secret", "Secrets"], ["setting", "Risky settings"], ["advice", "Waste advice"]];
-  const sections = kinds.flatMap(([kind, heading]) => {
-    const found = audit.findings.filter((f) => f.kind === kind).sort((a, b) => rank[a.severity] - rank[b.severity]);
-    if (found.length === 0) return [];
-    const lines = found.map((f) => {
-      const layer = f.layer_added === null ? "" : ` (layer ${f.layer_added})`;
-      const shown = f.preview ? ` ${f.preview}` : "";
-      const allowed = f.allowed_because ? `\n${" ".repeat(9)}allowed: ${f.allowed_because}` : "";
-      return `${f.severity.toUpperCase().padEnd(9)}${f.rule.padEnd(26)}${f.path}${layer}${shown}\n${" ".repeat(9)}${f.message}${allowed}`;
-    });
-    return [`${heading} (${found.length})`, ...lines, ""];
-  });
-  const skipped = skippedNote(audit);
-  return [...sections, ...(skipped ? [skipped] : [])].join("\n").trimEnd();
-}
 const MARK: Record<ChangeStatus, string> = { added: "+", modified: "~", removed: "−", unmodified: " " };
 
 /** An archive path or an image reference, told apart the way a user types them. */
@@ -109,6 +90,9 @@ export class LayersView {
   private readonly content = element("div", "layers-content");
   /** One line: what the audit found in the open image, and a button for the list. */
   private readonly audit = element("div", "audit-line");
+  /** The findings, grouped by kind; a file's finding opens the file at the layer that added it. */
+  private readonly auditPanel = element("div", "audit-panel");
+  private audited: Audit | null = null;
   private readonly summary = element("div", "image-summary");
   private readonly layerList = element("div", "layer-list");
   private readonly counts = new Map<ChangeStatus, HTMLElement>();
@@ -284,9 +268,11 @@ export class LayersView {
     right.append(this.treeToolbar(), this.treeViewport, this.details);
     this.summary.id = "image-summary";
     this.audit.id = "audit-line";
+    this.auditPanel.id = "audit-panel";
+    this.auditPanel.hidden = true;
     const body = element("div", "layers-body");
     body.append(left, right);
-    this.content.append(this.summary, this.audit, body);
+    this.content.append(this.summary, this.audit, this.auditPanel, body);
   }
 
   private treeToolbar(): HTMLElement {
@@ -336,16 +322,96 @@ export class LayersView {
   /** The audit's line: the findings counted by severity, and *Details…* for the list. */
   private async drawAudit(reference: string): Promise<void> {
     let audit: Audit;
+    this.audited = null;
+    this.auditPanel.hidden = true;
     try {
       audit = await api.imageAudit();
     } catch (error) {
       this.audit.replaceChildren(element("span", "muted", `Security: not audited (${asUiError(error).message})`));
       return;
     }
+    this.audited = audit;
     this.audit.replaceChildren(...auditLine(audit));
     this.audit.dataset.findings = String(audit.findings.length);
     if (audit.findings.length > 0 || skippedNote(audit)) {
-      this.audit.append(button("Details…", "audit-details", () => viewerDialog(`Security of ${reference}`, AUDIT_SCOPE, auditList(audit))));
+      const details = button("Details", "audit-details", () => {
+        this.auditPanel.hidden = !this.auditPanel.hidden;
+        details.setAttribute("aria-expanded", String(!this.auditPanel.hidden));
+      });
+      details.title = `The findings of ${reference}, by kind; a finding in a file opens it at the layer that added it`;
+      details.setAttribute("aria-expanded", "false");
+      this.audit.append(details);
+    }
+    this.drawAuditPanel(audit);
+    this.markAuditedLayers();
+  }
+
+  /** The findings as rows by kind, most severe first; a file's row opens it in the tree. */
+  private drawAuditPanel(audit: Audit): void {
+    const rank = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+    const kinds: [AuditFinding["kind"], string][] = [["secret", "Secrets"], ["setting", "Risky settings"], ["advice", "Waste advice"]];
+    const sections = kinds.flatMap(([kind, heading]) => {
+      const found = audit.findings.filter((f) => f.kind === kind).sort((a, b) => rank[a.severity] - rank[b.severity]);
+      if (found.length === 0) return [];
+      const section = element("section", "audit-kind");
+      section.append(element("h4", "", `${heading} (${found.length})`), ...found.map((f) => this.auditRow(f)));
+      return [section];
+    });
+    const skipped = skippedNote(audit);
+    this.auditPanel.replaceChildren(...sections, ...(skipped ? [element("div", "muted", skipped)] : []));
+  }
+
+  private auditRow(finding: AuditFinding): HTMLElement {
+    const opens = finding.where === "file" && finding.path.startsWith("/") && finding.layer_added !== null;
+    const row = element(opens ? "button" : "div", `audit-row${finding.allowed ? " allowed" : ""}`);
+    row.dataset.rule = finding.rule;
+    const where = `${finding.path}${finding.layer_added === null ? "" : ` · layer ${finding.layer_added}`}`;
+    row.append(
+      element("span", `severity ${finding.severity}`, finding.severity),
+      element("span", "rule", finding.rule),
+      element("span", "where", where),
+      element("span", "message", `${finding.message}${finding.preview ? ` (${finding.preview})` : ""}`),
+    );
+    if (finding.allowed_because) row.append(element("span", "muted", `allowed: ${finding.allowed_because}`));
+    if (opens) {
+      row.title = `Open ${finding.path} in layer ${finding.layer_added}, the layer that added it`;
+      row.addEventListener("click", () => void this.openAt(finding.path, finding.layer_added ?? 0));
+    }
+    return row;
+  }
+
+  /** Shows `path` in the tree of layer `layer` alone (where a file a later layer deleted still
+   * is), with every status shown, and selects it. */
+  private async openAt(path: string, layer: number): Promise<void> {
+    for (const box of this.element.querySelectorAll<HTMLInputElement>(".filters input")) box.checked = true;
+    this.search.value = path;
+    const regex = this.element.querySelector<HTMLInputElement>("#tree-regex");
+    if (regex) regex.checked = false;
+    const filter = { added: true, modified: true, removed: true, unmodified: true };
+    await this.applyView({ ...this.options, layer, aggregated: false, filter, search: path, regex: false });
+    await this.expandAll(true);
+    const name = path.split("/").pop() ?? "";
+    for (let index = this.tree.length - 1; index >= 0; index--) {
+      const row = await this.tree.rowAt(index);
+      if (row && row.name === name && row.kind !== "d") {
+        await this.select(index);
+        this.treeViewport.focus();
+        return;
+      }
+    }
+  }
+
+  /** Each layer row's count of findings the layer brought (not allowed ones). */
+  private markAuditedLayers(): void {
+    for (const row of this.layerList.querySelectorAll<HTMLElement>(".layer-row")) {
+      row.querySelector(".audit-badge")?.remove();
+      const index = Number(row.dataset.index);
+      const found = (this.audited?.findings ?? []).filter((f) => f.layer_added === index && !f.allowed && f.kind !== "advice");
+      if (found.length === 0) continue;
+      const secrets = found.filter((f) => f.kind === "secret").length;
+      const badge = element("span", `audit-badge${secrets > 0 ? " secret" : ""}`, secrets > 0 ? `${secrets} secret${secrets === 1 ? "" : "s"}` : `${found.length} to check`);
+      badge.title = found.map((f) => `${f.severity}: ${f.rule} in ${f.path}`).join("\n");
+      row.querySelector(".layer-head")?.append(badge);
     }
   }
 
