@@ -69,7 +69,7 @@ test-windows: ui
 # Fuzzing: each target from its seeds (fuzz/seeds/TARGET) into a scratch corpus, for
 # FUZZ_SECONDS each: 15 s in `make test`, 600 s by default in `make fuzz`. A crash fails the run
 # and leaves the input in fuzz/artifacts/TARGET/.
-FUZZ_TARGETS := archive layer dockerignore stats
+FUZZ_TARGETS := archive layer dockerignore stats secrets
 FUZZ_SECONDS ?= 600
 fuzz-smoke:
 	$(MAKE) fuzz FUZZ_SECONDS=15

@@ -413,6 +413,53 @@ async fn wait_for_text(element: &Element, text: &str, what: &str) -> String {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_audit_panel_lists_a_deleted_secret_and_opens_it_where_it_still_ships() {
+    let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
+    let mut fixtures = Fixtures::new("gui-audit").await;
+    // Assembled from parts: no whole secret sits in this source.
+    let secret = format!("{}{}", "Wq4Er8Ty2Ui6Op0As3Df7", "Gh1Jk5Lz9Xc2Vb6Nm4Q");
+    let credentials =
+        format!("[default]\naws_access_key_id = AKIA{}\naws_secret_access_key = {secret}\n", "R4T7Y2U9I3O6P1A8");
+    let dockerfile = "FROM scratch\nCOPY busybox /bin/busybox\nCOPY data/aws /root/.aws\n\
+         RUN [\"/bin/busybox\", \"rm\", \"-r\", \"/root/.aws\"]\nUSER 1000\n\
+         HEALTHCHECK CMD [\"/bin/busybox\", \"true\"]\n";
+    let leaky = fixtures.image_from("leaky", dockerfile, &[("aws/credentials", credentials.as_bytes())]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let window = open_window(dir.path(), &[("STRATA_CACHE_DIR", &cache)]).await;
+    let client = window.client.clone();
+    let enter = fantoccini::key::Key::Enter.to_string();
+
+    click(&client, "#nav-layers", "the Layers screen").await;
+    wait_for(&client, "#layers-source", "the image field").await.send_keys(&format!("{leaky}{enter}")).await.unwrap();
+    wait_for(&client, &format!("#layers-view[data-image='{leaky}']"), "the opened image").await;
+    wait_for_text_at(&client, "#audit-line", "2 secrets in /root/.aws/credentials", "the Security line").await;
+    wait_for_text_at(&client, ".layer-row[data-index='1'] .audit-badge", "2 secrets", "the layer's badge").await;
+
+    // Details lists the secrets, where they still ship; a click opens the file at that layer.
+    click(&client, "#audit-details", "Details").await;
+    let row = ".audit-row[data-rule='aws-secret-access-key']";
+    let said = wait_for_text_at(&client, row, "deleted in layer 2, still shipped in layer 1", "the finding").await;
+    assert!(said.contains("/root/.aws/credentials · layer 1"), "{said}");
+    screenshot(&client, "audit-panel.png").await;
+    click(&client, row, "the finding").await;
+    wait_for(&client, ".tree-row.selected[data-name='credentials']", "the file, selected in the tree").await;
+    wait_for_text_at(&client, "#node-details", "/root/.aws/credentials", "the file's attributes").await;
+    let layer = client.find(Locator::Css(".layer-row.selected")).await.unwrap().attr("data-index").await.unwrap();
+    assert_eq!(layer.as_deref(), Some("1"), "the layer that added it");
+    screenshot(&client, "audit-opened.png").await;
+    // Viewed, the file shows each secret as its marker.
+    click(&client, "#view-file", "View").await;
+    wait_for_text_at(&client, "#file-viewer", "«redacted aws-secret-access-key Wq4E…(40) sha256:", "the redacted file")
+        .await;
+
+    // Nothing the window holds has the secret whole.
+    let page = client.source().await.unwrap();
+    assert!(!page.contains(&secret), "the window holds a secret whole");
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_layer_explorer_opens_an_image_filters_its_tree_shows_and_extracts_files() {
     let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
     let mut fixtures = Fixtures::new("gui-layers").await;

@@ -77,6 +77,10 @@ pub async fn file_diff(
             text_of(daemon, &after, &path, new, reading).await,
         ) {
             (Ok(old_text), Ok(new_text)) => {
+                // A secret in either version is shown as its marker: redacted, yet a changed
+                // secret still reads as a change (its fingerprint differs).
+                let old_text = crate::secrets::redact(&old_text).unwrap_or(old_text);
+                let new_text = crate::secrets::redact(&new_text).unwrap_or(new_text);
                 let shown = &comparison.path;
                 let diff = TextDiff::from_lines(&old_text, &new_text);
                 let header = (format!("{}:{shown}", before.name), format!("{}:{shown}", after.name));

@@ -322,7 +322,8 @@ fn view_of(path: &TreePath, size: u64, head: Vec<u8>) -> FileContent {
             size_bytes: size,
             kind: ContentKind::Text,
             truncated: size > head.len() as u64,
-            body,
+            // The viewer never receives a secret whole: each one is shown as its marker.
+            body: crate::secrets::redact(&body).unwrap_or(body),
         },
         None => {
             let shown = &head[..head.len().min(HEX_LIMIT as usize)];
