@@ -65,9 +65,9 @@ impl crate::problem::Problem for AllowListError {
 impl AllowList {
     /// Reads the allow-list at `path`.
     pub fn read(path: &Path) -> Result<AllowList, AllowListError> {
-        let failed = |message: String| AllowListError { path: path.to_path_buf(), message };
-        let text = std::fs::read_to_string(path).map_err(|e| failed(e.to_string()))?;
-        AllowList::parse(&text).map_err(failed)
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| AllowListError { path: path.to_path_buf(), message: e.to_string() })?;
+        AllowList::parse(&text, path)
     }
 
     /// The allow-list in `folder` (a project's), if it has one.
@@ -80,24 +80,27 @@ impl AllowList {
         }
     }
 
-    /// An allow-list from its YAML text; an error names the line.
-    pub fn parse(text: &str) -> Result<AllowList, String> {
+    /// An allow-list from its YAML text, read from `path`; an error names the line.
+    pub fn parse(text: &str, path: &Path) -> Result<AllowList, AllowListError> {
+        let failed = |message: String| AllowListError { path: path.to_path_buf(), message };
         if text.trim().is_empty() {
             return Ok(AllowList::default());
         }
-        let file: File = serde_yaml_ng::from_str(text).map_err(|e| e.to_string())?;
+        let file: File = serde_yaml_ng::from_str(text).map_err(|e| failed(e.to_string()))?;
         let mut entries = Vec::with_capacity(file.allow.len());
         for (index, entry) in file.allow.into_iter().enumerate() {
             if entry.rule.is_none() && entry.path.is_none() && entry.fingerprint.is_none() {
-                return Err(format!("allow[{index}] names no rule, path or fingerprint: it would allow everything"));
+                return Err(failed(format!(
+                    "allow[{index}] names no rule, path or fingerprint: it would allow everything"
+                )));
             }
             if entry.reason.trim().is_empty() {
-                return Err(format!("allow[{index}] has an empty reason"));
+                return Err(failed(format!("allow[{index}] has an empty reason")));
             }
             let glob = match &entry.path {
                 Some(path) => Some(
                     glob::Pattern::new(path)
-                        .map_err(|e| format!("allow[{index}]: the path {path:?} is not a glob: {e}"))?,
+                        .map_err(|e| failed(format!("allow[{index}]: the path {path:?} is not a glob: {e}")))?,
                 ),
                 None => None,
             };
@@ -135,9 +138,14 @@ mod tests {
         finding
     }
 
+    /// The list `text` would be, or its error in words.
+    fn parsed(text: &str) -> Result<AllowList, String> {
+        AllowList::parse(text, Path::new(FILE_NAME)).map_err(|e| e.to_string())
+    }
+
     #[test]
     fn entries_allow_by_rule_glob_and_fingerprint_with_their_reason() {
-        let list = AllowList::parse(
+        let list = parsed(
             "allow:\n  - rule: runs-as-root\n    reason: drops privileges\n  - path: /usr/share/doc/**\n    reason: docs\n  - fingerprint: sha256:ab\n    rule: jwt\n    reason: revoked\n",
         )
         .unwrap();
@@ -155,12 +163,12 @@ mod tests {
     }
 
     #[test]
-    fn a_malformed_list_names_its_line() {
-        let error =
-            AllowList::parse("allow:\n  - rule: jwt\n    reason: ok\n  - rule: x\n    reasn: typo\n").unwrap_err();
+    fn a_malformed_list_names_its_file_and_line() {
+        let error = parsed("allow:\n  - rule: jwt\n    reason: ok\n  - rule: x\n    reasn: typo\n").unwrap_err();
+        assert!(error.starts_with(".strata-audit.yaml: "), "{error}");
         assert!(error.contains("line 4") || error.contains("line 5"), "{error}");
-        assert!(AllowList::parse("allow:\n  - reason: all of it\n").unwrap_err().contains("names no rule"));
-        assert!(AllowList::parse("allow:\n  - path: 'a***b'\n    reason: r\n").unwrap_err().contains("not a glob"));
-        assert!(AllowList::parse("").unwrap().entries.is_empty());
+        assert!(parsed("allow:\n  - reason: all of it\n").unwrap_err().contains("names no rule"));
+        assert!(parsed("allow:\n  - path: 'a***b'\n    reason: r\n").unwrap_err().contains("not a glob"));
+        assert!(parsed("").unwrap().entries.is_empty());
     }
 }
