@@ -2,16 +2,12 @@
 //! as soon as the config is read, by a marker that names the rule, the preview and the
 //! fingerprint: `«redacted github-token ghp_…(40) sha256:…»`. Whatever keeps or shows the config
 //! afterwards — the index cache, the Diff screen, the CLI — never holds the secret, and the audit
-//! still finds it: [`super::find_secrets`] reads a marker as the secret it stands for.
+//! still finds it: [`super::find_secrets`] reads a marker as the secret it stands for (the
+//! marker's form is the rules' own, in [`super::rules`]).
 
-use std::sync::OnceLock;
-
-use regex::bytes::Regex;
 use serde_json::Value;
 
-use super::rules::{find_secrets, rule_by_id, Found};
-
-const MARKER_START: &str = "«redacted ";
+use super::rules::{find_secrets, Found, MARKER_START};
 
 /// `text` with every secret replaced by its marker; `None` when it holds none.
 pub fn redact(text: &str) -> Option<String> {
@@ -47,32 +43,6 @@ pub fn redact_json(value: &mut Value) {
 fn is_marker(text: &str, found: &Found) -> bool {
     let (bytes, marker) = (text.as_bytes(), MARKER_START.as_bytes());
     bytes[..found.start].ends_with(marker) || bytes[found.match_start..].starts_with(marker)
-}
-
-/// The markers in `text`, read back as the secrets they stand for.
-pub(super) fn markers_in(text: &[u8]) -> Vec<Found> {
-    if memchr::memmem::find(text, MARKER_START.as_bytes()).is_none() {
-        return Vec::new();
-    }
-    static MARKER: OnceLock<Regex> = OnceLock::new();
-    let marker = MARKER.get_or_init(|| {
-        Regex::new(r"«redacted ([a-z0-9-]+) (\S+) (sha256:[0-9a-f]{64})»").expect("the marker's pattern compiles")
-    });
-    marker
-        .captures_iter(text)
-        .filter_map(|captures| {
-            let whole = captures.get(0)?;
-            let rule = rule_by_id(std::str::from_utf8(&captures[1]).ok()?)?;
-            Some(Found {
-                rule: rule.id,
-                match_start: whole.start(),
-                start: whole.start(),
-                end: whole.end(),
-                preview: String::from_utf8_lossy(&captures[2]).into_owned(),
-                fingerprint: String::from_utf8_lossy(&captures[3]).into_owned(),
-            })
-        })
-        .collect()
 }
 
 #[cfg(test)]

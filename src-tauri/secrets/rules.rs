@@ -33,6 +33,10 @@ pub struct Rule {
     min_entropy: f64,
 }
 
+/// How a redacted secret begins: `«redacted RULE PREVIEW FINGERPRINT»` stands for the secret it
+/// replaced ([`super::redact`]), and the rules read it back as that secret.
+pub const MARKER_START: &str = "«redacted ";
+
 /// Bump when a rule is added or changed: layer indexes cached under older rules are read again.
 pub const RULES_VERSION: u32 = 1;
 
@@ -235,7 +239,7 @@ pub fn find_secrets_in_bytes(text: &[u8]) -> Vec<Found> {
     if compiled.keywords.find(text).is_none() {
         return Vec::new();
     }
-    let mut found: Vec<Found> = super::redact::markers_in(text);
+    let mut found: Vec<Found> = markers_in(text);
     for index in compiled.set.matches(text).iter() {
         let rule = &RULES[index];
         for captures in compiled.patterns[index].captures_iter(text) {
@@ -260,6 +264,32 @@ pub fn find_secrets_in_bytes(text: &[u8]) -> Vec<Found> {
     }
     found.sort_by_key(|f| f.start);
     found
+}
+
+/// The markers in `text`, read back as the secrets they stand for.
+fn markers_in(text: &[u8]) -> Vec<Found> {
+    if memchr::memmem::find(text, MARKER_START.as_bytes()).is_none() {
+        return Vec::new();
+    }
+    static MARKER: OnceLock<Regex> = OnceLock::new();
+    let marker = MARKER.get_or_init(|| {
+        Regex::new(r"«redacted ([a-z0-9-]+) (\S+) (sha256:[0-9a-f]{64})»").expect("the marker's pattern compiles")
+    });
+    marker
+        .captures_iter(text)
+        .filter_map(|captures| {
+            let whole = captures.get(0)?;
+            let rule = rule_by_id(std::str::from_utf8(&captures[1]).ok()?)?;
+            Some(Found {
+                rule: rule.id,
+                match_start: whole.start(),
+                start: whole.start(),
+                end: whole.end(),
+                preview: String::from_utf8_lossy(&captures[2]).into_owned(),
+                fingerprint: String::from_utf8_lossy(&captures[3]).into_owned(),
+            })
+        })
+        .collect()
 }
 
 /// Its first 4 characters, then `…` and its length in characters: `AKIA…(20)`.
