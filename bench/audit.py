@@ -78,9 +78,7 @@ def main():
             "cold audit peak RSS MiB (target <= 64)": audit["rss_mib"],
             "cached audit ms (target <= 150)": cached["wall"] * 1000,
         }
-        output += [f"### {reference}", "", "| run | wall (median s) | CPU (median s) | peak RSS (MiB) |", "|---|---:|---:|---:|"]
-        output += [f"| {name} | {row['wall']:.3f} | {row['cpu']:.3f} | {row['rss_mib']:.0f} |" for name, row in table.items()]
-        output += ["", "| ratio | value |", "|---|---:|"] + [f"| {name} | {value:.3f} |" for name, value in ratios.items()] + [""]
+        output += layers.tables(reference, table, ratios) + [""]
         figures[reference] = {"medians": table, "ratios": ratios}
     shutil.rmtree(scratch, ignore_errors=True)
     text = "\n".join(output)

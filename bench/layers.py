@@ -154,13 +154,15 @@ def report(reference, table, files):
         "dive wall / strata cold wall": dive["wall"] / cold["wall"],
         "socket read only CPU / dive CPU (the floor)": table["socket read only"]["cpu"] / dive["cpu"],
     }
-    lines = [f"### {reference} ({files})", "",
-             "| run | wall (median s) | CPU (median s) | peak RSS (MiB) |", "|---|---:|---:|---:|"]
-    for name, row in table.items():
-        lines.append(f"| {name} | {row['wall']:.3f} | {row['cpu']:.3f} | {row['rss_mib']:.0f} |")
+    return "\n".join(tables(f"{reference} ({files})", table, ratios)) + "\n", ratios
+
+
+def tables(heading, table, ratios):
+    """The median table and the ratios' table under a heading, as Markdown lines."""
+    lines = [f"### {heading}", "", "| run | wall (median s) | CPU (median s) | peak RSS (MiB) |", "|---|---:|---:|---:|"]
+    lines += [f"| {name} | {row['wall']:.3f} | {row['cpu']:.3f} | {row['rss_mib']:.0f} |" for name, row in table.items()]
     lines += ["", "| ratio | value |", "|---|---:|"]
-    lines += [f"| {name} | {value:.3f} |" for name, value in ratios.items()]
-    return "\n".join(lines) + "\n", ratios
+    return lines + [f"| {name} | {value:.3f} |" for name, value in ratios.items()]
 
 
 def main():

@@ -40,6 +40,17 @@ pub enum Kind {
     Advice,
 }
 
+impl Kind {
+    /// The word reports and JSON use: `secret`, `setting`, `advice`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Kind::Secret => "secret",
+            Kind::Setting => "setting",
+            Kind::Advice => "advice",
+        }
+    }
+}
+
 /// Where in the image a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
@@ -178,13 +189,7 @@ impl std::fmt::Display for FailOn {
         match self {
             FailOn::Secrets => f.write_str("secrets"),
             FailOn::Never => f.write_str("never"),
-            FailOn::AtLeast(severity) => f.write_str(
-                serde_json::to_value(severity)
-                    .ok()
-                    .and_then(|v| v.as_str().map(String::from))
-                    .as_deref()
-                    .unwrap_or("info"),
-            ),
+            FailOn::AtLeast(severity) => f.write_str(severity.word()),
         }
     }
 }

@@ -39,9 +39,9 @@ fn rule(id: &str, findings: &[Finding]) -> Value {
     json!({
         "id": id,
         "name": id,
-        "shortDescription": {"text": format!("{} ({})", id.replace('-', " "), kind_word(first))},
+        "shortDescription": {"text": format!("{} ({})", id.replace('-', " "), first.kind.word())},
         "defaultConfiguration": {"level": level(first.severity)},
-        "properties": {"tags": ["security", kind_word(first)]},
+        "properties": {"tags": ["security", first.kind.word()]},
     })
 }
 
@@ -85,14 +85,6 @@ fn level(severity: Severity) -> &'static str {
         Severity::Critical | Severity::High => "error",
         Severity::Medium => "warning",
         Severity::Low | Severity::Info => "note",
-    }
-}
-
-fn kind_word(finding: &Finding) -> &'static str {
-    match finding.kind {
-        super::Kind::Secret => "secret",
-        super::Kind::Setting => "setting",
-        super::Kind::Advice => "advice",
     }
 }
 

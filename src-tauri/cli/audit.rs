@@ -85,7 +85,6 @@ fn print_findings(label: &str, audit: &Audit, passed: bool) {
 }
 
 fn row(finding: &Finding) -> Vec<String> {
-    let word = |value: serde_json::Value| value.as_str().unwrap_or_default().to_string();
     let mut found = match &finding.preview {
         Some(preview) => format!("{} ({preview})", finding.message),
         None => finding.message.clone(),
@@ -94,8 +93,8 @@ fn row(finding: &Finding) -> Vec<String> {
         found = format!("allowed: {reason} — {found}");
     }
     vec![
-        word(serde_json::to_value(finding.severity).unwrap_or_default()).to_uppercase(),
-        word(serde_json::to_value(finding.kind).unwrap_or_default()),
+        finding.severity.word().to_uppercase(),
+        finding.kind.word().to_string(),
         finding.rule.clone(),
         finding.path.clone(),
         finding.layer_added.map(|layer| layer.to_string()).unwrap_or_default(),

@@ -30,17 +30,31 @@ pub enum Severity {
     Critical,
 }
 
+impl Severity {
+    /// Every severity, least first.
+    pub const ALL: [Severity; 5] =
+        [Severity::Info, Severity::Low, Severity::Medium, Severity::High, Severity::Critical];
+
+    /// The word reports, policies and JSON use: `info` … `critical`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
 impl std::str::FromStr for Severity {
     type Err = String;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text.to_ascii_lowercase().as_str() {
-            "info" => Ok(Severity::Info),
-            "low" => Ok(Severity::Low),
-            "medium" => Ok(Severity::Medium),
-            "high" => Ok(Severity::High),
-            "critical" => Ok(Severity::Critical),
-            other => Err(format!("{other:?} is not a severity (info, low, medium, high, critical)")),
-        }
+        let text = text.to_ascii_lowercase();
+        Severity::ALL
+            .into_iter()
+            .find(|severity| severity.word() == text)
+            .ok_or_else(|| format!("{text:?} is not a severity (info, low, medium, high, critical)"))
     }
 }

@@ -41,8 +41,7 @@ pub fn redact_json(value: &mut Value) {
 }
 
 fn is_marker(text: &str, found: &Found) -> bool {
-    let (bytes, marker) = (text.as_bytes(), MARKER_START.as_bytes());
-    bytes[..found.start].ends_with(marker) || bytes[found.match_start..].starts_with(marker)
+    text.as_bytes()[found.start..].starts_with(MARKER_START.as_bytes())
 }
 
 #[cfg(test)]

@@ -221,11 +221,6 @@ pub fn rule_by_id(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|rule| rule.id == id)
 }
 
-/// Every rule's id, in report order.
-pub fn rule_ids() -> impl Iterator<Item = &'static str> {
-    RULES.iter().map(|rule| rule.id)
-}
-
 /// Every secret in `text`, in order; a span two rules both match is reported once, by the first.
 pub fn find_secrets(text: &str) -> Vec<Found> {
     find_secrets_in_bytes(text.as_bytes())

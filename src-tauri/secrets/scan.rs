@@ -17,7 +17,7 @@ pub const FILE_SIZE_LIMIT: u64 = 10 * 1024 * 1024;
 const BINARY_PROBE: usize = 8 * 1024;
 /// Bytes each batch shares with the next: a secret (and what names it) up to this long is seen
 /// whole in one batch or the next.
-pub const OVERLAP: usize = 8 * 1024;
+const OVERLAP: usize = 8 * 1024;
 /// Bytes gathered before the rules run, so that the overlap read twice is a small share.
 const BATCH: usize = 256 * 1024;
 /// Findings kept for one file; a file holding more is reported with this many.
