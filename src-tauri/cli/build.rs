@@ -216,8 +216,7 @@ fn print_outcome(outcome: &PipelineOutcome, record: &BuildRecord) {
         println!("Verified in {:.1} s: {}", verification.seconds, verification.command);
     }
     if let Some(audit) = &outcome.audit {
-        let open: Vec<_> = audit.findings.iter().filter(|f| !f.allowed).collect();
-        match open.len() {
+        match audit.findings.iter().filter(|f| !f.allowed).count() {
             0 => println!("Security: nothing found (`strata audit` for the details)"),
             count => println!("Security: passed with {} (`strata audit` lists them)", plural(count, "finding")),
         }

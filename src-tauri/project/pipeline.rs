@@ -1,7 +1,8 @@
 //! The image pipeline for one project build: prepare (the context and its ignore rules) → build →
 //! verify → verify security (the audit) → tag → publish (optional). Tags move only at the end, so
-//! a failed build, verification or audit leaves every tag on the last good image. The outcome says what the build changed against the image the first
-//! tag named before: size, and the layers that grew or shrank.
+//! a failed build, verification or audit leaves every tag on the last good image. The outcome
+//! says what the build changed against the image the first tag named before: size, and the layers
+//! that grew or shrank.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -157,7 +158,7 @@ pub async fn run_pipeline(
     let mut audit = None;
     if let Some(fail_on) = request.audit_fail_on {
         on_event(PipelineEvent::Stage { name: "security" });
-        let audited = match audit_built(connection, &built.image_id, request.build.context.root()).await {
+        let audited = match audit_built(connection, &built.image_id, request.build.context.root(), cancel).await {
             Ok(audited) => audited,
             Err(error) => {
                 forget_unverified(docker, &built.image_id).await;
@@ -217,12 +218,23 @@ pub async fn run_pipeline(
 
 /// The audit of the image just built, read through the index cache (its base layers are usually
 /// there already), with the project's allow-list applied.
-async fn audit_built(connection: &Connection, image_id: &str, folder: &Path) -> Result<Audit, BuildError> {
+async fn audit_built(
+    connection: &Connection,
+    image_id: &str,
+    folder: &Path,
+    cancel: &Cancel,
+) -> Result<Audit, BuildError> {
     let allow = AllowList::in_folder(folder).map_err(|e| BuildError::AuditCouldNotRun(e.to_string()))?;
     let source = ImageSource::Daemon(image_id.to_string());
-    let image = crate::image::load(Some(connection), &source, &IndexCache::user(), Reporter::silent())
-        .await
-        .map_err(|e| BuildError::AuditCouldNotRun(e.to_string()))?;
+    // The build's Cancel stops the read too.
+    let reporter = Reporter::new("auditing the new image", |_| {}, cancel.clone());
+    let image = crate::image::load(Some(connection), &source, &IndexCache::user(), reporter).await.map_err(|e| {
+        if cancel.is_cancelled() {
+            BuildError::Cancelled
+        } else {
+            BuildError::AuditCouldNotRun(e.to_string())
+        }
+    })?;
     let mut audit = audit_image(&image);
     allow.apply(&mut audit.findings);
     Ok(audit)
