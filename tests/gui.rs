@@ -550,9 +550,13 @@ async fn the_layer_explorer_opens_an_image_filters_its_tree_shows_and_extracts_f
     source.send_keys(&fantoccini::key::Key::Enter.to_string()).await.unwrap();
     wait_for(&client, &format!("#layers-view[data-image='{big}']"), "the 100k-file image").await;
     client.find(Locator::Css("#expand-all")).await.unwrap().click().await.unwrap();
-    let tree =
-        wait_for(&client, "#tree[data-rows='100103']", "every node listed: 100k files, 100 folders, /t, /bin, busybox")
-            .await;
+    let tree = wait_for_within(
+        &client,
+        "#tree[data-rows='100103']",
+        "every node listed: 100k files, 100 folders, /t, /bin, busybox",
+        90,
+    )
+    .await;
     let drawn = count(&client, ".tree-row").await;
     assert!(drawn < 100, "only the rows in view are drawn, not {drawn}");
     tree.click().await.unwrap();

@@ -218,9 +218,11 @@ export class LayersView {
       this.clearDetails();
       this.empty.hidden = true;
       this.content.hidden = false;
-      this.element.dataset.image = analysis.reference;
       await this.applyView(this.options);
       await this.drawCache();
+      // The mark that the image is open and its tree drawn: set last, so nothing that follows it
+      // (a click on Expand all, a test's wait) races the first view.
+      this.element.dataset.image = analysis.reference;
       this.treeViewport.focus();
     } catch (error) {
       if (opening !== this.opening) return;
