@@ -5,6 +5,15 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// "1 file", "3 files": a count and a word that takes an s.
+pub fn plural(count: usize, word: &str) -> String {
+    if count == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{count} {word}s")
+    }
+}
+
 /// The current time in seconds since the Unix epoch (0 if the clock is before 1970).
 pub fn now() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)

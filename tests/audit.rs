@@ -250,6 +250,20 @@ async fn secrets_in_every_layers_files_are_found_where_they_still_ship() {
     let again = json(&strata(&["audit", &leaky, "--json", "--fail-on", "never"], &env));
     assert_eq!(in_files(&again), found);
 
+    // A lower size limit passes big.txt over and says so; its read is cached apart, so the
+    // default limit still finds what big.txt holds.
+    let limit = ["audit", &leaky, "--json", "--fail-on", "never", "--max-file-size", "512KiB"];
+    let limited = json(&strata(&limit, &env));
+    assert_eq!(limited["skipped_files"]["too_large"], 2, "big.txt (1 MiB) and busybox (2 MB)");
+    assert_eq!(limited["skipped_files"]["size_limit"], 512 * 1024);
+    assert!(in_files(&limited).iter().all(|f| f.1 != "/app/big.txt"), "{limited:#?}");
+    let table = strata(&["audit", &leaky, "--fail-on", "never", "--max-file-size", "512KiB"], &env);
+    let table = String::from_utf8_lossy(&table.stdout).to_string();
+    assert!(table.contains("Not read for secrets: 2 files over 524 kB"), "{table}");
+    assert_eq!(in_files(&json(&strata(&["audit", &leaky, "--json", "--fail-on", "never"], &env))), found);
+    let wrong = strata(&["audit", &leaky, "--max-file-size", "lots"], &env);
+    assert_eq!(wrong.status.code(), Some(2), "a size that is not one is a usage error");
+
     // The same image as an OCI archive with gzip layers: the same secrets in files.
     let archive_dir = tempfile::tempdir().unwrap();
     let archive = archive_dir.path().join("leaky-oci.tar");

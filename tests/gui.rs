@@ -435,6 +435,7 @@ async fn the_audit_panel_lists_a_deleted_secret_and_opens_it_where_it_still_ship
     wait_for(&client, &format!("#layers-view[data-image='{leaky}']"), "the opened image").await;
     wait_for_text_at(&client, "#audit-line", "2 secrets in /root/.aws/credentials", "the Security line").await;
     wait_for_text_at(&client, ".layer-row[data-index='1'] .audit-badge", "2 secrets", "the layer's badge").await;
+    wait_for_text_at(&client, "#summary-config", "clean", "the config's card: a user, a healthcheck").await;
 
     // Details lists the secrets, where they still ship; a click opens the file at that layer.
     click(&client, "#audit-details", "Details").await;
@@ -452,6 +453,15 @@ async fn the_audit_panel_lists_a_deleted_secret_and_opens_it_where_it_still_ship
     click(&client, "#view-file", "View").await;
     wait_for_text_at(&client, "#file-viewer", "«redacted aws-secret-access-key Wq4E…(40) sha256:", "the redacted file")
         .await;
+
+    // The Images list's Audit column has the tally the audit kept.
+    click(&client, ".dialog-buttons button", "the viewer's Close").await;
+    wait_until_gone(&client, ".dialog", "the viewer").await;
+    click(&client, "#nav-images", "the Images screen").await;
+    wait_for(&client, "#image-filter", "the image filter").await.send_keys(&fixtures.repository()).await.unwrap();
+    let cell = format!(".tr[data-ref='{leaky}'] .audit-cell");
+    wait_for_text_at(&client, &cell, "2 secrets", "the Audit column").await;
+    screenshot(&client, "images-audit.png").await;
 
     // Nothing the window holds has the secret whole.
     let page = client.source().await.unwrap();
@@ -726,7 +736,7 @@ async fn the_projects_screen_adds_a_folder_builds_it_and_rebuilds_it_on_change()
     let text = wait_for_text_at(&client, "#project-result.passed", &format!("Tagged {dev}"), "the tag").await;
     assert!(text.contains("Verified in"), "{text}");
     assert!(fixtures.adopt_labelled_images().await >= 1, "the image carries the labels typed in the settings");
-    for stage in ["prepare", "build", "verify", "tag"] {
+    for stage in ["prepare", "build", "verify", "security", "tag"] {
         wait_for(&client, &format!(".stage[data-stage='{stage}'][data-state='done']"), stage).await;
     }
     wait_for_text_at(&client, "#project-log", "Step 1/", "the builder's log").await;
@@ -745,6 +755,22 @@ async fn the_projects_screen_adds_a_folder_builds_it_and_rebuilds_it_on_change()
     wait_for_text_at(&client, "#project-result.failed", "at Dockerfile line 2", "the failing line").await;
     assert_eq!(fixtures.docker.inspect_image(&dev).await.unwrap().id, good, "the tag stayed");
     screenshot(&client, "projects-failed.png").await;
+
+    // 6. A secret in the image: verify security fails the build and names it — redacted — and the
+    // tag stays on the good image.
+    let token = format!("ghp_{}", "Rt5Yu8Io2Pa4".repeat(3));
+    std::fs::write(folder.path().join("app/.env"), format!("GITHUB_TOKEN={token}\n")).unwrap();
+    std::fs::write(
+        folder.path().join("Dockerfile"),
+        "FROM scratch\nCOPY run.txt /run.txt\nCOPY busybox /bin/busybox\nCOPY app/ /app/\n",
+    )
+    .unwrap();
+    let said = wait_for_text_at(&client, "#project-result.failed", "security audit failed", "the failed audit").await;
+    assert!(said.contains("github-token in /app/.env"), "{said}");
+    wait_for(&client, ".stage[data-stage='security'][data-state='failed']", "the failed security stage").await;
+    assert_eq!(fixtures.docker.inspect_image(&dev).await.unwrap().id, good, "the tag stayed");
+    assert!(!client.source().await.unwrap().contains(&token), "the window never holds the secret whole");
+    screenshot(&client, "projects-security-failed.png").await;
     click(&client, "#project-watch", "stop watching").await;
     client.close().await.unwrap();
     fixtures.adopt_labelled_images().await;

@@ -10,7 +10,9 @@ use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
 
+use crate::audit::tally::{self, AuditTally};
 use crate::engine::Discovery;
+use crate::image::IndexCache;
 use crate::inventory::{containers, ContainerAction, ContainerRow, ImageQuery, ImageRow};
 use crate::live::{Live, LiveState};
 use crate::problem::Failure;
@@ -56,6 +58,13 @@ pub fn watch_state(live: State<'_, Live>, on_change: Channel<LiveState>) {
 #[tauri::command]
 pub fn list_images(live: State<'_, Live>, query: ImageQuery) -> Vec<ImageRow> {
     live.images(&query)
+}
+
+/// The audit tallies kept for those of these images that were audited before (by id): the
+/// Images list's Audit column. Reads only the cache.
+#[tauri::command]
+pub fn audit_tallies(ids: Vec<String>) -> HashMap<String, AuditTally> {
+    tally::remembered(&IndexCache::user(), &ids)
 }
 
 #[tauri::command]

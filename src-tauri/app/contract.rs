@@ -32,6 +32,7 @@ fn visit_roots(types: &mut Types) {
     types.visit::<crate::image::NodeDetails>();
     types.visit::<crate::image::content::FileContent>();
     types.visit::<crate::audit::Audit>();
+    types.visit::<crate::audit::tally::AuditTally>();
     types.visit::<crate::image::CacheUsage>();
     types.visit::<choices::Saved>();
     types.visit::<diff::DiffSummary>();

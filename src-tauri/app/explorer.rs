@@ -11,7 +11,7 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
 use super::choices::{self, Ask, Chosen, Saved};
-use crate::audit::{audit_image, Audit};
+use crate::audit::{audit_and_remember, Audit};
 use crate::engine::Connection;
 use crate::image::content::{self, FileContent, LayerLocation, Reading};
 use crate::image::explorer::StatusCounts;
@@ -244,7 +244,7 @@ pub fn cancel_file_read(reads: State<'_, FileReads>) {
 #[tauri::command]
 pub fn image_audit(explorer: State<'_, Explorer>) -> Result<Audit, Failure> {
     let image = explorer.with_open(|open| Ok(open.image.clone()))?;
-    Ok(audit_image(&image))
+    Ok(audit_and_remember(&image, &IndexCache::user()))
 }
 
 /// The start of a file (text, or a hex dump) for the viewer.

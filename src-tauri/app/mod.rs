@@ -42,6 +42,7 @@ window_commands! {
     commands::rediscover_endpoints,
     commands::watch_state,
     commands::list_images,
+    commands::audit_tallies,
     commands::list_containers,
     commands::reread_containers,
     commands::container_action,

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::walk::Walk;
 use super::{Finding, Kind, Place, Severity};
 use crate::image::{EntryKind, LayerChange, LayerEntry, TreePath};
-use crate::secrets::{rule_by_id, ScanOutcome, FILE_SIZE_LIMIT};
+use crate::secrets::{file_size_limit, rule_by_id, ScanOutcome};
 
 /// Files the secret rules did not read, counted so that a report never passes them over
 /// silently.
@@ -31,7 +31,7 @@ const SHARED_FOLDERS: [&[u8]; 2] = [b"tmp", b"var/tmp"];
 /// The secrets in every file of every layer, and the files the rules skipped.
 pub fn secrets_in_files(layers: &[&[LayerChange]], walk: &Walk) -> (Vec<Finding>, SkippedFiles) {
     let mut findings = Vec::new();
-    let mut skipped = SkippedFiles { size_limit: FILE_SIZE_LIMIT, ..SkippedFiles::default() };
+    let mut skipped = SkippedFiles { size_limit: file_size_limit(), ..SkippedFiles::default() };
     for (index, entry) in entries(layers) {
         match &entry.scan {
             ScanOutcome::TooLarge => {

@@ -18,12 +18,13 @@ pub mod allow;
 pub mod config;
 pub mod files;
 pub mod sarif;
+pub mod tally;
 pub mod walk;
 
 use serde::Serialize;
 
 use crate::image::analysis::layer_commands_of;
-use crate::image::{Image, LayerChange};
+use crate::image::{Image, IndexCache, LayerChange};
 use crate::secrets::Rule;
 
 pub use crate::secrets::Severity;
@@ -157,6 +158,13 @@ pub fn audit_image(image: &Image) -> Audit {
     // Most severe first; within a severity, secrets, then settings, then advice.
     findings.sort_by_key(|f| (std::cmp::Reverse(f.severity), f.kind as u8));
     Audit { findings, skipped_files }
+}
+
+/// [`audit_image`], with its [`tally`] kept in `cache` for the Images list.
+pub fn audit_and_remember(image: &Image, cache: &IndexCache) -> Audit {
+    let audit = audit_image(image);
+    tally::remember(cache, &image.id, &audit);
+    audit
 }
 
 /// What fails an audit, as `--fail-on` says it; kept in a project's settings as that word.

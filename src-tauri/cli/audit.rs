@@ -9,9 +9,12 @@ use clap::Args;
 use super::layers::{load_source, ImageArgs};
 use super::{new_table, print_json, OutputArgs};
 use crate::audit::allow::{AllowList, FILE_NAME};
-use crate::audit::{audit_image, sarif, Audit, FailOn, Finding};
-use crate::format::size;
+use crate::audit::{audit_and_remember, sarif, Audit, FailOn, Finding};
+use crate::format::{plural, size};
+use crate::image::gate::parse_bytes;
+use crate::image::IndexCache;
 use crate::problem::Failure;
+use crate::secrets::set_file_size_limit;
 
 /// The options of `strata audit`.
 #[derive(Debug, Args)]
@@ -25,6 +28,10 @@ pub struct AuditArgs {
     /// The allow-list (default: `.strata-audit.yaml` in the current folder, when there is one).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Files larger than this are not read for secrets, and are counted as skipped: a size such
+    /// as 10MiB (the default) or 1GB, or `disabled` to read every file whole.
+    #[arg(long, value_name = "SIZE", value_parser = size_limit)]
+    pub max_file_size: Option<u64>,
     /// Print SARIF 2.1.0 (what code scanning services read) instead of a table.
     #[arg(long, conflicts_with = "json")]
     pub sarif: bool,
@@ -38,9 +45,12 @@ pub async fn audit(endpoint: Option<String>, args: AuditArgs) -> Result<bool, Fa
         Some(path) => AllowList::read(path)?,
         None => AllowList::in_folder(&std::env::current_dir().unwrap_or_default())?,
     };
+    if let Some(limit) = args.max_file_size {
+        set_file_size_limit(limit);
+    }
     let source = args.image.source();
     let image = load_source(endpoint, &source).await?;
-    let mut audit = audit_image(&image);
+    let mut audit = audit_and_remember(&image, &IndexCache::user());
     allow.apply(&mut audit.findings);
     let passed = !args.fail_on.fails(&audit.findings);
     if args.sarif {
@@ -58,6 +68,11 @@ pub async fn audit(endpoint: Option<String>, args: AuditArgs) -> Result<bool, Fa
     Ok(passed)
 }
 
+/// `--max-file-size`: a size, or `disabled` for no limit.
+fn size_limit(value: &str) -> Result<u64, String> {
+    Ok(parse_bytes(value)?.unwrap_or(u64::MAX))
+}
+
 fn print_findings(label: &str, audit: &Audit, passed: bool) {
     if audit.findings.is_empty() {
         println!("{label}: no findings in its config, history or files.");
@@ -71,8 +86,8 @@ fn print_findings(label: &str, audit: &Audit, passed: bool) {
     let skipped = &audit.skipped_files;
     if skipped.too_large > 0 {
         println!(
-            "Not read for secrets: {} files over {} ({} in all).",
-            skipped.too_large,
+            "Not read for secrets: {} over {} ({} in all).",
+            plural(skipped.too_large, "file"),
             size(skipped.size_limit),
             size(skipped.too_large_bytes)
         );

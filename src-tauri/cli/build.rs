@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{connect, OutputArgs};
 use crate::audit::FailOn;
-use crate::format;
+use crate::format::{self, plural};
 use crate::problem::{ErrorCode, Failure, Problem};
 use crate::progress::Cancel;
 use crate::project::pipeline::{PipelineEvent, PipelineOutcome};
@@ -236,14 +236,6 @@ fn print_outcome(outcome: &PipelineOutcome, record: &BuildRecord) {
     }
     if let Some(removed) = &outcome.removed {
         println!("Removed the image it replaced ({})", &removed.trim_start_matches("sha256:")[..12]);
-    }
-}
-
-fn plural(count: usize, word: &str) -> String {
-    if count == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{count} {word}s")
     }
 }
 

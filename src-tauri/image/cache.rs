@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::layer::LayerChange;
 use crate::secrets::rules::RULES_VERSION;
+use crate::secrets::{file_size_limit, DEFAULT_FILE_SIZE_LIMIT};
 
 /// Bump when the layout of [`LayerChange`], [`ImageRecord`] or a cached summary changes
 /// (2: package databases' content kept in the layer index; 3: not compressed; 4: each file's
@@ -131,6 +132,18 @@ impl IndexCache {
         }
     }
 
+    /// The audit tally kept for this image id ([`crate::audit::tally`]), if it was audited.
+    pub fn load_audit_tally<T: serde::de::DeserializeOwned>(&self, image_id: &str) -> Option<T> {
+        self.load(&self.file_for("audits", image_id)?)
+    }
+
+    /// Keeps an image's audit tally under its id; failing to write is logged.
+    pub fn store_audit_tally<T: Serialize>(&self, image_id: &str, tally: &T) {
+        if let Some(path) = self.file_for("audits", image_id) {
+            self.store(&path, tally);
+        }
+    }
+
     /// The folder of the daemon's layers copied for their files ([`super::layer_copies`]).
     pub fn copies_dir(&self) -> Option<PathBuf> {
         Some(self.versioned_root()?.join(COPIES))
@@ -174,8 +187,14 @@ impl IndexCache {
         Ok(freed)
     }
 
+    /// The folder of this format and rules version; reads made under another secret-scan size
+    /// limit than the default have their own, so that they never answer for each other.
     fn versioned_root(&self) -> Option<PathBuf> {
-        Some(self.dir.as_ref()?.join(format!("index-v{FORMAT_VERSION}.{RULES_VERSION}")))
+        let limit = match file_size_limit() {
+            DEFAULT_FILE_SIZE_LIMIT => String::new(),
+            other => format!(".scan{other}"),
+        };
+        Some(self.dir.as_ref()?.join(format!("index-v{FORMAT_VERSION}.{RULES_VERSION}{limit}")))
     }
 
     /// The file for a digest, or `None` when the digest is not `sha256:` and 64 hex digits (the

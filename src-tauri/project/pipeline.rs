@@ -18,7 +18,7 @@ use super::restart::restart_with;
 use super::verify::{verify, Verification};
 use super::BuildError;
 use crate::audit::allow::AllowList;
-use crate::audit::{audit_image, Audit, FailOn};
+use crate::audit::{audit_and_remember, Audit, FailOn};
 use crate::engine::{Connection, EngineError};
 use crate::image::{ImageSource, IndexCache};
 use crate::inventory::shared::{chain_layers, Layer};
@@ -235,7 +235,7 @@ async fn audit_built(
             BuildError::AuditCouldNotRun(e.to_string())
         }
     })?;
-    let mut audit = audit_image(&image);
+    let mut audit = audit_and_remember(&image, &IndexCache::user());
     allow.apply(&mut audit.findings);
     Ok(audit)
 }

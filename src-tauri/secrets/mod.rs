@@ -10,7 +10,7 @@ pub mod scan;
 
 pub use redact::{redact, redact_json};
 pub use rules::{find_secrets, find_secrets_in_bytes, fingerprint, preview, rule_by_id, Found, Rule};
-pub use scan::{FileScan, FileSecret, ScanOutcome, FILE_SIZE_LIMIT};
+pub use scan::{file_size_limit, set_file_size_limit, FileScan, FileSecret, ScanOutcome, DEFAULT_FILE_SIZE_LIMIT};
 
 use serde::{Deserialize, Serialize};
 

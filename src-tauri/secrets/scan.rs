@@ -5,14 +5,28 @@
 //! that starts in the overlap waits for the next batch, which holds it whole.
 //!
 //! Binary files (a NUL in their first 8 KiB) are passed over, and so are files over
-//! [`FILE_SIZE_LIMIT`] — counted, never silently: each file's [`ScanOutcome`] says which.
+//! [`file_size_limit`] — counted, never silently: each file's [`ScanOutcome`] says which.
+
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
 use super::rules::find_secrets_in_bytes;
 
+/// The size over which files are not read for secrets, unless set otherwise: 10 MiB.
+pub const DEFAULT_FILE_SIZE_LIMIT: u64 = 10 * 1024 * 1024;
+static FILE_SIZE_LIMIT: AtomicU64 = AtomicU64::new(DEFAULT_FILE_SIZE_LIMIT);
+
 /// Files larger than this are not read for secrets; the audit counts them as skipped.
-pub const FILE_SIZE_LIMIT: u64 = 10 * 1024 * 1024;
+pub fn file_size_limit() -> u64 {
+    FILE_SIZE_LIMIT.load(Ordering::Relaxed)
+}
+
+/// Sets [`file_size_limit`] for the whole process (`strata audit --max-file-size`), before any
+/// image is read. The index cache keeps reads made under another limit apart.
+pub fn set_file_size_limit(bytes: u64) {
+    FILE_SIZE_LIMIT.store(bytes, Ordering::Relaxed);
+}
 /// A NUL in this many first bytes makes a file binary, as git and grep decide it.
 const BINARY_PROBE: usize = 8 * 1024;
 /// Bytes each batch shares with the next: a secret (and what names it) up to this long is seen
@@ -44,7 +58,7 @@ pub enum ScanOutcome {
     NotRead,
     /// A NUL among its first bytes: binary, passed over.
     Binary,
-    /// Larger than [`FILE_SIZE_LIMIT`]: passed over, and counted.
+    /// Larger than [`file_size_limit`]: passed over, and counted.
     TooLarge,
     /// Read whole; no rule matched.
     Clean,
@@ -92,7 +106,7 @@ impl FileScan {
 
     /// A scan of a file of `size` bytes, to be fed its content with [`feed`](Self::feed).
     pub fn start(size: u64) -> FileScan {
-        let state = if size > FILE_SIZE_LIMIT { State::TooLarge } else { State::Reading };
+        let state = if size > file_size_limit() { State::TooLarge } else { State::Reading };
         FileScan { state, batch: Vec::new(), batch_offset: 0, probed: false, found: Vec::new() }
     }
 
@@ -202,7 +216,7 @@ mod tests {
         binary.extend_from_slice(token().as_bytes());
         assert_eq!(FileScan::whole(&binary), ScanOutcome::Binary);
         assert_eq!(streamed(&binary, 2), ScanOutcome::Binary);
-        assert_eq!(FileScan::start(FILE_SIZE_LIMIT + 1).finish(), ScanOutcome::TooLarge);
+        assert_eq!(FileScan::start(DEFAULT_FILE_SIZE_LIMIT + 1).finish(), ScanOutcome::TooLarge);
         assert_eq!(FileScan::whole(b""), ScanOutcome::NotRead);
         assert_eq!(FileScan::whole(b"PATH=/usr/bin\n"), ScanOutcome::Clean);
     }

@@ -22,6 +22,8 @@ export const api = {
     void call<void>("watch_state", { onChange: channel });
   },
   listImages: (query: Engine.ImageQuery) => call<Engine.ImageRow[]>("list_images", { query }),
+  /** The audit tallies kept for those of these image ids that were audited before. */
+  auditTallies: (ids: string[]) => call<Partial<Record<string, Engine.AuditTally>>>("audit_tallies", { ids }),
   listContainers: () => call<Engine.ContainerRow[]>("list_containers"),
   /** Reads the container list again: the statuses' ages ("Up 3 seconds") move with no event. */
   rereadContainers: () => call<void>("reread_containers"),

@@ -7,6 +7,7 @@ export type Command =
   | "rediscover_endpoints"
   | "watch_state"
   | "list_images"
+  | "audit_tallies"
   | "list_containers"
   | "reread_containers"
   | "container_action"
@@ -202,6 +203,27 @@ allowed: boolean,
  * The allow-list entry's reason, when one covers it.
  */
 allowed_because: string | null, };
+
+/**
+ * How many findings of each kind an audit had (before any allow-list), and the worst severity.
+ */
+export type AuditTally = { 
+/**
+ * Secrets in the config or in files.
+ */
+secrets: number, 
+/**
+ * Risky settings and files.
+ */
+settings: number, 
+/**
+ * Waste advice.
+ */
+advice: number, 
+/**
+ * The most severe finding's severity; `None` when there is no finding.
+ */
+highest: Severity | null, };
 
 /**
  * A stretch of layers with no fork and no image inside it, and what grows from its top.

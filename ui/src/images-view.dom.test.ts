@@ -44,19 +44,38 @@ describe("the Images screen", () => {
     view.setTotal(6, true);
     await view.refresh();
 
-    expect(texts("#images-view .th")).toEqual(["Repository", "Tag", "Image ID", "Created ▼", "Size", "Shared", "Containers"]);
+    expect(texts("#images-view .th")).toEqual(["Repository", "Tag", "Image ID", "Created ▼", "Size", "Shared", "Containers", "Audit"]);
     expect(rows()).toEqual([
-      ["api", "1.4", "1a0cdd936b34", "1 hour ago", "158 MB", "128 MB", "0"],
-      ["<none> dangling", "<none>", "fb91ee0c62cc", "1 day ago", "157 MB", "128 MB", "0"],
-      ["api", "1.3", "7c37486b8ea2", "2 days ago", "157 MB", "128 MB", "0"],
-      ["debian", "bookworm-slim", "12f2bc40491f", "2 weeks ago", "74.8 MB", "74.8 MB", "0"],
-      ["busybox in use", "1.36", "a416a98b71e2", "3 years ago", "4.26 MB", "0 B", "3"],
-      ["busybox in use", "latest", "a416a98b71e2", "3 years ago", "4.26 MB", "0 B", "3"],
+      ["api", "1.4", "1a0cdd936b34", "1 hour ago", "158 MB", "128 MB", "0", "—"],
+      ["<none> dangling", "<none>", "fb91ee0c62cc", "1 day ago", "157 MB", "128 MB", "0", "—"],
+      ["api", "1.3", "7c37486b8ea2", "2 days ago", "157 MB", "128 MB", "0", "—"],
+      ["debian", "bookworm-slim", "12f2bc40491f", "2 weeks ago", "74.8 MB", "74.8 MB", "0", "—"],
+      ["busybox in use", "1.36", "a416a98b71e2", "3 years ago", "4.26 MB", "0 B", "3", "—"],
+      ["busybox in use", "latest", "a416a98b71e2", "3 years ago", "4.26 MB", "0 B", "3", "—"],
     ]);
     expect(find("#images-view .summary").textContent).toBe("6 images");
     expect(find("#images-keys-hint").textContent).toBe("Enter or double-click opens an image in Layers · C compares it with another tag");
     expect(find("#images-view .empty").hidden).toBe(true);
     expect(callsOf("list_images")[0].query).toEqual({ text: "", dangling_only: false, in_use_only: false, sort: "created", descending: true });
+  });
+
+  it("shows what each image's last audit found, from the cache only, and a dash for the rest", async () => {
+    answer("list_images", recorded.images);
+    const [api14, , api13, debian] = recorded.images;
+    answer("audit_tallies", {
+      [api14.id]: { secrets: 2, settings: 1, advice: 3, highest: "critical" },
+      [api13.id]: { secrets: 0, settings: 1, advice: 2, highest: "medium" },
+      [debian.id]: { secrets: 0, settings: 0, advice: 0, highest: null },
+    });
+    view.setTotal(6, true);
+    await view.refresh();
+
+    expect(rows().map((row) => row[7])).toEqual(["2 secrets", "—", "3 to check", "clean", "—", "—"]);
+    // Each image's id is asked for once, though busybox has two tags.
+    expect(lastCall("audit_tallies").ids).toHaveLength(5);
+    const secrets = find("#images-view .tr .audit-cell");
+    expect(secrets.title).toBe("Last audit: 2 secrets, 1 risky settings, 3 waste advice (before any allow-list)");
+    expect(secrets.querySelector(".badge.danger")).not.toBeNull();
   });
 
   it("lets the ages move on while the screen stays open, keeping the rows in place", async () => {

@@ -1,6 +1,6 @@
-// The Images screen: every tag on the daemon with its size, shared size and users, filtered and
-// sorted by the backend as the user types and clicks.
-import { api, ImageQuery, ImageRow, ImageSort } from "./api";
+// The Images screen: every tag on the daemon with its size, shared size, users and what its last
+// audit found, filtered and sorted by the backend as the user types and clicks.
+import { api, AuditTally, ImageQuery, ImageRow, ImageSort } from "./api";
 import { button } from "./dom";
 import { formatAgo, formatSize } from "./format";
 import { badge, Table } from "./table";
@@ -17,6 +17,8 @@ export class ImagesView {
   private query: ImageQuery = { text: "", dangling_only: false, in_use_only: false, sort: "created", descending: true };
   private total = 0;
   private connected = false;
+  /** What the last audit of each image found, by image id; only images audited before. */
+  private tallies: Partial<Record<string, AuditTally>> = {};
 
   /**
    * `explore` opens an image (by reference, or id when it has no tag) in the Layers screen;
@@ -65,9 +67,10 @@ export class ImagesView {
         { title: "Size", width: "90px", sortKey: "size", align: "right", cell: (r) => formatSize(r.size) },
         { title: "Shared", width: "90px", sortKey: "shared_size", align: "right", cell: (r) => formatSize(r.shared_size) },
         { title: "Containers", width: "100px", sortKey: "containers", align: "right", cell: (r) => String(r.containers) },
+        { title: "Audit", width: "110px", cell: (r) => auditCell(this.tallies[r.id]) },
       ],
-      // Narrower, the shared size goes first, then the image id; the name, the age, the size
-      // and the containers stay on screen.
+      // Narrower, the shared size goes first, then the image id; the name, the age, the size,
+      // the containers and the audit stay on screen.
       narrow: [
         { below: 870, hide: [5] },
         { below: 770, hide: [2] },
@@ -107,6 +110,8 @@ export class ImagesView {
 
   async refresh(): Promise<void> {
     const rows = await api.listImages(this.query);
+    // Only the cache is read: an image never audited shows a dash, never a hidden export.
+    this.tallies = await api.auditTallies([...new Set(rows.map((r) => r.id))]).catch(() => ({}));
     this.table.setRows(rows);
     const filtered = rows.length !== this.total;
     this.summary.textContent = filtered ? `${rows.length} of ${this.total} images` : `${this.total} images`;
@@ -140,6 +145,29 @@ function repositoryCell(row: ImageRow): HTMLElement {
   cell.textContent = row.repository;
   if (row.dangling) cell.append(" ", badge("dangling", "warn"));
   if (row.containers > 0) cell.append(" ", badge("in use", "ok"));
+  return cell;
+}
+
+/** The Audit column: what the image's last audit found, or a dash when it was never audited. */
+function auditCell(tally: AuditTally | undefined): HTMLElement {
+  const cell = document.createElement("span");
+  cell.className = "audit-cell";
+  if (!tally) {
+    cell.textContent = "—";
+    cell.title = "Not audited yet: open it in Layers, or run `strata audit`";
+    cell.dataset.audit = "none";
+    return cell;
+  }
+  const checks = tally.settings + tally.advice;
+  const shown =
+    tally.secrets > 0
+      ? badge(`${tally.secrets} secret${tally.secrets === 1 ? "" : "s"}`, "danger")
+      : checks > 0
+        ? badge(`${checks} to check`, "warn")
+        : badge("clean", "ok");
+  cell.append(shown);
+  cell.title = `Last audit: ${tally.secrets} secrets, ${tally.settings} risky settings, ${tally.advice} waste advice (before any allow-list)`;
+  cell.dataset.audit = `${tally.secrets}/${tally.settings}/${tally.advice}`;
   return cell;
 }
 

@@ -112,6 +112,8 @@ describe("the Layers screen", () => {
       "Efficiency97.91 %as dive scores it",
       "Wasted3.9 MB4.7 % of what the image adds",
       "Hidden2.62 MB214 files nobody can see",
+      // This test gives no audit: the card says so rather than staying blank.
+      "Config—not audited",
     ]);
     expect(texts("#hidden-offenders .offender")).toEqual([
       "1.1 MB/app/.git/objects/pack/pack-5e1f0c2d9a7b.packlayer 6 → 7",
@@ -314,6 +316,9 @@ describe("the Layers screen", () => {
     expect(rows[0].textContent).toContain("ghp_…(40)");
     expect(rows[1].textContent).toContain("allowed: drops to www-data");
     expect(text("#audit-panel > .muted")).toBe("1 file over 10.5 MB (12 MB) not read for secrets.");
+    // The config's findings sit beside the figures (the allowed one left out).
+    expect(text("#summary-config strong")).toBe("1 to check");
+    expect(texts("#summary-config .config-finding")).toEqual(["lowhealthcheck"]);
     // The layer that brought the secret says so in the list of layers.
     expect(text(".layer-row[data-index='1'] .audit-badge")).toBe("1 secret");
 
@@ -329,6 +334,7 @@ describe("the Layers screen", () => {
     answer("image_audit", { findings: [], skipped_files: { too_large: 0, too_large_bytes: 0, size_limit: 10_485_760, binary: 0 } });
     await open();
     expect(text("#audit-line")).toBe("Securitynothing found");
+    expect(text("#summary-config")).toBe("Configcleanenv, labels, history, user");
     expect(document.getElementById("audit-details")).toBeNull();
   });
 

@@ -330,9 +330,11 @@ export class LayersView {
       audit = await api.imageAudit();
     } catch (error) {
       this.audit.replaceChildren(element("span", "muted", `Security: not audited (${asUiError(error).message})`));
+      this.drawConfigFindings(null);
       return;
     }
     this.audited = audit;
+    this.drawConfigFindings(audit);
     this.audit.replaceChildren(...auditLine(audit));
     this.audit.dataset.findings = String(audit.findings.length);
     if (audit.findings.length > 0 || skippedNote(audit)) {
@@ -449,8 +451,33 @@ export class LayersView {
       card("summary-efficiency", "Efficiency", `${(analysis.efficiency * 100).toFixed(2)} %`, "as dive scores it"),
       card("summary-wasted", "Wasted", formatSize(analysis.wasted_bytes), `${analysis.user_wasted_percent.toFixed(1)} % of what the image adds`),
       card("summary-hidden", "Hidden", formatSize(analysis.hidden_bytes), `${analysis.hidden_file_count} files nobody can see`),
+      card("summary-config", "Config", "…", "being audited"),
       offenders,
     );
+  }
+
+  /** The audit's findings in the config (ENV, labels, history, settings) beside the figures. */
+  private drawConfigFindings(audit: Audit | null): void {
+    const card = this.summary.querySelector<HTMLElement>("#summary-config");
+    if (!card) return;
+    const label = element("span", "label", "Config");
+    if (!audit) {
+      card.replaceChildren(label, element("strong", "", "—"), element("span", "muted", "not audited"));
+      return;
+    }
+    const inConfig = audit.findings.filter((f) => f.where !== "file" && !f.allowed);
+    const secrets = inConfig.filter((f) => f.kind === "secret").length;
+    const headline = secrets > 0 ? `${secrets} secret${secrets === 1 ? "" : "s"}` : inConfig.length > 0 ? `${inConfig.length} to check` : "clean";
+    const lines = inConfig.slice(0, 3).map((f) => {
+      const line = element("div", "config-finding");
+      line.append(element("span", `severity ${f.severity}`, f.severity), element("span", "path", f.path));
+      line.title = `${f.rule}: ${f.message}${f.preview ? ` (${f.preview})` : ""}`;
+      return line;
+    });
+    const more = inConfig.length > 3 ? [element("span", "muted", `${inConfig.length - 3} more under Details`)] : [];
+    const none = inConfig.length === 0 ? [element("span", "muted", "env, labels, history, user")] : [];
+    card.replaceChildren(label, element("strong", secrets > 0 ? "danger-text" : "", headline), ...lines, ...more, ...none);
+    card.dataset.findings = String(inConfig.length);
   }
 
   private drawLayers(analysis: ImageAnalysis): void {
