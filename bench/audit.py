@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The security audit's benchmark (part of `make bench`): a cold `strata audit` (an empty index
 cache: the image is exported and every file's content is hashed and scanned for secrets in the same
-read) against a cold `strata inspect` (the same read without the secret rules) and `docker save >
+read) against a cold `strata inspect` (the very same read: the rules run inside the reader) and `docker save >
 /dev/null`, and a cached audit, measured in the same run.
 
 Images: strata-bench/large:1 (about 1.07 GB of random, binary files: the rules see little text) and

@@ -255,7 +255,8 @@ async fn export_together(
 ) -> Result<Vec<Image>, ImageError> {
     let references: Vec<&str> = images.iter().map(|(_, reference, _)| *reference).collect();
     let total = layer_bytes(daemon, images).await;
-    reporter.start(&format!("Reading {} from the daemon", references.join(" and ")), total);
+    let ids: Vec<&str> = images.iter().filter_map(|(_, _, inspected)| inspected.id.as_deref()).collect();
+    reporter.start(&reading_task(cache, &references.join(" and "), &ids), total);
     let reader = export_reader(daemon, &references);
     let images = tokio::task::spawn_blocking(move || read_archive_images(reader, &mut reporter))
         .await
@@ -319,7 +320,7 @@ async fn load_from_daemon(
     if let Some(image) = from_cache(cache, &id, &diff_ids) {
         return Ok(image);
     }
-    reporter.start(&format!("Reading {reference} from the daemon"), inspected.size.map(|s| s.max(0) as u64));
+    reporter.start(&reading_task(cache, reference, &[&id]), inspected.size.map(|s| s.max(0) as u64));
     let reader = export_reader(daemon, &[reference]);
     let started = std::time::Instant::now();
     let image = tokio::task::spawn_blocking(move || read_archive(reader, &mut reporter))
@@ -328,6 +329,17 @@ async fn load_from_daemon(
     tracing::debug!("read the export in {:?}", started.elapsed());
     store_in_cache(cache, &image);
     Ok(image)
+}
+
+/// What the progress line says while `what` is read from the daemon: that it is read again when
+/// the cache holds an index an older Strata made, whose secret rules were older.
+fn reading_task(cache: &IndexCache, what: &str, image_ids: &[&str]) -> String {
+    if image_ids.iter().any(|id| cache.has_older_index(id)) {
+        tracing::info!("the cached index of {what} was made by an older Strata: reading it again");
+        format!("Reading {what} from the daemon again (its cached index predates these secret rules)")
+    } else {
+        format!("Reading {what} from the daemon")
+    }
 }
 
 /// Keeps an image read from an export: the layers the cache lacks, and the image's record.

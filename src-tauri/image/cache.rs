@@ -211,6 +211,23 @@ impl IndexCache {
         Some(self.versioned_root()?.join(kind).join(name))
     }
 
+    /// Whether an index of this image made by an older Strata — older secret rules, or an older
+    /// format — is in the cache, in another version's folder: the read that replaces it says so.
+    pub fn has_older_index(&self, image_id: &str) -> bool {
+        let (Some(dir), Some(current_root), Some(current)) =
+            (&self.dir, self.versioned_root(), self.file_for("images", image_id))
+        else {
+            return false;
+        };
+        let Ok(relative) = current.strip_prefix(&current_root) else { return false };
+        fs::read_dir(dir).into_iter().flatten().flatten().any(|entry| {
+            let name = entry.file_name().to_string_lossy().to_string();
+            // Reads under another scan size limit are not older, only apart.
+            let older = name.starts_with("index-v") && !name.contains(".scan") && entry.path() != current_root;
+            older && entry.path().join(relative).is_file()
+        })
+    }
+
     /// The cache as an archive file uses it. A daemon checks the digests of the layers it holds;
     /// an archive's are only claims, which a crafted archive can copy from a real image. So an
     /// archive's entries are keyed by its digests *and* by the file (path, size, modification
@@ -289,6 +306,23 @@ mod tests {
         assert_eq!(cache.clear().unwrap(), usage.bytes);
         assert!(cache.load_layer(DIGEST).is_none());
         assert_eq!(cache.usage().bytes, 0);
+    }
+
+    #[test]
+    fn an_index_left_by_older_rules_is_noticed_and_not_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = IndexCache::at(dir.path());
+        assert!(!cache.has_older_index(DIGEST));
+        // The same image's record as a Strata with rules version 0 left it.
+        let current = cache.file_for("images", DIGEST).unwrap();
+        let relative = current.strip_prefix(cache.versioned_root().unwrap()).unwrap();
+        let older = dir.path().join(format!("index-v{FORMAT_VERSION}.0")).join(relative);
+        std::fs::create_dir_all(older.parent().unwrap()).unwrap();
+        std::fs::write(&older, b"an older index").unwrap();
+        assert!(cache.has_older_index(DIGEST));
+        assert!(cache.load_image(DIGEST).is_none(), "never read: it is read again");
+        let other = "sha256:4444444444444444444444444444444444444444444444444444444444444444";
+        assert!(!cache.has_older_index(other));
     }
 
     #[test]

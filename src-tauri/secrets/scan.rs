@@ -232,6 +232,27 @@ mod tests {
     }
 
     #[test]
+    fn a_huge_file_with_no_newline_is_passed_over_or_read_in_bounded_memory() {
+        // 5 GB over the limit: passed over at once, whatever it is fed.
+        let piece = vec![b'x'; 1 << 20];
+        let mut huge = FileScan::start(5 << 30);
+        for _ in 0..64 {
+            huge.feed(&piece);
+        }
+        assert_eq!(huge.batch.capacity(), 0, "nothing gathered");
+        assert_eq!(huge.finish(), ScanOutcome::TooLarge);
+        // Under the limit (here the size is not told), a line that never ends is read in batches:
+        // what is held never grows past a batch, its overlap and one piece.
+        let mut long = FileScan::start(0);
+        for _ in 0..32 {
+            long.feed(&piece);
+            assert!(long.batch.len() <= BATCH + OVERLAP + piece.len(), "{}", long.batch.len());
+        }
+        long.feed(format!(" {}", token()).as_bytes());
+        assert_eq!(long.finish().secrets().len(), 1);
+    }
+
+    #[test]
     fn a_file_full_of_secrets_keeps_a_bounded_list() {
         let content = format!("{}\n", token()).repeat(500);
         assert_eq!(FileScan::whole(content.as_bytes()).secrets().len(), MOST_PER_FILE);
