@@ -35,6 +35,7 @@ pub mod names;
 pub mod problem;
 pub mod progress;
 pub mod project;
+pub mod registry;
 pub mod secrets;
 pub mod stats;
 

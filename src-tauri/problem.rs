@@ -28,6 +28,8 @@ pub enum ErrorCode {
     Cancelled,
     /// A build, its verification or the push failed.
     BuildFailed,
+    /// A registry could not be reached, or refused what was asked.
+    RegistryFailed,
     /// Strata could not do its own part (drawing a chart, a task that stopped).
     Internal,
 }

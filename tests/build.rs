@@ -216,31 +216,6 @@ async fn watching_rebuilds_on_an_edit_once_per_burst_and_never_for_ignored_files
     fixtures.adopt_labelled_images().await;
 }
 
-/// Debian's `docker-registry` on 127.0.0.1 (the daemon pushes to loopback registries over plain
-/// HTTP without configuration); returns its address and the guard that stops it.
-fn registry() -> (String, ChildGuard, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let port = common::free_port();
-    let config = dir.path().join("config.yml");
-    std::fs::write(
-        &config,
-        format!(
-            "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\nhttp:\n  addr: 127.0.0.1:{port}\n",
-            dir.path().join("data").display()
-        ),
-    )
-    .unwrap();
-    let child = Command::new("docker-registry")
-        .args(["serve", config.to_str().unwrap()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("docker-registry is installed (make test installs Debian's docker-registry)");
-    let guard = ChildGuard { child, leads_group: false };
-    assert!(common::wait_for_port(port), "the registry listens on {port}");
-    (format!("127.0.0.1:{port}"), guard, dir)
-}
-
 /// A plain HTTP GET to the registry's API.
 fn http_get(address: &str, path: &str) -> String {
     use std::io::{Read, Write};
@@ -256,7 +231,7 @@ async fn a_good_build_is_pushed_to_a_registry() {
     let mut fixtures = Fixtures::new("build-push").await;
     let dir = project(&fixtures);
     let state = tempfile::tempdir().unwrap();
-    let (address, _registry, _storage) = registry();
+    let (address, _registry, _storage) = common::registry::start();
     let name = format!("{address}/{}", fixtures.repository());
     let reference = format!("{name}:dev");
     let output = build(dir.path(), &fixtures, &["-t", &reference, "--push", "--json"], state.path());

@@ -6,6 +6,7 @@ mod build;
 mod cleanup;
 mod diff;
 mod layers;
+mod registry;
 mod stats;
 
 use std::process::ExitCode;
@@ -73,6 +74,9 @@ pub enum Command {
     Prune(cleanup::PruneArgs),
     /// Load an image archive (from `strata prune --save-to` or `docker save`) back into the daemon.
     Load(cleanup::LoadArgs),
+    /// List what a registry holds: its repositories, or a repository's tags (signed in as the
+    /// docker CLI is).
+    Registry(registry::RegistryArgs),
 }
 
 /// The `--json` switch the listing subcommands share.
@@ -144,6 +148,7 @@ async fn execute(endpoint: Option<String>, command: Command) -> Result<bool, Fai
         Command::Space(args) => cleanup::space(endpoint, args).await?,
         Command::Prune(args) => return cleanup::prune(endpoint, args).await,
         Command::Load(args) => cleanup::load(endpoint, args).await?,
+        Command::Registry(args) => registry::registry(args).await?,
     }
     Ok(true)
 }

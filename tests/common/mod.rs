@@ -9,6 +9,7 @@
 pub mod diff_pair;
 pub mod project_folder;
 pub mod proxy;
+pub mod registry;
 
 use std::collections::HashMap;
 use std::path::Path;

@@ -776,7 +776,7 @@ problems: Array<string>, };
  * What kind of thing went wrong, as a word that does not change when the message's wording
  * does. The window and scripts branch on it; people read the message.
  */
-export type ErrorCode = "bad-endpoint" | "daemon-unreachable" | "daemon-refused" | "not-found" | "invalid-input" | "damaged" | "file-system" | "cancelled" | "build-failed" | "internal";
+export type ErrorCode = "bad-endpoint" | "daemon-unreachable" | "daemon-refused" | "not-found" | "invalid-input" | "damaged" | "file-system" | "cancelled" | "build-failed" | "registry-failed" | "internal";
 
 /**
  * An image as the family tree shows it.

@@ -1,0 +1,249 @@
+//! What a registry holds — its repositories (the catalog, where the registry allows it) and each
+//! repository's tags — over the OCI distribution API, with `oci-client`: it speaks both the OCI
+//! and Docker v2 media types, does the anonymous, Basic and Bearer-token flows (`WWW-Authenticate`
+//! realm, service and scope) and streams blobs, so Strata writes none of that by hand. TLS uses the
+//! system's roots plus `certs.d/HOST/ca.crt` in the docker config folder, as the docker CLI reads
+//! it; plain HTTP is used only for loopback registries (`localhost`, 127.0.0.0/8, `[::1]`), which
+//! the daemon also treats as insecure.
+
+use std::path::Path;
+use std::time::Duration;
+
+use oci_client::client::{Certificate, CertificateEncoding, ClientConfig, ClientProtocol};
+use oci_client::errors::{OciDistributionError, OciErrorCode};
+use oci_client::secrets::RegistryAuth;
+use oci_client::{Client, Reference};
+
+use super::credentials::{credentials_for, Credential, CredentialError};
+use crate::problem::{ErrorCode, Problem};
+
+/// Tags (or repositories) asked for in one page.
+const PAGE: usize = 1000;
+/// Pages read at most: a registry that pages forever stops here, and the list says it was cut.
+const MOST_PAGES: usize = 100;
+
+/// Why a registry could not answer.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    /// The saved credential could not be read.
+    #[error(transparent)]
+    Credential(#[from] CredentialError),
+    /// The registry did not answer: down, a wrong address, or the network.
+    #[error("{registry} does not answer: {reason}")]
+    Unreachable {
+        /// The registry's host.
+        registry: String,
+        /// The network's words.
+        reason: String,
+    },
+    /// The registry wants a sign-in, or refused the one given.
+    #[error("{registry} refused the sign-in: {reason}")]
+    SignIn {
+        /// The registry's host.
+        registry: String,
+        /// The registry's words.
+        reason: String,
+    },
+    /// No repository, tag or manifest of that name.
+    #[error("{registry}: {reason}")]
+    NotThere {
+        /// The registry's host.
+        registry: String,
+        /// The registry's words.
+        reason: String,
+    },
+    /// Any other refusal, or an answer that is not the API's.
+    #[error("{registry}: {reason}")]
+    Answer {
+        /// The registry's host.
+        registry: String,
+        /// The registry's words.
+        reason: String,
+    },
+}
+
+impl RegistryError {
+    /// Sorts what `oci-client` said into what the user can act on.
+    fn from_client(registry: &str, error: OciDistributionError) -> RegistryError {
+        let registry = registry.to_string();
+        match &error {
+            OciDistributionError::RequestError(request) if request.is_connect() || request.is_timeout() => {
+                let reason =
+                    std::error::Error::source(request).map_or(request.to_string(), |source| source.to_string());
+                RegistryError::Unreachable { registry, reason }
+            }
+            OciDistributionError::AuthenticationFailure(_) | OciDistributionError::UnauthorizedError { .. } => {
+                RegistryError::SignIn { registry, reason: error.to_string() }
+            }
+            OciDistributionError::RegistryError { envelope, .. } => {
+                let not_there = envelope
+                    .errors
+                    .iter()
+                    .any(|e| matches!(e.code, OciErrorCode::NameUnknown | OciErrorCode::ManifestUnknown));
+                let denied =
+                    envelope.errors.iter().any(|e| matches!(e.code, OciErrorCode::Unauthorized | OciErrorCode::Denied));
+                let reason = envelope.errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ");
+                match (not_there, denied) {
+                    (true, _) => RegistryError::NotThere { registry, reason },
+                    (_, true) => RegistryError::SignIn { registry, reason },
+                    _ => RegistryError::Answer { registry, reason },
+                }
+            }
+            OciDistributionError::ImageManifestNotFoundError(_) => {
+                RegistryError::NotThere { registry, reason: error.to_string() }
+            }
+            _ => RegistryError::Answer { registry, reason: error.to_string() },
+        }
+    }
+}
+
+impl Problem for RegistryError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            RegistryError::Credential(_) => ErrorCode::InvalidInput,
+            RegistryError::NotThere { .. } => ErrorCode::NotFound,
+            _ => ErrorCode::RegistryFailed,
+        }
+    }
+
+    fn hint(&self) -> String {
+        match self {
+            RegistryError::Credential(_) => {
+                "Fix the docker CLI's config (`docker login` writes it), or its credential helper".into()
+            }
+            RegistryError::Unreachable { .. } => "Check the registry's address and that it is up".into(),
+            RegistryError::SignIn { registry, .. } => {
+                format!("Sign in with `docker login {registry}`: Strata uses the docker CLI's credentials")
+            }
+            RegistryError::NotThere { registry, .. } => {
+                format!("`strata registry repos {registry}` lists its repositories, `strata registry tags` a repository's tags")
+            }
+            RegistryError::Answer { .. } => String::new(),
+        }
+    }
+}
+
+/// A list the registry gave in pages: what it held, and whether Strata stopped before its end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    /// The names, in the registry's order.
+    pub names: Vec<String>,
+    /// More pages than [`MOST_PAGES`] of [`PAGE`] names: the rest was not asked for.
+    pub cut: bool,
+}
+
+/// A client for one registry, signed in as the docker CLI would be.
+pub struct RegistryClient {
+    host: String,
+    client: Client,
+    auth: RegistryAuth,
+}
+
+impl RegistryClient {
+    /// A client for `host` (`registry.example.com`, `127.0.0.1:5000`), with the credential saved
+    /// for it in `docker_config` (`~/.docker`), if any.
+    pub fn new(host: &str, docker_config: &Path) -> Result<RegistryClient, RegistryError> {
+        // rustls without a process-wide provider refuses to start; `ring` is already built for bollard.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let config = ClientConfig {
+            protocol: if is_loopback(host) { ClientProtocol::Http } else { ClientProtocol::Https },
+            extra_root_certificates: certs_d(docker_config, host),
+            connect_timeout: Some(Duration::from_secs(10)),
+            read_timeout: Some(Duration::from_secs(60)),
+            ..ClientConfig::default()
+        };
+        let auth = match credentials_for(host, docker_config)? {
+            Some(Credential::Basic { username, password }) => RegistryAuth::Basic(username, password),
+            Some(Credential::IdentityToken(token)) => RegistryAuth::Bearer(token),
+            None => RegistryAuth::Anonymous,
+        };
+        Ok(RegistryClient { host: host.to_string(), client: Client::new(config), auth })
+    }
+
+    /// The repositories the registry lists (`/v2/_catalog`; many public registries refuse it).
+    pub async fn repositories(&self) -> Result<Listed, RegistryError> {
+        // The catalog is the registry's, not a repository's: any name stands for the host.
+        let anchor = Reference::with_tag(self.host.clone(), "library/any".into(), "latest".into());
+        let mut listed = Listed { names: Vec::new(), cut: true };
+        for _ in 0..MOST_PAGES {
+            let last = listed.names.last().cloned();
+            let page = self.client.catalog(&anchor, &self.auth, Some(PAGE), last.as_deref()).await;
+            let page = page.map_err(|e| self.failed(e))?;
+            let done = page.repositories.len() < PAGE;
+            listed.names.extend(page.repositories);
+            if done {
+                listed.cut = false;
+                break;
+            }
+        }
+        Ok(listed)
+    }
+
+    /// The tags of `repository` (`team/app`).
+    pub async fn tags(&self, repository: &str) -> Result<Listed, RegistryError> {
+        let anchor = Reference::with_tag(self.host.clone(), repository.to_string(), "latest".into());
+        let mut listed = Listed { names: Vec::new(), cut: true };
+        for _ in 0..MOST_PAGES {
+            let last = listed.names.last().cloned();
+            let page = self.client.list_tags(&anchor, &self.auth, Some(PAGE), last.as_deref()).await;
+            let page = page.map_err(|e| self.failed(e))?;
+            let done = page.tags.len() < PAGE;
+            listed.names.extend(page.tags);
+            if done {
+                listed.cut = false;
+                break;
+            }
+        }
+        Ok(listed)
+    }
+
+    fn failed(&self, error: OciDistributionError) -> RegistryError {
+        RegistryError::from_client(&self.host, error)
+    }
+}
+
+/// Whether `host` (with or without a port) is this machine, where plain HTTP is allowed.
+pub fn is_loopback(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(bracketed) => bracketed.split(']').next().unwrap_or_default(),
+        None => {
+            host.rsplit_once(':').map_or(host, |(name, port)| if port.parse::<u16>().is_ok() { name } else { host })
+        }
+    };
+    name == "localhost" || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The CA certificate the docker CLI would trust for `host`: `certs.d/HOST/ca.crt` in the docker
+/// config folder.
+fn certs_d(docker_config: &Path, host: &str) -> Vec<Certificate> {
+    let path = docker_config.join("certs.d").join(host).join("ca.crt");
+    match std::fs::read(&path) {
+        Ok(data) => vec![Certificate { encoding: CertificateEncoding::Pem, data }],
+        Err(_) => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_machine_may_be_reached_over_plain_http() {
+        for host in ["localhost", "localhost:5000", "127.0.0.1:5000", "127.8.9.1", "[::1]:5000"] {
+            assert!(is_loopback(host), "{host}");
+        }
+        for host in ["registry.example.com", "10.0.0.2:5000", "ghcr.io", "localhost.example.com"] {
+            assert!(!is_loopback(host), "{host}");
+        }
+    }
+
+    #[test]
+    fn a_ca_in_certs_d_is_trusted_for_its_host_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("certs.d/registry.example.com:5000");
+        std::fs::create_dir_all(&folder).unwrap();
+        std::fs::write(folder.join("ca.crt"), b"-----BEGIN CERTIFICATE-----\n").unwrap();
+        assert_eq!(certs_d(dir.path(), "registry.example.com:5000").len(), 1);
+        assert!(certs_d(dir.path(), "other.example.com").is_empty());
+    }
+}

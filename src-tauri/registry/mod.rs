@@ -1,0 +1,13 @@
+//! Registries, as the docker CLI reaches them: who the user is on each one ([`credentials`]:
+//! `~/.docker/config.json`'s `auths`, and the credential helpers `credsStore` and `credHelpers`
+//! name), and what a registry holds ([`client`]: its repositories and each one's tags, over the
+//! OCI distribution API with `oci-client`, plain HTTP only for loopback registries).
+//!
+//! The project's push (through the daemon) and the registry client share the one credential
+//! lookup.
+
+pub mod client;
+pub mod credentials;
+
+pub use client::{RegistryClient, RegistryError};
+pub use credentials::{credentials_for, registry_of, Credential, DOCKER_HUB};

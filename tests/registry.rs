@@ -1,0 +1,84 @@
+//! `strata registry repos|tags` against a real registry (Debian's `docker-registry` on
+//! 127.0.0.1), holding fixture images the daemon pushed there; signed in through a credential
+//! helper named in the docker config, as Docker Desktop keeps credentials.
+
+mod common;
+
+use std::path::Path;
+
+use bollard::query_parameters::{PushImageOptionsBuilder, TagImageOptionsBuilder};
+use common::{json, strata, Fixtures};
+use futures_util::StreamExt;
+
+/// Tags `image` as `name:tag` and has the daemon push it.
+async fn push(fixtures: &Fixtures, image: &str, name: &str, tag: &str) {
+    let options = TagImageOptionsBuilder::default().repo(name).tag(tag).build();
+    fixtures.docker.tag_image(image, Some(options)).await.expect("tag for the registry");
+    let options = PushImageOptionsBuilder::default().tag(tag).build();
+    let mut progress = fixtures.docker.push_image(name, Some(options), None);
+    while let Some(step) = progress.next().await {
+        let step = step.unwrap_or_else(|e| panic!("pushing {name}:{tag} failed: {e}"));
+        assert!(step.error_detail.is_none(), "pushing {name}:{tag}: {:?}", step.error_detail);
+    }
+}
+
+/// A docker config folder whose `credHelpers` names a helper for `registry`; the helper (a shell
+/// script on the PATH the test hands Strata) notes each time it is asked.
+#[cfg(unix)]
+fn config_with_helper(dir: &Path, registry: &str) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = dir.join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let helper = bin.join("docker-credential-strata-test");
+    let asked = dir.join("asked");
+    std::fs::write(
+        &helper,
+        format!(
+            "#!/bin/sh\nread server\necho \"$1 $server\" >> {}\necho '{{\"ServerURL\":\"'$server'\",\"Username\":\"ci\",\"Secret\":\"pw\"}}'\n",
+            asked.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(dir.join("config.json"), format!(r#"{{"credHelpers": {{"{registry}": "strata-test"}}}}"#)).unwrap();
+    format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default())
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_registrys_repositories_and_tags_are_listed_signed_in_through_a_credential_helper() {
+    let mut fixtures = Fixtures::new("registry-list").await;
+    let image = fixtures.image("pushed", &[("app.txt", b"v1\n")]).await;
+    let (address, _registry, _storage) = common::registry::start();
+    let name = format!("{address}/{}", fixtures.repository());
+    for tag in ["one", "two"] {
+        push(&fixtures, &image, &name, tag).await;
+    }
+    let docker_config = tempfile::tempdir().unwrap();
+    let path = config_with_helper(docker_config.path(), &address);
+    let env = [("DOCKER_CONFIG", docker_config.path().to_str().unwrap()), ("PATH", path.as_str())];
+
+    let repos = json(&strata(&["registry", "repos", &address, "--json"], &env));
+    assert_eq!(repos["repositories"], serde_json::json!([fixtures.repository()]));
+    assert_eq!(repos["cut"], false);
+    let tags = json(&strata(&["registry", "tags", &name, "--json"], &env));
+    assert_eq!(tags["tags"], serde_json::json!(["one", "two"]));
+    let table = strata(&["registry", "tags", &name], &env);
+    assert_eq!(String::from_utf8_lossy(&table.stdout), "one\ntwo\n");
+    let asked = std::fs::read_to_string(docker_config.path().join("asked")).expect("the helper was asked");
+    assert!(asked.lines().all(|line| line == format!("get {address}")), "{asked}");
+
+    // Bad input: an unknown repository, a registry that is not there, a name with no registry.
+    let unknown = strata(&["registry", "tags", &format!("{address}/no/such"), "--json"], &env);
+    let said = String::from_utf8_lossy(&unknown.stderr);
+    assert_eq!(unknown.status.code(), Some(1), "{said}");
+    assert!(said.contains("repository name not known to registry") && said.contains("registry repos"), "{said}");
+    let nowhere = format!("127.0.0.1:{}", common::free_port());
+    let down = strata(&["registry", "repos", &nowhere], &env);
+    let said = String::from_utf8_lossy(&down.stderr);
+    assert_eq!(down.status.code(), Some(1), "{said}");
+    assert!(said.starts_with(&format!("strata: {nowhere} does not answer: ")), "{said}");
+    assert!(said.contains("Check the registry's address"), "{said}");
+    let no_registry = strata(&["registry", "tags", "team/app"], &env);
+    assert!(String::from_utf8_lossy(&no_registry.stderr).contains("names no registry"));
+}
