@@ -82,3 +82,46 @@ async fn a_registrys_repositories_and_tags_are_listed_signed_in_through_a_creden
     let no_registry = strata(&["registry", "tags", "team/app"], &env);
     assert!(String::from_utf8_lossy(&no_registry.stderr).contains("names no registry"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_image_in_a_registry_is_inspected_and_audited_as_the_daemon_has_it() {
+    let mut fixtures = Fixtures::new("registry-read").await;
+    let dockerfile = "FROM scratch\nCOPY busybox /bin/busybox\nCOPY data /data\n\
+         RUN [\"/bin/busybox\", \"rm\", \"/data/gone.txt\"]\nUSER 1000\n";
+    let files: [(&str, &[u8]); 2] = [("keep.txt", b"kept\n"), ("gone.txt", &[b'x'; 4096])];
+    let image = fixtures.image_from("read", dockerfile, &files).await;
+    let (address, _registry, _storage) = common::registry::start();
+    let name = format!("{address}/{}", fixtures.repository());
+    push(&fixtures, &image, &name, "one").await;
+    let remote = format!("registry://{name}:one");
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("STRATA_CACHE_DIR", cache.path().to_str().unwrap())];
+
+    // Read from the registry first (an empty cache), then from the daemon: the same image.
+    let mut from_registry = json(&strata(&["inspect", &remote, "--json"], &env));
+    let mut from_daemon = json(&strata(&["inspect", &image, "--json"], &env));
+    assert_eq!(from_registry["reference"], remote.as_str());
+    for figures in [&mut from_registry, &mut from_daemon] {
+        figures.as_object_mut().unwrap().remove("reference");
+        figures.as_object_mut().unwrap().remove("repo_tags");
+    }
+    assert_eq!(from_registry, from_daemon, "the same id, layers, sizes and hidden files");
+    assert!(from_registry["hidden_bytes"].as_u64().unwrap() >= 4096, "gone.txt is still shipped");
+    let tree = strata(&["tree", &remote, "--layer", "1"], &env);
+    assert!(String::from_utf8_lossy(&tree.stdout).contains("gone.txt"), "{}", String::from_utf8_lossy(&tree.stderr));
+    let audit = json(&strata(&["audit", &remote, "--json", "--fail-on", "never"], &env));
+    assert!(audit["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "no-healthcheck"), "{audit}");
+
+    // Bad input: a tag that is not there, a registry that is not there.
+    let missing = strata(&["inspect", &format!("registry://{name}:nope")], &env);
+    let said = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(1), "{said}");
+    assert!(said.contains(&address) && said.contains("manifest unknown"), "{said}");
+    let nowhere = format!("registry://127.0.0.1:{}/x:1", common::free_port());
+    let down = strata(&["inspect", &nowhere], &env);
+    assert!(
+        String::from_utf8_lossy(&down.stderr).contains("does not answer"),
+        "{}",
+        String::from_utf8_lossy(&down.stderr)
+    );
+}

@@ -102,10 +102,7 @@ pub async fn open_image(
     on_progress: Channel<Progress>,
 ) -> Result<ImageAnalysis, Failure> {
     let source = source.into_source(&chosen)?;
-    let daemon = match &source {
-        ImageSource::Daemon(_) => Some(live.connection()?),
-        ImageSource::Archive(_) => None,
-    };
+    let daemon = if source.needs_daemon() { Some(live.connection()?) } else { None };
     let cancel = explorer.loading.start();
     let reporter = Reporter::new("", move |progress| drop(on_progress.send(progress.clone())), cancel.clone());
     let image = image::load(daemon.as_ref(), &source, &IndexCache::user(), reporter).await;
@@ -209,10 +206,7 @@ fn content_of(explorer: &Explorer, id: u32) -> Result<(LayerLocation, image::Tre
 }
 
 fn daemon_for(live: &Live, location: &LayerLocation) -> Result<Option<Connection>, Failure> {
-    Ok(match location.image {
-        ImageSource::Daemon(_) => Some(live.connection()?),
-        ImageSource::Archive(_) => None,
-    })
+    Ok(if location.image.needs_daemon() { Some(live.connection()?) } else { None })
 }
 
 /// The file read the window waits for (View, Show diff, Extract, Export layer): starting one

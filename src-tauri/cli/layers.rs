@@ -30,7 +30,10 @@ impl ImageArgs {
     pub(super) fn source(&self) -> ImageSource {
         match (&self.image, &self.archive) {
             (_, Some(path)) => ImageSource::Archive(path.clone()),
-            (Some(reference), None) => ImageSource::Daemon(reference.clone()),
+            (Some(reference), None) => match reference.strip_prefix("registry://") {
+                Some(remote) => ImageSource::Registry(remote.to_string()),
+                None => ImageSource::Daemon(reference.clone()),
+            },
             (None, None) => unreachable!("clap requires one of them"),
         }
     }
@@ -102,10 +105,7 @@ fn reporter_on(bar: &ProgressBar) -> Reporter {
 }
 
 async fn connect_for(endpoint: Option<String>, source: &ImageSource) -> Result<Option<Connection>, Failure> {
-    Ok(match source {
-        ImageSource::Daemon(_) => Some(connect(endpoint).await?),
-        ImageSource::Archive(_) => None,
-    })
+    Ok(if source.needs_daemon() { Some(connect(endpoint).await?) } else { None })
 }
 
 /// Loads an image's layers through the user's cache.

@@ -31,14 +31,22 @@ pub enum ImageSource {
     Daemon(String),
     /// A `docker save` or OCI archive file; no daemon needed.
     Archive(PathBuf),
+    /// An image in a registry (`HOST/REPOSITORY:TAG`, written `registry://…`); no daemon needed.
+    Registry(String),
 }
 
 impl ImageSource {
+    /// Whether reading it takes a daemon (archives and registries do not).
+    pub fn needs_daemon(&self) -> bool {
+        matches!(self, ImageSource::Daemon(_))
+    }
+
     /// How the user named it.
     pub fn label(&self) -> String {
         match self {
             ImageSource::Daemon(reference) => reference.clone(),
             ImageSource::Archive(path) => path.display().to_string(),
+            ImageSource::Registry(reference) => format!("registry://{reference}"),
         }
     }
 }
@@ -119,6 +127,8 @@ pub struct ImageAnalysis {
 enum Located {
     Daemon(Box<bollard::models::ImageInspect>),
     Archive(Layout),
+    /// Found when read: the manifest comes with the layers.
+    Registry,
 }
 
 impl Located {
@@ -126,6 +136,7 @@ impl Located {
         match self {
             Located::Daemon(inspected) => inspected.id.as_deref().unwrap_or_default(),
             Located::Archive(layout) => &layout.id,
+            Located::Registry => "",
         }
     }
 }
@@ -149,6 +160,7 @@ async fn locate(daemon: Option<&Connection>, source: &ImageSource) -> Result<Loc
                 .map_err(|e| ImageError::Archive(format!("the reader stopped: {e}")))??;
             Ok(Located::Archive(layout))
         }
+        ImageSource::Registry(_) => Ok(Located::Registry),
     }
 }
 
@@ -190,7 +202,7 @@ pub async fn load(
 fn cache_for(cache: &IndexCache, source: &ImageSource) -> IndexCache {
     match source {
         ImageSource::Archive(path) => cache.for_archive(path),
-        ImageSource::Daemon(_) => cache.clone(),
+        ImageSource::Daemon(_) | ImageSource::Registry(_) => cache.clone(),
     }
 }
 
@@ -301,6 +313,9 @@ async fn load_located(
             tokio::task::spawn_blocking(move || read_archive_file(&path, layout, &cache, &mut reporter))
                 .await
                 .map_err(|e| ImageError::Archive(format!("the reader stopped: {e}")))?
+        }
+        (ImageSource::Registry(reference), Located::Registry) => {
+            super::remote::load_from_registry(reference, cache, reporter).await
         }
         _ => unreachable!("an image is located where its source says"),
     }

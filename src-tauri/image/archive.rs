@@ -26,7 +26,7 @@ use crate::progress::{ProgressReader, Reporter};
 /// JSON files bigger than this are not configs or manifests; they are skipped.
 const MAX_JSON_BYTES: u64 = 16 * 1024 * 1024;
 /// Bytes read at a time from a layer: its files are hashed in this buffer.
-const LAYER_BUFFER_BYTES: usize = 64 * 1024;
+pub(crate) const LAYER_BUFFER_BYTES: usize = 64 * 1024;
 /// Bytes enough to tell a JSON file, a tar and a compressed layer apart.
 const HEAD_BYTES: u64 = 512;
 /// How deep an OCI index may nest other indexes before the archive is refused.

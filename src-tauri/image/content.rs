@@ -221,6 +221,11 @@ fn open_archive(daemon: Option<&Connection>, layer: &LayerLocation) -> Result<Bo
         ImageSource::Archive(path) => Box::new(
             File::open(path).map_err(|e| ImageError::Archive(format!("{} cannot be opened: {e}", path.display())))?,
         ),
+        ImageSource::Registry(reference) => {
+            return Err(ImageError::NotFound(format!(
+                "the files of registry://{reference} cannot be read yet (its index can): pull it, then open it from the daemon"
+            )))
+        }
     })
 }
 

@@ -18,6 +18,7 @@ pub mod history;
 pub mod layer;
 pub mod layer_copies;
 pub mod outline;
+pub mod remote;
 pub mod tar_stream;
 pub mod tree;
 
@@ -42,6 +43,9 @@ pub enum ImageError {
     /// The Docker daemon failed or refused the request.
     #[error(transparent)]
     Engine(#[from] crate::engine::EngineError),
+    /// A registry could not be reached, or refused.
+    #[error(transparent)]
+    Registry(#[from] crate::registry::RegistryError),
     /// The image cannot be used as read: its archive lacks or garbles a file or layer, or it could not
     /// be read at all (no daemon to read it from, the reader stopped); the text says which.
     #[error("the image archive cannot be used: {0}")]
@@ -76,6 +80,7 @@ impl Problem for ImageError {
     fn code(&self) -> ErrorCode {
         match self {
             ImageError::Engine(error) => error.code(),
+            ImageError::Registry(error) => error.code(),
             ImageError::Tar(_) | ImageError::Archive(_) | ImageError::EscapingPath { .. } => ErrorCode::Damaged,
             ImageError::Cancelled => ErrorCode::Cancelled,
             ImageError::NotFound(_) => ErrorCode::NotFound,
@@ -88,6 +93,7 @@ impl Problem for ImageError {
     fn hint(&self) -> String {
         match self {
             ImageError::Engine(error) => error.hint(),
+            ImageError::Registry(error) => error.hint(),
             ImageError::Tar(_) | ImageError::Archive(_) => {
                 "The archive is damaged or incomplete; export the image again (`docker save`).".into()
             }

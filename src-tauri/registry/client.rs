@@ -9,8 +9,11 @@
 use std::path::Path;
 use std::time::Duration;
 
+use bytes::Bytes;
+use futures_util::stream::BoxStream;
 use oci_client::client::{Certificate, CertificateEncoding, ClientConfig, ClientProtocol};
 use oci_client::errors::{OciDistributionError, OciErrorCode};
+use oci_client::manifest::OciDescriptor;
 use oci_client::secrets::RegistryAuth;
 use oci_client::{Client, Reference};
 
@@ -132,6 +135,21 @@ pub struct Listed {
     pub cut: bool,
 }
 
+/// An image's manifest and config, fetched from a registry; its layers are fetched as they are read.
+#[derive(Debug, Clone)]
+pub struct RemoteImage {
+    /// Where it is.
+    pub reference: Reference,
+    /// The digest of its manifest (the platform's, for an index).
+    pub manifest_digest: String,
+    /// The digest of its config: the image id.
+    pub config_digest: String,
+    /// The config, as stored.
+    pub config: Vec<u8>,
+    /// Its layers' blobs, bottom first.
+    pub layers: Vec<OciDescriptor>,
+}
+
 /// A client for one registry, signed in as the docker CLI would be.
 pub struct RegistryClient {
     host: String,
@@ -195,6 +213,39 @@ impl RegistryClient {
             }
         }
         Ok(listed)
+    }
+
+    /// The image `repository` + `tag_or_digest` names: its manifest (an index resolved to this
+    /// machine's platform) and its config.
+    pub async fn image(
+        &self,
+        repository: &str,
+        tag: Option<&str>,
+        digest: Option<&str>,
+    ) -> Result<RemoteImage, RegistryError> {
+        let reference = match digest {
+            Some(digest) => Reference::with_digest(self.host.clone(), repository.to_string(), digest.to_string()),
+            None => Reference::with_tag(self.host.clone(), repository.to_string(), tag.unwrap_or("latest").to_string()),
+        };
+        let pulled = self.client.pull_manifest_and_config(&reference, &self.auth).await;
+        let (manifest, manifest_digest, config) = pulled.map_err(|e| self.failed(e))?;
+        Ok(RemoteImage {
+            reference,
+            manifest_digest,
+            config_digest: manifest.config.digest.clone(),
+            config: config.into_bytes(),
+            layers: manifest.layers,
+        })
+    }
+
+    /// A layer's blob as it arrives, its digest checked by `oci-client` at the end.
+    pub async fn layer(
+        &self,
+        image: &RemoteImage,
+        layer: &OciDescriptor,
+    ) -> Result<BoxStream<'static, std::io::Result<Bytes>>, RegistryError> {
+        let sized = self.client.pull_blob_stream(&image.reference, layer).await.map_err(|e| self.failed(e))?;
+        Ok(sized.stream)
     }
 
     fn failed(&self, error: OciDistributionError) -> RegistryError {

@@ -9,5 +9,5 @@
 pub mod client;
 pub mod credentials;
 
-pub use client::{RegistryClient, RegistryError};
+pub use client::{RegistryClient, RegistryError, RemoteImage};
 pub use credentials::{credentials_for, registry_of, Credential, DOCKER_HUB};
