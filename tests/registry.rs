@@ -125,3 +125,26 @@ async fn an_image_in_a_registry_is_inspected_and_audited_as_the_daemon_has_it() 
         String::from_utf8_lossy(&down.stderr)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_tags_in_a_registry_diff_as_the_daemons_copies_do() {
+    let mut fixtures = Fixtures::new("registry-diff").await;
+    let (first, second) = common::diff_pair::build(&mut fixtures).await;
+    let (address, _registry, _storage) = common::registry::start();
+    let name = format!("{address}/{}", fixtures.repository());
+    push(&fixtures, &first, &name, "first").await;
+    push(&fixtures, &second, &name, "second").await;
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("STRATA_CACHE_DIR", cache.path().to_str().unwrap())];
+
+    let (remote_first, remote_second) = (format!("registry://{name}:first"), format!("registry://{name}:second"));
+    let mut remote = json(&strata(&["diff", &remote_first, &remote_second, "--json"], &env));
+    let mut local = json(&strata(&["diff", &first, &second, "--json"], &env));
+    assert_eq!(remote["after"], remote_second.as_str());
+    for diff in [&mut remote, &mut local] {
+        diff.as_object_mut().unwrap().remove("before");
+        diff.as_object_mut().unwrap().remove("after");
+    }
+    assert!(!remote["files"]["added"].as_array().unwrap().is_empty(), "the pair differs: {remote}");
+    assert_eq!(remote, local, "files, config, packages and history alike");
+}

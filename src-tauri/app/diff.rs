@@ -91,7 +91,7 @@ pub async fn compare_images(
     on_progress: Channel<Progress>,
 ) -> Result<DiffSummary, Failure> {
     let (before, after) = (before.into_source(&chosen)?, after.into_source(&chosen)?);
-    let needs_daemon = [&before, &after].iter().any(|s| matches!(s, ImageSource::Daemon(_)));
+    let needs_daemon = [&before, &after].iter().any(|s| s.needs_daemon());
     let daemon = if needs_daemon { Some(live.connection()?) } else { None };
     let cancel = comparison.loading.start();
     let reporter_for = || {

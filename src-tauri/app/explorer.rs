@@ -58,7 +58,7 @@ impl SourceChoice {
                 Err(Failure::new(ErrorCode::InvalidInput, "no image named")
                     .with_hint("Type a name:tag or an id, or open an archive with Open archive… (Ctrl+O)."))
             }
-            SourceChoice::Daemon(reference) => Ok(ImageSource::Daemon(reference.trim().to_string())),
+            SourceChoice::Daemon(reference) => Ok(ImageSource::named(&reference)),
             SourceChoice::Archive(path) => Ok(ImageSource::Archive(chosen.check(&path)?)),
         }
     }

@@ -31,12 +31,13 @@ pub struct DiffArgs {
     pub output: OutputArgs,
 }
 
-/// An operand that names an existing file is an archive; anything else, an image reference.
+/// An operand that names an existing file is an archive; anything else, an image as users name
+/// them (a reference, or `registry://…`).
 fn source_of(operand: &str) -> ImageSource {
     if Path::new(operand).is_file() {
         ImageSource::Archive(operand.into())
     } else {
-        ImageSource::Daemon(operand.to_string())
+        ImageSource::named(operand)
     }
 }
 

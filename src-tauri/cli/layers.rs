@@ -30,10 +30,7 @@ impl ImageArgs {
     pub(super) fn source(&self) -> ImageSource {
         match (&self.image, &self.archive) {
             (_, Some(path)) => ImageSource::Archive(path.clone()),
-            (Some(reference), None) => match reference.strip_prefix("registry://") {
-                Some(remote) => ImageSource::Registry(remote.to_string()),
-                None => ImageSource::Daemon(reference.clone()),
-            },
+            (Some(reference), None) => ImageSource::named(reference),
             (None, None) => unreachable!("clap requires one of them"),
         }
     }

@@ -36,6 +36,16 @@ pub enum ImageSource {
 }
 
 impl ImageSource {
+    /// An image as a user names it: `registry://HOST/REPOSITORY:TAG` is in a registry; anything
+    /// else is a reference or id the daemon knows.
+    pub fn named(text: &str) -> ImageSource {
+        let text = text.trim();
+        match text.strip_prefix("registry://") {
+            Some(remote) => ImageSource::Registry(remote.to_string()),
+            None => ImageSource::Daemon(text.to_string()),
+        }
+    }
+
     /// Whether reading it takes a daemon (archives and registries do not).
     pub fn needs_daemon(&self) -> bool {
         matches!(self, ImageSource::Daemon(_))
@@ -481,6 +491,15 @@ fn layer_commands(config: &serde_json::Value, layers: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn images_are_named_in_the_daemon_or_in_a_registry() {
+        assert_eq!(ImageSource::named(" app:1 "), ImageSource::Daemon("app:1".into()));
+        let remote = ImageSource::named("registry://127.0.0.1:5000/team/app:1");
+        assert_eq!(remote, ImageSource::Registry("127.0.0.1:5000/team/app:1".into()));
+        assert_eq!(remote.label(), "registry://127.0.0.1:5000/team/app:1");
+        assert!(!remote.needs_daemon() && ImageSource::named("app").needs_daemon());
+    }
 
     #[test]
     fn empty_layer_steps_are_skipped_when_pairing_commands_with_layers() {
