@@ -49,6 +49,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_match_dropped_over_another_secret_hides_no_secret_after_it() {
+        // Found by the fuzzer: a generic assignment overlapping a database URL's password was
+        // dropped, and the token after it was never looked at — until the password was redacted.
+        let text = "\x00\x00\x00\x00\x00\x00\x00\npostgres://u:\x07GIB_TOKEN='hIT\x07GIB_GIB_TOKEN='hIT6a1B2c3\"Xk1BHUB_2c3DTHUB_TOKEN='p[a06\x7f\x00rd@hhIT6$TOKEN='hIT6a1B2c3\"Xk1BHUB_2c3DTHUB_TOKEN='p[a06\x7f\x00rd@hhIT6$$$6a0$$$";
+        let found = find_secrets(text);
+        assert_eq!(
+            found.iter().map(|f| f.rule).collect::<Vec<_>>(),
+            ["database-url-password", "generic-secret-assignment"]
+        );
+        let redacted = redact(text).unwrap();
+        assert_eq!(redact(&redacted), None, "redacted for good");
+    }
+
+    #[test]
     fn a_redacted_secret_is_gone_yet_found_again_with_its_fingerprint() {
         let token = format!("ghp_{}", "a1B2c3D4e5F6".repeat(3));
         let text = format!("API_TOKEN={token} MODE=prod");

@@ -237,14 +237,23 @@ pub fn find_secrets_in_bytes(text: &[u8]) -> Vec<Found> {
     let mut found: Vec<Found> = markers_in(text);
     for index in compiled.set.matches(text).iter() {
         let rule = &RULES[index];
-        for captures in compiled.patterns[index].captures_iter(text) {
+        let mut at = 0;
+        while let Some(captures) = compiled.patterns[index].captures_at(text, at) {
             let whole = captures.get(0).expect("a match");
             let secret = captures.get(1).unwrap_or(whole);
-            let Ok(secret_text) = std::str::from_utf8(secret.as_bytes()) else { continue };
-            if entropy(secret_text) < rule.min_entropy {
+            at = whole.end().max(whole.start() + 1);
+            // A match over a secret already found (by another rule, or a marker) is dropped, and
+            // the search goes on right after that secret, not after the dropped match: what it
+            // swallowed could hold a secret of its own. Redacting then finds the same secrets in
+            // the text around the marker, so a redacted text is redacted for good.
+            let overlapped =
+                found.iter().filter(|f| f.start < secret.end() && secret.start() < f.end).map(|f| f.end).max();
+            if let Some(end) = overlapped {
+                at = end.max(whole.start() + 1);
                 continue;
             }
-            if found.iter().any(|f| f.start < secret.end() && secret.start() < f.end) {
+            let Ok(secret_text) = std::str::from_utf8(secret.as_bytes()) else { continue };
+            if entropy(secret_text) < rule.min_entropy {
                 continue;
             }
             found.push(Found {
