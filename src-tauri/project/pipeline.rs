@@ -228,14 +228,15 @@ async fn audit_built(
     let source = ImageSource::Daemon(image_id.to_string());
     // The build's Cancel stops the read too.
     let reporter = Reporter::new("auditing the new image", |_| {}, cancel.clone());
-    let image = crate::image::load(Some(connection), &source, &IndexCache::user(), reporter).await.map_err(|e| {
+    let cache = IndexCache::user();
+    let image = crate::image::load(Some(connection), &source, &cache, reporter).await.map_err(|e| {
         if cancel.is_cancelled() {
             BuildError::Cancelled
         } else {
             BuildError::AuditCouldNotRun(e.to_string())
         }
     })?;
-    let mut audit = audit_and_remember(&image, &IndexCache::user());
+    let mut audit = audit_and_remember(&image, &cache);
     allow.apply(&mut audit.findings);
     Ok(audit)
 }

@@ -181,32 +181,34 @@ impl RegistryClient {
     /// The repositories the registry lists (`/v2/_catalog`; many public registries refuse it).
     pub async fn repositories(&self) -> Result<Listed, RegistryError> {
         // The catalog is the registry's, not a repository's: any name stands for the host.
-        let anchor = Reference::with_tag(self.host.clone(), "library/any".into(), "latest".into());
-        let mut listed = Listed { names: Vec::new(), cut: true };
-        for _ in 0..MOST_PAGES {
-            let last = listed.names.last().cloned();
-            let page = self.client.catalog(&anchor, &self.auth, Some(PAGE), last.as_deref()).await;
-            let page = page.map_err(|e| self.failed(e))?;
-            let done = page.repositories.len() < PAGE;
-            listed.names.extend(page.repositories);
-            if done {
-                listed.cut = false;
-                break;
-            }
-        }
-        Ok(listed)
+        let anchor = &Reference::with_tag(self.host.clone(), "library/any".into(), "latest".into());
+        self.paged(|last| async move {
+            let page = self.client.catalog(anchor, &self.auth, Some(PAGE), last.as_deref()).await?;
+            Ok(page.repositories)
+        })
+        .await
     }
 
     /// The tags of `repository` (`team/app`).
     pub async fn tags(&self, repository: &str) -> Result<Listed, RegistryError> {
-        let anchor = Reference::with_tag(self.host.clone(), repository.to_string(), "latest".into());
+        let anchor = &Reference::with_tag(self.host.clone(), repository.to_string(), "latest".into());
+        self.paged(|last| async move {
+            Ok(self.client.list_tags(anchor, &self.auth, Some(PAGE), last.as_deref()).await?.tags)
+        })
+        .await
+    }
+
+    /// A list the registry gives [`PAGE`] names at a time, each page asked for after the last
+    /// name of the one before; cut after [`MOST_PAGES`].
+    async fn paged<Page>(&self, mut page_after: impl FnMut(Option<String>) -> Page) -> Result<Listed, RegistryError>
+    where
+        Page: std::future::Future<Output = Result<Vec<String>, OciDistributionError>>,
+    {
         let mut listed = Listed { names: Vec::new(), cut: true };
         for _ in 0..MOST_PAGES {
-            let last = listed.names.last().cloned();
-            let page = self.client.list_tags(&anchor, &self.auth, Some(PAGE), last.as_deref()).await;
-            let page = page.map_err(|e| self.failed(e))?;
-            let done = page.tags.len() < PAGE;
-            listed.names.extend(page.tags);
+            let page = page_after(listed.names.last().cloned()).await.map_err(|e| self.failed(e))?;
+            let done = page.len() < PAGE;
+            listed.names.extend(page);
             if done {
                 listed.cut = false;
                 break;
