@@ -12,6 +12,7 @@
 //! - [`cleanup`]: cleanup plans with the exact bytes each removal frees (groundwork).
 //! - [`file_names`]: which names a file written on this system may have (Windows refuses many).
 //! - [`names`]: what image references and container names may look like, checked before a request.
+//! - [`platform`]: which platform of a multi-platform image to read (`--platform linux/arm64`).
 //! - [`progress`]: how long work tells its listeners how far it is, and how they cancel it.
 //! - [`cli`]: the subcommands, printing tables or JSON.
 //! - `app` (feature `gui`): the Tauri window, a thin adapter over the above.
@@ -32,6 +33,7 @@ pub mod in_place;
 pub mod inventory;
 pub mod live;
 pub mod names;
+pub mod platform;
 pub mod problem;
 pub mod progress;
 pub mod project;

@@ -7,7 +7,8 @@ mod common;
 use std::path::Path;
 
 use bollard::query_parameters::{PushImageOptionsBuilder, TagImageOptionsBuilder};
-use common::{json, strata, Fixtures};
+use common::registry::RegistryProxy;
+use common::{json, oci_layout, strata, Fixtures};
 use futures_util::StreamExt;
 
 /// Tags `image` as `name:tag` and has the daemon push it.
@@ -62,9 +63,16 @@ async fn a_registrys_repositories_and_tags_are_listed_signed_in_through_a_creden
     assert_eq!(repos["repositories"], serde_json::json!([fixtures.repository()]));
     assert_eq!(repos["cut"], false);
     let tags = json(&strata(&["registry", "tags", &name, "--json"], &env));
-    assert_eq!(tags["tags"], serde_json::json!(["one", "two"]));
-    let table = strata(&["registry", "tags", &name], &env);
-    assert_eq!(String::from_utf8_lossy(&table.stdout), "one\ntwo\n");
+    let listed: Vec<&str> = tags["tags"].as_array().unwrap().iter().map(|t| t["tag"].as_str().unwrap()).collect();
+    assert_eq!(listed, ["one", "two"]);
+    let one = &tags["tags"][0];
+    assert_eq!(one["digest"], tags["tags"][1]["digest"], "one image, two tags: {tags}");
+    assert_eq!(one["images"][0]["platform"], "linux/amd64");
+    assert!(one["images"][0]["compressed_bytes"].as_u64().unwrap() > 1000, "busybox, compressed: {tags}");
+    assert!(one["images"][0]["created"].as_str().unwrap().starts_with("20"), "{tags}");
+    assert_eq!(one["images"][0]["labels"]["strata.test"], "1");
+    let table = String::from_utf8_lossy(&strata(&["registry", "tags", &name], &env).stdout).to_string();
+    assert!(table.contains("one") && table.contains("two") && table.contains("linux/amd64"), "{table}");
     let asked = std::fs::read_to_string(docker_config.path().join("asked")).expect("the helper was asked");
     assert!(asked.lines().all(|line| line == format!("get {address}")), "{asked}");
 
@@ -147,4 +155,132 @@ async fn two_tags_in_a_registry_diff_as_the_daemons_copies_do() {
     }
     assert!(!remote["files"]["added"].as_array().unwrap().is_empty(), "the pair differs: {remote}");
     assert_eq!(remote, local, "files, config, packages and history alike");
+}
+
+/// `strata … --json` minus the fields that name how the image was asked for.
+fn figures(mut analysis: serde_json::Value) -> serde_json::Value {
+    for field in ["reference", "repo_tags"] {
+        analysis.as_object_mut().unwrap().remove(field);
+    }
+    analysis
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_multi_platform_index_is_read_as_the_platform_asked_for_from_a_registry_and_an_archive() {
+    let (address, _registry, _storage) = common::registry::start();
+    let dir = tempfile::tempdir().unwrap();
+    let layout_dir = dir.path().join("layout");
+    let layout = oci_layout::write(&layout_dir, "1", &[("linux", "amd64", None), ("linux", "arm64", Some("v8"))]);
+    let repository = format!("{address}/strata-test/multi-{}", std::process::id());
+    oci_layout::copy_to_registry(&layout_dir, "1", &format!("{repository}:1"));
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("STRATA_CACHE_DIR", cache.path().to_str().unwrap())];
+    let remote = format!("registry://{repository}:1");
+
+    // By default this machine's platform; the attestation is never taken for one.
+    let host = json(&strata(&["inspect", &remote, "--json"], &env));
+    assert_eq!(host["platform"], strata::platform::Platform::host().to_string());
+    assert_eq!(host["platforms"], serde_json::json!(["linux/amd64", "linux/arm64/v8"]));
+    let arm = json(&strata(&["inspect", &remote, "--platform", "linux/arm64", "--json"], &env));
+    assert_eq!(arm["platform"], "linux/arm64/v8");
+    assert_eq!(arm["layers"][0]["digest"], layout.images[1].2.as_str());
+    assert_eq!(arm["reference"], format!("{remote} [linux/arm64]"));
+    let table =
+        String::from_utf8_lossy(&strata(&["inspect", &remote, "--platform", "linux/arm64"], &env).stdout).to_string();
+    assert!(table.contains("Platform linux/arm64/v8 (the index also lists: linux/amd64)"), "{table}");
+
+    // The same index as an OCI archive: the same image for the same platform.
+    let archive = dir.path().join("multi.tar");
+    oci_layout::archive(&layout_dir, &archive);
+    let archive = archive.to_str().unwrap();
+    let from_archive = json(&strata(&["inspect", "--archive", archive, "--platform", "linux/arm64", "--json"], &env));
+    assert_eq!(figures(from_archive), figures(arm.clone()), "registry and archive agree");
+
+    // Two platforms of one tag compared, down to one file's text, read from the registry.
+    let args = ["diff", &remote, &remote, "--platform", "linux/amd64", "--platform", "linux/arm64"];
+    let diff = json(&strata(&[&args[..], &["--json"]].concat(), &env));
+    let modified: Vec<&str> =
+        diff["files"]["modified"].as_array().unwrap().iter().map(|c| c["path"].as_str().unwrap()).collect();
+    assert_eq!(modified, ["/etc/platform"], "{diff}");
+    assert!(diff["config"].as_array().unwrap().iter().any(|c| c["field"] == "architecture"), "{diff}");
+    let file = strata(&[&args[..], &["--file", "/etc/platform"]].concat(), &env);
+    let text = String::from_utf8_lossy(&file.stdout);
+    assert!(
+        text.contains("-linux/amd64") && text.contains("+linux/arm64/v8"),
+        "{text}{}",
+        String::from_utf8_lossy(&file.stderr)
+    );
+
+    // Tags list each platform and count the attestation apart.
+    let tags = json(&strata(&["registry", "tags", &repository, "--json"], &env));
+    let images = tags["tags"][0]["images"].as_array().unwrap();
+    let platforms: Vec<&str> = images.iter().map(|i| i["platform"].as_str().unwrap()).collect();
+    assert_eq!(platforms, ["linux/amd64", "linux/arm64/v8"]);
+    assert_eq!(images[1]["digest"], layout.images[1].1.as_str());
+    assert_eq!(tags["tags"][0]["attestations"], 1, "{tags}");
+    assert_ne!(images[0]["digest"], layout.attestation.as_str());
+
+    // Bad input: a platform the index lacks, from the registry and the archive; a malformed one.
+    for source in [vec![remote.as_str()], vec!["--archive", archive]] {
+        let missing = strata(&[&["inspect"], &source[..], &["--platform", "linux/s390x"]].concat(), &env);
+        let said = String::from_utf8_lossy(&missing.stderr);
+        assert_eq!(missing.status.code(), Some(1), "{said}");
+        assert!(said.contains("has no linux/s390x variant; it has linux/amd64, linux/arm64/v8"), "{said}");
+        assert!(said.contains("--platform linux/amd64"), "{said}");
+    }
+    let malformed = strata(&["inspect", &remote, "--platform", "arm64"], &env);
+    assert!(String::from_utf8_lossy(&malformed.stderr).contains("os/architecture"), "{malformed:?}");
+}
+
+/// A file of `size` bytes that gzip cannot shrink much, so its layer is about as large.
+fn incompressible(size: usize, seed: u32) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(2_654_435_761).max(1);
+    (0..size)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state as u8
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn registry_reads_fetch_only_what_the_cache_lacks_and_resume_a_broken_transfer() {
+    let mut fixtures = Fixtures::new("registry-cache").await;
+    let big = incompressible(3 << 20, 7);
+    let base = fixtures.image("base", &[("big.bin", &big)]).await;
+    let dockerfile = format!("FROM {base}\nCOPY data /more\n");
+    let extra = incompressible(1 << 20, 9);
+    let next = fixtures.image_from("next", &dockerfile, &[("extra.bin", &extra)]).await;
+    let (address, _registry, _storage) = common::registry::start();
+    let proxy = RegistryProxy::to(&address);
+    let name = format!("{address}/{}", fixtures.repository());
+    push(&fixtures, &base, &name, "base").await;
+    push(&fixtures, &next, &name, "next").await;
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("STRATA_CACHE_DIR", cache.path().to_str().unwrap())];
+    let through_proxy = |tag: &str| format!("registry://{}/{}:{tag}", proxy.address, fixtures.repository());
+
+    // Cold, with the connection cut a megabyte into the big layer: picked up where it broke.
+    proxy.cut_once_after(1 << 20);
+    let cold = json(&strata(&["inspect", &through_proxy("base"), "--json"], &env));
+    let (blobs, ranges) = proxy.blob_requests();
+    assert!(ranges >= 1, "the broken blob was resumed with a range request: {:?}", proxy.requests());
+    assert!(blobs >= 4, "config, busybox, data, and the resumed data: {:?}", proxy.requests());
+    let daemon = json(&strata(&["inspect", &base, "--json"], &env));
+    assert_eq!(figures(cold.clone()), figures(daemon), "the resumed read is the daemon's image");
+
+    // Cached: the manifest only, no blob.
+    proxy.clear();
+    let warm = json(&strata(&["inspect", &through_proxy("base"), "--json"], &env));
+    assert_eq!(figures(warm), figures(cold));
+    assert_eq!(proxy.blob_requests().0, 0, "{:?}", proxy.requests());
+    assert!(proxy.requests().iter().any(|r| r.contains("/manifests/base")), "{:?}", proxy.requests());
+
+    // A diff with a tag built on it fetches only what the two do not share: a config and a layer.
+    proxy.clear();
+    json(&strata(&["diff", &through_proxy("base"), &through_proxy("next"), "--json"], &env));
+    let blobs: Vec<String> = proxy.requests().into_iter().filter(|r| r.contains("/blobs/")).collect();
+    assert_eq!(blobs.len(), 2, "{blobs:?}");
 }

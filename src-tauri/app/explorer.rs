@@ -59,7 +59,7 @@ impl SourceChoice {
                     .with_hint("Type a name:tag or an id, or open an archive with Open archive… (Ctrl+O)."))
             }
             SourceChoice::Daemon(reference) => Ok(ImageSource::named(&reference)),
-            SourceChoice::Archive(path) => Ok(ImageSource::Archive(chosen.check(&path)?)),
+            SourceChoice::Archive(path) => Ok(ImageSource::Archive(chosen.check(&path)?, None)),
         }
     }
 }

@@ -1,11 +1,12 @@
 //! `strata diff A B`: what changed between two images — files, config, packages, history — as a summary
-//! and lists, or JSON. Each operand is an image the daemon knows, or an archive file's path.
+//! and lists, or JSON. Each operand is an image the daemon knows, `registry://…`, or an archive
+//! file's path; `--platform` chooses in a multi-platform one (twice: two platforms of one tag).
 
 use std::path::Path;
 
 use clap::Args;
 
-use super::layers::load_sources;
+use super::layers::{load_sources, parse_platform};
 use super::{connect, print_json, Failure, OutputArgs};
 use crate::diff::text::{file_diff, PathComparison, Side};
 use crate::diff::{compare, FileChange, ImageDiff};
@@ -13,6 +14,8 @@ use crate::format;
 use crate::image::content::Reading;
 use crate::image::layer_copies::LayerCopies;
 use crate::image::{ImageSource, IndexCache};
+use crate::platform::Platform;
+use crate::problem::ErrorCode;
 
 /// How many paths of each kind the table lists (JSON lists them all).
 const LISTED: usize = 40;
@@ -27,6 +30,10 @@ pub struct DiffArgs {
     /// values, then a text file's unified diff.
     #[arg(long, value_name = "PATH")]
     pub file: Option<String>,
+    /// Which platform of a multi-platform image in a registry or archive: once for both sides,
+    /// or twice, before then after, to compare two platforms of one tag.
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]", value_parser = parse_platform, num_args = 1, action = clap::ArgAction::Append)]
+    pub platform: Vec<Platform>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -35,21 +42,36 @@ pub struct DiffArgs {
 /// them (a reference, or `registry://…`).
 fn source_of(operand: &str) -> ImageSource {
     if Path::new(operand).is_file() {
-        ImageSource::Archive(operand.into())
+        ImageSource::Archive(operand.into(), None)
     } else {
         ImageSource::named(operand)
     }
 }
 
+/// The platforms each side is read as: `--platform` given once holds for both.
+fn platforms_of(args: &DiffArgs) -> Result<(Option<Platform>, Option<Platform>), Failure> {
+    match args.platform.as_slice() {
+        [] => Ok((None, None)),
+        [both] => Ok((Some(both.clone()), Some(both.clone()))),
+        [before, after] => Ok((Some(before.clone()), Some(after.clone()))),
+        _ => Err(Failure::new(ErrorCode::InvalidInput, "--platform is given more than twice")
+            .with_hint("Give it once for both images, or twice: the first image's, then the second's")),
+    }
+}
+
 pub async fn diff(endpoint: Option<String>, args: DiffArgs) -> Result<(), Failure> {
-    let (before_source, after_source) = (source_of(&args.before), source_of(&args.after));
+    let (before_platform, after_platform) = platforms_of(&args)?;
+    let before_source = source_of(&args.before).on_platform(before_platform);
+    let after_source = source_of(&args.after).on_platform(after_platform);
     let mut images = load_sources(endpoint.clone(), &[before_source.clone(), after_source.clone()]).await?;
     let (after, before) = (images.pop().expect("two images"), images.pop().expect("two images"));
+    // As the user named them, with the platform when one was asked for.
+    let (before_name, after_name) = (before_source.label(), after_source.label());
     if let Some(path) = &args.file {
         let needs_daemon = [&before_source, &after_source].iter().any(|s| matches!(s, ImageSource::Daemon(_)));
         let daemon = if needs_daemon { Some(connect(endpoint).await?) } else { None };
-        let before = Side { name: &args.before, source: &before_source, image: &before };
-        let after = Side { name: &args.after, source: &after_source, image: &after };
+        let before = Side { name: &before_name, source: &before_source, image: &before };
+        let after = Side { name: &after_name, source: &after_source, image: &after };
         // A layer read from the daemon is copied into the cache: the next look at a file in it is instant.
         let reading = Reading { copies: Some(LayerCopies::in_cache(IndexCache::user())), ..Reading::default() };
         let comparison = file_diff(daemon.as_ref(), before, after, path, &reading).await?;
@@ -60,7 +82,7 @@ pub async fn diff(endpoint: Option<String>, args: DiffArgs) -> Result<(), Failur
         }
         return Ok(());
     }
-    let result = compare(&args.before, &before, &args.after, &after);
+    let result = compare(&before_name, &before, &after_name, &after);
     if args.output.json {
         print_json(&result);
     } else {

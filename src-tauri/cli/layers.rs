@@ -11,29 +11,39 @@ use crate::engine::Connection;
 use crate::format;
 use crate::image::gate::{Outcome, Rules};
 use crate::image::{self, Image, ImageAnalysis, ImageSource, IndexCache, TreeView, ViewOptions};
+use crate::platform::Platform;
 use crate::problem::{ErrorCode, Failure};
 use crate::progress::{Cancel, Reporter};
 
-/// Which image: one the daemon has, or an archive file read with no daemon.
+/// Which image: one the daemon has, one in a registry, or an archive file read with no daemon.
 #[derive(Debug, Args)]
-#[group(required = true, multiple = false)]
 pub struct ImageArgs {
-    /// The image: a reference (`name:tag`) or an id.
+    /// The image: a reference (`name:tag`), an id, or `registry://HOST/REPOSITORY:TAG`.
+    #[arg(required_unless_present = "archive", conflicts_with = "archive")]
     pub image: Option<String>,
     /// Read a `docker save` or OCI archive file instead (no daemon needed).
     #[arg(long, value_name = "FILE")]
     pub archive: Option<PathBuf>,
+    /// Which platform of a multi-platform image in a registry or archive (default: this machine's).
+    #[arg(long, value_name = "OS/ARCH[/VARIANT]", value_parser = parse_platform)]
+    pub platform: Option<Platform>,
 }
 
 impl ImageArgs {
-    /// The image these arguments name: an archive file, or a reference the daemon knows.
+    /// The image these arguments name: an archive file, or a reference the daemon or a registry knows.
     pub(super) fn source(&self) -> ImageSource {
-        match (&self.image, &self.archive) {
-            (_, Some(path)) => ImageSource::Archive(path.clone()),
+        let source = match (&self.image, &self.archive) {
+            (_, Some(path)) => ImageSource::Archive(path.clone(), None),
             (Some(reference), None) => ImageSource::named(reference),
             (None, None) => unreachable!("clap requires one of them"),
-        }
+        };
+        source.on_platform(self.platform.clone())
     }
+}
+
+/// `--platform linux/arm64`, as clap reads it.
+pub(super) fn parse_platform(text: &str) -> Result<Platform, String> {
+    Platform::parse(text).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Args)]
@@ -197,6 +207,19 @@ fn print_summary(analysis: &ImageAnalysis) {
         analysis.hidden_file_count
     );
     print_hidden_files(analysis, 10);
+    if !analysis.platforms.is_empty() {
+        println!("Platform {} (the index also lists: {})", analysis.platform, others(analysis));
+    }
+}
+
+/// The index's other platforms, or "nothing else".
+fn others(analysis: &ImageAnalysis) -> String {
+    let others: Vec<&str> = analysis.platforms.iter().map(String::as_str).filter(|p| *p != analysis.platform).collect();
+    if others.is_empty() {
+        "nothing else".into()
+    } else {
+        others.join(", ")
+    }
 }
 
 /// The largest hidden files, one a line: size, path, the layer that stored it and the one that hid it.

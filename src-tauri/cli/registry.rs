@@ -3,12 +3,18 @@
 
 use clap::{Args, Subcommand};
 
-use super::{print_json, OutputArgs};
+use futures_util::{StreamExt, TryStreamExt};
+
+use super::{new_table, print_json, OutputArgs};
 use crate::engine::Environment;
+use crate::format;
 use crate::names::ImageReference;
 use crate::problem::{ErrorCode, Failure};
 use crate::registry::client::Listed;
-use crate::registry::RegistryClient;
+use crate::registry::{RegistryClient, TagDetails};
+
+/// Tags whose manifests and configs are asked for at once.
+const DETAILS_AT_ONCE: usize = 8;
 
 /// The options of `strata registry`.
 #[derive(Debug, Args)]
@@ -28,7 +34,8 @@ pub enum RegistryCommand {
         #[command(flatten)]
         output: OutputArgs,
     },
-    /// List the tags of a repository (`127.0.0.1:5000/team/app`).
+    /// List the tags of a repository (`127.0.0.1:5000/team/app`): each one's digest, platforms,
+    /// compressed size, date and labels.
     Tags {
         /// The repository, its registry first.
         repository: String,
@@ -47,8 +54,10 @@ pub async fn registry(args: RegistryArgs) -> Result<(), Failure> {
         }
         RegistryCommand::Tags { repository, output } => {
             let (host, path) = host_and_repository(&repository)?;
-            let listed = RegistryClient::new(&host, &docker_config)?.tags(&path).await?;
-            print_listed(&repository, "tags", &listed, output.json);
+            let client = RegistryClient::new(&host, &docker_config)?;
+            let listed = client.tags(&path).await?;
+            let details = details_of(&client, &path, &listed.names).await?;
+            print_tags(&repository, &details, listed.cut, output.json);
         }
     }
     Ok(())
@@ -68,6 +77,48 @@ fn host_and_repository(text: &str) -> Result<(String, String), Failure> {
     }
     let host = reference.registry.clone().ok_or_else(refused)?;
     Ok((host, reference.path.clone()))
+}
+
+/// Each tag's details, [`DETAILS_AT_ONCE`] asked for at a time, in the registry's order.
+async fn details_of(client: &RegistryClient, repository: &str, tags: &[String]) -> Result<Vec<TagDetails>, Failure> {
+    let asked = tags.iter().map(|tag| client.tag_details(repository, tag));
+    Ok(futures_util::stream::iter(asked).buffered(DETAILS_AT_ONCE).try_collect().await?)
+}
+
+fn print_tags(repository: &str, details: &[TagDetails], cut: bool, json: bool) {
+    if json {
+        print_json(&serde_json::json!({ "source": repository, "tags": details, "cut": cut }));
+        return;
+    }
+    if details.is_empty() {
+        println!("{repository}: no tags.");
+    }
+    let mut table = new_table(&["TAG", "DIGEST", "PLATFORM", "COMPRESSED", "CREATED", "LABELS"]);
+    for tag in details {
+        for (index, image) in tag.images.iter().enumerate() {
+            let (name, digest) = if index == 0 { (tag.tag.as_str(), short(&tag.digest)) } else { ("", String::new()) };
+            table.add_row(vec![
+                name.to_string(),
+                digest,
+                image.platform.clone(),
+                format::size(image.compressed_bytes),
+                image.created.as_deref().map(|c| c.chars().take(19).collect()).unwrap_or_default(),
+                image.labels.len().to_string(),
+            ]);
+        }
+        if tag.attestations > 0 {
+            let attestations = if tag.attestations == 1 { "attestation" } else { "attestations" };
+            table.add_row(vec![String::new(), String::new(), format!("+{} {attestations}", tag.attestations)]);
+        }
+    }
+    println!("{table}");
+    if cut {
+        eprintln!("strata: {repository} has more tags than the {} listed here.", details.len());
+    }
+}
+
+fn short(digest: &str) -> String {
+    digest.trim_start_matches("sha256:").chars().take(12).collect()
 }
 
 fn print_listed(source: &str, what: &str, listed: &Listed, json: bool) {

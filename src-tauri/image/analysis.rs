@@ -16,9 +16,11 @@ use super::cache::{ImageRecord, IndexCache};
 use super::efficiency::{efficiency, layer_size, stacks_like_dive, EfficiencyTally, Inefficiency};
 use super::export::export_reader;
 use super::history::clean_command;
+use super::remote::{load_from_registry, locate_in_registry, Remote};
 use super::tree::{FileTree, HiddenFile};
 use super::ImageError;
 use crate::engine::{Connection, EngineError};
+use crate::platform::Platform;
 use crate::progress::Reporter;
 
 /// How many inefficiencies and hidden files a summary lists (largest first).
@@ -29,10 +31,11 @@ pub const TOP_FILES: usize = 200;
 pub enum ImageSource {
     /// A reference or id the daemon knows.
     Daemon(String),
-    /// A `docker save` or OCI archive file; no daemon needed.
-    Archive(PathBuf),
-    /// An image in a registry (`HOST/REPOSITORY:TAG`, written `registry://…`); no daemon needed.
-    Registry(String),
+    /// A `docker save` or OCI archive file, and which platform when it holds several; no daemon needed.
+    Archive(PathBuf, Option<Platform>),
+    /// An image in a registry (`HOST/REPOSITORY:TAG`, written `registry://…`), and which platform
+    /// when the tag is an index; no daemon needed.
+    Registry(String, Option<Platform>),
 }
 
 impl ImageSource {
@@ -41,8 +44,18 @@ impl ImageSource {
     pub fn named(text: &str) -> ImageSource {
         let text = text.trim();
         match text.strip_prefix("registry://") {
-            Some(remote) => ImageSource::Registry(remote.to_string()),
+            Some(remote) => ImageSource::Registry(remote.to_string(), None),
             None => ImageSource::Daemon(text.to_string()),
+        }
+    }
+
+    /// The same image, read as `platform` when it is an index of several (a daemon's image is
+    /// one platform already).
+    pub fn on_platform(self, platform: Option<Platform>) -> ImageSource {
+        match self {
+            ImageSource::Archive(path, _) => ImageSource::Archive(path, platform),
+            ImageSource::Registry(reference, _) => ImageSource::Registry(reference, platform),
+            daemon @ ImageSource::Daemon(_) => daemon,
         }
     }
 
@@ -51,12 +64,13 @@ impl ImageSource {
         matches!(self, ImageSource::Daemon(_))
     }
 
-    /// How the user named it.
+    /// How the user named it, with the platform asked for.
     pub fn label(&self) -> String {
+        let on = |platform: &Option<Platform>| platform.as_ref().map(|p| format!(" [{p}]")).unwrap_or_default();
         match self {
             ImageSource::Daemon(reference) => reference.clone(),
-            ImageSource::Archive(path) => path.display().to_string(),
-            ImageSource::Registry(reference) => format!("registry://{reference}"),
+            ImageSource::Archive(path, platform) => format!("{}{}", path.display(), on(platform)),
+            ImageSource::Registry(reference, platform) => format!("registry://{reference}{}", on(platform)),
         }
     }
 }
@@ -130,6 +144,10 @@ pub struct ImageAnalysis {
     pub hidden_file_count: usize,
     /// The largest hidden files (at most [`TOP_FILES`]).
     pub hidden_files: Vec<HiddenFileSummary>,
+    /// The platform the image is for, as its config says (`linux/amd64`); empty when it does not.
+    pub platform: String,
+    /// When it was read from an index of several platforms, each image platform listed there.
+    pub platforms: Vec<String>,
 }
 
 /// What one look at an image tells before it is read: the daemon's `inspect`, or an archive
@@ -137,8 +155,8 @@ pub struct ImageAnalysis {
 enum Located {
     Daemon(Box<bollard::models::ImageInspect>),
     Archive(Layout),
-    /// Found when read: the manifest comes with the layers.
-    Registry,
+    /// The registry's manifest.
+    Registry(Box<Remote>),
 }
 
 impl Located {
@@ -146,7 +164,7 @@ impl Located {
         match self {
             Located::Daemon(inspected) => inspected.id.as_deref().unwrap_or_default(),
             Located::Archive(layout) => &layout.id,
-            Located::Registry => "",
+            Located::Registry(remote) => remote.id(),
         }
     }
 }
@@ -163,14 +181,16 @@ async fn locate(daemon: Option<&Connection>, source: &ImageSource) -> Result<Loc
                 .map_err(|e| ImageError::Engine(EngineError::from_api(e)))?;
             Ok(Located::Daemon(Box::new(inspected)))
         }
-        ImageSource::Archive(path) => {
-            let path = path.clone();
-            let layout = tokio::task::spawn_blocking(move || archive_layout(&path))
+        ImageSource::Archive(path, platform) => {
+            let (path, platform) = (path.clone(), platform.clone());
+            let layout = tokio::task::spawn_blocking(move || archive_layout(&path, platform.as_ref()))
                 .await
                 .map_err(|e| ImageError::Archive(format!("the reader stopped: {e}")))??;
             Ok(Located::Archive(layout))
         }
-        ImageSource::Registry(_) => Ok(Located::Registry),
+        ImageSource::Registry(reference, platform) => {
+            Ok(Located::Registry(Box::new(locate_in_registry(reference, platform.as_ref()).await?)))
+        }
     }
 }
 
@@ -211,8 +231,8 @@ pub async fn load(
 /// The cache as `source` may use it: an archive's entries are kept apart ([`IndexCache::for_archive`]).
 fn cache_for(cache: &IndexCache, source: &ImageSource) -> IndexCache {
     match source {
-        ImageSource::Archive(path) => cache.for_archive(path),
-        ImageSource::Daemon(_) | ImageSource::Registry(_) => cache.clone(),
+        ImageSource::Archive(path, _) => cache.for_archive(path),
+        ImageSource::Daemon(_) | ImageSource::Registry(..) => cache.clone(),
     }
 }
 
@@ -318,14 +338,14 @@ async fn load_located(
             let daemon = daemon.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
             load_from_daemon(daemon, reference, *inspected, cache, reporter).await
         }
-        (ImageSource::Archive(path), Located::Archive(layout)) => {
+        (ImageSource::Archive(path, _), Located::Archive(layout)) => {
             let (path, cache) = (path.clone(), cache.clone());
             tokio::task::spawn_blocking(move || read_archive_file(&path, layout, &cache, &mut reporter))
                 .await
                 .map_err(|e| ImageError::Archive(format!("the reader stopped: {e}")))?
         }
-        (ImageSource::Registry(reference), Located::Registry) => {
-            super::remote::load_from_registry(reference, cache, reporter).await
+        (ImageSource::Registry(reference, _), Located::Registry(remote)) => {
+            load_from_registry(reference, *remote, cache, reporter).await
         }
         _ => unreachable!("an image is located where its source says"),
     }
@@ -391,7 +411,7 @@ fn from_cache(cache: &IndexCache, id: &str, diff_ids: &[String]) -> Option<Image
         .zip(record.sources)
         .map(|(diff_id, source)| Some(Layer { diff_id: diff_id.clone(), source, changes: cache.load_layer(diff_id)? }))
         .collect::<Option<Vec<_>>>()?;
-    Some(Image { id: id.to_string(), repo_tags: record.repo_tags, config, layers })
+    Some(Image { id: id.to_string(), repo_tags: record.repo_tags, config, layers, platforms: Vec::new() })
 }
 
 /// Sums up an image already loaded.
@@ -463,6 +483,8 @@ pub fn summarize(reference: &str, image: &Image) -> ImageAnalysis {
                 hidden_by: h.hidden_by,
             })
             .collect(),
+        platform: Platform::of_config(&image.config).map(|p| p.to_string()).unwrap_or_default(),
+        platforms: image.platforms.clone(),
     }
 }
 
@@ -496,7 +518,7 @@ mod tests {
     fn images_are_named_in_the_daemon_or_in_a_registry() {
         assert_eq!(ImageSource::named(" app:1 "), ImageSource::Daemon("app:1".into()));
         let remote = ImageSource::named("registry://127.0.0.1:5000/team/app:1");
-        assert_eq!(remote, ImageSource::Registry("127.0.0.1:5000/team/app:1".into()));
+        assert_eq!(remote, ImageSource::Registry("127.0.0.1:5000/team/app:1".into(), None));
         assert_eq!(remote.label(), "registry://127.0.0.1:5000/team/app:1");
         assert!(!remote.needs_daemon() && ImageSource::named("app").needs_daemon());
     }

@@ -21,6 +21,7 @@ use super::layer::{read_layer, LayerChange};
 use super::tar_stream::TarStream;
 use super::tree::FileTree;
 use super::ImageError;
+use crate::platform::{choose, image_platforms, IndexEntry, Platform};
 use crate::progress::{ProgressReader, Reporter};
 
 /// JSON files bigger than this are not configs or manifests; they are skipped.
@@ -55,6 +56,9 @@ pub struct Image {
     pub config: serde_json::Value,
     /// Every layer, bottom first.
     pub layers: Vec<Layer>,
+    /// When it was read from an index of several platforms: each image platform listed there
+    /// (the one read is in the config); empty otherwise.
+    pub platforms: Vec<String>,
 }
 
 impl Image {
@@ -84,6 +88,7 @@ impl Image {
                 .enumerate()
                 .map(|(i, changes)| Layer { diff_id: format!("l{i}"), source: format!("l{i}"), changes })
                 .collect(),
+            platforms: Vec::new(),
         }
     }
 }
@@ -99,6 +104,8 @@ pub struct Layout {
     pub config: serde_json::Value,
     /// (source in the archive, diff id), bottom first.
     pub layers: Vec<(String, String)>,
+    /// The image platforms of the index it was chosen from; empty for a single image.
+    pub platforms: Vec<String>,
 }
 
 /// Reads the first image of an archive from a stream, every layer of it.
@@ -176,16 +183,16 @@ pub fn read_archive_file(
         };
         layers.push(Layer { diff_id: diff_id.clone(), source: source.clone(), changes });
     }
-    Ok(Image { id: layout.id, repo_tags: layout.repo_tags, config: layout.config, layers })
+    Ok(Image { id: layout.id, repo_tags: layout.repo_tags, config: layout.config, layers, platforms: layout.platforms })
 }
 
 /// Reads only the small JSON files of an archive file (seeking past the layers): which image it
 /// holds and where its layers are.
-pub fn archive_layout(path: &Path) -> Result<Layout, ImageError> {
+pub fn archive_layout(path: &Path, platform: Option<&Platform>) -> Result<Layout, ImageError> {
     let file =
         File::open(path).map_err(|e| ImageError::Archive(format!("{} cannot be opened: {e}", path.display())))?;
     let mut file = BufReader::new(file);
-    let layouts = Scan::of(TarStream::seekable(&mut file), &|_| false)?.layouts()?;
+    let layouts = Scan::of(TarStream::seekable(&mut file), &|_| false)?.layouts(platform)?;
     layouts.into_iter().next().ok_or_else(|| ImageError::Archive("it lists no image".into()))
 }
 
@@ -217,7 +224,8 @@ fn missing_layer(source: &str) -> ImageError {
 }
 
 /// An image an archive lists: its config's name, its tags, and its layers' names, bottom first.
-type ImageEntry = (String, Vec<String>, Vec<String>);
+/// (config, tags, layer sources, the platforms of the index it was chosen from) of one image.
+type ImageEntry = (String, Vec<String>, Vec<String>, Vec<String>);
 
 /// What one pass over an archive found.
 #[derive(Default)]
@@ -299,7 +307,7 @@ impl Scan {
     /// still needs them (images of one archive sharing a layer, one layer twice in an image),
     /// moved at the last, so that a 100k-file image is not copied whole.
     fn into_images(mut self) -> Result<Vec<Image>, ImageError> {
-        let layouts = self.layouts()?;
+        let layouts = self.layouts(None)?;
         let mut stored = Vec::new();
         for (source, _) in layouts.iter().flat_map(|l| &l.layers) {
             stored.push(self.stored_name(source)?.to_owned());
@@ -313,7 +321,13 @@ impl Scan {
                 let changes = take_or_copy(&mut self.layers, &at, used_again).ok_or_else(|| missing_layer(&source))?;
                 layers.push(Layer { diff_id, source, changes });
             }
-            images.push(Image { id: layout.id, repo_tags: layout.repo_tags, config: layout.config, layers });
+            images.push(Image {
+                id: layout.id,
+                repo_tags: layout.repo_tags,
+                config: layout.config,
+                layers,
+                platforms: layout.platforms,
+            });
         }
         Ok(images)
     }
@@ -328,19 +342,21 @@ impl Scan {
         self.json.get(name).map(Vec::as_slice).ok_or_else(|| ImageError::Archive(format!("{name} is missing")))
     }
 
-    /// Every image the archive lists, in its order.
-    fn layouts(&self) -> Result<Vec<Layout>, ImageError> {
-        let images = if self.json.contains_key("manifest.json") {
+    /// Every image the archive lists, in its order; only the one for `platform` when asked for
+    /// one (Docker 25+ archives list every platform in their index).
+    fn layouts(&self, platform: Option<&Platform>) -> Result<Vec<Layout>, ImageError> {
+        let has_index = self.json.contains_key("index.json");
+        let images = if self.json.contains_key("manifest.json") && !(platform.is_some() && has_index) {
             self.docker_manifest()?
-        } else if self.json.contains_key("index.json") {
-            self.oci_index()?
+        } else if has_index {
+            self.oci_index(platform)?
         } else {
             return Err(ImageError::Archive("it has neither manifest.json nor index.json".into()));
         };
-        images.into_iter().map(|(config, repo_tags, sources)| self.layout(config, repo_tags, sources)).collect()
+        images.into_iter().map(|entry| self.layout(entry)).collect()
     }
 
-    fn layout(&self, config_name: String, repo_tags: Vec<String>, sources: Vec<String>) -> Result<Layout, ImageError> {
+    fn layout(&self, (config_name, repo_tags, sources, platforms): ImageEntry) -> Result<Layout, ImageError> {
         let config_bytes = self.json_file(&config_name)?;
         let mut config: serde_json::Value = parse_json(&config_name, config_bytes)?;
         // Read once, kept and shown everywhere after: no secret of the config goes further.
@@ -361,6 +377,7 @@ impl Scan {
             repo_tags,
             config,
             layers: sources.into_iter().zip(diff_ids).collect(),
+            platforms,
         })
     }
 
@@ -384,27 +401,35 @@ impl Scan {
             .into_iter()
             .map(|entry| {
                 let layers = entry.layers.iter().map(|l| archive_name(l.as_bytes())).collect();
-                (archive_name(entry.config.as_bytes()), entry.repo_tags.unwrap_or_default(), layers)
+                (archive_name(entry.config.as_bytes()), entry.repo_tags.unwrap_or_default(), layers, Vec::new())
             })
             .collect())
     }
 
-    /// `index.json` → (an index →)* a manifest → its config and layer blobs (the first image:
-    /// archives of several images made by Docker also have a `manifest.json`).
-    fn oci_index(&self) -> Result<Vec<ImageEntry>, ImageError> {
+    /// `index.json` → (an index →)* a manifest → its config and layer blobs: in an index of
+    /// several platforms, the one for `platform` (by default this machine's); else the first
+    /// image (archives of several images made by Docker also have a `manifest.json`).
+    fn oci_index(&self, platform: Option<&Platform>) -> Result<Vec<ImageEntry>, ImageError> {
         let mut document: serde_json::Value = parse_json("index.json", self.json_file("index.json")?)?;
-        let mut tags = Vec::new();
+        let (mut tags, mut platforms) = (Vec::new(), Vec::new());
         for _ in 0..MAX_INDEX_DEPTH {
-            if let Some(manifests) = document["manifests"].as_array() {
-                let first = manifests.first().ok_or_else(|| ImageError::Archive("its index lists no image".into()))?;
-                let annotations = &first["annotations"];
+            if let Some(entries) = IndexEntry::all_in(&document) {
+                let chosen = if entries.iter().any(|e| e.platform.is_some()) {
+                    platforms = image_platforms(&entries);
+                    choose(&entries, platform)?
+                } else {
+                    entries.first().ok_or_else(|| ImageError::Archive("its index lists no image".into()))?
+                };
+                let listed = document["manifests"].as_array().into_iter().flatten();
+                let annotations =
+                    listed.clone().find(|m| m["digest"] == chosen.digest.as_str()).map(|m| &m["annotations"]);
                 for key in ["io.containerd.image.name", "org.opencontainers.image.ref.name"] {
-                    if let Some(name) = annotations[key].as_str() {
+                    if let Some(name) = annotations.and_then(|a| a[key].as_str()) {
                         tags.push(name.to_string());
                         break;
                     }
                 }
-                let name = blob_name(&first["digest"])?;
+                let name = blob_name(&serde_json::Value::from(chosen.digest.as_str()))?;
                 document = parse_json(&name, self.json_file(&name)?)?;
                 continue;
             }
@@ -415,7 +440,7 @@ impl Scan {
                 .iter()
                 .map(|layer| blob_name(&layer["digest"]))
                 .collect::<Result<_, _>>()?;
-            return Ok(vec![(config, tags, layers)]);
+            return Ok(vec![(config, tags, layers, platforms)]);
         }
         Err(ImageError::Archive(format!("its index nests more than {MAX_INDEX_DEPTH} indexes deep")))
     }
@@ -743,7 +768,7 @@ mod tests {
         std::fs::write(&path, &bytes).unwrap();
         let cache = IndexCache::at(&dir.path().join("cache"));
         for pass in ["scanned", "cached"] {
-            let image = read_archive_file(&path, archive_layout(&path).unwrap(), &cache, &mut Reporter::silent());
+            let image = read_archive_file(&path, archive_layout(&path, None).unwrap(), &cache, &mut Reporter::silent());
             let image = image.unwrap();
             assert_eq!(image.layers.len(), 2, "{pass}");
             assert_eq!(image.layers[0].changes, streamed.layers[0].changes, "{pass}");
@@ -757,7 +782,8 @@ mod tests {
         let path = dir.path().join("image.tar");
         std::fs::write(&path, legacy_archive()).unwrap();
         let cache = IndexCache::at(&dir.path().join("cache"));
-        let first = read_archive_file(&path, archive_layout(&path).unwrap(), &cache, &mut Reporter::silent()).unwrap();
+        let first =
+            read_archive_file(&path, archive_layout(&path, None).unwrap(), &cache, &mut Reporter::silent()).unwrap();
         assert_eq!(cache.usage().layers, 2);
         // Damage every layer in the file: a second read must not need them.
         let mut bytes = legacy_archive();
@@ -766,12 +792,18 @@ mod tests {
             bytes[at + 512..at + 512 + 262].fill(b'Z'); // the layer's own tar header, past the outer header
         }
         std::fs::write(&path, &bytes).unwrap();
-        let second = read_archive_file(&path, archive_layout(&path).unwrap(), &cache, &mut Reporter::silent()).unwrap();
+        let second =
+            read_archive_file(&path, archive_layout(&path, None).unwrap(), &cache, &mut Reporter::silent()).unwrap();
         assert_eq!(first.layers[0].changes, second.layers[0].changes);
         assert_eq!(first.merged_tree().paths(), second.merged_tree().paths());
         assert!(
-            read_archive_file(&path, archive_layout(&path).unwrap(), &IndexCache::disabled(), &mut Reporter::silent())
-                .is_err(),
+            read_archive_file(
+                &path,
+                archive_layout(&path, None).unwrap(),
+                &IndexCache::disabled(),
+                &mut Reporter::silent()
+            )
+            .is_err(),
             "damaged without the cache"
         );
     }

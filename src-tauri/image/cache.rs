@@ -119,6 +119,19 @@ impl IndexCache {
         }
     }
 
+    /// An image's config (JSON, secrets redacted) kept by image id, for images read from a
+    /// registry: a second look fetches no blob at all.
+    pub fn load_config(&self, image_id: &str) -> Option<String> {
+        self.load(&self.file_for("configs", image_id)?)
+    }
+
+    /// Keeps an image's config under its id; failing to write is logged.
+    pub fn store_config(&self, image_id: &str, config_json: &String) {
+        if let Some(path) = self.file_for("configs", image_id) {
+            self.store(&path, config_json);
+        }
+    }
+
     /// A summary computed before for this image id (figures only depend on the layers).
     pub fn load_summary<T: serde::de::DeserializeOwned>(&self, image_id: &str) -> Option<T> {
         self.load(&self.file_for("summaries", image_id)?)

@@ -183,17 +183,21 @@ async fn with_layer<T: Send + 'static>(
     let answered = Arc::new(AtomicBool::new(false));
     let stoppable =
         |inner: Box<dyn Read + Send>| Stoppable { inner, cancel: reading.cancel.clone(), answered: answered.clone() };
-    let copies = reading.copies.as_ref().filter(|_| matches!(layer.image, ImageSource::Daemon(_)));
+    // An archive file is at hand; a layer from the daemon or a registry is worth a copy.
+    let copies = reading.copies.as_ref().filter(|_| !matches!(layer.image, ImageSource::Archive(..)));
     let (sender, answer) = tokio::sync::oneshot::channel();
     let mut answer_with = Answer(Some(sender));
     if let Some(copy) = copies.and_then(|copies| copies.open(&layer.diff_id)) {
         let mut tar = BufReader::with_capacity(READ_BUFFER_BYTES, stoppable(Box::new(copy)));
         tokio::task::spawn_blocking(move || answer_with.give(visit(&mut tar)));
     } else {
-        let archive = stoppable(open_archive(daemon, layer)?);
+        let opened = match open_archive(daemon, layer).await? {
+            Opened::Archive(archive) => Opened::Archive(Box::new(stoppable(archive))),
+            Opened::Blob(blob) => Opened::Blob(Box::new(stoppable(blob))),
+        };
         let (source, copy) = (layer.source.clone(), copies.cloned().map(|c| (c, layer.diff_id.clone())));
         tokio::task::spawn_blocking(move || {
-            let found = find_layer(archive, &source, |tar| match copy {
+            let found = opened.reach_layer(&source, |tar| match copy {
                 Some((copies, diff_id)) => {
                     copy_while_visiting(tar, &copies, &diff_id, &answered, visit, &mut answer_with)
                 }
@@ -211,20 +215,42 @@ async fn with_layer<T: Send + 'static>(
     }
 }
 
-/// The image's archive as a stream: the daemon's export, or the archive file.
-fn open_archive(daemon: Option<&Connection>, layer: &LayerLocation) -> Result<Box<dyn Read + Send>, ImageError> {
+/// Where a layer is read from: an archive that holds it among others, or its own blob.
+enum Opened {
+    /// The daemon's export or an archive file.
+    Archive(Box<dyn Read + Send>),
+    /// The layer's blob from a registry.
+    Blob(Box<dyn Read + Send>),
+}
+
+impl Opened {
+    /// Streams to the layer at `source` and hands its uncompressed tar to `use_layer`.
+    fn reach_layer(self, source: &str, use_layer: impl FnOnce(&mut dyn BufRead)) -> Result<(), ImageError> {
+        match self {
+            Opened::Archive(archive) => find_layer(archive, source, use_layer),
+            Opened::Blob(blob) => match classify(BufReader::with_capacity(READ_BUFFER_BYTES, blob))? {
+                (Body::Layer(compression), body) => {
+                    use_layer(&mut decompress(body, compression)?);
+                    Ok(())
+                }
+                _ => Err(ImageError::Archive(format!("{source} is not a layer"))),
+            },
+        }
+    }
+}
+
+/// The stream the layer is in: the daemon's export, the archive file, or the registry's blob.
+async fn open_archive(daemon: Option<&Connection>, layer: &LayerLocation) -> Result<Opened, ImageError> {
     Ok(match &layer.image {
         ImageSource::Daemon(reference) => {
             let daemon = daemon.ok_or_else(|| ImageError::Archive("no daemon to read the image from".into()))?;
-            Box::new(export_reader(daemon, &[reference]))
+            Opened::Archive(Box::new(export_reader(daemon, &[reference])))
         }
-        ImageSource::Archive(path) => Box::new(
+        ImageSource::Archive(path, _) => Opened::Archive(Box::new(
             File::open(path).map_err(|e| ImageError::Archive(format!("{} cannot be opened: {e}", path.display())))?,
-        ),
-        ImageSource::Registry(reference) => {
-            return Err(ImageError::NotFound(format!(
-                "the files of registry://{reference} cannot be read yet (its index can): pull it, then open it from the daemon"
-            )))
+        )),
+        ImageSource::Registry(reference, platform) => {
+            Opened::Blob(super::remote::layer_blob(reference, platform.as_ref(), &layer.source).await?)
         }
     })
 }
@@ -387,7 +413,7 @@ mod tests {
 
     fn location(dir: &Path) -> LayerLocation {
         LayerLocation {
-            image: ImageSource::Archive(archive_file(dir)),
+            image: ImageSource::Archive(archive_file(dir), None),
             source: "abc/layer.tar".into(),
             diff_id: format!("sha256:{}", "a".repeat(64)),
         }

@@ -43,6 +43,9 @@ pub enum ImageError {
     /// The Docker daemon failed or refused the request.
     #[error(transparent)]
     Engine(#[from] crate::engine::EngineError),
+    /// The image is an index with no image for the platform asked for.
+    #[error(transparent)]
+    Platform(#[from] crate::platform::PlatformError),
     /// A registry could not be reached, or refused.
     #[error(transparent)]
     Registry(#[from] crate::registry::RegistryError),
@@ -81,6 +84,7 @@ impl Problem for ImageError {
         match self {
             ImageError::Engine(error) => error.code(),
             ImageError::Registry(error) => error.code(),
+            ImageError::Platform(error) => error.code(),
             ImageError::Tar(_) | ImageError::Archive(_) | ImageError::EscapingPath { .. } => ErrorCode::Damaged,
             ImageError::Cancelled => ErrorCode::Cancelled,
             ImageError::NotFound(_) => ErrorCode::NotFound,
@@ -94,6 +98,7 @@ impl Problem for ImageError {
         match self {
             ImageError::Engine(error) => error.hint(),
             ImageError::Registry(error) => error.hint(),
+            ImageError::Platform(error) => error.hint(),
             ImageError::Tar(_) | ImageError::Archive(_) => {
                 "The archive is damaged or incomplete; export the image again (`docker save`).".into()
             }

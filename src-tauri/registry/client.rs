@@ -13,11 +13,16 @@ use bytes::Bytes;
 use futures_util::stream::BoxStream;
 use oci_client::client::{Certificate, CertificateEncoding, ClientConfig, ClientProtocol};
 use oci_client::errors::{OciDistributionError, OciErrorCode};
-use oci_client::manifest::OciDescriptor;
+use oci_client::manifest::{
+    OciDescriptor, OciImageManifest, IMAGE_MANIFEST_LIST_MEDIA_TYPE, IMAGE_MANIFEST_MEDIA_TYPE,
+    OCI_IMAGE_INDEX_MEDIA_TYPE, OCI_IMAGE_MEDIA_TYPE,
+};
 use oci_client::secrets::RegistryAuth;
 use oci_client::{Client, Reference};
 
+use super::blob::BlobTransfer;
 use super::credentials::{credentials_for, Credential, CredentialError};
+use crate::platform::{choose, image_platforms, IndexEntry, Platform, PlatformError};
 use crate::problem::{ErrorCode, Problem};
 
 /// Tags (or repositories) asked for in one page.
@@ -31,6 +36,9 @@ pub enum RegistryError {
     /// The saved credential could not be read.
     #[error(transparent)]
     Credential(#[from] CredentialError),
+    /// The tag is an index with no image for the platform asked for.
+    #[error(transparent)]
+    Platform(#[from] PlatformError),
     /// The registry did not answer: down, a wrong address, or the network.
     #[error("{registry} does not answer: {reason}")]
     Unreachable {
@@ -67,7 +75,7 @@ pub enum RegistryError {
 
 impl RegistryError {
     /// Sorts what `oci-client` said into what the user can act on.
-    fn from_client(registry: &str, error: OciDistributionError) -> RegistryError {
+    pub(super) fn from_client(registry: &str, error: OciDistributionError) -> RegistryError {
         let registry = registry.to_string();
         match &error {
             OciDistributionError::RequestError(request) if request.is_connect() || request.is_timeout() => {
@@ -104,6 +112,7 @@ impl Problem for RegistryError {
     fn code(&self) -> ErrorCode {
         match self {
             RegistryError::Credential(_) => ErrorCode::InvalidInput,
+            RegistryError::Platform(error) => error.code(),
             RegistryError::NotThere { .. } => ErrorCode::NotFound,
             _ => ErrorCode::RegistryFailed,
         }
@@ -114,6 +123,7 @@ impl Problem for RegistryError {
             RegistryError::Credential(_) => {
                 "Fix the docker CLI's config (`docker login` writes it), or its credential helper".into()
             }
+            RegistryError::Platform(error) => error.hint(),
             RegistryError::Unreachable { .. } => "Check the registry's address and that it is up".into(),
             RegistryError::SignIn { registry, .. } => {
                 format!("Sign in with `docker login {registry}`: Strata uses the docker CLI's credentials")
@@ -142,13 +152,45 @@ pub struct RemoteImage {
     pub reference: Reference,
     /// The digest of its manifest (the platform's, for an index).
     pub manifest_digest: String,
-    /// The digest of its config: the image id.
-    pub config_digest: String,
-    /// The config, as stored.
-    pub config: Vec<u8>,
+    /// Its config's blob: its digest is the image id.
+    pub config: OciDescriptor,
     /// Its layers' blobs, bottom first.
     pub layers: Vec<OciDescriptor>,
+    /// The platform read, when the tag is an index; with every image platform it lists.
+    pub platforms: Option<(Platform, Vec<String>)>,
 }
+
+/// What one tag is: one image, or an index of several platforms' images.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TagDetails {
+    /// The tag.
+    pub tag: String,
+    /// The digest its manifest (or index) has.
+    pub digest: String,
+    /// Each image of it, in the index's order.
+    pub images: Vec<TagImage>,
+    /// Attestation manifests the index holds besides the images.
+    pub attestations: usize,
+}
+
+/// One image of a tag.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TagImage {
+    /// Its platform, as its config says (`linux/amd64`); empty when it does not.
+    pub platform: String,
+    /// Its manifest's digest.
+    pub digest: String,
+    /// Its config's and layers' blobs, as stored (compressed).
+    pub compressed_bytes: u64,
+    /// When it was made, as its config says.
+    pub created: Option<String>,
+    /// Its labels.
+    pub labels: std::collections::BTreeMap<String, String>,
+}
+
+/// The manifest types Strata reads: OCI's and Docker's, single images and indexes.
+const MANIFEST_TYPES: &[&str] =
+    &[OCI_IMAGE_MEDIA_TYPE, IMAGE_MANIFEST_MEDIA_TYPE, OCI_IMAGE_INDEX_MEDIA_TYPE, IMAGE_MANIFEST_LIST_MEDIA_TYPE];
 
 /// A client for one registry, signed in as the docker CLI would be.
 pub struct RegistryClient {
@@ -217,42 +259,136 @@ impl RegistryClient {
         Ok(listed)
     }
 
-    /// The image `repository` + `tag_or_digest` names: its manifest (an index resolved to this
-    /// machine's platform) and its config.
+    /// The image `repository` + tag or digest names: its manifest (for an index, the one for
+    /// `platform`, by default this machine's); its config is fetched by [`Self::config`].
     pub async fn image(
         &self,
         repository: &str,
         tag: Option<&str>,
         digest: Option<&str>,
+        platform: Option<&Platform>,
     ) -> Result<RemoteImage, RegistryError> {
         let reference = match digest {
             Some(digest) => Reference::with_digest(self.host.clone(), repository.to_string(), digest.to_string()),
             None => Reference::with_tag(self.host.clone(), repository.to_string(), tag.unwrap_or("latest").to_string()),
         };
-        let pulled = self.client.pull_manifest_and_config(&reference, &self.auth).await;
-        let (manifest, manifest_digest, config) = pulled.map_err(|e| self.failed(e))?;
-        Ok(RemoteImage {
-            reference,
-            manifest_digest,
-            config_digest: manifest.config.digest.clone(),
-            config: config.into_bytes(),
-            layers: manifest.layers,
+        let (mut document, mut manifest_digest) = self.manifest(&reference).await?;
+        let mut platforms = None;
+        if let Some(entries) = IndexEntry::all_in(&document) {
+            let chosen = choose(&entries, platform)?;
+            let listed = Platform::parse(&chosen.label()).ok().map(|p| (p, image_platforms(&entries)));
+            (document, manifest_digest) = self.manifest(&self.at(&reference, &chosen.digest)).await?;
+            platforms = listed;
+        }
+        let manifest: OciImageManifest = serde_json::from_value(document).map_err(|e| RegistryError::Answer {
+            registry: self.host.clone(),
+            reason: format!("its manifest {manifest_digest} is not an image manifest: {e}"),
+        })?;
+        Ok(RemoteImage { reference, manifest_digest, config: manifest.config, layers: manifest.layers, platforms })
+    }
+
+    /// The image's config, as stored (its digest checked by `oci-client`).
+    pub async fn config(&self, image: &RemoteImage) -> Result<Vec<u8>, RegistryError> {
+        let mut config = Vec::new();
+        self.client.pull_blob(&image.reference, &image.config, &mut config).await.map_err(|e| self.failed(e))?;
+        Ok(config)
+    }
+
+    /// What `tag` of `repository` is: its digest and, for each image in it, the platform, the
+    /// manifest's digest, the compressed size, when it was made and its labels.
+    pub async fn tag_details(&self, repository: &str, tag: &str) -> Result<TagDetails, RegistryError> {
+        let reference = Reference::with_tag(self.host.clone(), repository.to_string(), tag.to_string());
+        let (document, digest) = self.manifest(&reference).await?;
+        let mut details =
+            TagDetails { tag: tag.to_string(), digest: digest.clone(), images: Vec::new(), attestations: 0 };
+        let manifests = match IndexEntry::all_in(&document) {
+            None => vec![(document, digest)],
+            Some(entries) => {
+                details.attestations = entries.iter().filter(|e| e.attestation).count();
+                let mut manifests = Vec::new();
+                for entry in entries.iter().filter(|e| !e.attestation) {
+                    manifests.push(self.manifest(&self.at(&reference, &entry.digest)).await?);
+                }
+                manifests
+            }
+        };
+        for (manifest, digest) in manifests {
+            details.images.push(self.tag_image(&reference, &manifest, digest).await?);
+        }
+        Ok(details)
+    }
+
+    /// One image of a tag, its config read for the platform, the date and the labels.
+    async fn tag_image(
+        &self,
+        reference: &Reference,
+        manifest: &serde_json::Value,
+        digest: String,
+    ) -> Result<TagImage, RegistryError> {
+        let config_descriptor: OciDescriptor =
+            serde_json::from_value(manifest["config"].clone()).map_err(|e| RegistryError::Answer {
+                registry: self.host.clone(),
+                reason: format!("the manifest {digest} names no config: {e}"),
+            })?;
+        let mut bytes = Vec::new();
+        self.client.pull_blob(reference, &config_descriptor, &mut bytes).await.map_err(|e| self.failed(e))?;
+        let mut config: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        crate::secrets::redact_json(&mut config);
+        let text = |value: &serde_json::Value| value.as_str().unwrap_or_default().to_string();
+        let platform = Platform::of_config(&config).map(|p| p.to_string()).unwrap_or_default();
+        let labels = config["config"]["Labels"]
+            .as_object()
+            .map(|labels| labels.iter().map(|(k, v)| (k.clone(), text(v))).collect())
+            .unwrap_or_default();
+        Ok(TagImage {
+            platform,
+            digest,
+            compressed_bytes: compressed_size(manifest),
+            created: config["created"].as_str().map(str::to_string),
+            labels,
         })
     }
 
-    /// A layer's blob as it arrives, its digest checked by `oci-client` at the end.
-    pub async fn layer(
-        &self,
-        image: &RemoteImage,
-        layer: &OciDescriptor,
-    ) -> Result<BoxStream<'static, std::io::Result<Bytes>>, RegistryError> {
-        let sized = self.client.pull_blob_stream(&image.reference, layer).await.map_err(|e| self.failed(e))?;
-        Ok(sized.stream)
+    /// A manifest or index as JSON, with its digest (checked by `oci-client` against the
+    /// registry's header and a digest reference).
+    async fn manifest(&self, reference: &Reference) -> Result<(serde_json::Value, String), RegistryError> {
+        let pulled = self.client.pull_manifest_raw(reference, &self.auth, MANIFEST_TYPES).await;
+        let (body, digest) = pulled.map_err(|e| self.failed(e))?;
+        let document = serde_json::from_slice(&body).map_err(|e| RegistryError::Answer {
+            registry: self.host.clone(),
+            reason: format!("its manifest for {reference} is not JSON: {e}"),
+        })?;
+        Ok((document, digest))
+    }
+
+    /// The same repository at `digest`.
+    fn at(&self, reference: &Reference, digest: &str) -> Reference {
+        Reference::with_digest(self.host.clone(), reference.repository().to_string(), digest.to_string())
+    }
+
+    /// A layer's blob as it arrives: checked against its digest and size, resumed when a
+    /// connection breaks ([`BlobTransfer`]).
+    pub fn layer(&self, image: &RemoteImage, layer: &OciDescriptor) -> BoxStream<'static, std::io::Result<Bytes>> {
+        let transfer = BlobTransfer::new(
+            self.client.clone(),
+            self.auth.clone(),
+            self.host.clone(),
+            image.reference.clone(),
+            layer.clone(),
+        );
+        transfer.into_stream()
     }
 
     fn failed(&self, error: OciDistributionError) -> RegistryError {
         RegistryError::from_client(&self.host, error)
     }
+}
+
+/// A manifest's compressed size: its config's and its layers' blobs.
+fn compressed_size(manifest: &serde_json::Value) -> u64 {
+    let size = |descriptor: &serde_json::Value| descriptor["size"].as_u64().unwrap_or_default();
+    let layers = manifest["layers"].as_array().map(|layers| layers.iter().map(size).sum::<u64>()).unwrap_or_default();
+    size(&manifest["config"]) + layers
 }
 
 /// Whether `host` (with or without a port) is this machine, where plain HTTP is allowed.

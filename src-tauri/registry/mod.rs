@@ -1,13 +1,15 @@
 //! Registries, as the docker CLI reaches them: who the user is on each one ([`credentials`]:
 //! `~/.docker/config.json`'s `auths`, and the credential helpers `credsStore` and `credHelpers`
 //! name), and what a registry holds ([`client`]: its repositories and each one's tags, over the
-//! OCI distribution API with `oci-client`, plain HTTP only for loopback registries).
+//! OCI distribution API with `oci-client`, plain HTTP only for loopback registries; an index
+//! read as the platform asked for), and each layer's blob checked and resumed as it arrives (`blob`).
 //!
 //! The project's push (through the daemon) and the registry client share the one credential
 //! lookup.
 
+mod blob;
 pub mod client;
 pub mod credentials;
 
-pub use client::{RegistryClient, RegistryError, RemoteImage};
+pub use client::{RegistryClient, RegistryError, RemoteImage, TagDetails, TagImage};
 pub use credentials::{credentials_for, registry_of, Credential, DOCKER_HUB};

@@ -7,6 +7,7 @@
 #![allow(dead_code)] // each test binary uses a different part of the fixtures
 
 pub mod diff_pair;
+pub mod oci_layout;
 pub mod project_folder;
 pub mod proxy;
 pub mod registry;
@@ -255,7 +256,7 @@ fn build_context(dockerfile: &str, files: &[(&str, &[u8])]) -> Vec<u8> {
     tar.into_inner().expect("tar in memory")
 }
 
-fn append(tar: &mut tar::Builder<Vec<u8>>, path: &str, content: &[u8], mode: u32) {
+pub fn append(tar: &mut tar::Builder<Vec<u8>>, path: &str, content: &[u8], mode: u32) {
     let mut header = tar::Header::new_gnu();
     header.set_size(content.len() as u64);
     header.set_mode(mode);

@@ -969,7 +969,15 @@ hidden_file_count: number,
 /**
  * The largest hidden files (at most [`TOP_FILES`]).
  */
-hidden_files: Array<HiddenFile>, };
+hidden_files: Array<HiddenFile>, 
+/**
+ * The platform the image is for, as its config says (`linux/amd64`); empty when it does not.
+ */
+platform: string, 
+/**
+ * When it was read from an index of several platforms, each image platform listed there.
+ */
+platforms: Array<string>, };
 
 /**
  * What the user asked to see.

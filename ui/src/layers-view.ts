@@ -445,7 +445,7 @@ export class LayersView {
     if (analysis.hidden_files.length === 0) offenders.append(element("div", "muted", "None: every stored byte is visible."));
     this.summary.replaceChildren(
       withTitle(
-        card("summary-size", "Image size", formatSize(analysis.size_bytes), `${analysis.layers.length} layers · the bytes of their files`),
+        card("summary-size", "Image size", formatSize(analysis.size_bytes), `${analysis.layers.length} layers · ${platformNote(analysis)}`),
         "The bytes of every file the layers store, hidden ones included. Docker's size (the Images screen) also counts each folder, so it is a little larger.",
       ),
       card("summary-efficiency", "Efficiency", `${(analysis.efficiency * 100).toFixed(2)} %`, "as dive scores it"),
@@ -675,4 +675,10 @@ export class LayersView {
     else await this.viewFile();
   }
 
+}
+
+/** Which platform was read, when the image is one of several in an index; else what the size counts. */
+function platformNote(analysis: ImageAnalysis): string {
+  if (analysis.platforms.length === 0) return "the bytes of their files";
+  return `${analysis.platform}, one of ${analysis.platforms.length} platforms`;
 }
