@@ -16,7 +16,7 @@ use oci_client::secrets::RegistryAuth;
 use oci_client::{Client, Reference, RegistryOperation};
 use sha2::{Digest, Sha256};
 
-use super::client::RegistryError;
+use super::error::RegistryError;
 
 /// How many times a broken transfer is picked up again before the read fails.
 const RESUMES: u32 = 3;

@@ -1,0 +1,114 @@
+//! Why a registry could not answer, sorted into what the user can act on: it is down, it wants
+//! a sign-in, the name is not there, the platform is not there, or it answered something else.
+
+use oci_client::errors::{OciDistributionError, OciErrorCode};
+
+use super::credentials::CredentialError;
+use crate::platform::PlatformError;
+use crate::problem::{ErrorCode, Problem};
+
+/// Why a registry could not answer.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    /// The saved credential could not be read.
+    #[error(transparent)]
+    Credential(#[from] CredentialError),
+    /// The tag is an index with no image for the platform asked for.
+    #[error(transparent)]
+    Platform(#[from] PlatformError),
+    /// The registry did not answer: down, a wrong address, or the network.
+    #[error("{registry} does not answer: {reason}")]
+    Unreachable {
+        /// The registry's host.
+        registry: String,
+        /// The network's words.
+        reason: String,
+    },
+    /// The registry wants a sign-in, or refused the one given.
+    #[error("{registry} refused the sign-in: {reason}")]
+    SignIn {
+        /// The registry's host.
+        registry: String,
+        /// The registry's words.
+        reason: String,
+    },
+    /// No repository, tag or manifest of that name.
+    #[error("{registry}: {reason}")]
+    NotThere {
+        /// The registry's host.
+        registry: String,
+        /// The registry's words.
+        reason: String,
+    },
+    /// Any other refusal, or an answer that is not the API's.
+    #[error("{registry}: {reason}")]
+    Answer {
+        /// The registry's host.
+        registry: String,
+        /// The registry's words.
+        reason: String,
+    },
+}
+
+impl RegistryError {
+    /// Sorts what `oci-client` said into what the user can act on.
+    pub(super) fn from_client(registry: &str, error: OciDistributionError) -> RegistryError {
+        let registry = registry.to_string();
+        match &error {
+            OciDistributionError::RequestError(request) if request.is_connect() || request.is_timeout() => {
+                let reason =
+                    std::error::Error::source(request).map_or(request.to_string(), |source| source.to_string());
+                RegistryError::Unreachable { registry, reason }
+            }
+            OciDistributionError::AuthenticationFailure(_) | OciDistributionError::UnauthorizedError { .. } => {
+                RegistryError::SignIn { registry, reason: error.to_string() }
+            }
+            OciDistributionError::RegistryError { envelope, .. } => {
+                let not_there = envelope
+                    .errors
+                    .iter()
+                    .any(|e| matches!(e.code, OciErrorCode::NameUnknown | OciErrorCode::ManifestUnknown));
+                let denied =
+                    envelope.errors.iter().any(|e| matches!(e.code, OciErrorCode::Unauthorized | OciErrorCode::Denied));
+                let reason = envelope.errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ");
+                match (not_there, denied) {
+                    (true, _) => RegistryError::NotThere { registry, reason },
+                    (_, true) => RegistryError::SignIn { registry, reason },
+                    _ => RegistryError::Answer { registry, reason },
+                }
+            }
+            OciDistributionError::ImageManifestNotFoundError(_) => {
+                RegistryError::NotThere { registry, reason: error.to_string() }
+            }
+            _ => RegistryError::Answer { registry, reason: error.to_string() },
+        }
+    }
+}
+
+impl Problem for RegistryError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            RegistryError::Credential(_) => ErrorCode::InvalidInput,
+            RegistryError::Platform(error) => error.code(),
+            RegistryError::NotThere { .. } => ErrorCode::NotFound,
+            _ => ErrorCode::RegistryFailed,
+        }
+    }
+
+    fn hint(&self) -> String {
+        match self {
+            RegistryError::Credential(_) => {
+                "Fix the docker CLI's config (`docker login` writes it), or its credential helper".into()
+            }
+            RegistryError::Platform(error) => error.hint(),
+            RegistryError::Unreachable { .. } => "Check the registry's address and that it is up".into(),
+            RegistryError::SignIn { registry, .. } => {
+                format!("Sign in with `docker login {registry}`: Strata uses the docker CLI's credentials")
+            }
+            RegistryError::NotThere { registry, .. } => {
+                format!("`strata registry repos {registry}` lists its repositories, `strata registry tags` a repository's tags")
+            }
+            RegistryError::Answer { .. } => String::new(),
+        }
+    }
+}
