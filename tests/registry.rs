@@ -284,3 +284,50 @@ async fn registry_reads_fetch_only_what_the_cache_lacks_and_resume_a_broken_tran
     let blobs: Vec<String> = proxy.requests().into_iter().filter(|r| r.contains("/blobs/")).collect();
     assert_eq!(blobs.len(), 2, "{blobs:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn registries_that_want_a_sign_in_are_read_with_the_docker_clis_credentials() {
+    use common::secured_registry::{self, PASSWORD, USER};
+    let dir = tempfile::tempdir().unwrap();
+    let layout_dir = dir.path().join("layout");
+    let layout = oci_layout::write(&layout_dir, "1", &[("linux", "amd64", None)]);
+    let repository = "strata-test/private";
+    for (kind, registry) in
+        [("TLS + Basic", secured_registry::start_tls_basic()), ("token", secured_registry::start_token())]
+    {
+        registry.copy_in(&layout_dir, "1", repository);
+        let cache = tempfile::tempdir().unwrap();
+        let env = [
+            ("DOCKER_CONFIG", registry.docker_config.path().to_str().unwrap()),
+            ("STRATA_CACHE_DIR", cache.path().to_str().unwrap()),
+        ];
+        let remote = format!("registry://{}/{repository}:1", registry.address);
+
+        // Not signed in, then with a wrong password: refused, saying how to sign in.
+        for password in [None, Some("wrong")] {
+            if let Some(password) = password {
+                registry.sign_in(USER, password);
+            }
+            let refused = strata(&["inspect", &remote], &env);
+            let said = String::from_utf8_lossy(&refused.stderr);
+            assert_eq!(refused.status.code(), Some(1), "{kind}: {said}");
+            assert!(said.contains("refused the sign-in") && said.contains("docker login"), "{kind}: {said}");
+            assert!(!said.contains(PASSWORD), "{kind}: the password is never printed");
+        }
+
+        registry.sign_in(USER, PASSWORD);
+        let inspected = json(&strata(&["inspect", &remote, "--json"], &env));
+        assert_eq!(inspected["layers"][0]["digest"], layout.images[0].2.as_str(), "{kind}");
+        let tags = json(&strata(&["registry", "tags", &format!("{}/{repository}", registry.address), "--json"], &env));
+        assert_eq!(tags["tags"][0]["tag"], "1", "{kind}: {tags}");
+    }
+
+    // TLS without its CA in certs.d: refused, saying where the CA goes.
+    let registry = secured_registry::start_tls_basic();
+    let bare = tempfile::tempdir().unwrap();
+    let env = [("DOCKER_CONFIG", bare.path().to_str().unwrap())];
+    let untrusted = strata(&["registry", "repos", &registry.address], &env);
+    let said = String::from_utf8_lossy(&untrusted.stderr);
+    assert_eq!(untrusted.status.code(), Some(1), "{said}");
+    assert!(said.contains(&format!("certs.d/{}/ca.crt", registry.address)), "{said}");
+}

@@ -4,7 +4,7 @@
 //! realm, service and scope) and streams blobs, so Strata writes none of that by hand. TLS uses the
 //! system's roots plus `certs.d/HOST/ca.crt` in the docker config folder, as the docker CLI reads
 //! it; plain HTTP is used only for loopback registries (`localhost`, 127.0.0.0/8, `[::1]`), which
-//! the daemon also treats as insecure.
+//! the daemon also treats as insecure, and not even for them once `certs.d` holds a CA for them.
 
 use std::path::Path;
 use std::time::Duration;
@@ -99,9 +99,12 @@ impl RegistryClient {
     pub fn new(host: &str, docker_config: &Path) -> Result<RegistryClient, RegistryError> {
         // rustls without a process-wide provider refuses to start; `ring` is already built for bollard.
         let _ = rustls::crypto::ring::default_provider().install_default();
+        let trusted = certs_d(docker_config, host);
+        // A registry on this machine speaks plain HTTP, unless a CA was set up for it: then TLS.
+        let plain = is_loopback(host) && trusted.is_empty();
         let config = ClientConfig {
-            protocol: if is_loopback(host) { ClientProtocol::Http } else { ClientProtocol::Https },
-            extra_root_certificates: certs_d(docker_config, host),
+            protocol: if plain { ClientProtocol::Http } else { ClientProtocol::Https },
+            extra_root_certificates: trusted,
             connect_timeout: Some(Duration::from_secs(10)),
             read_timeout: Some(Duration::from_secs(60)),
             ..ClientConfig::default()

@@ -24,6 +24,15 @@ pub enum RegistryError {
         /// The network's words.
         reason: String,
     },
+    /// A registry on this machine speaks TLS, but no CA is set up for it, so it was asked over
+    /// plain HTTP.
+    #[error(
+        "{registry} speaks TLS, and a registry on this machine is reached over plain HTTP unless a CA is set up for it"
+    )]
+    TlsWithoutCa {
+        /// The registry's host.
+        registry: String,
+    },
     /// The registry wants a sign-in, or refused the one given.
     #[error("{registry} refused the sign-in: {reason}")]
     SignIn {
@@ -54,6 +63,9 @@ impl RegistryError {
     /// Sorts what `oci-client` said into what the user can act on.
     pub(super) fn from_client(registry: &str, error: OciDistributionError) -> RegistryError {
         let registry = registry.to_string();
+        if error.to_string().contains("HTTP request to an HTTPS server") {
+            return RegistryError::TlsWithoutCa { registry };
+        }
         match &error {
             OciDistributionError::RequestError(request) if request.is_connect() || request.is_timeout() => {
                 let reason =
@@ -101,6 +113,12 @@ impl Problem for RegistryError {
                 "Fix the docker CLI's config (`docker login` writes it), or its credential helper".into()
             }
             RegistryError::Platform(error) => error.hint(),
+            RegistryError::Unreachable { registry, reason } if reason.contains("certificate") => format!(
+                "Trust its CA as the docker CLI does: put the certificate in ~/.docker/certs.d/{registry}/ca.crt"
+            ),
+            RegistryError::TlsWithoutCa { registry } => {
+                format!("Put its CA certificate in ~/.docker/certs.d/{registry}/ca.crt, as the docker CLI reads it")
+            }
             RegistryError::Unreachable { .. } => "Check the registry's address and that it is up".into(),
             RegistryError::SignIn { registry, .. } => {
                 format!("Sign in with `docker login {registry}`: Strata uses the docker CLI's credentials")

@@ -11,6 +11,7 @@ pub mod oci_layout;
 pub mod project_folder;
 pub mod proxy;
 pub mod registry;
+pub mod secured_registry;
 
 use std::collections::HashMap;
 use std::path::Path;
