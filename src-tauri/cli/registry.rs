@@ -13,6 +13,8 @@ use crate::problem::{ErrorCode, Failure};
 use crate::registry::client::Listed;
 use crate::registry::{RegistryClient, TagDetails};
 
+/// Tags shown with their details (a manifest or more, and a config, each); the rest by name.
+const DETAILED_TAGS: usize = 100;
 /// Tags whose manifests and configs are asked for at once.
 const DETAILS_AT_ONCE: usize = 8;
 
@@ -56,8 +58,9 @@ pub async fn registry(args: RegistryArgs) -> Result<(), Failure> {
             let (host, path) = host_and_repository(&repository)?;
             let client = RegistryClient::new(&host, &docker_config)?;
             let listed = client.tags(&path).await?;
-            let details = details_of(&client, &path, &listed.names).await?;
-            print_tags(&repository, &details, listed.cut, output.json);
+            let detailed = &listed.names[..listed.names.len().min(DETAILED_TAGS)];
+            let details = details_of(&client, &path, detailed).await?;
+            print_tags(&repository, &details, &listed.names[detailed.len()..], listed.cut, output.json);
         }
     }
     Ok(())
@@ -85,9 +88,16 @@ async fn details_of(client: &RegistryClient, repository: &str, tags: &[String]) 
     Ok(futures_util::stream::iter(asked).buffered(DETAILS_AT_ONCE).try_collect().await?)
 }
 
-fn print_tags(repository: &str, details: &[TagDetails], cut: bool, json: bool) {
+/// The tags with their details, then the rest by name only.
+fn print_tags(repository: &str, details: &[TagDetails], rest: &[String], cut: bool, json: bool) {
+    if cut {
+        eprintln!("strata: {repository} has more tags than the {} listed here.", details.len() + rest.len());
+    }
     if json {
-        print_json(&serde_json::json!({ "source": repository, "tags": details, "cut": cut }));
+        let mut tags: Vec<serde_json::Value> =
+            details.iter().map(|d| serde_json::to_value(d).expect("tag details are JSON")).collect();
+        tags.extend(rest.iter().map(|tag| serde_json::json!({ "tag": tag })));
+        print_json(&serde_json::json!({ "source": repository, "tags": tags, "cut": cut }));
         return;
     }
     if details.is_empty() {
@@ -112,8 +122,11 @@ fn print_tags(repository: &str, details: &[TagDetails], cut: bool, json: bool) {
         }
     }
     println!("{table}");
-    if cut {
-        eprintln!("strata: {repository} has more tags than the {} listed here.", details.len());
+    if !rest.is_empty() {
+        println!("{} more tags, without details:", rest.len());
+        for tag in rest {
+            println!("{tag}");
+        }
     }
 }
 
@@ -122,6 +135,9 @@ fn short(digest: &str) -> String {
 }
 
 fn print_listed(source: &str, what: &str, listed: &Listed, json: bool) {
+    if listed.cut {
+        eprintln!("strata: {source} has more {what} than the {} listed here.", listed.names.len());
+    }
     if json {
         print_json(&serde_json::json!({ "source": source, what: listed.names, "cut": listed.cut }));
         return;
@@ -131,8 +147,5 @@ fn print_listed(source: &str, what: &str, listed: &Listed, json: bool) {
     }
     for name in &listed.names {
         println!("{name}");
-    }
-    if listed.cut {
-        eprintln!("strata: {source} has more {what} than the {} listed here.", listed.names.len());
     }
 }

@@ -22,7 +22,7 @@ use crate::engine::Environment;
 use crate::names::ImageReference;
 use crate::platform::Platform;
 use crate::progress::Reporter;
-use crate::registry::{RegistryClient, RemoteImage};
+use crate::registry::{RegistryClient, RegistryError, RemoteImage};
 
 /// Layers fetched and read at once: enough to keep both cores of a small machine decompressing
 /// while the next blob arrives, few enough to hold little in memory.
@@ -172,6 +172,18 @@ async fn read_blob(
     })
     .await
     .map_err(|e| ImageError::Archive(format!("the reader stopped: {e}")))?
+    .map_err(registry_cause)
+}
+
+/// A read that failed because of the registry says so, not that a tar is damaged.
+fn registry_cause(error: ImageError) -> ImageError {
+    match error {
+        ImageError::Tar(io) if io.get_ref().is_some_and(|inner| inner.is::<RegistryError>()) => {
+            let inner = io.into_inner().expect("checked above").downcast::<RegistryError>().expect("checked above");
+            ImageError::Registry(*inner)
+        }
+        other => other,
+    }
 }
 
 /// One reporter for blobs arriving side by side: their bytes are summed.

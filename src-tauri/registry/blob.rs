@@ -10,7 +10,7 @@ use std::io;
 use bytes::Bytes;
 use futures_util::stream::{BoxStream, StreamExt};
 use oci_client::client::BlobResponse;
-use oci_client::errors::OciDistributionError;
+use oci_client::errors::{DigestError, OciDistributionError};
 use oci_client::manifest::OciDescriptor;
 use oci_client::secrets::RegistryAuth;
 use oci_client::{Client, Reference, RegistryOperation};
@@ -87,6 +87,12 @@ impl BlobTransfer {
                     Ok(None) => continue,
                     Err(error) => return Some(Err(self.fail(error))),
                 },
+                // The body ended and `oci-client`'s own digest check failed: no transport broke,
+                // so nothing is resumed. Say what Strata's check finds.
+                Some(Err(error)) if error.get_ref().is_some_and(|inner| inner.is::<DigestError>()) => {
+                    self.finished = true;
+                    return Some(Err(self.check_whole().err().unwrap_or(error)));
+                }
                 Some(Err(error)) if self.resumes_left > 0 => {
                     tracing::debug!(
                         "{} broke after {} bytes ({error}); resuming",
@@ -181,10 +187,9 @@ impl BlobTransfer {
     }
 
     fn refused(&self, what: String) -> io::Error {
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("{}: the blob {} {what}; it is refused", self.host, self.descriptor.digest),
-        )
+        let refused =
+            RegistryError::BadBlob { registry: self.host.clone(), digest: self.descriptor.digest.clone(), what };
+        io::Error::new(io::ErrorKind::InvalidData, refused)
     }
 }
 

@@ -41,6 +41,34 @@ pub enum RegistryError {
         /// The registry's words.
         reason: String,
     },
+    /// The registry asks the client to slow down (HTTP 429).
+    #[error("{registry} asks to slow down (too many requests): {reason}")]
+    Busy {
+        /// The registry's host.
+        registry: String,
+        /// The registry's words.
+        reason: String,
+    },
+    /// The registry failed on its side (HTTP 5xx).
+    #[error("{registry} failed on its side (HTTP {status}): {reason}")]
+    Failed {
+        /// The registry's host.
+        registry: String,
+        /// The HTTP status.
+        status: u16,
+        /// The registry's words.
+        reason: String,
+    },
+    /// A blob that is not what its manifest says: another size or another digest.
+    #[error("{registry}: the blob {digest} {what}; it is refused")]
+    BadBlob {
+        /// The registry's host.
+        registry: String,
+        /// The digest the manifest gives.
+        digest: String,
+        /// What was wrong with it.
+        what: String,
+    },
     /// No repository, tag or manifest of that name.
     #[error("{registry}: {reason}")]
     NotThere {
@@ -82,18 +110,36 @@ impl RegistryError {
                     .any(|e| matches!(e.code, OciErrorCode::NameUnknown | OciErrorCode::ManifestUnknown));
                 let denied =
                     envelope.errors.iter().any(|e| matches!(e.code, OciErrorCode::Unauthorized | OciErrorCode::Denied));
+                let busy = envelope.errors.iter().any(|e| matches!(e.code, OciErrorCode::Toomanyrequests));
                 let reason = envelope.errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; ");
-                match (not_there, denied) {
-                    (true, _) => RegistryError::NotThere { registry, reason },
-                    (_, true) => RegistryError::SignIn { registry, reason },
+                match (not_there, denied, busy) {
+                    (true, _, _) => RegistryError::NotThere { registry, reason },
+                    (_, true, _) => RegistryError::SignIn { registry, reason },
+                    (_, _, true) => RegistryError::Busy { registry, reason },
                     _ => RegistryError::Answer { registry, reason },
                 }
+            }
+            OciDistributionError::ServerError { code: 429, message, .. } => {
+                RegistryError::Busy { registry, reason: short(message) }
+            }
+            OciDistributionError::ServerError { code, message, .. } if *code >= 500 => {
+                RegistryError::Failed { registry, status: *code, reason: short(message) }
             }
             OciDistributionError::ImageManifestNotFoundError(_) => {
                 RegistryError::NotThere { registry, reason: error.to_string() }
             }
             _ => RegistryError::Answer { registry, reason: error.to_string() },
         }
+    }
+}
+
+/// A registry's answer body as one short line: error pages can be long HTML.
+fn short(message: &str) -> String {
+    let line = message.split_whitespace().collect::<Vec<_>>().join(" ");
+    match line.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None if line.is_empty() => "no reason given".into(),
+        None => line,
     }
 }
 
@@ -126,6 +172,13 @@ impl Problem for RegistryError {
             RegistryError::NotThere { registry, .. } => {
                 format!("`strata registry repos {registry}` lists its repositories, `strata registry tags` a repository's tags")
             }
+            RegistryError::Busy { .. } => {
+                "Wait a minute and try again; signed in, a registry usually allows more requests".into()
+            }
+            RegistryError::BadBlob { .. } => {
+                "The registry holds a damaged copy, or something on the way changed it: push the image again".into()
+            }
+            RegistryError::Failed { .. } => "Try again later; if it lasts, tell the registry's operators".into(),
             RegistryError::Answer { .. } => String::new(),
         }
     }

@@ -7,6 +7,7 @@
 #![allow(dead_code)] // each test binary uses a different part of the fixtures
 
 pub mod diff_pair;
+pub mod fake_registry;
 pub mod oci_layout;
 pub mod project_folder;
 pub mod proxy;
