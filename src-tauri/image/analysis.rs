@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::archive::{archive_layout, read_archive, read_archive_file, read_archive_images, Image, Layer, Layout};
 use super::cache::{ImageRecord, IndexCache};
+use super::container::{inspect_container, writable_layer, writable_layer_name, WRITABLE_LAYER};
 use super::efficiency::{efficiency, layer_size, stacks_like_dive, EfficiencyTally, Inefficiency};
 use super::export::export_reader;
 use super::history::clean_command;
@@ -36,6 +37,9 @@ pub enum ImageSource {
     /// An image in a registry (`HOST/REPOSITORY:TAG`, written `registry://…`), and which platform
     /// when the tag is an index; no daemon needed.
     Registry(String, Option<Platform>),
+    /// A container the daemon runs (written `container://NAME`): its image's layers and, on top,
+    /// what the container has written.
+    Container(String),
 }
 
 impl ImageSource {
@@ -43,8 +47,11 @@ impl ImageSource {
     /// else is a reference or id the daemon knows.
     pub fn named(text: &str) -> ImageSource {
         let text = text.trim();
-        match text.strip_prefix("registry://") {
-            Some(remote) => ImageSource::Registry(remote.to_string(), None),
+        if let Some(remote) = text.strip_prefix("registry://") {
+            return ImageSource::Registry(remote.to_string(), None);
+        }
+        match text.strip_prefix("container://") {
+            Some(container) => ImageSource::Container(container.to_string()),
             None => ImageSource::Daemon(text.to_string()),
         }
     }
@@ -55,13 +62,13 @@ impl ImageSource {
         match self {
             ImageSource::Archive(path, _) => ImageSource::Archive(path, platform),
             ImageSource::Registry(reference, _) => ImageSource::Registry(reference, platform),
-            daemon @ ImageSource::Daemon(_) => daemon,
+            on_the_daemon @ (ImageSource::Daemon(_) | ImageSource::Container(_)) => on_the_daemon,
         }
     }
 
     /// Whether reading it takes a daemon (archives and registries do not).
     pub fn needs_daemon(&self) -> bool {
-        matches!(self, ImageSource::Daemon(_))
+        matches!(self, ImageSource::Daemon(_) | ImageSource::Container(_))
     }
 
     /// How the user named it, with the platform asked for.
@@ -71,6 +78,7 @@ impl ImageSource {
             ImageSource::Daemon(reference) => reference.clone(),
             ImageSource::Archive(path, platform) => format!("{}{}", path.display(), on(platform)),
             ImageSource::Registry(reference, platform) => format!("registry://{reference}{}", on(platform)),
+            ImageSource::Container(name) => format!("container://{name}"),
         }
     }
 }
@@ -157,6 +165,8 @@ enum Located {
     Archive(Layout),
     /// The registry's manifest.
     Registry(Box<Remote>),
+    /// The container's id and its image as the daemon describes them.
+    Container(String, Box<bollard::models::ImageInspect>),
 }
 
 impl Located {
@@ -165,6 +175,8 @@ impl Located {
             Located::Daemon(inspected) => inspected.id.as_deref().unwrap_or_default(),
             Located::Archive(layout) => &layout.id,
             Located::Registry(remote) => remote.id(),
+            // What a container wrote changes as it runs: nothing about it is kept by id.
+            Located::Container(..) => "",
         }
     }
 }
@@ -191,6 +203,14 @@ async fn locate(daemon: Option<&Connection>, source: &ImageSource) -> Result<Loc
         ImageSource::Registry(reference, platform) => {
             Ok(Located::Registry(Box::new(locate_in_registry(reference, platform.as_ref()).await?)))
         }
+        ImageSource::Container(name) => {
+            let daemon = daemon.ok_or_else(|| ImageError::Archive("no daemon to read the container from".into()))?;
+            let container = inspect_container(daemon, name).await?;
+            let (id, image) = (container.id.unwrap_or_default(), container.image.unwrap_or_default());
+            let inspected =
+                daemon.docker.inspect_image(&image).await.map_err(|e| ImageError::Engine(EngineError::from_api(e)))?;
+            Ok(Located::Container(id, Box::new(inspected)))
+        }
     }
 }
 
@@ -213,7 +233,9 @@ pub async fn inspect(
     tracing::debug!("loaded {} layers in {:?}", image.layers.len(), started.elapsed());
     let analysis = summarize(&source.label(), &image);
     tracing::debug!("summed up in {:?}", started.elapsed());
-    cache.store_summary(&image.id, &analysis);
+    if !matches!(source, ImageSource::Container(_)) {
+        cache.store_summary(&image.id, &analysis);
+    }
     Ok(analysis)
 }
 
@@ -232,7 +254,7 @@ pub async fn load(
 fn cache_for(cache: &IndexCache, source: &ImageSource) -> IndexCache {
     match source {
         ImageSource::Archive(path, _) => cache.for_archive(path),
-        ImageSource::Daemon(_) | ImageSource::Registry(..) => cache.clone(),
+        ImageSource::Daemon(_) | ImageSource::Registry(..) | ImageSource::Container(_) => cache.clone(),
     }
 }
 
@@ -347,6 +369,15 @@ async fn load_located(
         (ImageSource::Registry(reference, _), Located::Registry(remote)) => {
             load_from_registry(reference, *remote, cache, reporter).await
         }
+        (ImageSource::Container(_), Located::Container(id, inspected)) => {
+            let daemon = daemon.ok_or_else(|| ImageError::Archive("no daemon to read the container from".into()))?;
+            let image_id = inspected.id.clone().unwrap_or_default();
+            let mut image = load_from_daemon(daemon, &image_id, *inspected, cache, reporter).await?;
+            let changes = writable_layer(daemon, &id).await?;
+            let name = writable_layer_name(&id);
+            image.layers.push(Layer { diff_id: name.clone(), source: name, changes });
+            Ok(image)
+        }
         _ => unreachable!("an image is located where its source says"),
     }
 }
@@ -436,7 +467,10 @@ pub fn summarize(reference: &str, image: &Image) -> ImageAnalysis {
             LayerSummary {
                 index,
                 digest: layer.diff_id.clone(),
-                command: commands[index].clone(),
+                command: match layer.diff_id.starts_with(WRITABLE_LAYER) {
+                    true => "(what the container has written)".into(),
+                    false => commands[index].clone(),
+                },
                 size_bytes: layer_size(&layer.changes),
                 added: counts.added,
                 modified: counts.modified,

@@ -17,7 +17,8 @@ use serde::Serialize;
 
 use super::analysis::ImageSource;
 use super::archive::{archive_name, classify, decompress, Body, Image};
-use super::export::export_reader;
+use super::container::WRITABLE_LAYER;
+use super::export::{container_export_reader, export_reader};
 use super::layer::{escape_bytes, TreePath};
 use super::layer_copies::{LayerCopies, Tee};
 use super::tar_stream::TarStream;
@@ -84,7 +85,12 @@ impl LayerLocation {
     pub fn of(source: &ImageSource, image: &Image, layer: usize) -> Option<LayerLocation> {
         let diff_id = &image.layers.get(layer)?.diff_id;
         let first = image.layers.iter().find(|l| &l.diff_id == diff_id)?;
-        Some(LayerLocation { image: source.clone(), source: first.source.clone(), diff_id: diff_id.clone() })
+        // A container's layers below its own are its image's, read from the image's export.
+        let source = match source {
+            ImageSource::Container(_) if !diff_id.starts_with(WRITABLE_LAYER) => ImageSource::Daemon(image.id.clone()),
+            other => other.clone(),
+        };
+        Some(LayerLocation { image: source, source: first.source.clone(), diff_id: diff_id.clone() })
     }
 }
 
@@ -183,8 +189,10 @@ async fn with_layer<T: Send + 'static>(
     let answered = Arc::new(AtomicBool::new(false));
     let stoppable =
         |inner: Box<dyn Read + Send>| Stoppable { inner, cancel: reading.cancel.clone(), answered: answered.clone() };
-    // An archive file is at hand; a layer from the daemon or a registry is worth a copy.
-    let copies = reading.copies.as_ref().filter(|_| !matches!(layer.image, ImageSource::Archive(..)));
+    // An archive file is at hand and a container's files change; an image's layer from the daemon
+    // or a registry is worth a copy.
+    let copies =
+        reading.copies.as_ref().filter(|_| matches!(layer.image, ImageSource::Daemon(_) | ImageSource::Registry(..)));
     let (sender, answer) = tokio::sync::oneshot::channel();
     let mut answer_with = Answer(Some(sender));
     if let Some(copy) = copies.and_then(|copies| copies.open(&layer.diff_id)) {
@@ -239,7 +247,8 @@ impl Opened {
     }
 }
 
-/// The stream the layer is in: the daemon's export, the archive file, or the registry's blob.
+/// The stream the layer is in: the daemon's export, the archive file, the registry's blob, or
+/// the container's export (its whole filesystem, where its own layer's files are found).
 async fn open_archive(daemon: Option<&Connection>, layer: &LayerLocation) -> Result<Opened, ImageError> {
     Ok(match &layer.image {
         ImageSource::Daemon(reference) => {
@@ -251,6 +260,12 @@ async fn open_archive(daemon: Option<&Connection>, layer: &LayerLocation) -> Res
         )),
         ImageSource::Registry(reference, platform) => {
             Opened::Blob(super::remote::layer_blob(reference, platform.as_ref(), &layer.source).await?)
+        }
+        ImageSource::Container(_) => {
+            let daemon = daemon.ok_or_else(|| ImageError::Archive("no daemon to read the container from".into()))?;
+            let id = layer.source.strip_prefix(WRITABLE_LAYER).unwrap_or(&layer.source);
+            crate::names::check_container(id).map_err(ImageError::Engine)?;
+            Opened::Blob(Box::new(container_export_reader(daemon, id)))
         }
     })
 }

@@ -1,5 +1,6 @@
 //! The daemon's image export (`GET /images/get?names=…`: one image, or several with the layers
-//! they share stored once) as a blocking `BufRead` for the archive reader's thread.
+//! they share stored once), or a container's (`GET /containers/{id}/export`: its whole
+//! filesystem), as a blocking `BufRead` for the archive reader's thread.
 //!
 //! A daemon on a Unix socket or named pipe (the local case) is read straight off it by that thread
 //! ([`SocketGet`]). Others go through bollard, whose HTTP body arrives in small chunks (a few kilobytes); handing each one to
@@ -32,6 +33,16 @@ pub fn export_reader(connection: &Connection, references: &[&str]) -> Box<dyn Bu
     Box::new(batched_export(&connection.docker, references))
 }
 
+/// A container's whole filesystem (`GET /containers/{id}/export`), as it arrives; `id` must be
+/// checked ([`crate::names::check_container`]) and the call made within the async runtime.
+pub fn container_export_reader(connection: &Connection, id: &str) -> Box<dyn BufRead + Send> {
+    if let Some(socket) = connection.local_socket() {
+        let path = format!("/v{}/containers/{id}/export", connection.server.api_version);
+        return Box::new(SocketGet::new(socket, path));
+    }
+    Box::new(batched(connection.docker.export_container(id)))
+}
+
 /// `/v1.41/images/get?names=a&names=b`.
 fn export_path(api_version: &str, references: &[&str]) -> String {
     let mut query = form_urlencoded::Serializer::new(String::new());
@@ -41,10 +52,17 @@ fn export_path(api_version: &str, references: &[&str]) -> String {
     format!("/v{api_version}/images/get?{}", query.finish())
 }
 
-/// Starts streaming the export through bollard.
+/// Starts streaming the export of `references` through bollard.
 fn batched_export(docker: &Docker, references: &[&str]) -> ExportReader {
+    batched(docker.export_images(references))
+}
+
+/// Reads an export bollard streams, in batches.
+fn batched(
+    stream: impl futures_util::Stream<Item = Result<Bytes, bollard::errors::Error>> + Send + 'static,
+) -> ExportReader {
     let (sender, receiver) = mpsc::channel::<std::io::Result<Vec<Bytes>>>(QUEUE_BATCHES);
-    let mut stream = docker.export_images(references);
+    let mut stream = Box::pin(stream);
     tokio::spawn(async move {
         // Chunks are gathered, not copied: a batch is the list of chunks as hyper made them.
         let mut batch: Vec<Bytes> = Vec::new();

@@ -280,10 +280,19 @@ pub enum LayerChange {
 /// Reads a layer's (uncompressed) tar into its changes, in archive order. Content is hashed
 /// where it lies in the reader's buffer as it goes by, never held in memory.
 pub fn read_layer<R: BufRead>(tar: R) -> Result<Vec<LayerChange>, ImageError> {
+    read_layer_where(tar, |_| true)
+}
+
+/// [`read_layer`], keeping only the entries whose path `keep` accepts (the others' content is
+/// passed over unread): how a container's changes are taken from its whole filesystem.
+pub fn read_layer_where<R: BufRead>(tar: R, keep: impl Fn(&TreePath) -> bool) -> Result<Vec<LayerChange>, ImageError> {
     let mut stream = TarStream::new(tar);
     let mut changes = Vec::new();
     while let Some(mut header) = stream.next_entry()? {
         let path = TreePath::parse_owned(std::mem::take(&mut header.name))?;
+        if !keep(&path) {
+            continue;
+        }
         if let Some(change) = whiteout_change(&path) {
             changes.push(change);
             continue;

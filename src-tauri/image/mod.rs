@@ -9,6 +9,7 @@
 pub mod analysis;
 pub mod archive;
 pub mod cache;
+pub mod container;
 pub mod content;
 pub mod efficiency;
 pub mod explorer;

@@ -27,6 +27,7 @@ function action(name: string, label: string): HTMLButtonElement {
 
 describe("the Containers screen", () => {
   let report: ReturnType<typeof vi.fn>;
+  let explore: ReturnType<typeof vi.fn>;
   let view: ContainersView;
 
   beforeEach(() => {
@@ -35,7 +36,8 @@ describe("the Containers screen", () => {
     answer("stats_rows", recorded.statsRows);
     answer("stats_host", recorded.statsHost);
     report = vi.fn();
-    view = new ContainersView(report);
+    explore = vi.fn();
+    view = new ContainersView(report, explore);
     mount(view.element);
   });
 
@@ -50,10 +52,10 @@ describe("the Containers screen", () => {
 
     expect(text("#containers-view .summary")).toBe("3 containers, 2 running");
     expect(rows()).toEqual([
-      ["web", "busybox:1.36", "running", "Up 2 hours", "0.0.0.0:8080->80/tcp, [::]:8080->80/tcp", "2.5 %", "1.5 MB", "StopKillRestartLogsStatsRemove"],
-      ["ticker", "busybox:latest", "running", "Up 5 minutes", "—", "0.1 %", "713 kB", "StopKillRestartLogsStatsRemove"],
+      ["web", "busybox:1.36", "running", "Up 2 hours", "0.0.0.0:8080->80/tcp, [::]:8080->80/tcp", "2.5 %", "1.5 MB", "StopKillRestartLogsStatsRemove⋯"],
+      ["ticker", "busybox:latest", "running", "Up 5 minutes", "—", "0.1 %", "713 kB", "StopKillRestartLogsStatsRemove⋯"],
       // Stopped while Strata watched it: its stats stay until dismissed.
-      ["batch-job", "busybox:1.36", "exited", "Exited (0) 3 days ago", "—", "stopped · history kept", "", "StartLogsStatsRemove"],
+      ["batch-job", "busybox:1.36", "exited", "Exited (0) 3 days ago", "—", "stopped · history kept", "", "StartLogsStatsRemove⋯"],
     ]);
     expect(find(".badge", row("web")).className).toBe("badge ok");
     expect(find(".badge", row("batch-job")).className).toBe("badge muted");
@@ -108,7 +110,7 @@ describe("the Containers screen", () => {
     expect(texts("button", row("batch-job"))).toEqual(["Start", "Logs", "Stats", "⋯"]);
 
     find("button[data-action='more']", row("web")).click();
-    expect(texts("#popup-menu button")).toEqual(["Kill", "Restart", "Remove"]);
+    expect(texts("#popup-menu button")).toEqual(["Kill", "Restart", "Remove", "Changes in Layers"]);
     expect(document.activeElement?.textContent).toBe("Kill");
     press(document.activeElement!, "ArrowDown");
     expect(document.activeElement?.textContent).toBe("Restart");
@@ -122,7 +124,12 @@ describe("the Containers screen", () => {
     expect(document.getElementById("popup-menu")).toBeNull();
 
     resize(1300);
-    expect(texts("button", row("web"))).toEqual(["Stop", "Kill", "Restart", "Logs", "Stats", "Remove"]);
+    expect(texts("button", row("web"))).toEqual(["Stop", "Kill", "Restart", "Logs", "Stats", "Remove", "⋯"]);
+    // Wide, the menu holds what the container wrote, opened in the Layers screen.
+    find("button[data-action='more']", row("web")).click();
+    expect(texts("#popup-menu button")).toEqual(["Changes in Layers"]);
+    (document.activeElement as HTMLElement).click();
+    expect(explore).toHaveBeenCalledWith("container://web");
   });
 
   it("stops, starts and restarts a container when its buttons are clicked", async () => {

@@ -36,7 +36,11 @@ export class ContainersView {
   private readonly empty: HTMLElement;
   private readonly logs: LogsPanel;
 
-  constructor(private readonly report: (message: string, hint?: string) => void) {
+  /** `explore` opens what a container has written, on its image, in the Layers screen. */
+  constructor(
+    private readonly report: (message: string, hint?: string) => void,
+    private readonly explore: (reference: string) => void = () => undefined,
+  ) {
     this.element = document.createElement("section");
     this.element.className = "view";
     this.element.id = "containers-view";
@@ -148,9 +152,13 @@ export class ContainersView {
       add("Start", () => void this.run(row, "start"));
     }
     add("Logs", () => this.logs.open(row));
+
     // A stopped container keeps the stats it had while Strata watched it, until dismissed.
     if (running || (row.stats?.points ?? 0) > 0) add("Stats", () => this.stats.open(row.id, row.name, running));
     addRare("Remove", () => void this.remove(row, running));
+    // What it wrote, as a layer on its image's, with its files to view and extract: always in
+    // the menu, which the wide table shows for it alone.
+    rarer.push({ label: "Changes in Layers", action: () => this.explore(`container://${row.name}`) });
     if (rarer.length > 0) box.appendChild(menuButton("⋯", `More for ${row.name}: ${rarer.map((item) => item.label).join(", ")}`, rarer));
     return box;
   }

@@ -121,7 +121,7 @@ export class LayersView {
     this.element.id = "layers-view";
     this.source = element("input");
     this.source.id = "layers-source";
-    this.source.placeholder = "Image name:tag or id";
+    this.source.placeholder = "Image name:tag or id, registry://… or container://…";
     this.source.addEventListener("keydown", (e) => e.key === "Enter" && void this.open(this.source.value));
     const open = button("Open", "layers-open", () => void this.open(this.source.value));
     const archive = button("Open archive…", "layers-open-archive", () => void this.openArchive(), "Open a docker save or OCI archive file (Ctrl+O)");

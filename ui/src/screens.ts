@@ -60,7 +60,16 @@ export const SCREENS = [
     count: (state) => state.image_count,
     follow: (images, state) => images.setTotal(state.image_count, state.status.kind === "connected"),
   }),
-  screen({ id: "containers", label: "Containers", create: ({ report }) => new ContainersView(report), count: (state) => state.container_count }),
+  screen({
+    id: "containers",
+    label: "Containers",
+    create: ({ report, show, view }) =>
+      new ContainersView(report, (reference) => {
+        show("layers");
+        void view("layers").open(reference);
+      }),
+    count: (state) => state.container_count,
+  }),
   screen({
     id: "layers",
     label: "Layers",
