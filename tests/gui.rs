@@ -254,7 +254,7 @@ async fn the_window_shows_no_daemon_then_images_and_containers_and_acts_on_them(
     let other = fixtures.image("other", &[("other.txt", b"other")]).await;
     let container = fixtures.running_container(&image, "web").await;
     let talker = fixtures
-        .running_container_with(&other, "talker", Some("echo strata-says-hello; echo second line; exec sleep 3600"))
+        .running_container_with(&other, "talker", Some("echo said > /data/said.txt; echo strata-says-hello; echo second line; exec sleep 3600"))
         .await;
 
     let dir = tempfile::tempdir().unwrap();
@@ -343,6 +343,16 @@ async fn the_window_shows_no_daemon_then_images_and_containers_and_acts_on_them(
     assert!(logged.contains("strata-says-hello") && logged.contains("second line"), "{logged}");
     screenshot(&client, "container-logs.png").await;
     client.find(Locator::Css(".logs-bar button")).await.unwrap().click().await.unwrap();
+
+    // What a container wrote opens in Layers, as one more layer on its image's.
+    click(&client, &format!("{talker_css} button[data-action='more']"), "the talker's ⋯ menu").await;
+    click(&client, "#popup-menu button:last-child", "Changes in Layers").await;
+    wait_for(&client, &format!("#layers-view[data-image='container://{talker}']"), "the container in Layers").await;
+    let layer_rows = client.find_all(Locator::Css("#layers-view .layer-row")).await.unwrap();
+    let top = layer_rows.last().expect("layer rows").prop("textContent").await.unwrap().unwrap_or_default();
+    assert!(top.contains("what the container has written") && top.contains("+1"), "said.txt: {top}");
+    screenshot(&client, "container-changes.png").await;
+    client.find(Locator::Css("#nav-containers")).await.unwrap().click().await.unwrap();
 
     let row_css = format!(".tr[data-name='{container}']");
     wait_for(&client, &format!("{row_css}[data-state='running']"), "the running fixture container").await;
