@@ -254,7 +254,11 @@ async fn the_window_shows_no_daemon_then_images_and_containers_and_acts_on_them(
     let other = fixtures.image("other", &[("other.txt", b"other")]).await;
     let container = fixtures.running_container(&image, "web").await;
     let talker = fixtures
-        .running_container_with(&other, "talker", Some("echo said > /data/said.txt; echo strata-says-hello; echo second line; exec sleep 3600"))
+        .running_container_with(
+            &other,
+            "talker",
+            Some("echo said > /data/said.txt; echo strata-says-hello; echo second line; exec sleep 3600"),
+        )
         .await;
 
     let dir = tempfile::tempdir().unwrap();
@@ -1283,4 +1287,64 @@ async fn load_figures() {
     println!("{table}");
     std::fs::create_dir_all(Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts")).unwrap();
     std::fs::write(Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts/bench-load.md"), table).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_registries_screen_signs_in_lists_tags_opens_one_and_compares_two() {
+    use common::{oci_layout, secured_registry};
+    let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
+    let registry = secured_registry::start_tls_basic();
+    let layouts = tempfile::tempdir().unwrap();
+    let repository = "strata-test/gui-registry";
+    oci_layout::write(&layouts.path().join("one"), "1", &[("linux", "amd64", None), ("linux", "arm64", Some("v8"))]);
+    oci_layout::write(&layouts.path().join("two"), "2", &[("linux", "amd64", Some("v2"))]);
+    registry.copy_in(&layouts.path().join("one"), "1", repository);
+    registry.copy_in(&layouts.path().join("two"), "2", repository);
+    let dir = tempfile::tempdir().unwrap();
+    // The app's docker config trusts the registry's CA, as `certs.d` tells the docker CLI to.
+    let certs = dir.path().join("certs.d").join(&registry.address);
+    std::fs::create_dir_all(&certs).unwrap();
+    std::fs::copy(registry.cert_dir.as_ref().unwrap().join("ca.crt"), certs.join("ca.crt")).unwrap();
+    let (config, cache) = (dir.path().join("strata-config"), dir.path().join("cache"));
+    let window = open_window(dir.path(), &[("STRATA_CONFIG_DIR", &config), ("STRATA_CACHE_DIR", &cache)]).await;
+    let client = window.client.clone();
+    let enter = fantoccini::key::Key::Enter.to_string();
+
+    // Add the registry by its address: it refuses to list anything until the user signs in.
+    click(&client, "#nav-registries", "the Registries screen").await;
+    wait_for(&client, "#registry-add", "the add field")
+        .await
+        .send_keys(&format!("{}{enter}", registry.address))
+        .await
+        .unwrap();
+    wait_for(&client, "#sign-in:not([hidden])", "the sign-in form").await;
+    wait_for(&client, "#sign-in-user", "the user field").await.send_keys(secured_registry::USER).await.unwrap();
+    let password = format!("{}{enter}", secured_registry::PASSWORD);
+    wait_for(&client, "#sign-in-password", "the password field").await.send_keys(&password).await.unwrap();
+    click(&client, &format!(".repository-item[data-repository='{repository}']"), "the repository").await;
+    wait_for(&client, ".tag-row[data-tag='2']", "the tags").await;
+    let first = client.find(Locator::Css(".tag-row[data-tag='1']")).await.unwrap();
+    let said = first.prop("textContent").await.unwrap().unwrap_or_default();
+    assert!(said.contains("linux/amd64, linux/arm64/v8 · 1 attestation"), "{said}");
+    screenshot(&client, "registries.png").await;
+    let saved = std::fs::read_to_string(dir.path().join("config.json")).expect("the sign-in was saved");
+    assert!(saved.contains(&registry.address) && saved.contains("\"auth\""), "{saved}");
+    assert!(!saved.contains(secured_registry::PASSWORD), "kept as docker login keeps it, encoded");
+
+    // Two tags compared in Diff, then one opened in Layers.
+    click(&client, ".tag-row[data-tag='1'] input", "the first tag's box").await;
+    click(&client, ".tag-row[data-tag='2'] input", "the second tag's box").await;
+    click(&client, "#compare-tags", "Compare").await;
+    let (one, two) = (
+        format!("registry://{}/{repository}:1", registry.address),
+        format!("registry://{}/{repository}:2", registry.address),
+    );
+    wait_for_within(&client, &format!("#diff-view[data-compared='{one}|{two}']"), "the comparison", 60).await;
+    let changed = wait_for(&client, "#diff-files", "the changed files").await;
+    wait_for_text(&changed, "platform", "the file that differs").await;
+    screenshot(&client, "registries-diff.png").await;
+    click(&client, "#nav-registries", "the Registries screen").await;
+    click(&client, ".tag-row[data-tag='1'] button[data-action='layers']", "Layers").await;
+    wait_for_within(&client, &format!("#layers-view[data-image='{one}']"), "the tag in Layers", 60).await;
+    client.close().await.unwrap();
 }

@@ -88,7 +88,7 @@ async fn a_registrys_repositories_and_tags_are_listed_signed_in_through_a_creden
     assert!(said.starts_with(&format!("strata: {nowhere} does not answer: ")), "{said}");
     assert!(said.contains("Check the registry's address"), "{said}");
     let no_registry = strata(&["registry", "tags", "team/app"], &env);
-    assert!(String::from_utf8_lossy(&no_registry.stderr).contains("names no registry"));
+    assert!(String::from_utf8_lossy(&no_registry.stderr).contains("is not a repository in a registry"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -320,6 +320,12 @@ async fn registries_that_want_a_sign_in_are_read_with_the_docker_clis_credential
         assert_eq!(inspected["layers"][0]["digest"], layout.images[0].2.as_str(), "{kind}");
         let tags = json(&strata(&["registry", "tags", &format!("{}/{repository}", registry.address), "--json"], &env));
         assert_eq!(tags["tags"][0]["tag"], "1", "{kind}: {tags}");
+        // The catalog: `oci-client` asks a token for a repository's scope, not the catalog's, so a
+        // token registry lists nothing (known gap, in GUIDE.md); Basic registries list.
+        if kind == "TLS + Basic" {
+            let repos = json(&strata(&["registry", "repos", &registry.address, "--json"], &env));
+            assert_eq!(repos["repositories"], serde_json::json!([repository]), "{kind}: {repos}");
+        }
     }
 
     // TLS without its CA in certs.d: refused, saying where the CA goes.

@@ -14,7 +14,7 @@ pub const CONTRACT_FILE: &str = "ui/src/contract.ts";
 /// The values commands take and return, and what their channels carry. The types these refer
 /// to are found and written too.
 fn visit_roots(types: &mut Types) {
-    use super::{choices, cleanup, commands, diff, explorer, projects, stats};
+    use super::{choices, cleanup, commands, diff, explorer, projects, registries, stats};
     types.visit::<commands::EndpointsView>();
     types.visit::<crate::live::LiveState>();
     types.visit::<crate::problem::Failure>();
@@ -48,6 +48,10 @@ fn visit_roots(types: &mut Types) {
     types.visit::<crate::stats::charts::Metric>();
     types.visit::<crate::chart::ChartTheme>();
     types.visit::<crate::stats::host::HostFigures>();
+    types.visit::<crate::registry::known::KnownRegistry>();
+    types.visit::<crate::registry::Listed>();
+    types.visit::<crate::registry::TagList>();
+    types.visit::<registries::SignedIn>();
     types.visit::<cleanup::CleanupRequest>();
     types.visit::<cleanup::CleanupView>();
     types.visit::<crate::cleanup::ApplyEvent>();

@@ -10,6 +10,7 @@ mod contract;
 mod diff;
 mod explorer;
 mod projects;
+mod registries;
 mod stats;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -89,6 +90,11 @@ window_commands! {
     stats::stats_export_png,
     stats::stats_dismiss,
     stats::stats_host,
+    registries::registries_known,
+    registries::registry_add,
+    registries::registry_repositories,
+    registries::registry_tags,
+    registries::registry_sign_in,
     cleanup::cleanup_survey,
     cleanup::cleanup_count_all,
     cleanup::cleanup_plan,

@@ -3,20 +3,13 @@
 
 use clap::{Args, Subcommand};
 
-use futures_util::{StreamExt, TryStreamExt};
-
 use super::{new_table, print_json, OutputArgs};
 use crate::engine::Environment;
 use crate::format;
-use crate::names::ImageReference;
-use crate::problem::{ErrorCode, Failure};
-use crate::registry::client::Listed;
+use crate::problem::Failure;
+use crate::registry::known::repository_at;
+use crate::registry::Listed;
 use crate::registry::{RegistryClient, TagDetails};
-
-/// Tags shown with their details (a manifest or more, and a config, each); the rest by name.
-const DETAILED_TAGS: usize = 100;
-/// Tags whose manifests and configs are asked for at once.
-const DETAILS_AT_ONCE: usize = 8;
 
 /// The options of `strata registry`.
 #[derive(Debug, Args)]
@@ -55,37 +48,12 @@ pub async fn registry(args: RegistryArgs) -> Result<(), Failure> {
             print_listed(&host, "repositories", &listed, output.json);
         }
         RegistryCommand::Tags { repository, output } => {
-            let (host, path) = host_and_repository(&repository)?;
-            let client = RegistryClient::new(&host, &docker_config)?;
-            let listed = client.tags(&path).await?;
-            let detailed = &listed.names[..listed.names.len().min(DETAILED_TAGS)];
-            let details = details_of(&client, &path, detailed).await?;
-            print_tags(&repository, &details, &listed.names[detailed.len()..], listed.cut, output.json);
+            let (host, path) = repository_at(&repository)?;
+            let listed = RegistryClient::new(&host, &docker_config)?.tag_list(&path).await?;
+            print_tags(&repository, &listed.tags, &listed.rest, listed.cut, output.json);
         }
     }
     Ok(())
-}
-
-/// `127.0.0.1:5000/team/app` → (`127.0.0.1:5000`, `team/app`), with the one reference parser; a
-/// name with no registry is refused (Docker Hub is not listed here).
-fn host_and_repository(text: &str) -> Result<(String, String), Failure> {
-    let reference = ImageReference::parse(text).map_err(Failure::from)?;
-    let refused = || {
-        Failure::new(ErrorCode::InvalidInput, format!("`{text}` names no registry"))
-            .with_hint("Write the registry first, as in 127.0.0.1:5000/team/app")
-    };
-    if reference.tag.is_some() || reference.digest.is_some() {
-        return Err(Failure::new(ErrorCode::InvalidInput, format!("`{text}` names a tag, not a repository"))
-            .with_hint("Leave out the :tag to list every tag"));
-    }
-    let host = reference.registry.clone().ok_or_else(refused)?;
-    Ok((host, reference.path.clone()))
-}
-
-/// Each tag's details, [`DETAILS_AT_ONCE`] asked for at a time, in the registry's order.
-async fn details_of(client: &RegistryClient, repository: &str, tags: &[String]) -> Result<Vec<TagDetails>, Failure> {
-    let asked = tags.iter().map(|tag| client.tag_details(repository, tag));
-    Ok(futures_util::stream::iter(asked).buffered(DETAILS_AT_ONCE).try_collect().await?)
 }
 
 /// The tags with their details, then the rest by name only.

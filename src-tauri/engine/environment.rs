@@ -186,6 +186,15 @@ pub fn named_pipes_of_this_computer(os: Os) -> Vec<String> {
     pipes.flatten().map(|pipe| pipe.file_name().to_string_lossy().into_owned()).collect()
 }
 
+/// Where Strata keeps its own settings (projects, registries): `$STRATA_CONFIG_DIR`, else the
+/// user's config folder + `strata` (`~/.config/strata` on Linux).
+pub fn strata_config_dir() -> Option<PathBuf> {
+    std::env::var_os("STRATA_CONFIG_DIR")
+        .filter(|dir| !dir.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| dirs::config_dir().map(|dir| dir.join("strata")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -249,10 +249,7 @@ pub struct ProjectStore {
 impl ProjectStore {
     /// `$STRATA_CONFIG_DIR`, else the user's config folder + `strata`.
     pub fn user() -> Option<ProjectStore> {
-        let folder = std::env::var_os("STRATA_CONFIG_DIR")
-            .map(PathBuf::from)
-            .or_else(|| dirs::config_dir().map(|d| d.join("strata")))?;
-        Some(ProjectStore { folder })
+        Some(ProjectStore { folder: crate::engine::environment::strata_config_dir()? })
     }
 
     /// A store kept in `folder` (tests use it to stay out of the user's config).

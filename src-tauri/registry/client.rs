@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::stream::BoxStream;
+use futures_util::{StreamExt, TryStreamExt};
 use oci_client::client::{Certificate, CertificateEncoding, ClientConfig, ClientProtocol};
 use oci_client::errors::OciDistributionError;
 use oci_client::manifest::{
@@ -31,7 +32,7 @@ const PAGE: usize = 1000;
 const MOST_PAGES: usize = 100;
 
 /// A list the registry gave in pages: what it held, and whether Strata stopped before its end.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct Listed {
     /// The names, in the registry's order.
     pub names: Vec<String>,
@@ -54,8 +55,24 @@ pub struct RemoteImage {
     pub platforms: Option<(Platform, Vec<String>)>,
 }
 
+/// A repository's tags: the first [`DETAILED_TAGS`] with their details, the rest by name.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct TagList {
+    /// The first tags, in the registry's order, with their details.
+    pub tags: Vec<TagDetails>,
+    /// The tags after them, by name only.
+    pub rest: Vec<String>,
+    /// The registry had more tags than Strata asked for.
+    pub cut: bool,
+}
+
+/// Tags shown with their details (a manifest or more, and a config, each); the rest by name.
+const DETAILED_TAGS: usize = 100;
+/// Tags whose manifests and configs are asked for at once.
+const DETAILS_AT_ONCE: usize = 8;
+
 /// What one tag is: one image, or an index of several platforms' images.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct TagDetails {
     /// The tag.
     pub tag: String,
@@ -68,7 +85,7 @@ pub struct TagDetails {
 }
 
 /// One image of a tag.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct TagImage {
     /// Its platform, as its config says (`linux/amd64`); empty when it does not.
     pub platform: String,
@@ -97,6 +114,13 @@ impl RegistryClient {
     /// A client for `host` (`registry.example.com`, `127.0.0.1:5000`), with the credential saved
     /// for it in `docker_config` (`~/.docker`), if any.
     pub fn new(host: &str, docker_config: &Path) -> Result<RegistryClient, RegistryError> {
+        let credential = credentials_for(host, docker_config)?;
+        Ok(RegistryClient::signed_in_as(host, docker_config, credential))
+    }
+
+    /// A client for `host` signed in with `credential` (none: anonymous); `docker_config` gives
+    /// the CA certificates in `certs.d`.
+    pub fn signed_in_as(host: &str, docker_config: &Path, credential: Option<Credential>) -> RegistryClient {
         // rustls without a process-wide provider refuses to start; `ring` is already built for bollard.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let trusted = certs_d(docker_config, host);
@@ -109,12 +133,26 @@ impl RegistryClient {
             read_timeout: Some(Duration::from_secs(60)),
             ..ClientConfig::default()
         };
-        let auth = match credentials_for(host, docker_config)? {
+        let auth = match credential {
             Some(Credential::Basic { username, password }) => RegistryAuth::Basic(username, password),
             Some(Credential::IdentityToken(token)) => RegistryAuth::Bearer(token),
             None => RegistryAuth::Anonymous,
         };
-        Ok(RegistryClient { host: host.to_string(), client: Client::new(config), auth })
+        RegistryClient { host: host.to_string(), client: Client::new(config), auth }
+    }
+
+    /// Whether the registry takes this client's sign-in: its catalog is asked for. A refusal or
+    /// no answer is an error; a registry that keeps its catalog to itself for another reason
+    /// (Docker Hub) is taken at its word.
+    pub async fn check_sign_in(&self) -> Result<(), RegistryError> {
+        match self.repositories().await {
+            Err(
+                refused @ (RegistryError::SignIn { .. }
+                | RegistryError::Unreachable { .. }
+                | RegistryError::TlsWithoutCa { .. }),
+            ) => Err(refused),
+            _ => Ok(()),
+        }
     }
 
     /// The repositories the registry lists (`/v2/_catalog`; many public registries refuse it).
@@ -135,6 +173,18 @@ impl RegistryClient {
             Ok(self.client.list_tags(anchor, &self.auth, Some(PAGE), last.as_deref()).await?.tags)
         })
         .await
+    }
+
+    /// The tags of `repository`, the first [`DETAILED_TAGS`] with their details (asked for
+    /// [`DETAILS_AT_ONCE`] at a time), the rest by name.
+    pub async fn tag_list(&self, repository: &str) -> Result<TagList, RegistryError> {
+        let listed = self.tags(repository).await?;
+        let mut names = listed.names;
+        let rest = names.split_off(names.len().min(DETAILED_TAGS));
+        // Gathered first: a stream that maps with a borrowing closure is not `Send` for Tauri.
+        let asked: Vec<_> = names.iter().map(|tag| self.tag_details(repository, tag)).collect();
+        let tags = futures_util::stream::iter(asked).buffered(DETAILS_AT_ONCE).try_collect().await?;
+        Ok(TagList { tags, rest, cut: listed.cut })
     }
 
     /// A list the registry gives [`PAGE`] names at a time, each page asked for after the last

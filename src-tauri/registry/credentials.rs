@@ -191,9 +191,110 @@ fn from_helper(helper: &str, registry: &str) -> Result<Option<Credential>, Crede
     }))
 }
 
+/// Where a sign-in was saved: the helper the docker CLI would use, or its config file.
+pub fn save_credential(
+    registry: &str,
+    username: &str,
+    password: &str,
+    docker_config: &Path,
+) -> Result<String, CredentialError> {
+    let path = docker_config.join("config.json");
+    let unreadable = |reason: String| CredentialError::Config { path: path.display().to_string(), reason };
+    let mut config: serde_json::Value = match std::fs::read_to_string(&path) {
+        Ok(text) => serde_json::from_str(&text).map_err(|e| unreadable(e.to_string()))?,
+        Err(_) => serde_json::json!({}),
+    };
+    if !config.is_object() {
+        return Err(unreadable("it is not a JSON object".into()));
+    }
+    let parsed: ConfigFile = serde_json::from_value(config.clone()).map_err(|e| unreadable(e.to_string()))?;
+    let helper = parsed
+        .cred_helpers
+        .iter()
+        .find(|(key, _)| same_registry(key, registry))
+        .map(|(_, helper)| helper.clone())
+        .or(parsed.creds_store.clone())
+        .filter(|name| !name.is_empty());
+    let entry = match &helper {
+        Some(helper) => {
+            store_in_helper(helper, registry, username, password)?;
+            // As the docker CLI does: the registry is listed, its secret kept by the helper.
+            serde_json::json!({})
+        }
+        None => {
+            let auth = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{password}"));
+            serde_json::json!({ "auth": auth })
+        }
+    };
+    let auths = config.as_object_mut().expect("checked above").entry("auths").or_insert_with(|| serde_json::json!({}));
+    if !auths.is_object() {
+        *auths = serde_json::json!({});
+    }
+    auths[registry] = entry;
+    std::fs::create_dir_all(docker_config).map_err(|e| unreadable(e.to_string()))?;
+    // The file is made anew, readable by the user alone, and replaces the old one whole.
+    crate::files::write_atomically(&path, |file| serde_json::to_writer_pretty(file, &config).map_err(Into::into))
+        .map_err(|e| unreadable(format!("it cannot be written: {e}")))?;
+    Ok(match helper {
+        Some(helper) => format!("docker-credential-{helper}"),
+        None => path.display().to_string(),
+    })
+}
+
+/// Runs `docker-credential-HELPER store` with the sign-in on its standard input.
+fn store_in_helper(helper: &str, registry: &str, username: &str, password: &str) -> Result<(), CredentialError> {
+    let failed = |reason: String| CredentialError::Helper { helper: helper.to_string(), reason };
+    let program = format!("docker-credential-{helper}");
+    let mut child = Command::new(&program)
+        .arg("store")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| failed(format!("{program} cannot be started ({e}); is it installed and on PATH?")))?;
+    let request = serde_json::json!({ "ServerURL": registry, "Username": username, "Secret": password });
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(request.to_string().as_bytes()).map_err(|e| failed(e.to_string()))?;
+    }
+    let output = child.wait_with_output().map_err(|e| failed(e.to_string()))?;
+    if !output.status.success() {
+        let said = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
+        return Err(failed(said.trim().lines().next().unwrap_or("no reason given").to_string()));
+    }
+    Ok(())
+}
+
+/// The registries the docker config names: those with a sign-in in `auths`, and those with a
+/// helper of their own in `credHelpers`. An unreadable config names none.
+pub fn configured_registries(docker_config: &Path) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(docker_config.join("config.json")) else { return Vec::new() };
+    let Ok(config) = serde_json::from_str::<ConfigFile>(&text) else { return Vec::new() };
+    let mut hosts: Vec<String> = config.auths.keys().chain(config.cred_helpers.keys()).cloned().collect();
+    hosts.sort();
+    hosts.dedup();
+    hosts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_sign_in_is_saved_where_the_docker_cli_keeps_it_and_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.json"), r#"{"currentContext": "remote", "auths": {"ghcr.io": {}}}"#)
+            .unwrap();
+        let place = save_credential("127.0.0.1:5000", "ci", "pw:with:colons", dir.path()).unwrap();
+        assert!(place.ends_with("config.json"), "{place}");
+        let saved: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join("config.json")).unwrap()).unwrap();
+        assert_eq!(saved["currentContext"], "remote", "other settings are kept");
+        assert!(saved["auths"]["ghcr.io"].is_object());
+        let read = credentials_for("127.0.0.1:5000", dir.path()).unwrap();
+        assert_eq!(read, Some(Credential::Basic { username: "ci".into(), password: "pw:with:colons".into() }));
+        std::fs::write(dir.path().join("config.json"), "[1, 2]").unwrap();
+        assert!(save_credential("127.0.0.1:5000", "ci", "pw", dir.path()).is_err(), "a config that is not an object");
+    }
 
     #[test]
     fn repositories_name_their_registry_or_docker_hub() {

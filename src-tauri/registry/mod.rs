@@ -12,7 +12,8 @@ mod blob;
 pub mod client;
 pub mod credentials;
 mod error;
+pub mod known;
 
-pub use client::{RegistryClient, RemoteImage, TagDetails, TagImage};
+pub use client::{Listed, RegistryClient, RemoteImage, TagDetails, TagImage, TagList};
 pub use credentials::{credentials_for, registry_of, Credential, DOCKER_HUB};
 pub use error::RegistryError;

@@ -138,3 +138,16 @@ export const cleanupApi = {
   archiveFolder: () => call<string>("cleanup_archive_folder"),
   chooseFolder: () => call<string | null>("cleanup_choose_folder"),
 };
+
+// ---- Registries ----
+
+export const registryApi = {
+  /** The docker config's registries and those added here, in name order. */
+  known: () => call<Engine.KnownRegistry[]>("registries_known"),
+  add: (host: string) => call<Engine.KnownRegistry[]>("registry_add", { host }),
+  repositories: (host: string) => call<Engine.Listed>("registry_repositories", { host }),
+  /** `repository` is `HOST/PATH`. */
+  tags: (repository: string) => call<Engine.TagList>("registry_tags", { repository }),
+  /** Checked against the registry, then saved where the docker CLI would save it. */
+  signIn: (host: string, username: string, password: string) => call<Engine.SignedIn>("registry_sign_in", { host, username, password }),
+};

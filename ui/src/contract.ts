@@ -54,6 +54,11 @@ export type Command =
   | "stats_export_png"
   | "stats_dismiss"
   | "stats_host"
+  | "registries_known"
+  | "registry_add"
+  | "registry_repositories"
+  | "registry_tags"
+  | "registry_sign_in"
   | "cleanup_survey"
   | "cleanup_count_all"
   | "cleanup_plan"
@@ -1138,6 +1143,19 @@ export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in
 export type Kind = "secret" | "setting" | "advice";
 
 /**
+ * A registry the window lists.
+ */
+export type KnownRegistry = { 
+/**
+ * Its host, with the port when it has one (`127.0.0.1:5000`, `docker.io`).
+ */
+host: string, 
+/**
+ * Whether the docker config keeps a sign-in (or names a helper) for it.
+ */
+signed_in: boolean, };
+
+/**
  * One layer whose size changed, against the layer at the same place in the previous image.
  */
 export type LayerChange = { 
@@ -1221,6 +1239,19 @@ hides_bytes: number, };
  * A category's name and colour, for the legend.
  */
 export type LegendEntry = { category: Category, label: string, colour: string, };
+
+/**
+ * A list the registry gave in pages: what it held, and whether Strata stopped before its end.
+ */
+export type Listed = { 
+/**
+ * The names, in the registry's order.
+ */
+names: Array<string>, 
+/**
+ * More pages than [`MOST_PAGES`] of [`PAGE`] names: the rest was not asked for.
+ */
+cut: boolean, };
 
 /**
  * What the window shows about the daemon; `generation` grows with every change.
@@ -1756,6 +1787,19 @@ arch: string, };
 export type Severity = "info" | "low" | "medium" | "high" | "critical";
 
 /**
+ * Where a sign-in was saved.
+ */
+export type SignedIn = { 
+/**
+ * The registry.
+ */
+host: string, 
+/**
+ * The credential helper that keeps it, or the docker config file.
+ */
+saved_in: string, };
+
+/**
  * Something picked by hand that the plan leaves alone, and why.
  */
 export type Skipped = { 
@@ -2006,6 +2050,69 @@ removed: boolean,
  * Show nodes the layer left unmodified.
  */
 unmodified: boolean, };
+
+/**
+ * What one tag is: one image, or an index of several platforms' images.
+ */
+export type TagDetails = { 
+/**
+ * The tag.
+ */
+tag: string, 
+/**
+ * The digest its manifest (or index) has.
+ */
+digest: string, 
+/**
+ * Each image of it, in the index's order.
+ */
+images: Array<TagImage>, 
+/**
+ * Attestation manifests the index holds besides the images.
+ */
+attestations: number, };
+
+/**
+ * One image of a tag.
+ */
+export type TagImage = { 
+/**
+ * Its platform, as its config says (`linux/amd64`); empty when it does not.
+ */
+platform: string, 
+/**
+ * Its manifest's digest.
+ */
+digest: string, 
+/**
+ * Its config's and layers' blobs, as stored (compressed).
+ */
+compressed_bytes: number, 
+/**
+ * When it was made, as its config says.
+ */
+created: string | null, 
+/**
+ * Its labels.
+ */
+labels: { [key in string]: string }, };
+
+/**
+ * A repository's tags: the first [`DETAILED_TAGS`] with their details, the rest by name.
+ */
+export type TagList = { 
+/**
+ * The first tags, in the registry's order, with their details.
+ */
+tags: Array<TagDetails>, 
+/**
+ * The tags after them, by name only.
+ */
+rest: Array<string>, 
+/**
+ * The registry had more tags than Strata asked for.
+ */
+cut: boolean, };
 
 /**
  * The TLS material for a `tcp://` endpoint.

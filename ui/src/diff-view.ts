@@ -121,6 +121,13 @@ export class DiffView {
     this.after.select();
   }
 
+  /** Fills both images in and compares them (two registry tags, from the Registries screen). */
+  async comparePair(before: string, after: string): Promise<void> {
+    this.before.value = before;
+    this.after.value = after;
+    await this.compare();
+  }
+
   private async pickArchive(input: HTMLInputElement): Promise<void> {
     try {
       const path = await api.chooseArchive();

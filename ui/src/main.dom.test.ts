@@ -22,7 +22,7 @@ vi.mock("@tauri-apps/api/webview", () => ({
   }),
 }));
 
-const IDS = ["images", "containers", "layers", "diff", "projects", "cleanup"];
+const IDS = ["images", "containers", "layers", "diff", "projects", "cleanup", "registries"];
 
 /** The screen shown: the one view not hidden, and the nav button marked active. */
 function shown(): string {
@@ -67,16 +67,17 @@ describe("the window", () => {
     expect(SCREENS.map((screen) => screen.id)).toEqual(IDS);
     const navs = [...document.querySelectorAll<HTMLButtonElement>(".sidebar > button")];
     expect(navs.map((nav) => nav.id)).toEqual([...IDS.map((id) => `nav-${id}`), "theme-switch", "shortcuts-button"]);
-    expect(navs.slice(0, 6).map((nav) => nav.title)).toEqual([
+    expect(navs.slice(0, 7).map((nav) => nav.title)).toEqual([
       "Images (Ctrl+1)",
       "Containers (Ctrl+2)",
       "Layers (Ctrl+3)",
       "Diff (Ctrl+4)",
       "Projects (Ctrl+5)",
       "Cleanup (Ctrl+6)",
+      "Registries (Ctrl+7)",
     ]);
-    expect(navs.slice(0, 6).map((nav) => nav.firstElementChild?.textContent)).toEqual(["Images", "Containers", "Layers", "Diff", "Projects", "Cleanup"]);
-    expect(navs.slice(0, 6).map((nav) => nav.querySelector(".count")?.id)).toEqual(IDS.map((id) => `count-${id}`));
+    expect(navs.slice(0, 7).map((nav) => nav.firstElementChild?.textContent)).toEqual(["Images", "Containers", "Layers", "Diff", "Projects", "Cleanup", "Registries"]);
+    expect(navs.slice(0, 7).map((nav) => nav.querySelector(".count")?.id)).toEqual(IDS.map((id) => `count-${id}`));
     expect(text(".sidebar .brand")).toBe("Strata");
 
     const main = find("#app > main");
@@ -168,7 +169,12 @@ describe("the window", () => {
 
     ctrl("7");
     await settle();
-    expect(shown()).toBe("images");
+    expect(shown()).toBe("registries");
+    expect(document.activeElement?.id).toBe("registry-add");
+
+    ctrl("8");
+    await settle();
+    expect(shown()).toBe("registries");
   });
 
   it("searches with / and leaves the field with Escape", async () => {
@@ -218,7 +224,7 @@ describe("the window", () => {
     press(document.body, "?", { shiftKey: true });
     expect(byId("shortcut-sheet")).toBeTruthy();
     const rows = [...document.querySelectorAll("#shortcut-sheet table")][0].querySelectorAll("tr");
-    expect([...rows[0].cells].map((cell) => cell.textContent?.trim())).toEqual(["Ctrl+1 … Ctrl+6", "Images, Containers, Layers, Diff, Projects, Cleanup"]);
+    expect([...rows[0].cells].map((cell) => cell.textContent?.trim())).toEqual(["Ctrl+1 … Ctrl+7", "Images, Containers, Layers, Diff, Projects, Cleanup, Registries"]);
     press(document.body, "Escape");
     expect(document.getElementById("shortcut-sheet")).toBeNull();
   });

@@ -8,6 +8,7 @@ import { DiffView } from "./diff-view";
 import { ImagesView } from "./images-view";
 import { LayersView } from "./layers-view";
 import { ProjectsView } from "./projects-view";
+import { RegistriesView } from "./registries-view";
 
 /** What the window needs of a screen's view. */
 export interface ScreenView {
@@ -81,6 +82,23 @@ export const SCREENS = [
   screen({ id: "diff", label: "Diff", create: ({ report }) => new DiffView(report), focus: (diff) => diff.focus() }),
   screen({ id: "projects", label: "Projects", create: ({ report }) => new ProjectsView(report), focus: (projects) => projects.focus() }),
   screen({ id: "cleanup", label: "Cleanup", create: ({ report }) => new CleanupView(report), focus: (cleanup) => cleanup.focus() }),
+  screen({
+    id: "registries",
+    label: "Registries",
+    create: ({ report, show, view }) =>
+      new RegistriesView(
+        report,
+        (reference) => {
+          show("layers");
+          void view("layers").open(reference);
+        },
+        (before, after) => {
+          show("diff");
+          void view("diff").comparePair(before, after);
+        },
+      ),
+    focus: (registries) => registries.focus(),
+  }),
 ] as const;
 
 export type ScreenId = (typeof SCREENS)[number]["id"];

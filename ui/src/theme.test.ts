@@ -17,7 +17,7 @@ describe("the shortcut sheet", () => {
 
   it("lists the window-wide keys the window's handler acts on, and no other", () => {
     const listed = SHORTCUTS[0].shortcuts.map((s) => s.keys);
-    expect(listed).toEqual(["Ctrl+1 … Ctrl+6", "Ctrl+O", "/", "Escape", "?", "Ctrl+Shift+L"]);
+    expect(listed).toEqual(["Ctrl+1 … Ctrl+7", "Ctrl+O", "/", "Escape", "?", "Ctrl+Shift+L"]);
     expect(globalAction(press("1", true), false)).toBe("screen-1");
     expect(globalAction(press("6", true), true)).toBe("screen-6");
     expect(globalAction(press("o", true), false)).toBe("open-archive");
@@ -30,10 +30,10 @@ describe("the shortcut sheet", () => {
   });
 
   it("binds Ctrl+1, Ctrl+2, … to the screens in the registry's order", () => {
-    expect(SHORTCUTS[0].shortcuts[0].what).toBe("Images, Containers, Layers, Diff, Projects, Cleanup");
-    expect([0, 1, 5, 6].map(screenKeys)).toEqual(["Ctrl+1", "Ctrl+2", "Ctrl+6", ""]);
+    expect(SHORTCUTS[0].shortcuts[0].what).toBe("Images, Containers, Layers, Diff, Projects, Cleanup, Registries");
+    expect([0, 1, 6, 7].map(screenKeys)).toEqual(["Ctrl+1", "Ctrl+2", "Ctrl+7", ""]);
     expect(screenIndex("screen-1")).toBe(0);
-    expect(screenIndex("screen-6")).toBe(5);
+    expect(screenIndex("screen-7")).toBe(6);
     expect(screenIndex("search")).toBeNull();
   });
 
@@ -43,7 +43,7 @@ describe("the shortcut sheet", () => {
     expect(globalAction(press("Escape"), false)).toBeNull();
     expect(globalAction(press("l", true), false)).toBeNull(); // Ctrl+L is not the theme: Shift is
     expect(globalAction(press("o", true, true), false)).toBeNull(); // nor Ctrl+Shift+O the archive
-    expect(globalAction(press("7", true), false)).toBeNull();
+    expect(globalAction(press("8", true), false)).toBeNull();
     expect(globalAction(press("a"), false)).toBeNull();
   });
 });

@@ -1,0 +1,69 @@
+//! The Registries screen's commands: the registries the user works with (the docker config's and
+//! those added here), a registry's repositories and a repository's tags, and signing in — checked
+//! against the registry, then saved where the docker CLI would save it.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::engine::environment::strata_config_dir;
+use crate::engine::Environment;
+use crate::problem::{ErrorCode, Failure};
+use crate::registry::credentials::save_credential;
+use crate::registry::known::{known_registries, remember_registry, repository_at, KnownRegistry};
+use crate::registry::{Credential, Listed, RegistryClient, TagList};
+
+fn docker_config() -> PathBuf {
+    Environment::from_process().docker_config_dir
+}
+
+/// The registries to list, in name order.
+#[tauri::command]
+pub fn registries_known() -> Vec<KnownRegistry> {
+    known_registries(&docker_config(), strata_config_dir().as_deref())
+}
+
+/// Adds a registry to the list (kept for next time); the list as it now is.
+#[tauri::command]
+pub fn registry_add(host: String) -> Result<Vec<KnownRegistry>, Failure> {
+    let folder = strata_config_dir().ok_or_else(|| {
+        Failure::new(ErrorCode::FileSystem, "this system names no folder for settings")
+            .with_hint("Set STRATA_CONFIG_DIR to a folder Strata may write in")
+    })?;
+    remember_registry(&host, &folder)?;
+    Ok(registries_known())
+}
+
+/// The repositories `host` lists (its catalog).
+#[tauri::command]
+pub async fn registry_repositories(host: String) -> Result<Listed, Failure> {
+    Ok(RegistryClient::new(&host, &docker_config())?.repositories().await?)
+}
+
+/// The tags of `repository` (`HOST/PATH`), the first ones with their details.
+#[tauri::command]
+pub async fn registry_tags(repository: String) -> Result<TagList, Failure> {
+    let (host, path) = repository_at(&repository)?;
+    Ok(RegistryClient::new(&host, &docker_config())?.tag_list(&path).await?)
+}
+
+/// Where a sign-in was saved.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct SignedIn {
+    /// The registry.
+    pub host: String,
+    /// The credential helper that keeps it, or the docker config file.
+    pub saved_in: String,
+}
+
+/// Signs in to `host`: the registry must take the user and password, then they are saved as
+/// `docker login` would save them (the credential helper, else the config file).
+#[tauri::command]
+pub async fn registry_sign_in(host: String, username: String, password: String) -> Result<SignedIn, Failure> {
+    let config = docker_config();
+    let credential = Credential::Basic { username: username.clone(), password: password.clone() };
+    RegistryClient::signed_in_as(&host, &config, Some(credential)).check_sign_in().await?;
+    let saved_in =
+        save_credential(&host, &username, &password, &config).map_err(crate::registry::RegistryError::from)?;
+    Ok(SignedIn { host, saved_in })
+}

@@ -1,0 +1,111 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { TagDetails, TagList } from "./api";
+import { RegistriesView, platformsText, sizeText } from "./registries-view";
+import { byId, find, isHidden, mount, settle, text, texts, tick, type, useRecordedClock } from "./testing/dom";
+import { answer, callsOf, fail, resetEngine } from "./testing/fake-tauri";
+
+vi.mock("@tauri-apps/api/core", () => import("./testing/fake-tauri"));
+
+const HOST = "127.0.0.1:5000";
+
+function tag(name: string, platforms: string[], attestations = 0): TagDetails {
+  return {
+    tag: name,
+    digest: `sha256:${name.padEnd(64, "0")}`,
+    images: platforms.map((platform, i) => ({
+      platform,
+      digest: `sha256:${String(i).padEnd(64, "1")}`,
+      compressed_bytes: 1_000_000 * (i + 1),
+      created: "2026-12-01T10:00:00Z",
+      labels: {},
+    })),
+    attestations,
+  };
+}
+
+const TAGS: TagList = { tags: [tag("1.4", ["linux/amd64", "linux/arm64"], 2), tag("1.5", ["linux/amd64"])], rest: [], cut: false };
+
+describe("the Registries screen", () => {
+  let report: ReturnType<typeof vi.fn>;
+  let explore: ReturnType<typeof vi.fn>;
+  let compare: ReturnType<typeof vi.fn>;
+  let view: RegistriesView;
+
+  beforeEach(() => {
+    useRecordedClock();
+    answer("registries_known", [{ host: HOST, signed_in: false }]);
+    answer("registry_repositories", { names: ["team/app"], cut: false });
+    answer("registry_tags", TAGS);
+    report = vi.fn();
+    explore = vi.fn();
+    compare = vi.fn();
+    view = new RegistriesView(report, explore, compare);
+    mount(view.element);
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+    resetEngine();
+  });
+
+  it("says what a tag holds in a few words", () => {
+    expect(platformsText(TAGS.tags[0])).toBe("linux/amd64, linux/arm64 · 2 attestations");
+    expect(sizeText(TAGS.tags[0])).toBe("1 MB – 2 MB");
+    expect(sizeText(TAGS.tags[1])).toBe("1 MB");
+  });
+
+  it("browses a registry's repositories and tags, opens one and compares two", async () => {
+    await view.refresh();
+    expect(texts("#registries-view .registry-item")).toEqual([HOST]);
+    find<HTMLButtonElement>(`.registry-item[data-host="${HOST}"]`).click();
+    await settle();
+    expect(text("#registries-view .registry-status")).toBe("1 repository");
+    find<HTMLButtonElement>('.repository-item[data-repository="team/app"]').click();
+    await settle();
+    expect(callsOf("registry_tags")).toEqual([{ repository: `${HOST}/team/app` }]);
+    expect(texts("#registries-view .tag-row:not(.head) .tag-name")).toEqual(["1.4", "1.5"]);
+
+    find<HTMLButtonElement>('.tag-row[data-tag="1.5"] button[data-action="layers"]').click();
+    expect(explore).toHaveBeenCalledWith(`registry://${HOST}/team/app:1.5`);
+
+    const compareButton = byId<HTMLButtonElement>("compare-tags");
+    expect(compareButton.disabled).toBe(true);
+    tick(find<HTMLInputElement>('.tag-row[data-tag="1.4"] input'), true);
+    tick(find<HTMLInputElement>('.tag-row[data-tag="1.5"] input'), true);
+    expect(compareButton.disabled).toBe(false);
+    compareButton.click();
+    expect(compare).toHaveBeenCalledWith(`registry://${HOST}/team/app:1.4`, `registry://${HOST}/team/app:1.5`);
+  });
+
+  it("asks for a sign-in when the registry refuses, and never keeps the password", async () => {
+    fail("registry_repositories", { code: "registry-failed", message: `${HOST} refused the sign-in: unauthorized`, hint: "Sign in with `docker login`" });
+    await view.refresh();
+    find<HTMLButtonElement>(`.registry-item[data-host="${HOST}"]`).click();
+    await settle();
+    expect(isHidden(byId("sign-in"))).toBe(false);
+    answer("registry_sign_in", { host: HOST, saved_in: "/home/u/.docker/config.json" });
+    answer("registry_repositories", { names: ["team/app"], cut: false });
+    type(byId<HTMLInputElement>("sign-in-user"), "ci");
+    type(byId<HTMLInputElement>("sign-in-password"), "s3cret");
+    byId<HTMLButtonElement>("sign-in-submit").click();
+    await settle();
+    expect(callsOf("registry_sign_in")).toEqual([{ host: HOST, username: "ci", password: "s3cret" }]);
+    expect(byId<HTMLInputElement>("sign-in-password").value).toBe("");
+    expect(isHidden(byId("sign-in"))).toBe(true);
+    expect(text("#registries-view .registry-status")).toContain("saved in /home/u/.docker/config.json");
+  });
+
+  it("adds a registry by its address and says when none is known", async () => {
+    answer("registries_known", []);
+    await view.refresh();
+    expect(text("#registries-view .registry-list")).toContain("No registry yet");
+    answer("registry_add", [{ host: "ghcr.io", signed_in: false }]);
+    type(byId<HTMLInputElement>("registry-add"), "https://ghcr.io/");
+    byId<HTMLButtonElement>("registry-add-button").click();
+    await settle();
+    expect(callsOf("registry_add")).toEqual([{ host: "https://ghcr.io/" }]);
+    expect(callsOf("registry_repositories")).toEqual([{ host: "ghcr.io" }]);
+    expect(view.element.dataset.host).toBe("ghcr.io");
+  });
+});

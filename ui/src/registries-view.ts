@@ -1,0 +1,269 @@
+// The Registries screen: the registries the user works with (the docker config's, and those added
+// here), a registry's repositories, a repository's tags with their platforms and sizes, and from a
+// tag: open it in Layers, or compare two tags in Diff. Signing in is checked by the registry, then
+// saved where the docker CLI keeps sign-ins. The engine reads and computes; this file draws.
+import { KnownRegistry, TagDetails, TagList, asUiError, registryApi } from "./api";
+import { button, element } from "./dom";
+import { formatSize } from "./format";
+
+/** What a tag's images are, in a few words: "linux/amd64, linux/arm64 · 1 attestation". */
+export function platformsText(tag: TagDetails): string {
+  const platforms = tag.images.map((image) => image.platform || "platform not given").join(", ");
+  if (tag.attestations === 0) return platforms;
+  return `${platforms} · ${tag.attestations} attestation${tag.attestations === 1 ? "" : "s"}`;
+}
+
+/** A tag's compressed size: one figure, or the range over its platforms. */
+export function sizeText(tag: TagDetails): string {
+  const sizes = tag.images.map((image) => image.compressed_bytes);
+  if (sizes.length === 0) return "";
+  const [least, most] = [Math.min(...sizes), Math.max(...sizes)];
+  return least === most ? formatSize(least) : `${formatSize(least)} – ${formatSize(most)}`;
+}
+
+export class RegistriesView {
+  readonly element = element("section", "view");
+  private readonly list = element("div", "registry-list");
+  private readonly addField = element("input");
+  private readonly heading = element("h2", "registry-heading");
+  private readonly status = element("p", "muted registry-status");
+  private readonly signInForm = element("form", "sign-in");
+  private readonly user = element("input");
+  private readonly password = element("input");
+  private readonly repositories = element("div", "repositories");
+  private readonly repositoryField = element("input");
+  private readonly tags = element("div", "tags");
+  private readonly compareButton: HTMLButtonElement;
+  private host: string | null = null;
+  private repository: string | null = null;
+  private readonly picked = new Set<string>();
+
+  /** `explore` opens a reference in Layers; `compare` compares two in Diff. */
+  constructor(
+    private readonly report: (message: string, hint?: string) => void,
+    private readonly explore: (reference: string) => void,
+    private readonly compare: (before: string, after: string) => void,
+  ) {
+    this.element.id = "registries-view";
+    const side = element("aside", "registry-side");
+    this.addField.id = "registry-add";
+    this.addField.placeholder = "Add a registry: host[:port]";
+    this.addField.addEventListener("keydown", (event) => {
+      if (event.key === "Enter") void this.add();
+    });
+    side.append(element("div", "label", "Registries"), this.list, this.addField, button("Add", "registry-add-button", () => void this.add()));
+
+    const main = element("div", "registry-main");
+    this.buildSignIn();
+    this.repositoryField.id = "repository-field";
+    this.repositoryField.placeholder = "Repository (team/app), for a registry that does not list them";
+    this.repositoryField.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && this.host && this.repositoryField.value.trim()) void this.openRepository(this.repositoryField.value.trim());
+    });
+    this.compareButton = button("Compare the two picked tags", "compare-tags", () => this.comparePicked());
+    this.compareButton.disabled = true;
+    const header = element("div", "registry-header");
+    header.append(this.heading, button("Sign in…", "sign-in-open", () => this.showSignIn(true)));
+    main.append(header, this.status, this.signInForm, this.repositoryField, this.repositories, this.compareButton, this.tags);
+    this.element.append(side, main);
+    this.showRegistry(null);
+  }
+
+  /** Lists the registries again. */
+  async refresh(): Promise<void> {
+    try {
+      this.drawList(await registryApi.known());
+    } catch (error) {
+      const problem = asUiError(error);
+      this.report(problem.message, problem.hint);
+    }
+  }
+
+  focus(): void {
+    void this.refresh();
+    (this.host ? this.repositoryField : this.addField).focus();
+  }
+
+  private drawList(registries: KnownRegistry[]): void {
+    this.list.replaceChildren();
+    if (registries.length === 0) {
+      this.list.append(element("p", "muted empty", "No registry yet: add one by its address (127.0.0.1:5000, ghcr.io)."));
+      return;
+    }
+    for (const registry of registries) {
+      const item = button(registry.host, "", () => void this.openRegistry(registry.host));
+      item.removeAttribute("id");
+      item.className = "registry-item";
+      item.dataset.host = registry.host;
+      item.classList.toggle("selected", registry.host === this.host);
+      if (registry.signed_in) item.append(element("span", "muted", " · signed in"));
+      this.list.append(item);
+    }
+  }
+
+  private async add(): Promise<void> {
+    const host = this.addField.value.trim();
+    if (!host) return;
+    try {
+      this.drawList(await registryApi.add(host));
+      this.addField.value = "";
+      await this.openRegistry(host.replace(/^https?:\/\//, "").replace(/\/+$/, ""));
+    } catch (error) {
+      const problem = asUiError(error);
+      this.report(problem.message, problem.hint);
+    }
+  }
+
+  private showRegistry(host: string | null): void {
+    this.host = host;
+    this.repository = null;
+    this.picked.clear();
+    this.heading.textContent = host ?? "No registry chosen";
+    this.element.dataset.host = host ?? "";
+    this.repositories.replaceChildren();
+    this.tags.replaceChildren();
+    this.repositoryField.hidden = host === null;
+    this.compareButton.hidden = true;
+    this.showSignIn(false);
+    this.status.textContent = host ? "" : "Choose a registry on the left, or add one.";
+    for (const item of this.list.querySelectorAll<HTMLElement>(".registry-item")) item.classList.toggle("selected", item.dataset.host === host);
+  }
+
+  private async openRegistry(host: string): Promise<void> {
+    this.showRegistry(host);
+    this.status.textContent = `Asking ${host} for its repositories…`;
+    try {
+      const listed = await registryApi.repositories(host);
+      if (this.host !== host) return;
+      this.status.textContent = listed.names.length === 0 ? "It lists no repository: type one above." : listed.cut ? `The first ${listed.names.length} repositories; the registry has more.` : `${listed.names.length} ${listed.names.length === 1 ? "repository" : "repositories"}`;
+      for (const name of listed.names) {
+        const item = element("button", "repository-item", name);
+        item.dataset.repository = name;
+        item.addEventListener("click", () => void this.openRepository(name));
+        this.repositories.append(item);
+      }
+    } catch (error) {
+      if (this.host !== host) return;
+      const problem = asUiError(error);
+      this.status.textContent = `${problem.message} ${problem.hint}`;
+      // A registry that wants a sign-in: the form is shown at once.
+      if (problem.message.includes("refused the sign-in")) this.showSignIn(true);
+    }
+  }
+
+  private async openRepository(name: string): Promise<void> {
+    if (!this.host) return;
+    const repository = `${this.host}/${name}`;
+    this.repository = repository;
+    this.picked.clear();
+    for (const item of this.repositories.querySelectorAll<HTMLElement>(".repository-item")) item.classList.toggle("selected", item.dataset.repository === name);
+    this.tags.replaceChildren(element("p", "muted", `Reading the tags of ${name}…`));
+    try {
+      const list = await registryApi.tags(repository);
+      if (this.repository === repository) this.drawTags(repository, list);
+    } catch (error) {
+      if (this.repository !== repository) return;
+      const problem = asUiError(error);
+      this.tags.replaceChildren(element("p", "problem", `${problem.message} ${problem.hint}`));
+    }
+  }
+
+  private drawTags(repository: string, list: TagList): void {
+    this.element.dataset.repository = repository;
+    const rows = element("div", "tag-rows");
+    const head = element("div", "tag-row head");
+    for (const title of ["", "Tag", "Digest", "Platforms", "Compressed", "Created", ""]) head.append(element("span", "", title));
+    rows.append(head);
+    for (const tag of list.tags) {
+      const reference = `registry://${repository}:${tag.tag}`;
+      const row = element("div", "tag-row");
+      row.dataset.tag = tag.tag;
+      const pick = element("input");
+      pick.type = "checkbox";
+      pick.title = "Pick two tags to compare them";
+      pick.addEventListener("change", () => this.pick(reference, pick.checked));
+      const open = button("Layers", "", () => this.explore(reference), `Open ${tag.tag} in the Layers screen`);
+      open.removeAttribute("id");
+      open.dataset.action = "layers";
+      const platforms = element("span", "", platformsText(tag));
+      platforms.title = platformsText(tag);
+      const digest = element("code", "", tag.digest.replace("sha256:", "").slice(0, 12));
+      digest.title = tag.digest;
+      row.append(
+        pick,
+        element("span", "tag-name", tag.tag),
+        digest,
+        platforms,
+        element("span", "number", sizeText(tag)),
+        element("span", "muted", (tag.images[0]?.created ?? "").slice(0, 19).replace("T", " ")),
+        open,
+      );
+      rows.append(row);
+    }
+    const notes: HTMLElement[] = [];
+    if (list.tags.length === 0) notes.push(element("p", "muted", "No tags."));
+    if (list.rest.length > 0) notes.push(element("p", "muted", `${list.rest.length} more tags, without details: ${list.rest.slice(0, 50).join(", ")}${list.rest.length > 50 ? "…" : ""}`));
+    if (list.cut) notes.push(element("p", "muted", "The registry has more tags than Strata asked for."));
+    this.tags.replaceChildren(rows, ...notes);
+    this.compareButton.hidden = list.tags.length < 2;
+    this.updateCompare();
+  }
+
+  private pick(reference: string, picked: boolean): void {
+    if (picked) this.picked.add(reference);
+    else this.picked.delete(reference);
+    this.updateCompare();
+  }
+
+  private updateCompare(): void {
+    this.compareButton.disabled = this.picked.size !== 2;
+    this.compareButton.title = this.picked.size === 2 ? "" : "Tick two tags first";
+  }
+
+  private comparePicked(): void {
+    const [before, after] = [...this.picked];
+    if (before && after) this.compare(before, after);
+  }
+
+  private buildSignIn(): void {
+    this.signInForm.id = "sign-in";
+    this.user.id = "sign-in-user";
+    this.user.placeholder = "User";
+    this.user.autocomplete = "username";
+    this.password.id = "sign-in-password";
+    this.password.type = "password";
+    this.password.placeholder = "Password or token";
+    this.password.autocomplete = "current-password";
+    const submit = element("button", "small", "Sign in");
+    submit.type = "submit";
+    submit.id = "sign-in-submit";
+    const note = element("span", "muted", "Saved where the docker CLI keeps sign-ins (its credential helper, else ~/.docker/config.json).");
+    this.signInForm.append(this.user, this.password, submit, button("Cancel", "sign-in-cancel", () => this.showSignIn(false)), note);
+    this.signInForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      void this.signIn();
+    });
+  }
+
+  private showSignIn(shown: boolean): void {
+    this.signInForm.hidden = !shown || this.host === null;
+    if (!this.signInForm.hidden) this.user.focus();
+  }
+
+  private async signIn(): Promise<void> {
+    const host = this.host;
+    if (!host) return;
+    this.status.textContent = `Signing in to ${host}…`;
+    try {
+      const signed = await registryApi.signIn(host, this.user.value.trim(), this.password.value);
+      this.password.value = "";
+      this.showSignIn(false);
+      await this.refresh();
+      await this.openRegistry(host);
+      this.status.textContent = `Signed in; saved in ${signed.saved_in}. ${this.status.textContent ?? ""}`;
+    } catch (error) {
+      const problem = asUiError(error);
+      this.status.textContent = `${problem.message} ${problem.hint}`;
+    }
+  }
+}
