@@ -10,6 +10,7 @@ use bollard::query_parameters::{PushImageOptionsBuilder, TagImageOptionsBuilder}
 use common::registry::RegistryProxy;
 use common::{json, oci_layout, strata, Fixtures};
 use futures_util::StreamExt;
+use strata::inventory::local_copies::{local_copies, LocalCopy};
 
 /// Tags `image` as `name:tag` and has the daemon push it.
 async fn push(fixtures: &Fixtures, image: &str, name: &str, tag: &str) {
@@ -73,6 +74,23 @@ async fn a_registrys_repositories_and_tags_are_listed_signed_in_through_a_creden
     assert_eq!(one["images"][0]["labels"]["strata.test"], "1");
     let table = String::from_utf8_lossy(&strata(&["registry", "tags", &name], &env).stdout).to_string();
     assert!(table.contains("one") && table.contains("two") && table.contains("linux/amd64"), "{table}");
+    // The daemon's copies: both tags are the pushed image; then `two` is retagged to another.
+    let anonymous = tempfile::tempdir().unwrap();
+    let client = strata::registry::RegistryClient::new(&address, anonymous.path()).unwrap();
+    let listed = client.tag_list(&fixtures.repository()).await.unwrap();
+    let copies = local_copies(&fixtures.docker, &name, &listed.tags).await;
+    assert_eq!(copies, [LocalCopy::Same, LocalCopy::Same]);
+    let other = fixtures.image("other", &[("app.txt", b"v2\n")]).await;
+    let options = TagImageOptionsBuilder::default().repo(&name).tag("two").build();
+    fixtures.docker.tag_image(&other, Some(options)).await.unwrap();
+    let copies = local_copies(&fixtures.docker, &name, &listed.tags).await;
+    // Its data layer and the pushed one at least (a rebuilt COPY layer differs too: its folders'
+    // times are the build's).
+    assert_eq!(copies[0], LocalCopy::Same);
+    assert!(matches!(copies[1], LocalCopy::Differs { layers } if layers >= 2), "{copies:?}");
+    let gone = strata::registry::TagDetails { tag: "gone".into(), ..listed.tags[0].clone() };
+    assert_eq!(local_copies(&fixtures.docker, &name, &[gone]).await, [LocalCopy::Absent]);
+
     let asked = std::fs::read_to_string(docker_config.path().join("asked")).expect("the helper was asked");
     assert!(asked.lines().all(|line| line == format!("get {address}")), "{asked}");
 

@@ -50,7 +50,7 @@ fn visit_roots(types: &mut Types) {
     types.visit::<crate::stats::host::HostFigures>();
     types.visit::<crate::registry::known::KnownRegistry>();
     types.visit::<crate::registry::Listed>();
-    types.visit::<crate::registry::TagList>();
+    types.visit::<registries::RegistryTags>();
     types.visit::<registries::SignedIn>();
     types.visit::<cleanup::CleanupRequest>();
     types.visit::<cleanup::CleanupView>();

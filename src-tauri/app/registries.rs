@@ -5,9 +5,12 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
+use tauri::State;
 
 use crate::engine::environment::strata_config_dir;
 use crate::engine::Environment;
+use crate::inventory::local_copies::{local_copies, LocalCopy};
+use crate::live::Live;
 use crate::problem::{ErrorCode, Failure};
 use crate::registry::credentials::save_credential;
 use crate::registry::known::{known_registries, remember_registry, repository_at, KnownRegistry};
@@ -40,11 +43,26 @@ pub async fn registry_repositories(host: String) -> Result<Listed, Failure> {
     Ok(RegistryClient::new(&host, &docker_config())?.repositories().await?)
 }
 
-/// The tags of `repository` (`HOST/PATH`), the first ones with their details.
+/// A repository's tags, and how the daemon's copy of each compares.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct RegistryTags {
+    /// The tags, the first ones with their details.
+    pub list: TagList,
+    /// The daemon's copy of each detailed tag, in the same order; `None` with no daemon.
+    pub here: Option<Vec<LocalCopy>>,
+}
+
+/// The tags of `repository` (`HOST/PATH`), the first ones with their details, each compared with
+/// the daemon's copy when a daemon answers.
 #[tauri::command]
-pub async fn registry_tags(repository: String) -> Result<TagList, Failure> {
+pub async fn registry_tags(live: State<'_, Live>, repository: String) -> Result<RegistryTags, Failure> {
     let (host, path) = repository_at(&repository)?;
-    Ok(RegistryClient::new(&host, &docker_config())?.tag_list(&path).await?)
+    let list = RegistryClient::new(&host, &docker_config())?.tag_list(&path).await?;
+    let here = match live.client() {
+        Ok(docker) => Some(local_copies(&docker, &repository, &list.tags).await),
+        Err(_) => None,
+    };
+    Ok(RegistryTags { list, here })
 }
 
 /// Where a sign-in was saved.

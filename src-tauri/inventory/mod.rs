@@ -1,11 +1,13 @@
 //! What a daemon holds right now: its images and containers as rows ready to show, the sizes
-//! shared between images, and the container actions (start, stop, kill, remove, logs).
+//! shared between images, the container actions (start, stop, kill, remove, logs), and whether
+//! the daemon's copy of a registry's tag is the registry's ([`local_copies`]).
 //!
 //! Building rows, filtering and sorting are pure functions over the daemon's lists, so they are
 //! tested on plain data; only [`fetch`] and the actions in [`containers`] call the daemon.
 
 pub mod containers;
 pub mod images;
+pub mod local_copies;
 pub mod shared;
 
 use bollard::query_parameters::{ListContainersOptionsBuilder, ListImagesOptionsBuilder};

@@ -97,6 +97,10 @@ pub struct TagImage {
     pub created: Option<String>,
     /// Its labels.
     pub labels: std::collections::BTreeMap<String, String>,
+    /// Its config's digest: the image id a daemon gives it once pulled.
+    pub config: String,
+    /// Its layers' diff ids (uncompressed digests), bottom first.
+    pub diff_ids: Vec<String>,
 }
 
 /// The manifest types Strata reads: OCI's and Docker's, single images and indexes.
@@ -293,6 +297,11 @@ impl RegistryClient {
             compressed_bytes: compressed_size(manifest),
             created: config["created"].as_str().map(str::to_string),
             labels,
+            diff_ids: config["rootfs"]["diff_ids"]
+                .as_array()
+                .map(|ids| ids.iter().filter_map(|id| id.as_str().map(str::to_string)).collect())
+                .unwrap_or_default(),
+            config: config_descriptor.digest,
         })
     }
 

@@ -147,7 +147,7 @@ export const registryApi = {
   add: (host: string) => call<Engine.KnownRegistry[]>("registry_add", { host }),
   repositories: (host: string) => call<Engine.Listed>("registry_repositories", { host }),
   /** `repository` is `HOST/PATH`. */
-  tags: (repository: string) => call<Engine.TagList>("registry_tags", { repository }),
+  tags: (repository: string) => call<Engine.RegistryTags>("registry_tags", { repository }),
   /** Checked against the registry, then saved where the docker CLI would save it. */
   signIn: (host: string, username: string, password: string) => call<Engine.SignedIn>("registry_sign_in", { host, username, password }),
 };

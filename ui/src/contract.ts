@@ -1275,6 +1275,15 @@ image_count: number,
 container_count: number, };
 
 /**
+ * How the daemon's copy of one tag compares with the registry's.
+ */
+export type LocalCopy = { "kind": "absent" } | { "kind": "same" } | { "kind": "differs", 
+/**
+ * Layers (by diff id) found in only one of the two.
+ */
+layers: number, };
+
+/**
  * A batch of log lines, or the end of the stream with the reason.
  */
 export type LogEvent = { "kind": "lines", lines: Array<string>, } | { "kind": "ended", error: UiError | null, };
@@ -1712,6 +1721,19 @@ pids: number, };
 export type Reason = "dangling" | "unused" | "old" | "stopped" | "build-cache" | "chosen";
 
 /**
+ * A repository's tags, and how the daemon's copy of each compares.
+ */
+export type RegistryTags = { 
+/**
+ * The tags, the first ones with their details.
+ */
+list: TagList, 
+/**
+ * The daemon's copy of each detailed tag, in the same order; `None` with no daemon.
+ */
+here: Array<LocalCopy> | null, };
+
+/**
  * The bytes of one repository's images.
  */
 export type RepositorySpace = { 
@@ -2095,7 +2117,15 @@ created: string | null,
 /**
  * Its labels.
  */
-labels: { [key in string]: string }, };
+labels: { [key in string]: string }, 
+/**
+ * Its config's digest: the image id a daemon gives it once pulled.
+ */
+config: string, 
+/**
+ * Its layers' diff ids (uncompressed digests), bottom first.
+ */
+diff_ids: Array<string>, };
 
 /**
  * A repository's tags: the first [`DETAILED_TAGS`] with their details, the rest by name.

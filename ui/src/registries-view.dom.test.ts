@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { TagDetails, TagList } from "./api";
-import { RegistriesView, platformsText, sizeText } from "./registries-view";
+import type { RegistryTags, TagDetails } from "./api";
+import { RegistriesView, localText, platformsText, sizeText } from "./registries-view";
 import { byId, find, isHidden, mount, settle, text, texts, tick, type, useRecordedClock } from "./testing/dom";
 import { answer, callsOf, fail, resetEngine } from "./testing/fake-tauri";
 
@@ -19,12 +19,17 @@ function tag(name: string, platforms: string[], attestations = 0): TagDetails {
       compressed_bytes: 1_000_000 * (i + 1),
       created: "2026-12-01T10:00:00Z",
       labels: {},
+      config: `sha256:${String(i).padEnd(64, "2")}`,
+      diff_ids: [],
     })),
     attestations,
   };
 }
 
-const TAGS: TagList = { tags: [tag("1.4", ["linux/amd64", "linux/arm64"], 2), tag("1.5", ["linux/amd64"])], rest: [], cut: false };
+const TAGS: RegistryTags = {
+  list: { tags: [tag("1.4", ["linux/amd64", "linux/arm64"], 2), tag("1.5", ["linux/amd64"])], rest: [], cut: false },
+  here: [{ kind: "same" }, { kind: "differs", layers: 2 }],
+};
 
 describe("the Registries screen", () => {
   let report: ReturnType<typeof vi.fn>;
@@ -50,9 +55,10 @@ describe("the Registries screen", () => {
   });
 
   it("says what a tag holds in a few words", () => {
-    expect(platformsText(TAGS.tags[0])).toBe("linux/amd64, linux/arm64 · 2 attestations");
-    expect(sizeText(TAGS.tags[0])).toBe("1 MB – 2 MB");
-    expect(sizeText(TAGS.tags[1])).toBe("1 MB");
+    expect(platformsText(TAGS.list.tags[0])).toBe("linux/amd64, linux/arm64 · 2 attestations");
+    expect(sizeText(TAGS.list.tags[0])).toBe("1 MB – 2 MB");
+    expect(sizeText(TAGS.list.tags[1])).toBe("1 MB");
+    expect([{ kind: "absent" } as const, { kind: "differs", layers: 1 } as const, undefined].map(localText)).toEqual(["not here", "differs by 1 layer", ""]);
   });
 
   it("browses a registry's repositories and tags, opens one and compares two", async () => {
@@ -65,6 +71,7 @@ describe("the Registries screen", () => {
     await settle();
     expect(callsOf("registry_tags")).toEqual([{ repository: `${HOST}/team/app` }]);
     expect(texts("#registries-view .tag-row:not(.head) .tag-name")).toEqual(["1.4", "1.5"]);
+    expect(texts("#registries-view .tag-row:not(.head) .here")).toEqual(["same", "differs by 2 layers"]);
 
     find<HTMLButtonElement>('.tag-row[data-tag="1.5"] button[data-action="layers"]').click();
     expect(explore).toHaveBeenCalledWith(`registry://${HOST}/team/app:1.5`);

@@ -2,7 +2,7 @@
 // here), a registry's repositories, a repository's tags with their platforms and sizes, and from a
 // tag: open it in Layers, or compare two tags in Diff. Signing in is checked by the registry, then
 // saved where the docker CLI keeps sign-ins. The engine reads and computes; this file draws.
-import { KnownRegistry, TagDetails, TagList, asUiError, registryApi } from "./api";
+import { KnownRegistry, LocalCopy, RegistryTags, TagDetails, asUiError, registryApi } from "./api";
 import { button, element } from "./dom";
 import { formatSize } from "./format";
 
@@ -11,6 +11,19 @@ export function platformsText(tag: TagDetails): string {
   const platforms = tag.images.map((image) => image.platform || "platform not given").join(", ");
   if (tag.attestations === 0) return platforms;
   return `${platforms} · ${tag.attestations} attestation${tag.attestations === 1 ? "" : "s"}`;
+}
+
+/** How the daemon's copy of a tag compares with the registry's, in a few words. */
+export function localText(copy: LocalCopy | undefined): string {
+  if (!copy) return "";
+  switch (copy.kind) {
+    case "absent":
+      return "not here";
+    case "same":
+      return "same";
+    case "differs":
+      return copy.layers === 0 ? "another image" : `differs by ${copy.layers} layer${copy.layers === 1 ? "" : "s"}`;
+  }
 }
 
 /** A tag's compressed size: one figure, or the range over its platforms. */
@@ -168,13 +181,14 @@ export class RegistriesView {
     }
   }
 
-  private drawTags(repository: string, list: TagList): void {
+  private drawTags(repository: string, { list, here }: RegistryTags): void {
     this.element.dataset.repository = repository;
     const rows = element("div", "tag-rows");
     const head = element("div", "tag-row head");
-    for (const title of ["", "Tag", "Digest", "Platforms", "Compressed", "Created", ""]) head.append(element("span", "", title));
+    for (const title of ["", "Tag", "Digest", "Platforms", "Compressed", "Created", "Here", ""]) head.append(element("span", "", title));
+    head.children[6].setAttribute("title", "The daemon's copy of the tag: the same image, or how many layers differ");
     rows.append(head);
-    for (const tag of list.tags) {
+    for (const [index, tag] of list.tags.entries()) {
       const reference = `registry://${repository}:${tag.tag}`;
       const row = element("div", "tag-row");
       row.dataset.tag = tag.tag;
@@ -196,6 +210,7 @@ export class RegistriesView {
         platforms,
         element("span", "number", sizeText(tag)),
         element("span", "muted", (tag.images[0]?.created ?? "").slice(0, 19).replace("T", " ")),
+        element("span", `here ${here?.[index]?.kind ?? "unknown"}`, here ? localText(here[index]) : "no daemon"),
         open,
       );
       rows.append(row);

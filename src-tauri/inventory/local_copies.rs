@@ -1,0 +1,102 @@
+//! Whether the daemon's copy of a registry's tag is the registry's: for each tag, the local image
+//! tagged `HOST/REPOSITORY:TAG` is found and compared — the same image id (its config's digest),
+//! or how many layers differ between the two (by diff id) — with the registry's image for the
+//! local copy's platform.
+
+use std::collections::HashSet;
+
+use bollard::Docker;
+use serde::Serialize;
+
+use crate::registry::{TagDetails, TagImage};
+
+/// How the daemon's copy of one tag compares with the registry's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum LocalCopy {
+    /// The daemon has no image by that name.
+    Absent,
+    /// The daemon's image is the registry's.
+    Same,
+    /// The daemon's image is another: `layers` are in one and not the other.
+    Differs {
+        /// Layers (by diff id) found in only one of the two.
+        layers: usize,
+    },
+}
+
+/// The daemon's copy of each tag of `repository` (`HOST/PATH`), in the tags' order.
+pub async fn local_copies(docker: &Docker, repository: &str, tags: &[TagDetails]) -> Vec<LocalCopy> {
+    let mut copies = Vec::with_capacity(tags.len());
+    for tag in tags {
+        let reference = format!("{repository}:{}", tag.tag);
+        let copy = match docker.inspect_image(&reference).await {
+            Ok(local) => {
+                let platform =
+                    platform_of(local.os.as_deref(), local.architecture.as_deref(), local.variant.as_deref());
+                let layers = local.root_fs.and_then(|root| root.layers).unwrap_or_default();
+                compare(local.id.as_deref().unwrap_or_default(), &platform, &layers, &tag.images)
+            }
+            Err(_) => LocalCopy::Absent,
+        };
+        copies.push(copy);
+    }
+    copies
+}
+
+fn platform_of(os: Option<&str>, architecture: Option<&str>, variant: Option<&str>) -> String {
+    match (os, architecture, variant.filter(|v| !v.is_empty())) {
+        (Some(os), Some(arch), Some(variant)) => format!("{os}/{arch}/{variant}"),
+        (Some(os), Some(arch), None) => format!("{os}/{arch}"),
+        _ => String::new(),
+    }
+}
+
+/// The local image (`id`, `platform`, `layers`) against the registry's image of that platform
+/// (or its only one).
+fn compare(id: &str, platform: &str, layers: &[String], images: &[TagImage]) -> LocalCopy {
+    let same_platform = images.iter().find(|image| image.platform == platform);
+    let Some(remote) = same_platform.or(images.first()) else { return LocalCopy::Absent };
+    if remote.config == id {
+        return LocalCopy::Same;
+    }
+    let (here, there): (HashSet<&String>, HashSet<&String>) =
+        (layers.iter().collect(), remote.diff_ids.iter().collect());
+    LocalCopy::Differs { layers: here.symmetric_difference(&there).count() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn image(platform: &str, config: &str, diff_ids: &[&str]) -> TagImage {
+        TagImage {
+            platform: platform.into(),
+            digest: String::new(),
+            compressed_bytes: 0,
+            created: None,
+            labels: Default::default(),
+            config: config.into(),
+            diff_ids: diff_ids.iter().map(|d| d.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn the_local_copy_is_compared_with_the_registrys_image_of_its_platform() {
+        let images = [image("linux/amd64", "sha256:a", &["l1", "l2"]), image("linux/arm64", "sha256:b", &["l1", "l3"])];
+        let layers = |ids: &[&str]| ids.iter().map(|d| d.to_string()).collect::<Vec<_>>();
+        assert_eq!(compare("sha256:a", "linux/amd64", &layers(&["l1", "l2"]), &images), LocalCopy::Same);
+        assert_eq!(compare("sha256:b", "linux/arm64", &layers(&["l1", "l3"]), &images), LocalCopy::Same);
+        assert_eq!(
+            compare("sha256:c", "linux/amd64", &layers(&["l1", "l4", "l5"]), &images),
+            LocalCopy::Differs { layers: 3 },
+            "l2 only there, l4 and l5 only here"
+        );
+        assert_eq!(
+            compare("sha256:c", "linux/s390x", &layers(&["l1", "l2"]), &images),
+            LocalCopy::Differs { layers: 0 }
+        );
+        assert_eq!(compare("sha256:c", "linux/amd64", &[], &[]), LocalCopy::Absent);
+        assert_eq!(platform_of(Some("linux"), Some("arm"), Some("v7")), "linux/arm/v7");
+    }
+}
