@@ -11,6 +11,7 @@ use common::registry::RegistryProxy;
 use common::{json, oci_layout, strata, Fixtures};
 use futures_util::StreamExt;
 use strata::inventory::local_copies::{local_copies, LocalCopy};
+use strata::inventory::pull::pull;
 
 /// Tags `image` as `name:tag` and has the daemon push it.
 async fn push(fixtures: &Fixtures, image: &str, name: &str, tag: &str) {
@@ -90,6 +91,24 @@ async fn a_registrys_repositories_and_tags_are_listed_signed_in_through_a_creden
     assert!(matches!(copies[1], LocalCopy::Differs { layers } if layers >= 2), "{copies:?}");
     let gone = strata::registry::TagDetails { tag: "gone".into(), ..listed.tags[0].clone() };
     assert_eq!(local_copies(&fixtures.docker, &name, &[gone]).await, [LocalCopy::Absent]);
+
+    // Pulled into the daemon, an image it no longer has: each layer's steps are told, and the
+    // daemon's copy is the registry's again.
+    let pulled = fixtures.image("pulled", &[("pulled.txt", b"pulled\n")]).await;
+    push(&fixtures, &pulled, &name, "three").await;
+    let force = bollard::query_parameters::RemoveImageOptionsBuilder::default().force(true).build();
+    let id = fixtures.docker.inspect_image(&pulled).await.unwrap().id.unwrap();
+    fixtures.docker.remove_image(&id, Some(force), None).await.expect("the fixture is removed before the pull");
+    let mut heard = 0;
+    let state = pull(&fixtures.docker, &format!("{name}:three"), anonymous.path(), &mut |_| heard += 1).await.unwrap();
+    assert!(heard > 0 && state.layers.len() >= 2, "busybox and the data layer: {state:?}");
+    assert!(state.layers.iter().all(|l| l.status == "Pull complete" || l.status == "Already exists"), "{state:?}");
+    assert!(state.status.contains("Downloaded newer image"), "{state:?}");
+    let three =
+        client.tag_list(&fixtures.repository()).await.unwrap().tags.into_iter().find(|t| t.tag == "three").unwrap();
+    assert_eq!(local_copies(&fixtures.docker, &name, &[three]).await, [LocalCopy::Same]);
+    let missing = pull(&fixtures.docker, &format!("{name}:nope"), anonymous.path(), &mut |_| {}).await.unwrap_err();
+    assert!(missing.to_string().contains("not found"), "{missing}");
 
     let asked = std::fs::read_to_string(docker_config.path().join("asked")).expect("the helper was asked");
     assert!(asked.lines().all(|line| line == format!("get {address}")), "{asked}");

@@ -52,6 +52,7 @@ fn visit_roots(types: &mut Types) {
     types.visit::<crate::registry::Listed>();
     types.visit::<registries::RegistryTags>();
     types.visit::<registries::SignedIn>();
+    types.visit::<crate::inventory::pull::PullState>();
     types.visit::<cleanup::CleanupRequest>();
     types.visit::<cleanup::CleanupView>();
     types.visit::<crate::cleanup::ApplyEvent>();

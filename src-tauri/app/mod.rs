@@ -95,6 +95,7 @@ window_commands! {
     registries::registry_repositories,
     registries::registry_tags,
     registries::registry_sign_in,
+    registries::registry_pull,
     cleanup::cleanup_survey,
     cleanup::cleanup_count_all,
     cleanup::cleanup_plan,

@@ -5,11 +5,13 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
+use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::engine::environment::strata_config_dir;
 use crate::engine::Environment;
 use crate::inventory::local_copies::{local_copies, LocalCopy};
+use crate::inventory::pull::{pull, PullState};
 use crate::live::Live;
 use crate::problem::{ErrorCode, Failure};
 use crate::registry::credentials::save_credential;
@@ -85,3 +87,25 @@ pub async fn registry_sign_in(host: String, username: String, password: String) 
         save_credential(&host, &username, &password, &config).map_err(crate::registry::RegistryError::from)?;
     Ok(SignedIn { host, saved_in })
 }
+
+/// Pulls `reference` (`HOST/REPOSITORY:TAG`) into the daemon, signed in as the docker CLI is;
+/// `on_progress` hears each layer's progress, a few times a second at most.
+#[tauri::command]
+pub async fn registry_pull(
+    live: State<'_, Live>,
+    reference: String,
+    on_progress: Channel<PullState>,
+) -> Result<PullState, Failure> {
+    let docker = live.client()?;
+    let mut last_sent = std::time::Instant::now() - PROGRESS_EVERY;
+    let mut send = |state: &PullState| {
+        if last_sent.elapsed() >= PROGRESS_EVERY {
+            last_sent = std::time::Instant::now();
+            let _ = on_progress.send(state.clone());
+        }
+    };
+    Ok(pull(&docker, &reference, &docker_config(), &mut send).await?)
+}
+
+/// How often a pull's progress is sent to the window at most.
+const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(150);

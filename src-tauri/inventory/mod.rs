@@ -1,6 +1,7 @@
 //! What a daemon holds right now: its images and containers as rows ready to show, the sizes
 //! shared between images, the container actions (start, stop, kill, remove, logs), and whether
-//! the daemon's copy of a registry's tag is the registry's ([`local_copies`]).
+//! the daemon's copy of a registry's tag is the registry's ([`local_copies`]), and pulling one
+//! with each layer's progress ([`pull`]).
 //!
 //! Building rows, filtering and sorting are pure functions over the daemon's lists, so they are
 //! tested on plain data; only [`fetch`] and the actions in [`containers`] call the daemon.
@@ -8,6 +9,7 @@
 pub mod containers;
 pub mod images;
 pub mod local_copies;
+pub mod pull;
 pub mod shared;
 
 use bollard::query_parameters::{ListContainersOptionsBuilder, ListImagesOptionsBuilder};

@@ -150,4 +150,10 @@ export const registryApi = {
   tags: (repository: string) => call<Engine.RegistryTags>("registry_tags", { repository }),
   /** Checked against the registry, then saved where the docker CLI would save it. */
   signIn: (host: string, username: string, password: string) => call<Engine.SignedIn>("registry_sign_in", { host, username, password }),
+  /** Pulls `reference` into the daemon; `onProgress` hears each layer's progress. */
+  pull(reference: string, onProgress: (state: Engine.PullState) => void): Promise<Engine.PullState> {
+    const channel = new Channel<Engine.PullState>();
+    channel.onmessage = onProgress;
+    return call<Engine.PullState>("registry_pull", { reference, onProgress: channel });
+  },
 };

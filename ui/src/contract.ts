@@ -59,6 +59,7 @@ export type Command =
   | "registry_repositories"
   | "registry_tags"
   | "registry_sign_in"
+  | "registry_pull"
   | "cleanup_survey"
   | "cleanup_count_all"
   | "cleanup_plan"
@@ -1178,6 +1179,27 @@ size_bytes: number,
 delta_bytes: number, };
 
 /**
+ * One layer's progress in a pull.
+ */
+export type LayerPull = { 
+/**
+ * The daemon's short id for the layer (the first 12 digits of its blob's digest).
+ */
+layer: string, 
+/**
+ * The daemon's word for where it is: "Waiting", "Downloading", "Extracting", "Pull complete"…
+ */
+status: string, 
+/**
+ * Bytes done of this step, when the daemon counts them.
+ */
+current: number, 
+/**
+ * Bytes of this step in all, when known.
+ */
+total: number | null, };
+
+/**
  * A layer one image has and the other does not (above the shared base).
  */
 export type LayerRef = { 
@@ -1669,6 +1691,20 @@ reference: string,
  * The manifest digest the registry stored, when it said.
  */
 digest: string | null, };
+
+/**
+ * What a pull has done so far: each layer, in the order the daemon first named them, and its
+ * last word on the image ("Digest: …", "Status: Downloaded newer image for …").
+ */
+export type PullState = { 
+/**
+ * The layers.
+ */
+layers: Array<LayerPull>, 
+/**
+ * The daemon's latest line about the whole image.
+ */
+status: string, };
 
 /**
  * The figures of one reading.

@@ -1,9 +1,9 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { RegistryTags, TagDetails } from "./api";
+import type { PullState, RegistryTags, TagDetails } from "./api";
 import { RegistriesView, localText, platformsText, sizeText } from "./registries-view";
 import { byId, find, isHidden, mount, settle, text, texts, tick, type, useRecordedClock } from "./testing/dom";
-import { answer, callsOf, fail, resetEngine } from "./testing/fake-tauri";
+import { answer, callsOf, channelOf, fail, resetEngine } from "./testing/fake-tauri";
 
 vi.mock("@tauri-apps/api/core", () => import("./testing/fake-tauri"));
 
@@ -83,6 +83,34 @@ describe("the Registries screen", () => {
     expect(compareButton.disabled).toBe(false);
     compareButton.click();
     expect(compare).toHaveBeenCalledWith(`registry://${HOST}/team/app:1.4`, `registry://${HOST}/team/app:1.5`);
+  });
+
+  it("pulls a tag with a bar per layer, then says the daemon's copy is the registry's", async () => {
+    await view.refresh();
+    find<HTMLButtonElement>(`.registry-item[data-host="${HOST}"]`).click();
+    await settle();
+    find<HTMLButtonElement>('.repository-item[data-repository="team/app"]').click();
+    await settle();
+    let finish: (state: PullState) => void = () => undefined;
+    answer("registry_pull", () => new Promise<PullState>((resolve) => (finish = resolve)));
+    find<HTMLButtonElement>('.tag-row[data-tag="1.5"] button[data-action="pull"]').click();
+    await settle();
+    expect(callsOf("registry_pull")[0].reference).toBe(`${HOST}/team/app:1.5`);
+    channelOf<PullState>("registry_pull", "onProgress").onmessage({
+      layers: [
+        { layer: "aaaaaaaaaaaa", status: "Downloading", current: 512, total: 2048 },
+        { layer: "bbbbbbbbbbbb", status: "Waiting", current: 0, total: null },
+      ],
+      status: "Pulling from team/app",
+    });
+    expect(texts("#pull-panel .pull-row code")).toEqual(["aaaaaaaaaaaa", "bbbbbbbbbbbb"]);
+    expect(find<HTMLProgressElement>("#pull-panel .pull-row progress").value).toBe(512);
+    answer("registry_tags", { ...TAGS, here: [{ kind: "same" }, { kind: "same" }] });
+    finish({ layers: [{ layer: "aaaaaaaaaaaa", status: "Pull complete", current: 0, total: 2048 }], status: "Status: Downloaded newer image" });
+    await settle();
+    expect(byId("pull-panel").dataset.state).toBe("done");
+    expect(text("#pull-panel .pull-status")).toBe("Status: Downloaded newer image");
+    expect(texts("#registries-view .tag-row:not(.head) .here")).toEqual(["same", "same"]);
   });
 
   it("asks for a sign-in when the registry refuses, and never keeps the password", async () => {

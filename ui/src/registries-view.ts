@@ -2,7 +2,7 @@
 // here), a registry's repositories, a repository's tags with their platforms and sizes, and from a
 // tag: open it in Layers, or compare two tags in Diff. Signing in is checked by the registry, then
 // saved where the docker CLI keeps sign-ins. The engine reads and computes; this file draws.
-import { KnownRegistry, LocalCopy, RegistryTags, TagDetails, asUiError, registryApi } from "./api";
+import { KnownRegistry, LocalCopy, PullState, RegistryTags, TagDetails, asUiError, registryApi } from "./api";
 import { button, element } from "./dom";
 import { formatSize } from "./format";
 
@@ -46,6 +46,7 @@ export class RegistriesView {
   private readonly repositories = element("div", "repositories");
   private readonly repositoryField = element("input");
   private readonly tags = element("div", "tags");
+  private readonly pulling = element("div", "pulling");
   private readonly compareButton: HTMLButtonElement;
   private host: string | null = null;
   private repository: string | null = null;
@@ -77,7 +78,9 @@ export class RegistriesView {
     this.compareButton.disabled = true;
     const header = element("div", "registry-header");
     header.append(this.heading, button("Sign in…", "sign-in-open", () => this.showSignIn(true)));
-    main.append(header, this.status, this.signInForm, this.repositoryField, this.repositories, this.compareButton, this.tags);
+    this.pulling.id = "pull-panel";
+    this.pulling.hidden = true;
+    main.append(header, this.status, this.signInForm, this.repositoryField, this.repositories, this.compareButton, this.tags, this.pulling);
     this.element.append(side, main);
     this.showRegistry(null);
   }
@@ -199,6 +202,11 @@ export class RegistriesView {
       const open = button("Layers", "", () => this.explore(reference), `Open ${tag.tag} in the Layers screen`);
       open.removeAttribute("id");
       open.dataset.action = "layers";
+      const pull = button("Pull", "", () => void this.pull(repository, tag.tag), `Pull ${tag.tag} into the daemon`);
+      pull.removeAttribute("id");
+      pull.dataset.action = "pull";
+      const actions = element("span", "tag-actions");
+      actions.append(pull, open);
       const platforms = element("span", "", platformsText(tag));
       platforms.title = platformsText(tag);
       const digest = element("code", "", tag.digest.replace("sha256:", "").slice(0, 12));
@@ -211,7 +219,7 @@ export class RegistriesView {
         element("span", "number", sizeText(tag)),
         element("span", "muted", (tag.images[0]?.created ?? "").slice(0, 19).replace("T", " ")),
         element("span", `here ${here?.[index]?.kind ?? "unknown"}`, here ? localText(here[index]) : "no daemon"),
-        open,
+        actions,
       );
       rows.append(row);
     }
@@ -222,6 +230,41 @@ export class RegistriesView {
     this.tags.replaceChildren(rows, ...notes);
     this.compareButton.hidden = list.tags.length < 2;
     this.updateCompare();
+  }
+
+  /** Pulls a tag into the daemon, a bar per layer, then reads the tags again (Here changes). */
+  private async pull(repository: string, tag: string): Promise<void> {
+    const reference = `${repository}:${tag}`;
+    this.pulling.hidden = false;
+    this.pulling.dataset.state = "pulling";
+    this.drawPull(reference, { layers: [], status: "Asking the daemon to pull…" });
+    try {
+      const done = await registryApi.pull(reference, (state) => this.drawPull(reference, state));
+      this.drawPull(reference, done);
+      this.pulling.dataset.state = "done";
+      if (this.repository === repository) this.drawTags(repository, await registryApi.tags(repository));
+    } catch (error) {
+      const problem = asUiError(error);
+      this.pulling.dataset.state = "failed";
+      this.pulling.append(element("p", "problem", `${problem.message} ${problem.hint}`));
+    }
+  }
+
+  private drawPull(reference: string, state: PullState): void {
+    const rows = state.layers.map((layer) => {
+      const row = element("div", "pull-row");
+      const bar = element("progress");
+      if (layer.total) {
+        bar.max = layer.total;
+        bar.value = Math.min(layer.current, layer.total);
+      } else if (layer.status.includes("complete") || layer.status.includes("exists")) {
+        bar.max = 1;
+        bar.value = 1;
+      }
+      row.append(element("code", "", layer.layer), bar, element("span", "muted", layer.status));
+      return row;
+    });
+    this.pulling.replaceChildren(element("strong", "", `Pulling ${reference}`), ...rows, element("p", "muted pull-status", state.status));
   }
 
   private pick(reference: string, picked: boolean): void {
