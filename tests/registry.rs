@@ -12,6 +12,7 @@ use common::{json, oci_layout, strata, Fixtures};
 use futures_util::StreamExt;
 use strata::inventory::local_copies::{local_copies, LocalCopy};
 use strata::inventory::pull::pull;
+use strata::project::publish::tag_and_push;
 
 /// Tags `image` as `name:tag` and has the daemon push it.
 async fn push(fixtures: &Fixtures, image: &str, name: &str, tag: &str) {
@@ -107,6 +108,18 @@ async fn a_registrys_repositories_and_tags_are_listed_signed_in_through_a_creden
     let three =
         client.tag_list(&fixtures.repository()).await.unwrap().tags.into_iter().find(|t| t.tag == "three").unwrap();
     assert_eq!(local_copies(&fixtures.docker, &name, &[three]).await, [LocalCopy::Same]);
+    // A local image tagged for the registry and pushed, as the Registries screen's Push does.
+    let mut lines = Vec::new();
+    let pushed =
+        tag_and_push(&fixtures.docker, &other, &format!("{name}:pushed"), anonymous.path(), &mut |l| lines.push(l))
+            .await
+            .unwrap();
+    assert!(pushed.digest.as_deref().is_some_and(|d| d.starts_with("sha256:")), "{pushed:?} {lines:?}");
+    assert!(client.tags(&fixtures.repository()).await.unwrap().names.contains(&"pushed".to_string()));
+    let nowhere =
+        tag_and_push(&fixtures.docker, &other, "team/app:1", anonymous.path(), &mut |_| {}).await.unwrap_err();
+    assert!(nowhere.to_string().contains("must name a registry"), "{nowhere}");
+
     let missing = pull(&fixtures.docker, &format!("{name}:nope"), anonymous.path(), &mut |_| {}).await.unwrap_err();
     assert!(missing.to_string().contains("not found"), "{missing}");
 

@@ -53,6 +53,7 @@ fn visit_roots(types: &mut Types) {
     types.visit::<registries::RegistryTags>();
     types.visit::<registries::SignedIn>();
     types.visit::<crate::inventory::pull::PullState>();
+    types.visit::<crate::project::publish::Published>();
     types.visit::<cleanup::CleanupRequest>();
     types.visit::<cleanup::CleanupView>();
     types.visit::<crate::cleanup::ApplyEvent>();

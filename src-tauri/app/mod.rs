@@ -96,6 +96,7 @@ window_commands! {
     registries::registry_tags,
     registries::registry_sign_in,
     registries::registry_pull,
+    registries::registry_push,
     cleanup::cleanup_survey,
     cleanup::cleanup_count_all,
     cleanup::cleanup_plan,

@@ -14,6 +14,7 @@ use crate::inventory::local_copies::{local_copies, LocalCopy};
 use crate::inventory::pull::{pull, PullState};
 use crate::live::Live;
 use crate::problem::{ErrorCode, Failure};
+use crate::project::publish::{tag_and_push, Published};
 use crate::registry::credentials::save_credential;
 use crate::registry::known::{known_registries, remember_registry, repository_at, KnownRegistry};
 use crate::registry::{Credential, Listed, RegistryClient, TagList};
@@ -109,3 +110,19 @@ pub async fn registry_pull(
 
 /// How often a pull's progress is sent to the window at most.
 const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(150);
+
+/// Tags the local `image` as `target` (`HOST/REPOSITORY:TAG`) and pushes it, signed in as the
+/// docker CLI is; `on_status` hears the registry's progress lines.
+#[tauri::command]
+pub async fn registry_push(
+    live: State<'_, Live>,
+    image: String,
+    target: String,
+    on_status: Channel<String>,
+) -> Result<Published, Failure> {
+    let docker = live.client()?;
+    let mut send = |line: String| {
+        let _ = on_status.send(line);
+    };
+    Ok(tag_and_push(&docker, &image, &target, &docker_config(), &mut send).await?)
+}

@@ -1,10 +1,11 @@
 //! Publishing: pushing a project's tags to their registry through the daemon, signed in as the
 //! docker CLI would be (`~/.docker/config.json` or `$DOCKER_CONFIG`: its credential helpers, then
-//! `auths`; [`crate::registry::credentials`]).
+//! `auths`; [`crate::registry::credentials`]); and any local image tagged for a registry and
+//! pushed there, from the Registries screen.
 
 use std::path::Path;
 
-use bollard::query_parameters::PushImageOptionsBuilder;
+use bollard::query_parameters::{PushImageOptionsBuilder, TagImageOptionsBuilder};
 use bollard::Docker;
 use futures_util::StreamExt;
 use serde::Serialize;
@@ -53,4 +54,26 @@ pub async fn push(
         }
     }
     Ok(Published { reference: reference.to_string(), digest })
+}
+
+/// Tags the local image `image` as `target` (`HOST/REPOSITORY:TAG`, which must name its registry)
+/// and pushes it, as the Registries screen's *Push* does.
+pub async fn tag_and_push(
+    docker: &Docker,
+    image: &str,
+    target: &str,
+    docker_config: &Path,
+    on_status: &mut (dyn FnMut(String) + Send),
+) -> Result<Published, BuildError> {
+    crate::names::check_image(image).map_err(BuildError::Engine)?;
+    let named = crate::names::ImageReference::parse(target).map_err(BuildError::Engine)?;
+    if named.registry.is_none() || named.digest.is_some() {
+        return Err(BuildError::PushFailed(format!(
+            "`{target}` must name a registry and a tag, as in 127.0.0.1:5000/team/app:1"
+        )));
+    }
+    let (repository, tag) = split_reference(target);
+    let options = TagImageOptionsBuilder::default().repo(&repository).tag(&tag).build();
+    docker.tag_image(image, Some(options)).await.map_err(|e| BuildError::Engine(EngineError::from_api(e)))?;
+    push(docker, target, docker_config, on_status).await
 }

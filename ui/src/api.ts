@@ -156,4 +156,10 @@ export const registryApi = {
     channel.onmessage = onProgress;
     return call<Engine.PullState>("registry_pull", { reference, onProgress: channel });
   },
+  /** Tags the local `image` as `target` (`HOST/REPOSITORY:TAG`) and pushes it. */
+  push(image: string, target: string, onStatus: (line: string) => void): Promise<Engine.Published> {
+    const channel = new Channel<string>();
+    channel.onmessage = onStatus;
+    return call<Engine.Published>("registry_push", { image, target, onStatus: channel });
+  },
 };

@@ -60,6 +60,7 @@ export type Command =
   | "registry_tags"
   | "registry_sign_in"
   | "registry_pull"
+  | "registry_push"
   | "cleanup_survey"
   | "cleanup_count_all"
   | "cleanup_plan"

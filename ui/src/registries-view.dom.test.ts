@@ -113,6 +113,26 @@ describe("the Registries screen", () => {
     expect(texts("#registries-view .tag-row:not(.head) .here")).toEqual(["same", "same"]);
   });
 
+  it("pushes a local image as a tag of the registry, the registry's lines shown", async () => {
+    await view.refresh();
+    find<HTMLButtonElement>(`.registry-item[data-host="${HOST}"]`).click();
+    await settle();
+    let finish: (value: unknown) => void = () => undefined;
+    answer("registry_push", () => new Promise((resolve) => (finish = resolve)));
+    type(byId<HTMLInputElement>("push-image"), "app:dev");
+    type(byId<HTMLInputElement>("push-target"), "team/app:1.6");
+    byId<HTMLButtonElement>("push-submit").click();
+    await settle();
+    expect(callsOf("registry_push")[0]).toMatchObject({ image: "app:dev", target: `${HOST}/team/app:1.6` });
+    channelOf<string>("registry_push", "onStatus").onmessage("Pushed");
+    expect(text("#pull-panel .push-lines")).toBe("Pushed");
+    finish({ reference: `${HOST}/team/app:1.6`, digest: "sha256:abc" });
+    await settle();
+    expect(byId("pull-panel").dataset.state).toBe("pushed");
+    expect(text("#pull-panel .pull-status")).toBe("Pushed: sha256:abc");
+    expect(callsOf("registry_tags").slice(-1)).toEqual([{ repository: `${HOST}/team/app` }]);
+  });
+
   it("asks for a sign-in when the registry refuses, and never keeps the password", async () => {
     fail("registry_repositories", { code: "registry-failed", message: `${HOST} refused the sign-in: unauthorized`, hint: "Sign in with `docker login`" });
     await view.refresh();

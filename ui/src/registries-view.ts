@@ -47,6 +47,9 @@ export class RegistriesView {
   private readonly repositoryField = element("input");
   private readonly tags = element("div", "tags");
   private readonly pulling = element("div", "pulling");
+  private readonly pushForm = element("form", "push");
+  private readonly pushImage = element("input");
+  private readonly pushTarget = element("input");
   private readonly compareButton: HTMLButtonElement;
   private host: string | null = null;
   private repository: string | null = null;
@@ -80,7 +83,8 @@ export class RegistriesView {
     header.append(this.heading, button("Sign in…", "sign-in-open", () => this.showSignIn(true)));
     this.pulling.id = "pull-panel";
     this.pulling.hidden = true;
-    main.append(header, this.status, this.signInForm, this.repositoryField, this.repositories, this.compareButton, this.tags, this.pulling);
+    this.buildPush();
+    main.append(header, this.status, this.signInForm, this.repositoryField, this.repositories, this.compareButton, this.tags, this.pushForm, this.pulling);
     this.element.append(side, main);
     this.showRegistry(null);
   }
@@ -139,6 +143,7 @@ export class RegistriesView {
     this.repositories.replaceChildren();
     this.tags.replaceChildren();
     this.repositoryField.hidden = host === null;
+    this.pushForm.hidden = host === null;
     this.compareButton.hidden = true;
     this.showSignIn(false);
     this.status.textContent = host ? "" : "Choose a registry on the left, or add one.";
@@ -265,6 +270,49 @@ export class RegistriesView {
       return row;
     });
     this.pulling.replaceChildren(element("strong", "", `Pulling ${reference}`), ...rows, element("p", "muted pull-status", state.status));
+  }
+
+  private buildPush(): void {
+    this.pushForm.id = "push-form";
+    this.pushImage.id = "push-image";
+    this.pushImage.placeholder = "Local image (name:tag or id)";
+    this.pushTarget.id = "push-target";
+    this.pushTarget.placeholder = "as repository:tag (team/app:1)";
+    const submit = element("button", "small", "Push");
+    submit.type = "submit";
+    submit.id = "push-submit";
+    this.pushForm.append(element("span", "label", "Push a local image here"), this.pushImage, this.pushTarget, submit);
+    this.pushForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      void this.push();
+    });
+  }
+
+  /** Tags a local image for this registry and pushes it, the registry's lines shown as they come. */
+  private async push(): Promise<void> {
+    const host = this.host;
+    const [image, target] = [this.pushImage.value.trim(), this.pushTarget.value.trim()];
+    if (!host || !image || !target) return;
+    const reference = `${host}/${target}`;
+    const lines: string[] = [];
+    const draw = () => this.pulling.replaceChildren(element("strong", "", `Pushing ${image} as ${reference}`), element("pre", "push-lines", lines.slice(-8).join("\n")));
+    this.pulling.hidden = false;
+    this.pulling.dataset.state = "pushing";
+    draw();
+    try {
+      const pushed = await registryApi.push(image, reference, (line) => {
+        lines.push(line);
+        draw();
+      });
+      this.pulling.dataset.state = "pushed";
+      this.pulling.append(element("p", "muted pull-status", `Pushed${pushed.digest ? `: ${pushed.digest}` : ""}`));
+      const repository = reference.replace(/:[^:/]+$/, "");
+      await this.openRepository(repository.slice(host.length + 1));
+    } catch (error) {
+      const problem = asUiError(error);
+      this.pulling.dataset.state = "failed";
+      this.pulling.append(element("p", "problem", `${problem.message} ${problem.hint}`));
+    }
   }
 
   private pick(reference: string, picked: boolean): void {
