@@ -45,9 +45,18 @@ pub enum ImageSource {
 impl ImageSource {
     /// An image as a user names it: `registry://HOST/REPOSITORY:TAG` is in a registry; anything
     /// else is a reference or id the daemon knows.
+    ///
+    /// A registry image may end with its platform in brackets, as [`ImageSource::label`] writes
+    /// it (`registry://HOST/app:1 [linux/arm64]`): how the Layers and Diff fields choose one.
     pub fn named(text: &str) -> ImageSource {
         let text = text.trim();
         if let Some(remote) = text.strip_prefix("registry://") {
+            let bracketed = remote.strip_suffix(']').and_then(|rest| rest.rsplit_once(" ["));
+            if let Some((reference, platform)) = bracketed {
+                if let Ok(platform) = Platform::parse(platform) {
+                    return ImageSource::Registry(reference.trim().to_string(), Some(platform));
+                }
+            }
             return ImageSource::Registry(remote.to_string(), None);
         }
         match text.strip_prefix("container://") {
@@ -555,6 +564,11 @@ mod tests {
         assert_eq!(remote, ImageSource::Registry("127.0.0.1:5000/team/app:1".into(), None));
         assert_eq!(remote.label(), "registry://127.0.0.1:5000/team/app:1");
         assert!(!remote.needs_daemon() && ImageSource::named("app").needs_daemon());
+        let arm = ImageSource::named("registry://127.0.0.1:5000/team/app:1 [linux/arm64]");
+        let expected = Some(Platform::parse("linux/arm64").unwrap());
+        assert_eq!(arm, ImageSource::Registry("127.0.0.1:5000/team/app:1".into(), expected));
+        assert_eq!(ImageSource::named(&arm.label()), arm, "a label names its image again");
+        assert_eq!(ImageSource::named("container://web"), ImageSource::Container("web".into()));
     }
 
     #[test]
