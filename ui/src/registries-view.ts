@@ -214,6 +214,9 @@ export class RegistriesView {
       actions.append(pull, open);
       const platforms = element("span", "", platformsText(tag));
       platforms.title = platformsText(tag);
+      const when = (tag.images[0]?.created ?? "").slice(0, 19).replace("T", " ");
+      const created = element("span", "muted", when.slice(0, 10));
+      created.title = when;
       const digest = element("code", "", tag.digest.replace("sha256:", "").slice(0, 12));
       digest.title = tag.digest;
       row.append(
@@ -222,7 +225,7 @@ export class RegistriesView {
         digest,
         platforms,
         element("span", "number", sizeText(tag)),
-        element("span", "muted", (tag.images[0]?.created ?? "").slice(0, 19).replace("T", " ")),
+        created,
         element("span", `here ${here?.[index]?.kind ?? "unknown"}`, here ? localText(here[index]) : "no daemon"),
         actions,
       );
