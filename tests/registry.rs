@@ -387,3 +387,16 @@ async fn registries_that_want_a_sign_in_are_read_with_the_docker_clis_credential
     assert_eq!(untrusted.status.code(), Some(1), "{said}");
     assert!(said.contains(&format!("certs.d/{}/ca.crt", registry.address)), "{said}");
 }
+
+#[test]
+fn a_registry_is_added_to_the_list_and_marked_insecure_by_its_scheme() {
+    let config = tempfile::tempdir().unwrap();
+    let env = [("STRATA_CONFIG_DIR", config.path().to_str().unwrap())];
+    let added = strata(&["registry", "add", "http://registry.lan:5000"], &env);
+    assert_eq!(String::from_utf8_lossy(&added.stdout), "Added registry.lan:5000 (plain HTTP).\n");
+    let kept = std::fs::read_to_string(config.path().join("registries.json")).unwrap();
+    assert!(kept.contains("http://registry.lan:5000"), "{kept}");
+    let refused = strata(&["registry", "add", "registry.lan/team"], &env);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("is not a registry's address"));
+}

@@ -1,13 +1,15 @@
 //! `strata registry repos HOST` and `strata registry tags HOST/REPOSITORY`: what a registry holds,
-//! signed in as the docker CLI is (its config's `auths` and credential helpers).
+//! signed in as the docker CLI is (its config's `auths` and credential helpers); `strata registry
+//! add HOST` adds one to the list the window shows (`http://HOST`: reached over plain HTTP).
 
 use clap::{Args, Subcommand};
 
 use super::{new_table, print_json, OutputArgs};
+use crate::engine::environment::strata_config_dir;
 use crate::engine::Environment;
 use crate::format;
-use crate::problem::Failure;
-use crate::registry::known::repository_at;
+use crate::problem::{ErrorCode, Failure};
+use crate::registry::known::{remember_registry, repository_at};
 use crate::registry::Listed;
 use crate::registry::{RegistryClient, TagDetails};
 
@@ -22,6 +24,12 @@ pub struct RegistryArgs {
 /// The subcommands of `strata registry`.
 #[derive(Debug, Subcommand)]
 pub enum RegistryCommand {
+    /// Add a registry to the ones Strata lists (`registry.example.com`); `http://HOST` marks it
+    /// insecure: it is then reached over plain HTTP.
+    Add {
+        /// The registry's host, with its port when it has one.
+        host: String,
+    },
     /// List the repositories of a registry (`127.0.0.1:5000`), where the registry allows it.
     Repos {
         /// The registry's host, with its port when it has one.
@@ -43,6 +51,15 @@ pub enum RegistryCommand {
 pub async fn registry(args: RegistryArgs) -> Result<(), Failure> {
     let docker_config = Environment::from_process().docker_config_dir;
     match args.what {
+        RegistryCommand::Add { host } => {
+            let folder = strata_config_dir().ok_or_else(|| {
+                Failure::new(ErrorCode::FileSystem, "this system names no folder for settings")
+                    .with_hint("Set STRATA_CONFIG_DIR to a folder Strata may write in")
+            })?;
+            let added = remember_registry(&host, &folder)?;
+            let how = if host.trim().starts_with("http://") { " (plain HTTP)" } else { "" };
+            println!("Added {added}{how}.");
+        }
         RegistryCommand::Repos { host, output } => {
             let listed = RegistryClient::new(&host, &docker_config)?.repositories().await?;
             print_listed(&host, "repositories", &listed, output.json);

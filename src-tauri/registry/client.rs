@@ -4,7 +4,8 @@
 //! realm, service and scope) and streams blobs, so Strata writes none of that by hand. TLS uses the
 //! system's roots plus `certs.d/HOST/ca.crt` in the docker config folder, as the docker CLI reads
 //! it; plain HTTP is used only for loopback registries (`localhost`, 127.0.0.0/8, `[::1]`), which
-//! the daemon also treats as insecure, and not even for them once `certs.d` holds a CA for them.
+//! the daemon also treats as insecure (not once `certs.d` holds a CA for them), and for
+//! registries the user marked insecure by adding them as `http://HOST` ([`super::known`]).
 
 use std::path::Path;
 use std::time::Duration;
@@ -24,6 +25,8 @@ use oci_client::{Client, Reference};
 use super::blob::BlobTransfer;
 use super::credentials::{credentials_for, Credential};
 use super::error::RegistryError;
+use super::known::insecure_registries;
+use crate::engine::environment::strata_config_dir;
 use crate::platform::{choose, image_platforms, IndexEntry, Platform};
 
 /// Tags (or repositories) asked for in one page.
@@ -128,8 +131,8 @@ impl RegistryClient {
         // rustls without a process-wide provider refuses to start; `ring` is already built for bollard.
         let _ = rustls::crypto::ring::default_provider().install_default();
         let trusted = certs_d(docker_config, host);
-        // A registry on this machine speaks plain HTTP, unless a CA was set up for it: then TLS.
-        let plain = is_loopback(host) && trusted.is_empty();
+        let marked = strata_config_dir().map(|folder| insecure_registries(&folder)).unwrap_or_default();
+        let plain = plain_http(host, !trusted.is_empty(), &marked);
         let config = ClientConfig {
             protocol: if plain { ClientProtocol::Http } else { ClientProtocol::Https },
             extra_root_certificates: trusted,
@@ -347,6 +350,12 @@ fn compressed_size(manifest: &serde_json::Value) -> u64 {
     size(&manifest["config"]) + layers
 }
 
+/// Whether `host` is reached over plain HTTP: a registry on this machine with no CA set up for it
+/// in `certs.d`, or one the user marked insecure.
+fn plain_http(host: &str, has_ca: bool, marked_insecure: &[String]) -> bool {
+    (is_loopback(host) && !has_ca) || marked_insecure.iter().any(|marked| marked == host)
+}
+
 /// Whether `host` (with or without a port) is this machine, where plain HTTP is allowed.
 pub fn is_loopback(host: &str) -> bool {
     let name = match host.strip_prefix('[') {
@@ -380,6 +389,16 @@ mod tests {
         for host in ["registry.example.com", "10.0.0.2:5000", "ghcr.io", "localhost.example.com"] {
             assert!(!is_loopback(host), "{host}");
         }
+    }
+
+    #[test]
+    fn plain_http_is_for_this_machine_without_a_ca_and_for_registries_marked_insecure() {
+        let marked = ["registry.lan:5000".to_string()];
+        assert!(plain_http("127.0.0.1:5000", false, &marked));
+        assert!(!plain_http("127.0.0.1:5000", true, &marked), "a CA in certs.d means TLS");
+        assert!(plain_http("registry.lan:5000", false, &marked));
+        assert!(!plain_http("registry.lan", false, &marked), "another port is another registry");
+        assert!(!plain_http("ghcr.io", false, &marked));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The registries the user works with, as the window lists them: every registry the docker config
 //! has a sign-in or a helper for, and those the user added in Strata (kept in `registries.json`
-//! in Strata's config folder), each once, in name order.
+//! in Strata's config folder), each once, in name order. One added as `http://HOST` is marked
+//! insecure: it is reached over plain HTTP, as a loopback registry is.
 
 use std::path::Path;
 
@@ -16,6 +17,8 @@ pub struct KnownRegistry {
     pub host: String,
     /// Whether the docker config keeps a sign-in (or names a helper) for it.
     pub signed_in: bool,
+    /// Marked insecure (added as `http://HOST`): reached over plain HTTP.
+    pub insecure: bool,
 }
 
 /// Why a registry could not be added.
@@ -84,18 +87,36 @@ pub fn known_registries(docker_config: &Path, strata_config: Option<&Path>) -> V
     let configured: Vec<String> =
         configured_registries(docker_config).iter().filter_map(|key| registry_host(key).ok()).collect();
     let added = strata_config.map(added_registries).unwrap_or_default();
+    let insecure = insecure_among(&added);
+    let added: Vec<String> = added.iter().filter_map(|entry| registry_host(entry).ok()).collect();
     let mut hosts: Vec<String> = configured.iter().chain(&added).cloned().collect();
     hosts.sort();
     hosts.dedup();
-    hosts.into_iter().map(|host| KnownRegistry { signed_in: configured.contains(&host), host }).collect()
+    hosts
+        .into_iter()
+        .map(|host| KnownRegistry { signed_in: configured.contains(&host), insecure: insecure.contains(&host), host })
+        .collect()
 }
 
-/// Adds `host` to the registries Strata lists (it is checked first).
-pub fn remember_registry(host: &str, strata_config: &Path) -> Result<String, KnownError> {
-    let host = registry_host(host)?;
+/// The registries the user marked insecure (added as `http://HOST`) in Strata's config folder.
+pub fn insecure_registries(strata_config: &Path) -> Vec<String> {
+    insecure_among(&added_registries(strata_config))
+}
+
+fn insecure_among(added: &[String]) -> Vec<String> {
+    added.iter().filter(|entry| entry.starts_with("http://")).filter_map(|entry| registry_host(entry).ok()).collect()
+}
+
+/// Adds `text` (a host, or `http://HOST` for a registry reached over plain HTTP) to the
+/// registries Strata lists (it is checked first); gives the host.
+pub fn remember_registry(text: &str, strata_config: &Path) -> Result<String, KnownError> {
+    let host = registry_host(text)?;
+    // Kept as written for an insecure one (`http://HOST`), else as its host.
+    let entry = if text.trim().starts_with("http://") { format!("http://{host}") } else { host.clone() };
     let mut added = added_registries(strata_config);
-    if !added.contains(&host) {
-        added.push(host.clone());
+    if !added.contains(&entry) {
+        added.retain(|known| registry_host(known).ok().as_deref() != Some(host.as_str()));
+        added.push(entry);
         let path = strata_config.join("registries.json");
         let failed = |e: std::io::Error| KnownError::Store { path: path.display().to_string(), reason: e.to_string() };
         std::fs::create_dir_all(strata_config).map_err(failed)?;
@@ -145,5 +166,13 @@ mod tests {
             [("127.0.0.1:5000", false), ("docker.io", true), ("ghcr.io", true), ("registry.example.com", true)]
         );
         assert!(remember_registry("not a host", strata.path()).is_err());
+        // Marked insecure by its scheme, once; marked again as secure, it is not.
+        assert_eq!(remember_registry("http://registry.lan:5000", strata.path()).unwrap(), "registry.lan:5000");
+        assert_eq!(insecure_registries(strata.path()), ["registry.lan:5000"]);
+        let lan =
+            known_registries(docker.path(), Some(strata.path())).into_iter().find(|r| r.host == "registry.lan:5000");
+        assert!(lan.is_some_and(|r| r.insecure));
+        remember_registry("registry.lan:5000", strata.path()).unwrap();
+        assert!(insecure_registries(strata.path()).is_empty());
     }
 }

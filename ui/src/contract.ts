@@ -1155,7 +1155,11 @@ host: string,
 /**
  * Whether the docker config keeps a sign-in (or names a helper) for it.
  */
-signed_in: boolean, };
+signed_in: boolean, 
+/**
+ * Marked insecure (added as `http://HOST`): reached over plain HTTP.
+ */
+insecure: boolean, };
 
 /**
  * One layer whose size changed, against the layer at the same place in the previous image.

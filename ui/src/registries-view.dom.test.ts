@@ -39,7 +39,7 @@ describe("the Registries screen", () => {
 
   beforeEach(() => {
     useRecordedClock();
-    answer("registries_known", [{ host: HOST, signed_in: false }]);
+    answer("registries_known", [{ host: HOST, signed_in: false, insecure: false }]);
     answer("registry_repositories", { names: ["team/app"], cut: false });
     answer("registry_tags", TAGS);
     report = vi.fn();
@@ -155,7 +155,7 @@ describe("the Registries screen", () => {
     answer("registries_known", []);
     await view.refresh();
     expect(text("#registries-view .registry-list")).toContain("No registry yet");
-    answer("registry_add", [{ host: "ghcr.io", signed_in: false }]);
+    answer("registry_add", [{ host: "ghcr.io", signed_in: false, insecure: false }]);
     type(byId<HTMLInputElement>("registry-add"), "https://ghcr.io/");
     byId<HTMLButtonElement>("registry-add-button").click();
     await settle();

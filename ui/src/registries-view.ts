@@ -65,6 +65,7 @@ export class RegistriesView {
     const side = element("aside", "registry-side");
     this.addField.id = "registry-add";
     this.addField.placeholder = "Add a registry: host[:port]";
+    this.addField.title = "Write http://host[:port] for a registry without TLS (marked insecure)";
     this.addField.addEventListener("keydown", (event) => {
       if (event.key === "Enter") void this.add();
     });
@@ -117,6 +118,7 @@ export class RegistriesView {
       item.dataset.host = registry.host;
       item.classList.toggle("selected", registry.host === this.host);
       if (registry.signed_in) item.append(element("span", "muted", " · signed in"));
+      if (registry.insecure) item.append(element("span", "muted", " · plain HTTP"));
       this.list.append(item);
     }
   }
