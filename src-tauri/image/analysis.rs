@@ -188,6 +188,16 @@ impl Located {
             Located::Container(..) => "",
         }
     }
+
+    /// The platforms of the index the image was chosen from: a summary kept by id (the same
+    /// image read from the daemon, say) does not know them.
+    fn platforms(&self) -> Vec<String> {
+        match self {
+            Located::Archive(layout) => layout.platforms.clone(),
+            Located::Registry(remote) => remote.platforms(),
+            Located::Daemon(_) | Located::Container(..) => Vec::new(),
+        }
+    }
 }
 
 async fn locate(daemon: Option<&Connection>, source: &ImageSource) -> Result<Located, ImageError> {
@@ -235,6 +245,7 @@ pub async fn inspect(
     let located = locate(daemon, source).await?;
     if let Some(mut analysis) = cache.load_summary::<ImageAnalysis>(located.id()) {
         analysis.reference = source.label();
+        analysis.platforms = located.platforms();
         return Ok(analysis);
     }
     let started = std::time::Instant::now();

@@ -39,6 +39,11 @@ impl Remote {
     pub fn id(&self) -> &str {
         &self.image.config.digest
     }
+
+    /// Every image platform of the index it was chosen from; none for a single image.
+    pub fn platforms(&self) -> Vec<String> {
+        self.image.platforms.as_ref().map(|(_, listed)| listed.clone()).unwrap_or_default()
+    }
 }
 
 /// Finds the image `text` (`HOST/REPOSITORY[:TAG|@DIGEST]`) in its registry: one manifest
