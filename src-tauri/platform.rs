@@ -183,12 +183,14 @@ pub fn image_platforms(entries: &[IndexEntry]) -> Vec<String> {
     entries.iter().filter(|e| !e.attestation).map(IndexEntry::label).collect()
 }
 
-/// The entry to read for `wanted` (default: [`Platform::host`]). An index with one image and no
-/// platforms named gives that image; attestations are never chosen.
+/// The entry to read for `wanted` (default: [`Platform::host`]). An index with one image gives
+/// that image unless another platform was asked for; attestations are never chosen.
 pub fn choose<'e>(entries: &'e [IndexEntry], wanted: Option<&Platform>) -> Result<&'e IndexEntry, PlatformError> {
     let images: Vec<&IndexEntry> = entries.iter().filter(|e| !e.attestation).collect();
+    // One image (an attestation beside it, say): it is the image, whatever this machine is,
+    // unless a platform was asked for.
     if let [only] = images.as_slice() {
-        if only.platform.is_none() {
+        if only.platform.is_none() || wanted.is_none() {
             return Ok(only);
         }
     }

@@ -189,10 +189,9 @@ async fn with_layer<T: Send + 'static>(
     let answered = Arc::new(AtomicBool::new(false));
     let stoppable =
         |inner: Box<dyn Read + Send>| Stoppable { inner, cancel: reading.cancel.clone(), answered: answered.clone() };
-    // An archive file is at hand and a container's files change; an image's layer from the daemon
-    // or a registry is worth a copy.
-    let copies =
-        reading.copies.as_ref().filter(|_| matches!(layer.image, ImageSource::Daemon(_) | ImageSource::Registry(..)));
+    // Only a daemon's layer is copied: an archive file is at hand, a container's files change, and
+    // a registry's layer is not checked against its diff id here, which keys the copy.
+    let copies = reading.copies.as_ref().filter(|_| matches!(layer.image, ImageSource::Daemon(_)));
     let (sender, answer) = tokio::sync::oneshot::channel();
     let mut answer_with = Answer(Some(sender));
     if let Some(copy) = copies.and_then(|copies| copies.open(&layer.diff_id)) {

@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use bollard::Docker;
 use serde::Serialize;
 
+use crate::platform::Platform;
 use crate::registry::{TagDetails, TagImage};
 
 /// How the daemon's copy of one tag compares with the registry's.
@@ -55,7 +56,14 @@ fn platform_of(os: Option<&str>, architecture: Option<&str>, variant: Option<&st
 /// The local image (`id`, `platform`, `layers`) against the registry's image of that platform
 /// (or its only one).
 fn compare(id: &str, platform: &str, layers: &[String], images: &[TagImage]) -> LocalCopy {
-    let same_platform = images.iter().find(|image| image.platform == platform);
+    let local = Platform::parse(platform).ok();
+    let same_platform = images.iter().find(|image| {
+        let listed = Platform::parse(&image.platform).ok();
+        local
+            .as_ref()
+            .zip(listed.as_ref())
+            .is_some_and(|(local, listed)| local.accepts(listed) || listed.accepts(local))
+    });
     let Some(remote) = same_platform.or(images.first()) else { return LocalCopy::Absent };
     if remote.config == id {
         return LocalCopy::Same;
@@ -98,5 +106,7 @@ mod tests {
         );
         assert_eq!(compare("sha256:c", "linux/amd64", &[], &[]), LocalCopy::Absent);
         assert_eq!(platform_of(Some("linux"), Some("arm"), Some("v7")), "linux/arm/v7");
+        let arm = [image("linux/amd64", "sha256:a", &[]), image("linux/arm64/v8", "sha256:b", &[])];
+        assert_eq!(compare("sha256:b", "linux/arm64", &[], &arm), LocalCopy::Same, "arm64 is arm64/v8");
     }
 }

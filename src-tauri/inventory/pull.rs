@@ -67,7 +67,11 @@ pub async fn pull(
     let registry = registry_of(&repository);
     let credential = credentials_for(&registry, docker_config).map_err(RegistryError::from)?;
     let credentials = credential.map(|credential| credential.for_daemon(&registry));
-    let options = CreateImageOptionsBuilder::default().from_image(&repository).tag(&tag).build();
+    // A reference pinned by digest is pulled as it is written; the daemon takes `repo@sha256:…`.
+    let options = match reference.contains('@') {
+        true => CreateImageOptionsBuilder::default().from_image(reference).build(),
+        false => CreateImageOptionsBuilder::default().from_image(&repository).tag(&tag).build(),
+    };
     let mut stream = docker.create_image(Some(options), None, credentials);
     let mut state = PullState::default();
     while let Some(item) = stream.next().await {

@@ -148,17 +148,13 @@ impl RegistryClient {
         RegistryClient { host: host.to_string(), client: Client::new(config), auth }
     }
 
-    /// Whether the registry takes this client's sign-in: its catalog is asked for. A refusal or
-    /// no answer is an error; a registry that keeps its catalog to itself for another reason
-    /// (Docker Hub) is taken at its word.
+    /// Whether the registry takes this client's sign-in: its catalog is asked for. Only a list,
+    /// or a registry that says it has no catalog (not there, or another answer of the API's),
+    /// counts as taken; a refusal, no answer, a failure or a rate limit is the error.
     pub async fn check_sign_in(&self) -> Result<(), RegistryError> {
         match self.repositories().await {
-            Err(
-                refused @ (RegistryError::SignIn { .. }
-                | RegistryError::Unreachable { .. }
-                | RegistryError::TlsWithoutCa { .. }),
-            ) => Err(refused),
-            _ => Ok(()),
+            Ok(_) | Err(RegistryError::NotThere { .. } | RegistryError::Answer { .. }) => Ok(()),
+            Err(refused) => Err(refused),
         }
     }
 
@@ -230,7 +226,7 @@ impl RegistryClient {
         let mut platforms = None;
         if let Some(entries) = IndexEntry::all_in(&document) {
             let chosen = choose(&entries, platform)?;
-            let listed = Platform::parse(&chosen.label()).ok().map(|p| (p, image_platforms(&entries)));
+            let listed = chosen.platform.clone().map(|p| (p, image_platforms(&entries)));
             (document, manifest_digest) = self.manifest(&self.at(&reference, &chosen.digest)).await?;
             platforms = listed;
         }

@@ -110,6 +110,7 @@ struct AuthEntry {
 /// The credential saved for `registry` (a host, or [`DOCKER_HUB`]) in the docker config folder
 /// `docker_config`; `None` when there is none (anonymous access).
 pub fn credentials_for(registry: &str, docker_config: &Path) -> Result<Option<Credential>, CredentialError> {
+    let registry = config_key(registry);
     let path = docker_config.join("config.json");
     let config: ConfigFile = match std::fs::read_to_string(&path) {
         Ok(text) => serde_json::from_str(&text)
@@ -132,6 +133,14 @@ pub fn credentials_for(registry: &str, docker_config: &Path) -> Result<Option<Cr
         return Ok(Some(Credential::IdentityToken(token.clone())));
     }
     Ok(entry.auth.as_deref().and_then(decode_basic))
+}
+
+/// The key the docker CLI files `registry`'s sign-in under: Docker Hub's, however it is named.
+fn config_key(registry: &str) -> &str {
+    match registry {
+        "docker.io" | "index.docker.io" | "registry-1.docker.io" => DOCKER_HUB,
+        other => other,
+    }
 }
 
 /// Whether a `config.json` key names `registry`: keys may carry a scheme and a path
@@ -198,6 +207,7 @@ pub fn save_credential(
     password: &str,
     docker_config: &Path,
 ) -> Result<String, CredentialError> {
+    let registry = config_key(registry);
     let path = docker_config.join("config.json");
     let unreadable = |reason: String| CredentialError::Config { path: path.display().to_string(), reason };
     let mut config: serde_json::Value = match std::fs::read_to_string(&path) {
@@ -229,6 +239,10 @@ pub fn save_credential(
     let auths = config.as_object_mut().expect("checked above").entry("auths").or_insert_with(|| serde_json::json!({}));
     if !auths.is_object() {
         *auths = serde_json::json!({});
+    }
+    // One entry per registry: an older key for it (`https://host/v1/`) would shadow the new one.
+    if let Some(auths) = auths.as_object_mut() {
+        auths.retain(|key, _| !same_registry(key, registry));
     }
     auths[registry] = entry;
     std::fs::create_dir_all(docker_config).map_err(|e| unreadable(e.to_string()))?;

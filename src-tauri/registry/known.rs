@@ -60,7 +60,7 @@ impl crate::problem::Problem for KnownError {
 }
 
 /// The host `text` names, checked with the one reference parser (`https://` and a trailing `/`
-/// are forgiven); Docker Hub's config key is `docker.io`.
+/// are forgiven); Docker Hub, however named (its config key too), is `docker.io`.
 pub fn registry_host(text: &str) -> Result<String, KnownError> {
     let trimmed = text.trim().trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/');
     if text.trim() == DOCKER_HUB || trimmed == "docker.io" || trimmed == "index.docker.io" {
