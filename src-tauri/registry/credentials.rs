@@ -99,6 +99,15 @@ struct ConfigFile {
     cred_helpers: HashMap<String, String>,
 }
 
+impl ConfigFile {
+    /// The helper that keeps `registry`'s sign-in: its own (`credHelpers`), else the store for
+    /// every registry (`credsStore`); `None` when the config file keeps it itself.
+    fn helper_for(&self, registry: &str) -> Option<String> {
+        let own = self.cred_helpers.iter().find(|(key, _)| same_registry(key, registry)).map(|(_, helper)| helper);
+        own.or(self.creds_store.as_ref()).filter(|name| !name.is_empty()).cloned()
+    }
+}
+
 #[derive(Deserialize)]
 struct AuthEntry {
     #[serde(default)]
@@ -117,14 +126,8 @@ pub fn credentials_for(registry: &str, docker_config: &Path) -> Result<Option<Cr
             .map_err(|e| CredentialError::Config { path: path.display().to_string(), reason: e.to_string() })?,
         Err(_) => return Ok(None),
     };
-    let helper = config
-        .cred_helpers
-        .iter()
-        .find(|(key, _)| same_registry(key, registry))
-        .map(|(_, helper)| helper)
-        .or(config.creds_store.as_ref());
-    if let Some(helper) = helper.filter(|name| !name.is_empty()) {
-        return from_helper(helper, registry);
+    if let Some(helper) = config.helper_for(registry) {
+        return from_helper(&helper, registry);
     }
     let Some(entry) = config.auths.iter().find(|(key, _)| same_registry(key, registry)).map(|(_, entry)| entry) else {
         return Ok(None);
@@ -170,29 +173,17 @@ struct HelperAnswer {
 
 /// Asks `docker-credential-HELPER get` for `registry`'s credential.
 fn from_helper(helper: &str, registry: &str) -> Result<Option<Credential>, CredentialError> {
-    let failed = |reason: String| CredentialError::Helper { helper: helper.to_string(), reason };
-    let program = format!("docker-credential-{helper}");
-    let mut child = Command::new(&program)
-        .arg("get")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| failed(format!("{program} cannot be started ({e}); is it installed and on PATH?")))?;
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(registry.as_bytes()).map_err(|e| failed(e.to_string()))?;
-    }
-    let output = child.wait_with_output().map_err(|e| failed(e.to_string()))?;
-    if !output.status.success() {
-        let said = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
+    let output = match run_helper(helper, "get", registry.as_bytes()) {
+        Ok(output) => output,
         // The helpers' own words for "nothing saved for this registry".
-        if said.to_lowercase().contains("credentials not found") {
-            return Ok(None);
+        Err(CredentialError::Helper { reason, .. }) if reason.to_lowercase().contains("credentials not found") => {
+            return Ok(None)
         }
-        return Err(failed(said.trim().lines().next().unwrap_or("no reason given").to_string()));
-    }
-    let answer: HelperAnswer = serde_json::from_slice(&output.stdout)
-        .map_err(|e| failed(format!("its answer is not the expected JSON: {e}")))?;
+        Err(error) => return Err(error),
+    };
+    let failed = |reason: String| CredentialError::Helper { helper: helper.to_string(), reason };
+    let answer: HelperAnswer =
+        serde_json::from_slice(&output).map_err(|e| failed(format!("its answer is not the expected JSON: {e}")))?;
     Ok(Some(if answer.username == "<token>" {
         Credential::IdentityToken(answer.secret)
     } else {
@@ -218,13 +209,7 @@ pub fn save_credential(
         return Err(unreadable("it is not a JSON object".into()));
     }
     let parsed: ConfigFile = serde_json::from_value(config.clone()).map_err(|e| unreadable(e.to_string()))?;
-    let helper = parsed
-        .cred_helpers
-        .iter()
-        .find(|(key, _)| same_registry(key, registry))
-        .map(|(_, helper)| helper.clone())
-        .or(parsed.creds_store.clone())
-        .filter(|name| !name.is_empty());
+    let helper = parsed.helper_for(registry);
     let entry = match &helper {
         Some(helper) => {
             store_in_helper(helper, registry, username, password)?;
@@ -257,25 +242,31 @@ pub fn save_credential(
 
 /// Runs `docker-credential-HELPER store` with the sign-in on its standard input.
 fn store_in_helper(helper: &str, registry: &str, username: &str, password: &str) -> Result<(), CredentialError> {
+    let request = serde_json::json!({ "ServerURL": registry, "Username": username, "Secret": password });
+    run_helper(helper, "store", request.to_string().as_bytes()).map(|_| ())
+}
+
+/// Runs `docker-credential-HELPER ACTION` with `input` on its standard input; gives what it
+/// printed, or its first line of complaint.
+fn run_helper(helper: &str, action: &str, input: &[u8]) -> Result<Vec<u8>, CredentialError> {
     let failed = |reason: String| CredentialError::Helper { helper: helper.to_string(), reason };
     let program = format!("docker-credential-{helper}");
     let mut child = Command::new(&program)
-        .arg("store")
+        .arg(action)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| failed(format!("{program} cannot be started ({e}); is it installed and on PATH?")))?;
-    let request = serde_json::json!({ "ServerURL": registry, "Username": username, "Secret": password });
     if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(request.to_string().as_bytes()).map_err(|e| failed(e.to_string()))?;
+        stdin.write_all(input).map_err(|e| failed(e.to_string()))?;
     }
     let output = child.wait_with_output().map_err(|e| failed(e.to_string()))?;
     if !output.status.success() {
         let said = String::from_utf8_lossy(&output.stdout).to_string() + &String::from_utf8_lossy(&output.stderr);
         return Err(failed(said.trim().lines().next().unwrap_or("no reason given").to_string()));
     }
-    Ok(())
+    Ok(output.stdout)
 }
 
 /// The registries the docker config names: those with a sign-in in `auths`, and those with a

@@ -64,6 +64,15 @@ fn openssl(dir: &Path, args: &[&str]) {
     assert!(output.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&output.stderr));
 }
 
+/// A key `NAME.key` and a self-signed certificate `NAME.crt` for `subject`, good for two days.
+fn self_signed(dir: &Path, name: &str, subject: &str) {
+    let (key, crt) = (format!("{name}.key"), format!("{name}.crt"));
+    let args = [
+        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", &key, "-out", &crt, "-days", "2", "-subj", subject,
+    ];
+    openssl(dir, &args);
+}
+
 fn serve(config: &Path) -> ChildGuard {
     let child = Command::new("docker-registry")
         .args(["serve", config.to_str().unwrap()])
@@ -78,24 +87,7 @@ fn serve(config: &Path) -> ChildGuard {
 pub fn start_tls_basic() -> Secured {
     let files = tempfile::tempdir().unwrap();
     let dir = files.path();
-    openssl(
-        dir,
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.crt",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=strata test CA",
-        ],
-    );
+    self_signed(dir, "ca", "/CN=strata test CA");
     openssl(
         dir,
         &[
@@ -162,24 +154,7 @@ pub fn start_tls_basic() -> Secured {
 pub fn start_token() -> Secured {
     let files = tempfile::tempdir().unwrap();
     let dir = files.path();
-    openssl(
-        dir,
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "token.key",
-            "-out",
-            "token.crt",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=strata token signer",
-        ],
-    );
+    self_signed(dir, "token", "/CN=strata token signer");
     openssl(dir, &["x509", "-in", "token.crt", "-outform", "DER", "-out", "token.der"]);
     let issuer = TokenIssuer::start(dir);
     let port = super::free_port();
