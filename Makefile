@@ -4,6 +4,10 @@
 SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/venv/bin:$(HOME)/.cargo/bin:$(PATH)
 BINARY := target/debug/strata
+# CI builds each configuration once: incremental caches would only take disk (gigabytes of it).
+ifdef CI
+export CARGO_INCREMENTAL := 0
+endif
 
 .PHONY: run test test-fast contract deps daemon ui build test-ui test-rust test-windows test-bundle bundle check-cli lint fuzz-smoke fuzz bench clean-bench clean-test-fixtures
 
