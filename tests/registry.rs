@@ -13,6 +13,7 @@ use futures_util::StreamExt;
 use strata::inventory::local_copies::{local_copies, LocalCopy};
 use strata::inventory::pull::pull;
 use strata::project::publish::tag_and_push;
+use strata::registry::{Credential, RegistryClient};
 
 /// Tags `image` as `name:tag` and has the daemon push it.
 async fn push(fixtures: &Fixtures, image: &str, name: &str, tag: &str) {
@@ -353,6 +354,14 @@ async fn registries_that_want_a_sign_in_are_read_with_the_docker_clis_credential
         ];
         let remote = format!("registry://{}/{repository}:1", registry.address);
 
+        // The sign-in form's check, as `docker login` makes it: a wrong password is refused.
+        for (password, taken) in [("wrong", false), (PASSWORD, true)] {
+            let credential = Credential::Basic { username: USER.into(), password: password.into() };
+            let client = RegistryClient::signed_in_as(&registry.address, registry.docker_config.path(), Some(credential));
+            let checked = client.check_sign_in().await;
+            assert_eq!(checked.is_ok(), taken, "{kind}, password {password}: {checked:?}");
+        }
+
         // Not signed in, then with a wrong password: refused, saying how to sign in.
         for password in [None, Some("wrong")] {
             if let Some(password) = password {
@@ -370,12 +379,9 @@ async fn registries_that_want_a_sign_in_are_read_with_the_docker_clis_credential
         assert_eq!(inspected["layers"][0]["digest"], layout.images[0].2.as_str(), "{kind}");
         let tags = json(&strata(&["registry", "tags", &format!("{}/{repository}", registry.address), "--json"], &env));
         assert_eq!(tags["tags"][0]["tag"], "1", "{kind}: {tags}");
-        // The catalog: `oci-client` asks a token for a repository's scope, not the catalog's, so a
-        // token registry lists nothing (known gap, in GUIDE.md); Basic registries list.
-        if kind == "TLS + Basic" {
-            let repos = json(&strata(&["registry", "repos", &registry.address, "--json"], &env));
-            assert_eq!(repos["repositories"], serde_json::json!([repository]), "{kind}: {repos}");
-        }
+        // The catalog: a token registry grants it to a token asked for `registry:catalog:*`.
+        let repos = json(&strata(&["registry", "repos", &registry.address, "--json"], &env));
+        assert_eq!(repos["repositories"], serde_json::json!([repository]), "{kind}: {repos}");
     }
 
     // TLS without its CA in certs.d: refused, saying where the CA goes.

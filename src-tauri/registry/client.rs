@@ -23,6 +23,7 @@ use oci_client::secrets::RegistryAuth;
 use oci_client::{Client, Reference};
 
 use super::blob::BlobTransfer;
+use super::challenge::Door;
 use super::credentials::{credentials_for, Credential};
 use super::error::RegistryError;
 use super::known::insecure_registries;
@@ -115,6 +116,24 @@ pub struct RegistryClient {
     host: String,
     client: Client,
     auth: RegistryAuth,
+    /// Reached over plain HTTP ([`plain_http`]).
+    plain: bool,
+    /// The CAs trusted for it besides the system's ([`certs_d`]).
+    trusted: Vec<Certificate>,
+}
+
+/// The token scope that lets a client read a registry's catalog.
+const CATALOG_SCOPE: &str = "registry:catalog:*";
+
+/// How `oci-client` reaches a registry: over plain HTTP or TLS trusting `trusted` too.
+fn client_config(plain: bool, trusted: &[Certificate]) -> ClientConfig {
+    ClientConfig {
+        protocol: if plain { ClientProtocol::Http } else { ClientProtocol::Https },
+        extra_root_certificates: trusted.to_vec(),
+        connect_timeout: Some(Duration::from_secs(10)),
+        read_timeout: Some(Duration::from_secs(60)),
+        ..ClientConfig::default()
+    }
 }
 
 impl RegistryClient {
@@ -133,37 +152,39 @@ impl RegistryClient {
         let trusted = certs_d(docker_config, host);
         let marked = strata_config_dir().map(|folder| insecure_registries(&folder)).unwrap_or_default();
         let plain = plain_http(host, !trusted.is_empty(), &marked);
-        let config = ClientConfig {
-            protocol: if plain { ClientProtocol::Http } else { ClientProtocol::Https },
-            extra_root_certificates: trusted,
-            connect_timeout: Some(Duration::from_secs(10)),
-            read_timeout: Some(Duration::from_secs(60)),
-            ..ClientConfig::default()
-        };
         let auth = match credential {
             Some(Credential::Basic { username, password }) => RegistryAuth::Basic(username, password),
             Some(Credential::IdentityToken(token)) => RegistryAuth::Bearer(token),
             None => RegistryAuth::Anonymous,
         };
-        RegistryClient { host: host.to_string(), client: Client::new(config), auth }
+        let client = Client::new(client_config(plain, &trusted));
+        RegistryClient { host: host.to_string(), client, auth, plain, trusted }
     }
 
-    /// Whether the registry takes this client's sign-in: its catalog is asked for. Only a list,
-    /// or a registry that says it has no catalog (not there, or another answer of the API's),
-    /// counts as taken; a refusal, no answer, a failure or a rate limit is the error.
+    /// Whether the registry takes this client's sign-in, asked as `docker login` asks it
+    /// ([`Door::check`]): a refusal, no answer, a failure or a rate limit is the error.
     pub async fn check_sign_in(&self) -> Result<(), RegistryError> {
-        match self.repositories().await {
-            Ok(_) | Err(RegistryError::NotThere { .. } | RegistryError::Answer { .. }) => Ok(()),
-            Err(refused) => Err(refused),
-        }
+        self.door()?.check(&self.auth).await
+    }
+
+    /// The registry's door (`/v2/`), as this client reaches it.
+    fn door(&self) -> Result<Door, RegistryError> {
+        let anchor = Reference::with_tag(self.host.clone(), "library/any".into(), "latest".into());
+        Door::new(anchor.resolve_registry(), if self.plain { "http" } else { "https" }, &self.trusted)
     }
 
     /// The repositories the registry lists (`/v2/_catalog`; many public registries refuse it).
     pub async fn repositories(&self) -> Result<Listed, RegistryError> {
         // The catalog is the registry's, not a repository's: any name stands for the host.
         let anchor = &Reference::with_tag(self.host.clone(), "library/any".into(), "latest".into());
+        // A token registry grants the catalog only to a token asked for its scope, which
+        // `oci-client` never asks for: such a token, with a client of its own to carry it.
+        let (client, auth) = match self.door()?.token_for(CATALOG_SCOPE, &self.auth).await? {
+            Some(token) => (&Client::new(client_config(self.plain, &self.trusted)), &RegistryAuth::Bearer(token)),
+            None => (&self.client, &self.auth),
+        };
         self.paged(|last| async move {
-            let page = self.client.catalog(anchor, &self.auth, Some(PAGE), last.as_deref()).await?;
+            let page = client.catalog(anchor, auth, Some(PAGE), last.as_deref()).await?;
             Ok(page.repositories)
         })
         .await
