@@ -10,7 +10,7 @@ use bollard::query_parameters::{PushImageOptionsBuilder, TagImageOptionsBuilder}
 use common::registry::RegistryProxy;
 use common::{json, oci_layout, strata, Fixtures};
 use futures_util::StreamExt;
-use strata::inventory::local_copies::{local_copies, LocalCopy};
+use strata::inventory::local_copies::{against_registries, local_copies, InRegistry, LocalCopy};
 use strata::inventory::pull::pull;
 use strata::project::publish::tag_and_push;
 use strata::registry::{Credential, RegistryClient};
@@ -93,6 +93,24 @@ async fn a_registrys_repositories_and_tags_are_listed_signed_in_through_a_creden
     assert!(matches!(copies[1], LocalCopy::Differs { layers } if layers >= 2), "{copies:?}");
     let gone = strata::registry::TagDetails { tag: "gone".into(), ..listed.tags[0].clone() };
     assert_eq!(local_copies(&fixtures.docker, &name, &[gone]).await, [LocalCopy::Absent]);
+    // The Images screen's side: each local name in a listed registry, against that registry.
+    let down = format!("127.0.0.1:{}", common::free_port());
+    let references = [
+        format!("{name}:one"),
+        format!("{name}:two"),
+        format!("{name}:never-pushed"),
+        format!("{down}/app:1"),
+        "127.0.0.1:1/unlisted:1".to_string(),
+        "busybox:latest".to_string(),
+    ];
+    let registries = [address.clone(), down.clone()];
+    let seen = against_registries(&fixtures.docker, &references, &registries, anonymous.path()).await;
+    let states: Vec<_> = seen.iter().map(|copy| (copy.reference.as_str(), &copy.state)).collect();
+    assert_eq!(states.len(), 4, "names in no listed registry are left out: {states:?}");
+    assert_eq!(states[0], (references[0].as_str(), &InRegistry::Same));
+    assert!(matches!(states[1].1, InRegistry::Differs { layers } if *layers >= 2), "{states:?}");
+    assert_eq!(states[2].1, &InRegistry::NotThere);
+    assert!(matches!(states[3].1, InRegistry::Unreadable { reason } if reason.contains("does not answer")), "{states:?}");
 
     // Pulled into the daemon, an image it no longer has: each layer's steps are told, and the
     // daemon's copy is the registry's again.

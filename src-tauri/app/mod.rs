@@ -94,6 +94,7 @@ window_commands! {
     registries::registry_add,
     registries::registry_repositories,
     registries::registry_tags,
+    registries::images_against_registries,
     registries::registry_sign_in,
     registries::registry_pull,
     registries::registry_push,

@@ -1,6 +1,7 @@
 //! The Registries screen's commands: the registries the user works with (the docker config's and
 //! those added here), a registry's repositories and a repository's tags, and signing in — checked
-//! against the registry, then saved where the docker CLI would save it.
+//! against the registry, then saved where the docker CLI would save it; and, for the Images screen,
+//! whether each local image is its registry's.
 
 use std::path::PathBuf;
 
@@ -10,7 +11,7 @@ use tauri::State;
 
 use crate::engine::environment::strata_config_dir;
 use crate::engine::Environment;
-use crate::inventory::local_copies::{local_copies, LocalCopy};
+use crate::inventory::local_copies::{against_registries, local_copies, LocalCopy, RegistryCopy};
 use crate::inventory::pull::{pull, PullState};
 use crate::live::Live;
 use crate::problem::{ErrorCode, Failure};
@@ -66,6 +67,18 @@ pub async fn registry_tags(live: State<'_, Live>, repository: String) -> Result<
         Err(_) => None,
     };
     Ok(RegistryTags { list, here })
+}
+
+/// For each of the daemon's images named after a registry in the list (`references`:
+/// `HOST/PATH:TAG`), how it compares with that registry's tag; other names are left out.
+#[tauri::command]
+pub async fn images_against_registries(
+    live: State<'_, Live>,
+    references: Vec<String>,
+) -> Result<Vec<RegistryCopy>, Failure> {
+    let docker = live.client()?;
+    let registries: Vec<String> = registries_known().into_iter().map(|known| known.host).collect();
+    Ok(against_registries(&docker, &references, &registries, &docker_config()).await)
 }
 
 /// Where a sign-in was saved.

@@ -1,15 +1,22 @@
 //! Whether the daemon's copy of a registry's tag is the registry's: for each tag, the local image
 //! tagged `HOST/REPOSITORY:TAG` is found and compared — the same image id (its config's digest),
 //! or how many layers differ between the two (by diff id) — with the registry's image for the
-//! local copy's platform.
+//! local copy's platform. Seen from the registry (the Registries screen: is each tag here?) and
+//! from the daemon (the Images screen: is each local image its registry's?).
 
 use std::collections::HashSet;
+use std::path::Path;
 
 use bollard::Docker;
+use futures_util::StreamExt;
 use serde::Serialize;
 
+use crate::names::ImageReference;
 use crate::platform::Platform;
-use crate::registry::{TagDetails, TagImage};
+use crate::registry::{registry_of, RegistryClient, RegistryError, TagDetails, TagImage, DOCKER_HUB};
+
+/// Registries asked at once about the daemon's images.
+const ASKED_AT_ONCE: usize = 4;
 
 /// How the daemon's copy of one tag compares with the registry's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -43,6 +50,81 @@ pub async fn local_copies(docker: &Docker, repository: &str, tags: &[TagDetails]
         copies.push(copy);
     }
     copies
+}
+
+/// How one of the daemon's images compares with its tag in the registry its name gives.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum InRegistry {
+    /// The registry's image is the daemon's.
+    Same,
+    /// The registry's image is another: `layers` are in one and not the other.
+    Differs {
+        /// Layers (by diff id) found in only one of the two.
+        layers: usize,
+    },
+    /// The registry has no such tag (or repository): never pushed, or deleted there.
+    NotThere,
+    /// The registry could not be read.
+    Unreadable {
+        /// Why, in one line.
+        reason: String,
+    },
+}
+
+/// One local image's reference and how it compares with its registry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct RegistryCopy {
+    /// The reference as given (`HOST/PATH:TAG`).
+    pub reference: String,
+    /// How the registry's tag compares with the daemon's image.
+    pub state: InRegistry,
+}
+
+/// For each of `references` whose registry is among `registries` (Docker Hub never: it limits
+/// how often it may be asked), how the daemon's image compares with the registry's tag. The
+/// other references are left out; a few registries are asked at once.
+pub async fn against_registries(
+    docker: &Docker,
+    references: &[String],
+    registries: &[String],
+    docker_config: &Path,
+) -> Vec<RegistryCopy> {
+    let asked: Vec<_> = references
+        .iter()
+        .filter_map(|text| Some((text, ImageReference::parse(text).ok()?)))
+        .filter(|(_, parsed)| parsed.digest.is_none())
+        .filter_map(|(text, parsed)| {
+            let host = Some(registry_of(text)).filter(|host| host != DOCKER_HUB && registries.contains(host))?;
+            Some(against_registry(docker, text.clone(), host, parsed, docker_config))
+        })
+        .collect();
+    futures_util::stream::iter(asked).buffered(ASKED_AT_ONCE).collect().await
+}
+
+/// How the daemon's `reference` compares with its tag at `host`.
+async fn against_registry(
+    docker: &Docker,
+    reference: String,
+    host: String,
+    parsed: ImageReference,
+    docker_config: &Path,
+) -> RegistryCopy {
+    let tag = parsed.tag.as_deref().unwrap_or("latest");
+    let details = match RegistryClient::new(&host, docker_config) {
+        Ok(client) => client.tag_details(&parsed.path, tag).await,
+        Err(error) => Err(error),
+    };
+    let state = match details {
+        Ok(details) => match local_copies(docker, &format!("{host}/{}", parsed.path), &[details]).await.pop() {
+            Some(LocalCopy::Same) => InRegistry::Same,
+            Some(LocalCopy::Differs { layers }) => InRegistry::Differs { layers },
+            Some(LocalCopy::Absent) | None => InRegistry::NotThere,
+        },
+        Err(RegistryError::NotThere { .. }) => InRegistry::NotThere,
+        Err(error) => InRegistry::Unreadable { reason: error.to_string() },
+    };
+    RegistryCopy { reference, state }
 }
 
 fn platform_of(os: Option<&str>, architecture: Option<&str>, variant: Option<&str>) -> String {

@@ -148,6 +148,8 @@ export const registryApi = {
   repositories: (host: string) => call<Engine.Listed>("registry_repositories", { host }),
   /** `repository` is `HOST/PATH`. */
   tags: (repository: string) => call<Engine.RegistryTags>("registry_tags", { repository }),
+  /** How each local image named after a listed registry compares with the registry's tag. */
+  againstImages: (references: string[]) => call<Engine.RegistryCopy[]>("images_against_registries", { references }),
   /** Checked against the registry, then saved where the docker CLI would save it. */
   signIn: (host: string, username: string, password: string) => call<Engine.SignedIn>("registry_sign_in", { host, username, password }),
   /** Pulls `reference` into the daemon; `onProgress` hears each layer's progress. */

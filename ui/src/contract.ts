@@ -58,6 +58,7 @@ export type Command =
   | "registry_add"
   | "registry_repositories"
   | "registry_tags"
+  | "images_against_registries"
   | "registry_sign_in"
   | "registry_pull"
   | "registry_push"
@@ -1116,6 +1117,19 @@ unique: number,
 attributed: number, };
 
 /**
+ * How one of the daemon's images compares with its tag in the registry its name gives.
+ */
+export type InRegistry = { "kind": "same" } | { "kind": "differs", 
+/**
+ * Layers (by diff id) found in only one of the two.
+ */
+layers: number, } | { "kind": "not-there" } | { "kind": "unreadable", 
+/**
+ * Why, in one line.
+ */
+reason: string, };
+
+/**
  * A path that more than one layer wrote or deleted.
  */
 export type Inefficiency = { 
@@ -1760,6 +1774,19 @@ pids: number, };
  * Why an item is in the plan.
  */
 export type Reason = "dangling" | "unused" | "old" | "stopped" | "build-cache" | "chosen";
+
+/**
+ * One local image's reference and how it compares with its registry.
+ */
+export type RegistryCopy = { 
+/**
+ * The reference as given (`HOST/PATH:TAG`).
+ */
+reference: string, 
+/**
+ * How the registry's tag compares with the daemon's image.
+ */
+state: InRegistry, };
 
 /**
  * A repository's tags, and how the daemon's copy of each compares.

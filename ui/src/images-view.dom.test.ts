@@ -44,14 +44,14 @@ describe("the Images screen", () => {
     view.setTotal(6, true);
     await view.refresh();
 
-    expect(texts("#images-view .th")).toEqual(["Repository", "Tag", "Image ID", "Created ▼", "Size", "Shared", "Containers", "Audit"]);
+    expect(texts("#images-view .th")).toEqual(["Repository", "Tag", "Image ID", "Created ▼", "Size", "Shared", "Containers", "Audit", "Registry"]);
     expect(rows()).toEqual([
-      ["api", "1.4", "1a0cdd936b34", "1 hour ago", "158 MB", "128 MB", "0", "—"],
-      ["<none> dangling", "<none>", "fb91ee0c62cc", "1 day ago", "157 MB", "128 MB", "0", "—"],
-      ["api", "1.3", "7c37486b8ea2", "2 days ago", "157 MB", "128 MB", "0", "—"],
-      ["debian", "bookworm-slim", "12f2bc40491f", "2 weeks ago", "74.8 MB", "74.8 MB", "0", "—"],
-      ["busybox in use", "1.36", "a416a98b71e2", "3 years ago", "4.26 MB", "0 B", "3", "—"],
-      ["busybox in use", "latest", "a416a98b71e2", "3 years ago", "4.26 MB", "0 B", "3", "—"],
+      ["api", "1.4", "1a0cdd936b34", "1 hour ago", "158 MB", "128 MB", "0", "—", ""],
+      ["<none> dangling", "<none>", "fb91ee0c62cc", "1 day ago", "157 MB", "128 MB", "0", "—", ""],
+      ["api", "1.3", "7c37486b8ea2", "2 days ago", "157 MB", "128 MB", "0", "—", ""],
+      ["debian", "bookworm-slim", "12f2bc40491f", "2 weeks ago", "74.8 MB", "74.8 MB", "0", "—", ""],
+      ["busybox in use", "1.36", "a416a98b71e2", "3 years ago", "4.26 MB", "0 B", "3", "—", ""],
+      ["busybox in use", "latest", "a416a98b71e2", "3 years ago", "4.26 MB", "0 B", "3", "—", ""],
     ]);
     expect(find("#images-view .summary").textContent).toBe("6 images");
     expect(find("#images-keys-hint").textContent).toBe("Enter or double-click opens an image in Layers · C compares it with another tag");
@@ -76,6 +76,38 @@ describe("the Images screen", () => {
     const secrets = find("#images-view .tr .audit-cell");
     expect(secrets.title).toBe("Last audit: 2 secrets, 1 risky settings, 3 waste advice (before any allow-list)");
     expect(secrets.querySelector(".badge.danger")).not.toBeNull();
+  });
+
+  it("shows whether the registry's tag is each image, asking the registries again after five minutes", async () => {
+    answer("list_images", recorded.images);
+    answer("images_against_registries", [
+      { reference: "api:1.4", state: { kind: "same" } },
+      { reference: "api:1.3", state: { kind: "differs", layers: 2 } },
+      { reference: "debian:bookworm-slim", state: { kind: "not-there" } },
+      { reference: "busybox:1.36", state: { kind: "unreadable", reason: "127.0.0.1:5000 does not answer: connection refused" } },
+    ]);
+    view.setTotal(6, true);
+    await view.refresh();
+    await settle();
+
+    // The engine answers only for names in a listed registry: busybox:latest is in none.
+    expect(rows().map((row) => row[8])).toEqual(["same", "", "2 layers differ", "not pushed", "unreadable", ""]);
+    expect(lastCall("images_against_registries").references).toEqual([
+      "api:1.4",
+      "api:1.3",
+      "debian:bookworm-slim",
+      "busybox:1.36",
+      "busybox:latest",
+    ]);
+    expect(find('#images-view [data-registry="unreadable"]').title).toBe("127.0.0.1:5000 does not answer: connection refused");
+    expect(find('#images-view [data-registry="same"] .badge.ok')).not.toBeNull();
+
+    await view.refresh();
+    expect(callsOf("images_against_registries")).toHaveLength(1);
+    await settle(5 * 60_000 + 1);
+    await view.refresh();
+    await settle();
+    expect(callsOf("images_against_registries")).toHaveLength(2);
   });
 
   it("lets the ages move on while the screen stays open, keeping the rows in place", async () => {

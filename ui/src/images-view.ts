@@ -1,12 +1,15 @@
 // The Images screen: every tag on the daemon with its size, shared size, users and what its last
-// audit found, filtered and sorted by the backend as the user types and clicks.
-import { api, AuditTally, ImageQuery, ImageRow, ImageSort } from "./api";
+// audit found, and — for images named after a registry in the Registries list — whether the
+// registry's tag is the same image; filtered and sorted by the backend as the user types and clicks.
+import { api, AuditTally, ImageQuery, ImageRow, ImageSort, InRegistry, registryApi } from "./api";
 import { button } from "./dom";
 import { formatAgo, formatSize } from "./format";
 import { badge, Table } from "./table";
 
 /** How often the ages on screen are written again. */
 const AGES_TICK_MS = 30_000;
+/** How long a registry's answer about an image is shown before it is asked again. */
+const REGISTRY_ANSWER_MS = 5 * 60_000;
 
 export class ImagesView {
   readonly element: HTMLElement;
@@ -19,6 +22,9 @@ export class ImagesView {
   private connected = false;
   /** What the last audit of each image found, by image id; only images audited before. */
   private tallies: Partial<Record<string, AuditTally>> = {};
+  /** What the registries said of each image, by reference and id, and when; `null` for names in
+   * no listed registry. */
+  private readonly inRegistry = new Map<string, { state: InRegistry | null; at: number }>();
 
   /**
    * `explore` opens an image (by reference, or id when it has no tag) in the Layers screen;
@@ -68,12 +74,14 @@ export class ImagesView {
         { title: "Shared", width: "90px", sortKey: "shared_size", align: "right", cell: (r) => formatSize(r.shared_size) },
         { title: "Containers", width: "100px", sortKey: "containers", align: "right", cell: (r) => String(r.containers) },
         { title: "Audit", width: "110px", cell: (r) => auditCell(this.tallies[r.id]) },
+        { title: "Registry", width: "120px", cell: (r) => registryCell(this.inRegistry.get(registryKey(r))?.state) },
       ],
-      // Narrower, the shared size goes first, then the image id; the name, the age, the size,
-      // the containers and the audit stay on screen.
+      // Narrower, the shared size goes first, then the image id, then the registry; the name,
+      // the age, the size, the containers and the audit stay on screen.
       narrow: [
-        { below: 870, hide: [5] },
-        { below: 770, hide: [2] },
+        { below: 990, hide: [5] },
+        { below: 890, hide: [2] },
+        { below: 780, hide: [8] },
       ],
       rowKey: (r) => r.key,
       rowData: (r) => ({ ref: `${r.repository}:${r.tag}`, id: r.short_id }),
@@ -113,6 +121,7 @@ export class ImagesView {
     // Only the cache is read: an image never audited shows a dash, never a hidden export.
     this.tallies = await api.auditTallies([...new Set(rows.map((r) => r.id))]).catch(() => ({}));
     this.table.setRows(rows);
+    void this.askRegistries(rows);
     const filtered = rows.length !== this.total;
     this.summary.textContent = filtered ? `${rows.length} of ${this.total} images` : `${this.total} images`;
     this.empty.hidden = rows.length > 0;
@@ -121,6 +130,25 @@ export class ImagesView {
       : this.total === 0
         ? "No images on this daemon yet. Build or load one and it appears here at once."
         : "No image matches the filter.";
+  }
+
+  /**
+   * Asks the registries about the images shown whose answer is missing or old; the engine
+   * answers only for names in a listed registry. The column fills in when they answer.
+   */
+  private async askRegistries(rows: ImageRow[]): Promise<void> {
+    const now = Date.now();
+    const due = rows.filter((r) => !r.dangling && now - (this.inRegistry.get(registryKey(r))?.at ?? -Infinity) > REGISTRY_ANSWER_MS);
+    if (due.length === 0) return;
+    let answers;
+    try {
+      answers = await registryApi.againstImages(due.map(referenceOf));
+    } catch {
+      return; // no daemon: asked again at the next refresh
+    }
+    const states = new Map(answers.map((answer) => [answer.reference, answer.state]));
+    for (const row of due) this.inRegistry.set(registryKey(row), { state: states.get(referenceOf(row)) ?? null, at: now });
+    if (answers.length > 0) this.table.refreshTexts();
   }
 
   private sortBy(sort: ImageSort): void {
@@ -138,6 +166,38 @@ export class ImagesView {
 /** How to name an image to the daemon: by tag, or by id when it has none. */
 function referenceOf(row: ImageRow): string {
   return row.dangling ? row.id : `${row.repository}:${row.tag}`;
+}
+
+/** Where the registries' answer about an image is kept: its reference and its id. */
+function registryKey(row: ImageRow): string {
+  return `${referenceOf(row)}@${row.id}`;
+}
+
+/** The Registry column: how the registry's tag compares, or nothing for names in no listed registry. */
+function registryCell(state: InRegistry | null | undefined): HTMLElement | string {
+  if (!state) return "";
+  const cell = document.createElement("span");
+  cell.className = "registry-cell";
+  cell.dataset.registry = state.kind;
+  switch (state.kind) {
+    case "same":
+      cell.append(badge("same", "ok"));
+      cell.title = "The registry's tag is this image";
+      break;
+    case "differs":
+      cell.append(badge(`${state.layers} layer${state.layers === 1 ? "" : "s"} differ`, "warn"));
+      cell.title = "The registry's tag is another image: layers in only one of the two";
+      break;
+    case "not-there":
+      cell.append(badge("not pushed", "muted"));
+      cell.title = "The registry has no such tag";
+      break;
+    case "unreadable":
+      cell.append(badge("unreadable", "danger"));
+      cell.title = state.reason;
+      break;
+  }
+  return cell;
 }
 
 function repositoryCell(row: ImageRow): HTMLElement {
