@@ -2,7 +2,8 @@
 //! lists one manifest per platform — `linux/amd64`, `linux/arm64/v8`, … — and, since BuildKit,
 //! attestation manifests (provenance, SBOM) marked `unknown/unknown`, which are no platform at
 //! all. The registry reader and the archive reader both choose through [`choose`], so
-//! `--platform` means the same everywhere, and "no such platform" names the ones there are.
+//! `--platform` means the same everywhere, and "no such platform" names the ones there are; both
+//! list an index's images with their sizes through [`listed_images`].
 
 use std::fmt;
 
@@ -181,6 +182,38 @@ impl IndexEntry {
 /// The image platforms of an index (attestations left out), in its order.
 pub fn image_platforms(entries: &[IndexEntry]) -> Vec<String> {
     entries.iter().filter(|e| !e.attestation).map(IndexEntry::label).collect()
+}
+
+/// One image an index lists: its platform, and what its blobs take as stored.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+pub struct ListedImage {
+    /// Its platform (`linux/arm64/v8`).
+    pub platform: String,
+    /// Its config's and layers' blobs, compressed as stored; `None` when its manifest was not
+    /// at hand (absent from an archive, or the registry did not give it).
+    pub compressed_bytes: Option<u64>,
+}
+
+/// The images of an index (attestations left out), in its order, each sized by its manifest as
+/// `manifest_of` finds it.
+pub fn listed_images(
+    entries: &[IndexEntry],
+    mut manifest_of: impl FnMut(&IndexEntry) -> Option<serde_json::Value>,
+) -> Vec<ListedImage> {
+    let images = entries.iter().filter(|e| !e.attestation);
+    images
+        .map(|entry| ListedImage {
+            platform: entry.label(),
+            compressed_bytes: manifest_of(entry).map(|manifest| compressed_size(&manifest)),
+        })
+        .collect()
+}
+
+/// An image manifest's size as stored: its config's and its layers' blobs.
+pub fn compressed_size(manifest: &serde_json::Value) -> u64 {
+    let size = |descriptor: &serde_json::Value| descriptor["size"].as_u64().unwrap_or_default();
+    let layers = manifest["layers"].as_array().map(|layers| layers.iter().map(size).sum::<u64>()).unwrap_or_default();
+    size(&manifest["config"]) + layers
 }
 
 /// The entry to read for `wanted` (default: [`Platform::host`]). An index with one image gives

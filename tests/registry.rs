@@ -249,20 +249,33 @@ async fn a_multi_platform_index_is_read_as_the_platform_asked_for_from_a_registr
     // By default this machine's platform; the attestation is never taken for one.
     let host = json(&strata(&["inspect", &remote, "--json"], &env));
     assert_eq!(host["platform"], strata::platform::Platform::host().to_string());
-    assert_eq!(host["platforms"], serde_json::json!(["linux/amd64", "linux/arm64/v8"]));
+    // Each platform the index lists, with its blobs' size as the layout stores them.
+    let stored = |manifest: &str| {
+        let path = layout_dir.join("blobs/sha256").join(manifest.trim_start_matches("sha256:"));
+        let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        let layers: u64 = manifest["layers"].as_array().unwrap().iter().map(|l| l["size"].as_u64().unwrap()).sum();
+        manifest["config"]["size"].as_u64().unwrap() + layers
+    };
+    let listed = serde_json::json!([
+        {"platform": "linux/amd64", "compressed_bytes": stored(&layout.images[0].1)},
+        {"platform": "linux/arm64/v8", "compressed_bytes": stored(&layout.images[1].1)},
+    ]);
+    assert_eq!(host["platforms"], listed);
     let arm = json(&strata(&["inspect", &remote, "--platform", "linux/arm64", "--json"], &env));
     assert_eq!(arm["platform"], "linux/arm64/v8");
     assert_eq!(arm["layers"][0]["digest"], layout.images[1].2.as_str());
     assert_eq!(arm["reference"], format!("{remote} [linux/arm64]"));
     let table =
         String::from_utf8_lossy(&strata(&["inspect", &remote, "--platform", "linux/arm64"], &env).stdout).to_string();
-    assert!(table.contains("Platform linux/arm64/v8 (the index also lists: linux/amd64)"), "{table}");
+    let amd64 = strata::format::size(stored(&layout.images[0].1));
+    assert!(table.contains(&format!("Platform linux/arm64/v8 (the index also lists: linux/amd64 ({amd64} stored))")), "{table}");
 
     // The same index as an OCI archive: the same image for the same platform.
     let archive = dir.path().join("multi.tar");
     oci_layout::archive(&layout_dir, &archive);
     let archive = archive.to_str().unwrap();
     let from_archive = json(&strata(&["inspect", "--archive", archive, "--platform", "linux/arm64", "--json"], &env));
+    assert_eq!(from_archive["platforms"], listed, "the archive lists the same sizes");
     assert_eq!(figures(from_archive), figures(arm.clone()), "registry and archive agree");
 
     // Two platforms of one tag compared, down to one file's text, read from the registry.

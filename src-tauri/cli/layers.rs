@@ -212,9 +212,17 @@ fn print_summary(analysis: &ImageAnalysis) {
     }
 }
 
-/// The index's other platforms, or "nothing else".
+/// The index's other platforms with their sizes as stored, or "nothing else".
 fn others(analysis: &ImageAnalysis) -> String {
-    let others: Vec<&str> = analysis.platforms.iter().map(String::as_str).filter(|p| *p != analysis.platform).collect();
+    let others: Vec<String> = analysis
+        .platforms
+        .iter()
+        .filter(|listed| listed.platform != analysis.platform)
+        .map(|listed| match listed.compressed_bytes {
+            Some(bytes) => format!("{} ({} stored)", listed.platform, format::size(bytes)),
+            None => listed.platform.clone(),
+        })
+        .collect();
     if others.is_empty() {
         "nothing else".into()
     } else {

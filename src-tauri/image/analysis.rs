@@ -21,7 +21,7 @@ use super::remote::{load_from_registry, locate_in_registry, Remote};
 use super::tree::{FileTree, HiddenFile};
 use super::ImageError;
 use crate::engine::{Connection, EngineError};
-use crate::platform::Platform;
+use crate::platform::{ListedImage, Platform};
 use crate::progress::Reporter;
 
 /// How many inefficiencies and hidden files a summary lists (largest first).
@@ -163,8 +163,9 @@ pub struct ImageAnalysis {
     pub hidden_files: Vec<HiddenFileSummary>,
     /// The platform the image is for, as its config says (`linux/amd64`); empty when it does not.
     pub platform: String,
-    /// When it was read from an index of several platforms, each image platform listed there.
-    pub platforms: Vec<String>,
+    /// When it was read from an index of several platforms, each image listed there: its
+    /// platform and its size as stored.
+    pub platforms: Vec<ListedImage>,
 }
 
 /// What one look at an image tells before it is read: the daemon's `inspect`, or an archive
@@ -191,7 +192,7 @@ impl Located {
 
     /// The platforms of the index the image was chosen from: a summary kept by id (the same
     /// image read from the daemon, say) does not know them.
-    fn platforms(&self) -> Vec<String> {
+    fn platforms(&self) -> Vec<ListedImage> {
         match self {
             Located::Archive(layout) => layout.platforms.clone(),
             Located::Registry(remote) => remote.platforms(),

@@ -21,7 +21,7 @@ use super::layer::{read_layer, LayerChange};
 use super::tar_stream::TarStream;
 use super::tree::FileTree;
 use super::ImageError;
-use crate::platform::{choose, image_platforms, IndexEntry, Platform};
+use crate::platform::{choose, listed_images, IndexEntry, ListedImage, Platform};
 use crate::progress::{ProgressReader, Reporter};
 
 /// JSON files bigger than this are not configs or manifests; they are skipped.
@@ -58,7 +58,7 @@ pub struct Image {
     pub layers: Vec<Layer>,
     /// When it was read from an index of several platforms: each image platform listed there
     /// (the one read is in the config); empty otherwise.
-    pub platforms: Vec<String>,
+    pub platforms: Vec<ListedImage>,
 }
 
 impl Image {
@@ -105,7 +105,7 @@ pub struct Layout {
     /// (source in the archive, diff id), bottom first.
     pub layers: Vec<(String, String)>,
     /// The image platforms of the index it was chosen from; empty for a single image.
-    pub platforms: Vec<String>,
+    pub platforms: Vec<ListedImage>,
 }
 
 /// Reads the first image of an archive from a stream, every layer of it.
@@ -225,7 +225,7 @@ fn missing_layer(source: &str) -> ImageError {
 
 /// An image an archive lists: its config's name, its tags, and its layers' names, bottom first.
 /// (config, tags, layer sources, the platforms of the index it was chosen from) of one image.
-type ImageEntry = (String, Vec<String>, Vec<String>, Vec<String>);
+type ImageEntry = (String, Vec<String>, Vec<String>, Vec<ListedImage>);
 
 /// What one pass over an archive found.
 #[derive(Default)]
@@ -415,7 +415,10 @@ impl Scan {
         for _ in 0..MAX_INDEX_DEPTH {
             if let Some(entries) = IndexEntry::all_in(&document) {
                 let chosen = if entries.iter().any(|e| e.platform.is_some()) {
-                    platforms = image_platforms(&entries);
+                    platforms = listed_images(&entries, |entry| {
+                        let name = blob_name(&serde_json::Value::from(entry.digest.as_str())).ok()?;
+                        serde_json::from_slice(self.json_file(&name).ok()?).ok()
+                    });
                     choose(&entries, platform)?
                 } else {
                     entries.first().ok_or_else(|| ImageError::Archive("its index lists no image".into()))?

@@ -20,7 +20,7 @@ use super::archive::{classify, decompress, Body, Image, Layer, LAYER_BUFFER_BYTE
 use super::{read_layer, ImageError, IndexCache, LayerChange};
 use crate::engine::Environment;
 use crate::names::ImageReference;
-use crate::platform::Platform;
+use crate::platform::{ListedImage, Platform};
 use crate::progress::Reporter;
 use crate::registry::{RegistryClient, RegistryError, RemoteImage};
 
@@ -40,8 +40,8 @@ impl Remote {
         &self.image.config.digest
     }
 
-    /// Every image platform of the index it was chosen from; none for a single image.
-    pub fn platforms(&self) -> Vec<String> {
+    /// Every image of the index it was chosen from; none for a single image.
+    pub fn platforms(&self) -> Vec<ListedImage> {
         self.image.platforms.as_ref().map(|(_, listed)| listed.clone()).unwrap_or_default()
     }
 }

@@ -28,7 +28,7 @@ use super::credentials::{credentials_for, Credential};
 use super::error::RegistryError;
 use super::known::insecure_registries;
 use crate::engine::environment::strata_config_dir;
-use crate::platform::{choose, image_platforms, IndexEntry, Platform};
+use crate::platform::{choose, compressed_size, listed_images, IndexEntry, ListedImage, Platform};
 
 /// Tags (or repositories) asked for in one page.
 const PAGE: usize = 1000;
@@ -55,8 +55,8 @@ pub struct RemoteImage {
     pub config: OciDescriptor,
     /// Its layers' blobs, bottom first.
     pub layers: Vec<OciDescriptor>,
-    /// The platform read, when the tag is an index; with every image platform it lists.
-    pub platforms: Option<(Platform, Vec<String>)>,
+    /// The platform read, when the tag is an index; with every image it lists.
+    pub platforms: Option<(Platform, Vec<ListedImage>)>,
 }
 
 /// A repository's tags: the first [`DETAILED_TAGS`] with their details, the rest by name.
@@ -247,9 +247,15 @@ impl RegistryClient {
         let mut platforms = None;
         if let Some(entries) = IndexEntry::all_in(&document) {
             let chosen = choose(&entries, platform)?;
-            let listed = chosen.platform.clone().map(|p| (p, image_platforms(&entries)));
+            let mut manifests = std::collections::HashMap::new();
+            for entry in entries.iter().filter(|e| !e.attestation) {
+                if let Ok((manifest, _)) = self.manifest(&self.at(&reference, &entry.digest)).await {
+                    manifests.insert(entry.digest.clone(), manifest);
+                }
+            }
+            let listed = listed_images(&entries, |entry| manifests.get(&entry.digest).cloned());
+            platforms = chosen.platform.clone().map(|p| (p, listed));
             (document, manifest_digest) = self.manifest(&self.at(&reference, &chosen.digest)).await?;
-            platforms = listed;
         }
         let manifest: OciImageManifest = serde_json::from_value(document).map_err(|e| RegistryError::Answer {
             registry: self.host.clone(),
@@ -358,13 +364,6 @@ impl RegistryClient {
     fn failed(&self, error: OciDistributionError) -> RegistryError {
         RegistryError::from_client(&self.host, error)
     }
-}
-
-/// A manifest's compressed size: its config's and its layers' blobs.
-fn compressed_size(manifest: &serde_json::Value) -> u64 {
-    let size = |descriptor: &serde_json::Value| descriptor["size"].as_u64().unwrap_or_default();
-    let layers = manifest["layers"].as_array().map(|layers| layers.iter().map(size).sum::<u64>()).unwrap_or_default();
-    size(&manifest["config"]) + layers
 }
 
 /// Whether `host` is reached over plain HTTP: a registry on this machine with no CA set up for it

@@ -983,9 +983,10 @@ hidden_files: Array<HiddenFile>,
  */
 platform: string, 
 /**
- * When it was read from an index of several platforms, each image platform listed there.
+ * When it was read from an index of several platforms, each image listed there: its
+ * platform and its size as stored.
  */
-platforms: Array<string>, };
+platforms: Array<ListedImage>, };
 
 /**
  * What the user asked to see.
@@ -1293,6 +1294,20 @@ names: Array<string>,
  * More pages than [`MOST_PAGES`] of [`PAGE`] names: the rest was not asked for.
  */
 cut: boolean, };
+
+/**
+ * One image an index lists: its platform, and what its blobs take as stored.
+ */
+export type ListedImage = { 
+/**
+ * Its platform (`linux/arm64/v8`).
+ */
+platform: string, 
+/**
+ * Its config's and layers' blobs, compressed as stored; `None` when its manifest was not
+ * at hand (absent from an archive, or the registry did not give it).
+ */
+compressed_bytes: number | null, };
 
 /**
  * What the window shows about the daemon; `generation` grows with every change.

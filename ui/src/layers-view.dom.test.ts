@@ -330,6 +330,26 @@ describe("the Layers screen", () => {
     expect(byId<HTMLInputElement>("tree-search").value).toBe("/root/.config/gh/hosts.yml");
   });
 
+  it("says which platform of an index it read, and lists each one's size where the size is", async () => {
+    answer("open_image", {
+      ...recorded.imageAnalysis,
+      platform: "linux/arm64/v8",
+      platforms: [
+        { platform: "linux/amd64", compressed_bytes: 52_400_000 },
+        { platform: "linux/arm64/v8", compressed_bytes: 50_100_000 },
+        { platform: "linux/arm/v7", compressed_bytes: null },
+      ],
+    });
+    await open("registry://127.0.0.1:5000/team/api:1.4");
+    expect(text("#summary-size")).toContain("8 layers · linux/arm64/v8, one of 3 platforms");
+    expect(byId("summary-size").title.split("\n").slice(-4)).toEqual([
+      "The index lists:",
+      "linux/amd64: 52.4 MB stored",
+      "linux/arm64/v8 (this one): 50.1 MB stored",
+      "linux/arm/v7: size not known",
+    ]);
+  });
+
   it("says the audit found nothing, and what it read", async () => {
     answer("image_audit", { findings: [], skipped_files: { too_large: 0, too_large_bytes: 0, size_limit: 10_485_760, binary: 0 } });
     await open();

@@ -446,7 +446,8 @@ export class LayersView {
     this.summary.replaceChildren(
       withTitle(
         card("summary-size", "Image size", formatSize(analysis.size_bytes), `${analysis.layers.length} layers · ${platformNote(analysis)}`),
-        "The bytes of every file the layers store, hidden ones included. Docker's size (the Images screen) also counts each folder, so it is a little larger.",
+        "The bytes of every file the layers store, hidden ones included. Docker's size (the Images screen) also counts each folder, so it is a little larger." +
+          platformsTitle(analysis),
       ),
       card("summary-efficiency", "Efficiency", `${(analysis.efficiency * 100).toFixed(2)} %`, "as dive scores it"),
       card("summary-wasted", "Wasted", formatSize(analysis.wasted_bytes), `${analysis.user_wasted_percent.toFixed(1)} % of what the image adds`),
@@ -675,6 +676,15 @@ export class LayersView {
     else await this.viewFile();
   }
 
+}
+
+/** The platforms of the index the image was read from, each with its size as stored. */
+function platformsTitle(analysis: ImageAnalysis): string {
+  if (analysis.platforms.length === 0) return "";
+  const lines = analysis.platforms.map(
+    (listed) => `${listed.platform}${listed.platform === analysis.platform ? " (this one)" : ""}: ${listed.compressed_bytes === null ? "size not known" : `${formatSize(listed.compressed_bytes)} stored`}`,
+  );
+  return `\n\nThe index lists:\n${lines.join("\n")}`;
 }
 
 /** Which platform was read, when the image is one of several in an index; else what the size counts. */
