@@ -37,6 +37,14 @@ pub enum PlatformError {
         /// The platforms the index lists, attestations left out.
         available: Vec<String>,
     },
+    /// A daemon's image (or a container's) is of another platform than the one asked for.
+    #[error("the daemon's image is {held}, not {wanted}: a daemon keeps one platform of an image")]
+    NotHeld {
+        /// The platform asked for.
+        wanted: String,
+        /// The image's, as its config says.
+        held: String,
+    },
 }
 
 fn list_or_none(platforms: &[String]) -> String {
@@ -51,7 +59,7 @@ impl Problem for PlatformError {
     fn code(&self) -> ErrorCode {
         match self {
             PlatformError::BadName(_) => ErrorCode::InvalidInput,
-            PlatformError::NotListed { .. } => ErrorCode::NotFound,
+            PlatformError::NotListed { .. } | PlatformError::NotHeld { .. } => ErrorCode::NotFound,
         }
     }
 
@@ -62,6 +70,9 @@ impl Problem for PlatformError {
                 Some(first) => format!("Choose one of them with --platform, as in --platform {first}"),
                 None => "The index lists only attestations: it holds no image to read".into(),
             },
+            PlatformError::NotHeld { wanted, .. } => format!(
+                "--platform chooses in registries and archives; have the daemon pull that one (docker pull --platform {wanted}), or read it from its registry as registry://HOST/NAME:TAG"
+            ),
         }
     }
 }
@@ -179,6 +190,17 @@ impl IndexEntry {
     }
 }
 
+/// `wanted`, checked against the platform a daemon's image is (`held`, from its config): the
+/// daemon keeps one platform of an image, so `--platform` cannot choose there, only confirm.
+pub fn confirm_held(wanted: Option<&Platform>, held: Option<Platform>) -> Result<(), PlatformError> {
+    match (wanted, held) {
+        (Some(wanted), Some(held)) if !wanted.accepts(&held) => {
+            Err(PlatformError::NotHeld { wanted: wanted.to_string(), held: held.to_string() })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The image platforms of an index (attestations left out), in its order.
 pub fn image_platforms(entries: &[IndexEntry]) -> Vec<String> {
     entries.iter().filter(|e| !e.attestation).map(IndexEntry::label).collect()
@@ -239,6 +261,17 @@ pub fn choose<'e>(entries: &'e [IndexEntry], wanted: Option<&Platform>) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_daemons_image_is_confirmed_not_chosen() {
+        let platform = |text: &str| Platform::parse(text).unwrap();
+        assert!(confirm_held(None, Some(platform("linux/s390x"))).is_ok(), "nothing asked");
+        assert!(confirm_held(Some(&platform("linux/arm64")), Some(platform("linux/arm64/v8"))).is_ok());
+        assert!(confirm_held(Some(&platform("linux/amd64")), None).is_ok(), "a config that says none");
+        let refused = confirm_held(Some(&platform("linux/arm64")), Some(platform("linux/amd64"))).unwrap_err();
+        assert_eq!(refused.to_string(), "the daemon's image is linux/amd64, not linux/arm64: a daemon keeps one platform of an image");
+        assert!(refused.hint().contains("docker pull --platform linux/arm64"), "{}", refused.hint());
+    }
 
     fn index() -> serde_json::Value {
         serde_json::json!({"manifests": [

@@ -189,6 +189,18 @@ async fn an_image_in_a_registry_is_inspected_and_audited_as_the_daemon_has_it() 
     let audit = json(&strata(&["audit", &remote, "--json", "--fail-on", "never"], &env));
     assert!(audit["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "no-healthcheck"), "{audit}");
 
+    // `--platform` on the daemon's image confirms it; another platform is refused, saying why.
+    let here = strata::platform::Platform::host().to_string();
+    let confirmed = json(&strata(&["inspect", &image, "--platform", &here, "--json"], &env));
+    assert_eq!(confirmed["platform"], here.as_str());
+    for command in [&["inspect", &image][..], &["tree", &image], &["audit", &image], &["diff", &image, &remote]] {
+        let refused = strata(&[command, &["--platform", "linux/s390x"]].concat(), &env);
+        let said = String::from_utf8_lossy(&refused.stderr);
+        assert_eq!(refused.status.code(), Some(1), "{command:?}: {said}");
+        assert!(said.contains(&format!("the daemon's image is {here}, not linux/s390x")), "{command:?}: {said}");
+        assert!(said.contains("docker pull --platform linux/s390x"), "{command:?}: {said}");
+    }
+
     // Bad input: a tag that is not there, a registry that is not there.
     let missing = strata(&["inspect", &format!("registry://{name}:nope")], &env);
     let said = String::from_utf8_lossy(&missing.stderr);

@@ -6,13 +6,14 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::layers::{load_source, ImageArgs};
+use super::layers::{confirm_platform, load_source, ImageArgs};
 use super::{new_table, print_json, OutputArgs};
 use crate::audit::allow::{AllowList, FILE_NAME};
 use crate::audit::{audit_and_remember, sarif, Audit, FailOn, Finding};
 use crate::format::{plural, size};
 use crate::image::gate::parse_bytes;
 use crate::image::IndexCache;
+use crate::platform::Platform;
 use crate::problem::Failure;
 use crate::secrets::set_file_size_limit;
 
@@ -50,6 +51,7 @@ pub async fn audit(endpoint: Option<String>, args: AuditArgs) -> Result<bool, Fa
     }
     let source = args.image.source();
     let image = load_source(endpoint, &source).await?;
+    confirm_platform(&source, args.image.platform.as_ref(), Platform::of_config(&image.config))?;
     let mut audit = audit_and_remember(&image, &IndexCache::user());
     allow.apply(&mut audit.findings);
     let passed = !args.fail_on.fails(&audit.findings);

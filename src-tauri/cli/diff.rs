@@ -6,7 +6,7 @@ use std::path::Path;
 
 use clap::Args;
 
-use super::layers::{load_sources, parse_platform};
+use super::layers::{confirm_platform, load_sources, parse_platform};
 use super::{connect, print_json, Failure, OutputArgs};
 use crate::diff::text::{file_diff, PathComparison, Side};
 use crate::diff::{compare, FileChange, ImageDiff};
@@ -61,10 +61,12 @@ fn platforms_of(args: &DiffArgs) -> Result<(Option<Platform>, Option<Platform>),
 
 pub async fn diff(endpoint: Option<String>, args: DiffArgs) -> Result<(), Failure> {
     let (before_platform, after_platform) = platforms_of(&args)?;
-    let before_source = source_of(&args.before).on_platform(before_platform);
-    let after_source = source_of(&args.after).on_platform(after_platform);
+    let before_source = source_of(&args.before).on_platform(before_platform.clone());
+    let after_source = source_of(&args.after).on_platform(after_platform.clone());
     let mut images = load_sources(endpoint.clone(), &[before_source.clone(), after_source.clone()]).await?;
     let (after, before) = (images.pop().expect("two images"), images.pop().expect("two images"));
+    confirm_platform(&before_source, before_platform.as_ref(), Platform::of_config(&before.config))?;
+    confirm_platform(&after_source, after_platform.as_ref(), Platform::of_config(&after.config))?;
     // As the user named them, with the platform when one was asked for.
     let (before_name, after_name) = (before_source.label(), after_source.label());
     if let Some(path) = &args.file {

@@ -11,7 +11,7 @@ use crate::engine::Connection;
 use crate::format;
 use crate::image::gate::{Outcome, Rules};
 use crate::image::{self, Image, ImageAnalysis, ImageSource, IndexCache, TreeView, ViewOptions};
-use crate::platform::Platform;
+use crate::platform::{confirm_held, Platform};
 use crate::problem::{ErrorCode, Failure};
 use crate::progress::{Cancel, Reporter};
 
@@ -24,7 +24,8 @@ pub struct ImageArgs {
     /// Read a `docker save` or OCI archive file instead (no daemon needed).
     #[arg(long, value_name = "FILE")]
     pub archive: Option<PathBuf>,
-    /// Which platform of a multi-platform image in a registry or archive (default: this machine's).
+    /// Which platform of a multi-platform image in a registry or archive (default: this machine's);
+    /// for a daemon's image, a check that it is that platform.
     #[arg(long, value_name = "OS/ARCH[/VARIANT]", value_parser = parse_platform)]
     pub platform: Option<Platform>,
 }
@@ -39,6 +40,19 @@ impl ImageArgs {
         };
         source.on_platform(self.platform.clone())
     }
+}
+
+/// `--platform` for a daemon's image or a container's, checked against the platform it is
+/// (`held`): the daemon keeps one platform of an image, so there it confirms, never chooses.
+pub(super) fn confirm_platform(
+    source: &ImageSource,
+    wanted: Option<&Platform>,
+    held: Option<Platform>,
+) -> Result<(), Failure> {
+    if !source.needs_daemon() {
+        return Ok(());
+    }
+    Ok(confirm_held(wanted, held)?)
 }
 
 /// `--platform linux/arm64`, as clap reads it.
@@ -117,7 +131,10 @@ async fn connect_for(endpoint: Option<String>, source: &ImageSource) -> Result<O
 
 /// Loads an image's layers through the user's cache.
 async fn load(endpoint: Option<String>, args: &ImageArgs) -> Result<Image, Failure> {
-    load_source(endpoint, &args.source()).await
+    let source = args.source();
+    let image = load_source(endpoint, &source).await?;
+    confirm_platform(&source, args.platform.as_ref(), Platform::of_config(&image.config))?;
+    Ok(image)
 }
 
 /// Loads the image `source` names through the user's cache, with a progress bar.
@@ -145,7 +162,9 @@ async fn summary(endpoint: Option<String>, args: &ImageArgs) -> Result<ImageAnal
     let (daemon, reporter, bar) = prepare(endpoint, &source).await?;
     let analysis = image::inspect(daemon.as_ref(), &source, &IndexCache::user(), reporter).await;
     bar.finish_and_clear();
-    Ok(analysis?)
+    let analysis = analysis?;
+    confirm_platform(&source, args.platform.as_ref(), Platform::parse(&analysis.platform).ok())?;
+    Ok(analysis)
 }
 
 /// What reading an image needs: the daemon (for a daemon image) and a progress bar.
