@@ -272,3 +272,30 @@ fn a_tag_list_that_pages_forever_is_cut_and_says_so() {
     assert!(tags[100].get("images").is_none() && tags[100]["tag"] == "t0000100", "the rest by name: {}", tags[100]);
     assert!(said.contains("has more tags than the 100000 listed here"), "{said}");
 }
+
+#[test]
+fn a_tag_that_cannot_be_read_is_named_and_the_others_are_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = Served::write(dir.path());
+    let registry = FakeRegistry::start(move |request| {
+        if request.target.contains("/tags/list") {
+            return Answer::new(200, r#"{"name": "app", "tags": ["1", "gone", "2"]}"#)
+                .with("Content-Type", "application/json");
+        }
+        if request.target.ends_with("/manifests/gone") {
+            return Answer::error(404, "MANIFEST_UNKNOWN", "manifest unknown");
+        }
+        served.answer(request)
+    });
+    let repository = format!("{}/app", registry.address);
+    let listed = json(&strata(&["registry", "tags", &repository, "--json"], &[]));
+    let tags = listed["tags"].as_array().unwrap();
+    let names: Vec<&str> = tags.iter().map(|t| t["tag"].as_str().unwrap()).collect();
+    assert_eq!(names, ["1", "2", "gone"], "read tags first, then the unread one: {listed}");
+    assert_eq!(tags[1]["images"][0]["platform"], "linux/amd64");
+    assert!(tags[2]["unread"].as_str().unwrap().contains("manifest unknown"), "{listed}");
+    let table = strata(&["registry", "tags", &repository], &[]);
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert_eq!(table.status.code(), Some(0), "{text}");
+    assert!(text.contains("gone: not read:") && text.contains("manifest unknown"), "{text}");
+}

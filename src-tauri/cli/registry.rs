@@ -11,7 +11,7 @@ use crate::format;
 use crate::problem::{ErrorCode, Failure};
 use crate::registry::known::{remember_registry, repository_at};
 use crate::registry::Listed;
-use crate::registry::{RegistryClient, TagDetails};
+use crate::registry::{RegistryClient, TagList};
 
 /// The options of `strata registry`.
 #[derive(Debug, Args)]
@@ -67,20 +67,23 @@ pub async fn registry(args: RegistryArgs) -> Result<(), Failure> {
         RegistryCommand::Tags { repository, output } => {
             let (host, path) = repository_at(&repository)?;
             let listed = RegistryClient::new(&host, &docker_config)?.tag_list(&path).await?;
-            print_tags(&repository, &listed.tags, &listed.rest, listed.cut, output.json);
+            print_tags(&repository, &listed, output.json);
         }
     }
     Ok(())
 }
 
 /// The tags with their details, then the rest by name only.
-fn print_tags(repository: &str, details: &[TagDetails], rest: &[String], cut: bool, json: bool) {
-    if cut {
-        eprintln!("strata: {repository} has more tags than the {} listed here.", details.len() + rest.len());
+fn print_tags(repository: &str, list: &TagList, json: bool) {
+    let TagList { tags: details, rest, unread, cut } = list;
+    if *cut {
+        let listed = details.len() + unread.len() + rest.len();
+        eprintln!("strata: {repository} has more tags than the {listed} listed here.");
     }
     if json {
         let mut tags: Vec<serde_json::Value> =
             details.iter().map(|d| serde_json::to_value(d).expect("tag details are JSON")).collect();
+        tags.extend(unread.iter().map(|u| serde_json::json!({ "tag": u.tag, "unread": u.reason })));
         tags.extend(rest.iter().map(|tag| serde_json::json!({ "tag": tag })));
         print_json(&serde_json::json!({ "source": repository, "tags": tags, "cut": cut }));
         return;
@@ -107,6 +110,9 @@ fn print_tags(repository: &str, details: &[TagDetails], rest: &[String], cut: bo
         }
     }
     println!("{table}");
+    for tag in unread {
+        println!("{}: not read: {}", tag.tag, tag.reason);
+    }
     if !rest.is_empty() {
         println!("{} more tags, without details:", rest.len());
         for tag in rest {

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::stream::BoxStream;
-use futures_util::{StreamExt, TryStreamExt};
+use futures_util::StreamExt;
 use oci_client::client::{Certificate, CertificateEncoding, ClientConfig, ClientProtocol};
 use oci_client::errors::OciDistributionError;
 use oci_client::manifest::{
@@ -66,8 +66,20 @@ pub struct TagList {
     pub tags: Vec<TagDetails>,
     /// The tags after them, by name only.
     pub rest: Vec<String>,
+    /// Tags among the first whose manifest or config could not be read (another kind of
+    /// artifact, say), each with why; the others are listed all the same.
+    pub unread: Vec<UnreadTag>,
     /// The registry had more tags than Strata asked for.
     pub cut: bool,
+}
+
+/// A tag whose details could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct UnreadTag {
+    /// The tag.
+    pub tag: String,
+    /// Why, in one line.
+    pub reason: String,
 }
 
 /// Tags shown with their details (a manifest or more, and a config, each); the rest by name.
@@ -207,8 +219,19 @@ impl RegistryClient {
         let rest = names.split_off(names.len().min(DETAILED_TAGS));
         // Gathered first: a stream that maps with a borrowing closure is not `Send` for Tauri.
         let asked: Vec<_> = names.iter().map(|tag| self.tag_details(repository, tag)).collect();
-        let tags = futures_util::stream::iter(asked).buffered(DETAILS_AT_ONCE).try_collect().await?;
-        Ok(TagList { tags, rest, cut: listed.cut })
+        let read: Vec<_> = futures_util::stream::iter(asked).buffered(DETAILS_AT_ONCE).collect().await;
+        let (mut tags, mut unread) = (Vec::new(), Vec::new());
+        for (tag, details) in names.into_iter().zip(read) {
+            match details {
+                Ok(details) => tags.push(details),
+                // One tag's own trouble; a refusal or an outage is the whole list's.
+                Err(error @ (RegistryError::NotThere { .. } | RegistryError::Answer { .. } | RegistryError::BadBlob { .. })) => {
+                    unread.push(UnreadTag { tag, reason: error.to_string() })
+                }
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(TagList { tags, rest, unread, cut: listed.cut })
     }
 
     /// A list the registry gives [`PAGE`] names at a time, each page asked for after the last

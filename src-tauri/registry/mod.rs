@@ -15,6 +15,6 @@ pub mod credentials;
 mod error;
 pub mod known;
 
-pub use client::{Listed, RegistryClient, RemoteImage, TagDetails, TagImage, TagList};
+pub use client::{Listed, RegistryClient, RemoteImage, TagDetails, TagImage, TagList, UnreadTag};
 pub use credentials::{credentials_for, registry_of, Credential, DOCKER_HUB};
 pub use error::RegistryError;

@@ -2223,6 +2223,11 @@ tags: Array<TagDetails>,
  */
 rest: Array<string>, 
 /**
+ * Tags among the first whose manifest or config could not be read (another kind of
+ * artifact, say), each with why; the others are listed all the same.
+ */
+unread: Array<UnreadTag>, 
+/**
  * The registry had more tags than Strata asked for.
  */
 cut: boolean, };
@@ -2335,6 +2340,19 @@ message: string,
  * What to do about it; empty when the message says all there is.
  */
 hint: string, };
+
+/**
+ * A tag whose details could not be read.
+ */
+export type UnreadTag = { 
+/**
+ * The tag.
+ */
+tag: string, 
+/**
+ * Why, in one line.
+ */
+reason: string, };
 
 /**
  * How a verification went.

@@ -27,7 +27,7 @@ function tag(name: string, platforms: string[], attestations = 0): TagDetails {
 }
 
 const TAGS: RegistryTags = {
-  list: { tags: [tag("1.4", ["linux/amd64", "linux/arm64"], 2), tag("1.5", ["linux/amd64"])], rest: [], cut: false },
+  list: { tags: [tag("1.4", ["linux/amd64", "linux/arm64"], 2), tag("1.5", ["linux/amd64"])], rest: [], unread: [], cut: false },
   here: [{ kind: "same" }, { kind: "differs", layers: 2 }],
 };
 
@@ -83,6 +83,21 @@ describe("the Registries screen", () => {
     expect(compareButton.disabled).toBe(false);
     compareButton.click();
     expect(compare).toHaveBeenCalledWith(`registry://${HOST}/team/app:1.4`, `registry://${HOST}/team/app:1.5`);
+  });
+
+  it("names the tags it could not read, and those listed without details", async () => {
+    answer("registry_tags", {
+      ...TAGS,
+      list: { ...TAGS.list, unread: [{ tag: "chart", reason: "127.0.0.1:5000: unsupported media type" }], rest: ["0.9", "0.8"] },
+    });
+    await view.refresh();
+    find<HTMLButtonElement>(`.registry-item[data-host="${HOST}"]`).click();
+    await settle();
+    find<HTMLButtonElement>('.repository-item[data-repository="team/app"]').click();
+    await settle();
+    expect(texts("#registries-view .tag-row:not(.head) .tag-name")).toEqual(["1.4", "1.5"]);
+    expect(text("#registries-view .unread-tag")).toBe("chart: not read — 127.0.0.1:5000: unsupported media type");
+    expect(texts("#registries-view p.muted")).toContain("2 more tags, without details: 0.9, 0.8");
   });
 
   it("pulls a tag with a bar per layer, then says the daemon's copy is the registry's", async () => {

@@ -235,6 +235,11 @@ export class RegistriesView {
     }
     const notes: HTMLElement[] = [];
     if (list.tags.length === 0) notes.push(element("p", "muted", "No tags."));
+    for (const unread of list.unread) {
+      const note = element("p", "muted unread-tag", `${unread.tag}: not read — ${unread.reason}`);
+      note.title = unread.reason;
+      notes.push(note);
+    }
     if (list.rest.length > 0) notes.push(element("p", "muted", `${list.rest.length} more tags, without details: ${list.rest.slice(0, 50).join(", ")}${list.rest.length > 50 ? "…" : ""}`));
     if (list.cut) notes.push(element("p", "muted", "The registry has more tags than Strata asked for."));
     this.tags.replaceChildren(rows, ...notes);
