@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use bollard::query_parameters::{PushImageOptionsBuilder, TagImageOptionsBuilder};
 use common::registry::RegistryProxy;
@@ -47,6 +47,39 @@ fn config_with_helper(dir: &Path, registry: &str) -> String {
     std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::write(dir.join("config.json"), format!(r#"{{"credHelpers": {{"{registry}": "strata-test"}}}}"#)).unwrap();
     format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default())
+}
+
+/// A docker config folder (beside `certs_from`'s `certs.d`) whose `credHelpers` names, for
+/// `registry`, a helper that keeps what `store` gives it and hands it back on `get`, as
+/// Docker Desktop's helpers do; (the folder, the PATH that finds the helper, the file it keeps).
+#[cfg(unix)]
+fn config_with_storing_helper(dir: &Path, registry: &str, certs_from: &Path) -> (PathBuf, String, PathBuf) {
+    use std::os::unix::fs::PermissionsExt;
+    let (config, bin, kept) = (dir.join("config"), dir.join("bin"), dir.join("kept.json"));
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::create_dir_all(&bin).unwrap();
+    std::os::unix::fs::symlink(certs_from.join("certs.d"), config.join("certs.d")).unwrap();
+    let helper = bin.join("docker-credential-strata-store");
+    let script = format!(
+        "#!/bin/sh\ncase \"$1\" in\n  store) cat > {kept} ;;\n  get) cat >/dev/null; [ -f {kept} ] && cat {kept} || {{ echo 'credentials not found in native keychain'; exit 1; }} ;;\n  *) exit 1 ;;\nesac\n",
+        kept = kept.display()
+    );
+    std::fs::write(&helper, script).unwrap();
+    std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::write(config.join("config.json"), format!(r#"{{"credHelpers": {{"{registry}": "strata-store"}}}}"#)).unwrap();
+    (config, format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()), kept)
+}
+
+/// `strata registry login`, the password given on standard input.
+fn login(registry: &str, password: &str, env: &[(&str, &str)]) -> std::process::Output {
+    use std::io::Write;
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_strata"));
+    command.args(["registry", "login", registry, "-u", common::secured_registry::USER, "--password-stdin"]);
+    command.envs(env.iter().copied()).stdin(std::process::Stdio::piped());
+    command.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
 }
 
 #[cfg(unix)]
@@ -396,6 +429,31 @@ async fn registries_that_want_a_sign_in_are_read_with_the_docker_clis_credential
             ("STRATA_CACHE_DIR", cache.path().to_str().unwrap()),
         ];
         let remote = format!("registry://{}/{repository}:1", registry.address);
+
+        // `strata registry login`, kept by a credential helper: a wrong password is refused and
+        // nothing is kept; the right one is kept by the helper, and the config holds no secret.
+        #[cfg(unix)]
+        {
+            let home = tempfile::tempdir().unwrap();
+            let (config, path, kept) =
+                config_with_storing_helper(home.path(), &registry.address, registry.docker_config.path());
+            let env = [("DOCKER_CONFIG", config.to_str().unwrap()), ("PATH", path.as_str())];
+            let refused = login(&registry.address, "wrong", &env);
+            let said = String::from_utf8_lossy(&refused.stderr);
+            assert_eq!(refused.status.code(), Some(1), "{kind}: {said}");
+            assert!(said.contains("refused the sign-in") && !said.contains("wrong"), "{kind}: {said}");
+            assert!(!kept.exists(), "{kind}: nothing kept after a refusal");
+            let taken = login(&registry.address, PASSWORD, &env);
+            let said = String::from_utf8_lossy(&taken.stdout);
+            assert_eq!(taken.status.code(), Some(0), "{kind}: {said}{}", String::from_utf8_lossy(&taken.stderr));
+            assert!(said.contains("saved in") && said.contains("strata-store"), "{kind}: {said}");
+            let stored: serde_json::Value = serde_json::from_slice(&std::fs::read(&kept).unwrap()).unwrap();
+            assert_eq!((stored["Username"].as_str(), stored["Secret"].as_str()), (Some(USER), Some(PASSWORD)));
+            let file = std::fs::read_to_string(config.join("config.json")).unwrap();
+            assert!(!file.contains(PASSWORD) && file.contains(&registry.address), "{kind}: {file}");
+            let repos = json(&strata(&["registry", "repos", &registry.address, "--json"], &env));
+            assert_eq!(repos["repositories"], serde_json::json!([repository]), "{kind}: read through the helper");
+        }
 
         // The sign-in form's check, as `docker login` makes it: a wrong password is refused.
         for (password, taken) in [("wrong", false), (PASSWORD, true)] {

@@ -16,9 +16,8 @@ use crate::inventory::pull::{pull, PullState};
 use crate::live::Live;
 use crate::problem::{ErrorCode, Failure};
 use crate::project::publish::{tag_and_push, Published};
-use crate::registry::credentials::save_credential;
 use crate::registry::known::{known_registries, remember_registry, repository_at, KnownRegistry};
-use crate::registry::{Credential, Listed, RegistryClient, TagList};
+use crate::registry::{Listed, RegistryClient, TagList};
 
 fn docker_config() -> PathBuf {
     Environment::from_process().docker_config_dir
@@ -94,11 +93,7 @@ pub struct SignedIn {
 /// `docker login` would save them (the credential helper, else the config file).
 #[tauri::command]
 pub async fn registry_sign_in(host: String, username: String, password: String) -> Result<SignedIn, Failure> {
-    let config = docker_config();
-    let credential = Credential::Basic { username: username.clone(), password: password.clone() };
-    RegistryClient::signed_in_as(&host, &config, Some(credential)).check_sign_in().await?;
-    let saved_in =
-        save_credential(&host, &username, &password, &config).map_err(crate::registry::RegistryError::from)?;
+    let saved_in = RegistryClient::sign_in(&host, &username, &password, &docker_config()).await?;
     Ok(SignedIn { host, saved_in })
 }
 

@@ -1,6 +1,7 @@
 //! `strata registry repos HOST` and `strata registry tags HOST/REPOSITORY`: what a registry holds,
 //! signed in as the docker CLI is (its config's `auths` and credential helpers); `strata registry
-//! add HOST` adds one to the list the window shows (`http://HOST`: reached over plain HTTP).
+//! login HOST` signs in as `docker login` does; `strata registry add HOST` adds one to the list
+//! the window shows (`http://HOST`: reached over plain HTTP).
 
 use clap::{Args, Subcommand};
 
@@ -29,6 +30,19 @@ pub enum RegistryCommand {
     Add {
         /// The registry's host, with its port when it has one.
         host: String,
+    },
+    /// Sign in to a registry as `docker login` does: the password is read from standard input,
+    /// checked against the registry, then saved where the docker CLI keeps it (the credential
+    /// helper the docker config names, else its `auths`).
+    Login {
+        /// The registry's host, with its port when it has one.
+        host: String,
+        /// The user name.
+        #[arg(short, long)]
+        username: String,
+        /// Read the password from standard input (required: a password is never an argument).
+        #[arg(long, required = true)]
+        password_stdin: bool,
     },
     /// List the repositories of a registry (`127.0.0.1:5000`), where the registry allows it.
     Repos {
@@ -59,6 +73,20 @@ pub async fn registry(args: RegistryArgs) -> Result<(), Failure> {
             let added = remember_registry(&host, &folder)?;
             let how = if host.trim().starts_with("http://") { " (plain HTTP)" } else { "" };
             println!("Added {added}{how}.");
+        }
+        RegistryCommand::Login { host, username, password_stdin: _ } => {
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password).map_err(|e| {
+                Failure::new(ErrorCode::InvalidInput, format!("the password could not be read: {e}"))
+                    .with_hint("Pipe it in: echo \"$PASSWORD\" | strata registry login HOST -u USER --password-stdin")
+            })?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            if password.is_empty() {
+                return Err(Failure::new(ErrorCode::InvalidInput, "no password on standard input")
+                    .with_hint("Pipe it in: echo \"$PASSWORD\" | strata registry login HOST -u USER --password-stdin"));
+            }
+            let saved_in = RegistryClient::sign_in(&host, &username, password, &docker_config).await?;
+            println!("Signed in to {host} as {username}; saved in {saved_in}.");
         }
         RegistryCommand::Repos { host, output } => {
             let listed = RegistryClient::new(&host, &docker_config)?.repositories().await?;

@@ -24,7 +24,7 @@ use oci_client::{Client, Reference};
 
 use super::blob::BlobTransfer;
 use super::challenge::Door;
-use super::credentials::{credentials_for, Credential};
+use super::credentials::{credentials_for, save_credential, Credential};
 use super::error::RegistryError;
 use super::known::insecure_registries;
 use crate::engine::environment::strata_config_dir;
@@ -177,6 +177,20 @@ impl RegistryClient {
     /// ([`Door::check`]): a refusal, no answer, a failure or a rate limit is the error.
     pub async fn check_sign_in(&self) -> Result<(), RegistryError> {
         self.door()?.check(&self.auth).await
+    }
+
+    /// Signs in to `host` as `docker login` does: the registry must take `username` and
+    /// `password`, then they are saved where the docker CLI keeps them (the credential helper
+    /// the config names, else its `auths`). Says where they were saved.
+    pub async fn sign_in(
+        host: &str,
+        username: &str,
+        password: &str,
+        docker_config: &Path,
+    ) -> Result<String, RegistryError> {
+        let credential = Credential::Basic { username: username.to_string(), password: password.to_string() };
+        RegistryClient::signed_in_as(host, docker_config, Some(credential)).check_sign_in().await?;
+        Ok(save_credential(host, username, password, docker_config)?)
     }
 
     /// The registry's door (`/v2/`), as this client reaches it.
