@@ -269,7 +269,10 @@ mod tests {
         assert!(confirm_held(Some(&platform("linux/arm64")), Some(platform("linux/arm64/v8"))).is_ok());
         assert!(confirm_held(Some(&platform("linux/amd64")), None).is_ok(), "a config that says none");
         let refused = confirm_held(Some(&platform("linux/arm64")), Some(platform("linux/amd64"))).unwrap_err();
-        assert_eq!(refused.to_string(), "the daemon's image is linux/amd64, not linux/arm64: a daemon keeps one platform of an image");
+        assert_eq!(
+            refused.to_string(),
+            "the daemon's image is linux/amd64, not linux/arm64: a daemon keeps one platform of an image"
+        );
         assert!(refused.hint().contains("docker pull --platform linux/arm64"), "{}", refused.hint());
     }
 

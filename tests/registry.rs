@@ -66,7 +66,8 @@ fn config_with_storing_helper(dir: &Path, registry: &str, certs_from: &Path) -> 
     );
     std::fs::write(&helper, script).unwrap();
     std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
-    std::fs::write(config.join("config.json"), format!(r#"{{"credHelpers": {{"{registry}": "strata-store"}}}}"#)).unwrap();
+    std::fs::write(config.join("config.json"), format!(r#"{{"credHelpers": {{"{registry}": "strata-store"}}}}"#))
+        .unwrap();
     (config, format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default()), kept)
 }
 
@@ -143,7 +144,10 @@ async fn a_registrys_repositories_and_tags_are_listed_signed_in_through_a_creden
     assert_eq!(states[0], (references[0].as_str(), &InRegistry::Same));
     assert!(matches!(states[1].1, InRegistry::Differs { layers } if *layers >= 2), "{states:?}");
     assert_eq!(states[2].1, &InRegistry::NotThere);
-    assert!(matches!(states[3].1, InRegistry::Unreadable { reason } if reason.contains("does not answer")), "{states:?}");
+    assert!(
+        matches!(states[3].1, InRegistry::Unreadable { reason } if reason.contains("does not answer")),
+        "{states:?}"
+    );
 
     // Pulled into the daemon, an image it no longer has: each layer's steps are told, and the
     // daemon's copy is the registry's again.
@@ -313,7 +317,10 @@ async fn a_multi_platform_index_is_read_as_the_platform_asked_for_from_a_registr
     let table =
         String::from_utf8_lossy(&strata(&["inspect", &remote, "--platform", "linux/arm64"], &env).stdout).to_string();
     let amd64 = strata::format::size(stored(&layout.images[0].1));
-    assert!(table.contains(&format!("Platform linux/arm64/v8 (the index also lists: linux/amd64 ({amd64} stored))")), "{table}");
+    assert!(
+        table.contains(&format!("Platform linux/arm64/v8 (the index also lists: linux/amd64 ({amd64} stored))")),
+        "{table}"
+    );
 
     // The same index as an OCI archive: the same image for the same platform.
     let archive = dir.path().join("multi.tar");
@@ -458,7 +465,8 @@ async fn registries_that_want_a_sign_in_are_read_with_the_docker_clis_credential
         // The sign-in form's check, as `docker login` makes it: a wrong password is refused.
         for (password, taken) in [("wrong", false), (PASSWORD, true)] {
             let credential = Credential::Basic { username: USER.into(), password: password.into() };
-            let client = RegistryClient::signed_in_as(&registry.address, registry.docker_config.path(), Some(credential));
+            let client =
+                RegistryClient::signed_in_as(&registry.address, registry.docker_config.path(), Some(credential));
             let checked = client.check_sign_in().await;
             assert_eq!(checked.is_ok(), taken, "{kind}, password {password}: {checked:?}");
         }

@@ -82,8 +82,9 @@ pub async fn registry(args: RegistryArgs) -> Result<(), Failure> {
             })?;
             let password = password.trim_end_matches(['\n', '\r']);
             if password.is_empty() {
-                return Err(Failure::new(ErrorCode::InvalidInput, "no password on standard input")
-                    .with_hint("Pipe it in: echo \"$PASSWORD\" | strata registry login HOST -u USER --password-stdin"));
+                return Err(Failure::new(ErrorCode::InvalidInput, "no password on standard input").with_hint(
+                    "Pipe it in: echo \"$PASSWORD\" | strata registry login HOST -u USER --password-stdin",
+                ));
             }
             let saved_in = RegistryClient::sign_in(&host, &username, password, &docker_config).await?;
             println!("Signed in to {host} as {username}; saved in {saved_in}.");

@@ -196,7 +196,10 @@ mod tests {
         let hub = r#"Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull""#;
         assert_eq!(
             parse_challenge(hub),
-            Challenge::Bearer { realm: "https://auth.docker.io/token".into(), service: Some("registry.docker.io".into()) }
+            Challenge::Bearer {
+                realm: "https://auth.docker.io/token".into(),
+                service: Some("registry.docker.io".into())
+            }
         );
         let unquoted = "bearer realm=https://r.example/token, service=r.example";
         assert_eq!(

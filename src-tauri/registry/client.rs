@@ -239,9 +239,11 @@ impl RegistryClient {
             match details {
                 Ok(details) => tags.push(details),
                 // One tag's own trouble; a refusal or an outage is the whole list's.
-                Err(error @ (RegistryError::NotThere { .. } | RegistryError::Answer { .. } | RegistryError::BadBlob { .. })) => {
-                    unread.push(UnreadTag { tag, reason: error.to_string() })
-                }
+                Err(
+                    error @ (RegistryError::NotThere { .. }
+                    | RegistryError::Answer { .. }
+                    | RegistryError::BadBlob { .. }),
+                ) => unread.push(UnreadTag { tag, reason: error.to_string() }),
                 Err(error) => return Err(error),
             }
         }
