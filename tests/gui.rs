@@ -1300,6 +1300,12 @@ async fn the_registries_screen_signs_in_lists_tags_opens_one_and_compares_two() 
     oci_layout::write(&layouts.path().join("two"), "2", &[("linux", "amd64", Some("v2"))]);
     registry.copy_in(&layouts.path().join("one"), "1", repository);
     registry.copy_in(&layouts.path().join("two"), "2", repository);
+    // A local image named after the registry's tag `1`, though it is another image.
+    let mut fixtures = Fixtures::new("gui-registry").await;
+    let local = fixtures.image("local", &[("app.txt", b"local\n")]).await;
+    let named = format!("{}/{repository}", registry.address);
+    let options = bollard::query_parameters::TagImageOptionsBuilder::default().repo(&named).tag("1").build();
+    fixtures.docker.tag_image(&local, Some(options)).await.expect("the local image is tagged for the registry");
     let dir = tempfile::tempdir().unwrap();
     // The app's docker config trusts the registry's CA, as `certs.d` tells the docker CLI to.
     let certs = dir.path().join("certs.d").join(&registry.address);
@@ -1331,6 +1337,14 @@ async fn the_registries_screen_signs_in_lists_tags_opens_one_and_compares_two() 
     assert!(saved.contains(&registry.address) && saved.contains("\"auth\""), "{saved}");
     assert!(!saved.contains(secured_registry::PASSWORD), "kept as docker login keeps it, encoded");
 
+    // The Images screen says the local `1` is not the registry's.
+    click(&client, "#nav-images", "the Images screen").await;
+    let cell = wait_for_within(&client, ".registry-cell[data-registry='differs']", "the Registry column", 30).await;
+    let said = cell.prop("textContent").await.unwrap().unwrap_or_default();
+    assert!(said.ends_with("layers differ"), "{said}");
+    screenshot(&client, "images-registry.png").await;
+    click(&client, "#nav-registries", "the Registries screen").await;
+
     // Two tags compared in Diff, then one opened in Layers.
     click(&client, ".tag-row[data-tag='1'] input", "the first tag's box").await;
     click(&client, ".tag-row[data-tag='2'] input", "the second tag's box").await;
@@ -1347,4 +1361,9 @@ async fn the_registries_screen_signs_in_lists_tags_opens_one_and_compares_two() 
     click(&client, ".tag-row[data-tag='1'] button[data-action='layers']", "Layers").await;
     wait_for_within(&client, &format!("#layers-view[data-image='{one}']"), "the tag in Layers", 60).await;
     client.close().await.unwrap();
+    fixtures
+        .docker
+        .remove_image(&format!("{named}:1"), None::<bollard::query_parameters::RemoveImageOptions>, None)
+        .await
+        .expect("the extra tag is removed");
 }

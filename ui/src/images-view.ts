@@ -22,9 +22,8 @@ export class ImagesView {
   private connected = false;
   /** What the last audit of each image found, by image id; only images audited before. */
   private tallies: Partial<Record<string, AuditTally>> = {};
-  /** What the registries said of each image, by reference and id, and when; `null` for names in
-   * no listed registry. */
-  private readonly inRegistry = new Map<string, { state: InRegistry | null; at: number }>();
+  /** What the registries said of each image, by reference and id, and when. */
+  private readonly inRegistry = new Map<string, { state: InRegistry; at: number }>();
 
   /**
    * `explore` opens an image (by reference, or id when it has no tag) in the Layers screen;
@@ -66,22 +65,23 @@ export class ImagesView {
 
     this.table = new Table<ImageRow>({
       columns: [
-        { title: "Repository", width: "minmax(160px, 2.2fr)", sortKey: "repository", cell: (r) => repositoryCell(r) },
-        { title: "Tag", width: "minmax(80px, 1fr)", sortKey: "tag", cell: (r) => r.tag },
-        { title: "Image ID", width: "120px", sortKey: "id", cell: (r) => r.short_id },
-        { title: "Created", width: "130px", sortKey: "created", cell: (r) => formatAgo(r.created) },
-        { title: "Size", width: "90px", sortKey: "size", align: "right", cell: (r) => formatSize(r.size) },
-        { title: "Shared", width: "90px", sortKey: "shared_size", align: "right", cell: (r) => formatSize(r.shared_size) },
-        { title: "Containers", width: "100px", sortKey: "containers", align: "right", cell: (r) => String(r.containers) },
-        { title: "Audit", width: "110px", cell: (r) => auditCell(this.tallies[r.id]) },
-        { title: "Registry", width: "120px", cell: (r) => registryCell(this.inRegistry.get(registryKey(r))?.state) },
+        { title: "Repository", width: "minmax(150px, 2.2fr)", sortKey: "repository", cell: (r) => repositoryCell(r) },
+        { title: "Tag", width: "minmax(75px, 1fr)", sortKey: "tag", cell: (r) => r.tag },
+        { title: "Image ID", width: "105px", sortKey: "id", cell: (r) => r.short_id },
+        { title: "Created", width: "105px", sortKey: "created", cell: (r) => formatAgo(r.created) },
+        { title: "Size", width: "80px", sortKey: "size", align: "right", cell: (r) => formatSize(r.size) },
+        { title: "Shared", width: "80px", sortKey: "shared_size", align: "right", cell: (r) => formatSize(r.shared_size) },
+        { title: "Containers", width: "90px", sortKey: "containers", align: "right", cell: (r) => String(r.containers) },
+        { title: "Audit", width: "95px", cell: (r) => auditCell(this.tallies[r.id]) },
+        { title: "Registry", width: "115px", cell: (r) => registryCell(this.inRegistry.get(registryKey(r))?.state) },
       ],
       // Narrower, the shared size goes first, then the image id, then the registry; the name,
-      // the age, the size, the containers and the audit stay on screen.
+      // the age, the size, the containers and the audit stay on screen. (Each level is where the
+      // columns' least widths, 12 px gaps and 28 px of padding no longer fit.)
       narrow: [
-        { below: 990, hide: [5] },
-        { below: 890, hide: [2] },
-        { below: 780, hide: [8] },
+        { below: 1030, hide: [5] },
+        { below: 940, hide: [2] },
+        { below: 820, hide: [8] },
       ],
       rowKey: (r) => r.key,
       rowData: (r) => ({ ref: `${r.repository}:${r.tag}`, id: r.short_id }),
@@ -133,8 +133,9 @@ export class ImagesView {
   }
 
   /**
-   * Asks the registries about the images shown whose answer is missing or old; the engine
-   * answers only for names in a listed registry. The column fills in when they answer.
+   * Asks the registries about the images shown whose answer is missing or old. The engine
+   * answers only for names in a listed registry, at once for the others (which are asked again
+   * each time: a registry added since may list them). The column fills in when they answer.
    */
   private async askRegistries(rows: ImageRow[]): Promise<void> {
     const now = Date.now();
@@ -146,8 +147,8 @@ export class ImagesView {
     } catch {
       return; // no daemon: asked again at the next refresh
     }
-    const states = new Map(answers.map((answer) => [answer.reference, answer.state]));
-    for (const row of due) this.inRegistry.set(registryKey(row), { state: states.get(referenceOf(row)) ?? null, at: now });
+    const ids = new Map(due.map((row) => [referenceOf(row), row.id]));
+    for (const answer of answers) this.inRegistry.set(`${answer.reference}@${ids.get(answer.reference)}`, { state: answer.state, at: now });
     if (answers.length > 0) this.table.refreshTexts();
   }
 
@@ -174,7 +175,7 @@ function registryKey(row: ImageRow): string {
 }
 
 /** The Registry column: how the registry's tag compares, or nothing for names in no listed registry. */
-function registryCell(state: InRegistry | null | undefined): HTMLElement | string {
+function registryCell(state: InRegistry | undefined): HTMLElement | string {
   if (!state) return "";
   const cell = document.createElement("span");
   cell.className = "registry-cell";
