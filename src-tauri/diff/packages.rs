@@ -1,14 +1,13 @@
-//! Which packages two images hold, and what changed: Debian/Ubuntu (`/var/lib/dpkg/status`),
-//! Alpine (`/lib/apk/db/installed`), Python (`*.dist-info/METADATA`) and Node
-//! (`node_modules/*/package.json`). The layer reader keeps these files' content in the index
-//! (see `image::layer::is_package_database`), so no second read of the image is needed.
+//! Which packages two images hold, and what changed: each image's packages as its SBOM
+//! inventory reads them (`sbom::packages`: dpkg, apk, Python and Node), compared by ecosystem
+//! and name.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::image::layer::{is_package_database, LayerChange, TreePath};
 use crate::image::{FileTree, Image};
+use crate::sbom::inventory;
 
 /// A package installed in an image.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -48,23 +47,11 @@ pub struct PackageDiff {
 /// Packages by (ecosystem, name); several installed versions of one name read as `1.0, 2.0`.
 pub type PackageSet = BTreeMap<(&'static str, String), String>;
 
-/// The packages of an image whose final tree is `tree`.
+/// The packages of an image whose final tree is `tree`, as its SBOM inventory lists them.
 pub fn packages_of(image: &Image, tree: &FileTree) -> PackageSet {
-    let mut files: BTreeMap<TreePath, &[u8]> = BTreeMap::new();
-    for (index, layer) in image.layers.iter().enumerate() {
-        for change in &layer.changes {
-            let LayerChange::Entry(entry) = change else { continue };
-            let Some(content) = &entry.captured else { continue };
-            if is_package_database(&entry.path) && tree.node(&entry.path).is_some_and(|node| node.layer == index) {
-                files.insert(entry.path.clone(), content);
-            }
-        }
-    }
     let mut found: BTreeMap<(&'static str, String), Vec<String>> = BTreeMap::new();
-    for (path, content) in files {
-        for (ecosystem, name, version) in parse(&path, content) {
-            found.entry((ecosystem, name)).or_default().push(version);
-        }
+    for package in inventory(image, tree).packages {
+        found.entry((package.ecosystem.as_str(), package.name)).or_default().push(package.version);
     }
     found
         .into_iter()
@@ -99,81 +86,9 @@ pub fn diff_packages(before: &PackageSet, after: &PackageSet) -> PackageDiff {
     diff
 }
 
-fn parse(path: &TreePath, content: &[u8]) -> Vec<(&'static str, String, String)> {
-    let text = String::from_utf8_lossy(content);
-    match path.as_bytes() {
-        b"var/lib/dpkg/status" => dpkg(&text),
-        b"lib/apk/db/installed" => apk(&text),
-        bytes if bytes.ends_with(b"/METADATA") => python(&text).into_iter().collect(),
-        _ => node(content).into_iter().collect(),
-    }
-}
-
-/// dpkg's status file: paragraphs of `Field: value`; only packages whose Status says installed.
-fn dpkg(text: &str) -> Vec<(&'static str, String, String)> {
-    text.split("\n\n")
-        .filter_map(|paragraph| {
-            let field = |name: &str| {
-                paragraph
-                    .lines()
-                    .find_map(|line| line.strip_prefix(name).and_then(|v| v.strip_prefix(':')).map(str::trim))
-            };
-            let installed = field("Status").is_some_and(|status| status.ends_with(" installed"));
-            Some(("deb", field("Package")?.to_string(), field("Version")?.to_string())).filter(|_| installed)
-        })
-        .collect()
-}
-
-/// apk's database: paragraphs of one-letter fields, `P:` the name and `V:` the version.
-fn apk(text: &str) -> Vec<(&'static str, String, String)> {
-    text.split("\n\n")
-        .filter_map(|paragraph| {
-            let field = |key: &str| paragraph.lines().find_map(|line| line.strip_prefix(key)).map(str::trim);
-            Some(("apk", field("P:")?.to_string(), field("V:")?.to_string()))
-        })
-        .collect()
-}
-
-/// A distribution's METADATA: email-style headers, `Name` and `Version`, before the first blank line.
-fn python(text: &str) -> Option<(&'static str, String, String)> {
-    let headers = text.split("\n\n").next()?;
-    let field = |name: &str| headers.lines().find_map(|line| line.strip_prefix(name)).map(str::trim);
-    Some(("python", field("Name:")?.to_lowercase().replace('_', "-"), field("Version:")?.to_string()))
-}
-
-fn node(content: &[u8]) -> Option<(&'static str, String, String)> {
-    let manifest: serde_json::Value = serde_json::from_slice(content).ok()?;
-    Some(("node", manifest["name"].as_str()?.to_string(), manifest["version"].as_str()?.to_string()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const STATUS: &str = "Package: bash\nStatus: install ok installed\nVersion: 5.2-1\n\nPackage: curl\nStatus: deinstall ok config-files\nVersion: 7.88\n\nPackage: zlib1g\nStatus: install ok installed\nVersion: 1:1.2.13\n";
-
-    #[test]
-    fn each_database_format_reads_as_packages() {
-        let p = |s: &str| TreePath::parse(s.as_bytes()).unwrap();
-        assert_eq!(
-            parse(&p("var/lib/dpkg/status"), STATUS.as_bytes()),
-            [("deb", "bash".into(), "5.2-1".into()), ("deb", "zlib1g".into(), "1:1.2.13".into())],
-            "configuration-only remnants are not installed"
-        );
-        assert_eq!(parse(&p("lib/apk/db/installed"), b"C:x\nP:musl\nV:1.2.4-r2\n\nP:busybox\nV:1.36\n").len(), 2);
-        assert_eq!(
-            parse(
-                &p("usr/lib/python3/site-packages/Foo_Bar-1.0.dist-info/METADATA"),
-                b"Metadata-Version: 2.1\nName: Foo_Bar\nVersion: 1.0\n\nVersion: 9\n"
-            ),
-            [("python", "foo-bar".into(), "1.0".into())]
-        );
-        assert_eq!(
-            parse(&p("app/node_modules/x/package.json"), br#"{"name":"x","version":"2.0.1"}"#),
-            [("node", "x".into(), "2.0.1".into())]
-        );
-        assert!(parse(&p("app/node_modules/y/package.json"), b"not json").is_empty());
-    }
 
     #[test]
     fn added_removed_and_upgraded_packages() {

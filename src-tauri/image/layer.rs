@@ -247,11 +247,15 @@ pub const CAPTURE_LIMIT: u64 = 32 * 1024 * 1024;
 /// apk database, Python distributions' METADATA and Node packages' package.json.
 pub fn is_package_database(path: &TreePath) -> bool {
     let bytes = path.as_bytes();
-    if bytes == b"var/lib/dpkg/status" || bytes == b"lib/apk/db/installed" {
+    if matches!(bytes, b"var/lib/dpkg/status" | b"lib/apk/db/installed" | b"etc/os-release" | b"usr/lib/os-release") {
         return true;
     }
-    let (_, name) = path.parent_and_name();
-    if name != b"METADATA" && name != b"package.json" {
+    let (parent, name) = path.parent_and_name();
+    // Distroless images keep one dpkg paragraph per package in a folder.
+    if parent == b"var/lib/dpkg/status.d" {
+        return !name.ends_with(b".md5sums");
+    }
+    if name != b"METADATA" && name != b"package.json" && name != b"PKG-INFO" {
         return false; // nearly every file: told by its name alone
     }
     // The last four names, nearest first, looked at without collecting them: this runs for every
@@ -260,6 +264,7 @@ pub fn is_package_database(path: &TreePath) -> bool {
     let last: [&[u8]; 4] = std::array::from_fn(|_| names.next().unwrap_or_default());
     match last {
         [b"METADATA", dir, ..] => dir.ends_with(b".dist-info"),
+        [b"PKG-INFO", dir, ..] => dir.ends_with(b".egg-info"),
         [b"package.json", _, b"node_modules", _] => true,
         [b"package.json", _, scope, b"node_modules"] => scope.starts_with(b"@"),
         _ => false,
@@ -489,6 +494,10 @@ pub(crate) mod tests {
             "app/node_modules/@types/node/package.json",
             "node_modules/@types/node/package.json",
             "node_modules/left-pad/package.json",
+            "var/lib/dpkg/status.d/libssl3",
+            "usr/lib/python3.11/site-packages/six-1.16.0-py3.11.egg-info/PKG-INFO",
+            "etc/os-release",
+            "usr/lib/os-release",
         ] {
             assert!(is_package_database(&path(yes)), "{yes}");
         }
@@ -499,6 +508,8 @@ pub(crate) mod tests {
             "@types/node/package.json",
             "METADATA",
             "dist-info/METADATA/x",
+            "var/lib/dpkg/status.d/libssl3.md5sums",
+            "app/PKG-INFO",
         ] {
             assert!(!is_package_database(&path(no)), "{no}");
         }

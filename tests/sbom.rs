@@ -1,0 +1,137 @@
+//! `strata sbom` on an image the daemon built: dpkg (a status file and a distroless `status.d/`
+//! paragraph), apk, Python and Node packages and `os-release`, each package with the layer that
+//! installed or last changed it; the CycloneDX 1.6 and SPDX 2.3 documents checked by the
+//! formats' own tooling from PyPI (cyclonedx-python-lib's validator, spdx-tools' pyspdxtools).
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{json, strata, Fixtures};
+
+/// Two steps: the base (dpkg, apk, Python, Node, os-release), then one that upgrades a dpkg
+/// package, installs another and adds a distroless paragraph.
+const DOCKERFILE: &str = "FROM scratch\nCOPY busybox /bin/busybox\nCOPY data/base/ /\nCOPY data/upgrade/ /\n";
+
+const BASE_STATUS: &str = "Package: bash\nStatus: install ok installed\nArchitecture: amd64\nVersion: 5.2.15-2+b2\n\n\
+Package: libssl3\nStatus: install ok installed\nSource: openssl (3.0.11-1~deb12u1)\nArchitecture: amd64\nVersion: 3.0.11-1~deb12u1\n\n\
+Package: oldconf\nStatus: deinstall ok config-files\nArchitecture: all\nVersion: 1.0\n";
+const UPGRADED_STATUS: &str = "Package: bash\nStatus: install ok installed\nArchitecture: amd64\nVersion: 5.2.15-2+b2\n\n\
+Package: libssl3\nStatus: install ok installed\nSource: openssl (3.0.11-1~deb12u2)\nArchitecture: amd64\nVersion: 3.0.11-1~deb12u2\n\n\
+Package: zlib1g\nStatus: install ok installed\nSource: zlib\nArchitecture: amd64\nVersion: 1:1.2.13.dfsg-1\n";
+const OS_RELEASE: &str = "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nVERSION_ID=\"12\"\nID=debian\n";
+const APK: &str = "P:musl\nV:1.2.4-r2\nA:x86_64\nL:MIT\no:musl\nF:lib\nR:ld-musl-x86_64.so.1\n\n";
+
+fn files() -> Vec<(&'static str, &'static [u8])> {
+    vec![
+        ("base/var/lib/dpkg/status", BASE_STATUS.as_bytes()),
+        ("base/etc/os-release", OS_RELEASE.as_bytes()),
+        ("base/lib/apk/db/installed", APK.as_bytes()),
+        (
+            "base/usr/lib/python3/dist-packages/Requests-2.31.0.dist-info/METADATA",
+            b"Metadata-Version: 2.1\nName: Requests\nVersion: 2.31.0\nLicense: Apache 2.0\n\nbody\n",
+        ),
+        (
+            "base/app/node_modules/@types/node/package.json",
+            br#"{"name":"@types/node","version":"20.1.0","license":"MIT"}"#,
+        ),
+        ("upgrade/var/lib/dpkg/status", UPGRADED_STATUS.as_bytes()),
+        (
+            "upgrade/var/lib/dpkg/status.d/base-files",
+            b"Package: base-files\nVersion: 12.4+deb12u5\nArchitecture: amd64\n",
+        ),
+    ]
+}
+
+fn venv_tool(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(".tools/venv/bin").join(name)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_images_packages_are_listed_with_their_layer_and_written_as_valid_cyclonedx_and_spdx() {
+    let mut fixtures = Fixtures::new("sbom").await;
+    let image = fixtures.image_from("packages", DOCKERFILE, &files()).await;
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("STRATA_CACHE_DIR", cache.path().to_str().unwrap())];
+
+    let found = json(&strata(&["sbom", &image, "--json"], &env));
+    assert_eq!(found["os"]["pretty_name"], "Debian GNU/Linux 12 (bookworm)");
+    let packages = found["packages"].as_array().unwrap();
+    let listed: Vec<(&str, &str, &str, u64)> = packages
+        .iter()
+        .map(|p| {
+            (
+                p["ecosystem"].as_str().unwrap(),
+                p["name"].as_str().unwrap(),
+                p["version"].as_str().unwrap(),
+                p["layer"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // Layer 0 is busybox, 1 the base, 2 the upgrade.
+    assert_eq!(
+        listed,
+        [
+            ("deb", "base-files", "12.4+deb12u5", 2),
+            ("deb", "bash", "5.2.15-2+b2", 1),
+            ("deb", "libssl3", "3.0.11-1~deb12u2", 2),
+            ("deb", "zlib1g", "1:1.2.13.dfsg-1", 2),
+            ("apk", "musl", "1.2.4-r2", 1),
+            ("python", "requests", "2.31.0", 1),
+            ("node", "@types/node", "20.1.0", 1),
+        ],
+        "a configuration-only remnant is not installed: {found}"
+    );
+    let libssl = &packages[2];
+    assert_eq!(libssl["source"], "openssl");
+    assert_eq!(libssl["purl"], "pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12");
+    assert_eq!(packages[4]["files"], serde_json::json!(["/lib/ld-musl-x86_64.so.1"]));
+    assert_eq!(packages[6]["purl"], "pkg:npm/%40types/node@20.1.0");
+    let table = String::from_utf8_lossy(&strata(&["sbom", &image], &env).stdout).to_string();
+    assert!(
+        table.contains("Debian GNU/Linux 12 (bookworm) · 7 packages") && table.contains("pkg:pypi/requests@2.31.0"),
+        "{table}"
+    );
+
+    // CycloneDX 1.6, checked by cyclonedx-python-lib's strict JSON validator.
+    let dir = tempfile::tempdir().unwrap();
+    let cyclonedx = dir.path().join("sbom.cdx.json");
+    let written = strata(&["sbom", &image, "--format", "cyclonedx", "-o", cyclonedx.to_str().unwrap()], &env);
+    assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
+    let check = "import sys\nfrom cyclonedx.schema import SchemaVersion\nfrom cyclonedx.validation.json import JsonStrictValidator\n\
+        errors = JsonStrictValidator(SchemaVersion.V1_6).validate_str(open(sys.argv[1]).read())\n\
+        print(errors or 'valid'); sys.exit(1 if errors else 0)\n";
+    let validated = Command::new(venv_tool("python3")).args(["-c", check]).arg(&cyclonedx).output().unwrap();
+    assert!(
+        validated.status.success(),
+        "CycloneDX: {}{}",
+        String::from_utf8_lossy(&validated.stdout),
+        String::from_utf8_lossy(&validated.stderr)
+    );
+    let document: serde_json::Value = serde_json::from_slice(&std::fs::read(&cyclonedx).unwrap()).unwrap();
+    let components = document["components"].as_array().unwrap();
+    assert_eq!(components.len(), 8, "the OS and seven packages");
+    assert_eq!(components[0]["type"], "operating-system");
+    let musl = components.iter().find(|c| c["name"] == "musl").unwrap();
+    assert_eq!(musl["licenses"][0]["expression"], "MIT");
+    assert!(musl["properties"].as_array().unwrap().iter().any(|p| p["name"] == "strata:layer" && p["value"] == "1"));
+
+    // SPDX 2.3, checked by spdx-tools (it parses, then validates, the document).
+    let spdx = dir.path().join("sbom.spdx.json");
+    let written = strata(&["sbom", &image, "--format", "spdx", "-o", spdx.to_str().unwrap()], &env);
+    assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
+    let validated = Command::new(venv_tool("pyspdxtools")).arg("-i").arg(&spdx).output().unwrap();
+    let said = format!("{}{}", String::from_utf8_lossy(&validated.stdout), String::from_utf8_lossy(&validated.stderr));
+    assert!(validated.status.success() && !said.contains("ERROR"), "SPDX: {said}");
+    let document: serde_json::Value = serde_json::from_slice(&std::fs::read(&spdx).unwrap()).unwrap();
+    let requests = document["packages"].as_array().unwrap().iter().find(|p| p["name"] == "requests").unwrap();
+    assert_eq!(requests["licenseDeclared"], "NOASSERTION", "`Apache 2.0` is not an SPDX expression");
+    assert_eq!(requests["licenseComments"], "Declared as: Apache 2.0");
+
+    // Bad input: a file that cannot be written.
+    let refused = strata(&["sbom", &image, "--format", "spdx", "-o", "/proc/strata/sbom.json"], &env);
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{said}");
+    assert!(said.contains("could not be written"), "{said}");
+}
