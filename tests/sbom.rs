@@ -135,3 +135,40 @@ async fn an_images_packages_are_listed_with_their_layer_and_written_as_valid_cyc
     assert_eq!(refused.status.code(), Some(1), "{said}");
     assert!(said.contains("could not be written"), "{said}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_debian_images_packages_are_what_dpkg_query_says_inside_it() {
+    let mut fixtures = Fixtures::new("sbom-debian").await;
+    let image = common::debian::import(&mut fixtures, "bookworm").await;
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("STRATA_CACHE_DIR", cache.path().to_str().unwrap())];
+    let found = json(&strata(&["sbom", &image, "--json"], &env));
+    let mut ours: Vec<String> = found["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["ecosystem"] == "deb")
+        .map(|p| format!("{} {}", p["name"].as_str().unwrap(), p["version"].as_str().unwrap()))
+        .collect();
+    ours.sort();
+    // dpkg itself, in a container of the image: the installed packages (`db:Status-Status`).
+    let queried = Command::new("docker")
+        .args(["run", "--rm", "--label", "strata.test=1", "--network", "none", &image])
+        .args(["dpkg-query", "-W", "-f", "${db:Status-Status} ${Package} ${Version}\\n"])
+        .output()
+        .unwrap();
+    assert!(queried.status.success(), "{}", String::from_utf8_lossy(&queried.stderr));
+    let mut theirs: Vec<String> = String::from_utf8_lossy(&queried.stdout)
+        .lines()
+        .filter_map(|line| line.strip_prefix("installed "))
+        .map(str::to_string)
+        .collect();
+    theirs.sort();
+    assert!(theirs.len() > 80, "a minbase system: {}", theirs.len());
+    assert_eq!(ours, theirs);
+    assert_eq!(found["os"]["id"], "debian");
+    assert_eq!(found["os"]["version_id"], "12");
+    let libc = found["packages"].as_array().unwrap().iter().find(|p| p["name"] == "libc6").unwrap();
+    assert_eq!(libc["source"], "glibc");
+    assert!(libc["purl"].as_str().unwrap().ends_with("?arch=amd64&distro=debian-12"), "{libc}");
+}

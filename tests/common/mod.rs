@@ -6,6 +6,7 @@
 //! No daemon is a failure here, never a skip: the first call panics and says how to start one.
 #![allow(dead_code)] // each test binary uses a different part of the fixtures
 
+pub mod debian;
 pub mod diff_pair;
 pub mod fake_registry;
 pub mod oci_layout;
