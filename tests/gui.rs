@@ -484,6 +484,57 @@ async fn the_audit_panel_lists_a_deleted_secret_and_opens_it_where_it_still_ship
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_packages_dialog_lists_what_an_image_installed_and_saves_it_as_an_sbom() {
+    let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
+    let mut fixtures = Fixtures::new("gui-sbom").await;
+    let dockerfile = "FROM scratch\nCOPY busybox /bin/busybox\nCOPY data/base/ /\nCOPY data/app/ /\n";
+    let status = b"Package: bash\nStatus: install ok installed\nArchitecture: amd64\nVersion: 5.2.15-2+b2\n\n\
+Package: libssl3\nStatus: install ok installed\nSource: openssl\nArchitecture: amd64\nVersion: 3.0.11-1~deb12u2\n";
+    let files: [(&str, &[u8]); 3] = [
+        ("base/var/lib/dpkg/status", status),
+        ("base/etc/os-release", b"PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nID=debian\nVERSION_ID=\"12\"\n"),
+        ("app/app/node_modules/left-pad/package.json", br#"{"name":"left-pad","version":"1.3.0","license":"WTFPL"}"#),
+    ];
+    let image = fixtures.image_from("packages", dockerfile, &files).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let window = open_window(dir.path(), &[("STRATA_CACHE_DIR", &cache)]).await;
+    let client = window.client.clone();
+    let enter = fantoccini::key::Key::Enter.to_string();
+
+    click(&client, "#nav-layers", "the Layers screen").await;
+    wait_for(&client, "#layers-source", "the image field").await.send_keys(&format!("{image}{enter}")).await.unwrap();
+    wait_for(&client, &format!("#layers-view[data-image='{image}']"), "the opened image").await;
+    click(&client, "#open-packages", "Packages").await;
+    let note = wait_for_text_at(&client, "#packages-dialog p.muted", "3 packages", "the dialog's note").await;
+    assert!(note.starts_with("Debian GNU/Linux 12 (bookworm)"), "{note}");
+    let names: Vec<String> = {
+        let mut names = Vec::new();
+        for row in client.find_all(Locator::Css(".package-row .package-name")).await.unwrap() {
+            names.push(row.prop("textContent").await.unwrap().unwrap_or_default());
+        }
+        names
+    };
+    assert_eq!(names, ["bash", "libssl3", "left-pad"]);
+    screenshot(&client, "packages.png").await;
+
+    // Saved as CycloneDX where the user picks.
+    let saved = dir.path().join("packages.cdx.json");
+    answer_file_dialog(dir.path(), &saved);
+    click(&client, "#save-cyclonedx", "Save CycloneDX…").await;
+    wait_for_text_at(&client, "#sbom-saved", "Saved", "the saved note").await;
+    let document: serde_json::Value = serde_json::from_slice(&std::fs::read(&saved).unwrap()).unwrap();
+    assert_eq!(document["specVersion"], "1.6");
+    assert_eq!(document["components"].as_array().unwrap().len(), 4, "the OS and three packages");
+
+    // A click on a package shows the layer that installed it.
+    click(&client, ".package-row[data-name='left-pad']", "left-pad").await;
+    wait_until_gone(&client, "#packages-dialog", "the dialog").await;
+    wait_for(&client, ".layer-row.selected[data-index='2']", "the layer that installed left-pad").await;
+    client.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_layer_explorer_opens_an_image_filters_its_tree_shows_and_extracts_files() {
     let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
     let mut fixtures = Fixtures::new("gui-layers").await;

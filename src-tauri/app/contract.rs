@@ -51,6 +51,8 @@ fn visit_roots(types: &mut Types) {
     types.visit::<crate::registry::known::KnownRegistry>();
     types.visit::<crate::registry::Listed>();
     types.visit::<registries::RegistryTags>();
+    types.visit::<crate::sbom::Inventory>();
+    types.visit::<crate::sbom::SbomFormat>();
     types.visit::<crate::inventory::local_copies::RegistryCopy>();
     types.visit::<registries::SignedIn>();
     types.visit::<crate::inventory::pull::PullState>();

@@ -24,6 +24,7 @@ use crate::image::{
 use crate::live::Live;
 use crate::problem::{ErrorCode, Failure};
 use crate::progress::{LatestWork, Progress, Reporter};
+use crate::sbom::{self, inventory, Inventory, SbomFormat};
 
 /// The image the explorer has open, and the load in progress.
 #[derive(Default)]
@@ -239,6 +240,35 @@ pub fn cancel_file_read(reads: State<'_, FileReads>) {
 pub fn image_audit(explorer: State<'_, Explorer>) -> Result<Audit, Failure> {
     let image = explorer.with_open(|open| Ok(open.image.clone()))?;
     Ok(audit_and_remember(&image, &IndexCache::user()))
+}
+
+/// What the open image has installed: its SBOM inventory, each package with its layer.
+#[tauri::command]
+pub async fn image_packages(explorer: State<'_, Explorer>) -> Result<Inventory, Failure> {
+    let image = explorer.with_open(|open| Ok(open.image.clone()))?;
+    Ok(inventory(&image, &image.merged_tree()))
+}
+
+/// Asks where to save the open image's SBOM as `format` (offered as `name`), then writes it.
+#[tauri::command]
+pub async fn image_save_sbom(
+    app: AppHandle,
+    explorer: State<'_, Explorer>,
+    format: SbomFormat,
+    name: String,
+) -> Result<Option<Saved>, Failure> {
+    let (image, label) = explorer.with_open(|open| Ok((open.image.clone(), open.source.label())))?;
+    let document = sbom::document(format, &label, &image.id, &inventory(&image, &image.merged_tree()));
+    let name = choices::file_name(&name, "sbom.json");
+    choices::save(&app, "Save the SBOM", &name, |partial| async move {
+        let bytes = serde_json::to_vec_pretty(&document).expect("an SBOM is JSON");
+        std::fs::write(&partial, &bytes).map_err(|e| {
+            Failure::new(ErrorCode::FileSystem, format!("{} cannot be written: {e}", partial.display()))
+                .with_hint("Choose another file name or folder.")
+        })?;
+        Ok(bytes.len() as u64)
+    })
+    .await
 }
 
 /// The start of a file (text, or a hex dump) for the viewer.

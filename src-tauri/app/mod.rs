@@ -58,6 +58,8 @@ window_commands! {
     explorer::tree_expand_all,
     explorer::node_details,
     explorer::image_audit,
+    explorer::image_packages,
+    explorer::image_save_sbom,
     explorer::file_content,
     explorer::cancel_file_read,
     explorer::extract_file,

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use super::layers::{confirm_platform, load_source, ImageArgs};
 use super::{new_table, print_json, OutputArgs};
@@ -19,21 +19,12 @@ pub struct SbomArgs {
     pub image: ImageArgs,
     /// Write a standard document instead of the table: `cyclonedx` (1.6, JSON) or `spdx` (2.3, JSON).
     #[arg(long, value_enum)]
-    pub format: Option<DocumentFormat>,
+    pub format: Option<SbomFormat>,
     /// Write the document (or the JSON) to this file instead of standard output.
     #[arg(short, long, value_name = "FILE")]
     pub output_file: Option<PathBuf>,
     #[command(flatten)]
     pub output: OutputArgs,
-}
-
-/// `--format`, as clap reads it.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum DocumentFormat {
-    /// CycloneDX 1.6 JSON.
-    Cyclonedx,
-    /// SPDX 2.3 JSON.
-    Spdx,
 }
 
 /// Runs `strata sbom`.
@@ -44,14 +35,7 @@ pub async fn sbom(endpoint: Option<String>, args: SbomArgs) -> Result<(), Failur
     let found = inventory(&image, &image.merged_tree());
     let name = source.label();
     let written = match args.format {
-        Some(format) => {
-            let format = match format {
-                DocumentFormat::Cyclonedx => SbomFormat::Cyclonedx,
-                DocumentFormat::Spdx => SbomFormat::Spdx,
-            };
-            let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-            Some(document(format, &name, &image.id, &found, &now))
-        }
+        Some(format) => Some(document(format, &name, &image.id, &found)),
         None if args.output.json || args.output_file.is_some() => Some(serde_json::to_value(&found).expect("JSON")),
         None => None,
     };

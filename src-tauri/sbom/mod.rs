@@ -11,7 +11,7 @@ pub mod spdx;
 pub use packages::{inventory, Ecosystem, InstalledPackage, Inventory, OsRelease};
 
 /// The formats an SBOM is written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, ts_rs::TS, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum SbomFormat {
     /// CycloneDX 1.6, JSON.
@@ -39,11 +39,11 @@ fn is_licence_expression(licence: &str) -> bool {
     ::spdx::Expression::parse(licence).is_ok()
 }
 
-/// `inventory` of the image `name` (id `image_id`) as a document in `format`; `now` is its
-/// creation time (RFC 3339), given so the same image writes the same document in tests.
-pub fn document(format: SbomFormat, name: &str, image_id: &str, inventory: &Inventory, now: &str) -> serde_json::Value {
+/// `inventory` of the image `name` (id `image_id`) as a document in `format`, made now.
+pub fn document(format: SbomFormat, name: &str, image_id: &str, inventory: &Inventory) -> serde_json::Value {
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     match format {
-        SbomFormat::Cyclonedx => cyclonedx::document(name, image_id, inventory, now),
-        SbomFormat::Spdx => spdx::document(name, image_id, inventory, now),
+        SbomFormat::Cyclonedx => cyclonedx::document(name, image_id, inventory, &now),
+        SbomFormat::Spdx => spdx::document(name, image_id, inventory, &now),
     }
 }

@@ -48,6 +48,10 @@ export const api = {
   nodeDetails: (id: number) => call<Engine.NodeDetails>("node_details", { id }),
   /** The open image's audit: secrets in its config and files, risky settings, waste advice. */
   imageAudit: () => call<Engine.Audit>("image_audit"),
+  /** What the open image has installed, each package with the layer that installed it. */
+  imagePackages: () => call<Engine.Inventory>("image_packages"),
+  /** Asks where to save the open image's SBOM (offered as `name`); null: cancelled. */
+  saveSbom: (format: Engine.SbomFormat, name: string) => call<Engine.Saved | null>("image_save_sbom", { format, name }),
   fileContent: (id: number) => call<Engine.FileContent>("file_content", { id }),
   /** Stops the file read for View or Show diff. */
   cancelFileRead: () => call<void>("cancel_file_read"),

@@ -22,6 +22,8 @@ export type Command =
   | "tree_expand_all"
   | "node_details"
   | "image_audit"
+  | "image_packages"
+  | "image_save_sbom"
   | "file_content"
   | "cancel_file_read"
   | "extract_file"
@@ -726,6 +728,11 @@ folders: Array<FolderDelta>, tree: DiffTreeInfo, };
 export type DiffTreeInfo = { query: DiffQuery, rows: number, };
 
 /**
+ * The package managers Strata reads.
+ */
+export type Ecosystem = "deb" | "apk" | "python" | "node";
+
+/**
  * One daemon Strata can talk to.
  */
 export type Endpoint = { 
@@ -1148,6 +1155,65 @@ count: number,
 cumulative_size: number, };
 
 /**
+ * One installed package.
+ */
+export type InstalledPackage = { 
+/**
+ * Its package manager.
+ */
+ecosystem: Ecosystem, 
+/**
+ * Its name, as the package manager writes it (Python's normalised: lower case, `-`).
+ */
+name: string, 
+/**
+ * The installed version.
+ */
+version: string, 
+/**
+ * The source package it was built from, where the database says (dpkg `Source:`, apk
+ * origin).
+ */
+source: string | null, 
+/**
+ * Its licence, where the database declares one.
+ */
+licence: string | null, 
+/**
+ * Its architecture, where the database says.
+ */
+architecture: string | null, 
+/**
+ * Its package URL (`pkg:deb/debian/bash@5.2-1?arch=amd64&distro=debian-12`).
+ */
+purl: string, 
+/**
+ * The files it owns, where the database lists them (apk's does).
+ */
+files: Array<string>, 
+/**
+ * The layer that installed or last changed it (0 is the bottom layer).
+ */
+layer: number, 
+/**
+ * The database it was read from (`/var/lib/dpkg/status`).
+ */
+database: string, };
+
+/**
+ * What an image has installed.
+ */
+export type Inventory = { 
+/**
+ * The OS, when the image has an `os-release`.
+ */
+os: OsRelease | null, 
+/**
+ * Every package, by ecosystem, name and version.
+ */
+packages: Array<InstalledPackage>, };
+
+/**
  * What a plan item is.
  */
 export type ItemKind = "container" | "build-cache" | "image";
@@ -1400,6 +1466,23 @@ link_target: string | null,
  * How many nodes are directly under it in this view, hidden and removed ones included.
  */
 children: number, };
+
+/**
+ * The OS an image is built on, from `os-release`.
+ */
+export type OsRelease = { 
+/**
+ * `debian`, `alpine`, `ubuntu`, …
+ */
+id: string, 
+/**
+ * `12`, `3.19.1`, … (empty when the file gives none, as on Debian testing).
+ */
+version_id: string, 
+/**
+ * `Debian GNU/Linux 12 (bookworm)`.
+ */
+pretty_name: string, };
 
 /**
  * How one item ended.
@@ -1858,6 +1941,11 @@ keep_tags: Array<string>, };
  * A file written where the user chose.
  */
 export type Saved = { path: string, bytes: number, };
+
+/**
+ * The formats an SBOM is written in.
+ */
+export type SbomFormat = "cyclonedx" | "spdx";
 
 /**
  * What the daemon says about itself.

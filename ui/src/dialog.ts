@@ -109,6 +109,17 @@ export function viewerDialog(
   dialog.append(pre, closeRow(close));
 }
 
+/** A wide dialog holding `content` under a title and a note, with Close; returns its closer. */
+export function panelDialog(title: string, note: string, content: HTMLElement[], id: string): () => void {
+  const { dialog, close } = modal("dialog", true);
+  dialog.id = id;
+  const text = document.createElement("p");
+  text.className = "muted";
+  text.textContent = note;
+  dialog.append(heading(title), text, ...content, closeRow(close));
+  return close;
+}
+
 /** The attributes that differ, one row each: name, value before, value after. */
 function factsTable(facts: ComparedFact[]): HTMLTableElement {
   const table = document.createElement("table");

@@ -19,6 +19,7 @@ import {
   ViewOptions,
 } from "./api";
 import { viewerDialog } from "./dialog";
+import { packagesDialog } from "./packages-dialog";
 import { button, element, withTitle } from "./dom";
 import { formatSize } from "./format";
 import { PagedRows, treeKey } from "./paged-rows";
@@ -337,6 +338,13 @@ export class LayersView {
     this.drawConfigFindings(audit);
     this.audit.replaceChildren(...auditLine(audit));
     this.audit.dataset.findings = String(audit.findings.length);
+    const packages = button("Packages", "open-packages", () => {
+      packagesDialog(reference, (layer) => void this.selectLayer(layer), this.report).catch((error) => {
+        const failure = asUiError(error);
+        this.report(failure.message, failure.hint);
+      });
+    });
+    packages.title = "What the image has installed, each package with the layer that installed it; save it as an SBOM (CycloneDX, SPDX)";
     if (audit.findings.length > 0 || skippedNote(audit)) {
       const details = button("Details", "audit-details", () => {
         this.auditPanel.hidden = !this.auditPanel.hidden;
@@ -346,6 +354,7 @@ export class LayersView {
       details.setAttribute("aria-expanded", "false");
       this.audit.append(details);
     }
+    this.audit.append(packages);
     this.drawAuditPanel(audit);
     this.markAuditedLayers();
   }
