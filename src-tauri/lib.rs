@@ -41,6 +41,7 @@ pub mod registry;
 pub mod sbom;
 pub mod secrets;
 pub mod stats;
+pub mod vulns;
 
 #[cfg(feature = "gui")]
 pub mod app;

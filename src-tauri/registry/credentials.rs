@@ -259,7 +259,12 @@ fn run_helper(helper: &str, action: &str, input: &[u8]) -> Result<Vec<u8>, Crede
         .spawn()
         .map_err(|e| failed(format!("{program} cannot be started ({e}); is it installed and on PATH?")))?;
     if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(input).map_err(|e| failed(e.to_string()))?;
+        // A helper that fails at once may exit without reading its input: then what it says,
+        // not the closed pipe, is the reason.
+        match stdin.write_all(input) {
+            Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => return Err(failed(error.to_string())),
+            _ => {}
+        }
     }
     let output = child.wait_with_output().map_err(|e| failed(e.to_string()))?;
     if !output.status.success() {
