@@ -96,6 +96,7 @@ bench: deps daemon
 	python3 bench/layers.py
 	python3 bench/diff.py
 	python3 bench/audit.py
+	python3 bench/sbom.py
 	python3 bench/registry.py
 	python3 bench/build.py
 	python3 bench/stats.py
