@@ -104,7 +104,7 @@ pub struct CacheArgs {
 }
 
 /// A progress bar on the terminal (drawn only when stderr is one).
-fn progress_bar() -> ProgressBar {
+pub(super) fn progress_bar() -> ProgressBar {
     ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{msg} {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} {eta}")
             .expect("the template is valid"),
@@ -112,7 +112,7 @@ fn progress_bar() -> ProgressBar {
 }
 
 /// A reporter drawing on `bar`.
-fn reporter_on(bar: &ProgressBar) -> Reporter {
+pub(super) fn reporter_on(bar: &ProgressBar) -> Reporter {
     let shown = bar.clone();
     Reporter::new(
         "",

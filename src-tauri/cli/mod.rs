@@ -9,6 +9,7 @@ mod layers;
 mod registry;
 mod sbom;
 mod stats;
+mod vulns;
 
 use std::process::ExitCode;
 
@@ -59,6 +60,10 @@ pub enum Command {
     /// List what an image has installed (dpkg, apk, Python, Node packages, each with the layer
     /// that installed it); `--format cyclonedx|spdx` writes it as a CycloneDX 1.6 or SPDX 2.3 SBOM.
     Sbom(sbom::SbomArgs),
+    /// List an image's known vulnerabilities from the local OSV database, worst first, with the
+    /// layer that installed each package; exit 1 with `--fail-on SEVERITY`. `vulns update`,
+    /// `vulns import` and `vulns status` fill and describe the database.
+    Vulns(vulns::VulnsArgs),
     /// Show the size of the layer index cache, or clear it.
     Cache(layers::CacheArgs),
     /// Show what changed between two images: files, config and layers (exit 0 whether or not
@@ -146,6 +151,7 @@ async fn execute(endpoint: Option<String>, command: Command) -> Result<bool, Fai
         Command::Check(args) => return layers::check(endpoint, args).await,
         Command::Audit(args) => return audit::audit(endpoint, args).await,
         Command::Sbom(args) => sbom::sbom(endpoint, args).await?,
+        Command::Vulns(args) => return vulns::vulns(endpoint, args).await,
         Command::Cache(args) => layers::cache(args)?,
         Command::Diff(args) => diff::diff(endpoint, args).await?,
         Command::Build(args) => return build::build(endpoint, args).await,

@@ -12,18 +12,54 @@
 //! then one optional letter, then suffixes — `_alpha`, `_beta`, `_pre`, `_rc` before the plain
 //! release, `_cvs`, `_svn`, `_git`, `_hg`, `_p` after it, each with an optional number — then the
 //! `-rN` package revision.
+//!
+//! Python's PEP 440 order (epochs, pre-, post- and dev-releases, local versions) comes from the
+//! `pep440_rs` crate, and Semantic Versioning 2.0's (npm, Go modules, Rust crates; Go's leading
+//! `v` dropped) from the `semver` crate. [`VersionOrder`] names the four and says, for a version
+//! one of them cannot read, that it cannot be compared — matching then reports the package as
+//! not compared rather than guessing.
 
 use std::cmp::Ordering;
+use std::str::FromStr;
 
-/// dpkg's order of two versions (`1:2.30-1~deb12u1`). A version that does not parse as dpkg
-/// would read it (a non-numeric epoch) compares as text, after every well-formed one.
-pub fn compare_dpkg(a: &str, b: &str) -> Ordering {
-    match (DpkgVersion::parse(a), DpkgVersion::parse(b)) {
-        (Some(a), Some(b)) => a.cmp_to(&b),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => a.cmp(b),
+/// The version orders vulnerability matching compares by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionOrder {
+    /// Debian's and Ubuntu's dpkg.
+    Dpkg,
+    /// Alpine's apk.
+    Apk,
+    /// Python's PEP 440.
+    Pep440,
+    /// Semantic Versioning 2.0 (npm, Go, crates.io).
+    SemVer,
+}
+
+impl VersionOrder {
+    /// The order of `a` and `b`, or `None` when either is not a version in this order.
+    pub fn compare(self, a: &str, b: &str) -> Option<Ordering> {
+        match self {
+            VersionOrder::Dpkg => Some(DpkgVersion::parse(a)?.cmp_to(&DpkgVersion::parse(b)?)),
+            VersionOrder::Apk => Some(ApkVersion::parse(a)?.cmp_to(&ApkVersion::parse(b)?)),
+            VersionOrder::Pep440 => Some(pep440(a)?.cmp(&pep440(b)?)),
+            VersionOrder::SemVer => Some(semantic(a)?.cmp_precedence(&semantic(b)?)),
+        }
     }
+
+    /// Whether `version` is a version in this order.
+    pub fn reads(self, version: &str) -> bool {
+        self.compare(version, version).is_some()
+    }
+}
+
+fn pep440(text: &str) -> Option<pep440_rs::Version> {
+    pep440_rs::Version::from_str(text.trim()).ok()
+}
+
+/// A SemVer version; Go writes its module versions with a leading `v`.
+fn semantic(text: &str) -> Option<semver::Version> {
+    let text = text.trim();
+    semver::Version::parse(text.strip_prefix('v').unwrap_or(text)).ok()
 }
 
 /// A version split as dpkg splits it.
@@ -41,6 +77,10 @@ impl<'v> DpkgVersion<'v> {
             None => (0, text),
         };
         let (upstream, revision) = rest.rsplit_once('-').unwrap_or((rest, ""));
+        // dpkg asks an upstream version to start with a digit, and takes no spaces.
+        if !upstream.starts_with(|c: char| c.is_ascii_digit()) || rest.contains(char::is_whitespace) {
+            return None;
+        }
         Some(DpkgVersion { epoch, upstream, revision })
     }
 
@@ -95,17 +135,6 @@ fn compare_numbers(a: &[u8], b: &[u8]) -> Ordering {
     let significant = |digits: &[u8]| -> usize { digits.iter().position(|c| *c != b'0').unwrap_or(digits.len()) };
     let (a, b) = (&a[significant(a)..], &b[significant(b)..]);
     a.len().cmp(&b.len()).then_with(|| a.cmp(b))
-}
-
-/// apk's order of two versions (`1.2.4_rc1-r2`). A version that does not parse as apk would read
-/// it compares as text, after every well-formed one.
-pub fn compare_apk(a: &str, b: &str) -> Ordering {
-    match (ApkVersion::parse(a), ApkVersion::parse(b)) {
-        (Some(a), Some(b)) => a.cmp_to(&b),
-        (Some(_), None) => Ordering::Less,
-        (None, Some(_)) => Ordering::Greater,
-        (None, None) => a.cmp(b),
-    }
 }
 
 /// apk's suffixes in order; the plain release sits between `rc` and `cvs`.
@@ -190,13 +219,17 @@ impl<'v> ApkVersion<'v> {
 mod tests {
     use super::*;
 
-    /// Each list is in ascending order; every pair must compare as its positions do.
-    fn assert_ascending(versions: &[&str]) {
+    /// Each list is in ascending order by `order`; every pair must compare as its positions do.
+    fn assert_ascending_by(order: VersionOrder, versions: &[&str]) {
         for (i, a) in versions.iter().enumerate() {
             for (j, b) in versions.iter().enumerate() {
-                assert_eq!(compare_dpkg(a, b), i.cmp(&j), "{a} against {b}");
+                assert_eq!(order.compare(a, b), Some(i.cmp(&j)), "{a} against {b} ({order:?})");
             }
         }
+    }
+
+    fn assert_ascending(versions: &[&str]) {
+        assert_ascending_by(VersionOrder::Dpkg, versions);
     }
 
     #[test]
@@ -210,26 +243,21 @@ mod tests {
     fn letters_sort_before_other_characters_and_numbers_compare_whole() {
         assert_ascending(&["1.0a", "1.0z", "1.0+", "1.0."]);
         assert_ascending(&["1.9", "1.10", "1.100"]);
-        assert_eq!(compare_dpkg("1.0009", "1.9"), Ordering::Equal, "leading zeros do not count");
-        assert_eq!(compare_dpkg("1.2", "1.2-0"), Ordering::Equal, "no revision is revision 0");
-        assert_eq!(compare_dpkg("18446744073709551616", "18446744073709551615"), Ordering::Greater, "longer than u64");
+        assert_eq!(VersionOrder::Dpkg.compare("1.0009", "1.9"), Some(Ordering::Equal), "leading zeros do not count");
+        assert_eq!(VersionOrder::Dpkg.compare("1.2", "1.2-0"), Some(Ordering::Equal), "no revision is revision 0");
+        assert_eq!(VersionOrder::Dpkg.compare("18446744073709551616", "18446744073709551615"), Some(Ordering::Greater), "longer than u64");
     }
 
     #[test]
     fn the_epoch_comes_first_then_upstream_then_the_revision() {
         assert_ascending(&["9.9-9", "1:0.1-1", "1:0.1-2", "1:0.2-1", "2:0"]);
-        assert_eq!(compare_dpkg("0:1.0", "1.0"), Ordering::Equal, "epoch 0 is no epoch");
+        assert_eq!(VersionOrder::Dpkg.compare("0:1.0", "1.0"), Some(Ordering::Equal), "epoch 0 is no epoch");
         // Hyphens in upstream: the revision is after the last one.
         assert_ascending(&["1.0-beta-1", "1.0-beta-2", "1.0-rc-1"]);
     }
 
-    /// Each list is in ascending order by apk's rules.
     fn assert_apk_ascending(versions: &[&str]) {
-        for (i, a) in versions.iter().enumerate() {
-            for (j, b) in versions.iter().enumerate() {
-                assert_eq!(compare_apk(a, b), i.cmp(&j), "{a} against {b}");
-            }
-        }
+        assert_ascending_by(VersionOrder::Apk, versions);
     }
 
     #[test]
@@ -249,19 +277,42 @@ mod tests {
         ]);
         assert_apk_ascending(&["1.2.4-r0", "1.2.4-r1", "1.2.4-r10", "1.2.4a-r0"]);
         assert_apk_ascending(&["3.0.11_rc1-r5", "3.0.11-r0", "3.0.11_p1-r0"]);
-        assert_eq!(compare_apk("1.2.4", "1.2.4-r0"), Ordering::Equal, "no revision is r0");
+        assert_eq!(VersionOrder::Apk.compare("1.2.4", "1.2.4-r0"), Some(Ordering::Equal), "no revision is r0");
         // After the first number, a leading zero reads as a decimal fraction.
         assert_apk_ascending(&["1.01", "1.1"]);
-        assert_eq!(compare_apk("1.10", "1.010"), Ordering::Greater);
-        // apk cannot read these: they come last, as text.
-        assert_eq!(compare_apk("1.2_bogus1", "1.2"), Ordering::Greater);
-        assert_eq!(compare_apk("abc", "1.0"), Ordering::Greater);
+        assert_eq!(VersionOrder::Apk.compare("1.10", "1.010"), Some(Ordering::Greater));
     }
 
     #[test]
-    fn versions_dpkg_cannot_read_sort_last_as_text() {
-        assert_eq!(compare_dpkg("x:1.0", "1.0"), Ordering::Greater);
-        assert_eq!(compare_dpkg("1.0", "x:1.0"), Ordering::Less);
-        assert_eq!(compare_dpkg("x:1", "y:1"), Ordering::Less);
+    fn versions_an_order_cannot_read_are_not_compared() {
+        assert_eq!(VersionOrder::Dpkg.compare("x:1.0", "1.0"), None, "a non-numeric epoch");
+        assert_eq!(VersionOrder::Dpkg.compare("abc", "1.0"), None, "upstream must start with a digit");
+        assert_eq!(VersionOrder::Apk.compare("1.2_bogus1", "1.2"), None);
+        assert_eq!(VersionOrder::Pep440.compare("not a version", "1.0"), None);
+        assert_eq!(VersionOrder::SemVer.compare("1.2", "1.2.0"), None, "SemVer needs three numbers");
+        assert!(VersionOrder::SemVer.reads("v1.2.3"), "Go's leading v");
+    }
+
+    #[test]
+    fn pep_440_orders_epochs_pre_post_dev_and_local_releases() {
+        // The ordering PEP 440's summary gives, in our own selection.
+        assert_ascending_by(
+            VersionOrder::Pep440,
+            &["1.0.dev456", "1.0a1", "1.0a2.dev456", "1.0a12", "1.0b1.dev456", "1.0b2", "1.0rc1", "1.0", "1.0+abc.5", "1.0.post456.dev34", "1.0.post456", "1.1.dev1"],
+        );
+        assert_ascending_by(VersionOrder::Pep440, &["2.0", "2.0.1", "1!0.5"]);
+        assert_eq!(VersionOrder::Pep440.compare("1.0", "1.0.0"), Some(Ordering::Equal), "trailing zeros");
+        assert_eq!(VersionOrder::Pep440.compare("1.0RC1", "1.0rc1"), Some(Ordering::Equal), "case");
+    }
+
+    #[test]
+    fn semver_orders_pre_releases_before_the_release_and_ignores_build_metadata() {
+        // SemVer 2.0's precedence example, and numbers compared whole.
+        assert_ascending_by(
+            VersionOrder::SemVer,
+            &["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "2.0.0", "2.1.0", "2.1.1", "2.10.0"],
+        );
+        assert_eq!(VersionOrder::SemVer.compare("1.0.0+build.5", "1.0.0"), Some(Ordering::Equal));
+        assert_eq!(VersionOrder::SemVer.compare("v0.0.0-20240101000000-abcdef123456", "v0.1.0"), Some(Ordering::Less), "a Go pseudo-version");
     }
 }
