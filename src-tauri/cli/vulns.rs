@@ -104,7 +104,11 @@ fn print_report(name: &str, report: &VulnReport, status: &DatabaseStatus) {
         .map(|(s, count)| format!("{count} {}", s.as_str()))
         .collect();
     let tally = if counts.is_empty() { String::new() } else { format!(" ({})", counts.join(", ")) };
-    println!("{name}: {} vulnerabilities{tally} in {} packages checked", report.findings.len(), report.packages_checked);
+    println!(
+        "{name}: {} vulnerabilities{tally} in {} packages checked",
+        report.findings.len(),
+        report.packages_checked
+    );
     if !report.findings.is_empty() {
         let mut table = new_table(&["SEVERITY", "ID", "PACKAGE", "VERSION", "FIXED IN", "LAYER", "SUMMARY"]);
         for finding in &report.findings {
@@ -128,9 +132,13 @@ fn print_report(name: &str, report: &VulnReport, status: &DatabaseStatus) {
         println!("Not checked: {what} (no advisories for it).");
     }
     if !report.not_compared.is_empty() {
-        println!("{} package versions could not be compared with an advisory's ranges (see --json).", report.not_compared.len());
+        println!(
+            "{} package versions could not be compared with an advisory's ranges (see --json).",
+            report.not_compared.len()
+        );
     }
-    let sources: Vec<String> = status.ecosystems.iter().map(|e| format!("{} ({})", e.ecosystem, age_of(&e.imported_at))).collect();
+    let sources: Vec<String> =
+        status.ecosystems.iter().map(|e| format!("{} ({})", e.ecosystem, age_of(&e.imported_at))).collect();
     println!("Advisories: {}.", sources.join(", "));
 }
 

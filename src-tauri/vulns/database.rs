@@ -114,7 +114,9 @@ impl Database {
         let version: i64 = self.connection.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(fail)?;
         if version != SCHEMA_VERSION {
             self.connection
-                .execute_batch("DROP TABLE IF EXISTS advisories; DROP TABLE IF EXISTS affects; DROP TABLE IF EXISTS sources;")
+                .execute_batch(
+                    "DROP TABLE IF EXISTS advisories; DROP TABLE IF EXISTS affects; DROP TABLE IF EXISTS sources;",
+                )
                 .map_err(fail)?;
         }
         self.connection.execute_batch(SCHEMA).map_err(fail)?;
@@ -163,10 +165,10 @@ impl Database {
             let body = body.map_err(fail)?;
             // Written by this version of Strata (the schema version says so): a body that does
             // not read back is a damaged file.
-            advisories.push(serde_json::from_slice(&body).map_err(|e| VulnError::Damaged {
-                path: self.path.display().to_string(),
-                reason: e.to_string(),
-            })?);
+            advisories.push(
+                serde_json::from_slice(&body)
+                    .map_err(|e| VulnError::Damaged { path: self.path.display().to_string(), reason: e.to_string() })?,
+            );
         }
         Ok(advisories)
     }
@@ -275,8 +277,10 @@ fn store_advisory(transaction: &rusqlite::Transaction<'_>, advisory: &Advisory) 
     let body = serde_json::to_vec(advisory).expect("an advisory serializes");
     transaction.execute("INSERT OR REPLACE INTO advisories (id, body) VALUES (?1, ?2)", params![advisory.id, body])?;
     transaction.execute("DELETE FROM affects WHERE advisory = ?1", params![advisory.id])?;
-    let mut insert = transaction.prepare_cached("INSERT INTO affects (ecosystem, name, advisory) VALUES (?1, ?2, ?3)")?;
-    let names: BTreeSet<(&str, &str)> = advisory.affected.iter().map(|a| (a.ecosystem.as_str(), a.name.as_str())).collect();
+    let mut insert =
+        transaction.prepare_cached("INSERT INTO affects (ecosystem, name, advisory) VALUES (?1, ?2, ?3)")?;
+    let names: BTreeSet<(&str, &str)> =
+        advisory.affected.iter().map(|a| (a.ecosystem.as_str(), a.name.as_str())).collect();
     for (ecosystem, name) in names {
         insert.execute(params![ecosystem, name, advisory.id])?;
     }
@@ -285,16 +289,14 @@ fn store_advisory(transaction: &rusqlite::Transaction<'_>, advisory: &Advisory) 
 }
 
 /// Calls `each` with every JSON record of a dump (a zip file or a folder), in the dump's order.
-fn for_each_record(
-    dump: &Path,
-    mut each: impl FnMut(&str, Vec<u8>) -> Result<(), VulnError>,
-) -> Result<(), VulnError> {
+fn for_each_record(dump: &Path, mut each: impl FnMut(&str, Vec<u8>) -> Result<(), VulnError>) -> Result<(), VulnError> {
     if dump.is_dir() {
         return for_each_file(dump, &mut each);
     }
     let damaged = |reason: String| VulnError::Damaged { path: dump.display().to_string(), reason };
     let file = File::open(dump).map_err(|e| VulnError::file(dump, e))?;
-    let mut archive = zip::ZipArchive::new(file).map_err(|e| damaged(format!("not a zip archive, or cut short ({e})")))?;
+    let mut archive =
+        zip::ZipArchive::new(file).map_err(|e| damaged(format!("not a zip archive, or cut short ({e})")))?;
     for index in 0..archive.len() {
         let mut entry = archive.by_index(index).map_err(|e| damaged(e.to_string()))?;
         let name = entry.name().map_err(|e| damaged(e.to_string()))?.to_string();
@@ -309,7 +311,10 @@ fn for_each_record(
 }
 
 /// [`for_each_record`] for a folder: every `*.json` file under it, in name order.
-fn for_each_file(folder: &Path, each: &mut impl FnMut(&str, Vec<u8>) -> Result<(), VulnError>) -> Result<(), VulnError> {
+fn for_each_file(
+    folder: &Path,
+    each: &mut impl FnMut(&str, Vec<u8>) -> Result<(), VulnError>,
+) -> Result<(), VulnError> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(folder)
         .map_err(|e| VulnError::file(folder, e))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))

@@ -50,7 +50,12 @@ pub async fn download_dumps(
 }
 
 /// One download into `target`, by way of `target.part`.
-async fn download_one(http: &reqwest::Client, url: &str, target: &Path, reporter: &mut Reporter) -> Result<PathBuf, VulnError> {
+async fn download_one(
+    http: &reqwest::Client,
+    url: &str,
+    target: &Path,
+    reporter: &mut Reporter,
+) -> Result<PathBuf, VulnError> {
     let part = target.with_extension("zip.part");
     let validator_file = target.with_extension("zip.part.validator");
     let cut = |reason: String| VulnError::Download { url: url.to_string(), reason };
@@ -69,8 +74,10 @@ async fn download_one(http: &reqwest::Client, url: &str, target: &Path, reporter
     let start = if resumed { have } else { 0 };
     let total = length.map(|length| start + length);
     if !resumed {
-        let validator = [ETAG, LAST_MODIFIED].iter().find_map(|h| response.headers().get(h)?.to_str().ok().map(str::to_string));
-        std::fs::write(&validator_file, validator.unwrap_or_default()).map_err(|e| VulnError::file(&validator_file, e))?;
+        let validator =
+            [ETAG, LAST_MODIFIED].iter().find_map(|h| response.headers().get(h)?.to_str().ok().map(str::to_string));
+        std::fs::write(&validator_file, validator.unwrap_or_default())
+            .map_err(|e| VulnError::file(&validator_file, e))?;
     }
     let mut file = std::fs::OpenOptions::new()
         .create(true)
@@ -82,7 +89,8 @@ async fn download_one(http: &reqwest::Client, url: &str, target: &Path, reporter
     reporter.start(&format!("Downloading {url}"), total);
     let mut done = start;
     loop {
-        let chunk = response.chunk().await.map_err(|e| cut(format!("the connection was cut after {done} bytes ({e})")))?;
+        let chunk =
+            response.chunk().await.map_err(|e| cut(format!("the connection was cut after {done} bytes ({e})")))?;
         let Some(chunk) = chunk else { break };
         file.write_all(&chunk).map_err(|e| VulnError::file(&part, e))?;
         done += chunk.len() as u64;

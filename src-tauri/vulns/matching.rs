@@ -80,10 +80,15 @@ struct Lookup {
 /// Checks every package of `inventory` against `database`.
 pub fn scan(database: &Database, inventory: &Inventory) -> Result<VulnReport, VulnError> {
     let mut cache: HashMap<(&'static str, String), Vec<Advisory>> = HashMap::new();
-    let mut report = VulnReport { findings: Vec::new(), packages_checked: 0, not_covered: Vec::new(), not_compared: Vec::new() };
+    let mut report =
+        VulnReport { findings: Vec::new(), packages_checked: 0, not_covered: Vec::new(), not_compared: Vec::new() };
     for package in &inventory.packages {
         let Some(lookup) = lookup_for(package, inventory.os.as_ref()) else {
-            let what = format!("{} packages on {}", package.ecosystem.as_str(), inventory.os.as_ref().map_or("an unknown OS", |os| os.id.as_str()));
+            let what = format!(
+                "{} packages on {}",
+                package.ecosystem.as_str(),
+                inventory.os.as_ref().map_or("an unknown OS", |os| os.id.as_str())
+            );
             if !report.not_covered.contains(&what) {
                 report.not_covered.push(what);
             }
@@ -201,9 +206,15 @@ mod tests {
 
     #[test]
     fn os_packages_are_looked_up_by_source_package_and_release() {
-        let debian = lookup_for(&installed(Ecosystem::Deb, "libssl3", Some("openssl")), Some(&os("debian", "12"))).unwrap();
-        assert_eq!((debian.ecosystem, debian.name.as_str(), debian.release.as_deref()), ("Debian", "openssl", Some("12")));
-        let alpine = lookup_for(&installed(Ecosystem::Apk, "libcrypto3", Some("openssl")), Some(&os("alpine", "3.19.1"))).unwrap();
+        let debian =
+            lookup_for(&installed(Ecosystem::Deb, "libssl3", Some("openssl")), Some(&os("debian", "12"))).unwrap();
+        assert_eq!(
+            (debian.ecosystem, debian.name.as_str(), debian.release.as_deref()),
+            ("Debian", "openssl", Some("12"))
+        );
+        let alpine =
+            lookup_for(&installed(Ecosystem::Apk, "libcrypto3", Some("openssl")), Some(&os("alpine", "3.19.1")))
+                .unwrap();
         assert_eq!(alpine.release.as_deref(), Some("v3.19"));
         let python = lookup_for(&installed(Ecosystem::Python, "PyYAML", None), None).unwrap();
         assert_eq!((python.name.as_str(), python.release), ("pyyaml", None));

@@ -21,7 +21,9 @@ pub use matching::{scan, Finding, NotCompared, VulnReport};
 
 /// How bad a vulnerability is, lowest first: CVSS's rating of the base score, or the level the
 /// advisory's database writes; `unknown` when the advisory says neither.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS, clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The advisory gives no severity.

@@ -150,10 +150,19 @@ pub fn read_record(json: &[u8]) -> Result<Read, serde_json::Error> {
     let (severity, score) = severity_of(&record);
     let summary = summary_of(&record);
     let affected = record.affected.into_iter().filter_map(AffectedPackage::from_osv).collect();
-    let mut aliases: Vec<String> = record.aliases.into_iter().chain(record.upstream).filter(|a| *a != record.id).collect();
+    let mut aliases: Vec<String> =
+        record.aliases.into_iter().chain(record.upstream).filter(|a| *a != record.id).collect();
     aliases.sort_by_key(|alias| (!alias.starts_with("CVE-"), alias.clone()));
     aliases.dedup();
-    Ok(Read::Advisory(Advisory { id: record.id, aliases, summary, severity, score, modified: record.modified, affected }))
+    Ok(Read::Advisory(Advisory {
+        id: record.id,
+        aliases,
+        summary,
+        severity,
+        score,
+        modified: record.modified,
+        affected,
+    }))
 }
 
 impl AffectedPackage {
@@ -256,7 +265,8 @@ fn range_affects(order: VersionOrder, events: &[Event], version: &str) -> Result
             _ => {}
         }
     }
-    let limits: Vec<&str> = events.iter().filter_map(|e| if let Event::Limit(at) = e { Some(at.as_str()) } else { None }).collect();
+    let limits: Vec<&str> =
+        events.iter().filter_map(|e| if let Event::Limit(at) = e { Some(at.as_str()) } else { None }).collect();
     if affected && !limits.is_empty() && !limits.contains(&"*") {
         let mut below_a_limit = false;
         for limit in limits {
@@ -287,7 +297,11 @@ impl Event {
 
 /// The summary, or the details' first line when there is none, cut to [`SUMMARY_CHARS`].
 fn summary_of(record: &OsvRecord) -> String {
-    let text = if record.summary.trim().is_empty() { record.details.lines().find(|l| !l.trim().is_empty()).unwrap_or("") } else { &record.summary };
+    let text = if record.summary.trim().is_empty() {
+        record.details.lines().find(|l| !l.trim().is_empty()).unwrap_or("")
+    } else {
+        &record.summary
+    };
     let text = text.trim();
     match text.char_indices().nth(SUMMARY_CHARS) {
         Some((cut, _)) => format!("{}…", &text[..cut]),
@@ -348,17 +362,29 @@ mod tests {
 
     #[test]
     fn last_affected_includes_its_version_and_limit_bounds_the_range() {
-        let p = package("npm", serde_json::json!([{"type": "SEMVER", "events": [{"introduced": "0"}, {"last_affected": "1.2.3"}]}]), &[]);
+        let p = package(
+            "npm",
+            serde_json::json!([{"type": "SEMVER", "events": [{"introduced": "0"}, {"last_affected": "1.2.3"}]}]),
+            &[],
+        );
         assert_eq!(p.affects("1.2.3"), Ok(Some(None)));
         assert_eq!(p.affects("1.2.4"), Ok(None));
-        let limited = package("npm", serde_json::json!([{"type": "SEMVER", "events": [{"introduced": "0"}, {"limit": "2.0.0"}]}]), &[]);
+        let limited = package(
+            "npm",
+            serde_json::json!([{"type": "SEMVER", "events": [{"introduced": "0"}, {"limit": "2.0.0"}]}]),
+            &[],
+        );
         assert_eq!(limited.affects("1.9.9"), Ok(Some(None)));
         assert_eq!(limited.affects("2.0.0"), Ok(None));
     }
 
     #[test]
     fn debian_ranges_use_dpkg_order_with_epochs_and_tildes() {
-        let p = package("Debian", serde_json::json!([{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1:3.0.11-1~deb12u2"}]}]), &[]);
+        let p = package(
+            "Debian",
+            serde_json::json!([{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "1:3.0.11-1~deb12u2"}]}]),
+            &[],
+        );
         assert_eq!(p.affects("1:3.0.11-1~deb12u1"), Ok(Some(Some("1:3.0.11-1~deb12u2".into()))));
         assert_eq!(p.affects("1:3.0.11-1"), Ok(None), "1 is after 1~deb12u2");
         assert_eq!(p.affects("3.0.20-1"), Ok(Some(Some("1:3.0.11-1~deb12u2".into()))), "no epoch is before epoch 1");
@@ -369,7 +395,11 @@ mod tests {
         let p = package("PyPI", serde_json::json!([{"type": "GIT", "events": [{"introduced": "abc"}]}]), &["1.0"]);
         assert_eq!(p.affects("1.0"), Ok(Some(None)));
         assert_eq!(p.affects("1.1"), Ok(None), "GIT ranges are not versions");
-        let bad = package("npm", serde_json::json!([{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "not-semver"}]}]), &[]);
+        let bad = package(
+            "npm",
+            serde_json::json!([{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "not-semver"}]}]),
+            &[],
+        );
         assert_eq!(bad.affects("1.0.0"), Err(Unreadable));
     }
 
@@ -391,6 +421,9 @@ mod tests {
         assert_eq!((debian.severity, debian.affected[0].release.as_str()), (Severity::High, "12"));
         let withdrawn = serde_json::json!({"id": "X", "withdrawn": "2026-01-01T00:00:00Z"});
         assert!(matches!(read_record(withdrawn.to_string().as_bytes()), Ok(Read::Withdrawn)));
-        assert!(read_record(br#"{"id": "Y", "affected": [{"ranges": [{"type": "ECOSYSTEM", "events": [{"sometime": "1"}]}]}]}"#).is_err());
+        assert!(read_record(
+            br#"{"id": "Y", "affected": [{"ranges": [{"type": "ECOSYSTEM", "events": [{"sometime": "1"}]}]}]}"#
+        )
+        .is_err());
     }
 }

@@ -245,7 +245,11 @@ mod tests {
         assert_ascending(&["1.9", "1.10", "1.100"]);
         assert_eq!(VersionOrder::Dpkg.compare("1.0009", "1.9"), Some(Ordering::Equal), "leading zeros do not count");
         assert_eq!(VersionOrder::Dpkg.compare("1.2", "1.2-0"), Some(Ordering::Equal), "no revision is revision 0");
-        assert_eq!(VersionOrder::Dpkg.compare("18446744073709551616", "18446744073709551615"), Some(Ordering::Greater), "longer than u64");
+        assert_eq!(
+            VersionOrder::Dpkg.compare("18446744073709551616", "18446744073709551615"),
+            Some(Ordering::Greater),
+            "longer than u64"
+        );
     }
 
     #[test]
@@ -298,7 +302,20 @@ mod tests {
         // The ordering PEP 440's summary gives, in our own selection.
         assert_ascending_by(
             VersionOrder::Pep440,
-            &["1.0.dev456", "1.0a1", "1.0a2.dev456", "1.0a12", "1.0b1.dev456", "1.0b2", "1.0rc1", "1.0", "1.0+abc.5", "1.0.post456.dev34", "1.0.post456", "1.1.dev1"],
+            &[
+                "1.0.dev456",
+                "1.0a1",
+                "1.0a2.dev456",
+                "1.0a12",
+                "1.0b1.dev456",
+                "1.0b2",
+                "1.0rc1",
+                "1.0",
+                "1.0+abc.5",
+                "1.0.post456.dev34",
+                "1.0.post456",
+                "1.1.dev1",
+            ],
         );
         assert_ascending_by(VersionOrder::Pep440, &["2.0", "2.0.1", "1!0.5"]);
         assert_eq!(VersionOrder::Pep440.compare("1.0", "1.0.0"), Some(Ordering::Equal), "trailing zeros");
@@ -310,9 +327,26 @@ mod tests {
         // SemVer 2.0's precedence example, and numbers compared whole.
         assert_ascending_by(
             VersionOrder::SemVer,
-            &["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0", "2.0.0", "2.1.0", "2.1.1", "2.10.0"],
+            &[
+                "1.0.0-alpha",
+                "1.0.0-alpha.1",
+                "1.0.0-alpha.beta",
+                "1.0.0-beta",
+                "1.0.0-beta.2",
+                "1.0.0-beta.11",
+                "1.0.0-rc.1",
+                "1.0.0",
+                "2.0.0",
+                "2.1.0",
+                "2.1.1",
+                "2.10.0",
+            ],
         );
         assert_eq!(VersionOrder::SemVer.compare("1.0.0+build.5", "1.0.0"), Some(Ordering::Equal));
-        assert_eq!(VersionOrder::SemVer.compare("v0.0.0-20240101000000-abcdef123456", "v0.1.0"), Some(Ordering::Less), "a Go pseudo-version");
+        assert_eq!(
+            VersionOrder::SemVer.compare("v0.0.0-20240101000000-abcdef123456", "v0.1.0"),
+            Some(Ordering::Less),
+            "a Go pseudo-version"
+        );
     }
 }
