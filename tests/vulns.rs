@@ -146,7 +146,9 @@ async fn an_images_packages_are_matched_against_imported_osv_records_with_their_
     assert!(said.contains("Skipped 2 records") && said.contains("BROKEN-1.json"), "{said}");
 
     let found = json(&strata(&["vulns", &image, "--json"], &env));
-    let findings: Vec<(&str, &str, &str, Option<&str>, u64, &str)> = found["report"]["findings"]
+    /// id, package, severity, fixed in, layer, installed version
+    type Row<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, u64, &'a str);
+    let findings: Vec<Row> = found["report"]["findings"]
         .as_array()
         .unwrap()
         .iter()

@@ -14,7 +14,7 @@ pub const CONTRACT_FILE: &str = "ui/src/contract.ts";
 /// The values commands take and return, and what their channels carry. The types these refer
 /// to are found and written too.
 fn visit_roots(types: &mut Types) {
-    use super::{choices, cleanup, commands, diff, explorer, projects, registries, stats};
+    use super::{choices, cleanup, commands, diff, explorer, projects, registries, stats, vulns};
     types.visit::<commands::EndpointsView>();
     types.visit::<crate::live::LiveState>();
     types.visit::<crate::problem::Failure>();
@@ -53,6 +53,8 @@ fn visit_roots(types: &mut Types) {
     types.visit::<registries::RegistryTags>();
     types.visit::<crate::sbom::Inventory>();
     types.visit::<crate::sbom::SbomFormat>();
+    types.visit::<vulns::ImageVulnerabilities>();
+    types.visit::<crate::vulns::ImportSummary>();
     types.visit::<crate::inventory::local_copies::RegistryCopy>();
     types.visit::<registries::SignedIn>();
     types.visit::<crate::inventory::pull::PullState>();

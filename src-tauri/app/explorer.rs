@@ -74,6 +74,11 @@ pub struct ViewInfo {
 }
 
 impl Explorer {
+    /// The open image's layers (what the audit, the SBOM and the vulnerability scan read).
+    pub(super) fn open_image(&self) -> Result<Arc<Image>, Failure> {
+        self.with_open(|open| Ok(open.image.clone()))
+    }
+
     fn with_open<T>(&self, act: impl FnOnce(&mut OpenImage) -> Result<T, Failure>) -> Result<T, Failure> {
         let mut open = self.open.lock().expect("explorer lock");
         let open = open.as_mut().ok_or_else(|| {
@@ -238,14 +243,14 @@ pub fn cancel_file_read(reads: State<'_, FileReads>) {
 /// layer, risky settings and files, waste advice (no export: the image is already read).
 #[tauri::command]
 pub fn image_audit(explorer: State<'_, Explorer>) -> Result<Audit, Failure> {
-    let image = explorer.with_open(|open| Ok(open.image.clone()))?;
+    let image = explorer.open_image()?;
     Ok(audit_and_remember(&image, &IndexCache::user()))
 }
 
 /// What the open image has installed: its SBOM inventory, each package with its layer.
 #[tauri::command]
 pub async fn image_packages(explorer: State<'_, Explorer>) -> Result<Inventory, Failure> {
-    let image = explorer.with_open(|open| Ok(open.image.clone()))?;
+    let image = explorer.open_image()?;
     Ok(inventory(&image, &image.merged_tree()))
 }
 

@@ -12,6 +12,7 @@ mod explorer;
 mod projects;
 mod registries;
 mod stats;
+mod vulns;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -60,6 +61,8 @@ window_commands! {
     explorer::image_audit,
     explorer::image_packages,
     explorer::image_save_sbom,
+    vulns::image_vulnerabilities,
+    vulns::vulns_update,
     explorer::file_content,
     explorer::cancel_file_read,
     explorer::extract_file,

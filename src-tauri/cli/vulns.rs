@@ -13,7 +13,7 @@ use crate::format;
 use crate::platform::Platform;
 use crate::problem::Failure;
 use crate::sbom::inventory;
-use crate::vulns::download::{download_dumps, DEFAULT_ECOSYSTEMS, OSV_BASE_URL};
+use crate::vulns::download::{update as update_database, OSV_BASE_URL};
 use crate::vulns::{scan, Database, DatabaseStatus, ImportSummary, Severity, VulnError, VulnReport};
 
 /// The characters of a summary shown in the table.
@@ -158,18 +158,10 @@ fn age_of(imported_at: &str) -> String {
 }
 
 async fn update(path: &std::path::Path, base: &str, ecosystems: Vec<String>) -> Result<(), Failure> {
-    let ecosystems = if ecosystems.is_empty() { DEFAULT_ECOSYSTEMS.map(String::from).to_vec() } else { ecosystems };
-    let folder = path.with_file_name("downloads");
     let bar = progress_bar();
-    let mut reporter = reporter_on(&bar);
-    let downloaded = download_dumps(base, &ecosystems, &folder, &mut reporter).await;
+    let updated = update_database(path, base, &ecosystems, &mut reporter_on(&bar)).await;
     bar.finish_and_clear();
-    let dumps = downloaded?;
-    let summary = tokio::task::block_in_place(|| import_dumps(path, &dumps))?;
-    for (file, _) in &dumps {
-        let _ = std::fs::remove_file(file);
-    }
-    print_import(&summary);
+    print_import(&updated?);
     Ok(())
 }
 

@@ -10,6 +10,7 @@ use std::time::Duration;
 use reqwest::header::{CONTENT_LENGTH, ETAG, IF_RANGE, LAST_MODIFIED, RANGE};
 use reqwest::StatusCode;
 
+use super::database::{Database, ImportSummary};
 use super::VulnError;
 use crate::progress::Reporter;
 
@@ -19,6 +20,32 @@ pub const OSV_BASE_URL: &str = "https://osv-vulnerabilities.storage.googleapis.c
 /// The ecosystems downloaded when none are named: those whose packages Strata reads.
 pub const DEFAULT_ECOSYSTEMS: [&str; 5] = ["Debian", "Ubuntu", "Alpine", "PyPI", "npm"];
 
+/// Where dumps are downloaded from: `STRATA_OSV_URL` when set, else osv.dev.
+pub fn osv_base_url() -> String {
+    std::env::var("STRATA_OSV_URL").ok().filter(|url| !url.is_empty()).unwrap_or_else(|| OSV_BASE_URL.to_string())
+}
+
+/// Downloads `ecosystems`' dumps from `base` (all of [`DEFAULT_ECOSYSTEMS`] when empty) beside
+/// the database at `database`, then imports them all at once, replacing those ecosystems'
+/// advisories, and removes the downloaded files. A failure leaves the database as it was.
+/// Must run on a multi-threaded runtime (the import blocks its thread).
+pub async fn update(
+    database: &Path,
+    base: &str,
+    ecosystems: &[String],
+    reporter: &mut Reporter,
+) -> Result<ImportSummary, VulnError> {
+    let ecosystems: Vec<String> =
+        if ecosystems.is_empty() { DEFAULT_ECOSYSTEMS.map(String::from).to_vec() } else { ecosystems.to_vec() };
+    let folder = database.with_file_name("downloads");
+    let dumps = download_dumps(base, &ecosystems, &folder, reporter).await?;
+    let summary = tokio::task::block_in_place(|| Database::open(database)?.import(&dumps, reporter))?;
+    for (file, _) in &dumps {
+        let _ = std::fs::remove_file(file);
+    }
+    Ok(summary)
+}
+
 /// The URL of one ecosystem's dump under `base`.
 pub fn dump_url(base: &str, ecosystem: &str) -> String {
     format!("{}/{ecosystem}/all.zip", base.trim_end_matches('/'))
@@ -27,7 +54,7 @@ pub fn dump_url(base: &str, ecosystem: &str) -> String {
 /// Downloads each ecosystem's dump from `base` into `folder`, resuming any cut before; returns
 /// each finished file with the URL it came from. A failure leaves the finished and partial files
 /// for the next attempt.
-pub async fn download_dumps(
+async fn download_dumps(
     base: &str,
     ecosystems: &[String],
     folder: &Path,

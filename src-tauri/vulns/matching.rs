@@ -15,6 +15,7 @@ use crate::sbom::{Ecosystem, InstalledPackage, Inventory, OsRelease};
 
 /// One installed package with one known vulnerability.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[ts(rename = "VulnFinding")]
 pub struct Finding {
     /// The advisory's OSV id.
     pub id: String,

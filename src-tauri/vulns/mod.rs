@@ -25,6 +25,7 @@ pub use matching::{scan, Finding, NotCompared, VulnReport};
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS, clap::ValueEnum,
 )]
 #[serde(rename_all = "lowercase")]
+#[ts(rename = "VulnSeverity")]
 pub enum Severity {
     /// The advisory gives no severity.
     Unknown,

@@ -52,6 +52,14 @@ export const api = {
   imagePackages: () => call<Engine.Inventory>("image_packages"),
   /** Asks where to save the open image's SBOM (offered as `name`); null: cancelled. */
   saveSbom: (format: Engine.SbomFormat, name: string) => call<Engine.Saved | null>("image_save_sbom", { format, name }),
+  /** The open image's known vulnerabilities, or that there is no database yet. */
+  imageVulnerabilities: () => call<Engine.ImageVulnerabilities>("image_vulnerabilities"),
+  /** Downloads OSV's advisories into the local database, reporting progress. */
+  updateVulnerabilities(onProgress: (progress: Engine.Progress) => void): Promise<Engine.ImportSummary> {
+    const channel = new Channel<Engine.Progress>();
+    channel.onmessage = onProgress;
+    return call<Engine.ImportSummary>("vulns_update", { onProgress: channel });
+  },
   fileContent: (id: number) => call<Engine.FileContent>("file_content", { id }),
   /** Stops the file read for View or Show diff. */
   cancelFileRead: () => call<void>("cancel_file_read"),

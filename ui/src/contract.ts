@@ -24,6 +24,8 @@ export type Command =
   | "image_audit"
   | "image_packages"
   | "image_save_sbom"
+  | "image_vulnerabilities"
+  | "vulns_update"
   | "file_content"
   | "cancel_file_read"
   | "extract_file"
@@ -627,6 +629,19 @@ total_bytes: number,
 low: boolean, };
 
 /**
+ * What the database holds: one line per ecosystem.
+ */
+export type DatabaseStatus = { 
+/**
+ * The database file.
+ */
+path: string, 
+/**
+ * Its ecosystems, by name.
+ */
+ecosystems: Array<EcosystemStatus>, };
+
+/**
  * Which changed paths to show, and in which order.
  */
 export type DiffQuery = { 
@@ -731,6 +746,31 @@ export type DiffTreeInfo = { query: DiffQuery, rows: number, };
  * The package managers Strata reads.
  */
 export type Ecosystem = "deb" | "apk" | "python" | "node";
+
+/**
+ * What the database holds for one ecosystem.
+ */
+export type EcosystemStatus = { 
+/**
+ * OSV's name for it (`Debian`, `PyPI`).
+ */
+ecosystem: string, 
+/**
+ * Where its advisories came from (a file, a folder or a URL).
+ */
+origin: string, 
+/**
+ * When they were imported (RFC 3339).
+ */
+imported_at: string, 
+/**
+ * How many advisories it has.
+ */
+advisories: number, 
+/**
+ * When its newest advisory last changed (RFC 3339): how current the data is.
+ */
+newest: string, };
 
 /**
  * One daemon Strata can talk to.
@@ -1125,6 +1165,44 @@ unique: number,
 attributed: number, };
 
 /**
+ * The open image against the vulnerability database.
+ */
+export type ImageVulnerabilities = { 
+/**
+ * What the database holds; `None` when there is none yet (then there is no report).
+ */
+database: DatabaseStatus | null, 
+/**
+ * What the scan found.
+ */
+report: VulnReport | null, };
+
+/**
+ * What an import did.
+ */
+export type ImportSummary = { 
+/**
+ * Advisories stored.
+ */
+advisories: number, 
+/**
+ * Withdrawn records left out.
+ */
+withdrawn: number, 
+/**
+ * Records that could not be read as OSV's schema, left out.
+ */
+skipped: number, 
+/**
+ * The first few of those, with why.
+ */
+skipped_named: Array<string>, 
+/**
+ * The ecosystems imported, each replacing what was there.
+ */
+ecosystems: Array<string>, };
+
+/**
  * How one of the daemon's images compares with its tag in the registry its name gives.
  */
 export type InRegistry = { "kind": "same" } | { "kind": "differs", 
@@ -1466,6 +1544,23 @@ link_target: string | null,
  * How many nodes are directly under it in this view, hidden and removed ones included.
  */
 children: number, };
+
+/**
+ * A package whose version could not be compared with an advisory's ranges.
+ */
+export type NotCompared = { 
+/**
+ * The package's name.
+ */
+package: string, 
+/**
+ * Its installed version.
+ */
+version: string, 
+/**
+ * The advisory whose ranges could not be read against it.
+ */
+advisory: string, };
 
 /**
  * The OS an image is built on, from `os-release`.
@@ -2539,3 +2634,75 @@ size: number | null,
  * Containers that mount it.
  */
 containers: number, };
+
+/**
+ * One installed package with one known vulnerability.
+ */
+export type VulnFinding = { 
+/**
+ * The advisory's OSV id.
+ */
+id: string, 
+/**
+ * Its other ids, CVE ids first.
+ */
+aliases: Array<string>, 
+/**
+ * One line on what is wrong.
+ */
+summary: string, 
+/**
+ * How bad it is.
+ */
+severity: VulnSeverity, 
+/**
+ * The CVSS base score, when the advisory gives a vector.
+ */
+score: number | null, 
+/**
+ * The package's ecosystem.
+ */
+ecosystem: Ecosystem, 
+/**
+ * The installed package's name.
+ */
+package: string, 
+/**
+ * The installed version.
+ */
+version: string, 
+/**
+ * The version that fixes it, when there is one.
+ */
+fixed: string | null, 
+/**
+ * The layer that installed or last changed the package.
+ */
+layer: number, };
+
+/**
+ * What a scan found.
+ */
+export type VulnReport = { 
+/**
+ * The findings, worst first.
+ */
+findings: Array<VulnFinding>, 
+/**
+ * How many packages were looked up.
+ */
+packages_checked: number, 
+/**
+ * Packages the database has no advisories source for (an OS it does not know), by ecosystem.
+ */
+not_covered: Array<string>, 
+/**
+ * Versions no ordering could place in an advisory's ranges.
+ */
+not_compared: Array<NotCompared>, };
+
+/**
+ * How bad a vulnerability is, lowest first: CVSS's rating of the base score, or the level the
+ * advisory's database writes; `unknown` when the advisory says neither.
+ */
+export type VulnSeverity = "unknown" | "low" | "medium" | "high" | "critical";

@@ -305,7 +305,7 @@ describe("the Layers screen", () => {
     });
     await open();
 
-    expect(text("#audit-line")).toBe("Security1 critical1 lowa secret in /root/.config/gh/hosts.ymlDetailsPackages");
+    expect(text("#audit-line")).toBe("Security1 critical1 lowa secret in /root/.config/gh/hosts.ymlDetailsPackagesVulnerabilities");
     expect(byId("audit-panel").hidden).toBe(true);
     byId("audit-details").click();
     expect(byId("audit-panel").hidden).toBe(false);
@@ -353,7 +353,7 @@ describe("the Layers screen", () => {
   it("says the audit found nothing, and what it read", async () => {
     answer("image_audit", { findings: [], skipped_files: { too_large: 0, too_large_bytes: 0, size_limit: 10_485_760, binary: 0 } });
     await open();
-    expect(text("#audit-line")).toBe("Securitynothing foundPackages");
+    expect(text("#audit-line")).toBe("Securitynothing foundPackagesVulnerabilities");
     answer("image_packages", { os: null, packages: [{ ecosystem: "deb", name: "bash", version: "5.2", source: null, licence: null, architecture: "amd64", purl: "pkg:deb/debian/bash@5.2", files: [], layer: 1, database: "/var/lib/dpkg/status" }] });
     answer("set_view", () => recorded.viewInfo);
     byId("open-packages").click();

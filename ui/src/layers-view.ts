@@ -20,6 +20,7 @@ import {
 } from "./api";
 import { viewerDialog } from "./dialog";
 import { packagesDialog } from "./packages-dialog";
+import { vulnsDialog } from "./vulns-dialog";
 import { button, element, withTitle } from "./dom";
 import { formatSize } from "./format";
 import { PagedRows, treeKey } from "./paged-rows";
@@ -345,6 +346,13 @@ export class LayersView {
       });
     });
     packages.title = "What the image has installed, each package with the layer that installed it; save it as an SBOM (CycloneDX, SPDX)";
+    const vulnerabilities = button("Vulnerabilities", "open-vulns", () => {
+      vulnsDialog((layer) => void this.selectLayer(layer), this.report).catch((error) => {
+        const failure = asUiError(error);
+        this.report(failure.message, failure.hint);
+      });
+    });
+    vulnerabilities.title = "Known vulnerabilities of the installed packages, from OSV's advisories on this computer, with the layer that installed each";
     if (audit.findings.length > 0 || skippedNote(audit)) {
       const details = button("Details", "audit-details", () => {
         this.auditPanel.hidden = !this.auditPanel.hidden;
@@ -354,7 +362,7 @@ export class LayersView {
       details.setAttribute("aria-expanded", "false");
       this.audit.append(details);
     }
-    this.audit.append(packages);
+    this.audit.append(packages, vulnerabilities);
     this.drawAuditPanel(audit);
     this.markAuditedLayers();
   }
