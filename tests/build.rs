@@ -429,3 +429,61 @@ async fn a_secret_in_the_new_image_fails_verify_security_and_the_tag_stays() {
     fixtures.adopt_labelled_images().await;
     assert_eq!(json(&skipped)["audit"], Value::Null);
 }
+
+#[tokio::test]
+async fn a_known_vulnerability_at_the_threshold_fails_verify_security_and_the_tag_stays() {
+    let mut fixtures = Fixtures::new("build-vulns").await;
+    let dir = project(&fixtures);
+    let state = tempfile::tempdir().unwrap();
+    let (dev, good) = good_build(&mut fixtures, dir.path(), state.path()).await;
+    // The next build installs a Debian package with a known vulnerability (high).
+    let os = dir.path().join("os");
+    std::fs::create_dir_all(os.join("etc")).unwrap();
+    std::fs::create_dir_all(os.join("var/lib/dpkg")).unwrap();
+    std::fs::write(os.join("etc/os-release"), "ID=debian\nVERSION_ID=\"12\"\n").unwrap();
+    std::fs::write(
+        os.join("var/lib/dpkg/status"),
+        "Package: libssl3\nStatus: install ok installed\nSource: openssl\nArchitecture: amd64\nVersion: 3.0.11-1~deb12u1\n",
+    )
+    .unwrap();
+    let dockerfile = std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    std::fs::write(dir.path().join("Dockerfile"), format!("{dockerfile}COPY os/ /\n")).unwrap();
+
+    // No database: a gate with nothing to check against fails, and says how to get one.
+    let unchecked = build(dir.path(), &fixtures, &["-t", &dev, "--vulns-fail-on", "high"], state.path());
+    fixtures.adopt_labelled_images().await;
+    let said = String::from_utf8_lossy(&unchecked.stderr);
+    assert_eq!(unchecked.status.code(), Some(1), "{said}");
+    assert!(said.contains("the vulnerability check could not run") && said.contains("strata vulns update"), "{said}");
+    assert_eq!(image_id(&fixtures, &dev).await.as_deref(), Some(good.as_str()), "the tag stayed");
+
+    let records = tempfile::tempdir().unwrap();
+    let record = serde_json::json!({"id": "DSA-9999-1", "modified": "2026-12-01T00:00:00Z",
+        "affected": [{"package": {"ecosystem": "Debian:12", "name": "openssl"}, "ecosystem_specific": {"urgency": "high"},
+            "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "3.0.11-1~deb12u2"}]}]}]});
+    std::fs::write(records.path().join("DSA-9999-1.json"), record.to_string()).unwrap();
+    let cache = state.path().join("cache");
+    let imported = strata(
+        &["vulns", "import", records.path().to_str().unwrap()],
+        &[("STRATA_CACHE_DIR", cache.to_str().unwrap())],
+    );
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+
+    let failed = build(dir.path(), &fixtures, &["-t", &dev, "--vulns-fail-on", "high"], state.path());
+    fixtures.adopt_labelled_images().await;
+    let said = String::from_utf8_lossy(&failed.stderr);
+    assert_eq!(failed.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("known vulnerabilities at or above high: libssl3 3.0.11-1~deb12u1 (DSA-9999-1, high)"),
+        "{said}"
+    );
+    assert_eq!(image_id(&fixtures, &dev).await.as_deref(), Some(good.as_str()), "the tag stayed");
+
+    // Below the threshold the build passes, and the log says what was found.
+    let passed = build(dir.path(), &fixtures, &["-t", &dev, "--vulns-fail-on", "critical"], state.path());
+    fixtures.adopt_labelled_images().await;
+    let said = format!("{}{}", String::from_utf8_lossy(&passed.stdout), String::from_utf8_lossy(&passed.stderr));
+    assert!(passed.status.success(), "{said}");
+    assert!(said.contains("Vulnerabilities: 1 in 1 packages, 0 at or above critical"), "{said}");
+    assert_ne!(image_id(&fixtures, &dev).await.as_deref(), Some(good.as_str()), "the tag moved");
+}

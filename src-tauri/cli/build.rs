@@ -55,6 +55,10 @@ pub struct BuildArgs {
     /// default), a severity (`info` … `critical`), `never` (report only), or `off` (no audit).
     #[arg(long, value_name = "POLICY", value_parser = audit_policy)]
     pub audit_fail_on: Option<AuditPolicy>,
+    /// Fail the *verify security* stage when a known vulnerability (from `strata vulns update`'s
+    /// database) is at or above this severity: `critical`, `high`, `medium`, `low`, `unknown`.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub vulns_fail_on: Option<crate::vulns::Severity>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -117,6 +121,9 @@ fn project_for(args: &BuildArgs, store: Option<&ProjectStore>) -> Result<Project
     }
     if let Some(AuditPolicy(policy)) = args.audit_fail_on {
         project.audit_fail_on = policy;
+    }
+    if args.vulns_fail_on.is_some() {
+        project.vulns_fail_on = args.vulns_fail_on;
     }
     if args.restart.is_some() {
         project.restart_container = args.restart.clone();

@@ -84,6 +84,17 @@ pub enum BuildError {
         /// Every finding, the failing ones and the rest.
         findings: Vec<crate::audit::Finding>,
     },
+    /// The new image has known vulnerabilities at or above the project's threshold.
+    #[error("known vulnerabilities at or above {}: {}", threshold.as_str(), vulnerable_list(findings))]
+    Vulnerable {
+        /// The project's threshold.
+        threshold: crate::vulns::Severity,
+        /// The findings at or above it.
+        findings: Vec<crate::vulns::Finding>,
+    },
+    /// The vulnerability check could not run (no database, a damaged one). Holds why.
+    #[error("the vulnerability check could not run: {0}")]
+    VulnsCouldNotRun(String),
     /// The new image could not be read for the audit. Holds why.
     #[error("the security audit could not run: {0}")]
     AuditCouldNotRun(String),
@@ -111,6 +122,8 @@ impl Problem for BuildError {
             | BuildError::VerifyFailed { .. }
             | BuildError::AuditFailed { .. }
             | BuildError::AuditCouldNotRun(_)
+            | BuildError::Vulnerable { .. }
+            | BuildError::VulnsCouldNotRun(_)
             | BuildError::PushFailed(_)
             | BuildError::VerifyCouldNotRun(_) => ErrorCode::BuildFailed,
             BuildError::Engine(error) => error.code(),
@@ -140,6 +153,12 @@ impl Problem for BuildError {
             BuildError::AuditFailed { .. } | BuildError::AuditCouldNotRun(_) => {
                 "The new image was built but not tagged; remove what the audit found (or allow it, with a reason, in .strata-audit.yaml) and build again.".into()
             }
+            BuildError::Vulnerable { .. } => {
+                "The new image was built but not tagged; upgrade the packages named (or the base image) and build again.".into()
+            }
+            BuildError::VulnsCouldNotRun(_) => {
+                "The new image was built but not tagged; run `strata vulns update`, or turn the vulnerability gate off in the project's settings.".into()
+            }
             BuildError::PushFailed(_) => {
                 "The image is built and tagged here; sign in with `docker login` or check the registry, then push again.".into()
             }
@@ -147,6 +166,20 @@ impl Problem for BuildError {
             BuildError::Cancelled => "Start it again when you are ready.".into(),
         }
     }
+}
+
+/// "openssl 3.0.11 (DSA-5532-1, critical), …": the first few findings, for the message.
+fn vulnerable_list(findings: &[crate::vulns::Finding]) -> String {
+    const NAMED: usize = 3;
+    let mut named: Vec<String> = findings
+        .iter()
+        .take(NAMED)
+        .map(|f| format!("{} {} ({}, {})", f.package, f.version, f.id, f.severity.as_str()))
+        .collect();
+    if findings.len() > NAMED {
+        named.push(format!("and {} more", findings.len() - NAMED));
+    }
+    named.join(", ")
 }
 
 /// Whether a failed step's words say that the network, not the Dockerfile, let it down.

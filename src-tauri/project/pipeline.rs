@@ -4,7 +4,7 @@
 //! says what the build changed against the image the first tag named before: size, and the layers
 //! that grew or shrank.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use bollard::query_parameters::{RemoveImageOptionsBuilder, TagImageOptionsBuilder};
@@ -20,11 +20,14 @@ use super::BuildError;
 use crate::audit::allow::AllowList;
 use crate::audit::{audit_and_remember, Audit, FailOn};
 use crate::engine::{Connection, EngineError};
-use crate::image::{ImageSource, IndexCache};
+use crate::image::{Image, ImageSource, IndexCache};
 use crate::inventory::shared::{chain_layers, Layer};
 use crate::names;
 use crate::names::split_reference;
+use crate::problem::Problem;
 use crate::progress::{Cancel, Reporter};
+use crate::sbom::inventory;
+use crate::vulns::{scan, Database, Finding, Severity, VulnError, VulnReport};
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -43,8 +46,11 @@ pub struct PipelineRequest {
     pub publish_with: Option<PathBuf>,
     /// Replace this container with one of the new image.
     pub restart_container: Option<String>,
-    /// Audit the new image and fail the build as this policy says; `None` skips the stage.
+    /// Audit the new image and fail the build as this policy says; `None` skips the audit.
     pub audit_fail_on: Option<FailOn>,
+    /// Check the new image's packages against the local vulnerability database and fail the
+    /// build when one is at or above this severity; `None` skips the check.
+    pub vulns_fail_on: Option<Severity>,
 }
 
 impl PipelineRequest {
@@ -156,20 +162,16 @@ pub async fn run_pipeline(
         verification = Some(checked);
     }
     let mut audit = None;
-    if let Some(fail_on) = request.audit_fail_on {
+    if request.audit_fail_on.is_some() || request.vulns_fail_on.is_some() {
         on_event(PipelineEvent::Stage { name: "security" });
-        let audited = match audit_built(connection, &built.image_id, request.build.context.root(), cancel).await {
-            Ok(audited) => audited,
+        let checked = verify_security(connection, &built.image_id, &request, cancel, on_event).await;
+        match checked {
+            Ok(audited) => audit = audited,
             Err(error) => {
                 forget_unverified(docker, &built.image_id).await;
                 return Err(error);
             }
-        };
-        if fail_on.fails(&audited.findings) {
-            forget_unverified(docker, &built.image_id).await;
-            return Err(BuildError::AuditFailed { policy: fail_on, findings: audited.findings });
         }
-        audit = Some(audited);
     }
     on_event(PipelineEvent::Stage { name: "tag" });
     for reference in &request.tags {
@@ -218,13 +220,61 @@ pub async fn run_pipeline(
 
 /// The audit of the image just built, read through the index cache (its base layers are usually
 /// there already), with the project's allow-list applied.
-async fn audit_built(
+/// The *verify security* stage: the audit (its result, when the project asks for one) and the
+/// vulnerability gate, each failing the build as the project's policy says.
+async fn verify_security(
     connection: &Connection,
     image_id: &str,
-    folder: &Path,
+    request: &PipelineRequest,
     cancel: &Cancel,
-) -> Result<Audit, BuildError> {
-    let allow = AllowList::in_folder(folder).map_err(|e| BuildError::AuditCouldNotRun(e.to_string()))?;
+    on_event: &mut (dyn FnMut(PipelineEvent) + Send),
+) -> Result<Option<Audit>, BuildError> {
+    let image = load_built(connection, image_id, cancel).await?;
+    let mut audit = None;
+    if let Some(fail_on) = request.audit_fail_on {
+        let allow = AllowList::in_folder(request.build.context.root())
+            .map_err(|e| BuildError::AuditCouldNotRun(e.to_string()))?;
+        let mut audited = audit_and_remember(&image, &IndexCache::user());
+        allow.apply(&mut audited.findings);
+        if fail_on.fails(&audited.findings) {
+            return Err(BuildError::AuditFailed { policy: fail_on, findings: audited.findings });
+        }
+        audit = Some(audited);
+    }
+    if let Some(threshold) = request.vulns_fail_on {
+        let report = check_vulnerabilities(&image)?;
+        on_event(PipelineEvent::Note { line: vulnerability_line(&report, threshold) });
+        let failing: Vec<Finding> = report.findings.into_iter().filter(|f| f.severity >= threshold).collect();
+        if !failing.is_empty() {
+            return Err(BuildError::Vulnerable { threshold, findings: failing });
+        }
+    }
+    Ok(audit)
+}
+
+/// The new image's packages against the local vulnerability database (there must be one: a
+/// gate with nothing to check against would pass anything).
+fn check_vulnerabilities(image: &Image) -> Result<VulnReport, BuildError> {
+    let could_not = |e: VulnError| BuildError::VulnsCouldNotRun(format!("{e}. {}", e.hint()));
+    let path = Database::default_path().ok_or_else(|| could_not(VulnError::NoDatabase))?;
+    let database =
+        Database::open_existing(&path).map_err(could_not)?.ok_or_else(|| could_not(VulnError::NoDatabase))?;
+    scan(&database, &inventory(image, &image.merged_tree())).map_err(could_not)
+}
+
+/// "Vulnerabilities: 2 high, 1 medium (none at or above critical)", for the build log.
+fn vulnerability_line(report: &VulnReport, threshold: Severity) -> String {
+    let at_or_above = report.at_or_above(threshold);
+    format!(
+        "Vulnerabilities: {} in {} packages, {at_or_above} at or above {}",
+        report.findings.len(),
+        report.packages_checked,
+        threshold.as_str()
+    )
+}
+
+/// The new image's layers, read through the user's cache (the build's Cancel stops the read).
+async fn load_built(connection: &Connection, image_id: &str, cancel: &Cancel) -> Result<Image, BuildError> {
     let source = ImageSource::Daemon(image_id.to_string());
     // The build's Cancel stops the read too.
     let reporter = Reporter::new("auditing the new image", |_| {}, cancel.clone());
@@ -236,9 +286,7 @@ async fn audit_built(
             BuildError::AuditCouldNotRun(e.to_string())
         }
     })?;
-    let mut audit = audit_and_remember(&image, &cache);
-    allow.apply(&mut audit.findings);
-    Ok(audit)
+    Ok(image)
 }
 
 /// Points `reference` (`repo:tag`, `repo` meaning `:latest`) at the image.

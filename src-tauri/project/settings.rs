@@ -66,6 +66,10 @@ pub struct Project {
     #[serde(default = "audit_by_default")]
     #[ts(type = "string | null")]
     pub audit_fail_on: Option<FailOn>,
+    /// The *verify security* stage's vulnerability gate: fail when a known vulnerability of the
+    /// new image is at or above this severity; `null` (the default) checks none.
+    #[serde(default)]
+    pub vulns_fail_on: Option<crate::vulns::Severity>,
 }
 
 fn audit_by_default() -> Option<FailOn> {
@@ -97,6 +101,7 @@ impl Project {
             restart_container: None,
             remove_superseded: false,
             audit_fail_on: audit_by_default(),
+            vulns_fail_on: None,
         }
     }
 
@@ -150,6 +155,7 @@ impl Project {
             publish_with,
             restart_container: self.restart_container.clone(),
             audit_fail_on: self.audit_fail_on,
+            vulns_fail_on: self.vulns_fail_on,
         }
     }
 

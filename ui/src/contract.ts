@@ -1879,7 +1879,12 @@ remove_superseded: boolean,
  * The *verify security* stage's policy: what fails it (`secrets`, a severity, `never` to
  * report only); `null` skips the stage. Any secret fails it unless the project says otherwise.
  */
-audit_fail_on: string | null, };
+audit_fail_on: string | null, 
+/**
+ * The *verify security* stage's vulnerability gate: fail when a known vulnerability of the
+ * new image is at or above this severity; `null` (the default) checks none.
+ */
+vulns_fail_on: VulnSeverity | null, };
 
 /**
  * What the window hears about builds and watches.

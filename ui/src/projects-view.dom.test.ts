@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ProjectEvent, ProjectSummary } from "./api";
 import * as recorded from "./fixtures";
 import { ProjectsView } from "./projects-view";
-import { byId, find, mount, settle, text, texts, tick, type, useRecordedClock } from "./testing/dom";
+import { byId, choose, find, mount, settle, text, texts, tick, type, useRecordedClock } from "./testing/dom";
 import { answer, callsOf, channelOf, fail, resetEngine } from "./testing/fake-tauri";
 
 vi.mock("@tauri-apps/api/core", () => import("./testing/fake-tauri"));
@@ -186,6 +186,8 @@ describe("the Projects screen", () => {
     await view.refresh();
     type(field("setting-tags"), "dev, latest");
     type(field("setting-build-args"), "PIP_INDEX_URL=https://pypi.example.com/simple\n\nDEBUG=0");
+    expect(byId<HTMLSelectElement>("setting-vulns").value).toBe("off");
+    choose(byId<HTMLSelectElement>("setting-vulns"), "high");
     byId("setting-save").click();
     await settle();
     expect(callsOf("project_save")).toEqual([
@@ -194,6 +196,7 @@ describe("the Projects screen", () => {
           ...recorded.projects[0].project,
           tags: ["dev", "latest"],
           build_args: { PIP_INDEX_URL: "https://pypi.example.com/simple", DEBUG: "0" },
+          vulns_fail_on: "high",
         },
       },
     ]);

@@ -2,7 +2,7 @@
 // selected one: its pipeline (prepare → build → verify → tag → publish) as it runs, the builder's
 // log, what the last build changed, its settings and its build history. Builds and watches run in
 // the engine; this file draws what it reports and sends the user's choices back.
-import { api, asUiError, BuildRecord, PipelineOutcome, Project, ProjectEvent, ProjectSummary } from "./api";
+import { api, asUiError, BuildRecord, PipelineOutcome, Project, ProjectEvent, ProjectSummary, VulnSeverity } from "./api";
 import { button, element } from "./dom";
 import { formatAgo, formatSize } from "./format";
 
@@ -17,6 +17,14 @@ const AUDIT_POLICIES: [string, string][] = [
   ["low", "Fail on low or worse"],
   ["never", "Report only"],
   ["off", "Off"],
+];
+/** The vulnerability gate's choices: the lowest severity that fails the build. */
+const VULN_THRESHOLDS: [VulnSeverity | "off", string][] = [
+  ["off", "Off"],
+  ["critical", "Fail on critical"],
+  ["high", "Fail on high or worse"],
+  ["medium", "Fail on medium or worse"],
+  ["low", "Fail on low or worse"],
 ];
 /** Log lines kept per project (the end of a long build). */
 const LOG_LINES = 2000;
@@ -244,7 +252,7 @@ export class ProjectsView {
 
     const stages = element("div", "stages");
     stages.id = "project-stages";
-    const states = stageStates(run.stage, run.finished, run.publishing, project.verify !== null, project.audit_fail_on !== null);
+    const states = stageStates(run.stage, run.finished, run.publishing, project.verify !== null, project.audit_fail_on !== null || project.vulns_fail_on !== null);
     for (const stage of STAGES) {
       const chip = element("span", `stage ${states[stage]}`, stage === "security" ? "verify security" : stage);
       chip.dataset.stage = stage;
@@ -366,6 +374,14 @@ export class ProjectsView {
     audit.value = project.audit_fail_on ?? "off";
     audit.title = "The audit of each new image (secrets, risky settings, waste advice); a failing audit leaves the tags on the last good image. Findings can be allowed, with a reason, in .strata-audit.yaml.";
     auditRow.append(audit);
+    const vulnsRow = element("label", "field");
+    vulnsRow.append(element("span", "label", "Vulnerabilities"));
+    const vulns = element("select");
+    vulns.id = "setting-vulns";
+    for (const [value, label] of VULN_THRESHOLDS) vulns.append(new Option(label, value));
+    vulns.value = project.vulns_fail_on ?? "off";
+    vulns.title = "Check each new image's packages against OSV's advisories on this computer (strata vulns update); a vulnerability at or above the level chosen leaves the tags on the last good image.";
+    vulnsRow.append(vulns);
     const save = button("Save", "setting-save", () => {
       const optional = (input: HTMLInputElement | HTMLTextAreaElement) => input.value.trim() || null;
       try {
@@ -382,12 +398,13 @@ export class ProjectsView {
           restart_container: optional(restart),
           remove_superseded: supersededBox.checked,
           audit_fail_on: audit.value === "off" ? null : audit.value,
+          vulns_fail_on: vulns.value === "off" ? null : (vulns.value as VulnSeverity),
         });
       } catch (error) {
         this.report(String((error as Error).message), "Write one KEY=value a line.");
       }
     });
-    form.append(auditRow, superseded, save);
+    form.append(auditRow, vulnsRow, superseded, save);
     return form;
   }
 
@@ -479,7 +496,7 @@ export class ProjectsView {
   /** Redraws only what a running build changes: the stages, the step and the log's end. */
   private drawLive(run: Run): void {
     const selected = this.projects.find((p) => p.project.folder === this.selected)?.project;
-    const states = stageStates(run.stage, run.finished, run.publishing, selected?.verify != null, selected?.audit_fail_on != null);
+    const states = stageStates(run.stage, run.finished, run.publishing, selected?.verify != null, selected?.audit_fail_on != null || selected?.vulns_fail_on != null);
     for (const chip of this.detail.querySelectorAll<HTMLElement>(".stage")) {
       const state = states[chip.dataset.stage ?? ""];
       chip.className = `stage ${state}`;
