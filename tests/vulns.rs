@@ -221,6 +221,27 @@ async fn an_images_packages_are_matched_against_imported_osv_records_with_their_
     let ids: Vec<&str> =
         found["report"]["findings"].as_array().unwrap().iter().map(|f| f["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["GHSA-aaaa-bbbb-cccc", "DEBIAN-CVE-2026-0001", "DEBIAN-CVE-2026-0004"]);
+
+    // The diff: an image that upgrades libssl3 past the fix has fixed one vulnerability.
+    let status = "Package: bash\nStatus: install ok installed\nArchitecture: amd64\nVersion: 5.2.15-2+b2\n\n\
+        Package: libssl3\nStatus: install ok installed\nSource: openssl\nArchitecture: amd64\nVersion: 3.0.11-1~deb12u3\n\n\
+        Package: zlib1g\nStatus: install ok installed\nSource: zlib\nArchitecture: amd64\nVersion: 1:1.2.13.dfsg-1\n";
+    let upgraded = fixtures
+        .image_from("upgraded", &format!("FROM {image}\nCOPY data/ /\n"), &[("var/lib/dpkg/status", status.as_bytes())])
+        .await;
+    let diff = json(&strata(&["diff", &image, &upgraded, "--json"], &env));
+    let vulns = &diff["vulnerabilities"];
+    assert_eq!(vulns["fixed"].as_array().unwrap().len(), 1, "{vulns}");
+    assert_eq!(
+        (&vulns["fixed"][0]["id"], &vulns["fixed"][0]["package"]),
+        (&json!("DEBIAN-CVE-2026-0001"), &json!("libssl3"))
+    );
+    assert_eq!((vulns["introduced"].as_array().unwrap().len(), &vulns["unchanged"]), (0, &json!(2)));
+    let table = String::from_utf8_lossy(&strata(&["diff", &image, &upgraded], &env).stdout).to_string();
+    assert!(
+        table.contains("Vulnerabilities (2 in both)") && table.contains("- high     DEBIAN-CVE-2026-0001 libssl3"),
+        "{table}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

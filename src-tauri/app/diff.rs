@@ -14,6 +14,7 @@ use super::explorer::{FileReads, SourceChoice};
 use crate::diff::text::{file_diff, PathComparison, Side};
 use crate::diff::{
     compare_with_tree, ChangeQuery, ChangeRow, ChangeTree, ConfigChange, FolderDelta, HistoryDiff, PackageDiff,
+    VulnDiff,
 };
 use crate::image::outline::Outlined;
 use crate::image::{self, Image, ImageError, ImageSource, IndexCache};
@@ -45,6 +46,8 @@ pub struct DiffSummary {
     pub size_delta_bytes: i64,
     pub config: Vec<ConfigChange>,
     pub packages: PackageDiff,
+    /// Known vulnerabilities fixed and introduced; `null` when there is no vulnerability database.
+    pub vulnerabilities: Option<VulnDiff>,
     pub history: HistoryDiff,
     /// The folders whose contents changed size the most (the first few).
     pub folders: Vec<FolderDelta>,
@@ -131,6 +134,7 @@ fn summarize(sides: [(String, ImageSource, Arc<Image>); 2]) -> (DiffSummary, Com
         after: diff.after,
         config: diff.config,
         packages: diff.packages,
+        vulnerabilities: diff.vulnerabilities,
         history: diff.history,
     };
     (summary, Compared { tree, sides })

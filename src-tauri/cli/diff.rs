@@ -142,6 +142,7 @@ fn print_report(diff: &ImageDiff) {
             println!("  ~ {:<6} {} {} → {}", change.ecosystem, change.name, change.before, change.after);
         }
     }
+    print_vulnerabilities(diff);
     for (title, layers) in [
         ("Layers both share", &diff.history.shared),
         ("Layers only in the first", &diff.history.only_before),
@@ -152,6 +153,26 @@ fn print_report(diff: &ImageDiff) {
             for layer in layers {
                 println!("  #{:<3} {}", layer.index, layer.command.chars().take(100).collect::<String>());
             }
+        }
+    }
+}
+
+/// Known vulnerabilities fixed and introduced, when there is a database to tell.
+fn print_vulnerabilities(diff: &ImageDiff) {
+    let Some(vulns) = &diff.vulnerabilities else { return };
+    if vulns.fixed.is_empty() && vulns.introduced.is_empty() {
+        return;
+    }
+    println!("\nVulnerabilities ({} in both)", vulns.unchanged);
+    for (mark, findings) in [('-', &vulns.fixed), ('+', &vulns.introduced)] {
+        for finding in findings {
+            println!(
+                "  {mark} {:<8} {} {} {}",
+                finding.severity.as_str(),
+                finding.id,
+                finding.package,
+                finding.version
+            );
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod files;
 pub mod packages;
 pub mod text;
 pub mod tree;
+pub mod vulns;
 
 use serde::Serialize;
 
@@ -17,9 +18,11 @@ pub use config::{diff_config, ConfigChange};
 pub use files::{diff_trees, FileChange, FileDiff};
 pub use packages::{diff_packages, packages_of, Package, PackageDiff, VersionChange};
 pub use tree::{ChangeQuery, ChangeRow, ChangeSort, ChangeStatus, ChangeTree, FolderDelta};
+pub use vulns::{diff_vulnerabilities, VulnDiff};
 
 use crate::image::analysis::layer_commands_of;
 use crate::image::Image;
+use crate::sbom::inventory;
 
 /// A layer one image has and the other does not (above the shared base).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -58,6 +61,8 @@ pub struct ImageDiff {
     pub config: Vec<ConfigChange>,
     /// Packages added, removed and at another version.
     pub packages: PackageDiff,
+    /// Known vulnerabilities fixed and introduced; `None` when there is no vulnerability database.
+    pub vulnerabilities: Option<VulnDiff>,
     /// Which layers the images share, and which each has alone.
     pub history: HistoryDiff,
     /// How many bytes the second image's files weigh more than the first's (negative: less).
@@ -87,10 +92,13 @@ pub fn compare_with_tree(
         (first.join().expect("building a tree does not panic"), second)
     });
     let files = diff_trees(&before_tree, &after_tree, history.shared_layers);
-    let packages = diff_packages(&packages_of(before, &before_tree), &packages_of(after, &after_tree));
+    let (before_packages, after_packages) = (inventory(before, &before_tree), inventory(after, &after_tree));
+    let packages = diff_packages(&packages_of(&before_packages), &packages_of(&after_packages));
+    let vulnerabilities = diff_vulnerabilities(&before_packages, &after_packages);
     let tree = ChangeTree::build(&files);
     let diff = ImageDiff {
         packages,
+        vulnerabilities,
         before: before_name.to_string(),
         after: after_name.to_string(),
         size_delta_bytes: files.size_delta(),

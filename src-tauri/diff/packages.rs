@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::image::{FileTree, Image};
-use crate::sbom::inventory;
+use crate::sbom::Inventory;
 
 /// A package installed in an image.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -47,11 +46,11 @@ pub struct PackageDiff {
 /// Packages by (ecosystem, name); several installed versions of one name read as `1.0, 2.0`.
 pub type PackageSet = BTreeMap<(&'static str, String), String>;
 
-/// The packages of an image whose final tree is `tree`, as its SBOM inventory lists them.
-pub fn packages_of(image: &Image, tree: &FileTree) -> PackageSet {
+/// The packages of an image, as its SBOM inventory lists them.
+pub fn packages_of(inventory: &Inventory) -> PackageSet {
     let mut found: BTreeMap<(&'static str, String), Vec<String>> = BTreeMap::new();
-    for package in inventory(image, tree).packages {
-        found.entry((package.ecosystem.as_str(), package.name)).or_default().push(package.version);
+    for package in &inventory.packages {
+        found.entry((package.ecosystem.as_str(), package.name.clone())).or_default().push(package.version.clone());
     }
     found
         .into_iter()

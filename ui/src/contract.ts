@@ -731,7 +731,11 @@ export type DiffStatus = "added" | "removed" | "modified" | "changed";
 /**
  * Everything but the changed paths, which the window pages through with [`diff_rows`].
  */
-export type DiffSummary = { before: string, after: string, added: number, removed: number, modified: number, size_delta_bytes: number, config: Array<ConfigChange>, packages: PackageDiff, history: HistoryDiff, 
+export type DiffSummary = { before: string, after: string, added: number, removed: number, modified: number, size_delta_bytes: number, config: Array<ConfigChange>, packages: PackageDiff, 
+/**
+ * Known vulnerabilities fixed and introduced; `null` when there is no vulnerability database.
+ */
+vulnerabilities: VulnDiff | null, history: HistoryDiff, 
 /**
  * The folders whose contents changed size the most (the first few).
  */
@@ -2639,6 +2643,23 @@ size: number | null,
  * Containers that mount it.
  */
 containers: number, };
+
+/**
+ * The vulnerabilities two images differ by.
+ */
+export type VulnDiff = { 
+/**
+ * Findings of the first image the second no longer has, worst first.
+ */
+fixed: Array<VulnFinding>, 
+/**
+ * Findings of the second image the first did not have, worst first.
+ */
+introduced: Array<VulnFinding>, 
+/**
+ * How many findings both have.
+ */
+unchanged: number, };
 
 /**
  * One installed package with one known vulnerability.

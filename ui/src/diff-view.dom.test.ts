@@ -119,6 +119,8 @@ describe("the Diff screen", () => {
       "~debcurl7.88.1-10+deb12u7 → 7.88.1-10+deb12u8",
       "~deblibcurl47.88.1-10+deb12u7 → 7.88.1-10+deb12u8",
     ]);
+    expect(texts("#diff-vulns .diff-table-row")).toEqual(["fixedhighCVE-2023-5363libssl3 3.0.11-1~deb12u1", "newmediumCVE-2024-35195requests 2.31.0"]);
+    expect(find("#diff-vulns h3").textContent).toBe("Vulnerabilities (3 in both)");
     const layers = [...document.querySelectorAll("#diff-layers .diff-table-row")].map((line) => [...line.children].map((cell) => cell.textContent));
     expect(layers.map(([side, index]) => `${side} ${index}`)).toEqual([
       "both #0",

@@ -2,7 +2,7 @@
 // summary line, the tree of changed paths (paged from the backend, which filters, sorts, folds
 // and rolls sizes up per folder), a text file's unified diff, and the config, package and layer
 // differences as tables.
-import { api, asUiError, DiffQuery, DiffRow, DiffStatus, DiffSummary, DiffTreeInfo, Progress } from "./api";
+import { api, asUiError, DiffQuery, DiffRow, DiffStatus, DiffSummary, DiffTreeInfo, Progress, VulnFinding } from "./api";
 import { unifiedLineClass, viewerDialog } from "./dialog";
 import { button, element } from "./dom";
 import { signedSize } from "./format";
@@ -374,6 +374,7 @@ export class DiffView {
         ...packages.removed.map((p) => ["−", p.ecosystem, p.name, p.version]),
         ...packages.upgraded.map((p) => ["~", p.ecosystem, p.name, `${p.before} → ${p.after}`]),
       ]),
+      vulnerabilitySection(summary.vulnerabilities, section),
       section("Layers", "diff-layers", [
         ...summary.history.shared.map((l) => ["both", `#${l.index}`, l.command]),
         ...summary.history.only_before.map((l) => ["first", `#${l.index}`, l.command]),
@@ -381,4 +382,17 @@ export class DiffView {
       ]),
     );
   }
+}
+
+/** Known vulnerabilities the second image fixed (−) and introduced (+), or why none are shown. */
+function vulnerabilitySection(vulns: DiffSummary["vulnerabilities"], section: (title: string, id: string, rows: string[][]) => HTMLElement): HTMLElement {
+  if (vulns === null) {
+    const box = section("Vulnerabilities", "diff-vulns", []);
+    box.querySelector(".muted")!.textContent = "No vulnerability database: run strata vulns update, or Download advisories from the Layers screen's Vulnerabilities.";
+    return box;
+  }
+  const row = (mark: string, f: VulnFinding) => [mark, f.severity, f.aliases.find((a) => a.startsWith("CVE-")) ?? f.id, `${f.package} ${f.version}`];
+  const box = section(`Vulnerabilities (${vulns.unchanged} in both)`, "diff-vulns", [...vulns.fixed.map((f) => row("fixed", f)), ...vulns.introduced.map((f) => row("new", f))]);
+  for (const line of box.querySelectorAll<HTMLElement>(".diff-table-row")) line.classList.add(line.firstElementChild?.textContent === "new" ? "vuln-introduced" : "vuln-fixed-row");
+  return box;
 }
