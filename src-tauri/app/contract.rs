@@ -55,6 +55,7 @@ fn visit_roots(types: &mut Types) {
     types.visit::<crate::sbom::SbomFormat>();
     types.visit::<vulns::ImageVulnerabilities>();
     types.visit::<crate::vulns::ImportSummary>();
+    types.visit::<crate::vulns::tally::VulnTally>();
     types.visit::<crate::inventory::local_copies::RegistryCopy>();
     types.visit::<registries::SignedIn>();
     types.visit::<crate::inventory::pull::PullState>();

@@ -25,6 +25,7 @@ use crate::live::Live;
 use crate::problem::{ErrorCode, Failure};
 use crate::progress::{LatestWork, Progress, Reporter};
 use crate::sbom::{self, inventory, Inventory, SbomFormat};
+use crate::vulns::tally::remember_inventory;
 
 /// The image the explorer has open, and the load in progress.
 #[derive(Default)]
@@ -244,7 +245,10 @@ pub fn cancel_file_read(reads: State<'_, FileReads>) {
 #[tauri::command]
 pub fn image_audit(explorer: State<'_, Explorer>) -> Result<Audit, Failure> {
     let image = explorer.open_image()?;
-    Ok(audit_and_remember(&image, &IndexCache::user()))
+    let cache = IndexCache::user();
+    // Kept for the Images list's vulnerability counts, which a newer database updates.
+    remember_inventory(&cache, &image.id, &inventory(&image, &image.merged_tree()));
+    Ok(audit_and_remember(&image, &cache))
 }
 
 /// What the open image has installed: its SBOM inventory, each package with its layer.

@@ -63,6 +63,7 @@ window_commands! {
     explorer::image_save_sbom,
     vulns::image_vulnerabilities,
     vulns::vulns_update,
+    vulns::vuln_tallies,
     explorer::file_content,
     explorer::cancel_file_read,
     explorer::extract_file,

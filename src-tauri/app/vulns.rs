@@ -1,15 +1,19 @@
 //! The window's vulnerability commands: the open image's known vulnerabilities from the local
 //! OSV database (or that there is none yet), and downloading the advisories with progress.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
 
 use super::explorer::Explorer;
+use crate::image::IndexCache;
 use crate::problem::{ErrorCode, Failure};
 use crate::progress::{Cancel, Progress, Reporter};
 use crate::sbom::inventory;
 use crate::vulns::download::{osv_base_url, update};
+use crate::vulns::tally::{remember_inventory, tallies, VulnTally};
 use crate::vulns::{scan, Database, DatabaseStatus, ImportSummary, VulnReport};
 
 /// The open image against the vulnerability database.
@@ -37,11 +41,26 @@ pub async fn image_vulnerabilities(explorer: State<'_, Explorer>) -> Result<Imag
         let Some(database) = Database::open_existing(&path)? else {
             return Ok(ImageVulnerabilities { database: None, report: None });
         };
-        let report = scan(&database, &inventory(&image, &image.merged_tree()))?;
+        let packages = inventory(&image, &image.merged_tree());
+        remember_inventory(&IndexCache::user(), &image.id, &packages);
+        let report = scan(&database, &packages)?;
         Ok(ImageVulnerabilities { database: Some(database.status()?), report: Some(report) })
     })
     .await
     .map_err(|e| Failure::new(ErrorCode::Internal, format!("the scan stopped: {e}")))?
+}
+
+/// The vulnerability counts of those of these images whose packages were read before (opened in
+/// Layers, scanned, built): the Images list's column. Empty with no database.
+#[tauri::command]
+pub async fn vuln_tallies(ids: Vec<String>) -> Result<HashMap<String, VulnTally>, Failure> {
+    let path = database_path()?;
+    tauri::async_runtime::spawn_blocking(move || {
+        let Some(database) = Database::open_existing(&path)? else { return Ok(HashMap::new()) };
+        Ok(tallies(&IndexCache::user(), &database, &ids))
+    })
+    .await
+    .map_err(|e| Failure::new(ErrorCode::Internal, format!("the count stopped: {e}")))?
 }
 
 /// Downloads OSV's advisories for the ecosystems Strata reads and replaces the database's.

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use super::{Audit, Kind, Severity};
+use crate::image::cache::KeptForImage;
 use crate::image::IndexCache;
 
 /// How many findings of each kind an audit had (before any allow-list), and the worst severity.
@@ -41,12 +42,12 @@ impl AuditTally {
 /// Keeps `audit`'s tally under `image_id`; failing to write only leaves the Images list's cell
 /// empty.
 pub fn remember(cache: &IndexCache, image_id: &str, audit: &Audit) {
-    cache.store_audit_tally(image_id, &AuditTally::of(audit));
+    cache.store_record(KeptForImage::AuditTally, image_id, &AuditTally::of(audit));
 }
 
 /// The tallies kept for those of `image_ids` that were audited before.
 pub fn remembered(cache: &IndexCache, image_ids: &[String]) -> HashMap<String, AuditTally> {
-    image_ids.iter().filter_map(|id| Some((id.clone(), cache.load_audit_tally(id)?))).collect()
+    image_ids.iter().filter_map(|id| Some((id.clone(), cache.load_record(KeptForImage::AuditTally, id)?))).collect()
 }
 
 #[cfg(test)]

@@ -10,10 +10,12 @@ use clap::{Args, Subcommand};
 use super::layers::{confirm_platform, load_source, progress_bar, reporter_on, ImageArgs};
 use super::{new_table, print_json, OutputArgs};
 use crate::format;
+use crate::image::IndexCache;
 use crate::platform::Platform;
 use crate::problem::Failure;
 use crate::sbom::inventory;
 use crate::vulns::download::{update as update_database, OSV_BASE_URL};
+use crate::vulns::tally::remember_inventory;
 use crate::vulns::{scan, Database, DatabaseStatus, ImportSummary, Severity, VulnError, VulnReport};
 
 /// The characters of a summary shown in the table.
@@ -86,7 +88,9 @@ async fn scan_image(
     let source = image_args.source();
     let image = load_source(endpoint, &source).await?;
     confirm_platform(&source, image_args.platform.as_ref(), Platform::of_config(&image.config))?;
-    let report = scan(&database, &inventory(&image, &image.merged_tree()))?;
+    let packages = inventory(&image, &image.merged_tree());
+    remember_inventory(&IndexCache::user(), &image.id, &packages);
+    let report = scan(&database, &packages)?;
     let passed = fail_on.is_none_or(|severity| report.at_or_above(severity) == 0);
     if output.json {
         print_json(&serde_json::json!({ "image": source.label(), "passed": passed, "report": report }));

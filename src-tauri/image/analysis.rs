@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::archive::{archive_layout, read_archive, read_archive_file, read_archive_images, Image, Layer, Layout};
-use super::cache::{ImageRecord, IndexCache};
+use super::cache::{ImageRecord, IndexCache, KeptForImage};
 use super::container::{inspect_container, writable_layer, writable_layer_name, WRITABLE_LAYER};
 use super::efficiency::{efficiency, layer_size, stacks_like_dive, EfficiencyTally, Inefficiency};
 use super::export::export_reader;
@@ -244,7 +244,7 @@ pub async fn inspect(
 ) -> Result<ImageAnalysis, ImageError> {
     let cache = &cache_for(cache, source);
     let located = locate(daemon, source).await?;
-    if let Some(mut analysis) = cache.load_summary::<ImageAnalysis>(located.id()) {
+    if let Some(mut analysis) = cache.load_record::<ImageAnalysis>(KeptForImage::Summary, located.id()) {
         analysis.reference = source.label();
         analysis.platforms = located.platforms();
         return Ok(analysis);
@@ -255,7 +255,7 @@ pub async fn inspect(
     let analysis = summarize(&source.label(), &image);
     tracing::debug!("summed up in {:?}", started.elapsed());
     if !matches!(source, ImageSource::Container(_)) {
-        cache.store_summary(&image.id, &analysis);
+        cache.store_record(KeptForImage::Summary, &image.id, &analysis);
     }
     Ok(analysis)
 }

@@ -18,7 +18,7 @@ use super::layer::LayerChange;
 use crate::secrets::rules::RULES_VERSION;
 use crate::secrets::{file_size_limit, DEFAULT_FILE_SIZE_LIMIT};
 
-/// Bump when the layout of [`LayerChange`], [`ImageRecord`] or a cached summary changes
+/// Bump when the layout of [`LayerChange`], [`ImageRecord`], a cached summary or a kept inventory changes
 /// (2: package databases' content kept in the layer index; 3: not compressed; 4: each file's
 /// secret scan, so an index made before the secret rules is read again; 5: os-release, egg-info
 /// and distroless dpkg paragraphs kept too, for the SBOM).
@@ -71,6 +71,32 @@ fn sha2_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
+/// What the cache keeps per image id, each kind in its own folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeptForImage {
+    /// An image's config (JSON, secrets redacted), for images read from a registry: a second look
+    /// fetches no blob at all.
+    Config,
+    /// The figures computed for an image (they depend on its layers only).
+    Summary,
+    /// The tally of its last audit ([`crate::audit::tally`]).
+    AuditTally,
+    /// Its SBOM inventory, checked again against a newer vulnerability database without reading
+    /// the image ([`crate::vulns::tally`]).
+    Inventory,
+}
+
+impl KeptForImage {
+    fn folder(self) -> &'static str {
+        match self {
+            KeptForImage::Config => "configs",
+            KeptForImage::Summary => "summaries",
+            KeptForImage::AuditTally => "audits",
+            KeptForImage::Inventory => "inventories",
+        }
+    }
+}
+
 impl IndexCache {
     /// The user's cache: `$STRATA_CACHE_DIR`, else `strata/` in the platform's cache directory
     /// (`~/.cache` on Linux, `~/Library/Caches` on macOS, `%LOCALAPPDATA%` on Windows).
@@ -120,41 +146,15 @@ impl IndexCache {
         }
     }
 
-    /// An image's config (JSON, secrets redacted) kept by image id, for images read from a
-    /// registry: a second look fetches no blob at all.
-    pub fn load_config(&self, image_id: &str) -> Option<String> {
-        self.load(&self.file_for("configs", image_id)?)
+    /// What was kept for this image id as `kind`, if anything.
+    pub fn load_record<T: serde::de::DeserializeOwned>(&self, kind: KeptForImage, image_id: &str) -> Option<T> {
+        self.load(&self.file_for(kind.folder(), image_id)?)
     }
 
-    /// Keeps an image's config under its id; failing to write is logged.
-    pub fn store_config(&self, image_id: &str, config_json: &String) {
-        if let Some(path) = self.file_for("configs", image_id) {
-            self.store(&path, config_json);
-        }
-    }
-
-    /// A summary computed before for this image id (figures only depend on the layers).
-    pub fn load_summary<T: serde::de::DeserializeOwned>(&self, image_id: &str) -> Option<T> {
-        self.load(&self.file_for("summaries", image_id)?)
-    }
-
-    /// Keeps an image's summary under its id, for [`load_summary`](Self::load_summary); failing to
-    /// write is logged.
-    pub fn store_summary<T: Serialize>(&self, image_id: &str, summary: &T) {
-        if let Some(path) = self.file_for("summaries", image_id) {
-            self.store(&path, summary);
-        }
-    }
-
-    /// The audit tally kept for this image id ([`crate::audit::tally`]), if it was audited.
-    pub fn load_audit_tally<T: serde::de::DeserializeOwned>(&self, image_id: &str) -> Option<T> {
-        self.load(&self.file_for("audits", image_id)?)
-    }
-
-    /// Keeps an image's audit tally under its id; failing to write is logged.
-    pub fn store_audit_tally<T: Serialize>(&self, image_id: &str, tally: &T) {
-        if let Some(path) = self.file_for("audits", image_id) {
-            self.store(&path, tally);
+    /// Keeps `value` as this image id's `kind`; failing to write is logged.
+    pub fn store_record<T: Serialize>(&self, kind: KeptForImage, image_id: &str, value: &T) {
+        if let Some(path) = self.file_for(kind.folder(), image_id) {
+            self.store(&path, value);
         }
     }
 

@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 use tokio_util::io::{StreamReader, SyncIoBridge};
 
 use super::archive::{classify, decompress, Body, Image, Layer, LAYER_BUFFER_BYTES};
+use super::cache::KeptForImage;
 use super::{read_layer, ImageError, IndexCache, LayerChange};
 use crate::engine::Environment;
 use crate::names::ImageReference;
@@ -128,12 +129,12 @@ async fn config_of(
     cache: &IndexCache,
 ) -> Result<serde_json::Value, ImageError> {
     let not_json = |e: serde_json::Error| ImageError::Archive(format!("the config of {text} is not JSON: {e}"));
-    if let Some(kept) = cache.load_config(&remote.config.digest) {
+    if let Some(kept) = cache.load_record::<String>(KeptForImage::Config, &remote.config.digest) {
         return serde_json::from_str(&kept).map_err(not_json);
     }
     let mut config: serde_json::Value = serde_json::from_slice(&client.config(remote).await?).map_err(not_json)?;
     crate::secrets::redact_json(&mut config);
-    cache.store_config(&remote.config.digest, &config.to_string());
+    cache.store_record(KeptForImage::Config, &remote.config.digest, &config.to_string());
     Ok(config)
 }
 

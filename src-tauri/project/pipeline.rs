@@ -27,6 +27,7 @@ use crate::names::split_reference;
 use crate::problem::Problem;
 use crate::progress::{Cancel, Reporter};
 use crate::sbom::inventory;
+use crate::vulns::tally::remember_inventory;
 use crate::vulns::{scan, Database, Finding, Severity, VulnError, VulnReport};
 
 /// What to run.
@@ -164,7 +165,7 @@ pub async fn run_pipeline(
     let mut audit = None;
     if request.audit_fail_on.is_some() || request.vulns_fail_on.is_some() {
         on_event(PipelineEvent::Stage { name: "security" });
-        let checked = verify_security(connection, &built.image_id, &request, cancel, on_event).await;
+        let checked = verify_security(connection, &built.image_id, request, cancel, on_event).await;
         match checked {
             Ok(audited) => audit = audited,
             Err(error) => {
@@ -259,7 +260,9 @@ fn check_vulnerabilities(image: &Image) -> Result<VulnReport, BuildError> {
     let path = Database::default_path().ok_or_else(|| could_not(VulnError::NoDatabase))?;
     let database =
         Database::open_existing(&path).map_err(could_not)?.ok_or_else(|| could_not(VulnError::NoDatabase))?;
-    scan(&database, &inventory(image, &image.merged_tree())).map_err(could_not)
+    let packages = inventory(image, &image.merged_tree());
+    remember_inventory(&IndexCache::user(), &image.id, &packages);
+    scan(&database, &packages).map_err(could_not)
 }
 
 /// "Vulnerabilities: 2 high, 1 medium (none at or above critical)", for the build log.

@@ -11,13 +11,13 @@
 use std::collections::BTreeMap;
 
 use packageurl::PackageUrl;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::image::layer::{is_package_database, LayerChange, TreePath};
 use crate::image::{FileTree, Image};
 
 /// The package managers Strata reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Ecosystem {
     /// Debian and Ubuntu's dpkg.
@@ -43,7 +43,7 @@ impl Ecosystem {
 }
 
 /// One installed package.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct InstalledPackage {
     /// Its package manager.
     pub ecosystem: Ecosystem,
@@ -69,7 +69,7 @@ pub struct InstalledPackage {
 }
 
 /// The OS an image is built on, from `os-release`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct OsRelease {
     /// `debian`, `alpine`, `ubuntu`, …
     pub id: String,
@@ -80,7 +80,7 @@ pub struct OsRelease {
 }
 
 /// What an image has installed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Inventory {
     /// The OS, when the image has an `os-release`.
     pub os: Option<OsRelease>,

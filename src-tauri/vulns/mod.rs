@@ -2,12 +2,14 @@
 //! advisories in a local SQLite file (imported from osv.dev's dumps, or downloaded by
 //! [`download`]); [`osv`] reads a record and decides whether a version falls in its ranges, by
 //! each package manager's [`version_order`]; [`matching`] checks an image's SBOM inventory
-//! against the database and says, per finding, which layer installed the package.
+//! against the database and says, per finding, which layer installed the package; [`tally`]
+//! keeps scanned images' inventories so the Images list counts them against a newer database.
 
 pub mod database;
 pub mod download;
 pub mod matching;
 pub mod osv;
+pub mod tally;
 pub mod version_order;
 
 use std::path::Path;

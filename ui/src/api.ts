@@ -23,6 +23,8 @@ export const api = {
   },
   listImages: (query: Engine.ImageQuery) => call<Engine.ImageRow[]>("list_images", { query }),
   /** The audit tallies kept for those of these image ids that were audited before. */
+  /** Vulnerability counts of those images whose packages were read before; empty with no database. */
+  vulnTallies: (ids: string[]) => call<Partial<Record<string, Engine.VulnTally>>>("vuln_tallies", { ids }),
   auditTallies: (ids: string[]) => call<Partial<Record<string, Engine.AuditTally>>>("audit_tallies", { ids }),
   listContainers: () => call<Engine.ContainerRow[]>("list_containers"),
   /** Reads the container list again: the statuses' ages ("Up 3 seconds") move with no event. */

@@ -26,6 +26,7 @@ export type Command =
   | "image_save_sbom"
   | "image_vulnerabilities"
   | "vulns_update"
+  | "vuln_tallies"
   | "file_content"
   | "cancel_file_read"
   | "extract_file"
@@ -2732,3 +2733,28 @@ not_compared: Array<NotCompared>, };
  * advisory's database writes; `unknown` when the advisory says neither.
  */
 export type VulnSeverity = "unknown" | "low" | "medium" | "high" | "critical";
+
+/**
+ * How many known vulnerabilities an image has, by severity.
+ */
+export type VulnTally = { 
+/**
+ * Critical ones.
+ */
+critical: number, 
+/**
+ * High ones.
+ */
+high: number, 
+/**
+ * Medium ones.
+ */
+medium: number, 
+/**
+ * Low ones.
+ */
+low: number, 
+/**
+ * Ones whose advisory gives no severity.
+ */
+unknown: number, };

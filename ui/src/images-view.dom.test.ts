@@ -44,14 +44,14 @@ describe("the Images screen", () => {
     view.setTotal(6, true);
     await view.refresh();
 
-    expect(texts("#images-view .th")).toEqual(["Repository", "Tag", "Image ID", "Created ▼", "Size", "Shared", "Containers", "Audit", "Registry"]);
+    expect(texts("#images-view .th")).toEqual(["Repository", "Tag", "Image ID", "Created ▼", "Size", "Shared", "Containers", "Audit", "Vulns", "Registry"]);
     expect(rows()).toEqual([
-      ["api", "1.4", "1a0cdd936b34", "1 hour ago", "158 MB", "128 MB", "0", "—", ""],
-      ["<none> dangling", "<none>", "fb91ee0c62cc", "1 day ago", "157 MB", "128 MB", "0", "—", ""],
-      ["api", "1.3", "7c37486b8ea2", "2 days ago", "157 MB", "128 MB", "0", "—", ""],
-      ["debian", "bookworm-slim", "12f2bc40491f", "2 weeks ago", "74.8 MB", "74.8 MB", "0", "—", ""],
-      ["busybox in use", "1.36", "a416a98b71e2", "3 years ago", "4.26 MB", "0 B", "3", "—", ""],
-      ["busybox in use", "latest", "a416a98b71e2", "3 years ago", "4.26 MB", "0 B", "3", "—", ""],
+      ["api", "1.4", "1a0cdd936b34", "1 hour ago", "158 MB", "128 MB", "0", "—", "—", ""],
+      ["<none> dangling", "<none>", "fb91ee0c62cc", "1 day ago", "157 MB", "128 MB", "0", "—", "—", ""],
+      ["api", "1.3", "7c37486b8ea2", "2 days ago", "157 MB", "128 MB", "0", "—", "—", ""],
+      ["debian", "bookworm-slim", "12f2bc40491f", "2 weeks ago", "74.8 MB", "74.8 MB", "0", "—", "—", ""],
+      ["busybox in use", "1.36", "a416a98b71e2", "3 years ago", "4.26 MB", "0 B", "3", "—", "—", ""],
+      ["busybox in use", "latest", "a416a98b71e2", "3 years ago", "4.26 MB", "0 B", "3", "—", "—", ""],
     ]);
     expect(find("#images-view .summary").textContent).toBe("6 images");
     expect(find("#images-keys-hint").textContent).toBe("Enter or double-click opens an image in Layers · C compares it with another tag");
@@ -78,6 +78,24 @@ describe("the Images screen", () => {
     expect(secrets.querySelector(".badge.danger")).not.toBeNull();
   });
 
+  it("shows each checked image's worst known vulnerabilities against the current database, and a dash for the rest", async () => {
+    answer("list_images", recorded.images);
+    const [api14, , api13, debian] = recorded.images;
+    answer("vuln_tallies", {
+      [api14.id]: { critical: 1, high: 4, medium: 0, low: 2, unknown: 9 },
+      [api13.id]: { critical: 0, high: 0, medium: 3, low: 0, unknown: 0 },
+      [debian.id]: { critical: 0, high: 0, medium: 0, low: 0, unknown: 0 },
+    });
+    view.setTotal(6, true);
+    await view.refresh();
+
+    expect(rows().map((row) => row[8])).toEqual(["1 critical", "—", "3 medium", "none known", "—", "—"]);
+    expect(lastCall("vuln_tallies").ids).toHaveLength(5);
+    const worst = find("#images-view .tr .vuln-cell");
+    expect(worst.title).toBe("Known vulnerabilities: 1 critical, 4 high, 0 medium, 2 low, 9 unknown");
+    expect(worst.querySelector(".badge.danger")).not.toBeNull();
+  });
+
   it("shows whether the registry's tag is each image, asking the registries again after five minutes", async () => {
     answer("list_images", recorded.images);
     answer("images_against_registries", [
@@ -91,7 +109,7 @@ describe("the Images screen", () => {
     await settle();
 
     // The engine answers only for names in a listed registry: busybox:latest is in none.
-    expect(rows().map((row) => row[8])).toEqual(["same", "", "2 layers differ", "not pushed", "unreadable", ""]);
+    expect(rows().map((row) => row[9])).toEqual(["same", "", "2 layers differ", "not pushed", "unreadable", ""]);
     expect(lastCall("images_against_registries").references).toEqual([
       "api:1.4",
       "api:1.3",

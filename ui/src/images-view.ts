@@ -1,7 +1,7 @@
 // The Images screen: every tag on the daemon with its size, shared size, users and what its last
 // audit found, and — for images named after a registry in the Registries list — whether the
 // registry's tag is the same image; filtered and sorted by the backend as the user types and clicks.
-import { api, AuditTally, ImageQuery, ImageRow, ImageSort, InRegistry, registryApi } from "./api";
+import { api, AuditTally, ImageQuery, ImageRow, ImageSort, InRegistry, registryApi, VulnTally } from "./api";
 import { button } from "./dom";
 import { formatAgo, formatSize } from "./format";
 import { badge, Table } from "./table";
@@ -22,6 +22,7 @@ export class ImagesView {
   private connected = false;
   /** What the last audit of each image found, by image id; only images audited before. */
   private tallies: Partial<Record<string, AuditTally>> = {};
+  private vulns: Partial<Record<string, VulnTally>> = {};
   /** What the registries said of each image, by reference and id, and when. */
   private readonly inRegistry = new Map<string, { state: InRegistry; at: number }>();
 
@@ -73,14 +74,17 @@ export class ImagesView {
         { title: "Shared", width: "80px", sortKey: "shared_size", align: "right", cell: (r) => formatSize(r.shared_size) },
         { title: "Containers", width: "90px", sortKey: "containers", align: "right", cell: (r) => String(r.containers) },
         { title: "Audit", width: "95px", cell: (r) => auditCell(this.tallies[r.id]) },
+        { title: "Vulns", width: "85px", cell: (r) => vulnCell(this.vulns[r.id]) },
         { title: "Registry", width: "115px", cell: (r) => registryCell(this.inRegistry.get(registryKey(r))?.state) },
       ],
-      // Narrower, the shared size goes first, then the image id, then the registry; the name,
-      // the age, the size, the containers and the audit stay on screen. (Each level is where the
-      // columns' least widths, 12 px gaps and 28 px of padding no longer fit.)
+      // Narrower, the shared size goes first, then the image id, then the registry, then the
+      // vulnerabilities; the name, the age, the size, the containers and the audit stay on
+      // screen. (Each level is where the columns' least widths, 12 px gaps and 28 px of padding
+      // no longer fit.)
       narrow: [
-        { below: 1030, hide: [5] },
-        { below: 940, hide: [2] },
+        { below: 1127, hide: [5] },
+        { below: 1037, hide: [2] },
+        { below: 920, hide: [9] },
         { below: 820, hide: [8] },
       ],
       rowKey: (r) => r.key,
@@ -119,7 +123,8 @@ export class ImagesView {
   async refresh(): Promise<void> {
     const rows = await api.listImages(this.query);
     // Only the cache is read: an image never audited shows a dash, never a hidden export.
-    this.tallies = await api.auditTallies([...new Set(rows.map((r) => r.id))]).catch(() => ({}));
+    const ids = [...new Set(rows.map((r) => r.id))];
+    [this.tallies, this.vulns] = await Promise.all([api.auditTallies(ids).catch(() => ({})), api.vulnTallies(ids).catch(() => ({}))]);
     this.table.setRows(rows);
     void this.askRegistries(rows);
     const filtered = rows.length !== this.total;
@@ -229,6 +234,25 @@ function auditCell(tally: AuditTally | undefined): HTMLElement {
   cell.append(shown);
   cell.title = `Last audit: ${tally.secrets} secrets, ${tally.settings} risky settings, ${tally.advice} waste advice (before any allow-list)`;
   cell.dataset.audit = `${tally.secrets}/${tally.settings}/${tally.advice}`;
+  return cell;
+}
+
+/** The Vulns column: the worst severity's count, or a dash when the image's packages were never
+ * read (or there is no vulnerability database). */
+function vulnCell(tally: VulnTally | undefined): HTMLElement {
+  const cell = document.createElement("span");
+  cell.className = "vuln-cell";
+  if (!tally) {
+    cell.textContent = "—";
+    cell.title = "Not checked: open it in Layers (Vulnerabilities), or run `strata vulns IMAGE`";
+    cell.dataset.vulns = "none";
+    return cell;
+  }
+  const levels: [keyof VulnTally, string][] = [["critical", "danger"], ["high", "danger"], ["medium", "warn"], ["low", "muted"], ["unknown", "muted"]];
+  const worst = levels.find(([level]) => tally[level] > 0);
+  cell.append(worst ? badge(`${tally[worst[0]]} ${worst[0]}`, worst[1]) : badge("none known", "ok"));
+  cell.title = `Known vulnerabilities: ${levels.map(([level]) => `${tally[level]} ${level}`).join(", ")}`;
+  cell.dataset.vulns = levels.map(([level]) => tally[level]).join("/");
   return cell;
 }
 
