@@ -97,6 +97,7 @@ bench: deps daemon
 	python3 bench/diff.py
 	python3 bench/audit.py
 	python3 bench/sbom.py
+	python3 bench/vulns.py
 	python3 bench/registry.py
 	python3 bench/build.py
 	python3 bench/stats.py

@@ -15,12 +15,12 @@ use std::path::{Path, PathBuf};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 
-use super::osv::{read_record, Advisory, Read};
+use super::osv::{read_record, Advisory, AffectedPackage, Read};
 use super::VulnError;
 use crate::progress::Reporter;
 
 /// The database's schema version (SQLite's `user_version`); a file of another version is rebuilt.
-const SCHEMA_VERSION: i64 = 1;
+const SCHEMA_VERSION: i64 = 2;
 
 /// A record larger than this is not an advisory (osv.dev's largest are a few hundred KB).
 const RECORD_LIMIT_BYTES: u64 = 16 << 20;
@@ -30,7 +30,9 @@ const SKIPPED_NAMED: usize = 10;
 
 const SCHEMA: &str = "
     CREATE TABLE IF NOT EXISTS advisories (id TEXT PRIMARY KEY, body BLOB NOT NULL);
-    CREATE TABLE IF NOT EXISTS affects (ecosystem TEXT NOT NULL, name TEXT NOT NULL, advisory TEXT NOT NULL);
+    CREATE TABLE IF NOT EXISTS affects (
+        ecosystem TEXT NOT NULL, name TEXT NOT NULL, release TEXT NOT NULL, advisory TEXT NOT NULL,
+        versions BLOB NOT NULL);
     CREATE INDEX IF NOT EXISTS affects_package ON affects (ecosystem, name);
     CREATE INDEX IF NOT EXISTS affects_advisory ON affects (advisory);
     CREATE TABLE IF NOT EXISTS sources (
@@ -112,13 +114,15 @@ impl Database {
     fn prepare_schema(&self) -> Result<(), VulnError> {
         let fail = |e| VulnError::database(&self.path, e);
         let version: i64 = self.connection.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(fail)?;
-        if version != SCHEMA_VERSION {
-            self.connection
-                .execute_batch(
-                    "DROP TABLE IF EXISTS advisories; DROP TABLE IF EXISTS affects; DROP TABLE IF EXISTS sources;",
-                )
-                .map_err(fail)?;
+        if version == SCHEMA_VERSION {
+            // Opening to read writes nothing.
+            return Ok(());
         }
+        self.connection
+            .execute_batch(
+                "DROP TABLE IF EXISTS advisories; DROP TABLE IF EXISTS affects; DROP TABLE IF EXISTS sources;",
+            )
+            .map_err(fail)?;
         self.connection.execute_batch(SCHEMA).map_err(fail)?;
         self.connection.pragma_update(None, "user_version", SCHEMA_VERSION).map_err(fail)
     }
@@ -149,28 +153,51 @@ impl Database {
         Ok(DatabaseStatus { path: self.path.display().to_string(), ecosystems })
     }
 
-    /// The advisories that name package `name` in `ecosystem` (OSV's name, without a release).
-    pub fn advisories_for(&self, ecosystem: &str, name: &str) -> Result<Vec<Advisory>, VulnError> {
+    /// Every affected-package entry naming package `name` in `ecosystem` (OSV's name, without a
+    /// release) for a release `for_release` keeps, with its advisory's id: what a scan compares
+    /// versions with. The advisory itself is read only for a match ([`advisory`](Self::advisory)).
+    pub fn affected_entries(
+        &self,
+        ecosystem: &str,
+        name: &str,
+        for_release: impl Fn(&str) -> bool,
+    ) -> Result<Vec<(String, AffectedPackage)>, VulnError> {
         let fail = |e| VulnError::database(&self.path, e);
         let mut query = self
             .connection
-            .prepare_cached(
-                "SELECT DISTINCT a.body FROM affects f JOIN advisories a ON a.id = f.advisory
-                 WHERE f.ecosystem = ?1 AND f.name = ?2",
-            )
+            .prepare_cached("SELECT advisory, release, versions FROM affects WHERE ecosystem = ?1 AND name = ?2")
             .map_err(fail)?;
-        let bodies = query.query_map(params![ecosystem, name], |row| row.get::<_, Vec<u8>>(0)).map_err(fail)?;
-        let mut advisories = Vec::new();
-        for body in bodies {
-            let body = body.map_err(fail)?;
-            // Written by this version of Strata (the schema version says so): a body that does
-            // not read back is a damaged file.
-            advisories.push(
-                serde_json::from_slice(&body)
-                    .map_err(|e| VulnError::Damaged { path: self.path.display().to_string(), reason: e.to_string() })?,
-            );
+        let rows = query
+            .query_map(params![ecosystem, name], |row| {
+                Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, Vec<u8>>(2)?))
+            })
+            .map_err(fail)?;
+        let mut entries = Vec::new();
+        for row in rows {
+            let (advisory, release, versions) = row.map_err(fail)?;
+            if !for_release(&release) {
+                continue;
+            }
+            let (ranges, versions) = serde_json::from_slice(&versions).map_err(|e| self.damaged(e))?;
+            let entry =
+                AffectedPackage { ecosystem: ecosystem.to_string(), release, name: name.to_string(), ranges, versions };
+            entries.push((advisory, entry));
         }
-        Ok(advisories)
+        Ok(entries)
+    }
+
+    /// The advisory `id` (without its affected packages), if the database has it.
+    pub fn advisory(&self, id: &str) -> Result<Option<Advisory>, VulnError> {
+        let fail = |e| VulnError::database(&self.path, e);
+        let mut query = self.connection.prepare_cached("SELECT body FROM advisories WHERE id = ?1").map_err(fail)?;
+        let body: Option<Vec<u8>> = query.query_row(params![id], |row| row.get(0)).optional().map_err(fail)?;
+        body.map(|body| serde_json::from_slice(&body).map_err(|e| self.damaged(e))).transpose()
+    }
+
+    /// What a body written by this version of Strata (the schema version says so) that does not
+    /// read back means: a damaged file.
+    fn damaged(&self, error: serde_json::Error) -> VulnError {
+        VulnError::Damaged { path: self.path.display().to_string(), reason: error.to_string() }
     }
 
     /// Imports OSV dumps — zip files or folders of JSON records — in one transaction: each
@@ -222,7 +249,7 @@ impl Import {
                             *newest = advisory.modified.clone();
                         }
                     }
-                    store_advisory(transaction, &advisory).map_err(|e| VulnError::database(dump, e))?;
+                    store_advisory(transaction, advisory).map_err(|e| VulnError::database(dump, e))?;
                     summary.advisories += 1;
                 }
                 Err(reason) => {
@@ -272,17 +299,19 @@ impl Import {
     }
 }
 
-/// Stores one advisory and the packages it names, replacing an earlier copy of it.
-fn store_advisory(transaction: &rusqlite::Transaction<'_>, advisory: &Advisory) -> rusqlite::Result<()> {
-    let body = serde_json::to_vec(advisory).expect("an advisory serializes");
+/// Stores one advisory (its body without the affected packages) and each affected package's
+/// ranges and versions, replacing an earlier copy of it.
+fn store_advisory(transaction: &rusqlite::Transaction<'_>, mut advisory: Advisory) -> rusqlite::Result<()> {
+    let affected = std::mem::take(&mut advisory.affected);
+    let body = serde_json::to_vec(&advisory).expect("an advisory serializes");
     transaction.execute("INSERT OR REPLACE INTO advisories (id, body) VALUES (?1, ?2)", params![advisory.id, body])?;
     transaction.execute("DELETE FROM affects WHERE advisory = ?1", params![advisory.id])?;
-    let mut insert =
-        transaction.prepare_cached("INSERT INTO affects (ecosystem, name, advisory) VALUES (?1, ?2, ?3)")?;
-    let names: BTreeSet<(&str, &str)> =
-        advisory.affected.iter().map(|a| (a.ecosystem.as_str(), a.name.as_str())).collect();
-    for (ecosystem, name) in names {
-        insert.execute(params![ecosystem, name, advisory.id])?;
+    let mut insert = transaction.prepare_cached(
+        "INSERT INTO affects (ecosystem, name, release, advisory, versions) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for entry in &affected {
+        let versions = serde_json::to_vec(&(&entry.ranges, &entry.versions)).expect("ranges serialize");
+        insert.execute(params![entry.ecosystem, entry.name, entry.release, advisory.id, versions])?;
     }
     transaction.execute("INSERT OR IGNORE INTO seen (id) VALUES (?1)", params![advisory.id])?;
     Ok(())

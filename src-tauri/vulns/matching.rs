@@ -78,18 +78,20 @@ struct Lookup {
     name: String,
 }
 
+/// What one advisory says of one installed version: affected (with the fix, if any), or its
+/// ranges could not be read against it.
+type Verdict = Result<Option<Option<String>>, Unreadable>;
+
 /// Checks every package of `inventory` against `database`.
 pub fn scan(database: &Database, inventory: &Inventory) -> Result<VulnReport, VulnError> {
-    let mut cache: HashMap<(&'static str, String), Vec<Advisory>> = HashMap::new();
+    let mut entries: HashMap<(&'static str, String), Vec<(String, AffectedPackage)>> = HashMap::new();
+    let mut advisories: HashMap<String, Option<Advisory>> = HashMap::new();
     let mut report =
         VulnReport { findings: Vec::new(), packages_checked: 0, not_covered: Vec::new(), not_compared: Vec::new() };
     for package in &inventory.packages {
         let Some(lookup) = lookup_for(package, inventory.os.as_ref()) else {
-            let what = format!(
-                "{} packages on {}",
-                package.ecosystem.as_str(),
-                inventory.os.as_ref().map_or("an unknown OS", |os| os.id.as_str())
-            );
+            let os = inventory.os.as_ref().map_or("an unknown OS", |os| os.id.as_str());
+            let what = format!("{} packages on {os}", package.ecosystem.as_str());
             if !report.not_covered.contains(&what) {
                 report.not_covered.push(what);
             }
@@ -97,11 +99,19 @@ pub fn scan(database: &Database, inventory: &Inventory) -> Result<VulnReport, Vu
         };
         report.packages_checked += 1;
         let key = (lookup.ecosystem, lookup.name.clone());
-        if !cache.contains_key(&key) {
-            cache.insert(key.clone(), database.advisories_for(lookup.ecosystem, &lookup.name)?);
+        if !entries.contains_key(&key) {
+            entries.insert(
+                key.clone(),
+                database.affected_entries(lookup.ecosystem, &lookup.name, |release| lookup.takes(release))?,
+            );
         }
-        for advisory in &cache[&key] {
-            check_advisory(package, &lookup, advisory, &mut report);
+        for (id, verdict) in verdicts(&entries[&key], &lookup, &package.version) {
+            if !advisories.contains_key(id) {
+                advisories.insert(id.to_string(), database.advisory(id)?);
+            }
+            if let Some(advisory) = &advisories[id] {
+                report_verdict(package, advisory, verdict, &mut report);
+            }
         }
     }
     report.findings.sort_by(|a, b| {
@@ -110,15 +120,28 @@ pub fn scan(database: &Database, inventory: &Inventory) -> Result<VulnReport, Vu
     Ok(report)
 }
 
-fn check_advisory(package: &InstalledPackage, lookup: &Lookup, advisory: &Advisory, report: &mut VulnReport) {
-    let concerned = advisory.affected.iter().filter(|affected| concerns(affected, lookup));
-    let mut verdict: Result<Option<Option<String>>, Unreadable> = Ok(None);
-    for affected in concerned {
-        verdict = affected.affects(&package.version);
-        if !matches!(verdict, Ok(None)) {
-            break;
+/// Each advisory's verdict on `version`, from its entries for the package looked up (an
+/// advisory may list the package more than once: affected by any entry is affected). Advisories
+/// that leave the version alone are left out.
+fn verdicts<'e>(entries: &'e [(String, AffectedPackage)], lookup: &Lookup, version: &str) -> Vec<(&'e str, Verdict)> {
+    let mut found: Vec<(&str, Verdict)> = Vec::new();
+    for (id, entry) in entries.iter().filter(|(_, entry)| concerns(entry, lookup)) {
+        let verdict = entry.affects(version);
+        match found.iter_mut().find(|(seen, _)| *seen == id) {
+            Some((_, Ok(Some(_)))) => {}
+            Some((_, earlier)) => {
+                if !matches!(verdict, Ok(None)) {
+                    *earlier = verdict;
+                }
+            }
+            None => found.push((id, verdict)),
         }
     }
+    found.retain(|(_, verdict)| !matches!(verdict, Ok(None)));
+    found
+}
+
+fn report_verdict(package: &InstalledPackage, advisory: &Advisory, verdict: Verdict, report: &mut VulnReport) {
     match verdict {
         Ok(None) => {}
         Ok(Some(fixed)) => report.findings.push(Finding {
@@ -143,12 +166,17 @@ fn check_advisory(package: &InstalledPackage, lookup: &Lookup, advisory: &Adviso
 
 /// Whether an advisory's affected package is the one looked up, for the image's release.
 fn concerns(affected: &AffectedPackage, lookup: &Lookup) -> bool {
-    affected.ecosystem == lookup.ecosystem
-        && affected.name == lookup.name
-        && match &lookup.release {
+    affected.ecosystem == lookup.ecosystem && affected.name == lookup.name && lookup.takes(&affected.release)
+}
+
+impl Lookup {
+    /// Whether an advisory for OSV's release `release` (empty: any) concerns the image.
+    fn takes(&self, release: &str) -> bool {
+        match &self.release {
             None => true,
-            Some(release) => affected.release.is_empty() || release_matches(&affected.release, release),
+            Some(image_release) => release.is_empty() || release_matches(release, image_release),
         }
+    }
 }
 
 /// Whether OSV's release (`12`, `v3.19`, `22.04:LTS`) is the image's.
