@@ -484,7 +484,7 @@ async fn the_audit_panel_lists_a_deleted_secret_and_opens_it_where_it_still_ship
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_packages_dialog_lists_what_an_image_installed_and_saves_it_as_an_sbom() {
+async fn the_packages_and_vulnerabilities_dialogs_list_what_an_image_installed() {
     let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
     let mut fixtures = Fixtures::new("gui-sbom").await;
     let dockerfile = "FROM scratch\nCOPY busybox /bin/busybox\nCOPY data/base/ /\nCOPY data/app/ /\n";
@@ -498,13 +498,44 @@ Package: libssl3\nStatus: install ok installed\nSource: openssl\nArchitecture: a
     let image = fixtures.image_from("packages", dockerfile, &files).await;
     let dir = tempfile::tempdir().unwrap();
     let cache = dir.path().join("cache");
-    let window = open_window(dir.path(), &[("STRATA_CACHE_DIR", &cache)]).await;
+    // OSV's bucket, served here: one Debian advisory for openssl.
+    let advisory = common::osv::record(
+        "DSA-9999-1",
+        "Debian:12",
+        "openssl",
+        serde_json::json!([{"introduced": "0"}, {"fixed": "3.0.11-1~deb12u3"}]),
+        serde_json::json!({"upstream": ["CVE-2026-9999"], "database_specific": {"severity": "HIGH"}}),
+    );
+    let dump = dir.path().join("Debian.zip");
+    common::osv::write_zip(&dump, &[common::osv::as_entry(&advisory)]);
+    let (port, _) = common::osv::serve_dumps(vec![("Debian".into(), std::fs::read(&dump).unwrap())], false);
+    let osv_url = format!("http://127.0.0.1:{port}");
+    let env = [("STRATA_CACHE_DIR", cache.as_path()), ("STRATA_OSV_URL", Path::new(&osv_url))];
+    let window = open_window(dir.path(), &env).await;
     let client = window.client.clone();
     let enter = fantoccini::key::Key::Enter.to_string();
 
     click(&client, "#nav-layers", "the Layers screen").await;
     wait_for(&client, "#layers-source", "the image field").await.send_keys(&format!("{image}{enter}")).await.unwrap();
     wait_for(&client, &format!("#layers-view[data-image='{image}']"), "the opened image").await;
+
+    // Vulnerabilities: no database yet, so the dialog offers to download one; then the finding.
+    click(&client, "#open-vulns", "Vulnerabilities").await;
+    wait_for_text_at(&client, "#vulns-dialog p.muted", "No vulnerability database yet", "the empty state").await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    screenshot(&client, "vulnerabilities-empty.png").await;
+    click(&client, "#vulns-download", "Download advisories").await;
+    let row = wait_for_within(&client, ".vuln-row[data-id='DSA-9999-1']", "the finding", 60).await;
+    let text = row.prop("textContent").await.unwrap().unwrap_or_default();
+    assert_eq!(text, "highDSA-9999-1 · CVE-2026-9999libssl3 3.0.11-1~deb12u2fixed in 3.0.11-1~deb12u3layer 1");
+    let tally =
+        wait_for(&client, "#vulns-tally", "the tally").await.prop("textContent").await.unwrap().unwrap_or_default();
+    assert_eq!(tally, "1 high");
+    screenshot(&client, "vulnerabilities.png").await;
+    click(&client, ".vuln-row[data-id='DSA-9999-1']", "the finding").await;
+    wait_until_gone(&client, "#vulns-dialog", "the dialog").await;
+    wait_for(&client, ".layer-row.selected[data-index='1']", "the layer that installed libssl3").await;
+
     click(&client, "#open-packages", "Packages").await;
     let note = wait_for_text_at(&client, "#packages-dialog p.muted", "3 packages", "the dialog's note").await;
     assert!(note.starts_with("Debian GNU/Linux 12 (bookworm)"), "{note}");
@@ -531,6 +562,12 @@ Package: libssl3\nStatus: install ok installed\nSource: openssl\nArchitecture: a
     click(&client, ".package-row[data-name='left-pad']", "left-pad").await;
     wait_until_gone(&client, "#packages-dialog", "the dialog").await;
     wait_for(&client, ".layer-row.selected[data-index='2']", "the layer that installed left-pad").await;
+
+    // The Images list counts the image's vulnerabilities now that its packages were read.
+    click(&client, "#nav-images", "the Images screen").await;
+    let cell = format!(".tr[data-ref='{image}'] .vuln-cell");
+    assert_eq!(wait_for_text_at(&client, &cell, "high", "the image's Vulns cell").await, "1 high");
+    screenshot(&client, "images-vulns.png").await;
     client.close().await.unwrap();
 }
 

@@ -7,43 +7,10 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
-use std::path::Path;
-use std::sync::{Arc, Mutex};
-
+use common::osv::{as_entry, record, serve_dumps, write_zip};
 use common::package_image::{files, DOCKERFILE};
 use common::{json, strata, Fixtures};
 use serde_json::{json, Value};
-
-/// An OSV record affecting one package.
-fn record(id: &str, ecosystem: &str, name: &str, events: Value, extra: Value) -> Value {
-    let mut record = json!({
-        "schema_version": "1.6.0",
-        "id": id,
-        "modified": "2026-11-30T12:00:00Z",
-        "summary": format!("{id} in {name}"),
-        "affected": [{"package": {"ecosystem": ecosystem, "name": name}, "ranges": [{"type": "ECOSYSTEM", "events": events}]}],
-    });
-    for (key, value) in extra.as_object().unwrap() {
-        record[key] = value.clone();
-    }
-    record
-}
-
-/// Writes `entries` (name, content) as a zip, as osv.dev's `all.zip` holds one JSON per record.
-fn write_zip(path: &Path, entries: &[(String, Vec<u8>)]) {
-    let mut zip = zip::ZipWriter::new(std::fs::File::create(path).unwrap());
-    for (name, content) in entries {
-        zip.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
-        zip.write_all(content).unwrap();
-    }
-    zip.finish().unwrap();
-}
-
-fn as_entry(record: &Value) -> (String, Vec<u8>) {
-    (format!("{}.json", record["id"].as_str().unwrap()), serde_json::to_vec_pretty(record).unwrap())
-}
 
 /// The records the package image is checked against, and what each should give.
 fn package_image_records() -> Vec<Value> {
@@ -329,59 +296,6 @@ async fn a_real_debian_images_packages_match_records_made_from_their_own_version
     assert!(found["report"]["packages_checked"].as_u64().unwrap() > 80);
 }
 
-/// A server for `/Debian/all.zip` that cuts its first answer halfway and honours `Range` after;
-/// it records each request's `Range` header.
-fn serve_dump_cut_once(dump: Vec<u8>) -> (u16, Arc<Mutex<Vec<Option<String>>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let ranges = Arc::new(Mutex::new(Vec::new()));
-    let seen = ranges.clone();
-    std::thread::spawn(move || {
-        for (answered, stream) in listener.incoming().enumerate() {
-            let mut stream = stream.unwrap();
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut range = None;
-            let mut path = String::new();
-            loop {
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap() == 0 || line == "\r\n" {
-                    break;
-                }
-                if line.starts_with("GET ") {
-                    path = line.split_whitespace().nth(1).unwrap_or("").to_string();
-                }
-                if let Some(value) = line.to_ascii_lowercase().strip_prefix("range: bytes=") {
-                    range = Some(value.trim().trim_end_matches('-').to_string());
-                }
-            }
-            seen.lock().unwrap().push(range.clone());
-            if path != "/Debian/all.zip" {
-                let _ = stream.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
-                continue;
-            }
-            let from: usize = range.and_then(|r| r.parse().ok()).unwrap_or(0);
-            let head = if from > 0 {
-                format!(
-                    "HTTP/1.1 206 Partial Content\r\nContent-Length: {}\r\nContent-Range: bytes {from}-{}/{}\r\nETag: \"v1\"\r\nConnection: close\r\n\r\n",
-                    dump.len() - from,
-                    dump.len() - 1,
-                    dump.len()
-                )
-            } else {
-                format!(
-                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nETag: \"v1\"\r\nConnection: close\r\n\r\n",
-                    dump.len()
-                )
-            };
-            let _ = stream.write_all(head.as_bytes());
-            let body = if answered == 0 { &dump[..dump.len() / 2] } else { &dump[from..] };
-            let _ = stream.write_all(body);
-            let _ = stream.flush();
-        }
-    });
-    (port, ranges)
-}
-
 #[test]
 fn an_update_cut_mid_download_keeps_the_old_database_and_resumes() {
     let cache = tempfile::tempdir().unwrap();
@@ -409,7 +323,7 @@ fn an_update_cut_mid_download_keeps_the_old_database_and_resumes() {
         .collect();
     let zip = dumps.path().join("all.zip");
     write_zip(&zip, &entries);
-    let (port, ranges) = serve_dump_cut_once(std::fs::read(&zip).unwrap());
+    let (port, ranges) = serve_dumps(vec![("Debian".into(), std::fs::read(&zip).unwrap())], true);
     let base = format!("http://127.0.0.1:{port}");
 
     let cut = strata(&["vulns", "update", "--from", &base, "--ecosystem", "Debian"], &env);

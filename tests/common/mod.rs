@@ -10,6 +10,7 @@ pub mod debian;
 pub mod diff_pair;
 pub mod fake_registry;
 pub mod oci_layout;
+pub mod osv;
 pub mod package_image;
 pub mod project_folder;
 pub mod proxy;

@@ -66,15 +66,15 @@ export class ImagesView {
 
     this.table = new Table<ImageRow>({
       columns: [
-        { title: "Repository", width: "minmax(150px, 2.2fr)", sortKey: "repository", cell: (r) => repositoryCell(r) },
+        { title: "Repository", width: "minmax(130px, 2.2fr)", sortKey: "repository", cell: (r) => repositoryCell(r) },
         { title: "Tag", width: "minmax(75px, 1fr)", sortKey: "tag", cell: (r) => r.tag },
-        { title: "Image ID", width: "105px", sortKey: "id", cell: (r) => r.short_id },
-        { title: "Created", width: "105px", sortKey: "created", cell: (r) => formatAgo(r.created) },
-        { title: "Size", width: "80px", sortKey: "size", align: "right", cell: (r) => formatSize(r.size) },
+        { title: "Image ID", width: "100px", sortKey: "id", cell: (r) => r.short_id },
+        { title: "Created", width: "95px", sortKey: "created", cell: (r) => formatAgo(r.created) },
+        { title: "Size", width: "76px", sortKey: "size", align: "right", cell: (r) => formatSize(r.size) },
         { title: "Shared", width: "80px", sortKey: "shared_size", align: "right", cell: (r) => formatSize(r.shared_size) },
         { title: "Containers", width: "90px", sortKey: "containers", align: "right", cell: (r) => String(r.containers) },
-        { title: "Audit", width: "95px", cell: (r) => auditCell(this.tallies[r.id]) },
-        { title: "Vulns", width: "85px", cell: (r) => vulnCell(this.vulns[r.id]) },
+        { title: "Audit", width: "88px", cell: (r) => auditCell(this.tallies[r.id]) },
+        { title: "Vulns", width: "78px", cell: (r) => vulnCell(this.vulns[r.id]) },
         { title: "Registry", width: "115px", cell: (r) => registryCell(this.inRegistry.get(registryKey(r))?.state) },
       ],
       // Narrower, the shared size goes first, then the image id, then the registry, then the
@@ -82,10 +82,10 @@ export class ImagesView {
       // screen. (Each level is where the columns' least widths, 12 px gaps and 28 px of padding
       // no longer fit.)
       narrow: [
-        { below: 1127, hide: [5] },
-        { below: 1037, hide: [2] },
-        { below: 920, hide: [9] },
-        { below: 820, hide: [8] },
+        { below: 1063, hide: [5] },
+        { below: 971, hide: [2] },
+        { below: 859, hide: [9] },
+        { below: 732, hide: [8] },
       ],
       rowKey: (r) => r.key,
       rowData: (r) => ({ ref: `${r.repository}:${r.tag}`, id: r.short_id }),

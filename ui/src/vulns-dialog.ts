@@ -86,10 +86,11 @@ function noDatabase(onDone: () => void, report: (message: string, hint?: string)
       bar.hidden = true;
     }
   });
-  download.title = "OSV's advisories for Debian, Ubuntu, Alpine, PyPI and npm; `strata vulns import` reads dumps you already have";
+  download.classList.add("primary");
+  download.title = "From osv.dev (or STRATA_OSV_URL); a cut download resumes where it stopped";
   const actions = element("div", "toolbar");
   actions.append(download, bar, status);
-  box.append(element("p", "", "Strata matches packages against OSV's advisories offline, from a database on this computer. There is none yet."), actions);
+  box.append(element("p", "", "Strata matches packages against OSV's advisories offline, from a database on this computer. Download OSV's advisories for Debian, Ubuntu, Alpine, PyPI and npm, or import dumps you already have with strata vulns import."), actions);
   return box;
 }
 
