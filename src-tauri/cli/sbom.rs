@@ -71,4 +71,12 @@ fn print_table(name: &str, found: &Inventory) {
         ]);
     }
     println!("{table}");
+    print_warnings(&found.warnings);
+}
+
+/// What the package databases hold that could not be read: the list may be incomplete.
+pub(super) fn print_warnings(warnings: &[String]) {
+    for warning in warnings {
+        println!("Warning: {warning} (the list may be incomplete)");
+    }
 }

@@ -96,6 +96,7 @@ async fn scan_image(
         print_json(&serde_json::json!({ "image": source.label(), "passed": passed, "report": report }));
     } else {
         print_report(&source.label(), &report, &database.status()?);
+        super::sbom::print_warnings(&packages.warnings);
     }
     Ok(passed)
 }

@@ -86,6 +86,10 @@ pub struct Inventory {
     pub os: Option<OsRelease>,
     /// Every package, by ecosystem, name and version.
     pub packages: Vec<InstalledPackage>,
+    /// What could not be read in the databases (a cut or garbled entry), one line each: the
+    /// packages listed may be incomplete.
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 /// A package as one database entry gives it, before its layer and URL are known.
@@ -119,8 +123,12 @@ pub fn inventory(image: &Image, tree: &FileTree) -> Inventory {
         copies.get(&path)?.last().map(|(_, content)| os_release(&String::from_utf8_lossy(content)))
     });
     let mut packages = Vec::new();
+    let mut warnings = Vec::new();
     for (path, copies) in &copies {
-        for (layer, entry) in attributed(path, copies) {
+        let (found, problems) = attributed(path, copies);
+        let database = format!("/{}", String::from_utf8_lossy(path.as_bytes()));
+        warnings.extend(problems.into_iter().map(|problem| format!("{database}: {problem}")));
+        for (layer, entry) in found {
             let purl = purl(&entry, os.as_ref());
             packages.push(InstalledPackage {
                 ecosystem: entry.ecosystem,
@@ -132,20 +140,23 @@ pub fn inventory(image: &Image, tree: &FileTree) -> Inventory {
                 purl,
                 files: entry.files,
                 layer,
-                database: format!("/{}", String::from_utf8_lossy(path.as_bytes())),
+                database: database.clone(),
             });
         }
     }
     packages.sort_by(|a, b| (a.ecosystem, &a.name, &a.version).cmp(&(b.ecosystem, &b.name, &b.version)));
-    Inventory { os, packages }
+    Inventory { os, packages, warnings }
 }
 
 /// The packages of a database's final copy, each with the layer whose copy last changed its
-/// entry (a package no copy below the last one has, or had otherwise, belongs to that layer).
-fn attributed(path: &TreePath, copies: &[(usize, &[u8])]) -> Vec<(usize, Entry)> {
+/// entry (a package no copy below the last one has, or had otherwise, belongs to that layer);
+/// and what the final copy holds that cannot be read.
+fn attributed(path: &TreePath, copies: &[(usize, &[u8])]) -> (Vec<(usize, Entry)>, Vec<String>) {
     let mut last_change: BTreeMap<(String, String), (usize, Entry)> = BTreeMap::new();
+    let mut problems = Vec::new();
     for (layer, content) in copies {
-        let entries = parse(path, content);
+        let (entries, unread) = parse(path, content);
+        problems = unread;
         let present: std::collections::BTreeSet<_> =
             entries.iter().map(|e| (e.name.clone(), e.version.clone())).collect();
         last_change.retain(|key, _| present.contains(key));
@@ -159,21 +170,44 @@ fn attributed(path: &TreePath, copies: &[(usize, &[u8])]) -> Vec<(usize, Entry)>
             }
         }
     }
-    last_change.into_values().collect()
+    (last_change.into_values().collect(), problems)
 }
 
-/// The packages one database file lists.
-fn parse(path: &TreePath, content: &[u8]) -> Vec<Entry> {
+/// The packages one database file lists, and what in it cannot be read.
+fn parse(path: &TreePath, content: &[u8]) -> (Vec<Entry>, Vec<String>) {
     let text = String::from_utf8_lossy(content);
     let bytes = path.as_bytes();
     match bytes {
         b"var/lib/dpkg/status" => dpkg(&text),
         b"lib/apk/db/installed" => apk(&text),
-        b"etc/os-release" | b"usr/lib/os-release" => Vec::new(),
+        b"etc/os-release" | b"usr/lib/os-release" => (Vec::new(), Vec::new()),
         _ if bytes.starts_with(b"var/lib/dpkg/status.d/") => dpkg(&text),
-        _ if bytes.ends_with(b"/METADATA") || bytes.ends_with(b"/PKG-INFO") => python(&text).into_iter().collect(),
-        _ => node(content).into_iter().collect(),
+        _ if bytes.ends_with(b"/METADATA") || bytes.ends_with(b"/PKG-INFO") => {
+            one(python(&text), "no Name or Version header")
+        }
+        _ => node(content),
     }
+}
+
+/// A one-package file's entry, or why it gives none.
+fn one(entry: Option<Entry>, problem: &str) -> (Vec<Entry>, Vec<String>) {
+    match entry {
+        Some(entry) => (vec![entry], Vec::new()),
+        None => (Vec::new(), vec![problem.to_string()]),
+    }
+}
+
+/// How many unreadable entries are named per database (all are counted).
+const PROBLEMS_NAMED: usize = 3;
+
+/// One line per unreadable entry of a database, the first few named and the rest counted.
+fn problems_of(unread: Vec<String>) -> Vec<String> {
+    let count = unread.len();
+    let mut named: Vec<String> = unread.into_iter().take(PROBLEMS_NAMED).collect();
+    if count > PROBLEMS_NAMED {
+        named.push(format!("and {} more entries that cannot be read", count - PROBLEMS_NAMED));
+    }
+    named
 }
 
 /// Paragraphs of `Field: value` lines (a line starting with a space continues the one before).
@@ -198,28 +232,45 @@ fn paragraphs(text: &str) -> impl Iterator<Item = BTreeMap<&str, String>> + '_ {
 
 /// dpkg's status: only packages whose Status says installed. `Source: openssl (3.0.1-1)` names
 /// the source package and, when it differs, its version.
-fn dpkg(text: &str) -> Vec<Entry> {
-    paragraphs(text)
-        .filter(|fields| fields.get("Status").is_none_or(|status| status.ends_with(" installed")))
-        .filter_map(|fields| {
-            Some(Entry {
+fn dpkg(text: &str) -> (Vec<Entry>, Vec<String>) {
+    let (mut entries, mut unread) = (Vec::new(), Vec::new());
+    for (number, fields) in paragraphs(text).enumerate() {
+        if fields.get("Status").is_some_and(|status| !status.ends_with(" installed")) {
+            continue;
+        }
+        match (fields.get("Package"), fields.get("Version")) {
+            (Some(name), Some(version)) => entries.push(Entry {
                 ecosystem: Ecosystem::Deb,
-                name: fields.get("Package")?.clone(),
-                version: fields.get("Version")?.clone(),
+                name: name.clone(),
+                version: version.clone(),
                 source: fields.get("Source").and_then(|s| s.split_whitespace().next()).map(str::to_string),
                 licence: None,
                 architecture: fields.get("Architecture").cloned(),
                 files: Vec::new(),
-            })
-        })
-        .collect()
+            }),
+            (name, _) if !fields.is_empty() || !paragraph_is_blank(text, number) => unread.push(match name {
+                Some(name) => format!("{name} has no Version"),
+                None => format!("entry {} has no Package", number + 1),
+            }),
+            _ => {}
+        }
+    }
+    (entries, problems_of(unread))
+}
+
+/// Whether the `number`th paragraph of `text` holds nothing but white space.
+fn paragraph_is_blank(text: &str, number: usize) -> bool {
+    text.split("\n\n").nth(number).is_none_or(|paragraph| paragraph.trim().is_empty())
 }
 
 /// apk's database: one-letter fields; `P` name, `V` version, `A` architecture, `L` licence,
 /// `o` origin, `F` a folder and `R` a file in it.
-fn apk(text: &str) -> Vec<Entry> {
-    text.split("\n\n")
-        .filter_map(|paragraph| {
+fn apk(text: &str) -> (Vec<Entry>, Vec<String>) {
+    let mut unread = Vec::new();
+    let entries = text
+        .split("\n\n")
+        .enumerate()
+        .filter_map(|(number, paragraph)| {
             let mut entry = Entry {
                 ecosystem: Ecosystem::Apk,
                 name: String::new(),
@@ -243,9 +294,14 @@ fn apk(text: &str) -> Vec<Entry> {
                     _ => {}
                 }
             }
-            (!entry.name.is_empty() && !entry.version.is_empty()).then_some(entry)
+            let whole = !entry.name.is_empty() && !entry.version.is_empty();
+            if !whole && !paragraph.trim().is_empty() {
+                unread.push(format!("entry {} has no P (name) or V (version)", number + 1));
+            }
+            whole.then_some(entry)
         })
-        .collect()
+        .collect();
+    (entries, problems_of(unread))
 }
 
 /// A distribution's METADATA (or PKG-INFO): email-style headers before the first blank line.
@@ -267,9 +323,16 @@ fn python(text: &str) -> Option<Entry> {
     })
 }
 
-/// A package's `package.json`.
-fn node(content: &[u8]) -> Option<Entry> {
-    let manifest: serde_json::Value = serde_json::from_slice(content).ok()?;
+/// A package's `package.json` (one without a name and version, as some folders' are, is no
+/// package; one that is not JSON cannot be read).
+fn node(content: &[u8]) -> (Vec<Entry>, Vec<String>) {
+    match serde_json::from_slice::<serde_json::Value>(content) {
+        Ok(manifest) => (node_entry(&manifest).into_iter().collect(), Vec::new()),
+        Err(error) => (Vec::new(), vec![format!("not JSON ({error})")]),
+    }
+}
+
+fn node_entry(manifest: &serde_json::Value) -> Option<Entry> {
     Some(Entry {
         ecosystem: Ecosystem::Node,
         name: manifest["name"].as_str()?.to_string(),
@@ -339,45 +402,65 @@ mod tests {
 
     #[test]
     fn dpkg_gives_installed_packages_with_their_source() {
-        let entries = parse(&path("var/lib/dpkg/status"), STATUS.as_bytes());
+        let (entries, _) = parse(&path("var/lib/dpkg/status"), STATUS.as_bytes());
         let names: Vec<_> = entries.iter().map(|e| (e.name.as_str(), e.version.as_str())).collect();
         assert_eq!(names, [("bash", "5.2.15-2+b2"), ("libssl3", "3.0.11-1~deb12u2"), ("zlib1g", "1:1.2.13.dfsg-1")]);
         assert_eq!(entries[1].source.as_deref(), Some("openssl"));
         assert_eq!(entries[0].source, None);
-        let distroless =
+        let (distroless, _) =
             parse(&path("var/lib/dpkg/status.d/base"), b"Package: base-files\nVersion: 12.4\nArchitecture: amd64\n");
         assert_eq!(distroless[0].name, "base-files", "status.d paragraphs carry no Status field");
     }
 
     #[test]
     fn apk_python_and_node_entries() {
-        let apk = parse(
+        let (apk, _) = parse(
             &path("lib/apk/db/installed"),
             b"C:Q1x\nP:musl\nV:1.2.4-r2\nA:x86_64\nL:MIT\no:musl\nF:lib\nR:ld-musl-x86_64.so.1\nR:libc.musl-x86_64.so.1\n\nP:busybox\nV:1.36.1-r5\n",
         );
         assert_eq!(apk[0].files, ["/lib/ld-musl-x86_64.so.1", "/lib/libc.musl-x86_64.so.1"]);
         assert_eq!((apk[0].licence.as_deref(), apk[0].source.as_deref()), (Some("MIT"), Some("musl")));
         assert_eq!(apk[1].name, "busybox");
-        let python = parse(
+        let (python, _) = parse(
             &path("usr/lib/python3/dist-packages/Foo_Bar-1.0.dist-info/METADATA"),
             b"Metadata-Version: 2.1\nName: Foo_Bar\nVersion: 1.0\nLicense: MIT\n\nVersion: 9\n",
         );
         assert_eq!((python[0].name.as_str(), python[0].version.as_str()), ("foo-bar", "1.0"));
-        let egg =
+        let (egg, _) =
             parse(&path("usr/lib/python3.11/site-packages/six.egg-info/PKG-INFO"), b"Name: six\nVersion: 1.16.0\n");
         assert_eq!(egg[0].name, "six");
-        let scoped = parse(
+        let (scoped, _) = parse(
             &path("app/node_modules/@types/node/package.json"),
             br#"{"name":"@types/node","version":"20.1.0","license":"MIT"}"#,
         );
         assert_eq!(scoped[0].licence.as_deref(), Some("MIT"));
-        assert!(parse(&path("app/node_modules/y/package.json"), b"not json").is_empty());
+        let (none, unread) = parse(&path("app/node_modules/y/package.json"), b"not json");
+        assert!(none.is_empty() && unread[0].starts_with("not JSON"), "{unread:?}");
+        let (folder, unread) = parse(&path("app/node_modules/z/package.json"), br#"{"type": "module"}"#);
+        assert!(folder.is_empty() && unread.is_empty(), "a package.json without a name is no package");
+    }
+
+    #[test]
+    fn cut_or_garbled_entries_are_told_and_the_rest_still_read() {
+        // A status file cut in the middle of an entry, and a line that is no field.
+        let cut = b"Package: bash\nVersion: 5.2\n\nGARBAGE \x00\x01\n\nPackage: libc6\nStatus: install ok installed\nArchitec";
+        let (entries, unread) = parse(&path("var/lib/dpkg/status"), cut);
+        assert_eq!(entries.len(), 1);
+        assert_eq!(unread, ["entry 2 has no Package", "libc6 has no Version"]);
+        let many = "Package: x\n\n".repeat(5);
+        let (_, unread) = parse(&path("var/lib/dpkg/status"), many.as_bytes());
+        assert_eq!(unread.len(), 4, "three named, the rest counted: {unread:?}");
+        assert_eq!(unread[3], "and 2 more entries that cannot be read");
+        let (_, unread) = parse(&path("lib/apk/db/installed"), b"P:musl\nV:1.2\n\nP:cut-off\n");
+        assert_eq!(unread, ["entry 2 has no P (name) or V (version)"]);
+        let (_, unread) = parse(&path("usr/lib/python3/dist-packages/x.dist-info/METADATA"), b"Name: x\n");
+        assert_eq!(unread, ["no Name or Version header"]);
     }
 
     #[test]
     fn package_urls_follow_the_purl_types() {
         let debian = OsRelease { id: "debian".into(), version_id: "12".into(), pretty_name: String::new() };
-        let entries = parse(&path("var/lib/dpkg/status"), STATUS.as_bytes());
+        let (entries, _) = parse(&path("var/lib/dpkg/status"), STATUS.as_bytes());
         assert_eq!(
             purl(&entries[1], Some(&debian)),
             "pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12"
@@ -386,7 +469,7 @@ mod tests {
             purl(&entries[2], Some(&debian)),
             "pkg:deb/debian/zlib1g@1:1.2.13.dfsg-1?arch=amd64&distro=debian-12"
         );
-        let scoped = node(br#"{"name":"@types/node","version":"20.1.0"}"#).unwrap();
+        let scoped = node_entry(&serde_json::json!({"name": "@types/node", "version": "20.1.0"})).unwrap();
         assert_eq!(purl(&scoped, None), "pkg:npm/%40types/node@20.1.0");
         let python = python("Name: Django\nVersion: 4.2\n").unwrap();
         assert_eq!(purl(&python, None), "pkg:pypi/django@4.2");
@@ -399,7 +482,7 @@ mod tests {
         let upgraded = status("Package: a\nVersion: 1\n\nPackage: b\nVersion: 2\n\nPackage: c\nVersion: 1\n");
         let copies = [(0, base.as_slice()), (3, upgraded.as_slice())];
         let layers: Vec<_> =
-            attributed(&path("var/lib/dpkg/status"), &copies).into_iter().map(|(l, e)| (e.name, l)).collect();
+            attributed(&path("var/lib/dpkg/status"), &copies).0.into_iter().map(|(l, e)| (e.name, l)).collect();
         assert_eq!(layers, [("a".to_string(), 0), ("b".to_string(), 3), ("c".to_string(), 3)]);
     }
 

@@ -83,7 +83,7 @@ mod tests {
             layer: 1,
             database: String::new(),
         };
-        remember_inventory(&cache, ID, &Inventory { os: None, packages: vec![package] });
+        remember_inventory(&cache, ID, &Inventory { os: None, packages: vec![package], warnings: Vec::new() });
         let records = dir.path().join("records");
         std::fs::create_dir_all(&records).unwrap();
         let record = r#"{"id": "PYSEC-1", "database_specific": {"severity": "HIGH"}, "affected": [{"package": {"ecosystem": "PyPI", "name": "Requests"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}, {"fixed": "2.32.0"}]}]}]}"#;

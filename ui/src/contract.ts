@@ -1294,7 +1294,12 @@ os: OsRelease | null,
 /**
  * Every package, by ecosystem, name and version.
  */
-packages: Array<InstalledPackage>, };
+packages: Array<InstalledPackage>, 
+/**
+ * What could not be read in the databases (a cut or garbled entry), one line each: the
+ * packages listed may be incomplete.
+ */
+warnings: Array<string>, };
 
 /**
  * What a plan item is.

@@ -354,7 +354,7 @@ describe("the Layers screen", () => {
     answer("image_audit", { findings: [], skipped_files: { too_large: 0, too_large_bytes: 0, size_limit: 10_485_760, binary: 0 } });
     await open();
     expect(text("#audit-line")).toBe("Securitynothing foundPackagesVulnerabilities");
-    answer("image_packages", { os: null, packages: [{ ecosystem: "deb", name: "bash", version: "5.2", source: null, licence: null, architecture: "amd64", purl: "pkg:deb/debian/bash@5.2", files: [], layer: 1, database: "/var/lib/dpkg/status" }] });
+    answer("image_packages", { os: null, packages: [{ ecosystem: "deb", name: "bash", version: "5.2", source: null, licence: null, architecture: "amd64", purl: "pkg:deb/debian/bash@5.2", files: [], layer: 1, database: "/var/lib/dpkg/status" }], warnings: [] });
     answer("set_view", () => recorded.viewInfo);
     byId("open-packages").click();
     await settle();

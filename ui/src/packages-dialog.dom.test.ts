@@ -13,6 +13,7 @@ const INVENTORY: Inventory = {
     { ecosystem: "deb", name: "libssl3", version: "3.0.11-1~deb12u2", source: "openssl", licence: null, architecture: "amd64", purl: "pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12", files: [], layer: 2, database: "/var/lib/dpkg/status" },
     { ecosystem: "python", name: "requests", version: "2.31.0", source: null, licence: "Apache-2.0", architecture: null, purl: "pkg:pypi/requests@2.31.0", files: [], layer: 3, database: "/usr/lib/python3/dist-packages/requests-2.31.0.dist-info/METADATA" },
   ],
+  warnings: [],
 };
 
 describe("the Packages dialog", () => {
@@ -52,12 +53,13 @@ describe("the Packages dialog", () => {
   });
 
   it("hands a failed save to the window, and says when an image has no package database", async () => {
-    answer("image_packages", { os: null, packages: [] });
+    answer("image_packages", { os: null, packages: [], warnings: ["/var/lib/dpkg/status: libc6 has no Version"] });
     fail("image_save_sbom", { message: "/x cannot be written: permission denied", hint: "Choose another file name or folder." });
     const report = vi.fn();
     await packagesDialog("scratch:1", vi.fn(), report);
-    expect(inventoryNote({ os: null, packages: [] })).toBe("no os-release · 0 packages (dpkg, apk, Python, Node)");
+    expect(inventoryNote({ os: null, packages: [], warnings: [] })).toBe("no os-release · 0 packages (dpkg, apk, Python, Node)");
     expect(find("#package-list p.muted").textContent).toBe("No package database in this image.");
+    expect(find("#package-warnings li").textContent).toBe("/var/lib/dpkg/status: libc6 has no Version — the list may be incomplete");
     byId("save-spdx").click();
     await settle();
     expect(report).toHaveBeenCalledWith("/x cannot be written: permission denied", "Choose another file name or folder.");

@@ -64,7 +64,11 @@ export async function packagesDialog(name: string, onLayer: (layer: number) => v
     button("Save SPDX…", "save-spdx", save("spdx", "spdx.json"), "SPDX 2.3 JSON"),
     saved,
   );
-  const close = panelDialog("Packages", inventoryNote(inventory), [actions, list], "packages-dialog");
+  const warnings = element("ul", "package-warnings");
+  warnings.id = "package-warnings";
+  warnings.hidden = inventory.warnings.length === 0;
+  warnings.append(...inventory.warnings.map((w) => element("li", "", `${w} — the list may be incomplete`)));
+  const close = panelDialog("Packages", inventoryNote(inventory), [actions, warnings, list], "packages-dialog");
   draw();
   filter.focus();
 }
