@@ -138,4 +138,14 @@ async fn a_debian_images_packages_are_what_dpkg_query_says_inside_it() {
     let libc = found["packages"].as_array().unwrap().iter().find(|p| p["name"] == "libc6").unwrap();
     assert_eq!(libc["source"], "glibc");
     assert!(libc["purl"].as_str().unwrap().ends_with("?arch=amd64&distro=debian-12"), "{libc}");
+    // Its files, from dpkg's list, are what `dpkg -L` says inside it.
+    let listed = Command::new("docker")
+        .args(["run", "--rm", "--label", "strata.test=1", "--network", "none", &image, "dpkg", "-L", "libc6"])
+        .output()
+        .unwrap();
+    let theirs: Vec<String> =
+        String::from_utf8_lossy(&listed.stdout).lines().filter(|l| *l != "/.").map(str::to_string).collect();
+    let ours: Vec<String> = libc["files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_string()).collect();
+    assert!(theirs.len() > 20 && theirs.iter().any(|f| f.ends_with("/libc.so.6")), "{theirs:?}");
+    assert_eq!(ours, theirs);
 }

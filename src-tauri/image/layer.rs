@@ -243,8 +243,9 @@ pub struct LayerEntry {
 /// Package databases larger than this are not kept (a dpkg status file is a few megabytes).
 pub const CAPTURE_LIMIT: u64 = 32 * 1024 * 1024;
 
-/// Files that say which packages an image holds: Debian's and Ubuntu's dpkg status, Alpine's
-/// apk database, Python distributions' METADATA and Node packages' package.json.
+/// Files that say which packages an image holds: Debian's and Ubuntu's dpkg status (and the file
+/// list of each package), Alpine's apk database, Python distributions' METADATA and Node
+/// packages' package.json.
 pub fn is_package_database(path: &TreePath) -> bool {
     let bytes = path.as_bytes();
     if matches!(bytes, b"var/lib/dpkg/status" | b"lib/apk/db/installed" | b"etc/os-release" | b"usr/lib/os-release") {
@@ -254,6 +255,9 @@ pub fn is_package_database(path: &TreePath) -> bool {
     // Distroless images keep one dpkg paragraph per package in a folder.
     if parent == b"var/lib/dpkg/status.d" {
         return !name.ends_with(b".md5sums");
+    }
+    if parent == b"var/lib/dpkg/info" {
+        return name.ends_with(b".list");
     }
     if name != b"METADATA" && name != b"package.json" && name != b"PKG-INFO" {
         return false; // nearly every file: told by its name alone

@@ -124,7 +124,7 @@ pub fn inventory(image: &Image, tree: &FileTree) -> Inventory {
     });
     let mut packages = Vec::new();
     let mut warnings = Vec::new();
-    for (path, copies) in &copies {
+    for (path, copies) in copies.iter().filter(|(path, _)| !is_dpkg_file_list(path)) {
         let (found, problems) = attributed(path, copies);
         let database = format!("/{}", String::from_utf8_lossy(path.as_bytes()));
         warnings.extend(problems.into_iter().map(|problem| format!("{database}: {problem}")));
@@ -145,7 +145,34 @@ pub fn inventory(image: &Image, tree: &FileTree) -> Inventory {
         }
     }
     packages.sort_by(|a, b| (a.ecosystem, &a.name, &a.version).cmp(&(b.ecosystem, &b.name, &b.version)));
+    attach_dpkg_files(&mut packages, &copies);
     Inventory { os, packages, warnings }
+}
+
+/// Whether `path` is dpkg's list of one package's files (`var/lib/dpkg/info/bash.list`, or
+/// `libc6:amd64.list` for a package installed for one of several architectures).
+fn is_dpkg_file_list(path: &TreePath) -> bool {
+    path.as_bytes().starts_with(b"var/lib/dpkg/info/") && path.as_bytes().ends_with(b".list")
+}
+
+/// Gives each dpkg package the files its list names (as `dpkg -L` does, without `/.`).
+fn attach_dpkg_files(packages: &mut [InstalledPackage], copies: &BTreeMap<TreePath, Vec<(usize, &[u8])>>) {
+    for package in packages.iter_mut().filter(|p| p.ecosystem == Ecosystem::Deb && p.database == "/var/lib/dpkg/status")
+    {
+        let names = [format!("var/lib/dpkg/info/{}.list", package.name)]
+            .into_iter()
+            .chain(package.architecture.as_ref().map(|arch| format!("var/lib/dpkg/info/{}:{arch}.list", package.name)));
+        let list = names
+            .filter_map(|name| TreePath::parse(name.as_bytes()).ok())
+            .find_map(|path| copies.get(&path)?.last().map(|(_, content)| *content));
+        if let Some(list) = list {
+            package.files = String::from_utf8_lossy(list)
+                .lines()
+                .filter(|line| !line.is_empty() && *line != "/.")
+                .map(str::to_string)
+                .collect();
+        }
+    }
 }
 
 /// The packages of a database's final copy, each with the layer whose copy last changed its
