@@ -15,7 +15,7 @@ PACKAGES=(
   build-essential pkg-config curl file ca-certificates
   libwebkit2gtk-4.1-dev libssl-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver
-  docker.io iptables busybox-static stunnel4 openssl podman docker-registry skopeo debootstrap
+  docker.io iptables busybox-static stunnel4 openssl podman docker-registry skopeo debootstrap rpm
   gcc-mingw-w64-x86-64 wine64 nsis
 )
 command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs npm)

@@ -149,3 +149,78 @@ async fn a_debian_images_packages_are_what_dpkg_query_says_inside_it() {
     assert!(theirs.len() > 20 && theirs.iter().any(|f| f.ends_with("/libc.so.6")), "{theirs:?}");
     assert_eq!(ours, theirs);
 }
+
+/// Runs a command that must succeed; its standard output.
+fn run(command: &mut Command) -> String {
+    let output = command.output().unwrap_or_else(|e| panic!("{command:?} cannot run: {e}"));
+    assert!(output.status.success(), "{command:?}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Every file under `root`, as (path inside it, content).
+fn files_under(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut found = Vec::new();
+    let mut folders = vec![root.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.is_file() {
+                found.push((
+                    path.strip_prefix(root).unwrap().to_string_lossy().into_owned(),
+                    std::fs::read(&path).unwrap(),
+                ));
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_rpm_databases_packages_are_what_rpm_says() {
+    // A package built with rpmbuild and installed with rpm into a root of its own, whose
+    // rpmdb.sqlite goes into the image.
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("strata-hello.spec");
+    std::fs::write(
+        &spec,
+        "Name: strata-hello\nVersion: 1.2.3\nRelease: 4\nEpoch: 2\nSummary: test\nLicense: MIT\nBuildArch: noarch\n\n\
+         %description\ntest\n\n%install\nmkdir -p %{buildroot}/usr/share/strata-hello\n\
+         echo hi > %{buildroot}/usr/share/strata-hello/README\n\n%files\n/usr/share/strata-hello/README\n",
+    )
+    .unwrap();
+    let top = dir.path().join("build");
+    run(Command::new("rpmbuild").arg("--define").arg(format!("_topdir {}", top.display())).arg("-bb").arg(&spec));
+    let root = dir.path().join("root");
+    let rpm =
+        |args: &[&str]| run(Command::new("rpm").arg("--root").arg(&root).args(["--dbpath", "/var/lib/rpm"]).args(args));
+    rpm(&["--initdb"]);
+    rpm(&["-i", "--nodeps", "--noscripts", top.join("RPMS/noarch/strata-hello-1.2.3-4.noarch.rpm").to_str().unwrap()]);
+    assert!(root.join("var/lib/rpm/rpmdb.sqlite").exists(), "rpm keeps its database in SQLite");
+    std::fs::create_dir_all(root.join("etc")).unwrap();
+    std::fs::write(root.join("etc/os-release"), "ID=fedora\nVERSION_ID=40\nPRETTY_NAME=\"Fedora Linux 40\"\n").unwrap();
+
+    let mut fixtures = Fixtures::new("sbom-rpm").await;
+    let owned = files_under(&root);
+    let files: Vec<(&str, &[u8])> = owned.iter().map(|(path, content)| (path.as_str(), content.as_slice())).collect();
+    let image = fixtures.image_from("rpm", "FROM scratch\nCOPY data/ /\n", &files).await;
+    let cache = tempfile::tempdir().unwrap();
+    let found = json(&strata(&["sbom", &image, "--json"], &[("STRATA_CACHE_DIR", cache.path().to_str().unwrap())]));
+    let packages = found["packages"].as_array().unwrap();
+    let ours: Vec<String> = packages
+        .iter()
+        .map(|p| format!("{} {}", p["name"].as_str().unwrap(), p["version"].as_str().unwrap()))
+        .collect();
+    let theirs: Vec<String> =
+        rpm(&["-qa", "--qf", "%{NAME} %{EPOCH}:%{VERSION}-%{RELEASE}\\n"]).lines().map(str::to_string).collect();
+    assert_eq!(ours, theirs);
+    let hello = &packages[0];
+    assert_eq!(
+        (&hello["ecosystem"], &hello["licence"], &hello["source"]),
+        (&serde_json::json!("rpm"), &serde_json::json!("MIT"), &serde_json::json!("strata-hello"))
+    );
+    let listed: Vec<String> = rpm(&["-ql", "strata-hello"]).lines().map(str::to_string).collect();
+    assert_eq!(hello["files"], serde_json::json!(listed));
+    assert_eq!(hello["purl"], "pkg:rpm/fedora/strata-hello@1.2.3-4?arch=noarch&distro=fedora-40&epoch=2");
+}

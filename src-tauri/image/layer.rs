@@ -244,11 +244,19 @@ pub struct LayerEntry {
 pub const CAPTURE_LIMIT: u64 = 32 * 1024 * 1024;
 
 /// Files that say which packages an image holds: Debian's and Ubuntu's dpkg status (and the file
-/// list of each package), Alpine's apk database, Python distributions' METADATA and Node
+/// list of each package), Alpine's apk database, rpm's SQLite database, Python distributions' METADATA and Node
 /// packages' package.json.
 pub fn is_package_database(path: &TreePath) -> bool {
     let bytes = path.as_bytes();
-    if matches!(bytes, b"var/lib/dpkg/status" | b"lib/apk/db/installed" | b"etc/os-release" | b"usr/lib/os-release") {
+    if matches!(
+        bytes,
+        b"var/lib/dpkg/status"
+            | b"lib/apk/db/installed"
+            | b"etc/os-release"
+            | b"usr/lib/os-release"
+            | b"var/lib/rpm/rpmdb.sqlite"
+            | b"usr/lib/sysimage/rpm/rpmdb.sqlite"
+    ) {
         return true;
     }
     let (parent, name) = path.parent_and_name();

@@ -1,11 +1,13 @@
 //! What an image has installed — its software bill of materials. [`packages`] reads the package
-//! databases the layer index keeps (dpkg, distroless `status.d`, apk, Python, Node) and
+//! databases the layer index keeps (dpkg, distroless `status.d`, apk, rpm's SQLite database ([`rpm`]),
+//! Python, Node) and
 //! `os-release` into one [`Inventory`], each package with the layer that installed or last
 //! changed it and its package URL; [`cyclonedx`] and [`spdx`] write that inventory as CycloneDX
 //! 1.6 JSON and SPDX 2.3 JSON. The image diff compares two inventories' packages.
 
 pub mod cyclonedx;
 pub mod packages;
+pub mod rpm;
 pub mod spdx;
 
 pub use packages::{inventory, Ecosystem, InstalledPackage, Inventory, OsRelease};

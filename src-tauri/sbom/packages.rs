@@ -28,16 +28,19 @@ pub enum Ecosystem {
     Python,
     /// Node packages.
     Node,
+    /// Fedora's, RHEL's and SUSE's rpm.
+    Rpm,
 }
 
 impl Ecosystem {
-    /// Its short name: `deb`, `apk`, `python`, `node`.
+    /// Its short name: `deb`, `apk`, `python`, `node`, `rpm`.
     pub fn as_str(self) -> &'static str {
         match self {
             Ecosystem::Deb => "deb",
             Ecosystem::Apk => "apk",
             Ecosystem::Python => "python",
             Ecosystem::Node => "node",
+            Ecosystem::Rpm => "rpm",
         }
     }
 }
@@ -146,6 +149,7 @@ pub fn inventory(image: &Image, tree: &FileTree) -> Inventory {
     }
     packages.sort_by(|a, b| (a.ecosystem, &a.name, &a.version).cmp(&(b.ecosystem, &b.name, &b.version)));
     attach_dpkg_files(&mut packages, &copies);
+    warnings.extend(unread_rpm_databases(tree));
     Inventory { os, packages, warnings }
 }
 
@@ -207,6 +211,7 @@ fn parse(path: &TreePath, content: &[u8]) -> (Vec<Entry>, Vec<String>) {
     match bytes {
         b"var/lib/dpkg/status" => dpkg(&text),
         b"lib/apk/db/installed" => apk(&text),
+        b"var/lib/rpm/rpmdb.sqlite" | b"usr/lib/sysimage/rpm/rpmdb.sqlite" => rpm(content),
         b"etc/os-release" | b"usr/lib/os-release" => (Vec::new(), Vec::new()),
         _ if bytes.starts_with(b"var/lib/dpkg/status.d/") => dpkg(&text),
         _ if bytes.ends_with(b"/METADATA") || bytes.ends_with(b"/PKG-INFO") => {
@@ -331,6 +336,41 @@ fn apk(text: &str) -> (Vec<Entry>, Vec<String>) {
     (entries, problems_of(unread))
 }
 
+/// rpm's SQLite database ([`super::rpm`]).
+fn rpm(content: &[u8]) -> (Vec<Entry>, Vec<String>) {
+    let (packages, unread) = super::rpm::packages(content);
+    let entries = packages
+        .into_iter()
+        .map(|package| Entry {
+            ecosystem: Ecosystem::Rpm,
+            name: package.name,
+            version: package.version,
+            source: package.source,
+            licence: package.licence,
+            architecture: package.architecture,
+            files: package.files,
+        })
+        .collect();
+    (entries, problems_of(unread))
+}
+
+/// The older rpm databases Strata does not read (BerkeleyDB's `Packages`, NDB's `Packages.db`).
+const UNREAD_RPM_DATABASES: [&str; 4] = [
+    "var/lib/rpm/Packages",
+    "var/lib/rpm/Packages.db",
+    "usr/lib/sysimage/rpm/Packages",
+    "usr/lib/sysimage/rpm/Packages.db",
+];
+
+/// A warning for each older rpm database in the final tree: its packages are not listed.
+fn unread_rpm_databases(tree: &FileTree) -> Vec<String> {
+    UNREAD_RPM_DATABASES
+        .iter()
+        .filter(|path| TreePath::parse(path.as_bytes()).ok().is_some_and(|p| tree.node(&p).is_some()))
+        .map(|path| format!("/{path}: rpm database not read (BerkeleyDB or NDB; only rpmdb.sqlite is)"))
+        .collect()
+}
+
 /// A distribution's METADATA (or PKG-INFO): email-style headers before the first blank line.
 fn python(text: &str) -> Option<Entry> {
     let headers = paragraphs(text).next()?;
@@ -391,6 +431,7 @@ fn purl(entry: &Entry, os: Option<&OsRelease>) -> String {
     let (kind, namespace, name) = match entry.ecosystem {
         Ecosystem::Deb => ("deb", Some(os.map_or("debian", |os| os.id.as_str()).to_string()), entry.name.clone()),
         Ecosystem::Apk => ("apk", Some(os.map_or("alpine", |os| os.id.as_str()).to_string()), entry.name.clone()),
+        Ecosystem::Rpm => ("rpm", os.map(|os| os.id.clone()), entry.name.clone()),
         Ecosystem::Python => ("pypi", None, entry.name.clone()),
         Ecosystem::Node => match entry.name.split_once('/') {
             Some((scope, name)) if scope.starts_with('@') => ("npm", Some(scope.to_string()), name.to_string()),
@@ -398,7 +439,15 @@ fn purl(entry: &Entry, os: Option<&OsRelease>) -> String {
         },
     };
     let Ok(mut url) = PackageUrl::new(kind, name.as_str()) else { return String::new() };
-    if url.with_version(entry.version.as_str()).is_err() {
+    // rpm's epoch is a qualifier of its own in a purl, not part of the version.
+    let (epoch, version) = match (entry.ecosystem, entry.version.split_once(':')) {
+        (Ecosystem::Rpm, Some((epoch, version))) => (Some(epoch), version),
+        _ => (None, entry.version.as_str()),
+    };
+    if let Some(epoch) = epoch {
+        let _ = url.add_qualifier("epoch", epoch);
+    }
+    if url.with_version(version).is_err() {
         return String::new();
     }
     if let Some(namespace) = namespace.filter(|n| !n.is_empty()) {
@@ -406,7 +455,7 @@ fn purl(entry: &Entry, os: Option<&OsRelease>) -> String {
             return String::new();
         }
     }
-    if matches!(entry.ecosystem, Ecosystem::Deb | Ecosystem::Apk) {
+    if matches!(entry.ecosystem, Ecosystem::Deb | Ecosystem::Apk | Ecosystem::Rpm) {
         if let Some(architecture) = &entry.architecture {
             let _ = url.add_qualifier("arch", architecture.as_str());
         }
