@@ -741,17 +741,16 @@ async fn the_diff_screen_compares_two_tags_picked_on_the_images_screen_as_a_tree
     assert!(line.starts_with("+2 files, −2, 7 modified, +5 B of files · 4 layers shared"), "{line}");
     let folders = client.find(Locator::Css("#diff-folders")).await.unwrap();
     wait_for_text(&folders, "/data +8 B", "the /data folder's size change").await;
-    let data = wait_for(&client, ".diff-row[data-path='/data'][data-status='changed']", "the /data folder").await;
-    let data_text = data.prop("textContent").await.unwrap().unwrap_or_default();
-    assert!(data_text.contains("+8 B") && data_text.contains("10 changed"), "{data_text}");
+    // Found again on each look: the rows are drawn again as the comparison's tables arrive.
+    let data_css = ".diff-row[data-path='/data'][data-status='changed']";
+    let data_text = wait_for_text_at(&client, data_css, "10 changed", "the /data folder").await;
+    assert!(data_text.contains("+8 B"), "{data_text}");
     wait_for(&client, ".diff-row[data-path='/data/swap'][data-status='modified']", "the file become a folder").await;
     wait_for(&client, ".diff-row[data-path='/data/swap/in.txt'][data-status='added']", "the file in it").await;
     wait_for(&client, ".diff-row[data-path='/data/gone.txt'][data-status='removed']", "the removed file").await;
-    let packages = client.find(Locator::Css("#diff-packages")).await.unwrap();
-    wait_for_text(&packages, "jq", "the added package").await;
-    wait_for_text(&packages, "5.1-2 → 5.2.15-2", "the upgraded package").await;
-    let config = client.find(Locator::Css("#diff-config")).await.unwrap();
-    wait_for_text(&config, "env.MODE", "the changed variable").await;
+    wait_for_text_at(&client, "#diff-packages", "jq", "the added package").await;
+    wait_for_text_at(&client, "#diff-packages", "5.1-2 → 5.2.15-2", "the upgraded package").await;
+    wait_for_text_at(&client, "#diff-config", "env.MODE", "the changed variable").await;
     screenshot(&client, "diff.png").await;
 
     // 3. Left folds /data with the keyboard; Enter on a changed text file shows its unified diff.

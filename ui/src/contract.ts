@@ -750,7 +750,7 @@ export type DiffTreeInfo = { query: DiffQuery, rows: number, };
 /**
  * The package managers Strata reads.
  */
-export type Ecosystem = "deb" | "apk" | "python" | "node";
+export type Ecosystem = "deb" | "apk" | "python" | "node" | "rpm";
 
 /**
  * What the database holds for one ecosystem.
