@@ -137,6 +137,22 @@ def round_of(reference, scratch):
     return results
 
 
+def require_success(results):
+    """Stops the benchmark when a Strata run failed: its figures would mean nothing."""
+    for name, result in results.items():
+        if result["code"] != 0:
+            sys.exit(f"{name} failed: {result['stderr']}")
+    return results
+
+
+def save_artifacts(name, text, figures):
+    """Writes a benchmark's Markdown and JSON to artifacts/bench-NAME.{md,json}."""
+    artifacts = ROOT / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / f"bench-{name}.md").write_text(text)
+    (artifacts / f"bench-{name}.json").write_text(json.dumps(figures, indent=2))
+
+
 def medians(rounds):
     table = {}
     for name in rounds[0]:

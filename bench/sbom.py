@@ -51,10 +51,7 @@ def round_of(reference, scratch):
             cyclonedx = args[:3] + ["--format", "cyclonedx"]
             results["strata sbom cached, CycloneDX"] = layers.measure(cyclonedx, env=layers.strata_env(cache))
         shutil.rmtree(cache)
-    for name, result in results.items():
-        if result["code"] != 0:
-            sys.exit(f"{name} failed: {result['stderr']}")
-    return results
+    return layers.require_success(results)
 
 
 def main():
@@ -79,10 +76,7 @@ def main():
     shutil.rmtree(scratch, ignore_errors=True)
     text = "\n".join(output)
     print(text)
-    artifacts = layers.ROOT / "artifacts"
-    artifacts.mkdir(exist_ok=True)
-    (artifacts / "bench-sbom.md").write_text(text)
-    (artifacts / "bench-sbom.json").write_text(json.dumps(figures, indent=2))
+    layers.save_artifacts("sbom", text, figures)
 
 
 if __name__ == "__main__":

@@ -109,10 +109,7 @@ def round_of(scratch, dumps):
     found = subprocess.run([str(layers.STRATA), "vulns", sbom.DEBIAN, "--json"], env=env, capture_output=True)
     results["strata vulns cached"]["findings"] = len(json.loads(found.stdout)["report"]["findings"])
     shutil.rmtree(cache)
-    for name, result in results.items():
-        if result["code"] != 0:
-            sys.exit(f"{name} failed: {result['stderr']}")
-    return results
+    return layers.require_success(results)
 
 
 def main():
@@ -140,10 +137,7 @@ def main():
     text = "\n".join([f"## Vulnerability benchmark — {layers.RUNS} rounds, medians", ""] + layers.tables(heading, table, ratios))
     shutil.rmtree(scratch, ignore_errors=True)
     print(text)
-    artifacts = layers.ROOT / "artifacts"
-    artifacts.mkdir(exist_ok=True)
-    (artifacts / "bench-vulns.md").write_text(text)
-    (artifacts / "bench-vulns.json").write_text(json.dumps({"medians": table, "ratios": ratios, "dump_bytes": sizes}, indent=2))
+    layers.save_artifacts("vulns", text, {"medians": table, "ratios": ratios, "dump_bytes": sizes})
 
 
 if __name__ == "__main__":

@@ -105,7 +105,7 @@ pub fn scan(database: &Database, inventory: &Inventory) -> Result<VulnReport, Vu
                 database.affected_entries(lookup.ecosystem, &lookup.name, |release| lookup.takes(release))?,
             );
         }
-        for (id, verdict) in verdicts(&entries[&key], &lookup, &package.version) {
+        for (id, verdict) in verdicts(&entries[&key], &package.version) {
             if !advisories.contains_key(id) {
                 advisories.insert(id.to_string(), database.advisory(id)?);
             }
@@ -120,12 +120,13 @@ pub fn scan(database: &Database, inventory: &Inventory) -> Result<VulnReport, Vu
     Ok(report)
 }
 
-/// Each advisory's verdict on `version`, from its entries for the package looked up (an
-/// advisory may list the package more than once: affected by any entry is affected). Advisories
-/// that leave the version alone are left out.
-fn verdicts<'e>(entries: &'e [(String, AffectedPackage)], lookup: &Lookup, version: &str) -> Vec<(&'e str, Verdict)> {
+/// Each advisory's verdict on `version`, from its entries for the package (the database gives
+/// only the package's entries for the image's release; an advisory may list the package more
+/// than once: affected by any entry is affected). Advisories that leave the version alone are
+/// left out.
+fn verdicts<'e>(entries: &'e [(String, AffectedPackage)], version: &str) -> Vec<(&'e str, Verdict)> {
     let mut found: Vec<(&str, Verdict)> = Vec::new();
-    for (id, entry) in entries.iter().filter(|(_, entry)| concerns(entry, lookup)) {
+    for (id, entry) in entries {
         let verdict = entry.affects(version);
         match found.iter_mut().find(|(seen, _)| *seen == id) {
             Some((_, Ok(Some(_)))) => {}
@@ -162,11 +163,6 @@ fn report_verdict(package: &InstalledPackage, advisory: &Advisory, verdict: Verd
             advisory: advisory.id.clone(),
         }),
     }
-}
-
-/// Whether an advisory's affected package is the one looked up, for the image's release.
-fn concerns(affected: &AffectedPackage, lookup: &Lookup) -> bool {
-    affected.ecosystem == lookup.ecosystem && affected.name == lookup.name && lookup.takes(&affected.release)
 }
 
 impl Lookup {

@@ -366,22 +366,20 @@ export class ProjectsView {
     supersededBox.id = "setting-remove-superseded";
     supersededBox.checked = project.remove_superseded;
     superseded.append(supersededBox, " Remove the image a build replaces (when nothing uses it)");
-    const auditRow = element("label", "field");
-    auditRow.append(element("span", "label", "Verify security"));
-    const audit = element("select");
-    audit.id = "setting-audit";
-    for (const [value, label] of AUDIT_POLICIES) audit.append(new Option(label, value));
-    audit.value = project.audit_fail_on ?? "off";
-    audit.title = "The audit of each new image (secrets, risky settings, waste advice); a failing audit leaves the tags on the last good image. Findings can be allowed, with a reason, in .strata-audit.yaml.";
-    auditRow.append(audit);
-    const vulnsRow = element("label", "field");
-    vulnsRow.append(element("span", "label", "Vulnerabilities"));
-    const vulns = element("select");
-    vulns.id = "setting-vulns";
-    for (const [value, label] of VULN_THRESHOLDS) vulns.append(new Option(label, value));
-    vulns.value = project.vulns_fail_on ?? "off";
-    vulns.title = "Check each new image's packages against OSV's advisories on this computer (strata vulns update); a vulnerability at or above the level chosen leaves the tags on the last good image.";
-    vulnsRow.append(vulns);
+    const choice = (label: string, id: string, options: [string, string][], value: string, title: string) => {
+      const select = element("select");
+      select.id = id;
+      for (const [option, text] of options) select.append(new Option(text, option));
+      select.value = value;
+      select.title = title;
+      const row = element("label", "field");
+      row.append(element("span", "label", label), select);
+      return { row, select };
+    };
+    const { row: auditRow, select: audit } = choice("Verify security", "setting-audit", AUDIT_POLICIES, project.audit_fail_on ?? "off",
+      "The audit of each new image (secrets, risky settings, waste advice); a failing audit leaves the tags on the last good image. Findings can be allowed, with a reason, in .strata-audit.yaml.");
+    const { row: vulnsRow, select: vulns } = choice("Vulnerabilities", "setting-vulns", VULN_THRESHOLDS, project.vulns_fail_on ?? "off",
+      "Check each new image's packages against OSV's advisories on this computer (strata vulns update); a vulnerability at or above the level chosen leaves the tags on the last good image.");
     const save = button("Save", "setting-save", () => {
       const optional = (input: HTMLInputElement | HTMLTextAreaElement) => input.value.trim() || null;
       try {
