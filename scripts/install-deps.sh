@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing Strata needs on a Debian or Ubuntu machine, and
 # only what is missing: system packages (WebKitGTK 4.1, build tools, Xvfb, the WebKit WebDriver,
-# Docker Engine, static busybox for test images, Podman, skopeo and Debian's docker-registry for the tests
+# Docker Engine, static busybox for test images, Podman, skopeo, Debian's docker-registry, rpm and Go for the tests
 # that need them, MinGW-w64, Wine and NSIS for the Windows build and its tests), the front end's npm packages, tauri-driver, the nightly toolchain and cargo-fuzz,
 # and dive (for the tests that compare Strata's efficiency figures with dive's).
 # Runs as root, or through sudo otherwise. Safe to run again.
@@ -15,7 +15,7 @@ PACKAGES=(
   build-essential pkg-config curl file ca-certificates
   libwebkit2gtk-4.1-dev libssl-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
   xvfb xauth webkit2gtk-driver
-  docker.io iptables busybox-static stunnel4 openssl podman docker-registry skopeo debootstrap rpm
+  docker.io iptables busybox-static stunnel4 openssl podman docker-registry skopeo debootstrap rpm golang-go
   gcc-mingw-w64-x86-64 wine64 nsis
 )
 command -v node >/dev/null 2>&1 || PACKAGES+=(nodejs npm)

@@ -20,6 +20,7 @@
 #![warn(missing_docs)]
 
 pub mod audit;
+pub mod binaries;
 pub mod chart;
 pub mod cleanup;
 pub mod cli;

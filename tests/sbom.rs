@@ -224,3 +224,97 @@ async fn an_rpm_databases_packages_are_what_rpm_says() {
     assert_eq!(hello["files"], serde_json::json!(listed));
     assert_eq!(hello["purl"], "pkg:rpm/fedora/strata-hello@1.2.3-4?arch=noarch&distro=fedora-40&epoch=2");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_modules_built_into_go_and_rust_programs_are_listed_and_checked_for_vulnerabilities() {
+    use common::programs::{go_program, rust_program, GO_DEPENDENCY, RUST_CRATES};
+    let dir = tempfile::tempdir().unwrap();
+    let (go, go_says) = go_program(&dir.path().join("go"));
+    let rust = rust_program(&dir.path().join("rust"));
+    let (go_binary, rust_binary) = (std::fs::read(&go).unwrap(), std::fs::read(&rust).unwrap());
+    let mut fixtures = Fixtures::new("sbom-programs").await;
+    let files: [(&str, &[u8]); 2] = [("go/hello", &go_binary), ("rust/hello-rs", &rust_binary)];
+    let dockerfile =
+        "FROM scratch\nCOPY data/go/hello /usr/local/bin/hello\nCOPY data/rust/hello-rs /usr/bin/hello-rs\n";
+    let image = fixtures.image_from("programs", dockerfile, &files).await;
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("STRATA_CACHE_DIR", cache.path().to_str().unwrap())];
+
+    let found = json(&strata(&["sbom", &image, "--json"], &env));
+    let listed = |ecosystem: &str| -> Vec<(String, String, u64, String)> {
+        found["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["ecosystem"] == ecosystem)
+            .map(|p| {
+                let text = |key: &str| p[key].as_str().unwrap().to_string();
+                (text("name"), text("version"), p["layer"].as_u64().unwrap(), text("database"))
+            })
+            .collect()
+    };
+    // What `go version -m` says: the compiler (`hello: go1.19.8`) and each `dep` line.
+    let go_version = go_says.lines().next().unwrap().rsplit(' ').next().unwrap().trim_start_matches("go").to_string();
+    let mut theirs: Vec<(String, String, u64, String)> = go_says
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("dep\t"))
+        .map(|dep| {
+            let mut fields = dep.split('\t');
+            (fields.next().unwrap().into(), fields.next().unwrap().into(), 0, "/usr/local/bin/hello".into())
+        })
+        .collect();
+    theirs.push(("stdlib".into(), go_version.clone(), 0, "/usr/local/bin/hello".into()));
+    assert_eq!(listed("go"), theirs, "{go_says}");
+    assert_eq!(theirs[0].0, GO_DEPENDENCY.0);
+    let crates: Vec<_> =
+        RUST_CRATES.iter().map(|(n, v)| (n.to_string(), v.to_string(), 1, "/usr/bin/hello-rs".into())).collect();
+    assert_eq!(listed("cargo"), crates);
+    let purls: Vec<&str> = found["packages"].as_array().unwrap().iter().map(|p| p["purl"].as_str().unwrap()).collect();
+    assert!(purls.contains(&"pkg:golang/example.com/greeting@v1.4.2"), "{purls:?}");
+    assert!(purls.contains(&"pkg:cargo/smallvec@1.6.0"), "{purls:?}");
+
+    // Each is looked up in OSV's Go and crates.io advisories by SemVer; the standard library's
+    // fix is the release after the compiler's.
+    let (minor, patch) = go_version.rsplit_once('.').unwrap();
+    let stdlib_fixed = format!("{minor}.{}", patch.parse::<u32>().unwrap() + 1);
+    let records = dir.path().join("records");
+    std::fs::create_dir_all(&records).unwrap();
+    let semver =
+        |events| serde_json::json!({"affected": [{"package": {}, "ranges": [{"type": "SEMVER", "events": events}]}]});
+    let advisories = [
+        ("GO-2026-0001", "Go", GO_DEPENDENCY.0, serde_json::json!([{"introduced": "0"}, {"fixed": "1.5.0"}])),
+        ("GO-2026-0002", "Go", "stdlib", serde_json::json!([{"introduced": "1.0.0"}, {"fixed": stdlib_fixed}])),
+        ("GO-2026-0003", "Go", "stdlib", serde_json::json!([{"introduced": "0"}, {"fixed": go_version}])),
+        (
+            "RUSTSEC-2026-0001",
+            "crates.io",
+            "smallvec",
+            serde_json::json!([{"introduced": "1.6.0"}, {"fixed": "1.6.1"}]),
+        ),
+    ];
+    for (id, ecosystem, name, events) in advisories {
+        let mut record = common::osv::record(id, ecosystem, name, serde_json::json!([]), serde_json::json!({}));
+        record["affected"] = semver(events)["affected"].clone();
+        record["affected"][0]["package"] = serde_json::json!({"ecosystem": ecosystem, "name": name});
+        std::fs::write(records.join(format!("{id}.json")), serde_json::to_vec(&record).unwrap()).unwrap();
+    }
+    assert!(strata(&["vulns", "import", records.to_str().unwrap()], &env).status.success());
+    let report = json(&strata(&["vulns", &image, "--json"], &env));
+    let mut findings: Vec<(String, String, String, u64)> = report["report"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let text = |key: &str| f[key].as_str().unwrap_or("none").to_string();
+            (text("id"), text("package"), text("fixed"), f["layer"].as_u64().unwrap())
+        })
+        .collect();
+    findings.sort();
+    let expected = [
+        ("GO-2026-0001", GO_DEPENDENCY.0, "1.5.0", 0),
+        ("GO-2026-0002", "stdlib", stdlib_fixed.as_str(), 0),
+        ("RUSTSEC-2026-0001", "smallvec", "1.6.1", 1),
+    ]
+    .map(|(id, package, fixed, layer)| (id.to_string(), package.to_string(), fixed.to_string(), layer));
+    assert_eq!(findings, expected, "{report}");
+}

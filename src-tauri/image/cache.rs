@@ -21,8 +21,9 @@ use crate::secrets::{file_size_limit, DEFAULT_FILE_SIZE_LIMIT};
 /// Bump when the layout of [`LayerChange`], [`ImageRecord`], a cached summary or a kept inventory changes
 /// (2: package databases' content kept in the layer index; 3: not compressed; 4: each file's
 /// secret scan, so an index made before the secret rules is read again; 5: os-release, egg-info
-/// and distroless dpkg paragraphs kept too, for the SBOM; 6: dpkg's file lists).
-const FORMAT_VERSION: u32 = 6;
+/// and distroless dpkg paragraphs kept too, for the SBOM; 6: dpkg's file lists; 7: the modules
+/// Go and Rust programs say they were built from).
+const FORMAT_VERSION: u32 = 7;
 const MAGIC: &[u8; 8] = b"STRATAIX";
 /// The folder of layer copies, beside the indexes.
 const COPIES: &str = "copies";

@@ -14,6 +14,7 @@ use twox_hash::xxhash3_128::{self, RawHasher, SecretBuffer};
 
 use super::tar_stream::{ends_inside_entry, TarHeader, TarStream};
 use super::ImageError;
+use crate::binaries::{BinaryFinding, BinaryScan};
 use crate::secrets::{FileScan, ScanOutcome};
 
 const WHITEOUT_PREFIX: &[u8] = b".wh.";
@@ -238,6 +239,10 @@ pub struct LayerEntry {
     pub captured: Option<Vec<u8>>,
     /// What the secret rules found in a regular file's content (or why they did not read it).
     pub scan: ScanOutcome,
+    /// What a program says it was built from (Go's module list, cargo-auditable's crates), for
+    /// the executables that say.
+    #[serde(default)]
+    pub binary: Option<Box<BinaryFinding>>,
 }
 
 /// Package databases larger than this are not kept (a dpkg status file is a few megabytes).
@@ -318,19 +323,19 @@ pub fn read_layer_where<R: BufRead>(tar: R, keep: impl Fn(&TreePath) -> bool) ->
             continue;
         }
         let Some(kind) = entry_kind(&header)? else { continue };
-        let (size, hash, captured, scan) = if kind == EntryKind::File {
+        let (size, hash, captured, scan, binary) = if kind == EntryKind::File {
             let keep = header.size <= CAPTURE_LIMIT && is_package_database(&path);
             let mut captured = keep.then(Vec::new);
             let read = read_content(&mut stream.content(), header.size, captured.as_mut());
-            let Content { size, hash, scan } = read.map_err(|error| match ends_inside_entry(&error) {
+            let Content { size, hash, scan, binary } = read.map_err(|error| match ends_inside_entry(&error) {
                 true => {
                     ImageError::Archive(format!("the layer ends inside {} ({} bytes)", path.display(), header.size))
                 }
                 false => error.into(),
             })?;
-            (size, hash, captured, scan)
+            (size, hash, captured, scan, binary)
         } else {
-            (0, 0, None, ScanOutcome::NotRead)
+            (0, 0, None, ScanOutcome::NotRead, None)
         };
         changes.push(LayerChange::Entry(LayerEntry {
             path,
@@ -344,36 +349,41 @@ pub fn read_layer_where<R: BufRead>(tar: R, keep: impl Fn(&TreePath) -> bool) ->
             hash,
             captured,
             scan,
+            binary,
         }));
     }
     Ok(changes)
 }
 
-/// What reading a file's content gave: its length, hash and what the secret rules found.
+/// What reading a file's content gave: its length, hash, what the secret rules found and what a
+/// program says it was built from.
 struct Content {
     size: u64,
     hash: u128,
     scan: ScanOutcome,
+    binary: Option<Box<BinaryFinding>>,
 }
 
-/// Reads a file's content of `size` bytes to its end, hashing and scanning it in the reader's own
-/// buffer, keeping the bytes in `keep` when given.
+/// Reads a file's content of `size` bytes to its end, hashing, scanning and looking into it in the
+/// reader's own buffer, keeping the bytes in `keep` when given.
 fn read_content(content: &mut impl BufRead, size: u64, mut keep: Option<&mut Vec<u8>>) -> io::Result<Content> {
     let piece = content.fill_buf()?;
     if piece.len() as u64 == size {
         // The whole file is in the buffer, as most are: read in one go, with no streaming state.
         let hash = xxhash3_128::Hasher::oneshot(piece);
         let scan = FileScan::whole(piece);
+        let binary = BinaryScan::whole(piece).map(Box::new);
         if let Some(kept) = keep {
             kept.extend_from_slice(piece);
         }
         let length = piece.len();
         content.consume(length);
-        return Ok(Content { size, hash, scan });
+        return Ok(Content { size, hash, scan, binary });
     }
     // The default secret, borrowed: a hasher per file allocates nothing.
     let mut hasher = RawHasher::new(SecretBuffer::default());
     let mut scan = FileScan::start(size);
+    let mut binary = BinaryScan::start(size);
     let mut read = 0u64;
     loop {
         let piece = content.fill_buf()?;
@@ -382,6 +392,7 @@ fn read_content(content: &mut impl BufRead, size: u64, mut keep: Option<&mut Vec
         }
         hasher.write(piece);
         scan.feed(piece);
+        binary.feed(piece);
         if let Some(kept) = keep.as_deref_mut() {
             kept.extend_from_slice(piece);
         }
@@ -389,7 +400,7 @@ fn read_content(content: &mut impl BufRead, size: u64, mut keep: Option<&mut Vec
         read += length as u64;
         content.consume(length);
     }
-    Ok(Content { size: read, hash: hasher.finish_128(), scan: scan.finish() })
+    Ok(Content { size: read, hash: hasher.finish_128(), scan: scan.finish(), binary: binary.finish().map(Box::new) })
 }
 
 /// The whiteout or opaque marker `path` is, if it is one. Runs for every entry, so nothing is

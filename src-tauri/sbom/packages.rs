@@ -1,6 +1,7 @@
 //! The packages an image holds, read from the package databases in its final tree: dpkg's
 //! `status` (and distroless images' `status.d/` paragraphs), apk's `installed`, Python's
 //! `*.dist-info/METADATA` and `*.egg-info/PKG-INFO`, and Node's `node_modules/**/package.json`;
+//! the Go modules and Rust crates its programs say they were built from ([`crate::binaries`]);
 //! the OS from `os-release`. The layer reader keeps these files' content in the layer index
 //! (`image::layer::is_package_database`), so a cached image is read again without an export.
 //!
@@ -13,6 +14,7 @@ use std::collections::BTreeMap;
 use packageurl::PackageUrl;
 use serde::{Deserialize, Serialize};
 
+use crate::binaries::{BinaryFinding, BuiltWith, Module, Toolchain};
 use crate::image::layer::{is_package_database, LayerChange, TreePath};
 use crate::image::{FileTree, Image};
 
@@ -30,10 +32,14 @@ pub enum Ecosystem {
     Node,
     /// Fedora's, RHEL's and SUSE's rpm.
     Rpm,
+    /// Go modules, read from the binaries they were built into.
+    Go,
+    /// Rust crates, read from binaries built with cargo-auditable.
+    Cargo,
 }
 
 impl Ecosystem {
-    /// Its short name: `deb`, `apk`, `python`, `node`, `rpm`.
+    /// Its short name: `deb`, `apk`, `python`, `node`, `rpm`, `go`, `cargo`.
     pub fn as_str(self) -> &'static str {
         match self {
             Ecosystem::Deb => "deb",
@@ -41,6 +47,8 @@ impl Ecosystem {
             Ecosystem::Python => "python",
             Ecosystem::Node => "node",
             Ecosystem::Rpm => "rpm",
+            Ecosystem::Go => "go",
+            Ecosystem::Cargo => "cargo",
         }
     }
 }
@@ -63,11 +71,13 @@ pub struct InstalledPackage {
     pub architecture: Option<String>,
     /// Its package URL (`pkg:deb/debian/bash@5.2-1?arch=amd64&distro=debian-12`).
     pub purl: String,
-    /// The files it owns, where the database lists them (apk's does).
+    /// The files it owns, where the database lists them (apk's does); for a module built into a
+    /// program, the program.
     pub files: Vec<String>,
     /// The layer that installed or last changed it (0 is the bottom layer).
     pub layer: usize,
-    /// The database it was read from (`/var/lib/dpkg/status`).
+    /// The database it was read from (`/var/lib/dpkg/status`), or the program it is built into
+    /// (`/usr/local/bin/app`).
     pub database: String,
 }
 
@@ -147,10 +157,82 @@ pub fn inventory(image: &Image, tree: &FileTree) -> Inventory {
             });
         }
     }
+    built_into_programs(image, tree, &mut packages, &mut warnings);
     packages.sort_by(|a, b| (a.ecosystem, &a.name, &a.version).cmp(&(b.ecosystem, &b.name, &b.version)));
     attach_dpkg_files(&mut packages, &copies);
     warnings.extend(unread_rpm_databases(tree));
     Inventory { os, packages, warnings }
+}
+
+/// The Go modules and Rust crates built into the programs of the final tree, each with the
+/// program's layer; and a warning for each program whose list is there but not read.
+fn built_into_programs(
+    image: &Image,
+    tree: &FileTree,
+    packages: &mut Vec<InstalledPackage>,
+    warnings: &mut Vec<String>,
+) {
+    for (index, layer) in image.layers.iter().enumerate() {
+        for change in &layer.changes {
+            let LayerChange::Entry(entry) = change else { continue };
+            let Some(finding) = &entry.binary else { continue };
+            if tree.node(&entry.path).map(|node| node.layer) != Some(index) {
+                continue; // replaced or deleted by a layer above
+            }
+            let program = format!("/{}", String::from_utf8_lossy(entry.path.as_bytes()));
+            match &**finding {
+                BinaryFinding::NotRead(why) => warnings.push(format!("{program}: {why}")),
+                BinaryFinding::Read(built) => {
+                    for module in modules_of(built) {
+                        let entry = Entry {
+                            ecosystem: match built.toolchain {
+                                Toolchain::Go => Ecosystem::Go,
+                                Toolchain::Rust => Ecosystem::Cargo,
+                            },
+                            name: module.name,
+                            version: module.version,
+                            source: None,
+                            licence: None,
+                            architecture: None,
+                            files: vec![program.clone()],
+                        };
+                        let purl = purl(&entry, None);
+                        packages.push(InstalledPackage {
+                            ecosystem: entry.ecosystem,
+                            name: entry.name,
+                            version: entry.version,
+                            source: None,
+                            licence: None,
+                            architecture: None,
+                            purl,
+                            files: entry.files,
+                            layer: index,
+                            database: program.clone(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// What a program is built from, as packages: its own module (when it has a version), every
+/// dependency, and for Go the standard library at the compiler's version (`stdlib` `1.19.8`, as
+/// OSV names it).
+fn modules_of(built: &BuiltWith) -> Vec<Module> {
+    let main = built.main.iter().filter(|main| !main.version.is_empty() && main.version != "(devel)");
+    let standard_library = built
+        .toolchain_version
+        .as_deref()
+        .filter(|_| built.toolchain == Toolchain::Go)
+        .and_then(|version| version.split_whitespace().next()?.strip_prefix("go"))
+        .filter(|version| version.starts_with(|c: char| c.is_ascii_digit()))
+        .map(|version| Module {
+            name: "stdlib".into(),
+            // `go1.19` is Go 1.19.0, as OSV's ranges write it.
+            version: if version.matches('.').count() == 1 { format!("{version}.0") } else { version.to_string() },
+        });
+    main.chain(&built.modules).cloned().chain(standard_library).filter(|module| !module.name.is_empty()).collect()
 }
 
 /// Whether `path` is dpkg's list of one package's files (`var/lib/dpkg/info/bash.list`, or
@@ -424,7 +506,7 @@ fn os_release(text: &str) -> OsRelease {
 
 /// The package URL of `entry`, as the purl specification writes each type: `deb` and `apk` with
 /// the distribution as namespace and `arch`/`distro` qualifiers, `pypi`, `npm` (a scope is the
-/// namespace).
+/// namespace), `golang` (the module path's folders are the namespace) and `cargo`.
 fn purl(entry: &Entry, os: Option<&OsRelease>) -> String {
     let distro =
         os.map(|os| if os.version_id.is_empty() { os.id.clone() } else { format!("{}-{}", os.id, os.version_id) });
@@ -437,6 +519,12 @@ fn purl(entry: &Entry, os: Option<&OsRelease>) -> String {
             Some((scope, name)) if scope.starts_with('@') => ("npm", Some(scope.to_string()), name.to_string()),
             _ => ("npm", None, entry.name.clone()),
         },
+        // A Go module's path is its namespace and name: `golang.org/x` and `text`.
+        Ecosystem::Go => match entry.name.rsplit_once('/') {
+            Some((namespace, name)) => ("golang", Some(namespace.to_string()), name.to_string()),
+            None => ("golang", None, entry.name.clone()),
+        },
+        Ecosystem::Cargo => ("cargo", None, entry.name.clone()),
     };
     let Ok(mut url) = PackageUrl::new(kind, name.as_str()) else { return String::new() };
     // rpm's epoch is a qualifier of its own in a purl, not part of the version.

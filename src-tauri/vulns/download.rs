@@ -18,7 +18,7 @@ use crate::progress::Reporter;
 pub const OSV_BASE_URL: &str = "https://osv-vulnerabilities.storage.googleapis.com";
 
 /// The ecosystems downloaded when none are named: those whose packages Strata reads.
-pub const DEFAULT_ECOSYSTEMS: [&str; 5] = ["Debian", "Ubuntu", "Alpine", "PyPI", "npm"];
+pub const DEFAULT_ECOSYSTEMS: [&str; 7] = ["Debian", "Ubuntu", "Alpine", "PyPI", "npm", "Go", "crates.io"];
 
 /// Where dumps are downloaded from: `STRATA_OSV_URL` when set, else osv.dev.
 pub fn osv_base_url() -> String {

@@ -1,6 +1,7 @@
 //! An image's packages checked against the vulnerability database: each package is looked up
 //! under OSV's name for its ecosystem — Debian's, Ubuntu's and Alpine's by source package and
-//! only in advisories for the image's release, PyPI's by its normalised name, npm's as written —
+//! only in advisories for the image's release, PyPI's by its normalised name, npm's, Go's and
+//! crates.io's as written —
 //! and every advisory whose ranges hold the installed version is a finding, with the layer that
 //! installed the package.
 
@@ -194,12 +195,14 @@ fn lookup_for(package: &InstalledPackage, os: Option<&OsRelease>) -> Option<Look
         }
         (Ecosystem::Python, _) => ("PyPI", String::new(), package_key("PyPI", &package.name)),
         (Ecosystem::Node, _) => ("npm", String::new(), package.name.clone()),
+        (Ecosystem::Go, _) => ("Go", String::new(), package.name.clone()),
+        (Ecosystem::Cargo, _) => ("crates.io", String::new(), package.name.clone()),
         _ => return None,
     };
     // An OS package on a release the image does not name (Debian testing) is matched only by
     // advisories for no particular release.
     let release = match ecosystem {
-        "PyPI" | "npm" => None,
+        "PyPI" | "npm" | "Go" | "crates.io" => None,
         _ if release.is_empty() || release == "v" => Some(String::from("\u{0}none")),
         _ => Some(release),
     };

@@ -12,6 +12,7 @@ pub mod fake_registry;
 pub mod oci_layout;
 pub mod osv;
 pub mod package_image;
+pub mod programs;
 pub mod project_folder;
 pub mod proxy;
 pub mod registry;

@@ -750,7 +750,7 @@ export type DiffTreeInfo = { query: DiffQuery, rows: number, };
 /**
  * The package managers Strata reads.
  */
-export type Ecosystem = "deb" | "apk" | "python" | "node" | "rpm";
+export type Ecosystem = "deb" | "apk" | "python" | "node" | "rpm" | "go" | "cargo";
 
 /**
  * What the database holds for one ecosystem.
@@ -1271,7 +1271,8 @@ architecture: string | null,
  */
 purl: string, 
 /**
- * The files it owns, where the database lists them (apk's does).
+ * The files it owns, where the database lists them (apk's does); for a module built into a
+ * program, the program.
  */
 files: Array<string>, 
 /**
@@ -1279,7 +1280,8 @@ files: Array<string>,
  */
 layer: number, 
 /**
- * The database it was read from (`/var/lib/dpkg/status`).
+ * The database it was read from (`/var/lib/dpkg/status`), or the program it is built into
+ * (`/usr/local/bin/app`).
  */
 database: string, };
 
