@@ -484,7 +484,7 @@ async fn the_audit_panel_lists_a_deleted_secret_and_opens_it_where_it_still_ship
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_packages_and_vulnerabilities_dialogs_list_what_an_image_installed() {
+async fn the_packages_and_vulnerabilities_tabs_list_what_an_image_installed() {
     let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
     let mut fixtures = Fixtures::new("gui-sbom").await;
     let dockerfile = "FROM scratch\nCOPY busybox /bin/busybox\nCOPY data/base/ /\nCOPY data/app/ /\n";
@@ -519,9 +519,10 @@ Package: libssl3\nStatus: install ok installed\nSource: openssl\nArchitecture: a
     wait_for(&client, "#layers-source", "the image field").await.send_keys(&format!("{image}{enter}")).await.unwrap();
     wait_for(&client, &format!("#layers-view[data-image='{image}']"), "the opened image").await;
 
-    // Vulnerabilities: no database yet, so the dialog offers to download one; then the finding.
+    // Vulnerabilities: no database yet, so the tab offers to download one; then the finding.
     click(&client, "#open-vulns", "Vulnerabilities").await;
-    wait_for_text_at(&client, "#vulns-dialog p.muted", "No vulnerability database yet", "the empty state").await;
+    wait_for(&client, "#tab-vulns[aria-selected='true']", "the Vulnerabilities tab").await;
+    wait_for_text_at(&client, "#vulns-panel p.muted", "No vulnerability database yet", "the empty state").await;
     tokio::time::sleep(Duration::from_millis(400)).await;
     screenshot(&client, "vulnerabilities-empty.png").await;
     click(&client, "#vulns-download", "Download advisories").await;
@@ -533,11 +534,11 @@ Package: libssl3\nStatus: install ok installed\nSource: openssl\nArchitecture: a
     assert_eq!(tally, "1 high");
     screenshot(&client, "vulnerabilities.png").await;
     click(&client, ".vuln-row[data-id='DSA-9999-1']", "the finding").await;
-    wait_until_gone(&client, "#vulns-dialog", "the dialog").await;
     wait_for(&client, ".layer-row.selected[data-index='1']", "the layer that installed libssl3").await;
+    wait_for(&client, "#vuln-list", "the list, still open beside the layer").await;
 
-    click(&client, "#open-packages", "Packages").await;
-    let note = wait_for_text_at(&client, "#packages-dialog p.muted", "3 packages", "the dialog's note").await;
+    click(&client, "#tab-packages", "the Packages tab").await;
+    let note = wait_for_text_at(&client, "#packages-panel p.muted", "3 packages", "the tab's note").await;
     assert!(note.starts_with("Debian GNU/Linux 12 (bookworm)"), "{note}");
     let names: Vec<String> = {
         let mut names = Vec::new();
@@ -560,8 +561,9 @@ Package: libssl3\nStatus: install ok installed\nSource: openssl\nArchitecture: a
 
     // A click on a package shows the layer that installed it.
     click(&client, ".package-row[data-name='left-pad']", "left-pad").await;
-    wait_until_gone(&client, "#packages-dialog", "the dialog").await;
     wait_for(&client, ".layer-row.selected[data-index='2']", "the layer that installed left-pad").await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    screenshot(&client, "packages-layer.png").await;
 
     // The Images list counts the image's vulnerabilities now that its packages were read.
     click(&client, "#nav-images", "the Images screen").await;

@@ -70,7 +70,8 @@ describe("the Layers screen", () => {
   afterEach(() => {
     vi.useRealTimers();
     resetEngine();
-    document.querySelector(".backdrop")?.remove();
+    // A dialog left open is closed as the user closes it, so its Escape handler goes too.
+    if (document.querySelector(".backdrop")) document.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape" }));
   });
 
   /** Types the image's name and presses Enter, as the user does. */
@@ -306,9 +307,14 @@ describe("the Layers screen", () => {
     await open();
 
     expect(text("#audit-line")).toBe("Security1 critical1 lowa secret in /root/.config/gh/hosts.ymlDetailsPackagesVulnerabilities");
-    expect(byId("audit-panel").hidden).toBe(true);
+    expect(byId("security-panel").hidden).toBe(true);
     byId("audit-details").click();
+    await settle();
+    expect(byId("security-panel").hidden).toBe(false);
     expect(byId("audit-panel").hidden).toBe(false);
+    expect(byId("tab-audit").getAttribute("aria-selected")).toBe("true");
+    expect(byId("tab-audit").textContent).toBe("Audit (3)");
+    expect(byId("audit-details").getAttribute("aria-expanded")).toBe("true");
     expect(texts("#audit-panel h4")).toEqual(["Secrets (1)", "Risky settings (2)"]);
     const rows = [...document.querySelectorAll<HTMLElement>("#audit-panel .audit-row")];
     expect(rows.map((row) => row.dataset.rule)).toEqual(["github-token", "runs-as-root", "no-healthcheck"]);
@@ -358,9 +364,25 @@ describe("the Layers screen", () => {
     answer("set_view", () => recorded.viewInfo);
     byId("open-packages").click();
     await settle();
+    expect(byId("tab-packages").getAttribute("aria-selected")).toBe("true");
+    expect(byId("packages-panel").hidden).toBe(false);
+    expect(byId("audit-panel").hidden).toBe(true);
     find<HTMLButtonElement>('.package-row[data-name="bash"]').click();
     await settle();
     expect(lastCall("set_view").options.layer).toBe(1);
+    expect(byId("security-panel").hidden).toBe(false);
+    // The tabs move with the arrow keys; the audit's tab says it found nothing; Escape closes.
+    answer("image_vulnerabilities", { database: null, report: null });
+    byId("tab-packages").dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true }));
+    await settle();
+    expect(byId("tab-vulns").getAttribute("aria-selected")).toBe("true");
+    expect(text("#vulns-panel p.muted")).toBe("No vulnerability database yet.");
+    byId("tab-vulns").dispatchEvent(new KeyboardEvent("keydown", { key: "ArrowRight", bubbles: true }));
+    await settle();
+    expect(text("#audit-panel p.muted")).toBe("Nothing found: no secrets, risky settings or waste to point out.");
+    byId("tab-audit").dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+    expect(byId("security-panel").hidden).toBe(true);
+    expect(byId("open-packages").getAttribute("aria-expanded")).toBe("false");
     expect(text("#summary-config")).toBe("Configcleanenv, labels, history, user");
     expect(document.getElementById("audit-details")).toBeNull();
   });

@@ -19,8 +19,8 @@ import {
   ViewOptions,
 } from "./api";
 import { viewerDialog } from "./dialog";
-import { packagesDialog } from "./packages-dialog";
-import { vulnsDialog } from "./vulns-dialog";
+import { packagesPane } from "./packages-pane";
+import { vulnsPane } from "./vulns-pane";
 import { button, element, withTitle } from "./dom";
 import { formatSize } from "./format";
 import { PagedRows, treeKey } from "./paged-rows";
@@ -81,6 +81,10 @@ function hiddenFilesDialog(analysis: ImageAnalysis): void {
   viewerDialog("Hidden files", note, lines.join("\n"));
 }
 
+/** The tabs of the Layers screen's security panel. */
+type SecurityTab = "audit" | "packages" | "vulns";
+const SECURITY_TABS: [SecurityTab, string][] = [["audit", "Audit"], ["packages", "Packages"], ["vulns", "Vulnerabilities"]];
+
 export class LayersView {
   readonly element: HTMLElement;
   private readonly source: HTMLInputElement;
@@ -92,8 +96,15 @@ export class LayersView {
   private readonly content = element("div", "layers-content");
   /** One line: what the audit found in the open image, and a button for the list. */
   private readonly audit = element("div", "audit-line");
+  /** The security panel under the audit line: tabs for the audit's findings, the packages and
+   * their vulnerabilities, one shown at a time. */
+  private readonly security = element("div", "security-panel");
+  private readonly securityTabs = new Map<SecurityTab, HTMLButtonElement>();
   /** The findings, grouped by kind; a file's finding opens the file at the layer that added it. */
-  private readonly auditPanel = element("div", "audit-panel");
+  private readonly auditPanel = element("div", "audit-panel security-pane");
+  private readonly packagesPanel = element("div", "security-pane");
+  private readonly vulnsPanel = element("div", "security-pane");
+  private openTab: SecurityTab | null = null;
   private audited: Audit | null = null;
   private readonly summary = element("div", "image-summary");
   private readonly layerList = element("div", "layer-list");
@@ -272,11 +283,97 @@ export class LayersView {
     right.append(this.treeToolbar(), this.treeViewport, this.details);
     this.summary.id = "image-summary";
     this.audit.id = "audit-line";
-    this.auditPanel.id = "audit-panel";
-    this.auditPanel.hidden = true;
+    this.buildSecurityPanel();
     const body = element("div", "layers-body");
     body.append(left, right);
-    this.content.append(this.summary, this.audit, this.auditPanel, body);
+    this.content.append(this.summary, this.audit, this.security, body);
+  }
+
+  /** The tab strip (arrow keys move between tabs, Escape closes) and one pane per tab. */
+  private buildSecurityPanel(): void {
+    this.security.id = "security-panel";
+    this.security.hidden = true;
+    const strip = element("div", "security-tabs");
+    strip.setAttribute("role", "tablist");
+    strip.setAttribute("aria-label", "Security");
+    const panes: Record<SecurityTab, HTMLElement> = { audit: this.auditPanel, packages: this.packagesPanel, vulns: this.vulnsPanel };
+    for (const [tab, label] of SECURITY_TABS) {
+      const tabButton = button(label, `tab-${tab}`, () => void this.showSecurityTab(tab));
+      tabButton.setAttribute("role", "tab");
+      tabButton.setAttribute("aria-controls", `${tab}-panel`);
+      this.securityTabs.set(tab, tabButton);
+      strip.append(tabButton);
+      panes[tab].id = `${tab}-panel`;
+      panes[tab].setAttribute("role", "tabpanel");
+      panes[tab].hidden = true;
+    }
+    strip.addEventListener("keydown", (e) => this.onSecurityKey(e));
+    const close = button("×", "security-close", () => this.closeSecurity(), "Close the panel (Escape)");
+    close.setAttribute("aria-label", "Close the security panel");
+    strip.append(close);
+    this.security.addEventListener("keydown", (e) => {
+      if (e.key === "Escape") {
+        e.stopPropagation();
+        this.closeSecurity();
+      }
+    });
+    this.security.append(strip, this.auditPanel, this.packagesPanel, this.vulnsPanel);
+  }
+
+  private onSecurityKey(e: KeyboardEvent): void {
+    if (e.key !== "ArrowRight" && e.key !== "ArrowLeft") return;
+    const order = SECURITY_TABS.map(([tab]) => tab);
+    const at = order.indexOf(this.openTab ?? "audit");
+    const next = order[(at + (e.key === "ArrowRight" ? 1 : order.length - 1)) % order.length];
+    e.preventDefault();
+    void this.showSecurityTab(next).then(() => this.securityTabs.get(next)?.focus());
+  }
+
+  /** The audit line's buttons: open the panel at `tab`, or close it when that tab is showing. */
+  private toggleSecurityTab(tab: SecurityTab): void {
+    if (!this.security.hidden && this.openTab === tab) this.closeSecurity();
+    else void this.showSecurityTab(tab);
+  }
+
+  private closeSecurity(): void {
+    this.security.hidden = true;
+    this.openTab = null;
+    this.markSecurityButtons();
+  }
+
+  /** Shows `tab`, reading its content afresh (the packages and findings come from the engine). */
+  private async showSecurityTab(tab: SecurityTab): Promise<void> {
+    this.openTab = tab;
+    this.security.hidden = false;
+    for (const [name, tabButton] of this.securityTabs) {
+      tabButton.setAttribute("aria-selected", String(name === tab));
+      tabButton.tabIndex = name === tab ? 0 : -1;
+    }
+    this.auditPanel.hidden = tab !== "audit";
+    this.packagesPanel.hidden = tab !== "packages";
+    this.vulnsPanel.hidden = tab !== "vulns";
+    this.markSecurityButtons();
+    if (tab === "audit") return;
+    const pane = tab === "packages" ? this.packagesPanel : this.vulnsPanel;
+    const opening = this.opening;
+    pane.replaceChildren(element("p", "muted", tab === "packages" ? "Reading the packages…" : "Checking the packages against the advisories…"));
+    const onLayer = (layer: number) => void this.selectLayer(layer);
+    try {
+      const content = tab === "packages" ? await packagesPane(this.element.dataset.image ?? "image", onLayer, this.report) : await vulnsPane(onLayer, this.report);
+      if (opening !== this.opening || this.openTab !== tab) return;
+      pane.replaceChildren(content);
+      content.querySelector<HTMLInputElement>("input[type=search]")?.focus();
+    } catch (error) {
+      const failure = asUiError(error);
+      pane.replaceChildren(element("p", "error-text", failure.message), element("p", "muted", failure.hint ?? ""));
+    }
+  }
+
+  /** The audit line's buttons say whether their tab is showing. */
+  private markSecurityButtons(): void {
+    for (const [id, tab] of [["audit-details", "audit"], ["open-packages", "packages"], ["open-vulns", "vulns"]] as const) {
+      document.getElementById(id)?.setAttribute("aria-expanded", String(!this.security.hidden && this.openTab === tab));
+    }
   }
 
   private treeToolbar(): HTMLElement {
@@ -327,7 +424,7 @@ export class LayersView {
   private async drawAudit(reference: string): Promise<void> {
     let audit: Audit;
     this.audited = null;
-    this.auditPanel.hidden = true;
+    this.closeSecurity();
     try {
       audit = await api.imageAudit();
     } catch (error) {
@@ -339,30 +436,17 @@ export class LayersView {
     this.drawConfigFindings(audit);
     this.audit.replaceChildren(...auditLine(audit));
     this.audit.dataset.findings = String(audit.findings.length);
-    const packages = button("Packages", "open-packages", () => {
-      packagesDialog(reference, (layer) => void this.selectLayer(layer), this.report).catch((error) => {
-        const failure = asUiError(error);
-        this.report(failure.message, failure.hint);
-      });
-    });
+    const packages = button("Packages", "open-packages", () => this.toggleSecurityTab("packages"));
     packages.title = "What the image has installed, each package with the layer that installed it; save it as an SBOM (CycloneDX, SPDX)";
-    const vulnerabilities = button("Vulnerabilities", "open-vulns", () => {
-      vulnsDialog((layer) => void this.selectLayer(layer), this.report).catch((error) => {
-        const failure = asUiError(error);
-        this.report(failure.message, failure.hint);
-      });
-    });
+    const vulnerabilities = button("Vulnerabilities", "open-vulns", () => this.toggleSecurityTab("vulns"));
     vulnerabilities.title = "Known vulnerabilities of the installed packages, from OSV's advisories on this computer, with the layer that installed each";
     if (audit.findings.length > 0 || skippedNote(audit)) {
-      const details = button("Details", "audit-details", () => {
-        this.auditPanel.hidden = !this.auditPanel.hidden;
-        details.setAttribute("aria-expanded", String(!this.auditPanel.hidden));
-      });
+      const details = button("Details", "audit-details", () => this.toggleSecurityTab("audit"));
       details.title = `The findings of ${reference}, by kind; a finding in a file opens it at the layer that added it`;
-      details.setAttribute("aria-expanded", "false");
       this.audit.append(details);
     }
     this.audit.append(packages, vulnerabilities);
+    this.markSecurityButtons();
     this.drawAuditPanel(audit);
     this.markAuditedLayers();
   }
@@ -379,7 +463,10 @@ export class LayersView {
       return [section];
     });
     const skipped = skippedNote(audit);
-    this.auditPanel.replaceChildren(...sections, ...(skipped ? [element("div", "muted", skipped)] : []));
+    const nothing = sections.length === 0 ? [element("p", "muted", "Nothing found: no secrets, risky settings or waste to point out.")] : [];
+    this.auditPanel.replaceChildren(...nothing, ...sections, ...(skipped ? [element("div", "muted", skipped)] : []));
+    const count = audit.findings.length;
+    this.securityTabs.get("audit")?.replaceChildren(count > 0 ? `Audit (${count})` : "Audit");
   }
 
   private auditRow(finding: AuditFinding): HTMLElement {

@@ -1,10 +1,10 @@
-// The open image's known vulnerabilities, in a dialog: worst first (or by package or layer),
-// filtered as the user types, each with the version that fixes it and the layer that installed
-// the package (a click shows that layer). With no database yet it says so and offers to download
-// OSV's advisories, with a progress bar. The engine scans; this only shows what it found.
+// The open image's known vulnerabilities, as the Vulnerabilities tab of the Layers screen's
+// security panel: worst first (or by package or layer), filtered as the user types, each with the
+// version that fixes it and the layer that installed the package (a click shows that layer). With
+// no database yet it says so and offers to download OSV's advisories, with a progress bar. The
+// engine scans; this only shows what it found.
 import { api, asUiError, ImageVulnerabilities, Progress, VulnFinding, VulnSeverity } from "./api";
 import { button, element } from "./dom";
-import { panelDialog } from "./dialog";
 import { formatAgo, formatSize } from "./format";
 
 const SEVERITY_RANK: Record<VulnSeverity, number> = { critical: 0, high: 1, medium: 2, low: 3, unknown: 4 };
@@ -90,18 +90,35 @@ function noDatabase(onDone: () => void, report: (message: string, hint?: string)
   download.title = "From osv.dev (or STRATA_OSV_URL); a cut download resumes where it stopped";
   const actions = element("div", "toolbar");
   actions.append(download, bar, status);
-  box.append(element("p", "", "Strata matches packages against OSV's advisories offline, from a database on this computer. Download OSV's advisories for Debian, Ubuntu, Alpine, PyPI and npm, or import dumps you already have with strata vulns import."), actions);
+  box.append(element("p", "", "Strata matches packages against OSV's advisories offline, from a database on this computer. Download OSV's advisories for Debian, Ubuntu, Alpine, PyPI, npm, Go and crates.io, or import dumps you already have with strata vulns import."), actions);
   return box;
 }
 
-/** Opens the dialog for the open image; `onLayer` shows a layer. */
-export async function vulnsDialog(onLayer: (layer: number) => void, report: (message: string, hint?: string) => void): Promise<void> {
-  const scan = await api.imageVulnerabilities();
-  if (!scan.report) {
-    const close = panelDialog("Vulnerabilities", databaseNote(scan), [noDatabase(() => (close(), void vulnsDialog(onLayer, report)), report)], "vulns-dialog");
-    return;
-  }
-  const findings = scan.report.findings;
+/** The tab's content for the open image; `onLayer` shows a layer. After a download it shows the
+ * scan in place. */
+export async function vulnsPane(onLayer: (layer: number) => void, report: (message: string, hint?: string) => void): Promise<HTMLElement> {
+  const pane = element("div", "security-pane-content");
+  pane.id = "vulns-pane";
+  const fill = async () => {
+    const scan = await api.imageVulnerabilities();
+    const note = element("p", "muted", databaseNote(scan));
+    if (!scan.report) {
+      pane.replaceChildren(note, noDatabase(() => void fill().catch(reportFailure), report));
+      return;
+    }
+    pane.replaceChildren(note, ...findingsList(scan, onLayer));
+  };
+  const reportFailure = (error: unknown) => {
+    const failure = asUiError(error);
+    report(failure.message, failure.hint);
+  };
+  await fill();
+  return pane;
+}
+
+/** The findings' tally, filter and sort, list, and what was not checked. */
+function findingsList(scan: ImageVulnerabilities, onLayer: (layer: number) => void): HTMLElement[] {
+  const findings = scan.report?.findings ?? [];
   const filter = element("input");
   filter.type = "search";
   filter.id = "vulns-filter";
@@ -119,7 +136,7 @@ export async function vulnsDialog(onLayer: (layer: number) => void, report: (mes
     const shown = sorted(findings, sortBy.value as SortBy).filter((f) =>
       `${f.id} ${f.aliases.join(" ")} ${f.package} ${f.version} ${f.summary}`.toLowerCase().includes(text),
     );
-    list.replaceChildren(...shown.map((f) => findingRow(f, (layer) => (close(), onLayer(layer)))));
+    list.replaceChildren(...shown.map((f) => findingRow(f, onLayer)));
     if (shown.length === 0) list.append(element("p", "muted", findings.length === 0 ? "No installed package has a known vulnerability." : "No vulnerability matches the filter."));
   };
   filter.addEventListener("input", draw);
@@ -128,10 +145,9 @@ export async function vulnsDialog(onLayer: (layer: number) => void, report: (mes
   tally.id = "vulns-tally";
   const actions = element("div", "toolbar");
   actions.append(tally, filter, sortBy);
-  const notes = [...scan.report.not_covered.map((what) => `Not checked: ${what}.`)];
-  if (scan.report.not_compared.length > 0) notes.push(`${scan.report.not_compared.length} versions could not be compared with an advisory's ranges.`);
-  const footer = element("p", "muted", notes.join(" "));
-  const close = panelDialog("Vulnerabilities", databaseNote(scan), [actions, list, footer], "vulns-dialog");
+  const notes = (scan.report?.not_covered ?? []).map((what) => `Not checked: ${what}.`);
+  const notCompared = scan.report?.not_compared.length ?? 0;
+  if (notCompared > 0) notes.push(`${notCompared} versions could not be compared with an advisory's ranges.`);
   draw();
-  filter.focus();
+  return [actions, list, element("p", "muted", notes.join(" "))];
 }

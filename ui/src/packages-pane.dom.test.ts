@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Inventory } from "./api";
-import { inventoryNote, packagesDialog } from "./packages-dialog";
+import { inventoryNote, packagesPane } from "./packages-pane";
 import { byId, find, settle, texts, type, useRecordedClock } from "./testing/dom";
 import { answer, fail, lastCall, resetEngine } from "./testing/fake-tauri";
 
@@ -16,20 +16,20 @@ const INVENTORY: Inventory = {
   warnings: [],
 };
 
-describe("the Packages dialog", () => {
+describe("the Packages tab", () => {
   beforeEach(() => useRecordedClock());
 
   afterEach(() => {
     vi.useRealTimers();
     resetEngine();
-    document.querySelector(".backdrop")?.remove();
+    document.body.replaceChildren();
   });
 
   it("lists each package with its layer, filters as the user types, and a click shows the layer", async () => {
     answer("image_packages", INVENTORY);
     const onLayer = vi.fn();
-    await packagesDialog("api:1.4", onLayer, vi.fn());
-    expect(find("#packages-dialog p.muted").textContent).toBe("Debian GNU/Linux 12 (bookworm) · 2 packages (dpkg, apk, Python, Node)");
+    document.body.append(await packagesPane("api:1.4", onLayer, vi.fn()));
+    expect(find("#packages-pane p.muted").textContent).toBe("Debian GNU/Linux 12 (bookworm) · 2 packages (dpkg, apk, rpm, Python, Node, Go and Rust programs)");
     expect(texts("#package-list .package-row")).toEqual(["deblibssl33.0.11-1~deb12u2layer 2", "pythonrequests2.31.0layer 3"]);
     expect(find('.package-row[data-name="libssl3"]').title).toContain("source package openssl");
     type(byId<HTMLInputElement>("packages-filter"), "requ");
@@ -39,13 +39,13 @@ describe("the Packages dialog", () => {
     type(byId<HTMLInputElement>("packages-filter"), "");
     find<HTMLButtonElement>('.package-row[data-name="requests"]').click();
     expect(onLayer).toHaveBeenCalledWith(3);
-    expect(document.getElementById("packages-dialog")).toBeNull();
+    expect(document.getElementById("packages-pane")).not.toBeNull();
   });
 
   it("saves the SBOM in the format asked, offering a file name, and says where", async () => {
     answer("image_packages", INVENTORY);
     answer("image_save_sbom", { path: "/home/me/api-1.4.cdx.json", bytes: 5120 });
-    await packagesDialog("api:1.4", vi.fn(), vi.fn());
+    document.body.append(await packagesPane("api:1.4", vi.fn(), vi.fn()));
     byId("save-cyclonedx").click();
     await settle();
     expect(lastCall("image_save_sbom")).toEqual({ format: "cyclonedx", name: "api-1.4.cdx.json" });
@@ -56,8 +56,8 @@ describe("the Packages dialog", () => {
     answer("image_packages", { os: null, packages: [], warnings: ["/var/lib/dpkg/status: libc6 has no Version"] });
     fail("image_save_sbom", { message: "/x cannot be written: permission denied", hint: "Choose another file name or folder." });
     const report = vi.fn();
-    await packagesDialog("scratch:1", vi.fn(), report);
-    expect(inventoryNote({ os: null, packages: [], warnings: [] })).toBe("no os-release · 0 packages (dpkg, apk, Python, Node)");
+    document.body.append(await packagesPane("scratch:1", vi.fn(), report));
+    expect(inventoryNote({ os: null, packages: [], warnings: [] })).toBe("no os-release · 0 packages (dpkg, apk, rpm, Python, Node, Go and Rust programs)");
     expect(find("#package-list p.muted").textContent).toBe("No package database in this image.");
     expect(find("#package-warnings li").textContent).toBe("/var/lib/dpkg/status: libc6 has no Version — the list may be incomplete");
     byId("save-spdx").click();

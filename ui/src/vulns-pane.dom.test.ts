@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ImageVulnerabilities, VulnFinding } from "./api";
-import { databaseNote, severityTally, vulnsDialog } from "./vulns-dialog";
+import { databaseNote, severityTally, vulnsPane } from "./vulns-pane";
 import { byId, choose, find, settle, texts, type, useRecordedClock } from "./testing/dom";
 import { answer, channelOf, fail, resetEngine } from "./testing/fake-tauri";
 
@@ -23,19 +23,19 @@ const SCAN: ImageVulnerabilities = {
   },
 };
 
-describe("the Vulnerabilities dialog", () => {
+describe("the Vulnerabilities tab", () => {
   beforeEach(() => useRecordedClock());
 
   afterEach(() => {
     vi.useRealTimers();
     resetEngine();
-    document.querySelector(".backdrop")?.remove();
+    document.body.replaceChildren();
   });
 
   it("lists findings worst first with the fix and layer, sorts, filters, and a click shows the layer", async () => {
     answer("image_vulnerabilities", SCAN);
     const onLayer = vi.fn();
-    await vulnsDialog(onLayer, vi.fn());
+    document.body.append(await vulnsPane(onLayer, vi.fn()));
     expect(byId("vulns-tally").textContent).toBe("1 critical · 1 high · 1 medium");
     expect(texts("#vuln-list .vuln-row .vuln-id")).toEqual(["DSA-1 · CVE-2026-2", "DSA-2 · CVE-2026-1", "PYSEC-7 · CVE-2026-3"]);
     expect(texts("#vuln-list .vuln-row .vuln-fixed")).toEqual(["fixed in 1.3", "fixed in 3.0.12", "not fixed yet"]);
@@ -47,10 +47,10 @@ describe("the Vulnerabilities dialog", () => {
     type(byId<HTMLInputElement>("vulns-filter"), "nothing");
     expect(find("#vuln-list p.muted").textContent).toBe("No vulnerability matches the filter.");
     type(byId<HTMLInputElement>("vulns-filter"), "");
-    expect(find("#vulns-dialog").textContent).toContain("Not checked: apk packages on debian.");
+    expect(find("#vulns-pane").textContent).toContain("Not checked: apk packages on debian.");
     find<HTMLButtonElement>('.vuln-row[data-id="DSA-1"]').click();
     expect(onLayer).toHaveBeenCalledWith(2);
-    expect(document.getElementById("vulns-dialog")).toBeNull();
+    expect(document.getElementById("vuln-list")).not.toBeNull();
   });
 
   it("says when nothing is known to be vulnerable, and how old the advisories are", async () => {
@@ -58,7 +58,7 @@ describe("the Vulnerabilities dialog", () => {
     const clean = { database: DATABASE, report: { findings: [], packages_checked: 12, not_covered: [], not_compared: [] } };
     expect(databaseNote(clean, Date.parse("2026-12-06T12:00:00Z"))).toBe("12 packages checked against OSV advisories: Debian 2 days ago");
     answer("image_vulnerabilities", clean);
-    await vulnsDialog(vi.fn(), vi.fn());
+    document.body.append(await vulnsPane(vi.fn(), vi.fn()));
     expect(find("#vuln-list p.muted").textContent).toBe("No installed package has a known vulnerability.");
   });
 
@@ -66,8 +66,8 @@ describe("the Vulnerabilities dialog", () => {
     answer("image_vulnerabilities", { database: null, report: null });
     let finish: (value: unknown) => void = () => undefined;
     answer("vulns_update", () => new Promise((resolve) => (finish = resolve)));
-    await vulnsDialog(vi.fn(), vi.fn());
-    expect(find("#vulns-dialog p.muted").textContent).toBe("No vulnerability database yet.");
+    document.body.append(await vulnsPane(vi.fn(), vi.fn()));
+    expect(find("#vulns-pane p.muted").textContent).toBe("No vulnerability database yet.");
     byId("vulns-download").click();
     await settle();
     expect(byId<HTMLButtonElement>("vulns-download").disabled).toBe(true);
@@ -83,7 +83,7 @@ describe("the Vulnerabilities dialog", () => {
     answer("image_vulnerabilities", { database: null, report: null });
     fail("vulns_update", { message: "downloading https://osv/Debian/all.zip failed: the connection was cut", hint: "Run it again: it resumes." });
     const report = vi.fn();
-    await vulnsDialog(vi.fn(), report);
+    document.body.append(await vulnsPane(vi.fn(), report));
     byId("vulns-download").click();
     await settle();
     expect(report).toHaveBeenCalledWith("downloading https://osv/Debian/all.zip failed: the connection was cut", "Run it again: it resumes.");

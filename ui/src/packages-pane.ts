@@ -1,9 +1,9 @@
-// The open image's packages (its SBOM), in a dialog: filtered as the user types, each with the
-// layer that installed it (a click shows that layer), and saved as CycloneDX or SPDX. The engine
-// reads and writes everything; this only shows it.
+// The open image's packages (its SBOM), as the Packages tab of the Layers screen's security
+// panel: filtered as the user types, each with the layer that installed it (a click shows that
+// layer), and saved as CycloneDX or SPDX. The engine reads and writes everything; this only
+// shows it.
 import { api, asUiError, Inventory, InstalledPackage, SbomFormat } from "./api";
 import { button, element } from "./dom";
-import { panelDialog } from "./dialog";
 
 /** "openssl 3.0.11-1~deb12u2 · deb · layer 2" and the package URL, as one row. */
 function packageRow(pkg: InstalledPackage, onLayer: (layer: number) => void): HTMLElement {
@@ -27,11 +27,11 @@ function packageRow(pkg: InstalledPackage, onLayer: (layer: number) => void): HT
 export function inventoryNote(inventory: Inventory): string {
   const os = inventory.os ? inventory.os.pretty_name || `${inventory.os.id} ${inventory.os.version_id}` : "no os-release";
   const count = inventory.packages.length;
-  return `${os} · ${count} package${count === 1 ? "" : "s"} (dpkg, apk, Python, Node)`;
+  return `${os} · ${count} package${count === 1 ? "" : "s"} (dpkg, apk, rpm, Python, Node, Go and Rust programs)`;
 }
 
-/** Opens the dialog for the open image (`name` offers the file names); `onLayer` shows a layer. */
-export async function packagesDialog(name: string, onLayer: (layer: number) => void, report: (message: string, hint?: string) => void): Promise<void> {
+/** The tab's content for the open image (`name` offers the file names); `onLayer` shows a layer. */
+export async function packagesPane(name: string, onLayer: (layer: number) => void, report: (message: string, hint?: string) => void): Promise<HTMLElement> {
   const inventory = await api.imagePackages();
   const filter = element("input");
   filter.type = "search";
@@ -42,7 +42,7 @@ export async function packagesDialog(name: string, onLayer: (layer: number) => v
   const draw = () => {
     const text = filter.value.trim().toLowerCase();
     const shown = inventory.packages.filter((p) => `${p.name} ${p.version} ${p.ecosystem}`.toLowerCase().includes(text));
-    list.replaceChildren(...shown.map((p) => packageRow(p, (layer) => (close(), onLayer(layer)))));
+    list.replaceChildren(...shown.map((p) => packageRow(p, onLayer)));
     if (shown.length === 0) list.append(element("p", "muted", inventory.packages.length === 0 ? "No package database in this image." : "No package matches the filter."));
   };
   filter.addEventListener("input", draw);
@@ -68,7 +68,9 @@ export async function packagesDialog(name: string, onLayer: (layer: number) => v
   warnings.id = "package-warnings";
   warnings.hidden = inventory.warnings.length === 0;
   warnings.append(...inventory.warnings.map((w) => element("li", "", `${w} — the list may be incomplete`)));
-  const close = panelDialog("Packages", inventoryNote(inventory), [actions, warnings, list], "packages-dialog");
+  const pane = element("div", "security-pane-content");
+  pane.id = "packages-pane";
+  pane.append(element("p", "muted", inventoryNote(inventory)), actions, warnings, list);
   draw();
-  filter.focus();
+  return pane;
 }
