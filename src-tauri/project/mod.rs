@@ -11,12 +11,16 @@
 //! - [`publish`]: pushing the tags, with the credentials the docker CLI saved.
 //! - [`restart`]: a container made again from the new image.
 //! - [`watch`]: edits to the folder, one trigger per burst, filtered by the same rules.
+//! - [`sync_rules`]: what an edit should do — copy into the running container, restart it, run a
+//!   command in it, or rebuild — as compose's `develop.watch` rules say ([`compose_watch`] reads
+//!   them from the project's compose file); [`sync`] makes the copy through the Engine API.
 //! - [`settings`]: the projects Strata knows, how each is built, and their build histories.
 //! - [`session`]: a build kept in the history, and the watch → rebuild loop, for the window and
 //!   the CLI alike.
 
 pub mod builder;
 pub mod buildlog;
+pub mod compose_watch;
 pub mod context;
 pub mod dockerfile;
 pub mod git;
@@ -26,6 +30,8 @@ pub mod publish;
 pub mod restart;
 pub mod session;
 pub mod settings;
+pub mod sync;
+pub mod sync_rules;
 pub mod verify;
 pub mod watch;
 

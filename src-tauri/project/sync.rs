@@ -1,0 +1,295 @@
+//! Edited files copied into a running container through the Engine API, as a rule of
+//! [`super::sync_rules`] routed them: one tar of just those files (modes kept) unpacked at `/` by
+//! `PUT /containers/{id}/archive`, files deleted from the folder removed with `rm -rf` run in the
+//! container (as compose does), then the rule's restart or command. A symbolic link pointing out
+//! of the rule's folder is never followed nor copied; a file that vanishes between the event and
+//! the copy is removed instead. When the container cannot take the copy (not running, no `rm`,
+//! a target that is not a folder) the caller rebuilds, and says why.
+
+use std::path::{Component, Path, PathBuf};
+use std::time::Instant;
+
+use bollard::exec::{CreateExecOptions, StartExecResults};
+use bollard::query_parameters::UploadToContainerOptionsBuilder;
+use bollard::Docker;
+use futures_util::StreamExt;
+
+use super::sync_rules::{SyncAction, SyncBatch, SyncRule};
+
+/// What one batch's copy did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+pub struct SyncReport {
+    /// The container it went into.
+    pub container: String,
+    /// Files (and links) copied.
+    pub copied: usize,
+    /// Paths removed from the container.
+    pub removed: usize,
+    /// Links left out because they point out of the rule's folder.
+    pub links_not_followed: Vec<String>,
+    /// What ran after the copy: `restarted`, or the command.
+    pub then: Option<String>,
+    /// How long it took, from the first read to the last answer.
+    pub millis: u64,
+}
+
+/// Why a copy could not be made; the caller rebuilds instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SyncFailure {
+    /// The container is missing or stopped.
+    #[error("the container {0} is not running")]
+    NotRunning(String),
+    /// Deleting needs `rm` in the container, which it does not have.
+    #[error("the container {0} has no rm to delete files with")]
+    NoRemover(String),
+    /// The daemon refused the copy, the restart or the command.
+    #[error("copying into {container} failed: {reason}")]
+    Refused {
+        /// The container.
+        container: String,
+        /// What the daemon or the command said.
+        reason: String,
+    },
+    /// A file of the folder could not be read.
+    #[error("{path} could not be read: {reason}")]
+    Unreadable {
+        /// The file.
+        path: String,
+        /// The system's reason.
+        reason: String,
+    },
+}
+
+/// Copies `batch` (routed by `rule`) from `folder` into `container`, then restarts it or runs
+/// the rule's command.
+pub async fn sync_batch(
+    docker: &Docker,
+    container: &str,
+    folder: &Path,
+    rule: &SyncRule,
+    batch: &SyncBatch,
+) -> Result<SyncReport, SyncFailure> {
+    let started = Instant::now();
+    let running = docker.inspect_container(container, None).await.ok().and_then(|c| c.state?.running);
+    if running != Some(true) {
+        return Err(SyncFailure::NotRunning(container.to_string()));
+    }
+    let rule_folder = lexically_normal(&folder.join(rule.path.trim_start_matches("./")));
+    let mut archive = tar::Builder::new(Vec::new());
+    let (mut copied, mut removed) = (0, Vec::new());
+    let mut links_not_followed = Vec::new();
+    for (relative, target) in &batch.files {
+        let local = folder.join(relative);
+        match add_to_archive(&mut archive, &local, target, &rule_folder)? {
+            Added::Copied(count) => copied += count,
+            Added::Gone => removed.push(target.clone()),
+            Added::LinkOutside => links_not_followed.push(relative.clone()),
+        }
+    }
+    let tar = archive.into_inner().map_err(|e| unreadable(folder, &e))?;
+    if copied > 0 {
+        let options = UploadToContainerOptionsBuilder::new().path("/").build();
+        docker
+            .upload_to_container(container, Some(options), bollard::body_full(tar.into()))
+            .await
+            .map_err(|error| refused(container, error.to_string()))?;
+    }
+    if !removed.is_empty() {
+        let mut command = vec!["rm".to_string(), "-rf".into(), "--".into()];
+        command.extend(removed.iter().cloned());
+        run_in(docker, container, &command).await.map_err(|failure| match failure {
+            Ran::NotFound => SyncFailure::NoRemover(container.to_string()),
+            Ran::Failed(reason) => refused(container, reason),
+        })?;
+    }
+    let then = after_copy(docker, container, rule).await?;
+    Ok(SyncReport {
+        container: container.to_string(),
+        copied,
+        removed: removed.len(),
+        links_not_followed,
+        then,
+        millis: started.elapsed().as_millis() as u64,
+    })
+}
+
+/// The rule's restart or command, once the files are in.
+async fn after_copy(docker: &Docker, container: &str, rule: &SyncRule) -> Result<Option<String>, SyncFailure> {
+    match rule.action {
+        SyncAction::SyncRestart => {
+            docker.restart_container(container, None).await.map_err(|error| refused(container, error.to_string()))?;
+            Ok(Some("restarted".into()))
+        }
+        SyncAction::SyncExec => {
+            let command = rule.exec.clone().unwrap_or_default();
+            run_in(docker, container, &command).await.map_err(|failure| match failure {
+                Ran::NotFound => refused(container, format!("{} is not in the container", command.join(" "))),
+                Ran::Failed(reason) => refused(container, reason),
+            })?;
+            Ok(Some(command.join(" ")))
+        }
+        SyncAction::Sync | SyncAction::Rebuild => Ok(None),
+    }
+}
+
+/// What a path of the folder added to the archive.
+enum Added {
+    /// This many entries (a folder brings what it holds).
+    Copied(usize),
+    /// It is not in the folder (deleted, or gone since the event).
+    Gone,
+    /// A link pointing out of the rule's folder: left out.
+    LinkOutside,
+}
+
+/// Adds `local` to the archive at `target` (an absolute path in the container).
+fn add_to_archive(
+    archive: &mut tar::Builder<Vec<u8>>,
+    local: &Path,
+    target: &str,
+    rule_folder: &Path,
+) -> Result<Added, SyncFailure> {
+    let metadata = match std::fs::symlink_metadata(local) {
+        Ok(metadata) => metadata,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Added::Gone),
+        Err(error) => return Err(unreadable(local, &error)),
+    };
+    let name = target.trim_start_matches('/');
+    if metadata.file_type().is_symlink() {
+        let points_to = std::fs::read_link(local).map_err(|e| unreadable(local, &e))?;
+        let resolved = lexically_normal(&local.parent().unwrap_or(Path::new("/")).join(&points_to));
+        if !resolved.starts_with(rule_folder) {
+            return Ok(Added::LinkOutside);
+        }
+        let mut header = tar::Header::new_gnu();
+        header.set_entry_type(tar::EntryType::Symlink);
+        header.set_size(0);
+        header.set_mode(0o777);
+        archive.append_link(&mut header, name, &points_to).map_err(|e| unreadable(local, &e))?;
+        return Ok(Added::Copied(1));
+    }
+    if metadata.is_dir() {
+        let mut count = 0;
+        let entries = std::fs::read_dir(local).map_err(|e| unreadable(local, &e))?;
+        for entry in entries.flatten() {
+            let inner = format!("{}/{}", target.trim_end_matches('/'), entry.file_name().to_string_lossy());
+            if let Added::Copied(added) = add_to_archive(archive, &entry.path(), &inner, rule_folder)? {
+                count += added;
+            }
+        }
+        return Ok(Added::Copied(count));
+    }
+    match std::fs::File::open(local) {
+        Ok(mut file) => {
+            archive.append_file(name, &mut file).map_err(|e| unreadable(local, &e))?;
+            Ok(Added::Copied(1))
+        }
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Added::Gone),
+        Err(error) => Err(unreadable(local, &error)),
+    }
+}
+
+/// How a command run in the container ended badly.
+enum Ran {
+    /// Its program is not in the container.
+    NotFound,
+    /// It could not start, or exited non-zero (with what it said).
+    Failed(String),
+}
+
+/// Runs `command` in the container and waits for it to end.
+async fn run_in(docker: &Docker, container: &str, command: &[String]) -> Result<(), Ran> {
+    let options = CreateExecOptions {
+        cmd: Some(command.to_vec()),
+        attach_stdout: Some(true),
+        attach_stderr: Some(true),
+        ..Default::default()
+    };
+    let created = docker.create_exec(container, options).await.map_err(|e| Ran::Failed(e.to_string()))?;
+    let mut said = String::new();
+    match docker.start_exec(&created.id, None).await {
+        Ok(StartExecResults::Attached { mut output, .. }) => {
+            while let Some(Ok(piece)) = output.next().await {
+                said.push_str(&String::from_utf8_lossy(&piece.into_bytes()));
+            }
+        }
+        Ok(StartExecResults::Detached) => {}
+        Err(error) => return Err(not_found_or(error.to_string())),
+    }
+    let inspected = docker.inspect_exec(&created.id).await.map_err(|e| Ran::Failed(e.to_string()))?;
+    match inspected.exit_code {
+        Some(0) => Ok(()),
+        // 126 and 127: the runtime could not find or start the program.
+        Some(126 | 127) => Err(Ran::NotFound),
+        code => Err(Ran::Failed(format!(
+            "{} exited with {}: {}",
+            command.join(" "),
+            code.map_or("no code".into(), |c| c.to_string()),
+            said.trim()
+        ))),
+    }
+}
+
+fn not_found_or(reason: String) -> Ran {
+    let lower = reason.to_lowercase();
+    if lower.contains("executable file not found") || lower.contains("no such file or directory") {
+        Ran::NotFound
+    } else {
+        Ran::Failed(reason)
+    }
+}
+
+fn refused(container: &str, reason: String) -> SyncFailure {
+    SyncFailure::Refused { container: container.to_string(), reason }
+}
+
+fn unreadable(path: &Path, error: &std::io::Error) -> SyncFailure {
+    SyncFailure::Unreadable { path: path.display().to_string(), reason: error.to_string() }
+}
+
+/// `path` with `.` and `..` resolved by name alone (links not followed).
+fn lexically_normal(path: &Path) -> PathBuf {
+    let mut normal = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                normal.pop();
+            }
+            Component::CurDir => {}
+            other => normal.push(other),
+        }
+    }
+    normal
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_link_is_judged_by_where_it_points_by_name() {
+        assert_eq!(lexically_normal(Path::new("/p/src/../secrets/./key")), PathBuf::from("/p/secrets/key"));
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("src");
+        std::fs::create_dir(&src).unwrap();
+        std::fs::write(src.join("real.txt"), "x").unwrap();
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("real.txt", src.join("inside")).unwrap();
+            std::os::unix::fs::symlink("../../etc/passwd", src.join("outside")).unwrap();
+            let mut archive = tar::Builder::new(Vec::new());
+            let folder = lexically_normal(&src);
+            assert!(matches!(
+                add_to_archive(&mut archive, &src.join("inside"), "/app/inside", &folder),
+                Ok(Added::Copied(1))
+            ));
+            assert!(matches!(
+                add_to_archive(&mut archive, &src.join("outside"), "/app/outside", &folder),
+                Ok(Added::LinkOutside)
+            ));
+        }
+        let mut archive = tar::Builder::new(Vec::new());
+        assert!(matches!(add_to_archive(&mut archive, &src.join("gone.txt"), "/app/gone.txt", &src), Ok(Added::Gone)));
+        assert!(matches!(add_to_archive(&mut archive, &src, "/app", &src), Ok(Added::Copied(n)) if n >= 1));
+    }
+}

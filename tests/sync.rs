@@ -1,0 +1,177 @@
+//! Live sync against the real daemon: a project folder whose compose file has `develop.watch`
+//! rules (sync, sync+restart, sync+exec, rebuild), its edits routed by those rules and copied into
+//! a running container through the Engine API, then read back from the container. Deleted files
+//! go, ignored files do nothing, a link out of the folder is not followed; a stopped container,
+//! one without `rm`, and a target that is not a folder each refuse the copy, so the caller
+//! rebuilds.
+
+mod common;
+
+use std::path::Path;
+
+use bollard::query_parameters::DownloadFromContainerOptionsBuilder;
+use bollard::Docker;
+use futures_util::TryStreamExt;
+use strata::project::compose_watch;
+use strata::project::sync::{sync_batch, SyncFailure};
+use strata::project::sync_rules::SyncRules;
+
+use common::Fixtures;
+
+/// busybox with its applets linked into /bin (so `rm`, `touch` and `sh` are there), sleeping.
+const WITH_APPLETS: &str =
+    "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n\
+CMD [\"/bin/busybox\", \"sleep\", \"3600\"]\n";
+
+const COMPOSE: &str = "services:
+  web:
+    build: .
+    develop:
+      watch:
+        - action: sync
+          path: ./src
+          target: /app/src
+          ignore:
+            - '*.test.js'
+        - action: sync+restart
+          path: ./nginx.conf
+          target: /etc/nginx.conf
+        - action: sync+exec
+          path: ./static
+          target: /srv/static
+          exec:
+            command: touch /srv/static/.reloaded
+        - action: rebuild
+          path: Dockerfile
+";
+
+/// The content of `path` in the container, or `None` when it is not there.
+async fn read_back(docker: &Docker, container: &str, path: &str) -> Option<(Vec<u8>, u32)> {
+    let options = DownloadFromContainerOptionsBuilder::new().path(path).build();
+    let bytes: Vec<u8> = docker
+        .download_from_container(container, Some(options))
+        .try_fold(Vec::new(), |mut all, piece| async move {
+            all.extend_from_slice(&piece);
+            Ok(all)
+        })
+        .await
+        .ok()?;
+    let mut archive = tar::Archive::new(bytes.as_slice());
+    let mut entry = archive.entries().ok()?.next()?.ok()?;
+    let mode = entry.header().mode().ok()?;
+    let mut content = Vec::new();
+    std::io::Read::read_to_end(&mut entry, &mut content).ok()?;
+    Some((content, mode))
+}
+
+fn write(folder: &Path, path: &str, content: &str) {
+    let path = folder.join(path);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, content).unwrap();
+}
+
+fn paths(list: &[&str]) -> Vec<String> {
+    list.iter().map(|p| p.to_string()).collect()
+}
+
+async fn started_at(docker: &Docker, container: &str) -> String {
+    docker.inspect_container(container, None).await.unwrap().state.unwrap().started_at.unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn edits_are_copied_into_the_running_container_as_the_compose_rules_say() {
+    let mut fixtures = Fixtures::new("sync").await;
+    let image = fixtures.image_from("applets", WITH_APPLETS, &[]).await;
+    // A main process that ends on SIGTERM, so a restart takes no grace period.
+    let container = fixtures.running_container_with(&image, "web", Some("trap 'exit 0' TERM; sleep 3600 & wait")).await;
+    let docker = common::docker().await;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path();
+    write(folder, "compose.yaml", COMPOSE);
+    write(folder, "Dockerfile", "FROM scratch\n");
+    write(folder, "src/app.js", "console.log('one')\n");
+    write(folder, "src/old.js", "old\n");
+    write(folder, "src/app.test.js", "test\n");
+    write(folder, "nginx.conf", "worker_processes 1;\n");
+    write(folder, "static/logo.svg", "<svg/>\n");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(folder.join("src/app.js"), std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", folder.join("src/passwd")).unwrap();
+    }
+
+    // compose's own rules, read from the project's compose file.
+    let watch = compose_watch::read(folder, folder).unwrap().expect("the compose file's rules");
+    assert_eq!(watch.service, "web");
+    let rules = SyncRules::new(&watch.rules).unwrap();
+
+    // A sync: the files are in the container, modes kept, with no build; a link out is not.
+    let routing = rules.route(&paths(&["src/app.js", "src/old.js", "src/app.test.js", "src/passwd"]));
+    assert_eq!((routing.rebuild.as_deref(), routing.ignored.clone()), (None, paths(&["src/app.test.js"])));
+    let report = sync_batch(&docker, &container, folder, rules.rule(0), &routing.batches[0]).await.unwrap();
+    assert_eq!((report.copied, report.removed, report.then.as_deref()), (2, 0, None));
+    assert_eq!(report.links_not_followed, paths(&["src/passwd"]));
+    let (content, mode) = read_back(&docker, &container, "/app/src/app.js").await.expect("the synced file");
+    assert_eq!((content.as_slice(), mode & 0o777), (&b"console.log('one')\n"[..], 0o755));
+    assert!(read_back(&docker, &container, "/app/src/passwd").await.is_none(), "the link was not followed");
+    assert!(read_back(&docker, &container, "/app/src/app.test.js").await.is_none(), "ignored");
+
+    // A deleted file is removed from the container; an edited one replaced.
+    std::fs::remove_file(folder.join("src/old.js")).unwrap();
+    write(folder, "src/app.js", "console.log('two')\n");
+    let routing = rules.route(&paths(&["src/old.js", "src/app.js"]));
+    let report = sync_batch(&docker, &container, folder, rules.rule(0), &routing.batches[0]).await.unwrap();
+    assert_eq!((report.copied, report.removed), (1, 1));
+    assert!(read_back(&docker, &container, "/app/src/old.js").await.is_none(), "deleted");
+    assert_eq!(read_back(&docker, &container, "/app/src/app.js").await.unwrap().0, b"console.log('two')\n");
+
+    // sync+exec runs its command after the copy; sync+restart restarts the container.
+    let routing = rules.route(&paths(&["static/logo.svg"]));
+    let report = sync_batch(&docker, &container, folder, rules.rule(2), &routing.batches[0]).await.unwrap();
+    assert_eq!(report.then.as_deref(), Some("touch /srv/static/.reloaded"));
+    assert!(read_back(&docker, &container, "/srv/static/.reloaded").await.is_some(), "the command ran");
+    let before = started_at(&docker, &container).await;
+    let routing = rules.route(&paths(&["nginx.conf"]));
+    assert_eq!(routing.batches[0].files, [("nginx.conf".to_string(), "/etc/nginx.conf".to_string())]);
+    let report = sync_batch(&docker, &container, folder, rules.rule(1), &routing.batches[0]).await.unwrap();
+    assert_eq!(report.then.as_deref(), Some("restarted"));
+    assert_ne!(started_at(&docker, &container).await, before, "restarted");
+    assert_eq!(read_back(&docker, &container, "/etc/nginx.conf").await.unwrap().0, b"worker_processes 1;\n");
+
+    // The Dockerfile, or a file no rule covers, rebuilds.
+    assert_eq!(rules.route(&paths(&["Dockerfile"])).rebuild.as_deref(), Some("Dockerfile changed"));
+    assert!(rules.route(&paths(&["README.md"])).rebuild.is_some());
+
+    // A target that is not a folder in the container: the daemon refuses, and says so.
+    let onto_a_file = SyncRules::new(&[strata::project::sync_rules::SyncRule {
+        target: Some("/bin/busybox".into()),
+        ..watch.rules[0].clone()
+    }])
+    .unwrap();
+    let routing = onto_a_file.route(&paths(&["src/app.js"]));
+    let refused = sync_batch(&docker, &container, folder, onto_a_file.rule(0), &routing.batches[0]).await.unwrap_err();
+    assert!(matches!(refused, SyncFailure::Refused { .. }), "{refused}");
+
+    // A stopped container takes nothing: the caller rebuilds.
+    docker.kill_container(&container, None).await.unwrap();
+    let routing = rules.route(&paths(&["src/app.js"]));
+    let stopped = sync_batch(&docker, &container, folder, rules.rule(0), &routing.batches[0]).await.unwrap_err();
+    assert_eq!(stopped, SyncFailure::NotRunning(container.clone()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_container_without_rm_cannot_have_files_deleted() {
+    let mut fixtures = Fixtures::new("sync-no-rm").await;
+    // Only /bin/busybox: no `rm` on the PATH.
+    let image = fixtures.image("bare", &[]).await;
+    let container = fixtures.running_container(&image, "bare").await;
+    let docker = common::docker().await;
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "compose.yaml", COMPOSE);
+    let rules = SyncRules::new(&compose_watch::read(dir.path(), dir.path()).unwrap().unwrap().rules).unwrap();
+    let routing = rules.route(&paths(&["src/deleted.js"]));
+    let failure = sync_batch(&docker, &container, dir.path(), rules.rule(0), &routing.batches[0]).await.unwrap_err();
+    assert_eq!(failure, SyncFailure::NoRemover(container.clone()));
+    assert_eq!(failure.to_string(), format!("the container {container} has no rm to delete files with"));
+}
