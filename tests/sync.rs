@@ -175,3 +175,96 @@ async fn a_container_without_rm_cannot_have_files_deleted() {
     assert_eq!(failure, SyncFailure::NoRemover(container.clone()));
     assert_eq!(failure.to_string(), format!("the container {container} has no rm to delete files with"));
 }
+
+/// Lines the process prints on stdout, as they come.
+fn lines_of(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    receiver
+}
+
+/// The next JSON line holding `key`, skipping others, within `seconds`.
+fn next_with(lines: &std::sync::mpsc::Receiver<String>, key: &str, seconds: u64) -> Option<serde_json::Value> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+        let line = lines.recv_timeout(left).ok()?;
+        let value: serde_json::Value = serde_json::from_str(&line).expect("one JSON object per line");
+        if value.get(key).is_some() {
+            return Some(value);
+        }
+    }
+    None
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn strata_build_watch_syncs_an_edit_and_rebuilds_for_the_dockerfile() {
+    use std::process::{Command, Stdio};
+    let mut fixtures = Fixtures::new("sync-cli").await;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path();
+    std::fs::copy(common::BUSYBOX, folder.join("busybox")).unwrap();
+    write(folder, "Dockerfile", "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\nCOPY src/ /app/src/\n");
+    write(folder, "src/app.js", "one\n");
+    write(folder, "compose.yaml", "services:\n  web:\n    build: .\n    develop:\n      watch:\n        - action: sync\n          path: ./src\n          target: /app/src\n        - action: rebuild\n          path: Dockerfile\n");
+    let state = tempfile::tempdir().unwrap();
+    let dev = format!("{}:dev", fixtures.repository());
+    let path = folder.to_str().unwrap();
+    let mut once: Vec<String> =
+        vec!["build".into(), path.into(), "-t".into(), dev.clone(), "--audit-fail-on".into(), "off".into()];
+    once.extend(fixtures.label_args());
+    let env = [("STRATA_CONFIG_DIR", state.path().to_str().unwrap())];
+    let built = common::strata(&once.iter().map(String::as_str).collect::<Vec<_>>(), &env);
+    fixtures.adopt_labelled_images().await;
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let name = fixtures.running_container_with(&dev, "web", Some("trap 'exit 0' TERM; sleep 3600 & wait")).await;
+
+    let mut command = Command::new(env!("CARGO_BIN_EXE_strata"));
+    command
+        .args(&once[..])
+        .args(["--watch", "--json", "--restart", &name])
+        .env("STRATA_CONFIG_DIR", state.path())
+        .env_remove("DOCKER_CONTEXT")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut watcher = common::ChildGuard { child: command.spawn().unwrap(), leads_group: false };
+    let lines = lines_of(&mut watcher.child);
+    next_with(&lines, "build", 120).expect("the first build");
+    let docker = common::docker().await;
+
+    // An edit under the sync rule: copied into the (restarted) container, no build.
+    write(folder, "src/app.js", "two\n");
+    let synced = next_with(&lines, "synced", 30).expect("a sync after the edit");
+    assert_eq!(synced["synced"]["container"], name.as_str());
+    assert_eq!((synced["synced"]["copied"].as_u64(), synced["files"][0].as_str()), (Some(1), Some("src/app.js")));
+    assert_eq!(read_back(&docker, &name, "/app/src/app.js").await.unwrap().0, b"two\n");
+
+    // The Dockerfile rebuilds, and the history says why.
+    let mut dockerfile = std::fs::read_to_string(folder.join("Dockerfile")).unwrap();
+    dockerfile.push_str("LABEL edited=1\n");
+    std::fs::write(folder.join("Dockerfile"), dockerfile).unwrap();
+    let rebuilt = next_with(&lines, "build", 120).expect("a build after the Dockerfile changed");
+    assert!(rebuilt["build"]["image_id"].is_string());
+    drop(watcher);
+    fixtures.adopt_labelled_images().await;
+    let remove = bollard::query_parameters::RemoveContainerOptionsBuilder::default().force(true).build();
+    let _ = docker.remove_container(&name, Some(remove)).await;
+
+    // The history has the sync and the rebuild, with its reason.
+    let history = common::json(&common::strata(&["build", "--history", path, "--json"], &env));
+    let records = history.as_array().unwrap();
+    let sync = records.iter().find(|r| r["synced"].is_object()).expect("the sync in the history");
+    assert_eq!(sync["trigger"]["paths"][0], "src/app.js");
+    let last = records.last().unwrap();
+    assert_eq!(last["trigger"]["reason"], "Dockerfile changed", "{last}");
+    let table = String::from_utf8_lossy(&common::strata(&["build", "--history", path], &env).stdout).to_string();
+    assert!(table.contains(&format!("synced 1 file into {name}")), "{table}");
+    assert!(table.contains("(rebuilt: Dockerfile changed)"), "{table}");
+}

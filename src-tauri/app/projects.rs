@@ -17,8 +17,9 @@ use crate::live::Live;
 use crate::problem::{ErrorCode, Failure, Problem};
 use crate::progress::Cancel;
 use crate::project::pipeline::{PipelineEvent, PipelineOutcome};
-use crate::project::session::{self, Recorded};
+use crate::project::session::{self, EditOutcome, Recorded};
 use crate::project::settings::{BuildRecord, Project, ProjectStore};
+use crate::project::sync_rules::SyncRules;
 use crate::project::watch::{watch, FolderWatch, Trigger, WatchEvent, WatchTiming};
 use crate::project::BuildError;
 use crate::project::BuildEvent;
@@ -27,12 +28,42 @@ use crate::project::BuildEvent;
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum ProjectEvent {
-    Started { folder: String, trigger: Option<Trigger> },
-    Stage { folder: String, name: &'static str },
-    Step { folder: String, number: usize, total: usize, instruction: String },
-    Line { folder: String, line: String },
-    Finished { folder: String, record: Box<BuildRecord>, outcome: Option<Box<PipelineOutcome>>, hint: Option<String> },
-    Watching { folder: String, on: bool, reason: Option<String> },
+    Started {
+        folder: String,
+        trigger: Option<Trigger>,
+    },
+    Stage {
+        folder: String,
+        name: &'static str,
+    },
+    Step {
+        folder: String,
+        number: usize,
+        total: usize,
+        instruction: String,
+    },
+    Line {
+        folder: String,
+        line: String,
+    },
+    Finished {
+        folder: String,
+        record: Box<BuildRecord>,
+        outcome: Option<Box<PipelineOutcome>>,
+        hint: Option<String>,
+    },
+    /// An edit copied into the running container (live sync), as the history keeps it.
+    Synced {
+        folder: String,
+        record: Box<BuildRecord>,
+    },
+    /// Watching started or stopped; `sync` says where live-sync rules come from, when it has any.
+    Watching {
+        folder: String,
+        on: bool,
+        reason: Option<String>,
+        sync: Option<String>,
+    },
 }
 
 /// A project as the list shows it.
@@ -201,33 +232,77 @@ pub fn project_watch(app: AppHandle, workshop: State<'_, Workshop>, folder: Stri
     let path = PathBuf::from(&folder);
     if !on {
         inner.watching.lock().expect("workshop lock").remove(&path);
-        inner.send(ProjectEvent::Watching { folder, on: false, reason: None });
+        inner.send(ProjectEvent::Watching { folder, on: false, reason: None, sync: None });
         return Ok(());
     }
     let project = find(&folder)?;
-    let (handle, events) = watch(project.context()?, WatchTiming::default())?;
+    // Rules that cannot be used are said, and every edit rebuilds meanwhile.
+    let (rules, sync) = match project.sync_rules() {
+        Ok(Some((rules, from))) => (Some(rules), Some(from)),
+        Ok(None) => (None, None),
+        Err(error) => (None, Some(format!("{error}. {}", error.hint()))),
+    };
+    let timing = if rules.is_some() { WatchTiming::for_sync() } else { WatchTiming::default() };
+    let (handle, events) = watch(project.context()?, timing)?;
     inner.watching.lock().expect("workshop lock").insert(path, handle);
-    inner.send(ProjectEvent::Watching { folder, on: true, reason: None });
-    tauri::async_runtime::spawn(rebuild_on_change(app, inner, project, events));
+    inner.send(ProjectEvent::Watching { folder, on: true, reason: None, sync });
+    tauri::async_runtime::spawn(rebuild_on_change(app, inner, project, rules, events));
     Ok(())
 }
 
-/// Rebuilds on every change (the engine's loop) until the watch ends, then says why.
+/// Rebuilds (or, with live-sync rules, syncs) on every change — the engine's loop — until the
+/// watch ends, then says why.
 async fn rebuild_on_change(
     app: AppHandle,
     inner: Arc<WorkshopInner>,
     project: Project,
+    rules: Option<SyncRules>,
     mut events: tokio::sync::mpsc::Receiver<WatchEvent>,
 ) {
-    let (app_ref, inner_ref, project_ref) = (&app, &inner, &project);
-    let end = session::rebuild_on_change(&mut events, |trigger| async move {
+    let (app_ref, inner_ref, project_ref, rules_ref) = (&app, &inner, &project, rules.as_ref());
+    let end = session::rebuild_on_change(&mut events, |mut trigger| async move {
+        if let Some(rules) = rules_ref {
+            match sync_edits(app_ref, inner_ref, project_ref, rules, &trigger).await {
+                Some(EditOutcome::Rebuild(reason)) => trigger.reason = Some(reason),
+                Some(_) => return,
+                None => {}
+            }
+        }
         run_build(app_ref, inner_ref, project_ref, Some(trigger), false).await;
     })
     .await;
     let Some(reason) = end.reason() else { return };
     inner.watching.lock().expect("workshop lock").remove(&project.folder);
     let folder = project.folder.display().to_string();
-    inner.send(ProjectEvent::Watching { folder, on: false, reason: Some(reason) });
+    inner.send(ProjectEvent::Watching { folder, on: false, reason: Some(reason), sync: None });
+}
+
+/// Copies the edits into the project's container when the rules say so, each copy kept in the
+/// history and sent to the window; `None` when the daemon cannot be reached (then it rebuilds,
+/// and the build says why).
+async fn sync_edits(
+    app: &AppHandle,
+    inner: &Arc<WorkshopInner>,
+    project: &Project,
+    rules: &SyncRules,
+    trigger: &Trigger,
+) -> Option<EditOutcome> {
+    let connection = app.state::<Live>().connection().ok()?;
+    let outcome = session::sync_or_rebuild(&connection.docker, project, rules, trigger).await;
+    if let EditOutcome::Synced(reports) = &outcome {
+        let store = store().ok();
+        let started = chrono::Utc::now().timestamp();
+        for report in reports {
+            let record = BuildRecord::of_sync(started, report.clone(), trigger.clone());
+            let record = match store.as_ref().map(|store| store.record(&project.folder, record.clone())) {
+                Some(Ok(kept)) => kept,
+                _ => record,
+            };
+            let folder = project.folder.display().to_string();
+            inner.send(ProjectEvent::Synced { folder, record: Box::new(record) });
+        }
+    }
+    Some(outcome)
 }
 
 /// One pipeline run, its events sent to the window and its record kept in the history.

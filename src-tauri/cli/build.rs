@@ -1,6 +1,8 @@
 //! `strata build DIR`: the project pipeline (prepare → build → verify → tag) from the command line,
-//! once or on every change with `--watch`. The builder's log goes to stderr under a progress bar;
-//! the outcome goes to stdout, as a summary or JSON (one object per build).
+//! once or on every change with `--watch` — or, for a project with live-sync rules (compose's
+//! `develop.watch`), each edit copied into the running container when the rules say so. The
+//! builder's log goes to stderr under a progress bar; the outcome goes to stdout, as a summary or
+//! JSON (one object per build or sync).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -14,8 +16,10 @@ use crate::format::{self, plural};
 use crate::problem::{ErrorCode, Failure, Problem};
 use crate::progress::Cancel;
 use crate::project::pipeline::{PipelineEvent, PipelineOutcome};
-use crate::project::session::{build_and_record, rebuild_on_change, WatchEnd};
+use crate::project::session::{build_and_record, rebuild_on_change, sync_or_rebuild, EditOutcome, WatchEnd};
 use crate::project::settings::{BuildRecord, Project, ProjectStore};
+use crate::project::sync::SyncReport;
+use crate::project::sync_rules::SyncRules;
 use crate::project::watch::{watch, Trigger, WatchTiming};
 use crate::project::{BuildContext, BuildEvent};
 
@@ -23,7 +27,12 @@ use crate::project::{BuildContext, BuildEvent};
 pub struct BuildArgs {
     /// The project folder, or a Dockerfile in it.
     pub path: PathBuf,
-    /// Build again whenever a file the build uses changes (Ctrl+C stops).
+    /// Print the project's history (builds and syncs, oldest first) instead of building.
+    #[arg(long, conflicts_with = "watch")]
+    pub history: bool,
+    /// Build again whenever a file the build uses changes (Ctrl+C stops). With watch rules (the
+    /// project's compose file's `develop.watch`), edits they sync are copied into the container
+    /// named by --restart instead.
     #[arg(long)]
     pub watch: bool,
     /// Tag the image `name:tag` (repeatable). Default: the project's tags, for a new project
@@ -76,18 +85,34 @@ fn audit_policy(text: &str) -> Result<AuditPolicy, String> {
 
 pub async fn build(endpoint: Option<String>, args: BuildArgs) -> Result<bool, Failure> {
     let store = ProjectStore::user();
+    if args.history {
+        return print_history(&args, store.as_ref());
+    }
     let project = project_for(&args, store.as_ref())?;
     let context = project.context()?;
     let connection = connect(endpoint).await?;
     if !args.watch {
         return Ok(build_once(&connection, &project, &context, None, &args, store.as_ref()).await.is_ok());
     }
-    let (_watching, mut events) = watch(context.clone(), WatchTiming::default())?;
+    let rules = live_sync_rules(&project);
+    let timing = if rules.is_some() { WatchTiming::for_sync() } else { WatchTiming::default() };
+    let (_watching, mut events) = watch(context.clone(), timing)?;
     eprintln!("Watching {} (Ctrl+C stops)", context.root().display());
     let _ = build_once(&connection, &project, &context, None, &args, store.as_ref()).await;
     let (connection, project, context, args, store) = (&connection, &project, &context, &args, store.as_ref());
-    let rebuilds = rebuild_on_change(&mut events, |trigger| async move {
-        eprintln!("\n{} changed: {}", plural(trigger.count, "file"), listed(&trigger));
+    let rules = rules.as_ref();
+    let rebuilds = rebuild_on_change(&mut events, |mut trigger| async move {
+        if let Some(rules) = rules {
+            match sync_or_rebuild(&connection.docker, project, rules, &trigger).await {
+                EditOutcome::Synced(reports) => return report_syncs(reports, trigger, project, args, store),
+                EditOutcome::Ignored => return eprintln!("\nIgnored by the watch rules: {}", listed(&trigger)),
+                EditOutcome::Rebuild(reason) => trigger.reason = Some(reason),
+            }
+        }
+        match &trigger.reason {
+            Some(reason) => eprintln!("\nRebuilding: {reason}"),
+            None => eprintln!("\n{} changed: {}", plural(trigger.count, "file"), listed(&trigger)),
+        }
         let _ = build_once(connection, project, context, Some(trigger), args, store).await;
     });
     let end = tokio::select! {
@@ -101,6 +126,45 @@ pub async fn build(endpoint: Option<String>, args: BuildArgs) -> Result<bool, Fa
     };
     let reason = end.reason().unwrap_or_default();
     Err(Failure::new(code, reason).with_hint("Watching stopped; start it again."))
+}
+
+/// The project's live-sync rules (its own, else its compose file's), said on stderr; `None` when
+/// it has none, or they cannot be used (then every edit rebuilds, and stderr says why).
+fn live_sync_rules(project: &Project) -> Option<SyncRules> {
+    match project.sync_rules() {
+        Ok(Some((rules, from))) => {
+            let into = project.restart_container.as_deref().unwrap_or("no container yet: pass --restart NAME");
+            eprintln!("Live sync: the watch rules of {from}, into {into}");
+            Some(rules)
+        }
+        Ok(None) => None,
+        Err(error) => {
+            eprintln!("strata: {error}. {}", error.hint());
+            None
+        }
+    }
+}
+
+/// Each copy as a line (or a JSON object), kept in the project's history.
+fn report_syncs(
+    reports: Vec<SyncReport>,
+    trigger: Trigger,
+    project: &Project,
+    args: &BuildArgs,
+    store: Option<&ProjectStore>,
+) {
+    let started = chrono::Utc::now().timestamp();
+    for report in reports {
+        if args.output.json {
+            println!("{}", serde_json::json!({ "synced": &report, "files": &trigger.paths }));
+        } else {
+            println!("{}: {}", chrono::Local::now().format("%H:%M:%S"), report.summary);
+        }
+        let record = BuildRecord::of_sync(started, report, trigger.clone());
+        if let Some(Err(error)) = store.map(|store| store.record(&project.folder, record)) {
+            eprintln!("note: the history was not saved: {error}");
+        }
+    }
 }
 
 /// The saved project for the folder (or a new one), with the command line's choices on top.
@@ -244,6 +308,39 @@ fn print_outcome(outcome: &PipelineOutcome, record: &BuildRecord) {
     if let Some(removed) = &outcome.removed {
         println!("Removed the image it replaced ({})", &removed.trim_start_matches("sha256:")[..12]);
     }
+}
+
+/// `strata build --history DIR`: each build or sync, a line (or the records as JSON).
+fn print_history(args: &BuildArgs, store: Option<&ProjectStore>) -> Result<bool, Failure> {
+    let folder = Project::for_path(&args.path).folder;
+    let history = match store {
+        Some(store) => store.history(&folder)?,
+        None => Vec::new(),
+    };
+    if args.output.json {
+        println!("{}", serde_json::to_string_pretty(&history).expect("records serialize"));
+        return Ok(true);
+    }
+    if history.is_empty() {
+        println!("No builds of {} yet.", folder.display());
+    }
+    for record in &history {
+        let when = chrono::DateTime::from_timestamp(record.started, 0)
+            .map(|t| t.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M:%S").to_string())
+            .unwrap_or_default();
+        let what = match (&record.synced, &record.error) {
+            (Some(report), _) => report.summary.clone(),
+            (None, Some(error)) => format!("failed after {:.1} s: {error}", record.seconds),
+            (None, None) => format!("built in {:.1} s: {}", record.seconds, record.tags.join(", ")),
+        };
+        let why = match &record.trigger {
+            Some(Trigger { reason: Some(reason), .. }) => format!(" (rebuilt: {reason})"),
+            Some(trigger) if record.synced.is_none() => format!(" ({} changed)", listed(trigger)),
+            _ => String::new(),
+        };
+        println!("{when}  {what}{why}");
+    }
+    Ok(true)
 }
 
 /// "a, b, c and 12 more"

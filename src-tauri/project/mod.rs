@@ -113,6 +113,9 @@ pub enum BuildError {
     /// Talking to the daemon failed.
     #[error(transparent)]
     Engine(#[from] crate::engine::EngineError),
+    /// The project's live-sync rules (its own, or its compose file's) cannot be used. Holds why.
+    #[error("the watch rules cannot be used: {0}")]
+    WatchRules(String),
     /// The user stopped the build.
     #[error("the build was cancelled")]
     Cancelled,
@@ -133,6 +136,7 @@ impl Problem for BuildError {
             | BuildError::PushFailed(_)
             | BuildError::VerifyCouldNotRun(_) => ErrorCode::BuildFailed,
             BuildError::Engine(error) => error.code(),
+            BuildError::WatchRules(_) => ErrorCode::InvalidInput,
             BuildError::Cancelled => ErrorCode::Cancelled,
         }
     }
@@ -169,6 +173,9 @@ impl Problem for BuildError {
                 "The image is built and tagged here; sign in with `docker login` or check the registry, then push again.".into()
             }
             BuildError::Engine(error) => error.hint(),
+            BuildError::WatchRules(_) => {
+                "Fix the compose file's develop.watch section (or the project's watch rules); meanwhile every change rebuilds.".into()
+            }
             BuildError::Cancelled => "Start it again when you are ready.".into(),
         }
     }

@@ -1,7 +1,9 @@
 //! A project's builds as the window and the CLI both run them: one pipeline run kept in the
-//! project's history ([`build_and_record`]), and the watch loop that runs one per change
-//! ([`rebuild_on_change`]) until the folder goes away, the watcher fails or the watch stops. Both
-//! transports only say what happens; what happens is decided here, once.
+//! project's history ([`build_and_record`]), the watch loop that runs one per change
+//! ([`rebuild_on_change`]) until the folder goes away, the watcher fails or the watch stops, and
+//! for a project with live-sync rules the choice between copying an edit into the running
+//! container and rebuilding ([`sync_or_rebuild`]). Both transports only say what happens; what
+//! happens is decided here, once.
 
 use std::future::Future;
 use std::path::Path;
@@ -9,7 +11,9 @@ use std::path::Path;
 use tokio::sync::mpsc::Receiver;
 
 use super::pipeline::{run_pipeline, PipelineEvent, PipelineOutcome, PipelineRequest};
-use super::settings::{BuildRecord, ProjectStore};
+use super::settings::{BuildRecord, Project, ProjectStore};
+use super::sync::{sync_batch, SyncReport};
+use super::sync_rules::SyncRules;
 use super::watch::{merge_waiting, Trigger, WatchEvent};
 use super::BuildError;
 use crate::engine::Connection;
@@ -57,6 +61,56 @@ pub fn keep(
         None => (record, None),
     };
     Recorded { outcome, record, not_kept }
+}
+
+/// What a burst of edits does in a project with live-sync rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EditOutcome {
+    /// Copied into the running container: one report per rule that took files.
+    Synced(Vec<SyncReport>),
+    /// Every edited file is one the rules covering it ignore: nothing to do.
+    Ignored,
+    /// The image must be rebuilt, and why (`package.json changed`, `the container web is not
+    /// running`).
+    Rebuild(String),
+}
+
+/// Routes `trigger`'s edits by `rules` and copies them into the project's container (the one it
+/// restarts); when a rule says rebuild, a file is under no rule, or the container refuses a
+/// copy, the answer is a rebuild with the reason.
+pub async fn sync_or_rebuild(
+    docker: &bollard::Docker,
+    project: &Project,
+    rules: &SyncRules,
+    trigger: &Trigger,
+) -> EditOutcome {
+    // The watcher names files from the build context's root; the rules, from the project folder.
+    let context = project.context_folder();
+    let prefix =
+        context.strip_prefix(&project.folder).map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+    let changed: Vec<String> = trigger
+        .every
+        .iter()
+        .map(|path| if prefix.is_empty() { path.clone() } else { format!("{prefix}/{path}") })
+        .collect();
+    let routing = rules.route(&changed);
+    if let Some(reason) = routing.rebuild {
+        return EditOutcome::Rebuild(reason);
+    }
+    if routing.batches.is_empty() {
+        return EditOutcome::Ignored;
+    }
+    let Some(container) = &project.restart_container else {
+        return EditOutcome::Rebuild("the project names no container to sync into".into());
+    };
+    let mut reports = Vec::new();
+    for batch in &routing.batches {
+        match sync_batch(docker, container, &project.folder, rules.rule(batch.rule), batch).await {
+            Ok(report) => reports.push(report),
+            Err(failure) => return EditOutcome::Rebuild(failure.to_string()),
+        }
+    }
+    EditOutcome::Synced(reports)
 }
 
 /// Why a watch loop ended.
@@ -122,7 +176,7 @@ mod tests {
     use super::*;
 
     fn changed(path: &str) -> WatchEvent {
-        WatchEvent::Changed(Trigger { paths: vec![path.into()], count: 1 })
+        WatchEvent::Changed(Trigger::of([path.to_string()]))
     }
 
     #[tokio::test]

@@ -13,9 +13,12 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::builder::BuildRequest;
+use super::compose_watch;
 use super::context::BuildContext;
 use super::git::{self, GitFacts};
 use super::pipeline::{LayerChange, PipelineOutcome, PipelineRequest};
+use super::sync::SyncReport;
+use super::sync_rules::{SyncRule, SyncRules};
 use super::watch::Trigger;
 use super::BuildError;
 use crate::audit::FailOn;
@@ -70,6 +73,10 @@ pub struct Project {
     /// new image is at or above this severity; `null` (the default) checks none.
     #[serde(default)]
     pub vulns_fail_on: Option<crate::vulns::Severity>,
+    /// Live sync: what an edit does, as compose's `develop.watch` rules say it. Empty: the rules
+    /// of the project's compose file, if it has any; else every edit rebuilds.
+    #[serde(default)]
+    pub watch_rules: Vec<SyncRule>,
 }
 
 fn audit_by_default() -> Option<FailOn> {
@@ -102,7 +109,26 @@ impl Project {
             remove_superseded: false,
             audit_fail_on: audit_by_default(),
             vulns_fail_on: None,
+            watch_rules: Vec::new(),
         }
+    }
+
+    /// The live-sync rules and where they come from (`project settings`, or the compose file and
+    /// service); `None` when there are none, so every edit rebuilds.
+    pub fn sync_rules(&self) -> Result<Option<(SyncRules, String)>, BuildError> {
+        let bad = |why: String| BuildError::WatchRules(why);
+        if !self.watch_rules.is_empty() {
+            let rules = SyncRules::new(&self.watch_rules).map_err(|e| bad(e.to_string()))?;
+            return Ok(Some((rules, "the project's settings".into())));
+        }
+        let Some(compose) =
+            compose_watch::read(&self.folder, &self.context_folder()).map_err(|e| bad(e.to_string()))?
+        else {
+            return Ok(None);
+        };
+        let rules = SyncRules::new(&compose.rules).map_err(|e| bad(format!("{}: {e}", compose.file.display())))?;
+        let file = compose.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        Ok(Some((rules, format!("{file}, service {}", compose.service))))
     }
 
     /// The build context's folder: `context` inside the project folder, else the folder itself.
@@ -215,6 +241,10 @@ pub struct BuildRecord {
     /// Why the run failed, in words for the user (`None`: it passed).
     #[serde(default)]
     pub error: Option<String>,
+    /// A live sync, not a build: what was copied into which container. The build's fields are
+    /// then empty.
+    #[serde(default)]
+    pub synced: Option<SyncReport>,
 }
 
 impl BuildRecord {
@@ -232,6 +262,7 @@ impl BuildRecord {
             layer_changes: Vec::new(),
             trigger,
             error: result.as_ref().err().map(ToString::to_string),
+            synced: None,
         };
         if let Ok(outcome) = result {
             record.seconds = outcome.build.seconds;
@@ -243,6 +274,24 @@ impl BuildRecord {
             record.layer_changes = outcome.layer_changes.iter().take(5).cloned().collect();
         }
         record
+    }
+
+    /// The record of a live sync that began at `started` (seconds since 1970).
+    pub fn of_sync(started: i64, report: SyncReport, trigger: Trigger) -> BuildRecord {
+        BuildRecord {
+            started,
+            seconds: report.millis as f64 / 1000.0,
+            passed: true,
+            image_id: None,
+            tags: Vec::new(),
+            size_bytes: None,
+            size_delta_bytes: None,
+            seconds_delta: None,
+            layer_changes: Vec::new(),
+            trigger: Some(trigger),
+            error: None,
+            synced: Some(report),
+        }
     }
 }
 
@@ -299,8 +348,8 @@ impl ProjectStore {
     /// time against the last good build; returns the record as kept.
     pub fn record(&self, folder: &Path, mut record: BuildRecord) -> Result<BuildRecord, BuildError> {
         let mut history = self.history(folder)?;
-        if record.passed {
-            let last_good = history.iter().rev().find(|r| r.passed).map(|r| r.seconds);
+        if record.passed && record.synced.is_none() {
+            let last_good = history.iter().rev().find(|r| r.passed && r.synced.is_none()).map(|r| r.seconds);
             record.seconds_delta = last_good.map(|seconds| record.seconds - seconds);
         }
         history.push(record.clone());
@@ -414,6 +463,7 @@ mod tests {
             layer_changes: vec![],
             trigger: None,
             error: None,
+            synced: None,
         };
         for n in 0..(HISTORY_KEPT as i64 + 5) {
             store.record(&project.folder, record(n)).unwrap();
@@ -422,6 +472,21 @@ mod tests {
         assert_eq!((history.len(), history[0].started), (HISTORY_KEPT, 5));
         let slower = store.record(&project.folder, BuildRecord { seconds: 3.5, ..record(0) }).unwrap();
         assert_eq!(slower.seconds_delta, Some(2.5), "against the last good build's 1 s");
+        // A live sync is kept in the history, but is no build to compare builds with.
+        let report = SyncReport {
+            container: "web".into(),
+            copied: 3,
+            removed: 0,
+            links_not_followed: vec![],
+            then: None,
+            millis: 84,
+            summary: "synced 3 files into web (84 ms)".into(),
+        };
+        let synced =
+            store.record(&project.folder, BuildRecord::of_sync(9, report, Trigger::of(["a".to_string()]))).unwrap();
+        assert_eq!((synced.seconds, synced.seconds_delta), (0.084, None));
+        let after = store.record(&project.folder, BuildRecord { seconds: 4.0, ..record(10) }).unwrap();
+        assert_eq!(after.seconds_delta, Some(0.5), "against the last build's 3.5 s, not the sync");
         fs::write(dir.path().join("projects.json"), "{not json").unwrap();
         let error = store.projects().unwrap_err().to_string();
         assert!(error.contains("projects.json is damaged"), "{error}");

@@ -40,6 +40,15 @@ impl Default for WatchTiming {
     }
 }
 
+impl WatchTiming {
+    /// For a project with live-sync rules: a copy is cheap, so a burst ends after 40 ms of quiet
+    /// (an editor's save, or a script writing a hundred files, still comes as one), and at the
+    /// latest after two seconds.
+    pub fn for_sync() -> WatchTiming {
+        WatchTiming { quiet: Duration::from_millis(40), longest: Duration::from_secs(2) }
+    }
+}
+
 /// Why a build should run: the files whose edits triggered it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct Trigger {
@@ -47,6 +56,14 @@ pub struct Trigger {
     pub paths: Vec<String>,
     /// How many paths changed in all.
     pub count: usize,
+    /// Every path that changed, for live sync (which copies them all); not kept in the history.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub every: Vec<String>,
+    /// In a project with live-sync rules, why these edits rebuilt rather than synced
+    /// (`package.json changed`, `the container web is not running`).
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 impl Trigger {
@@ -54,7 +71,12 @@ impl Trigger {
     pub const LISTED: usize = 50;
 
     fn from_paths(paths: BTreeSet<String>) -> Trigger {
-        Trigger { count: paths.len(), paths: paths.into_iter().take(Trigger::LISTED).collect() }
+        Trigger {
+            count: paths.len(),
+            paths: paths.iter().take(Trigger::LISTED).cloned().collect(),
+            every: paths.into_iter().collect(),
+            reason: None,
+        }
     }
 
     fn merge(&mut self, other: Trigger) {
@@ -62,6 +84,14 @@ impl Trigger {
         paths.extend(other.paths);
         self.count += other.count;
         self.paths = paths.into_iter().take(Trigger::LISTED).collect();
+        let mut every: BTreeSet<String> = std::mem::take(&mut self.every).into_iter().collect();
+        every.extend(other.every);
+        self.every = every.into_iter().collect();
+    }
+
+    /// A trigger for exactly these paths (relative, `/`-separated).
+    pub fn of(paths: impl IntoIterator<Item = String>) -> Trigger {
+        Trigger::from_paths(paths.into_iter().collect())
     }
 }
 

@@ -359,7 +359,12 @@ trigger: Trigger | null,
 /**
  * Why the run failed, in words for the user (`None`: it passed).
  */
-error: string | null, };
+error: string | null, 
+/**
+ * A live sync, not a build: what was copied into which container. The build's fields are
+ * then empty.
+ */
+synced: SyncReport | null, };
 
 /**
  * The daemon's builder a build went to.
@@ -1896,12 +1901,17 @@ audit_fail_on: string | null,
  * The *verify security* stage's vulnerability gate: fail when a known vulnerability of the
  * new image is at or above this severity; `null` (the default) checks none.
  */
-vulns_fail_on: VulnSeverity | null, };
+vulns_fail_on: VulnSeverity | null, 
+/**
+ * Live sync: what an edit does, as compose's `develop.watch` rules say it. Empty: the rules
+ * of the project's compose file, if it has any; else every edit rebuilds.
+ */
+watch_rules: Array<SyncRule>, };
 
 /**
  * What the window hears about builds and watches.
  */
-export type ProjectEvent = { "kind": "started", folder: string, trigger: Trigger | null, } | { "kind": "stage", folder: string, name: string, } | { "kind": "step", folder: string, number: number, total: number, instruction: string, } | { "kind": "line", folder: string, line: string, } | { "kind": "finished", folder: string, record: BuildRecord, outcome: PipelineOutcome | null, hint: string | null, } | { "kind": "watching", folder: string, on: boolean, reason: string | null, };
+export type ProjectEvent = { "kind": "started", folder: string, trigger: Trigger | null, } | { "kind": "stage", folder: string, name: string, } | { "kind": "step", folder: string, number: number, total: number, instruction: string, } | { "kind": "line", folder: string, line: string, } | { "kind": "finished", folder: string, record: BuildRecord, outcome: PipelineOutcome | null, hint: string | null, } | { "kind": "synced", folder: string, record: BuildRecord, } | { "kind": "watching", folder: string, on: boolean, reason: string | null, sync: string | null, };
 
 /**
  * A project as the list shows it.
@@ -2357,6 +2367,74 @@ removed: boolean,
 unmodified: boolean, };
 
 /**
+ * What a rule does with the files it takes.
+ */
+export type SyncAction = "sync" | "sync+restart" | "sync+exec" | "rebuild";
+
+/**
+ * What one batch's copy did.
+ */
+export type SyncReport = { 
+/**
+ * The container it went into.
+ */
+container: string, 
+/**
+ * Files (and links) copied.
+ */
+copied: number, 
+/**
+ * Paths removed from the container.
+ */
+removed: number, 
+/**
+ * Links left out because they point out of the rule's folder.
+ */
+links_not_followed: Array<string>, 
+/**
+ * What ran after the copy: `restarted`, or the command.
+ */
+then: string | null, 
+/**
+ * How long it took, from the first read to the last answer.
+ */
+millis: number, 
+/**
+ * All of it in one line, for the history and the CLI: "synced 3 files into web (84 ms),
+ * then restarted it".
+ */
+summary: string, };
+
+/**
+ * One rule: a folder (or file) of the project and what its edits do.
+ */
+export type SyncRule = { 
+/**
+ * What to do.
+ */
+action: SyncAction, 
+/**
+ * The folder or file watched, relative to the project folder, `/`-separated (`src`, `.`).
+ */
+path: string, 
+/**
+ * Where `path` goes in the container (`/app/src`); needed by every action but `rebuild`.
+ */
+target: string | null, 
+/**
+ * Patterns (`.dockerignore` syntax) relative to `path` whose files the rule leaves alone.
+ */
+ignore: Array<string>, 
+/**
+ * For `sync+exec`: the command run in the container after the copy.
+ */
+exec: Array<string> | null, 
+/**
+ * Copy everything under `path` once when watching starts, not only what changes.
+ */
+initial_sync: boolean, };
+
+/**
  * What one tag is: one image, or an index of several platforms' images.
  */
 export type TagDetails = { 
@@ -2522,7 +2600,12 @@ paths: Array<string>,
 /**
  * How many paths changed in all.
  */
-count: number, };
+count: number, 
+/**
+ * In a project with live-sync rules, why these edits rebuilt rather than synced
+ * (`package.json changed`, `the container web is not running`).
+ */
+reason: string | null, };
 
 /**
  * A failure as reported: in the window (which calls it `UiError`), and in the CLI's message.

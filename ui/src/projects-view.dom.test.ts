@@ -160,8 +160,28 @@ describe("the Projects screen", () => {
     await settle();
     expect(callsOf("project_watch")).toEqual([{ folder: API, on: false }]);
 
-    await stream([{ kind: "watching", folder: API, on: false, reason: `${API} is gone` }]);
+    await stream([{ kind: "watching", folder: API, on: false, reason: `${API} is gone`, sync: null }]);
     expect(report).toHaveBeenCalledWith(`Stopped watching: ${API} is gone`);
+  });
+
+  it("shows an edit synced into the container in the log and the history, and a rebuild's reason", async () => {
+    await view.refresh();
+    const synced = {
+      started: 1_700_000_000, seconds: 0.012, passed: true, image_id: null, tags: [], size_bytes: null, size_delta_bytes: null,
+      seconds_delta: null, layer_changes: [], trigger: { paths: ["src/app.js"], count: 1, reason: null }, error: null,
+      synced: { container: "web", copied: 1, removed: 0, links_not_followed: [], then: null, millis: 12, summary: "synced 1 file into web (12 ms)" },
+    };
+    answer("project_history", () => [...recorded.projectHistory, synced]);
+    await stream([
+      { kind: "watching", folder: API, on: true, reason: null, sync: "compose.yaml, service web" },
+      { kind: "synced", folder: API, record: synced },
+    ]);
+    expect(text("#project-log")).toBe("Live sync: the watch rules of compose.yaml, service web\nsynced 1 file into web (12 ms): src/app.js");
+    const row = find("#project-history .history-row");
+    expect(`${row.className} | ${row.textContent}`).toContain("history-row synced | ");
+    expect(row.textContent).toContain("⇄ synced 1 file into web (12 ms)");
+    await stream([{ kind: "started", folder: API, trigger: { paths: ["Dockerfile"], count: 1, reason: "Dockerfile changed" } }]);
+    expect(text("#project-log")).toBe("Rebuilding: Dockerfile changed");
   });
 
   it("reports a watch the engine cannot start", async () => {

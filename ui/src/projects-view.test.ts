@@ -14,10 +14,14 @@ describe("recordText", () => {
   it("says how a build went, what it weighed and what started it", () => {
     const record: BuildRecord = {
       started: 0, seconds: 4.24, passed: true, image_id: "sha256:ab", tags: [], size_bytes: 12_000_000,
-      size_delta_bytes: 1_200_000, seconds_delta: -0.5, layer_changes: [], trigger: { paths: ["src/main.rs"], count: 1 }, error: null,
+      size_delta_bytes: 1_200_000, seconds_delta: -0.5, layer_changes: [], trigger: { paths: ["src/main.rs"], count: 1, reason: null }, error: null, synced: null,
     };
     expect(recordText(record)).toBe("✓ · 4.2 s (−0.5 s) · 12 MB (+1.2 MB) · src/main.rs changed");
     expect(recordText({ ...record, passed: false, size_bytes: null, seconds_delta: null, trigger: null, error: "the build failed" })).toBe("✗ · 4.2 s · the build failed");
+    const rebuilt = { ...record, trigger: { paths: ["package.json"], count: 1, reason: "package.json changed" } };
+    expect(recordText(rebuilt)).toBe("✓ · 4.2 s (−0.5 s) · 12 MB (+1.2 MB) · rebuilt: package.json changed");
+    const synced = { container: "web", copied: 3, removed: 0, links_not_followed: [], then: null, millis: 84, summary: "synced 3 files into web (84 ms)" };
+    expect(recordText({ ...record, synced })).toBe("⇄ synced 3 files into web (84 ms)");
   });
 });
 

@@ -49,12 +49,15 @@ export function pairsText(pairs: Record<string, string>): string {
   return Object.entries(pairs).map(([key, value]) => `${key}=${value}`).join("\n");
 }
 
-/** One history line: "✓ 4.2 s · 12 MB (+1.2 MB) · 3 files changed". */
+/** One history line: "✓ 4.2 s · 12 MB (+1.2 MB) · 3 files changed", "⇄ synced 3 files into web
+ * (84 ms)", or "✓ 9.1 s · rebuilt: package.json changed". */
 export function recordText(record: BuildRecord): string {
+  if (record.synced) return `⇄ ${record.synced.summary}`;
   const slower = record.seconds_delta === null ? "" : ` (${record.seconds_delta < 0 ? "−" : "+"}${Math.abs(record.seconds_delta).toFixed(1)} s)`;
   const parts = [record.passed ? "✓" : "✗", `${record.seconds.toFixed(1)} s${slower}`];
   if (record.size_bytes !== null) parts.push(formatSize(record.size_bytes) + (record.size_delta_bytes ? ` (${signed(record.size_delta_bytes)})` : ""));
-  if (record.trigger) parts.push(record.trigger.count === 1 ? `${record.trigger.paths[0]} changed` : `${record.trigger.count} files changed`);
+  if (record.trigger?.reason) parts.push(`rebuilt: ${record.trigger.reason}`);
+  else if (record.trigger) parts.push(record.trigger.count === 1 ? `${record.trigger.paths[0]} changed` : `${record.trigger.count} files changed`);
   if (record.error) parts.push(record.error);
   return parts.join(" · ");
 }
@@ -411,7 +414,7 @@ export class ProjectsView {
     box.append(element("h3", "", "Builds"));
     if (records.length === 0) box.append(element("div", "muted", "No builds yet."));
     for (const record of records.slice(-20).reverse()) {
-      const row = element("div", `history-row ${record.passed ? "passed" : "failed"}`);
+      const row = element("div", `history-row ${record.synced ? "synced" : record.passed ? "passed" : "failed"}`);
       row.append(element("span", "muted", formatAgo(record.started)), element("span", "", recordText(record)));
       if (record.trigger) row.title = record.trigger.paths.join("\n");
       box.append(row);
@@ -462,7 +465,8 @@ export class ProjectsView {
     switch (event.kind) {
       case "started":
         Object.assign(run, { log: [], stage: "prepare", step: null, started: Date.now(), finished: null, outcome: null, record: null, error: null });
-        if (event.trigger) run.log.push(`${event.trigger.count} changed: ${event.trigger.paths.slice(0, 5).join(", ")}${event.trigger.count > 5 ? " …" : ""}`);
+        if (event.trigger?.reason) run.log.push(`Rebuilding: ${event.trigger.reason}`);
+        else if (event.trigger) run.log.push(`${event.trigger.count} changed: ${event.trigger.paths.slice(0, 5).join(", ")}${event.trigger.count > 5 ? " …" : ""}`);
         void this.refresh(true);
         return;
       case "stage":
@@ -482,8 +486,13 @@ export class ProjectsView {
         run.error = event.record.passed ? null : { message: event.record.error ?? "the build failed", hint: event.hint ?? "" };
         void this.refresh(true);
         return;
+      case "synced":
+        run.log.push(`${event.record.synced?.summary ?? "synced"}: ${event.record.trigger?.paths.slice(0, 5).join(", ") ?? ""}`);
+        void this.refresh(true);
+        break;
       case "watching":
         if (!event.on && event.reason) this.report(`Stopped watching: ${event.reason}`);
+        if (event.on && event.sync) run.log.push(`Live sync: the watch rules of ${event.sync}`);
         void this.refresh();
         return;
     }
