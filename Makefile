@@ -103,6 +103,7 @@ bench: deps daemon
 	python3 bench/vulns.py
 	python3 bench/registry.py
 	python3 bench/build.py
+	python3 bench/sync.py
 	python3 bench/stats.py
 	python3 bench/cleanup.py
 	cargo build --release

@@ -109,7 +109,7 @@ async fn edits_are_copied_into_the_running_container_as_the_compose_rules_say() 
     // A sync: the files are in the container, modes kept, with no build; a link out is not.
     let routing = rules.route(&paths(&["src/app.js", "src/old.js", "src/app.test.js", "src/passwd"]));
     assert_eq!((routing.rebuild.as_deref(), routing.ignored.clone()), (None, paths(&["src/app.test.js"])));
-    let report = sync_batch(&docker, &container, folder, rules.rule(0), &routing.batches[0]).await.unwrap();
+    let report = sync_batch(&docker, &container, folder, rules.rule(0), &routing.batches[0], &|_| true).await.unwrap();
     assert_eq!((report.copied, report.removed, report.then.as_deref()), (2, 0, None));
     assert_eq!(report.links_not_followed, paths(&["src/passwd"]));
     let (content, mode) = read_back(&docker, &container, "/app/src/app.js").await.expect("the synced file");
@@ -121,20 +121,20 @@ async fn edits_are_copied_into_the_running_container_as_the_compose_rules_say() 
     std::fs::remove_file(folder.join("src/old.js")).unwrap();
     write(folder, "src/app.js", "console.log('two')\n");
     let routing = rules.route(&paths(&["src/old.js", "src/app.js"]));
-    let report = sync_batch(&docker, &container, folder, rules.rule(0), &routing.batches[0]).await.unwrap();
+    let report = sync_batch(&docker, &container, folder, rules.rule(0), &routing.batches[0], &|_| true).await.unwrap();
     assert_eq!((report.copied, report.removed), (1, 1));
     assert!(read_back(&docker, &container, "/app/src/old.js").await.is_none(), "deleted");
     assert_eq!(read_back(&docker, &container, "/app/src/app.js").await.unwrap().0, b"console.log('two')\n");
 
     // sync+exec runs its command after the copy; sync+restart restarts the container.
     let routing = rules.route(&paths(&["static/logo.svg"]));
-    let report = sync_batch(&docker, &container, folder, rules.rule(2), &routing.batches[0]).await.unwrap();
+    let report = sync_batch(&docker, &container, folder, rules.rule(2), &routing.batches[0], &|_| true).await.unwrap();
     assert_eq!(report.then.as_deref(), Some("touch /srv/static/.reloaded"));
     assert!(read_back(&docker, &container, "/srv/static/.reloaded").await.is_some(), "the command ran");
     let before = started_at(&docker, &container).await;
     let routing = rules.route(&paths(&["nginx.conf"]));
     assert_eq!(routing.batches[0].files, [("nginx.conf".to_string(), "/etc/nginx.conf".to_string())]);
-    let report = sync_batch(&docker, &container, folder, rules.rule(1), &routing.batches[0]).await.unwrap();
+    let report = sync_batch(&docker, &container, folder, rules.rule(1), &routing.batches[0], &|_| true).await.unwrap();
     assert_eq!(report.then.as_deref(), Some("restarted"));
     assert_ne!(started_at(&docker, &container).await, before, "restarted");
     assert_eq!(read_back(&docker, &container, "/etc/nginx.conf").await.unwrap().0, b"worker_processes 1;\n");
@@ -150,13 +150,15 @@ async fn edits_are_copied_into_the_running_container_as_the_compose_rules_say() 
     }])
     .unwrap();
     let routing = onto_a_file.route(&paths(&["src/app.js"]));
-    let refused = sync_batch(&docker, &container, folder, onto_a_file.rule(0), &routing.batches[0]).await.unwrap_err();
+    let refused =
+        sync_batch(&docker, &container, folder, onto_a_file.rule(0), &routing.batches[0], &|_| true).await.unwrap_err();
     assert!(matches!(refused, SyncFailure::Refused { .. }), "{refused}");
 
     // A stopped container takes nothing: the caller rebuilds.
     docker.kill_container(&container, None).await.unwrap();
     let routing = rules.route(&paths(&["src/app.js"]));
-    let stopped = sync_batch(&docker, &container, folder, rules.rule(0), &routing.batches[0]).await.unwrap_err();
+    let stopped =
+        sync_batch(&docker, &container, folder, rules.rule(0), &routing.batches[0], &|_| true).await.unwrap_err();
     assert_eq!(stopped, SyncFailure::NotRunning(container.clone()));
 }
 
@@ -171,7 +173,8 @@ async fn a_container_without_rm_cannot_have_files_deleted() {
     write(dir.path(), "compose.yaml", COMPOSE);
     let rules = SyncRules::new(&compose_watch::read(dir.path(), dir.path()).unwrap().unwrap().rules).unwrap();
     let routing = rules.route(&paths(&["src/deleted.js"]));
-    let failure = sync_batch(&docker, &container, dir.path(), rules.rule(0), &routing.batches[0]).await.unwrap_err();
+    let failure =
+        sync_batch(&docker, &container, dir.path(), rules.rule(0), &routing.batches[0], &|_| true).await.unwrap_err();
     assert_eq!(failure, SyncFailure::NoRemover(container.clone()));
     assert_eq!(failure.to_string(), format!("the container {container} has no rm to delete files with"));
 }
@@ -267,4 +270,34 @@ async fn strata_build_watch_syncs_an_edit_and_rebuilds_for_the_dockerfile() {
     let table = String::from_utf8_lossy(&common::strata(&["build", "--history", path], &env).stdout).to_string();
     assert!(table.contains(&format!("synced 1 file into {name}")), "{table}");
     assert!(table.contains("(rebuilt: Dockerfile changed)"), "{table}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn initial_sync_copies_a_rules_folder_but_what_it_and_dockerignore_leave_out() {
+    use strata::project::session::initial_sync;
+    let mut fixtures = Fixtures::new("sync-initial").await;
+    let image = fixtures.image_from("applets", WITH_APPLETS, &[]).await;
+    let container = fixtures.running_container_with(&image, "web", Some("trap 'exit 0' TERM; sleep 3600 & wait")).await;
+    let docker = common::docker().await;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path();
+    write(folder, "compose.yaml", "services:\n  web:\n    build: .\n    develop:\n      watch:\n        - action: sync\n          path: ./src\n          target: /app/src\n          initial_sync: true\n          ignore:\n            - node_modules/\n");
+    write(folder, ".dockerignore", "**/*.log\n");
+    write(folder, "src/app.js", "app\n");
+    write(folder, "src/lib/util.js", "util\n");
+    write(folder, "src/debug.log", "log\n");
+    write(folder, "src/node_modules/dep/index.js", "dep\n");
+    let mut project = strata::project::settings::Project::for_path(folder);
+    project.restart_container = Some(container.clone());
+    let (rules, from) = project.sync_rules().unwrap().expect("the compose file's rules");
+    assert_eq!(from, "compose.yaml, service web");
+
+    let reports = initial_sync(&docker, &project, &rules).await.unwrap();
+    assert_eq!(reports.len(), 1);
+    let log = read_back(&docker, &container, "/app/src/debug.log").await.is_some();
+    let dep = read_back(&docker, &container, "/app/src/node_modules/dep/index.js").await.is_some();
+    assert_eq!((reports[0].copied, log, dep), (2, false, false), "{:?}", reports[0]);
+    assert_eq!(read_back(&docker, &container, "/app/src/lib/util.js").await.unwrap().0, b"util\n");
+    assert!(read_back(&docker, &container, "/app/src/debug.log").await.is_none(), ".dockerignore leaves it out");
+    assert!(read_back(&docker, &container, "/app/src/node_modules").await.is_none(), "the rule ignores it");
 }

@@ -260,6 +260,9 @@ async fn rebuild_on_change(
     mut events: tokio::sync::mpsc::Receiver<WatchEvent>,
 ) {
     let (app_ref, inner_ref, project_ref, rules_ref) = (&app, &inner, &project, rules.as_ref());
+    if let Some(rules) = rules_ref {
+        first_sync(app_ref, inner_ref, project_ref, rules).await;
+    }
     let end = session::rebuild_on_change(&mut events, |mut trigger| async move {
         if let Some(rules) = rules_ref {
             match sync_edits(app_ref, inner_ref, project_ref, rules, &trigger).await {
@@ -277,6 +280,17 @@ async fn rebuild_on_change(
     inner.send(ProjectEvent::Watching { folder, on: false, reason: Some(reason), sync: None });
 }
 
+/// The rules' `initial_sync` copies when watching starts, kept and sent as any sync; a refusal is
+/// said in the project's log.
+async fn first_sync(app: &AppHandle, inner: &Arc<WorkshopInner>, project: &Project, rules: &SyncRules) {
+    let Ok(connection) = app.state::<Live>().connection() else { return };
+    let folder = project.folder.display().to_string();
+    match session::initial_sync(&connection.docker, project, rules).await {
+        Ok(reports) => keep_syncs(inner, project, reports, &Trigger::of([])),
+        Err(failure) => inner.send(ProjectEvent::Line { folder, line: format!("The initial sync failed: {failure}") }),
+    }
+}
+
 /// Copies the edits into the project's container when the rules say so, each copy kept in the
 /// history and sent to the window; `None` when the daemon cannot be reached (then it rebuilds,
 /// and the build says why).
@@ -290,19 +304,29 @@ async fn sync_edits(
     let connection = app.state::<Live>().connection().ok()?;
     let outcome = session::sync_or_rebuild(&connection.docker, project, rules, trigger).await;
     if let EditOutcome::Synced(reports) = &outcome {
-        let store = store().ok();
-        let started = chrono::Utc::now().timestamp();
-        for report in reports {
-            let record = BuildRecord::of_sync(started, report.clone(), trigger.clone());
-            let record = match store.as_ref().map(|store| store.record(&project.folder, record.clone())) {
-                Some(Ok(kept)) => kept,
-                _ => record,
-            };
-            let folder = project.folder.display().to_string();
-            inner.send(ProjectEvent::Synced { folder, record: Box::new(record) });
-        }
+        keep_syncs(inner, project, reports.clone(), trigger);
     }
     Some(outcome)
+}
+
+/// Each copy kept in the project's history and sent to the window.
+fn keep_syncs(
+    inner: &Arc<WorkshopInner>,
+    project: &Project,
+    reports: Vec<crate::project::sync::SyncReport>,
+    trigger: &Trigger,
+) {
+    let store = store().ok();
+    let started = chrono::Utc::now().timestamp();
+    for report in reports {
+        let record = BuildRecord::of_sync(started, report, trigger.clone());
+        let record = match store.as_ref().map(|store| store.record(&project.folder, record.clone())) {
+            Some(Ok(kept)) => kept,
+            _ => record,
+        };
+        let folder = project.folder.display().to_string();
+        inner.send(ProjectEvent::Synced { folder, record: Box::new(record) });
+    }
 }
 
 /// One pipeline run, its events sent to the window and its record kept in the history.

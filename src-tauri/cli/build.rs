@@ -16,7 +16,9 @@ use crate::format::{self, plural};
 use crate::problem::{ErrorCode, Failure, Problem};
 use crate::progress::Cancel;
 use crate::project::pipeline::{PipelineEvent, PipelineOutcome};
-use crate::project::session::{build_and_record, rebuild_on_change, sync_or_rebuild, EditOutcome, WatchEnd};
+use crate::project::session::{
+    build_and_record, initial_sync, rebuild_on_change, sync_or_rebuild, EditOutcome, WatchEnd,
+};
 use crate::project::settings::{BuildRecord, Project, ProjectStore};
 use crate::project::sync::SyncReport;
 use crate::project::sync_rules::SyncRules;
@@ -99,6 +101,12 @@ pub async fn build(endpoint: Option<String>, args: BuildArgs) -> Result<bool, Fa
     let (_watching, mut events) = watch(context.clone(), timing)?;
     eprintln!("Watching {} (Ctrl+C stops)", context.root().display());
     let _ = build_once(&connection, &project, &context, None, &args, store.as_ref()).await;
+    if let Some(rules) = &rules {
+        match initial_sync(&connection.docker, &project, rules).await {
+            Ok(reports) => report_syncs(reports, Trigger::of([]), &project, &args, store.as_ref()),
+            Err(failure) => eprintln!("strata: the initial sync failed: {failure}"),
+        }
+    }
     let (connection, project, context, args, store) = (&connection, &project, &context, &args, store.as_ref());
     let rules = rules.as_ref();
     let rebuilds = rebuild_on_change(&mut events, |mut trigger| async move {

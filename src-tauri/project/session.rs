@@ -10,10 +10,11 @@ use std::path::Path;
 
 use tokio::sync::mpsc::Receiver;
 
+use super::ignore::IgnoreRules;
 use super::pipeline::{run_pipeline, PipelineEvent, PipelineOutcome, PipelineRequest};
 use super::settings::{BuildRecord, Project, ProjectStore};
-use super::sync::{sync_batch, SyncReport};
-use super::sync_rules::SyncRules;
+use super::sync::{sync_batch, SyncFailure, SyncReport};
+use super::sync_rules::{SyncBatch, SyncRules};
 use super::watch::{merge_waiting, Trigger, WatchEvent};
 use super::BuildError;
 use crate::engine::Connection;
@@ -103,14 +104,54 @@ pub async fn sync_or_rebuild(
     let Some(container) = &project.restart_container else {
         return EditOutcome::Rebuild("the project names no container to sync into".into());
     };
-    let mut reports = Vec::new();
-    for batch in &routing.batches {
-        match sync_batch(docker, container, &project.folder, rules.rule(batch.rule), batch).await {
-            Ok(report) => reports.push(report),
-            Err(failure) => return EditOutcome::Rebuild(failure.to_string()),
-        }
+    match copy_batches(docker, container, project, rules, &routing.batches).await {
+        Ok(reports) => EditOutcome::Synced(reports),
+        Err(failure) => EditOutcome::Rebuild(failure.to_string()),
     }
-    EditOutcome::Synced(reports)
+}
+
+/// The copies the rules marked `initial_sync` make when watching starts: each rule's whole path
+/// (what its ignore list and `.dockerignore` leave) into the project's container. Nothing when
+/// no rule asks, or the project names no container.
+pub async fn initial_sync(
+    docker: &bollard::Docker,
+    project: &Project,
+    rules: &SyncRules,
+) -> Result<Vec<SyncReport>, SyncFailure> {
+    let batches = rules.initial_batches();
+    match &project.restart_container {
+        Some(container) if !batches.is_empty() => copy_batches(docker, container, project, rules, &batches).await,
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// Copies each batch in turn; the first the container refuses stops the rest.
+async fn copy_batches(
+    docker: &bollard::Docker,
+    container: &str,
+    project: &Project,
+    rules: &SyncRules,
+    batches: &[SyncBatch],
+) -> Result<Vec<SyncReport>, SyncFailure> {
+    // What `.dockerignore` leaves out stays out of a copied folder too, as out of the build.
+    let ignored = IgnoreRules::for_build(&project.context_folder(), &project.dockerfile_path()).ok();
+    let prefix = context_prefix(project);
+    let built = |relative: &str| match (&ignored, relative.strip_prefix(&prefix)) {
+        (Some(ignored), Some(inside)) => !ignored.is_excluded(inside.trim_start_matches('/')),
+        _ => true,
+    };
+    let mut reports = Vec::new();
+    for batch in batches {
+        let takes = |relative: &str| rules.takes(batch.rule, relative) && built(relative);
+        reports.push(sync_batch(docker, container, &project.folder, rules.rule(batch.rule), batch, &takes).await?);
+    }
+    Ok(reports)
+}
+
+/// The build context's folder relative to the project folder (`""` when they are the same).
+fn context_prefix(project: &Project) -> String {
+    let context = project.context_folder();
+    context.strip_prefix(&project.folder).map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default()
 }
 
 /// Why a watch loop ended.

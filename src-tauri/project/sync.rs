@@ -84,13 +84,15 @@ pub enum SyncFailure {
 }
 
 /// Copies `batch` (routed by `rule`) from `folder` into `container`, then restarts it or runs
-/// the rule's command.
+/// the rule's command. A folder in the batch brings the files in it that `takes` accepts (paths
+/// relative to `folder`: the rule's ignore list and `.dockerignore`).
 pub async fn sync_batch(
     docker: &Docker,
     container: &str,
     folder: &Path,
     rule: &SyncRule,
     batch: &SyncBatch,
+    takes: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<SyncReport, SyncFailure> {
     let started = Instant::now();
     let running = docker.inspect_container(container, None).await.ok().and_then(|c| c.state?.running);
@@ -101,9 +103,9 @@ pub async fn sync_batch(
     let mut archive = tar::Builder::new(Vec::new());
     let (mut copied, mut removed) = (0, Vec::new());
     let mut links_not_followed = Vec::new();
-    for (relative, target) in &batch.files {
-        let local = folder.join(relative);
-        match add_to_archive(&mut archive, &local, target, &rule_folder)? {
+    for (relative, target) in without_nested(&batch.files) {
+        let source = Source { folder, relative, rule_folder: &rule_folder, takes };
+        match add_to_archive(&mut archive, &source, target)? {
             Added::Copied(count) => copied += count,
             Added::Gone => removed.push(target.clone()),
             Added::LinkOutside => links_not_followed.push(relative.clone()),
@@ -158,6 +160,14 @@ async fn after_copy(docker: &Docker, container: &str, rule: &SyncRule) -> Result
     }
 }
 
+/// The batch without the paths under another of its paths: a new folder brings what it holds,
+/// so its files' own events must not copy them twice.
+fn without_nested(files: &[(String, String)]) -> Vec<&(String, String)> {
+    let named: std::collections::HashSet<&str> = files.iter().map(|(path, _)| path.as_str()).collect();
+    let is_nested = |path: &str| path.match_indices('/').any(|(at, _)| named.contains(&path[..at]));
+    files.iter().filter(|(path, _)| !is_nested(path)).collect()
+}
+
 /// What a path of the folder added to the archive.
 enum Added {
     /// This many entries (a folder brings what it holds).
@@ -168,13 +178,21 @@ enum Added {
     LinkOutside,
 }
 
-/// Adds `local` to the archive at `target` (an absolute path in the container).
-fn add_to_archive(
-    archive: &mut tar::Builder<Vec<u8>>,
-    local: &Path,
-    target: &str,
-    rule_folder: &Path,
-) -> Result<Added, SyncFailure> {
+/// A path of the project being copied, and what may be copied with it.
+struct Source<'a> {
+    folder: &'a Path,
+    /// The path, relative to `folder`, `/`-separated.
+    relative: &'a str,
+    /// The rule's folder, which links may not point out of.
+    rule_folder: &'a Path,
+    /// Which files a folder brings along.
+    takes: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+/// Adds the source's path to the archive at `target` (an absolute path in the container).
+fn add_to_archive(archive: &mut tar::Builder<Vec<u8>>, source: &Source, target: &str) -> Result<Added, SyncFailure> {
+    let local = source.folder.join(source.relative);
+    let local = local.as_path();
     let metadata = match std::fs::symlink_metadata(local) {
         Ok(metadata) => metadata,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Added::Gone),
@@ -184,7 +202,7 @@ fn add_to_archive(
     if metadata.file_type().is_symlink() {
         let points_to = std::fs::read_link(local).map_err(|e| unreadable(local, &e))?;
         let resolved = lexically_normal(&local.parent().unwrap_or(Path::new("/")).join(&points_to));
-        if !resolved.starts_with(rule_folder) {
+        if !resolved.starts_with(source.rule_folder) {
             return Ok(Added::LinkOutside);
         }
         let mut header = tar::Header::new_gnu();
@@ -198,21 +216,35 @@ fn add_to_archive(
         let mut count = 0;
         let entries = std::fs::read_dir(local).map_err(|e| unreadable(local, &e))?;
         for entry in entries.flatten() {
-            let inner = format!("{}/{}", target.trim_end_matches('/'), entry.file_name().to_string_lossy());
-            if let Added::Copied(added) = add_to_archive(archive, &entry.path(), &inner, rule_folder)? {
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            let relative = if source.relative.is_empty() || source.relative == "." {
+                file_name.clone()
+            } else {
+                format!("{}/{file_name}", source.relative)
+            };
+            if !(source.takes)(&relative) {
+                continue;
+            }
+            let inner = format!("{}/{file_name}", target.trim_end_matches('/'));
+            let inside = Source { relative: &relative, ..*source };
+            if let Added::Copied(added) = add_to_archive(archive, &inside, &inner)? {
                 count += added;
             }
         }
         return Ok(Added::Copied(count));
     }
-    match std::fs::File::open(local) {
-        Ok(mut file) => {
-            archive.append_file(name, &mut file).map_err(|e| unreadable(local, &e))?;
-            Ok(Added::Copied(1))
-        }
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(Added::Gone),
-        Err(error) => Err(unreadable(local, &error)),
-    }
+    // Read whole first, so a file still being written goes in as it is now (its next write
+    // brings another copy), with its mode and time.
+    let content = match std::fs::read(local) {
+        Ok(content) => content,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Added::Gone),
+        Err(error) => return Err(unreadable(local, &error)),
+    };
+    let mut header = tar::Header::new_gnu();
+    header.set_metadata(&metadata);
+    header.set_size(content.len() as u64);
+    archive.append_data(&mut header, name, content.as_slice()).map_err(|e| unreadable(local, &e))?;
+    Ok(Added::Copied(1))
 }
 
 /// How a command run in the container ended badly.
@@ -293,29 +325,51 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_new_folder_and_its_files_are_copied_once() {
+        let pair = |path: &str| (path.to_string(), format!("/app/{path}"));
+        let files = [pair("burst/a.js"), pair("burst"), pair("burst-2.js"), pair("burst/b.js"), pair("other.js")];
+        let kept: Vec<&str> = without_nested(&files).iter().map(|(path, _)| path.as_str()).collect();
+        assert_eq!(kept, ["burst", "burst-2.js", "other.js"]);
+    }
+
+    #[test]
     fn a_link_is_judged_by_where_it_points_by_name() {
         assert_eq!(lexically_normal(Path::new("/p/src/../secrets/./key")), PathBuf::from("/p/secrets/key"));
         let dir = tempfile::tempdir().unwrap();
         let src = dir.path().join("src");
-        std::fs::create_dir(&src).unwrap();
+        std::fs::create_dir_all(src.join("node_modules")).unwrap();
         std::fs::write(src.join("real.txt"), "x").unwrap();
+        std::fs::write(src.join("node_modules/dep.js"), "x").unwrap();
+        let folder = lexically_normal(&src);
+        let everything = |_: &str| true;
+        let source =
+            |relative: &'static str| Source { folder: dir.path(), relative, rule_folder: &folder, takes: &everything };
+        let mut archive = tar::Builder::new(Vec::new());
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink("real.txt", src.join("inside")).unwrap();
             std::os::unix::fs::symlink("../../etc/passwd", src.join("outside")).unwrap();
-            let mut archive = tar::Builder::new(Vec::new());
-            let folder = lexically_normal(&src);
+            assert!(matches!(add_to_archive(&mut archive, &source("src/inside"), "/app/inside"), Ok(Added::Copied(1))));
             assert!(matches!(
-                add_to_archive(&mut archive, &src.join("inside"), "/app/inside", &folder),
-                Ok(Added::Copied(1))
-            ));
-            assert!(matches!(
-                add_to_archive(&mut archive, &src.join("outside"), "/app/outside", &folder),
+                add_to_archive(&mut archive, &source("src/outside"), "/app/outside"),
                 Ok(Added::LinkOutside)
             ));
         }
+        assert!(matches!(add_to_archive(&mut archive, &source("src/gone.txt"), "/app/gone.txt"), Ok(Added::Gone)));
+        // A folder brings what `takes` accepts.
+        let no_modules = |path: &str| !path.contains("node_modules");
+        let filtered = Source { takes: &no_modules, ..source("src") };
         let mut archive = tar::Builder::new(Vec::new());
-        assert!(matches!(add_to_archive(&mut archive, &src.join("gone.txt"), "/app/gone.txt", &src), Ok(Added::Gone)));
-        assert!(matches!(add_to_archive(&mut archive, &src, "/app", &src), Ok(Added::Copied(n)) if n >= 1));
+        let Ok(Added::Copied(count)) = add_to_archive(&mut archive, &filtered, "/app") else { panic!("copied") };
+        let names: Vec<String> = tar::Archive::new(archive.into_inner().unwrap().as_slice())
+            .entries()
+            .unwrap()
+            .map(|e| e.unwrap().path().unwrap().display().to_string())
+            .collect();
+        assert!(
+            names.contains(&"app/real.txt".to_string()) && !names.iter().any(|n| n.contains("node_modules")),
+            "{names:?}"
+        );
+        assert_eq!(count, names.len());
     }
 }

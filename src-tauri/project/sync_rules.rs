@@ -131,6 +131,26 @@ impl SyncRules {
         &self.rules[index].0
     }
 
+    /// Whether rule `index` takes `file` (relative to the project folder): it is under the rule's
+    /// path and not in its ignore list. A new folder's files are copied only where this says so.
+    pub fn takes(&self, index: usize, file: &str) -> bool {
+        let (_, path, ignore) = &self.rules[index];
+        relative_to(&clean(file), path).is_some_and(|inside| inside.is_empty() || !ignore.is_excluded(&inside))
+    }
+
+    /// The rules to run when watching starts (`initial_sync`): each copies its whole path.
+    pub fn initial_batches(&self) -> Vec<SyncBatch> {
+        self.rules
+            .iter()
+            .enumerate()
+            .filter(|(_, (rule, _, _))| rule.initial_sync && rule.action != SyncAction::Rebuild)
+            .filter_map(|(index, (rule, path, _))| {
+                let target = rule.target.clone()?;
+                Some(SyncBatch { rule: index, files: vec![(path.clone(), target)] })
+            })
+            .collect()
+    }
+
     /// What the edits to `changed` (paths relative to the project folder, `/`-separated) do.
     pub fn route(&self, changed: &[String]) -> Routing {
         let mut routing = Routing::default();

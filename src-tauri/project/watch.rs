@@ -184,13 +184,16 @@ fn gather(
             }
             match raw.recv_timeout(quiet_left.min(longest_left)) {
                 Ok(event) => {
-                    let before = paths.len();
-                    if let Some(stop) = keep(&context, &root, event, &mut paths) {
+                    // Any kept event is activity, a file still being written too: the burst
+                    // ends when nothing the build sees has moved for the quiet time.
+                    let mut seen = BTreeSet::new();
+                    if let Some(stop) = keep(&context, &root, event, &mut seen) {
                         let _ = out.blocking_send(stop);
                         return;
                     }
-                    if paths.len() > before {
+                    if !seen.is_empty() {
                         last = Instant::now();
+                        paths.extend(seen);
                     }
                 }
                 Err(std_mpsc::RecvTimeoutError::Timeout) => {}
