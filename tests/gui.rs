@@ -1456,3 +1456,49 @@ async fn the_registries_screen_signs_in_lists_tags_opens_one_and_compares_two() 
         .await
         .expect("the extra tag is removed");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_watched_project_with_compose_rules_syncs_an_edit_into_its_container() {
+    let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
+    let mut fixtures = Fixtures::new("gui-sync").await;
+    let image = fixtures.image_from("applets", common::WITH_APPLETS, &[]).await;
+    let container = fixtures.running_container(&image, "web").await;
+    let folder = tempfile::tempdir().unwrap();
+    let write = |path: &str, content: &str| {
+        let path = folder.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, content).unwrap();
+    };
+    write("Dockerfile", &format!("FROM {image}\nCOPY src/ /app/src/\n"));
+    write("compose.yaml", "services:\n  web:\n    build: .\n    develop:\n      watch:\n        - action: sync\n          path: ./src\n          target: /app/src\n");
+    write("src/app.js", "one\n");
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("strata-config");
+    let window = open_window(dir.path(), &[("STRATA_CONFIG_DIR", &config)]).await;
+    let client = window.client.clone();
+
+    // The project, and the container it syncs into (the one it restarts).
+    click(&client, "#nav-projects", "the Projects screen").await;
+    answer_file_dialog(dir.path(), folder.path());
+    click(&client, "#project-add", "Add a folder…").await;
+    wait_for(&client, ".project-row.selected[data-state='new']", "the new project").await;
+    click(&client, "#project-settings summary", "the settings").await;
+    let field = wait_for(&client, "#setting-restart", "the container to restart").await;
+    field.send_keys(&container).await.unwrap();
+    click(&client, "#setting-save", "Save").await;
+
+    // Watching says where the rules come from; an edit is copied in, with no build.
+    click(&client, "#project-watch", "Rebuild on change").await;
+    wait_for_text_at(&client, "#project-log", "Live sync: the watch rules of compose.yaml, service web", "the rules")
+        .await;
+    std::fs::write(folder.path().join("src/app.js"), "two\n").unwrap();
+    let said = format!("⇄ synced 1 file into {container}");
+    wait_for_text_at(&client, "#project-history .history-row.synced", &said, "the sync in the history").await;
+    wait_for_text_at(&client, "#project-log", "src/app.js", "the sync in the log").await;
+    let docker = common::docker().await;
+    assert_eq!(common::read_back(&docker, &container, "/app/src/app.js").await.unwrap().0, b"two\n");
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    screenshot(&client, "projects-synced.png").await;
+    click(&client, "#project-watch", "stop watching").await;
+    client.close().await.unwrap();
+}

@@ -9,19 +9,12 @@ mod common;
 
 use std::path::Path;
 
-use bollard::query_parameters::DownloadFromContainerOptionsBuilder;
 use bollard::Docker;
-use futures_util::TryStreamExt;
 use strata::project::compose_watch;
 use strata::project::sync::{sync_batch, SyncFailure};
 use strata::project::sync_rules::SyncRules;
 
-use common::Fixtures;
-
-/// busybox with its applets linked into /bin (so `rm`, `touch` and `sh` are there), sleeping.
-const WITH_APPLETS: &str =
-    "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n\
-CMD [\"/bin/busybox\", \"sleep\", \"3600\"]\n";
+use common::{read_back, Fixtures};
 
 const COMPOSE: &str = "services:
   web:
@@ -45,25 +38,6 @@ const COMPOSE: &str = "services:
           path: Dockerfile
 ";
 
-/// The content of `path` in the container, or `None` when it is not there.
-async fn read_back(docker: &Docker, container: &str, path: &str) -> Option<(Vec<u8>, u32)> {
-    let options = DownloadFromContainerOptionsBuilder::new().path(path).build();
-    let bytes: Vec<u8> = docker
-        .download_from_container(container, Some(options))
-        .try_fold(Vec::new(), |mut all, piece| async move {
-            all.extend_from_slice(&piece);
-            Ok(all)
-        })
-        .await
-        .ok()?;
-    let mut archive = tar::Archive::new(bytes.as_slice());
-    let mut entry = archive.entries().ok()?.next()?.ok()?;
-    let mode = entry.header().mode().ok()?;
-    let mut content = Vec::new();
-    std::io::Read::read_to_end(&mut entry, &mut content).ok()?;
-    Some((content, mode))
-}
-
 fn write(folder: &Path, path: &str, content: &str) {
     let path = folder.join(path);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -81,7 +55,7 @@ async fn started_at(docker: &Docker, container: &str) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn edits_are_copied_into_the_running_container_as_the_compose_rules_say() {
     let mut fixtures = Fixtures::new("sync").await;
-    let image = fixtures.image_from("applets", WITH_APPLETS, &[]).await;
+    let image = fixtures.image_from("applets", common::WITH_APPLETS, &[]).await;
     // A main process that ends on SIGTERM, so a restart takes no grace period.
     let container = fixtures.running_container_with(&image, "web", Some("trap 'exit 0' TERM; sleep 3600 & wait")).await;
     let docker = common::docker().await;
@@ -276,7 +250,7 @@ async fn strata_build_watch_syncs_an_edit_and_rebuilds_for_the_dockerfile() {
 async fn initial_sync_copies_a_rules_folder_but_what_it_and_dockerignore_leave_out() {
     use strata::project::session::initial_sync;
     let mut fixtures = Fixtures::new("sync-initial").await;
-    let image = fixtures.image_from("applets", WITH_APPLETS, &[]).await;
+    let image = fixtures.image_from("applets", common::WITH_APPLETS, &[]).await;
     let container = fixtures.running_container_with(&image, "web", Some("trap 'exit 0' TERM; sleep 3600 & wait")).await;
     let docker = common::docker().await;
     let dir = tempfile::tempdir().unwrap();

@@ -287,6 +287,33 @@ pub fn json(output: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).expect("strata printed JSON")
 }
 
+/// busybox with its applets linked into /bin (so `rm`, `touch` and `sh` are there), sleeping
+/// until it is told to stop (a restart takes no grace period).
+pub const WITH_APPLETS: &str =
+    "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n\
+CMD [\"/bin/busybox\", \"sh\", \"-c\", \"trap 'exit 0' TERM; sleep 3600 & wait\"]\n";
+
+/// The content and mode of the file at `path` in a container, read through the Engine API
+/// (`GET /containers/{id}/archive`); `None` when it is not there.
+pub async fn read_back(docker: &Docker, container: &str, path: &str) -> Option<(Vec<u8>, u32)> {
+    use futures_util::TryStreamExt;
+    let options = bollard::query_parameters::DownloadFromContainerOptionsBuilder::new().path(path).build();
+    let bytes: Vec<u8> = docker
+        .download_from_container(container, Some(options))
+        .try_fold(Vec::new(), |mut all, piece| async move {
+            all.extend_from_slice(&piece);
+            Ok(all)
+        })
+        .await
+        .ok()?;
+    let mut archive = tar::Archive::new(bytes.as_slice());
+    let mut entry = archive.entries().ok()?.next()?.ok()?;
+    let mode = entry.header().mode().ok()?;
+    let mut content = Vec::new();
+    std::io::Read::read_to_end(&mut entry, &mut content).ok()?;
+    Some((content, mode))
+}
+
 /// Ends a helper process when the test ends, however it ends; for a process group leader
 /// (tauri-driver, which starts WebKitWebDriver, which starts the app) the whole group.
 pub struct ChildGuard {
