@@ -147,6 +147,11 @@ async fn a_container_without_rm_cannot_have_files_deleted() {
     write(dir.path(), "compose.yaml", COMPOSE);
     let rules = SyncRules::new(&compose_watch::read(dir.path(), dir.path()).unwrap().unwrap().rules).unwrap();
     let routing = rules.route(&paths(&["src/deleted.js"]));
+    // The rule's own folder gone: nothing is removed from the container (never its whole target).
+    let gone =
+        sync_batch(&docker, &container, dir.path(), rules.rule(0), &routing.batches[0], &|_| true).await.unwrap_err();
+    assert_eq!(gone, SyncFailure::RuleFolderGone("src".into()));
+    write(dir.path(), "src/kept.js", "kept\n");
     let failure =
         sync_batch(&docker, &container, dir.path(), rules.rule(0), &routing.batches[0], &|_| true).await.unwrap_err();
     assert_eq!(failure, SyncFailure::NoRemover(container.clone()));

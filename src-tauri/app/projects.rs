@@ -132,7 +132,8 @@ pub fn project_list(workshop: State<'_, Workshop>) -> Result<Vec<ProjectSummary>
         .projects()?
         .into_iter()
         .map(|project| {
-            let last = store.history(&project.folder)?.pop();
+            // The last build, not a live sync: the list says how the image last came out.
+            let last = store.history(&project.folder)?.into_iter().rev().find(|record| record.synced.is_none());
             Ok(ProjectSummary {
                 building: building.contains_key(&project.folder),
                 watching: watching.contains_key(&project.folder),
@@ -237,15 +238,18 @@ pub fn project_watch(app: AppHandle, workshop: State<'_, Workshop>, folder: Stri
     }
     let project = find(&folder)?;
     // Rules that cannot be used are said, and every edit rebuilds meanwhile.
-    let (rules, sync) = match project.sync_rules() {
-        Ok(Some((rules, from))) => (Some(rules), Some(from)),
-        Ok(None) => (None, None),
-        Err(error) => (None, Some(format!("{error}. {}", error.hint()))),
+    let (rules, sync, problem) = match project.sync_rules() {
+        Ok(Some((rules, from))) => (Some(rules), Some(from), None),
+        Ok(None) => (None, None, None),
+        Err(error) => (None, None, Some(format!("{error}. {}", error.hint()))),
     };
     let timing = if rules.is_some() { WatchTiming::for_sync() } else { WatchTiming::default() };
     let (handle, events) = watch(project.context()?, timing)?;
     inner.watching.lock().expect("workshop lock").insert(path, handle);
-    inner.send(ProjectEvent::Watching { folder, on: true, reason: None, sync });
+    inner.send(ProjectEvent::Watching { folder: folder.clone(), on: true, reason: None, sync });
+    if let Some(line) = problem {
+        inner.send(ProjectEvent::Line { folder, line });
+    }
     tauri::async_runtime::spawn(rebuild_on_change(app, inner, project, rules, events));
     Ok(())
 }
@@ -303,8 +307,13 @@ async fn sync_edits(
 ) -> Option<EditOutcome> {
     let connection = app.state::<Live>().connection().ok()?;
     let outcome = session::sync_or_rebuild(&connection.docker, project, rules, trigger).await;
-    if let EditOutcome::Synced(reports) = &outcome {
-        keep_syncs(inner, project, reports.clone(), trigger);
+    match &outcome {
+        EditOutcome::Synced(reports) => keep_syncs(inner, project, reports.clone(), trigger),
+        EditOutcome::Ignored => {
+            let line = format!("Ignored by the watch rules: {}", trigger.paths.join(", "));
+            inner.send(ProjectEvent::Line { folder: project.folder.display().to_string(), line });
+        }
+        EditOutcome::Rebuild(_) => {}
     }
     Some(outcome)
 }
@@ -317,15 +326,13 @@ fn keep_syncs(
     trigger: &Trigger,
 ) {
     let store = store().ok();
-    let started = chrono::Utc::now().timestamp();
+    let folder = project.folder.display().to_string();
     for report in reports {
-        let record = BuildRecord::of_sync(started, report, trigger.clone());
-        let record = match store.as_ref().map(|store| store.record(&project.folder, record.clone())) {
-            Some(Ok(kept)) => kept,
-            _ => record,
-        };
-        let folder = project.folder.display().to_string();
-        inner.send(ProjectEvent::Synced { folder, record: Box::new(record) });
+        let (record, not_kept) = session::keep_sync(report, trigger, &project.folder, store.as_ref());
+        if let Some(error) = not_kept {
+            tracing::warn!("the history of {folder} was not saved: {error}");
+        }
+        inner.send(ProjectEvent::Synced { folder: folder.clone(), record: Box::new(record) });
     }
 }
 

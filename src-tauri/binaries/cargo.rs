@@ -25,9 +25,24 @@ struct DependencyList {
 struct Package {
     name: String,
     version: String,
+    /// Where it came from: `crates.io`, `local` (a path), `git`, `registry`, `other`.
+    #[serde(default)]
+    source: Option<String>,
+    /// `runtime` (the default) or `build`: a build dependency runs at build time and is not in
+    /// the program.
+    #[serde(default)]
+    kind: Option<String>,
     /// Set on the binary's own crate.
     #[serde(default)]
     root: bool,
+}
+
+impl Package {
+    /// Whether crates.io's advisories speak of it: a crate from crates.io (or an older list that
+    /// does not say), built into the program.
+    fn is_published_and_shipped(&self) -> bool {
+        self.source.as_deref().is_none_or(|source| source == "crates.io") && self.kind.as_deref() != Some("build")
+    }
 }
 
 /// The dependency list in a whole binary, if it has one.
@@ -48,7 +63,10 @@ pub fn find(binary: &[u8]) -> Option<BinaryFinding> {
     let Ok(list) = serde_json::from_slice::<DependencyList>(&json) else {
         return Some(not_read("its list is not cargo-auditable's JSON"));
     };
-    let (roots, dependencies): (Vec<_>, Vec<_>) = list.packages.into_iter().partition(|package| package.root);
+    // The program's own crate, and path or git crates, are the program's code, not crates.io's;
+    // build dependencies are not in the binary.
+    let shipped = list.packages.into_iter().filter(Package::is_published_and_shipped);
+    let (roots, dependencies): (Vec<_>, Vec<_>) = shipped.partition(|package| package.root);
     let module = |package: Package| Module { name: package.name, version: package.version };
     Some(BinaryFinding::Read(BuiltWith {
         toolchain: Toolchain::Rust,
@@ -101,9 +119,9 @@ pub(crate) mod tests {
         let Some(BinaryFinding::Read(built)) = find(&elf_with_section(&compressed_dependencies())) else {
             panic!("not read")
         };
-        assert_eq!(built.main, Some(Module { name: "hello".into(), version: "0.1.0".into() }));
+        assert_eq!(built.main, None, "the program's own crate (source: local) is not crates.io's");
         let names: Vec<_> = built.modules.iter().map(|m| format!("{}@{}", m.name, m.version)).collect();
-        assert_eq!(names, ["serde@1.0.150", "cc@1.0.79"]);
+        assert_eq!(names, ["serde@1.0.150"], "cc is a build dependency: not in the binary");
     }
 
     #[test]

@@ -286,6 +286,30 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn an_aligned_false_header_resumes_the_search_whatever_the_split() {
+        // The magic at a 16-byte boundary, followed by bytes that look like a header until its
+        // version string turns out not to be one; the real header comes after.
+        let mut binary = b"\x7fELF\x02\x01\x01".to_vec();
+        binary.resize(32, 0);
+        binary.extend_from_slice(MAGIC);
+        binary.extend_from_slice(&[8, FLAG_INLINE_STRINGS]);
+        binary.resize(binary.len() + HEADER - MAGIC.len() - 2, 0);
+        binary.extend_from_slice(b"\x05notgo");
+        let real = binary_with(&module_info(), 0);
+        let at = memchr::memmem::find_iter(&real, MAGIC).last().unwrap();
+        binary.resize(binary.len().next_multiple_of(16), 0);
+        binary.extend_from_slice(&real[at..]);
+        let whole = find(&binary);
+        assert!(matches!(&whole, Some(BinaryFinding::Read(built)) if built.modules.len() == 2), "{whole:?}");
+        for split in 1..binary.len() {
+            let mut search = HeaderSearch::default();
+            search.feed(&binary[..split]);
+            search.feed(&binary[split..]);
+            assert_eq!(search.finish(), whole, "split at {split}");
+        }
+    }
+
+    #[test]
     fn the_older_form_and_cut_lists_are_said_not_read() {
         let mut old = binary_with("", 0);
         let at = memchr::memmem::find_iter(&old, MAGIC).last().unwrap();

@@ -17,7 +17,7 @@ use crate::problem::{ErrorCode, Failure, Problem};
 use crate::progress::Cancel;
 use crate::project::pipeline::{PipelineEvent, PipelineOutcome};
 use crate::project::session::{
-    build_and_record, initial_sync, rebuild_on_change, sync_or_rebuild, EditOutcome, WatchEnd,
+    build_and_record, initial_sync, keep_sync, rebuild_on_change, sync_or_rebuild, EditOutcome, WatchEnd,
 };
 use crate::project::settings::{BuildRecord, Project, ProjectStore};
 use crate::project::sync::SyncReport;
@@ -161,15 +161,13 @@ fn report_syncs(
     args: &BuildArgs,
     store: Option<&ProjectStore>,
 ) {
-    let started = chrono::Utc::now().timestamp();
     for report in reports {
         if args.output.json {
             println!("{}", serde_json::json!({ "synced": &report, "files": &trigger.paths }));
         } else {
             println!("{}: {}", chrono::Local::now().format("%H:%M:%S"), report.summary);
         }
-        let record = BuildRecord::of_sync(started, report, trigger.clone());
-        if let Some(Err(error)) = store.map(|store| store.record(&project.folder, record)) {
+        if let (_, Some(error)) = keep_sync(report, &trigger, &project.folder, store) {
             eprintln!("note: the history was not saved: {error}");
         }
     }

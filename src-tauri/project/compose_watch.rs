@@ -138,7 +138,8 @@ fn rule(entry: &Value, folder: &Path) -> Result<SyncRule, String> {
     };
     let exec = match entry.get("exec").and_then(|exec| exec.get("command")) {
         None => None,
-        Some(Value::String(command)) => Some(command.split_whitespace().map(str::to_string).collect()),
+        // Split as a shell splits it (`sh -c "kill -HUP 1"` is three words), as compose does.
+        Some(Value::String(command)) => Some(shlex::split(command).ok_or("exec.command has an unclosed quote")?),
         Some(Value::Sequence(words)) => Some(words.iter().filter_map(Value::as_str).map(str::to_string).collect()),
         Some(_) => return Err("exec.command must be a string or a list".into()),
     };
@@ -182,7 +183,7 @@ mod tests {
           path: ./static
           target: /srv/static
           exec:
-            command: kill -HUP 1
+            command: sh -c \"kill -HUP 1\"
         - action: rebuild
           path: package.json
           initial_sync: true
@@ -211,7 +212,7 @@ mod tests {
             ]
         );
         assert_eq!(watch.rules[0].ignore, ["node_modules/"]);
-        assert_eq!(watch.rules[2].exec.as_deref(), Some(&["kill".to_string(), "-HUP".into(), "1".into()][..]));
+        assert_eq!(watch.rules[2].exec.as_deref(), Some(&["sh".to_string(), "-c".into(), "kill -HUP 1".into()][..]));
         assert!(watch.rules[3].initial_sync);
         super::super::sync_rules::SyncRules::new(&watch.rules).expect("rules that work together");
     }

@@ -15,7 +15,7 @@ use super::pipeline::{run_pipeline, PipelineEvent, PipelineOutcome, PipelineRequ
 use super::settings::{BuildRecord, Project, ProjectStore};
 use super::sync::{sync_batch, SyncFailure, SyncReport};
 use super::sync_rules::{SyncBatch, SyncRules};
-use super::watch::{merge_waiting, Trigger, WatchEvent};
+use super::watch::{is_noise, merge_waiting, Trigger, WatchEvent};
 use super::BuildError;
 use crate::engine::Connection;
 use crate::progress::Cancel;
@@ -64,6 +64,22 @@ pub fn keep(
     Recorded { outcome, record, not_kept }
 }
 
+/// Keeps a live sync in the project's history (when there is a store): the record as kept, and
+/// why it could not be kept, if it could not.
+pub fn keep_sync(
+    report: SyncReport,
+    trigger: &Trigger,
+    folder: &Path,
+    store: Option<&ProjectStore>,
+) -> (BuildRecord, Option<BuildError>) {
+    let record = BuildRecord::of_sync(chrono::Utc::now().timestamp(), report, trigger.clone());
+    match store.map(|store| store.record(folder, record.clone())) {
+        Some(Ok(kept)) => (kept, None),
+        Some(Err(error)) => (record, Some(error)),
+        None => (record, None),
+    }
+}
+
 /// What a burst of edits does in a project with live-sync rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EditOutcome {
@@ -86,9 +102,7 @@ pub async fn sync_or_rebuild(
     trigger: &Trigger,
 ) -> EditOutcome {
     // The watcher names files from the build context's root; the rules, from the project folder.
-    let context = project.context_folder();
-    let prefix =
-        context.strip_prefix(&project.folder).map(|p| p.to_string_lossy().replace('\\', "/")).unwrap_or_default();
+    let prefix = context_prefix(project);
     let changed: Vec<String> = trigger
         .every
         .iter()
@@ -134,15 +148,21 @@ async fn copy_batches(
     batches: &[SyncBatch],
 ) -> Result<Vec<SyncReport>, SyncFailure> {
     // What `.dockerignore` leaves out stays out of a copied folder too, as out of the build.
-    let ignored = IgnoreRules::for_build(&project.context_folder(), &project.dockerfile_path()).ok();
+    // (A `.dockerignore` that cannot be read stops the build with its own message; here it
+    // leaves nothing out.)
+    let ignored = IgnoreRules::for_build(&project.context_folder(), &project.dockerfile_path()).unwrap_or_default();
     let prefix = context_prefix(project);
-    let built = |relative: &str| match (&ignored, relative.strip_prefix(&prefix)) {
-        (Some(ignored), Some(inside)) => !ignored.is_excluded(inside.trim_start_matches('/')),
-        _ => true,
+    let in_context = |relative: &str| -> Option<String> {
+        match prefix.as_str() {
+            "" => Some(relative.to_string()),
+            prefix => relative.strip_prefix(prefix)?.strip_prefix('/').map(str::to_string),
+        }
     };
+    let built = |relative: &str| in_context(relative).is_none_or(|inside| !ignored.is_excluded(&inside));
     let mut reports = Vec::new();
     for batch in batches {
-        let takes = |relative: &str| rules.takes(batch.rule, relative) && built(relative);
+        // `.git/` and editors' files stay out, as the watcher leaves them out.
+        let takes = |relative: &str| rules.takes(batch.rule, relative) && built(relative) && !is_noise(relative);
         reports.push(sync_batch(docker, container, &project.folder, rules.rule(batch.rule), batch, &takes).await?);
     }
     Ok(reports)

@@ -117,18 +117,38 @@ impl Project {
     /// service); `None` when there are none, so every edit rebuilds.
     pub fn sync_rules(&self) -> Result<Option<(SyncRules, String)>, BuildError> {
         let bad = |why: String| BuildError::WatchRules(why);
-        if !self.watch_rules.is_empty() {
-            let rules = SyncRules::new(&self.watch_rules).map_err(|e| bad(e.to_string()))?;
-            return Ok(Some((rules, "the project's settings".into())));
-        }
-        let Some(compose) =
-            compose_watch::read(&self.folder, &self.context_folder()).map_err(|e| bad(e.to_string()))?
-        else {
-            return Ok(None);
+        let (rules, from) = if !self.watch_rules.is_empty() {
+            (self.watch_rules.clone(), "the project's settings".to_string())
+        } else {
+            let read = compose_watch::read(&self.folder, &self.context_folder()).map_err(|e| bad(e.to_string()))?;
+            let Some(compose) = read else { return Ok(None) };
+            let file = compose.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            (compose.rules, format!("{file}, service {}", compose.service))
         };
-        let rules = SyncRules::new(&compose.rules).map_err(|e| bad(format!("{}: {e}", compose.file.display())))?;
-        let file = compose.file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        Ok(Some((rules, format!("{file}, service {}", compose.service))))
+        self.rules_inside_context(&rules).map_err(|why| bad(format!("{from}: {why}")))?;
+        let checked = SyncRules::new(&rules).map_err(|e| bad(format!("{from}: {e}")))?;
+        Ok(Some((checked, from)))
+    }
+
+    /// Strata watches the build context: a rule for a path outside it would never fire.
+    fn rules_inside_context(&self, rules: &[SyncRule]) -> Result<(), String> {
+        let context = self.context_folder();
+        let Ok(prefix) = context.strip_prefix(&self.folder) else { return Ok(()) };
+        let prefix = prefix.to_string_lossy().replace('\\', "/");
+        if prefix.is_empty() {
+            return Ok(());
+        }
+        for (index, rule) in rules.iter().enumerate() {
+            let path = super::ignore::clean(rule.path.trim_start_matches("./"));
+            if path != prefix && !path.starts_with(&format!("{prefix}/")) {
+                return Err(format!(
+                    "watch rule {} ({}) is outside the build context ({prefix}), the folder Strata watches",
+                    index + 1,
+                    rule.path
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The build context's folder: `context` inside the project folder, else the folder itself.
@@ -353,8 +373,18 @@ impl ProjectStore {
             record.seconds_delta = last_good.map(|seconds| record.seconds - seconds);
         }
         history.push(record.clone());
-        let excess = history.len().saturating_sub(HISTORY_KEPT);
-        history.drain(..excess);
+        // The last HISTORY_KEPT builds and the last HISTORY_KEPT syncs: a morning of syncs does
+        // not push the builds out.
+        let builds = history.iter().filter(|r| r.synced.is_none()).count();
+        let syncs = history.len() - builds;
+        let (mut drop_builds, mut drop_syncs) =
+            (builds.saturating_sub(HISTORY_KEPT), syncs.saturating_sub(HISTORY_KEPT));
+        history.retain(|r| {
+            let excess = if r.synced.is_none() { &mut drop_builds } else { &mut drop_syncs };
+            let keep = *excess == 0;
+            *excess = excess.saturating_sub(1);
+            keep
+        });
         write_json(&self.history_file(folder), &history)?;
         Ok(record)
     }
@@ -384,6 +414,33 @@ fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), BuildError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn watch_rules_come_from_the_settings_or_the_compose_file_and_must_be_in_the_context() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("app/src")).unwrap();
+        let compose = "services:\n  web:\n    build: ./app\n    develop:\n      watch:\n        - action: sync\n          path: ./docs\n          target: /docs\n";
+        fs::write(dir.path().join("compose.yaml"), compose).unwrap();
+        let mut project = Project::for_path(dir.path());
+        let error = project.sync_rules().unwrap_err().to_string();
+        assert!(
+            error.contains("are not built from"),
+            "the compose service is built from ./app, not the folder: {error}"
+        );
+        project.context = Some(PathBuf::from("app"));
+        let error = project.sync_rules().unwrap_err().to_string();
+        assert!(error.contains("watch rule 1 (./docs) is outside the build context (app)"), "{error}");
+        project.watch_rules = vec![SyncRule {
+            action: super::super::sync_rules::SyncAction::Sync,
+            path: "app/src".into(),
+            target: Some("/app/src".into()),
+            ignore: vec![],
+            exec: None,
+            initial_sync: false,
+        }];
+        let (_, from) = project.sync_rules().unwrap().unwrap();
+        assert_eq!(from, "the project's settings");
+    }
 
     #[test]
     fn a_new_project_is_named_after_its_folder_and_tagged_dev_and_by_commit() {

@@ -73,6 +73,13 @@ pub enum SyncFailure {
         /// What the daemon or the command said.
         reason: String,
     },
+    /// The rule's own folder is not in the project (deleted or renamed): nothing to copy, and its
+    /// target is left alone rather than emptied.
+    #[error("{0} is not in the project folder")]
+    RuleFolderGone(String),
+    /// More than [`COPY_LIMIT`] bytes at once: a rebuild sends them better.
+    #[error("the copy would be {0} bytes, over the 512 MiB live sync sends at once")]
+    TooLarge(u64),
     /// A file of the folder could not be read.
     #[error("{path} could not be read: {reason}")]
     Unreadable {
@@ -99,18 +106,28 @@ pub async fn sync_batch(
     if running != Some(true) {
         return Err(SyncFailure::NotRunning(container.to_string()));
     }
-    let rule_folder = lexically_normal(&folder.join(rule.path.trim_start_matches("./")));
-    let mut archive = tar::Builder::new(Vec::new());
-    let (mut copied, mut removed) = (0, Vec::new());
-    let mut links_not_followed = Vec::new();
+    let rule_path = rule.path.trim_start_matches("./");
+    let rule_folder = folder.join(rule_path);
+    if !rule_folder.exists() {
+        // Never `rm -rf` a rule's whole target because its folder went away.
+        return Err(SyncFailure::RuleFolderGone(rule_path.to_string()));
+    }
+    let rule_folder = dunce::canonicalize(&rule_folder).unwrap_or_else(|_| lexically_normal(&rule_folder));
+    let mut archive =
+        Archive { tar: tar::Builder::new(Vec::new()), copied: 0, bytes: 0, links_not_followed: Vec::new() };
+    let mut removed = Vec::new();
     for (relative, target) in without_nested(&batch.files) {
         let source = Source { folder, relative, rule_folder: &rule_folder, takes };
-        match add_to_archive(&mut archive, &source, target)? {
-            Added::Copied(count) => copied += count,
-            Added::Gone => removed.push(target.clone()),
-            Added::LinkOutside => links_not_followed.push(relative.clone()),
+        if !source.is_inside_rule_folder() {
+            // A folder on the way is a link out of the rule's folder: what is under it stays out.
+            archive.links_not_followed.push(relative.clone());
+            continue;
+        }
+        if add_to_archive(&mut archive, &source, target)? == Added::Gone {
+            removed.push(target.clone());
         }
     }
+    let Archive { tar: archive, copied, links_not_followed, .. } = archive;
     let tar = archive.into_inner().map_err(|e| unreadable(folder, &e))?;
     if copied > 0 {
         let options = UploadToContainerOptionsBuilder::new().path("/").build();
@@ -149,12 +166,15 @@ async fn after_copy(docker: &Docker, container: &str, rule: &SyncRule) -> Result
             Ok(Some("restarted".into()))
         }
         SyncAction::SyncExec => {
+            // The files are in: a command that fails is said, as compose says it, and the next
+            // edit is synced again rather than rebuilt.
             let command = rule.exec.clone().unwrap_or_default();
-            run_in(docker, container, &command).await.map_err(|failure| match failure {
-                Ran::NotFound => refused(container, format!("{} is not in the container", command.join(" "))),
-                Ran::Failed(reason) => refused(container, reason),
-            })?;
-            Ok(Some(command.join(" ")))
+            let shown = command.join(" ");
+            Ok(Some(match run_in(docker, container, &command).await {
+                Ok(()) => shown,
+                Err(Ran::NotFound) => format!("{shown} (not in the container)"),
+                Err(Ran::Failed(reason)) => format!("{shown}, which failed: {reason}"),
+            }))
         }
         SyncAction::Sync | SyncAction::Rebuild => Ok(None),
     }
@@ -168,30 +188,65 @@ fn without_nested(files: &[(String, String)]) -> Vec<&(String, String)> {
     files.iter().filter(|(path, _)| !is_nested(path)).collect()
 }
 
-/// What a path of the folder added to the archive.
+/// The tar being made, and what went into it.
+struct Archive {
+    tar: tar::Builder<Vec<u8>>,
+    /// Files and links put in.
+    copied: usize,
+    /// Their content's bytes, held until the copy is sent.
+    bytes: u64,
+    /// Links (and paths under linked folders) left out, relative to the project folder.
+    links_not_followed: Vec<String>,
+}
+
+/// Live sync sends at most this much at once; more is a rebuild's job.
+pub const COPY_LIMIT: u64 = 512 * 1024 * 1024;
+
+/// What a path of the folder did to the archive.
+#[derive(Debug, PartialEq, Eq)]
 enum Added {
-    /// This many entries (a folder brings what it holds).
-    Copied(usize),
+    /// Went in (a folder with what it holds), or was left out as a link pointing away.
+    Done,
     /// It is not in the folder (deleted, or gone since the event).
     Gone,
-    /// A link pointing out of the rule's folder: left out.
-    LinkOutside,
 }
 
 /// A path of the project being copied, and what may be copied with it.
+#[derive(Clone, Copy)]
 struct Source<'a> {
     folder: &'a Path,
     /// The path, relative to `folder`, `/`-separated.
     relative: &'a str,
-    /// The rule's folder, which links may not point out of.
+    /// The rule's folder, resolved: nothing is read from outside it.
     rule_folder: &'a Path,
     /// Which files a folder brings along.
     takes: &'a (dyn Fn(&str) -> bool + Sync),
 }
 
+impl Source<'_> {
+    fn local(&self) -> PathBuf {
+        self.folder.join(self.relative)
+    }
+
+    /// Whether the folder holding this path, links resolved, is the rule's folder or in it (a
+    /// path that is gone counts as inside: it is removed, not read).
+    fn is_inside_rule_folder(&self) -> bool {
+        let local = self.local();
+        // A rule of one file (`./nginx.conf`) takes that file.
+        if dunce::canonicalize(&local).is_ok_and(|resolved| resolved == self.rule_folder) {
+            return true;
+        }
+        let Some(parent) = local.parent() else { return false };
+        match dunce::canonicalize(parent) {
+            Ok(resolved) => resolved.starts_with(self.rule_folder),
+            Err(_) => true,
+        }
+    }
+}
+
 /// Adds the source's path to the archive at `target` (an absolute path in the container).
-fn add_to_archive(archive: &mut tar::Builder<Vec<u8>>, source: &Source, target: &str) -> Result<Added, SyncFailure> {
-    let local = source.folder.join(source.relative);
+fn add_to_archive(archive: &mut Archive, source: &Source, target: &str) -> Result<Added, SyncFailure> {
+    let local = source.local();
     let local = local.as_path();
     let metadata = match std::fs::symlink_metadata(local) {
         Ok(metadata) => metadata,
@@ -202,36 +257,38 @@ fn add_to_archive(archive: &mut tar::Builder<Vec<u8>>, source: &Source, target: 
     if metadata.file_type().is_symlink() {
         let points_to = std::fs::read_link(local).map_err(|e| unreadable(local, &e))?;
         let resolved = lexically_normal(&local.parent().unwrap_or(Path::new("/")).join(&points_to));
+        let resolved = dunce::canonicalize(&resolved).unwrap_or(resolved);
         if !resolved.starts_with(source.rule_folder) {
-            return Ok(Added::LinkOutside);
+            archive.links_not_followed.push(source.relative.to_string());
+            return Ok(Added::Done);
         }
         let mut header = tar::Header::new_gnu();
         header.set_entry_type(tar::EntryType::Symlink);
         header.set_size(0);
         header.set_mode(0o777);
-        archive.append_link(&mut header, name, &points_to).map_err(|e| unreadable(local, &e))?;
-        return Ok(Added::Copied(1));
+        archive.tar.append_link(&mut header, name, &points_to).map_err(|e| unreadable(local, &e))?;
+        archive.copied += 1;
+        return Ok(Added::Done);
     }
     if metadata.is_dir() {
-        let mut count = 0;
         let entries = std::fs::read_dir(local).map_err(|e| unreadable(local, &e))?;
         for entry in entries.flatten() {
             let file_name = entry.file_name().to_string_lossy().into_owned();
-            let relative = if source.relative.is_empty() || source.relative == "." {
-                file_name.clone()
-            } else {
-                format!("{}/{file_name}", source.relative)
+            let relative = match source.relative {
+                "" | "." => file_name.clone(),
+                folder => format!("{folder}/{file_name}"),
             };
             if !(source.takes)(&relative) {
                 continue;
             }
             let inner = format!("{}/{file_name}", target.trim_end_matches('/'));
-            let inside = Source { relative: &relative, ..*source };
-            if let Added::Copied(added) = add_to_archive(archive, &inside, &inner)? {
-                count += added;
-            }
+            add_to_archive(archive, &Source { relative: &relative, ..*source }, &inner)?;
         }
-        return Ok(Added::Copied(count));
+        return Ok(Added::Done);
+    }
+    archive.bytes += metadata.len();
+    if archive.bytes > COPY_LIMIT {
+        return Err(SyncFailure::TooLarge(archive.bytes));
     }
     // Read whole first, so a file still being written goes in as it is now (its next write
     // brings another copy), with its mode and time.
@@ -243,8 +300,9 @@ fn add_to_archive(archive: &mut tar::Builder<Vec<u8>>, source: &Source, target: 
     let mut header = tar::Header::new_gnu();
     header.set_metadata(&metadata);
     header.set_size(content.len() as u64);
-    archive.append_data(&mut header, name, content.as_slice()).map_err(|e| unreadable(local, &e))?;
-    Ok(Added::Copied(1))
+    archive.tar.append_data(&mut header, name, content.as_slice()).map_err(|e| unreadable(local, &e))?;
+    archive.copied += 1;
+    Ok(Added::Done)
 }
 
 /// How a command run in the container ended badly.
@@ -332,44 +390,55 @@ mod tests {
         assert_eq!(kept, ["burst", "burst-2.js", "other.js"]);
     }
 
+    fn archive() -> Archive {
+        Archive { tar: tar::Builder::new(Vec::new()), copied: 0, bytes: 0, links_not_followed: Vec::new() }
+    }
+
     #[test]
-    fn a_link_is_judged_by_where_it_points_by_name() {
+    fn a_link_is_judged_by_where_it_points_and_a_folder_by_what_its_rule_takes() {
         assert_eq!(lexically_normal(Path::new("/p/src/../secrets/./key")), PathBuf::from("/p/secrets/key"));
         let dir = tempfile::tempdir().unwrap();
-        let src = dir.path().join("src");
+        let project = dunce::canonicalize(dir.path()).unwrap();
+        let src = project.join("src");
         std::fs::create_dir_all(src.join("node_modules")).unwrap();
         std::fs::write(src.join("real.txt"), "x").unwrap();
         std::fs::write(src.join("node_modules/dep.js"), "x").unwrap();
-        let folder = lexically_normal(&src);
         let everything = |_: &str| true;
         let source =
-            |relative: &'static str| Source { folder: dir.path(), relative, rule_folder: &folder, takes: &everything };
-        let mut archive = tar::Builder::new(Vec::new());
+            |relative: &'static str| Source { folder: &project, relative, rule_folder: &src, takes: &everything };
+        let mut taken = archive();
         #[cfg(unix)]
         {
+            std::fs::create_dir(project.join("secrets")).unwrap();
+            std::fs::write(project.join("secrets/key.pem"), "secret").unwrap();
             std::os::unix::fs::symlink("real.txt", src.join("inside")).unwrap();
             std::os::unix::fs::symlink("../../etc/passwd", src.join("outside")).unwrap();
-            assert!(matches!(add_to_archive(&mut archive, &source("src/inside"), "/app/inside"), Ok(Added::Copied(1))));
-            assert!(matches!(
-                add_to_archive(&mut archive, &source("src/outside"), "/app/outside"),
-                Ok(Added::LinkOutside)
-            ));
+            std::os::unix::fs::symlink("../secrets", src.join("shared")).unwrap();
+            assert_eq!(add_to_archive(&mut taken, &source("src/inside"), "/app/inside").unwrap(), Added::Done);
+            assert_eq!(taken.copied, 1);
+            add_to_archive(&mut taken, &source("src/outside"), "/app/outside").unwrap();
+            assert_eq!((taken.copied, taken.links_not_followed.clone()), (1, vec!["src/outside".to_string()]));
+            // An edit under a linked folder arrives as a path inside the rule's folder.
+            assert!(!source("src/shared/key.pem").is_inside_rule_folder(), "the linked folder is outside");
+            assert!(source("src/real.txt").is_inside_rule_folder());
         }
-        assert!(matches!(add_to_archive(&mut archive, &source("src/gone.txt"), "/app/gone.txt"), Ok(Added::Gone)));
+        assert_eq!(add_to_archive(&mut taken, &source("src/gone.txt"), "/app/gone.txt").unwrap(), Added::Gone);
         // A folder brings what `takes` accepts.
-        let no_modules = |path: &str| !path.contains("node_modules");
+        let no_modules = |path: &str| {
+            !path.contains("node_modules")
+                && !path.contains("inside")
+                && !path.contains("outside")
+                && !path.contains("shared")
+        };
         let filtered = Source { takes: &no_modules, ..source("src") };
-        let mut archive = tar::Builder::new(Vec::new());
-        let Ok(Added::Copied(count)) = add_to_archive(&mut archive, &filtered, "/app") else { panic!("copied") };
-        let names: Vec<String> = tar::Archive::new(archive.into_inner().unwrap().as_slice())
+        let mut folder = archive();
+        add_to_archive(&mut folder, &filtered, "/app").unwrap();
+        let names: Vec<String> = tar::Archive::new(folder.tar.into_inner().unwrap().as_slice())
             .entries()
             .unwrap()
             .map(|e| e.unwrap().path().unwrap().display().to_string())
             .collect();
-        assert!(
-            names.contains(&"app/real.txt".to_string()) && !names.iter().any(|n| n.contains("node_modules")),
-            "{names:?}"
-        );
-        assert_eq!(count, names.len());
+        assert_eq!(names, ["app/real.txt"]);
+        assert_eq!((folder.copied, folder.bytes), (1, 1));
     }
 }

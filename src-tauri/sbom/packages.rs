@@ -232,7 +232,9 @@ fn modules_of(built: &BuiltWith) -> Vec<Module> {
             // `go1.19` is Go 1.19.0, as OSV's ranges write it.
             version: if version.matches('.').count() == 1 { format!("{version}.0") } else { version.to_string() },
         });
-    main.chain(&built.modules).cloned().chain(standard_library).filter(|module| !module.name.is_empty()).collect()
+    // A module replaced by a local folder (`(devel)`) has no version to list or to match.
+    let versioned = built.modules.iter().filter(|module| module.version != "(devel)");
+    main.chain(versioned).cloned().chain(standard_library).filter(|module| !module.name.is_empty()).collect()
 }
 
 /// Whether `path` is dpkg's list of one package's files (`var/lib/dpkg/info/bash.list`, or

@@ -364,6 +364,8 @@ export class LayersView {
       pane.replaceChildren(content);
       content.querySelector<HTMLInputElement>("input[type=search]")?.focus();
     } catch (error) {
+      // A failure for an image or tab no longer showing is not this tab's.
+      if (opening !== this.opening || this.openTab !== tab) return;
       const failure = asUiError(error);
       pane.replaceChildren(element("p", "error-text", failure.message), element("p", "muted", failure.hint ?? ""));
     }
