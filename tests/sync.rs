@@ -48,6 +48,12 @@ fn paths(list: &[&str]) -> Vec<String> {
     list.iter().map(|p| p.to_string()).collect()
 }
 
+/// A running container of busybox with its applets, named `…-web`.
+async fn applets_container(fixtures: &mut Fixtures) -> String {
+    let image = fixtures.image_from("applets", common::WITH_APPLETS, &[]).await;
+    fixtures.running_container(&image, "web").await
+}
+
 async fn started_at(docker: &Docker, container: &str) -> String {
     docker.inspect_container(container, None).await.unwrap().state.unwrap().started_at.unwrap_or_default()
 }
@@ -55,9 +61,7 @@ async fn started_at(docker: &Docker, container: &str) -> String {
 #[tokio::test(flavor = "multi_thread")]
 async fn edits_are_copied_into_the_running_container_as_the_compose_rules_say() {
     let mut fixtures = Fixtures::new("sync").await;
-    let image = fixtures.image_from("applets", common::WITH_APPLETS, &[]).await;
-    // A main process that ends on SIGTERM, so a restart takes no grace period.
-    let container = fixtures.running_container_with(&image, "web", Some("trap 'exit 0' TERM; sleep 3600 & wait")).await;
+    let container = applets_container(&mut fixtures).await;
     let docker = common::docker().await;
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path();
@@ -255,8 +259,7 @@ async fn strata_build_watch_syncs_an_edit_and_rebuilds_for_the_dockerfile() {
 async fn initial_sync_copies_a_rules_folder_but_what_it_and_dockerignore_leave_out() {
     use strata::project::session::initial_sync;
     let mut fixtures = Fixtures::new("sync-initial").await;
-    let image = fixtures.image_from("applets", common::WITH_APPLETS, &[]).await;
-    let container = fixtures.running_container_with(&image, "web", Some("trap 'exit 0' TERM; sleep 3600 & wait")).await;
+    let container = applets_container(&mut fixtures).await;
     let docker = common::docker().await;
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path();

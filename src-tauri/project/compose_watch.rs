@@ -200,15 +200,15 @@ mod tests {
         let dir = folder_with("compose.yaml", COMPOSE);
         let watch = read(dir.path(), dir.path()).unwrap().unwrap();
         assert_eq!(watch.service, "web");
-        let summary: Vec<(&str, &str, Option<&str>)> =
-            watch.rules.iter().map(|r| (r.action.word(), r.path.as_str(), r.target.as_deref())).collect();
+        let summary: Vec<(SyncAction, &str, Option<&str>)> =
+            watch.rules.iter().map(|r| (r.action, r.path.as_str(), r.target.as_deref())).collect();
         assert_eq!(
             summary,
             [
-                ("sync", "./src", Some("/app/src")),
-                ("sync+restart", "./nginx.conf", Some("/etc/nginx/nginx.conf")),
-                ("sync+exec", "./static", Some("/srv/static")),
-                ("rebuild", "package.json", None),
+                (SyncAction::Sync, "./src", Some("/app/src")),
+                (SyncAction::SyncRestart, "./nginx.conf", Some("/etc/nginx/nginx.conf")),
+                (SyncAction::SyncExec, "./static", Some("/srv/static")),
+                (SyncAction::Rebuild, "package.json", None),
             ]
         );
         assert_eq!(watch.rules[0].ignore, ["node_modules/"]);

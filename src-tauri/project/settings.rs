@@ -227,7 +227,7 @@ pub fn repository_name(name: &str) -> String {
 }
 
 /// One build as the history keeps it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct BuildRecord {
     /// Seconds since 1970.
     pub started: i64,
@@ -274,15 +274,9 @@ impl BuildRecord {
             started,
             seconds: (chrono::Utc::now().timestamp() - started) as f64,
             passed: result.is_ok(),
-            image_id: None,
-            tags: Vec::new(),
-            size_bytes: None,
-            size_delta_bytes: None,
-            seconds_delta: None,
-            layer_changes: Vec::new(),
             trigger,
             error: result.as_ref().err().map(ToString::to_string),
-            synced: None,
+            ..BuildRecord::default()
         };
         if let Ok(outcome) = result {
             record.seconds = outcome.build.seconds;
@@ -302,15 +296,9 @@ impl BuildRecord {
             started,
             seconds: report.millis as f64 / 1000.0,
             passed: true,
-            image_id: None,
-            tags: Vec::new(),
-            size_bytes: None,
-            size_delta_bytes: None,
-            seconds_delta: None,
-            layer_changes: Vec::new(),
             trigger: Some(trigger),
-            error: None,
             synced: Some(report),
+            ..BuildRecord::default()
         }
     }
 }
@@ -508,20 +496,7 @@ mod tests {
         store.save(&project).unwrap();
         assert_eq!(store.projects().unwrap(), [project.clone()]);
         assert_eq!(store.find(dir.path()).unwrap(), Some(project.clone()));
-        let record = |n: i64| BuildRecord {
-            started: n,
-            seconds: 1.0,
-            passed: true,
-            image_id: None,
-            tags: vec![],
-            size_bytes: None,
-            size_delta_bytes: None,
-            seconds_delta: None,
-            layer_changes: vec![],
-            trigger: None,
-            error: None,
-            synced: None,
-        };
+        let record = |n: i64| BuildRecord { started: n, seconds: 1.0, passed: true, ..BuildRecord::default() };
         for n in 0..(HISTORY_KEPT as i64 + 5) {
             store.record(&project.folder, record(n)).unwrap();
         }

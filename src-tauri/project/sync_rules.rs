@@ -26,18 +26,6 @@ pub enum SyncAction {
     Rebuild,
 }
 
-impl SyncAction {
-    /// The word compose uses: `sync`, `sync+restart`, `sync+exec`, `rebuild`.
-    pub fn word(self) -> &'static str {
-        match self {
-            SyncAction::Sync => "sync",
-            SyncAction::SyncRestart => "sync+restart",
-            SyncAction::SyncExec => "sync+exec",
-            SyncAction::Rebuild => "rebuild",
-        }
-    }
-}
-
 /// One rule: a folder (or file) of the project and what its edits do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct SyncRule {
@@ -119,11 +107,6 @@ impl SyncRules {
             checked.push((rule.clone(), path, ignore));
         }
         Ok(SyncRules { rules: checked })
-    }
-
-    /// Whether there are no rules (every edit rebuilds, as without live sync).
-    pub fn is_empty(&self) -> bool {
-        self.rules.is_empty()
     }
 
     /// The rule at `index`.
