@@ -487,3 +487,102 @@ async fn a_known_vulnerability_at_the_threshold_fails_verify_security_and_the_ta
     assert!(said.contains("Vulnerabilities: 1 in 1 packages, 0 at or above critical"), "{said}");
     assert_ne!(image_id(&fixtures, &dev).await.as_deref(), Some(good.as_str()), "the tag moved");
 }
+
+/// One step of `strata build --json`'s `steps`, as (instruction, cached, changed files).
+fn steps_of(outcome: &Value) -> Vec<(String, bool, Vec<String>)> {
+    let steps = outcome["steps"].as_array().unwrap_or_else(|| panic!("no steps in {outcome}"));
+    steps
+        .iter()
+        .map(|step| {
+            let changed = step["changed_files"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_string());
+            (step["instruction"].as_str().unwrap().to_string(), step["cached"].as_bool().unwrap(), changed.collect())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn steps_are_timed_cached_and_explained_on_buildkit_and_the_classic_builder() {
+    for builder in ["buildkit", "classic"] {
+        let mut fixtures = Fixtures::new(&format!("build-steps-{builder}")).await;
+        let dir = project(&fixtures);
+        let state = tempfile::tempdir().unwrap();
+        let dev = format!("{}:dev", fixtures.repository());
+        let run =
+            r#"RUN ["/bin/busybox", "sh", "-c", "/bin/busybox sleep 0.4; /bin/busybox cat /app/main.txt > /out"]"#;
+        std::fs::write(
+            dir.path().join("Dockerfile"),
+            format!("FROM scratch\nCOPY run.txt /run.txt\nCOPY busybox /bin/busybox\nCOPY app/ /app/\n{run}\n"),
+        )
+        .unwrap();
+        let labels = fixtures.label_args();
+        let build = |extra: &[&str]| {
+            let path = dir.path().to_str().unwrap();
+            let mut args = vec!["build", path, "-t", dev.as_str()];
+            args.extend(labels.iter().map(String::as_str));
+            args.extend(extra);
+            let cache = state.path().join("cache");
+            let env = [
+                ("STRATA_CONFIG_DIR", state.path().to_str().unwrap()),
+                ("STRATA_CACHE_DIR", cache.to_str().unwrap()),
+                ("STRATA_BUILDER", builder),
+            ];
+            let output = strata(&args, &env);
+            assert!(output.status.success(), "{builder}: {}", String::from_utf8_lossy(&output.stderr));
+            output
+        };
+        let first = json(&build(&["--json"]));
+        fixtures.adopt_labelled_images().await;
+        assert_eq!(first["build"]["builder"], builder);
+        let ran: Vec<bool> = steps_of(&first).iter().filter(|s| !s.0.starts_with("FROM")).map(|s| s.1).collect();
+        assert_eq!(ran, [false; 4], "{builder}: the first build runs every step: {first}");
+        assert_eq!(first["cache_miss"]["reason"], "there was no earlier build to reuse", "{builder}");
+
+        let again = json(&build(&["--json"]));
+        let cached: Vec<bool> = steps_of(&again).iter().filter(|s| !s.0.starts_with("FROM")).map(|s| s.1).collect();
+        assert_eq!(cached, [true; 4], "{builder}: nothing changed, everything from the cache: {again}");
+        assert!(again["cache_miss"].is_null(), "{builder}: {again}");
+
+        std::fs::write(dir.path().join("app/main.txt"), "v2\n").unwrap();
+        std::fs::write(dir.path().join("app/debug.log"), "ignored noise\n").unwrap();
+        let edited = json(&build(&["--json"]));
+        fixtures.adopt_labelled_images().await;
+        let steps = steps_of(&edited);
+        let of = |prefix: &str| {
+            steps.iter().find(|s| s.0.starts_with(prefix)).unwrap_or_else(|| panic!("{prefix}: {edited}"))
+        };
+        assert!(of("COPY run.txt").1 && of("COPY busybox").1, "{builder}: steps before the edit are cached: {edited}");
+        assert_eq!(
+            of("COPY app/"),
+            &("COPY app/ /app/".to_string(), false, vec!["app/main.txt".to_string()]),
+            "{builder}"
+        );
+        assert!(!of("RUN").1, "{builder}: the RUN after it ran again");
+        let run_seconds = edited["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["instruction"].as_str().unwrap().starts_with("RUN"))
+            .unwrap()["seconds"]
+            .as_f64()
+            .unwrap();
+        assert!((0.35..30.0).contains(&run_seconds), "{builder}: the RUN's own time (it sleeps 0.4 s): {run_seconds}");
+        let miss = &edited["cache_miss"];
+        assert_eq!(miss["instruction"], "COPY app/ /app/", "{builder}: {miss}");
+        assert_eq!(miss["reason"], "app/main.txt changed", "{builder}");
+        assert_eq!(miss["reran"], 2, "{builder}");
+
+        let history = json(&strata(
+            &["build", "--history", dir.path().to_str().unwrap(), "--json"],
+            &[("STRATA_CONFIG_DIR", state.path().to_str().unwrap())],
+        ));
+        let kept = history.as_array().unwrap();
+        assert_eq!(kept.len(), 3);
+        assert_eq!(kept[2]["cache_miss"]["reason"], "app/main.txt changed", "{builder}: the history keeps the steps");
+        let table = strata(
+            &["build", "--history", dir.path().to_str().unwrap()],
+            &[("STRATA_CONFIG_DIR", state.path().to_str().unwrap())],
+        );
+        let table = String::from_utf8_lossy(&table.stdout).to_string();
+        assert!(table.lines().last().unwrap().ends_with("not cached: app/main.txt changed"), "{builder}: {table}");
+    }
+}

@@ -853,6 +853,34 @@ async fn the_projects_screen_adds_a_folder_builds_it_and_rebuilds_it_on_change()
     fixtures.adopt_labelled_images().await;
     let good = fixtures.docker.inspect_image(&dev).await.unwrap().id;
 
+    // 4b. Where the time went: the rebuild's first miss names the edited file, its steps are on the
+    // timeline, the two builds on the trend; a click on the first build's column shows its steps.
+    wait_for_text_at(&client, "#project-cache-miss", "app/main.txt changed", "why the cache missed").await;
+    wait_for(&client, "#project-timeline svg", "the steps' timeline").await;
+    let columns = client.find_all(Locator::Css("#project-trend .trend-column")).await.unwrap();
+    assert_eq!(columns.len(), 2, "one column per build");
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    screenshot(&client, "projects-times.png").await;
+    columns[0].click().await.unwrap();
+    wait_for_text_at(&client, "#project-cache-miss", "no earlier build to reuse", "the first build's story").await;
+    wait_for(&client, "#project-trend .trend-column.picked", "the picked column").await;
+    while client.find_all(Locator::Css("html[data-theme='dark']")).await.unwrap().is_empty() {
+        click(&client, "#theme-switch", "the theme switch").await;
+    }
+    client.set_window_size(900, 760).await.unwrap();
+    wait_for(&client, "html[data-theme='dark'] #project-timeline svg", "the timeline drawn dark").await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let seen = client
+        .execute(WHAT_A_PERSON_SEES_WRONG, vec![serde_json::json!(false), serde_json::json!(true)])
+        .await
+        .unwrap();
+    assert_eq!(seen.as_array().unwrap().len(), 0, "what a person would see wrong: {seen}");
+    screenshot(&client, "projects-times-dark-900.png").await;
+    while client.find_all(Locator::Css("html[data-theme='light']")).await.unwrap().is_empty() {
+        click(&client, "#theme-switch", "the theme switch back").await;
+    }
+    client.set_window_size(1200, 760).await.unwrap();
+
     // 5. A broken Dockerfile: the failure names its line, and the tag stays on the good image.
     std::fs::write(folder.path().join("Dockerfile"), "FROM scratch\nCPY run.txt /run.txt\n").unwrap();
     wait_for_text_at(&client, "#project-result.failed", "at Dockerfile line 2", "the failing line").await;

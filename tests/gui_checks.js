@@ -87,7 +87,7 @@ const luminance = (colour) => {
   if (!rgb || (rgb.length > 3 && Number(rgb[3]) === 0)) return null;
   return (Number(rgb[0]) + Number(rgb[1]) + Number(rgb[2])) / (3 * 255);
 };
-for (const picture of document.querySelectorAll(".stats-chart svg, #cleanup-treemap svg, .overview-chart svg")) {
+for (const picture of document.querySelectorAll(".stats-chart svg, #cleanup-treemap svg, .overview-chart svg, .chart-picture svg")) {
   if (!shown(picture)) continue;
   const drawn = Number(picture.getAttribute("width")) || picture.viewBox?.baseVal?.width || 0;
   const width = picture.getBoundingClientRect().width;

@@ -44,6 +44,7 @@ fn visit_roots(types: &mut Types) {
     types.visit::<projects::ProjectEvent>();
     types.visit::<crate::project::settings::Project>();
     types.visit::<crate::project::settings::BuildRecord>();
+    types.visit::<crate::project::build_charts::BuildCharts>();
     types.visit::<stats::StatsRow>();
     types.visit::<crate::stats::charts::Metric>();
     types.visit::<crate::chart::ChartTheme>();

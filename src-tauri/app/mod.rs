@@ -86,6 +86,7 @@ window_commands! {
     projects::project_save,
     projects::project_remove,
     projects::project_history,
+    projects::project_build_charts,
     projects::project_build,
     projects::project_cancel,
     projects::project_watch,

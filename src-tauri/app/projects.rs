@@ -13,9 +13,11 @@ use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager, State};
 
 use super::choices::{self, Ask, Chosen};
+use crate::chart::ChartTheme;
 use crate::live::Live;
 use crate::problem::{ErrorCode, Failure, Problem};
 use crate::progress::Cancel;
+use crate::project::build_charts::{build_charts, BuildCharts};
 use crate::project::pipeline::{PipelineEvent, PipelineOutcome};
 use crate::project::session::{self, EditOutcome, Recorded};
 use crate::project::settings::{BuildRecord, Project, ProjectStore};
@@ -204,6 +206,19 @@ pub fn project_remove(workshop: State<'_, Workshop>, folder: String) -> Result<(
 #[tauri::command]
 pub fn project_history(folder: String) -> Result<Vec<BuildRecord>, Failure> {
     Ok(store()?.history(Path::new(&folder))?)
+}
+
+/// The charts of a project's build times: the timeline of the build that began at `shown` (else
+/// the latest timed one) and the trend of its last builds, `width` pixels wide in `theme`.
+#[tauri::command]
+pub fn project_build_charts(
+    folder: String,
+    shown: Option<i64>,
+    theme: ChartTheme,
+    width: u32,
+) -> Result<BuildCharts, Failure> {
+    let history = store()?.history(Path::new(&folder))?;
+    Ok(build_charts(&history, shown, theme, width.clamp(320, 2400))?)
 }
 
 /// Builds a project now (pushing its tags too with `publish`); the record says how it went.

@@ -1,10 +1,12 @@
 //! Charts drawn with plotters, as SVG strings the window shows as they are (and a line chart as a
 //! PNG, to save): a line chart of one or more series over a time window (stats over 1 min … 1 h)
-//! and a sparkline (a container's row); a treemap of bytes ([`treemap`]) for cleanup.
+//! and a sparkline (a container's row); a treemap of bytes ([`treemap`]) for cleanup; a build's
+//! steps on a timeline and a project's builds as a trend ([`builds`]).
 //! Text is measured with a font bundled in the binary (DejaVu Sans, `assets/fonts`), so a chart
 //! looks the same on every machine whatever fonts it has. Each is drawn for the theme the window
 //! shows ([`ChartTheme`]), in that theme's colours ([`palette`]).
 
+pub mod builds;
 pub mod palette;
 pub mod treemap;
 

@@ -20,6 +20,7 @@ use crate::project::session::{
     build_and_record, initial_sync, keep_sync, rebuild_on_change, sync_or_rebuild, EditOutcome, WatchEnd,
 };
 use crate::project::settings::{BuildRecord, Project, ProjectStore};
+use crate::project::steps::BuildStep;
 use crate::project::sync::SyncReport;
 use crate::project::sync_rules::SyncRules;
 use crate::project::watch::{watch, Trigger, WatchTiming};
@@ -289,6 +290,7 @@ fn print_outcome(outcome: &PipelineOutcome, record: &BuildRecord) {
         plural(outcome.build.context.files, "file"),
         format::size(outcome.build.context.bytes),
     );
+    print_steps(outcome);
     if let Some(verification) = &outcome.verification {
         println!("Verified in {:.1} s: {}", verification.seconds, verification.command);
     }
@@ -313,6 +315,29 @@ fn print_outcome(outcome: &PipelineOutcome, record: &BuildRecord) {
     }
     if let Some(removed) = &outcome.removed {
         println!("Removed the image it replaced ({})", &removed.trim_start_matches("sha256:")[..12]);
+    }
+}
+
+/// Where the build's time went: the slowest steps that ran, why the cache missed, and advice.
+fn print_steps(outcome: &PipelineOutcome) {
+    let cached = outcome.steps.iter().filter(|s| s.cached).count();
+    let mut ran: Vec<&BuildStep> = outcome.steps.iter().filter(|s| !s.cached && s.seconds > 0.0).collect();
+    if outcome.steps.is_empty() {
+        return;
+    }
+    ran.sort_by(|a, b| b.seconds.total_cmp(&a.seconds));
+    let slowest: Vec<String> = ran
+        .iter()
+        .take(3)
+        .map(|s| format!("{} {} ({:.1} s)", s.index, s.instruction.chars().take(50).collect::<String>(), s.seconds))
+        .collect();
+    let slowest = if slowest.is_empty() { String::new() } else { format!("; slowest: {}", slowest.join(", ")) };
+    println!("Steps: {} of {} from the cache{slowest}", cached, outcome.steps.len());
+    if let Some(miss) = &outcome.cache_miss {
+        println!("  {}", miss.summary);
+    }
+    if let Some(hint) = &outcome.hint {
+        println!("  Hint: {hint}");
     }
 }
 
@@ -344,7 +369,11 @@ fn print_history(args: &BuildArgs, store: Option<&ProjectStore>) -> Result<bool,
             Some(trigger) if record.synced.is_none() => format!(" ({} changed)", listed(trigger)),
             _ => String::new(),
         };
-        println!("{when}  {what}{why}");
+        let miss = match &record.cache_miss {
+            Some(miss) => format!(" — step {} not cached: {}", miss.step, miss.reason),
+            None => String::new(),
+        };
+        println!("{when}  {what}{why}{miss}");
     }
     Ok(true)
 }

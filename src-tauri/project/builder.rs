@@ -16,8 +16,9 @@ use serde::Serialize;
 use tokio::sync::mpsc;
 
 use super::buildlog::{BuildEvent, LogReader};
-use super::context::{BuildContext, ContextSummary};
+use super::context::{BuildContext, ContextManifest, ContextSummary};
 use super::git;
+use super::steps::BuildStep;
 use super::BuildError;
 use crate::engine::EngineError;
 use crate::progress::Cancel;
@@ -63,6 +64,19 @@ pub struct BuildOutcome {
     pub labels: BTreeMap<String, String>,
     /// The builder that built it.
     pub builder: Builder,
+    /// Its steps and context files, handed on to the pipeline's outcome and the history.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub trace: BuildTrace,
+}
+
+/// What a build leaves to explain its time: its steps, timed, and the context files it sent.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BuildTrace {
+    /// Each Dockerfile step, in order.
+    pub steps: Vec<BuildStep>,
+    /// The files the context held, and their hashes.
+    pub manifest: ContextManifest,
 }
 
 /// How much a build's context held.
@@ -118,6 +132,7 @@ pub async fn build(
         context: ContextFigures { files: context.files, bytes: context.bytes },
         labels,
         builder,
+        trace: BuildTrace { steps: reader.take_steps(), manifest: context.manifest },
     })
 }
 

@@ -8,7 +8,8 @@ use std::collections::HashSet;
 use bollard::models::{BuildInfo, BuildInfoAux};
 use serde::Serialize;
 
-use super::dockerfile::{line_in_error, line_of_instruction, line_of_step};
+use super::dockerfile::{instruction_lines, line_in_error, line_of_instruction, line_of_step};
+use super::steps::{BuildStep, StepClock};
 use super::BuildError;
 
 /// What the builder says as it goes.
@@ -42,6 +43,8 @@ pub struct LogReader {
     announced: HashSet<String>,
     /// A BuildKit vertex's own error, kept for the message.
     vertex_error: Option<String>,
+    /// Each step's times and cache hit.
+    clock: StepClock,
 }
 
 impl LogReader {
@@ -54,7 +57,20 @@ impl LogReader {
             image_id: None,
             announced: HashSet::new(),
             vertex_error: None,
+            clock: StepClock::default(),
         }
+    }
+
+    /// The Dockerfile's steps seen so far, timed, in order (the clock starts again). The classic
+    /// builder sets a build's labels by adding a LABEL step of its own per label after the
+    /// Dockerfile's last: those are left out.
+    pub fn take_steps(&mut self) -> Vec<BuildStep> {
+        let mut steps = std::mem::take(&mut self.clock).finish();
+        let written = instruction_lines(&self.dockerfile).len();
+        if written > 0 {
+            steps.retain(|step| step.index <= written);
+        }
+        steps
     }
 
     /// The image the builder named, once it did.
@@ -81,6 +97,14 @@ impl LogReader {
                     if self.announced.insert(vertex.digest.clone()) {
                         self.announce(&vertex.name, vertex.cached, on_event);
                     }
+                    let step = match buildkit_step(&vertex.name) {
+                        Some(BuildEvent::Step { number, instruction, .. }) => Some((number, instruction)),
+                        _ => None,
+                    };
+                    let began = vertex.started.as_ref().map(|t| t.seconds as f64 + f64::from(t.nanos) / 1e9);
+                    let ended = vertex.completed.as_ref().map(|t| t.seconds as f64 + f64::from(t.nanos) / 1e9);
+                    let step = step.as_ref().map(|(number, instruction)| (*number, instruction.as_str()));
+                    self.clock.vertex(step, vertex.cached, began, ended);
                 }
                 for log in status.logs {
                     for line in String::from_utf8_lossy(&log.msg).lines().filter(|l| !l.trim().is_empty()) {
@@ -114,12 +138,18 @@ impl LogReader {
             if let BuildEvent::Step { number, instruction, .. } = &event {
                 self.step = *number;
                 self.instruction = Some(instruction.clone());
+                self.clock.classic_step(*number, instruction);
             }
             on_event(event);
             return;
         }
         if let Some(short) = line.strip_prefix("Successfully built ") {
             self.image_id.get_or_insert_with(|| short.trim().to_string());
+            self.clock.classic_done();
+        }
+        // Docker's " ---> Using cache", Podman's "--> Using cache 1f2e…".
+        if line.trim_start().trim_start_matches('-').trim_start_matches('>').trim_start().starts_with("Using cache") {
+            self.clock.classic_cached();
         }
         on_event(BuildEvent::Output { line: line.to_string() });
     }
@@ -195,6 +225,18 @@ mod tests {
         assert_eq!(buildkit_step("[2/4] COPY a /a"), step(2, 4, "COPY a /a"));
         assert_eq!(buildkit_step("[builder 3/5] RUN make"), step(3, 5, "RUN make"));
         assert_eq!(buildkit_step("[internal] load build definition from Dockerfile"), None);
+    }
+
+    #[test]
+    fn the_classic_builders_own_label_steps_are_not_the_dockerfiles() {
+        let mut reader = LogReader::new("FROM scratch\nCOPY a /a\n".into());
+        for line in
+            ["Step 1/3 : FROM scratch", "Step 2/3 : COPY a /a", " ---> Using cache", "Step 3/3 : LABEL strata.test=1"]
+        {
+            reader.classic_line(line, &mut |_| {});
+        }
+        let steps = reader.take_steps();
+        assert_eq!(steps.iter().map(|s| (s.index, s.cached)).collect::<Vec<_>>(), [(1, false), (2, true)]);
     }
 
     #[test]

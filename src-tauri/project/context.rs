@@ -6,9 +6,13 @@
 //! The same [`IgnoreRules`] answer the watcher, so what triggers a rebuild and what the build
 //! sees can never disagree.
 
+use std::collections::BTreeMap;
 use std::fs::{self, File, Metadata};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use twox_hash::xxhash3_128;
 
 use super::ignore::IgnoreRules;
 use super::BuildError;
@@ -32,6 +36,35 @@ pub struct ContextSummary {
     pub files: usize,
     /// Bytes of those files' contents (not of the tar).
     pub bytes: u64,
+    /// Every file and link sent, with a hash of what it held.
+    pub manifest: ContextManifest,
+}
+
+/// The files and links a context sent, each with a hash of its content (of its target, for a
+/// link): what tells which files changed between two builds.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContextManifest(BTreeMap<String, u64>);
+
+impl ContextManifest {
+    /// Whether the context held `path` (relative, `/`-separated).
+    pub fn contains(&self, path: &str) -> bool {
+        self.0.contains_key(path)
+    }
+
+    /// The paths added, changed or deleted since `earlier`, sorted.
+    pub fn changed_since(&self, earlier: &ContextManifest) -> Vec<String> {
+        let edited = self.0.iter().filter(|(path, hash)| earlier.0.get(*path) != Some(hash)).map(|(p, _)| p);
+        let deleted = earlier.0.keys().filter(|path| !self.0.contains_key(*path));
+        let mut paths: Vec<String> = edited.chain(deleted).cloned().collect();
+        paths.sort();
+        paths
+    }
+}
+
+impl FromIterator<(String, u64)> for ContextManifest {
+    fn from_iter<I: IntoIterator<Item = (String, u64)>>(files: I) -> Self {
+        ContextManifest(files.into_iter().collect())
+    }
 }
 
 impl BuildContext {
@@ -94,7 +127,9 @@ impl BuildContext {
         let mut tar = tar::Builder::new(out);
         let mut summary = ContextSummary::default();
         self.walk(&self.root.clone(), &mut |relative, full, metadata| {
-            append(&mut tar, relative, full, metadata)?;
+            if let Some(hash) = append(&mut tar, relative, full, metadata)? {
+                summary.manifest.0.insert(relative.to_string(), hash);
+            }
             if metadata.is_file() {
                 summary.files += 1;
                 summary.bytes += metadata.len();
@@ -137,8 +172,14 @@ impl BuildContext {
     }
 }
 
-/// Adds one file, folder or link, owned by root as the docker CLI sends them.
-fn append<W: Write>(tar: &mut tar::Builder<W>, name: &str, full: &Path, metadata: &Metadata) -> Result<(), BuildError> {
+/// Adds one file, folder or link, owned by root as the docker CLI sends them; says the hash of a
+/// file's content or a link's target.
+fn append<W: Write>(
+    tar: &mut tar::Builder<W>,
+    name: &str,
+    full: &Path,
+    metadata: &Metadata,
+) -> Result<Option<u64>, BuildError> {
     let mut header = tar::Header::new_gnu();
     header.set_metadata_in_mode(metadata, tar::HeaderMode::Complete);
     header.set_mode(sent_mode(Os::CURRENT, header.mode().unwrap_or(0o644)));
@@ -147,20 +188,38 @@ fn append<W: Write>(tar: &mut tar::Builder<W>, name: &str, full: &Path, metadata
     let _ = header.set_username("");
     let _ = header.set_groupname("");
     let file_type = metadata.file_type();
-    let written = if file_type.is_symlink() {
-        let target = fs::read_link(full).map_err(|e| unreadable(full, e))?;
+    let failed = |e| unreadable(full, e);
+    if file_type.is_symlink() {
+        let target = fs::read_link(full).map_err(failed)?;
         header.set_size(0);
-        tar.append_link(&mut header, name, target)
+        let hash = xxhash3_128::Hasher::oneshot(target.as_os_str().as_encoded_bytes()) as u64;
+        tar.append_link(&mut header, name, target).map_err(failed)?;
+        Ok(Some(hash))
     } else if file_type.is_dir() {
         header.set_size(0);
-        tar.append_data(&mut header, format!("{name}/"), io::empty())
+        tar.append_data(&mut header, format!("{name}/"), io::empty()).map_err(failed)?;
+        Ok(None)
     } else if file_type.is_file() {
-        let file = File::open(full).map_err(|e| unreadable(full, e))?;
-        tar.append_data(&mut header, name, file)
+        let mut file = Hashing { inner: File::open(full).map_err(failed)?, hasher: xxhash3_128::Hasher::new() };
+        tar.append_data(&mut header, name, &mut file).map_err(failed)?;
+        Ok(Some(file.hasher.finish_128() as u64))
     } else {
-        return Ok(()); // sockets, FIFOs and devices are not sent
-    };
-    written.map_err(|e| unreadable(full, e))
+        Ok(None) // sockets, FIFOs and devices are not sent
+    }
+}
+
+/// A reader that hashes what passes through it.
+struct Hashing<R> {
+    inner: R,
+    hasher: xxhash3_128::Hasher,
+}
+
+impl<R: Read> Read for Hashing<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
+        let read = self.inner.read(buffer)?;
+        self.hasher.write(&buffer[..read]);
+        Ok(read)
+    }
 }
 
 /// The permission bits docker sends for a file read on `os`: as they are where files have Unix

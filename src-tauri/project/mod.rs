@@ -6,6 +6,8 @@
 //! - [`builder`]: one build through the Engine API (BuildKit or the classic builder), its log read
 //!   into events by [`buildlog`], failures pointed at their Dockerfile line; [`dockerfile`] and
 //!   [`git`] supply the line numbers and the labels.
+//! - [`steps`]: where the build's time went — each step timed, cache hits, the changed files a
+//!   missed COPY took, and why the cache missed; [`build_charts`] draws them from the history.
 //! - [`verify`]: a command run in a throwaway container of the new image.
 //! - [`pipeline`]: the steps in order; a failed build or verification never moves a tag.
 //! - [`publish`]: pushing the tags, with the credentials the docker CLI saved.
@@ -18,6 +20,7 @@
 //! - [`session`]: a build kept in the history, and the watch → rebuild loop, for the window and
 //!   the CLI alike.
 
+pub mod build_charts;
 pub mod builder;
 pub mod buildlog;
 pub mod compose_watch;
@@ -30,6 +33,7 @@ pub mod publish;
 pub mod restart;
 pub mod session;
 pub mod settings;
+pub mod steps;
 pub mod sync;
 pub mod sync_rules;
 pub mod verify;

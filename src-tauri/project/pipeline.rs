@@ -13,8 +13,10 @@ use serde::Serialize;
 
 use super::builder::{build, BuildOutcome, BuildRequest};
 use super::buildlog::BuildEvent;
+use super::context::ContextManifest;
 use super::publish::{push, Published};
 use super::restart::restart_with;
+use super::steps::{BuildStep, CacheMiss};
 use super::verify::{verify, Verification};
 use super::BuildError;
 use crate::audit::allow::AllowList;
@@ -128,6 +130,17 @@ pub struct PipelineOutcome {
     pub published: Vec<Published>,
     /// The container made again from the new image: (name, new id).
     pub restarted: Option<(String, String)>,
+    /// Where the build's time went: each Dockerfile step, timed, cached or not, with the
+    /// changed files a COPY that ran took (named once the history is read: [`super::session`]).
+    pub steps: Vec<BuildStep>,
+    /// Why the cache first missed, against the project's last build.
+    pub cache_miss: Option<CacheMiss>,
+    /// Advice on the Dockerfile's order, when an early copy of the whole context cost a rerun.
+    pub hint: Option<String>,
+    /// The files the context sent, with their hashes, for the next build to compare with.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub manifest: ContextManifest,
 }
 
 /// Runs the pipeline; `on_event` hears stages and the builder's log.
@@ -145,7 +158,7 @@ pub async fn run_pipeline(
         None => None,
     };
     on_event(PipelineEvent::Stage { name: "build" });
-    let built = build(docker, &request.build, cancel, &mut |event| on_event(PipelineEvent::Build(event))).await?;
+    let mut built = build(docker, &request.build, cancel, &mut |event| on_event(PipelineEvent::Build(event))).await?;
     let mut verification = None;
     if let Some(command) = &request.verify {
         on_event(PipelineEvent::Stage { name: "verify" });
@@ -205,6 +218,7 @@ pub async fn run_pipeline(
             );
         }
     }
+    let trace = std::mem::take(&mut built.trace);
     Ok(PipelineOutcome {
         build: built,
         verification,
@@ -216,6 +230,10 @@ pub async fn run_pipeline(
         removed,
         published,
         restarted,
+        steps: trace.steps,
+        cache_miss: None,
+        hint: None,
+        manifest: trace.manifest,
     })
 }
 

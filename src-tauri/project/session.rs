@@ -13,6 +13,7 @@ use tokio::sync::mpsc::Receiver;
 use super::ignore::IgnoreRules;
 use super::pipeline::{run_pipeline, PipelineEvent, PipelineOutcome, PipelineRequest};
 use super::settings::{BuildRecord, Project, ProjectStore};
+use super::steps::{explain, LastBuild};
 use super::sync::{sync_batch, SyncFailure, SyncReport};
 use super::sync_rules::{SyncBatch, SyncRules};
 use super::watch::{is_noise, merge_waiting, Trigger, WatchEvent};
@@ -47,21 +48,47 @@ pub async fn build_and_record(
     keep(outcome, started, folder, trigger, store)
 }
 
-/// Keeps the record of a build that started at `started` (or could not start) in the history.
+/// Keeps the record of a build that started at `started` (or could not start) in the history,
+/// its steps explained against the last good build's.
 pub fn keep(
-    outcome: Result<PipelineOutcome, BuildError>,
+    mut outcome: Result<PipelineOutcome, BuildError>,
     started: i64,
     folder: &Path,
     trigger: Option<Trigger>,
     store: Option<&ProjectStore>,
 ) -> Recorded {
+    if let Ok(built) = &mut outcome {
+        explain_steps(built, folder, store);
+    }
     let record = BuildRecord::of(started, &outcome, trigger);
-    let (record, not_kept) = match store.map(|store| store.record(folder, record.clone())) {
+    let kept = store.map(|store| {
+        let manifest = outcome.as_ref().ok().map(|built| &built.manifest);
+        store
+            .record(folder, record.clone())
+            .and_then(|kept| manifest.map_or(Ok(()), |manifest| store.keep_manifest(folder, manifest)).map(|()| kept))
+    });
+    let (record, not_kept) = match kept {
         Some(Ok(kept)) => (kept, None),
         Some(Err(error)) => (record, Some(error)),
         None => (record, None),
     };
     Recorded { outcome, record, not_kept }
+}
+
+/// Names the changed files each missed COPY took and why the cache missed, against the last good
+/// build the history keeps (with no history, only what the steps alone tell).
+fn explain_steps(built: &mut PipelineOutcome, folder: &Path, store: Option<&ProjectStore>) {
+    let history = store.and_then(|store| store.history(folder).ok()).unwrap_or_default();
+    let manifest = store.and_then(|store| store.last_manifest(folder).ok().flatten());
+    let last_steps = history
+        .iter()
+        .rev()
+        .find(|record| record.passed && record.synced.is_none() && !record.steps.is_empty())
+        .map_or(&[][..], |record| record.steps.as_slice());
+    let last = LastBuild { manifest: manifest.as_ref(), steps: last_steps };
+    let story = explain(&mut built.steps, &built.manifest, last);
+    built.cache_miss = story.miss;
+    built.hint = story.hint;
 }
 
 /// Keeps a live sync in the project's history (when there is a store): the record as kept, and

@@ -14,9 +14,10 @@ use sha2::{Digest, Sha256};
 
 use super::builder::BuildRequest;
 use super::compose_watch;
-use super::context::BuildContext;
+use super::context::{BuildContext, ContextManifest};
 use super::git::{self, GitFacts};
 use super::pipeline::{LayerChange, PipelineOutcome, PipelineRequest};
+use super::steps::{BuildStep, CacheMiss};
 use super::sync::SyncReport;
 use super::sync_rules::{SyncRule, SyncRules};
 use super::watch::Trigger;
@@ -265,6 +266,15 @@ pub struct BuildRecord {
     /// then empty.
     #[serde(default)]
     pub synced: Option<SyncReport>,
+    /// Each Dockerfile step: when it ran, how long, cached or not, the changed files it took.
+    #[serde(default)]
+    pub steps: Vec<BuildStep>,
+    /// Why the cache first missed, against the build before.
+    #[serde(default)]
+    pub cache_miss: Option<CacheMiss>,
+    /// Advice on the Dockerfile's order, when an early copy of the whole context cost a rerun.
+    #[serde(default)]
+    pub hint: Option<String>,
 }
 
 impl BuildRecord {
@@ -286,6 +296,9 @@ impl BuildRecord {
             record.size_delta_bytes =
                 outcome.previous.as_ref().map(|p| outcome.size_bytes as i64 - p.size_bytes as i64);
             record.layer_changes = outcome.layer_changes.iter().take(5).cloned().collect();
+            record.steps = outcome.steps.clone();
+            record.cache_miss = outcome.cache_miss.clone();
+            record.hint = outcome.hint.clone();
         }
         record
     }
@@ -375,6 +388,16 @@ impl ProjectStore {
         });
         write_json(&self.history_file(folder), &history)?;
         Ok(record)
+    }
+
+    /// The context files (and their hashes) of the folder's last good build.
+    pub fn last_manifest(&self, folder: &Path) -> Result<Option<ContextManifest>, BuildError> {
+        read_json(&self.history_file(folder).with_extension("context.json"))
+    }
+
+    /// Keeps a good build's context files for the next build to compare with.
+    pub fn keep_manifest(&self, folder: &Path, manifest: &ContextManifest) -> Result<(), BuildError> {
+        write_json(&self.history_file(folder).with_extension("context.json"), manifest)
     }
 
     fn history_file(&self, folder: &Path) -> PathBuf {

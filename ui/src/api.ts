@@ -111,6 +111,9 @@ export const api = {
   projectSave: (project: Engine.Project) => call<void>("project_save", { project }),
   projectRemove: (folder: string) => call<void>("project_remove", { folder }),
   projectHistory: (folder: string) => call<Engine.BuildRecord[]>("project_history", { folder }),
+  /** The timeline of the build that began at `shown` (null: the latest timed one) and the trend. */
+  projectBuildCharts: (folder: string, shown: number | null, theme: Engine.ChartTheme, width: number) =>
+    call<Engine.BuildCharts>("project_build_charts", { folder, shown, theme, width }),
   projectBuild: (folder: string, publish: boolean) => call<Engine.BuildRecord>("project_build", { folder, publish }),
   projectCancel: (folder: string) => call<void>("project_cancel", { folder }),
   projectWatch: (folder: string, on: boolean) => call<void>("project_watch", { folder, on }),

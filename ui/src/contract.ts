@@ -49,6 +49,7 @@ export type Command =
   | "project_save"
   | "project_remove"
   | "project_history"
+  | "project_build_charts"
   | "project_build"
   | "project_cancel"
   | "project_watch"
@@ -286,6 +287,31 @@ reclaimable: number,
 records: number, };
 
 /**
+ * The charts of one project's build times.
+ */
+export type BuildCharts = { 
+/**
+ * The build the timeline shows (its start, seconds since 1970; `None`: no build was timed).
+ */
+shown: number | null, 
+/**
+ * Its steps on a timeline, as an SVG document.
+ */
+timeline: string | null, 
+/**
+ * The timeline's height, in pixels (its width is the one asked for).
+ */
+timeline_height: number, 
+/**
+ * The last builds' duration, size and cache misses (`None`: fewer than two builds).
+ */
+trend: TrendChart | null, 
+/**
+ * The build each trend column stands for (its start), in the columns' order.
+ */
+trend_builds: Array<number>, };
+
+/**
  * A finished build.
  */
 export type BuildOutcome = { 
@@ -364,12 +390,87 @@ error: string | null,
  * A live sync, not a build: what was copied into which container. The build's fields are
  * then empty.
  */
-synced: SyncReport | null, };
+synced: SyncReport | null, 
+/**
+ * Each Dockerfile step: when it ran, how long, cached or not, the changed files it took.
+ */
+steps: Array<BuildStep>, 
+/**
+ * Why the cache first missed, against the build before.
+ */
+cache_miss: CacheMiss | null, 
+/**
+ * Advice on the Dockerfile's order, when an early copy of the whole context cost a rerun.
+ */
+hint: string | null, };
+
+/**
+ * One Dockerfile step of a build.
+ */
+export type BuildStep = { 
+/**
+ * The step's number, as the builder counts them (from 1).
+ */
+index: number, 
+/**
+ * The instruction as the builder prints it (`COPY . /app`).
+ */
+instruction: string, 
+/**
+ * When it began, in seconds after the build's first step began.
+ */
+started: number, 
+/**
+ * How long it took, in seconds.
+ */
+seconds: number, 
+/**
+ * Whether the builder reused its cache for it instead of running it.
+ */
+cached: boolean, 
+/**
+ * For a COPY or ADD that ran: the context files it takes that changed since the last build
+ * (added, edited or deleted), at most [`CHANGED_KEPT`] of them.
+ */
+changed_files: Array<string>, 
+/**
+ * How many there were in all.
+ */
+changed_count: number, };
 
 /**
  * The daemon's builder a build went to.
  */
 export type Builder = "classic" | "buildkit";
+
+/**
+ * Why the cache missed where it first did, and what that cost.
+ */
+export type CacheMiss = { 
+/**
+ * The first step that ran instead of coming from the cache.
+ */
+step: number, 
+/**
+ * Its instruction.
+ */
+instruction: string, 
+/**
+ * Why, in words: "src/main.rs changed", "the Dockerfile changed here".
+ */
+reason: string, 
+/**
+ * How many steps ran from it on (itself included).
+ */
+reran: number, 
+/**
+ * How long they took together, in seconds.
+ */
+reran_seconds: number, 
+/**
+ * The whole story in one sentence, as the window and the CLI show it.
+ */
+summary: string, };
 
 /**
  * How much the cache holds.
@@ -1719,7 +1820,20 @@ published: Array<Published>,
 /**
  * The container made again from the new image: (name, new id).
  */
-restarted: [string, string] | null, };
+restarted: [string, string] | null, 
+/**
+ * Where the build's time went: each Dockerfile step, timed, cached or not, with the
+ * changed files a COPY that ran took (named once the history is read: [`super::session`]).
+ */
+steps: Array<BuildStep>, 
+/**
+ * Why the cache first missed, against the project's last build.
+ */
+cache_miss: CacheMiss | null, 
+/**
+ * Advice on the Dockerfile's order, when an early copy of the whole context cost a rerun.
+ */
+hint: string | null, };
 
 /**
  * Where in the image a finding is.
@@ -1994,6 +2108,27 @@ pids: number, };
  * Why an item is in the plan.
  */
 export type Reason = "dangling" | "unused" | "old" | "stopped" | "build-cache" | "chosen";
+
+/**
+ * A rectangle in pixels, from the top left.
+ */
+export type Rect = { 
+/**
+ * Pixels from the left edge.
+ */
+x: number, 
+/**
+ * Pixels from the top edge.
+ */
+y: number, 
+/**
+ * Width in pixels.
+ */
+w: number, 
+/**
+ * Height in pixels.
+ */
+h: number, };
 
 /**
  * One local image's reference and how it compares with its registry.
@@ -2588,6 +2723,27 @@ height: number,
  * Every tile, with its place.
  */
 tiles: Array<PlacedTile>, };
+
+/**
+ * A drawn trend and where each build's column is, oldest first.
+ */
+export type TrendChart = { 
+/**
+ * The chart as an SVG document.
+ */
+svg: string, 
+/**
+ * The width it was drawn at, in pixels.
+ */
+width: number, 
+/**
+ * The height it was drawn at, in pixels.
+ */
+height: number, 
+/**
+ * Each build's column, in the order the points were given.
+ */
+columns: Array<Rect>, };
 
 /**
  * Why a build should run: the files whose edits triggered it.

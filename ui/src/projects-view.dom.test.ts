@@ -15,6 +15,22 @@ function stages(): string[] {
   return [...document.querySelectorAll<HTMLElement>("#project-stages .stage")].map((chip) => `${chip.dataset.stage} ${chip.dataset.state}`);
 }
 
+/** The builds of the recorded history, as the trend's columns stand for them. */
+const BUILDS = recorded.projectHistory.map((record) => record.started);
+const NO_CHARTS = { shown: null, timeline: null, timeline_height: 56, trend: null, trend_builds: [] };
+
+/** What project_build_charts answers: a timeline naming the build shown, and a trend of four columns. */
+function charts(shown: number | null) {
+  const picked = shown ?? BUILDS[BUILDS.length - 1];
+  return {
+    shown: picked,
+    timeline: `<svg width="720" height="188" viewBox="0 0 720 188"><text>timeline of ${picked}</text></svg>`,
+    timeline_height: 188,
+    trend: { svg: '<svg width="720" height="260" viewBox="0 0 720 260"></svg>', width: 720, height: 260, columns: BUILDS.map((_, i) => ({ x: 72 + 160 * i, y: 0, w: 160, h: 260 })) },
+    trend_builds: BUILDS,
+  };
+}
+
 function field(id: string): HTMLInputElement {
   return byId<HTMLInputElement>(id);
 }
@@ -31,6 +47,7 @@ describe("the Projects screen", () => {
     answer("project_events", null);
     answer("project_list", () => list);
     answer("project_history", ({ folder }: { folder: string }) => (folder === API ? recorded.projectHistory : []));
+    answer("project_build_charts", ({ folder, shown }: { folder: string; shown: number | null }) => (folder === API ? charts(shown) : NO_CHARTS));
     report = vi.fn();
     view = new ProjectsView(report);
     mount(view.element);
@@ -79,12 +96,56 @@ describe("the Projects screen", () => {
 
     expect(text("#project-history h3")).toBe("Builds");
     expect([...document.querySelectorAll("#project-history .history-row")].map((row) => `${row.className} | ${row.textContent}`)).toEqual([
-      "history-row passed | 2 hours ago✓ · 12.9 s (−18.5 s) · 158 MB (+1.22 MB) · 3 files changed",
-      "history-row passed | 1 day ago✓ · 31.4 s (−17.3 s) · 157 MB (+114 kB) · requirements.txt changed",
+      "history-row passed timed | 2 hours ago✓ · 12.9 s (−18.5 s) · 158 MB (+1.22 MB) · 3 files changed",
+      "history-row passed timed | 1 day ago✓ · 31.4 s (−17.3 s) · 157 MB (+114 kB) · requirements.txt changed",
       "history-row failed | 2 days ago✗ · 6.2 s · requirements.txt changed · the build failed at Dockerfile line 9: process \"/bin/sh -c python3 -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir -r requirements.txt\" did not complete successfully: exit code: 1",
-      "history-row passed | 3 days ago✓ · 48.7 s · 157 MB",
+      "history-row passed timed | 3 days ago✓ · 48.7 s · 157 MB",
     ]);
-    expect(find("#project-history .history-row").title).toBe("server.py\ntemplates/chart.html\ntemplates/index.html");
+    expect(find("#project-history .history-row").title).toBe("server.py\ntemplates/chart.html\ntemplates/index.html\nClick to see where its time went");
+  });
+
+  it("shows where the latest build's time went, and another build's when its column or row is clicked", async () => {
+    await view.refresh();
+    await settle();
+
+    expect(byId("project-times").hidden).toBe(false);
+    expect(text("#project-times h3")).toBe("Where the time went");
+    expect(text("#project-times .times-heading .muted")).toBe("build of 2 hours ago · 12.9 s · 4 of 6 steps cached");
+    expect(text("#project-cache-miss")).toBe("Step 5 (COPY . .) was not cached: server.py and 2 more files changed, and the step after it ran again (10.2 s).");
+    expect(text("#project-timeline")).toBe(`timeline of ${BUILDS[3]}`);
+    const columns = [...document.querySelectorAll<HTMLButtonElement>("#project-trend .trend-column")];
+    expect(columns.map((c) => [c.dataset.started, c.style.left, c.style.width, c.classList.contains("picked")])).toEqual([
+      [String(BUILDS[0]), "10.000%", "22.222%", false],
+      [String(BUILDS[1]), "32.222%", "22.222%", false],
+      [String(BUILDS[2]), "54.444%", "22.222%", false],
+      [String(BUILDS[3]), "76.667%", "22.222%", true],
+    ]);
+    expect(columns[2].title).toBe("1 day ago: ✓ · 31.4 s (−17.3 s) · 157 MB (+114 kB) · requirements.txt changed\nClick to see its steps");
+
+    columns[2].click();
+    await settle();
+    expect(callsOf("project_build_charts").slice(-1)[0]).toMatchObject({ folder: API, shown: BUILDS[2], theme: "light" });
+    expect(text("#project-cache-miss")).toBe("Step 3 (COPY requirements.txt .) was not cached: requirements.txt changed, and the 3 steps after it ran again (30.7 s).");
+    expect(text("#project-timeline")).toBe(`timeline of ${BUILDS[2]}`);
+    expect(find(`#project-trend .trend-column[data-started="${BUILDS[2]}"]`).classList.contains("picked")).toBe(true);
+
+    // The oldest build, from its history row: it had nothing to reuse.
+    find(`#project-history .history-row[data-started="${BUILDS[0]}"]`).click();
+    await settle();
+    expect(text("#project-cache-miss")).toBe("Step 2 (WORKDIR /app) was not cached: there was no earlier build to reuse, and the 4 steps after it ran again (42.0 s).");
+    // A failed build has no steps: its row opens nothing.
+    expect(document.querySelector(`#project-history .history-row[data-started="${BUILDS[1]}"]`)).toBeNull();
+  });
+
+  it("says so when the build charts cannot be drawn, and hides them for a project never timed", async () => {
+    fail("project_build_charts", { code: "internal", message: "the chart could not be drawn: no font", hint: "" });
+    await view.refresh();
+    await settle();
+    expect(text("#project-times")).toBe("The build charts cannot be drawn: the chart could not be drawn: no font");
+    answer("project_build_charts", NO_CHARTS);
+    find(`.project-row[data-folder="${WORKER}"]`).click();
+    await settle();
+    expect(byId("project-times").hidden).toBe(true);
   });
 
   it("shows another project when it is clicked", async () => {
@@ -170,6 +231,7 @@ describe("the Projects screen", () => {
       started: 1_700_000_000, seconds: 0.012, passed: true, image_id: null, tags: [], size_bytes: null, size_delta_bytes: null,
       seconds_delta: null, layer_changes: [], trigger: { paths: ["src/app.js"], count: 1, reason: null }, error: null,
       synced: { container: "web", copied: 1, removed: 0, links_not_followed: [], then: null, millis: 12, summary: "synced 1 file into web (12 ms)" },
+      steps: [], cache_miss: null, hint: null,
     };
     answer("project_history", () => [...recorded.projectHistory, synced]);
     await stream([

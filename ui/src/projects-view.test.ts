@@ -15,6 +15,7 @@ describe("recordText", () => {
     const record: BuildRecord = {
       started: 0, seconds: 4.24, passed: true, image_id: "sha256:ab", tags: [], size_bytes: 12_000_000,
       size_delta_bytes: 1_200_000, seconds_delta: -0.5, layer_changes: [], trigger: { paths: ["src/main.rs"], count: 1, reason: null }, error: null, synced: null,
+      steps: [], cache_miss: null, hint: null,
     };
     expect(recordText(record)).toBe("✓ · 4.2 s (−0.5 s) · 12 MB (+1.2 MB) · src/main.rs changed");
     expect(recordText({ ...record, passed: false, size_bytes: null, seconds_delta: null, trigger: null, error: "the build failed" })).toBe("✗ · 4.2 s · the build failed");

@@ -5,6 +5,7 @@
 import { api, asUiError, BuildRecord, PipelineOutcome, Project, ProjectEvent, ProjectSummary, VulnSeverity } from "./api";
 import { button, element } from "./dom";
 import { formatAgo, formatSize } from "./format";
+import { onThemeChange, shownTheme } from "./theme";
 
 const STAGES = ["prepare", "build", "verify", "security", "tag", "publish"] as const;
 
@@ -105,6 +106,8 @@ export class ProjectsView {
   private readonly runs = new Map<string, Run>();
   private timer = 0;
   private settingsOpen = false;
+  /** The build whose timeline each project shows (by its start; absent: the latest). */
+  private readonly shownBuild = new Map<string, number>();
 
   constructor(private readonly report: (message: string, hint?: string) => void) {
     this.element.id = "projects-view";
@@ -129,6 +132,7 @@ export class ProjectsView {
       }
     });
     api.projectEvents((event) => this.onEvent(event));
+    onThemeChange(() => void this.redrawTimes());
   }
 
   /** Redraws when the projects changed (or `force`): daemon events call this often, and a redraw
@@ -289,11 +293,84 @@ export class ProjectsView {
     log.hidden = run.log.length === 0;
     const history = element("div", "project-history");
     history.id = "project-history";
-    this.detail.replaceChildren(header, stages, progress, result, log, this.settingsForm(project), history);
+    const times = element("section", "project-times");
+    times.id = "project-times";
+    times.hidden = true;
+    this.detail.replaceChildren(header, stages, progress, result, times, log, this.settingsForm(project), history);
     log.scrollTop = log.scrollHeight;
     window.clearInterval(this.timer);
     if (summary.building) this.timer = window.setInterval(() => (label.textContent = this.stepText(run, true)), 1000);
-    await this.drawHistory(history, project.folder);
+    const records = await api.projectHistory(project.folder);
+    this.drawHistory(history, project.folder, records);
+    await this.drawTimes(times, project.folder, records);
+  }
+
+  /** Where the build's time went: why the cache missed, a hint, the steps' timeline, and the
+   * trend over the last builds (a click on a build's column shows its timeline). */
+  private async drawTimes(box: HTMLElement, folder: string, records: BuildRecord[]): Promise<void> {
+    const width = Math.max(480, Math.round((this.detail.clientWidth || 760) - 28));
+    let charts;
+    try {
+      charts = await api.projectBuildCharts(folder, this.shownBuild.get(folder) ?? null, shownTheme(), width);
+    } catch (error) {
+      box.hidden = false;
+      box.replaceChildren(element("div", "error-text", `The build charts cannot be drawn: ${asUiError(error).message}`));
+      return;
+    }
+    box.hidden = charts.timeline === null && charts.trend === null;
+    const record = records.find((r) => r.started === charts.shown && !r.synced);
+    const heading = element("div", "times-heading");
+    heading.append(element("h3", "", "Where the time went"));
+    if (record) heading.append(element("span", "muted", `build of ${formatAgo(record.started)} · ${record.seconds.toFixed(1)} s · ${record.steps.filter((s) => s.cached).length} of ${record.steps.length} steps cached`));
+    const parts: HTMLElement[] = [heading];
+    if (record?.cache_miss) {
+      const miss = element("div", "cache-miss", record.cache_miss.summary);
+      miss.id = "project-cache-miss";
+      parts.push(miss);
+    } else if (record) parts.push(element("div", "muted", "Every step came from the cache."));
+    if (record?.hint) {
+      const hint = element("div", "build-hint", `Hint: ${record.hint}`);
+      hint.id = "project-hint";
+      parts.push(hint);
+    }
+    if (charts.timeline) {
+      const timeline = element("div", "chart-picture");
+      timeline.id = "project-timeline";
+      timeline.innerHTML = charts.timeline;
+      parts.push(timeline);
+    }
+    if (charts.trend) {
+      const trend = charts.trend;
+      const picture = element("div", "chart-picture trend-picture");
+      picture.id = "project-trend";
+      picture.innerHTML = trend.svg;
+      const share = (pixels: number, of: number) => `${((100 * pixels) / of).toFixed(3)}%`;
+      trend.columns.forEach((column, index) => {
+        const started = charts.trend_builds[index];
+        const build = records.find((r) => r.started === started && !r.synced);
+        const spot = element("button", "trend-column");
+        Object.assign(spot.style, { left: share(column.x, trend.width), top: share(column.y, trend.height), width: share(column.w, trend.width), height: share(column.h, trend.height) });
+        spot.dataset.started = String(started);
+        spot.classList.toggle("picked", started === charts.shown);
+        spot.title = `${formatAgo(started)}: ${build ? recordText(build) : ""}\nClick to see its steps`;
+        spot.addEventListener("click", () => this.showBuild(folder, started));
+        picture.append(spot);
+      });
+      parts.push(picture);
+    }
+    box.replaceChildren(...parts);
+  }
+
+  /** Shows the timeline of the build that began at `started`. */
+  private showBuild(folder: string, started: number): void {
+    this.shownBuild.set(folder, started);
+    void this.redrawTimes();
+  }
+
+  private async redrawTimes(): Promise<void> {
+    const box = this.detail.querySelector<HTMLElement>("#project-times");
+    if (!box || !this.selected) return;
+    await this.drawTimes(box, this.selected, await api.projectHistory(this.selected));
   }
 
   private stepText(run: Run, building: boolean): string {
@@ -409,14 +486,25 @@ export class ProjectsView {
     return form;
   }
 
-  private async drawHistory(box: HTMLElement, folder: string): Promise<void> {
-    const records = await api.projectHistory(folder);
+  private drawHistory(box: HTMLElement, folder: string, records: BuildRecord[]): void {
     box.append(element("h3", "", "Builds"));
     if (records.length === 0) box.append(element("div", "muted", "No builds yet."));
     for (const record of records.slice(-20).reverse()) {
       const row = element("div", `history-row ${record.synced ? "synced" : record.passed ? "passed" : "failed"}`);
       row.append(element("span", "muted", formatAgo(record.started)), element("span", "", recordText(record)));
-      if (record.trigger) row.title = record.trigger.paths.join("\n");
+      const lines = record.trigger ? [...record.trigger.paths] : [];
+      if (record.steps.length > 0) {
+        // A timed build opens its steps on the timeline above.
+        row.classList.add("timed");
+        row.tabIndex = 0;
+        row.dataset.started = String(record.started);
+        lines.push("Click to see where its time went");
+        row.addEventListener("click", () => this.showBuild(folder, record.started));
+        row.addEventListener("keydown", (e) => {
+          if (e.key === "Enter") this.showBuild(folder, record.started);
+        });
+      }
+      row.title = lines.join("\n");
       box.append(row);
     }
   }
@@ -480,6 +568,7 @@ export class ProjectsView {
         run.log.push(event.line);
         break;
       case "finished":
+        this.shownBuild.delete(event.folder);
         run.finished = event.record.passed ? "passed" : "failed";
         run.outcome = event.outcome;
         run.record = event.record;

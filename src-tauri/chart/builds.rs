@@ -1,0 +1,327 @@
+//! Two charts of where build time goes: a [`timeline`] of one build's steps (a bar from each
+//! step's start to its end, cache hits drawn faint, the first miss marked) and a [`trend`] over a
+//! project's builds (duration, image size and cache misses, one column per build, each column's
+//! place returned so the window can open the build clicked).
+
+use plotters::coord::ranged1d::SegmentValue;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use serde::Serialize;
+
+use super::treemap::Rect;
+use super::{ensure_font, value_label, ChartError, ChartTheme, Unit, FONT};
+
+/// Height of one step's row in the timeline, in pixels.
+const ROW: u32 = 22;
+/// Characters of a step's label kept before "…".
+const LABEL_CHARS: usize = 34;
+
+/// One step on the timeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepBar {
+    /// "3 RUN npm ci"
+    pub label: String,
+    /// When it began, in seconds after the build's first step.
+    pub started: f64,
+    /// How long it took, in seconds.
+    pub seconds: f64,
+    /// Whether it came from the cache.
+    pub cached: bool,
+    /// Whether it is the step where the cache first missed.
+    pub first_miss: bool,
+}
+
+/// The height a timeline of `steps` rows is drawn at.
+pub fn timeline_height(steps: usize) -> u32 {
+    steps.max(1) as u32 * ROW + 56
+}
+
+/// The steps of one build as bars over its time, `width` wide and as tall as its rows need.
+pub fn timeline(steps: &[StepBar], theme: ChartTheme, width: u32) -> Result<String, ChartError> {
+    ensure_font();
+    let height = timeline_height(steps.len());
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        draw_timeline(&root, steps, theme).map_err(|e| ChartError::Drawing(e.to_string()))?;
+        root.present().map_err(|e| ChartError::Drawing(e.to_string()))?;
+    }
+    Ok(svg)
+}
+
+fn draw_timeline<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    steps: &[StepBar],
+    theme: ChartTheme,
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let palette = theme.palette();
+    root.fill(&palette.background)?;
+    let end = steps.iter().map(|s| s.started + s.seconds).fold(0.0, f64::max).max(0.1) * 1.12;
+    let rows = steps.len().max(1) as i32;
+    let labels: Vec<String> = steps.iter().map(|s| shortened(&s.label)).collect();
+    let mut chart = ChartBuilder::on(root)
+        .margin(8)
+        .x_label_area_size(22)
+        .y_label_area_size(230)
+        // A segmented range covers both its ends: rows 0 to rows − 1 are `rows` segments.
+        .build_cartesian_2d(0.0..end, (0..rows - 1).into_segmented())?;
+    chart
+        .configure_mesh()
+        .x_labels(6)
+        .y_labels(rows as usize)
+        .disable_y_mesh()
+        .x_label_formatter(&|seconds| format!("{seconds:.1} s"))
+        .y_label_formatter(&|row| match row {
+            // Row 0 is at the bottom: the first step is drawn on the top row.
+            SegmentValue::CenterOf(row) => labels.get((rows - 1 - row) as usize).cloned().unwrap_or_default(),
+            _ => String::new(),
+        })
+        .label_style((FONT, 11).into_font().color(&palette.text))
+        .axis_style(palette.axis)
+        .bold_line_style(palette.grid)
+        .light_line_style(palette.faint_grid)
+        .draw()?;
+    let ran = palette.series(0);
+    let missed = palette.series(1);
+    let cached = palette.limit;
+    for (index, step) in steps.iter().enumerate() {
+        let row = rows - 1 - index as i32;
+        let colour = if step.first_miss {
+            missed
+        } else if step.cached {
+            cached
+        } else {
+            ran
+        };
+        // A step of no time still shows as a sliver.
+        let right = step.started + step.seconds.max(end / 400.0);
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(step.started, SegmentValue::Exact(row)), (right, SegmentValue::Exact(row + 1))],
+            colour.filled(),
+        )))?;
+        let words = if step.cached { "cached".to_string() } else { format!("{:.1} s", step.seconds) };
+        chart.draw_series(std::iter::once(Text::new(
+            words,
+            (right + end * 0.005, SegmentValue::CenterOf(row)),
+            (FONT, 11).into_font().color(&palette.text).pos(Pos::new(HPos::Left, VPos::Center)),
+        )))?;
+    }
+    Ok(())
+}
+
+fn shortened(label: &str) -> String {
+    let mut text: String = label.chars().take(LABEL_CHARS).collect();
+    if label.chars().count() > LABEL_CHARS {
+        text.push('…');
+    }
+    text
+}
+
+/// One build in the trend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrendPoint {
+    /// How long it took, in seconds.
+    pub seconds: f64,
+    /// The image's size (`None`: the build failed).
+    pub size_bytes: Option<u64>,
+    /// Steps that ran instead of coming from the cache.
+    pub misses: usize,
+    /// Whether the build passed.
+    pub passed: bool,
+}
+
+/// A drawn trend and where each build's column is, oldest first.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct TrendChart {
+    /// The chart as an SVG document.
+    pub svg: String,
+    /// The width it was drawn at, in pixels.
+    pub width: u32,
+    /// The height it was drawn at, in pixels.
+    pub height: u32,
+    /// Each build's column, in the order the points were given.
+    pub columns: Vec<Rect>,
+}
+
+/// Duration, image size and cache misses of `points` (oldest first), one column each.
+pub fn trend(points: &[TrendPoint], theme: ChartTheme, (width, height): (u32, u32)) -> Result<TrendChart, ChartError> {
+    ensure_font();
+    let mut svg = String::new();
+    let columns;
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        columns = draw_trend(&root, points, theme).map_err(|e| ChartError::Drawing(e.to_string()))?;
+        root.present().map_err(|e| ChartError::Drawing(e.to_string()))?;
+    }
+    Ok(TrendChart { svg, width, height, columns })
+}
+
+/// Which of a build's figures a row of the trend shows.
+#[derive(Clone, Copy)]
+enum Figure {
+    Seconds,
+    Size,
+    Misses,
+}
+
+fn draw_trend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    points: &[TrendPoint],
+    theme: ChartTheme,
+) -> Result<Vec<Rect>, Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let palette = theme.palette();
+    root.fill(&palette.background)?;
+    let rows = root.split_evenly((3, 1));
+    let mut columns = Vec::new();
+    for (area, figure) in rows.iter().zip([Figure::Seconds, Figure::Size, Figure::Misses]) {
+        let placed = draw_trend_row(area, points, theme, figure)?;
+        if columns.is_empty() {
+            columns = placed;
+        }
+    }
+    // A column spans all three rows.
+    let (top, bottom) = (0.0, f64::from(root.dim_in_pixel().1));
+    Ok(columns.into_iter().map(|c| Rect { y: top, h: bottom - top, ..c }).collect())
+}
+
+fn draw_trend_row<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    points: &[TrendPoint],
+    theme: ChartTheme,
+    figure: Figure,
+) -> Result<Vec<Rect>, Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    let palette = theme.palette();
+    let value = |point: &TrendPoint| match figure {
+        Figure::Seconds => point.seconds,
+        Figure::Size => point.size_bytes.unwrap_or(0) as f64,
+        Figure::Misses => point.misses as f64,
+    };
+    let (title, unit_words): (&str, fn(f64) -> String) = match figure {
+        Figure::Seconds => ("Build time", |v| format!("{v:.0} s")),
+        Figure::Size => ("Image size", |v| value_label(v, Unit::Bytes)),
+        Figure::Misses => ("Steps not cached", |v| format!("{v:.0}")),
+    };
+    let least = match figure {
+        Figure::Size => 1000.0,
+        _ => 1.0,
+    };
+    let highest = points.iter().map(value).fold(0.0, f64::max).max(least);
+    // Sizes change by a little of their whole: their scale starts near the smallest, so a
+    // change shows; times and counts start at zero.
+    let (bottom, top) = match figure {
+        Figure::Size => {
+            let lowest = points.iter().filter_map(|p| p.size_bytes).min().unwrap_or(0) as f64;
+            let room = ((highest - lowest) * 0.25).max(highest * 0.01);
+            ((lowest - room).max(0.0), highest + room)
+        }
+        _ => (0.0, highest * 1.2),
+    };
+    let count = points.len().max(1);
+    let mut chart = ChartBuilder::on(area)
+        .margin_left(8)
+        .margin_right(12)
+        .margin_top(4)
+        .caption(title, (FONT, 12).into_font().color(&palette.text))
+        .x_label_area_size(4)
+        .y_label_area_size(64)
+        .build_cartesian_2d(0.0..count as f64, bottom..top)?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .disable_x_axis()
+        .y_labels(3)
+        .y_label_formatter(&|v| unit_words(*v))
+        .label_style((FONT, 10).into_font().color(&palette.text))
+        .axis_style(palette.axis)
+        .bold_line_style(palette.grid)
+        .light_line_style(palette.faint_grid)
+        .draw()?;
+    let failed = palette.series(3);
+    match figure {
+        Figure::Size => {
+            let line: Vec<(f64, f64)> = points
+                .iter()
+                .enumerate()
+                .filter_map(|(i, p)| p.size_bytes.map(|s| (i as f64 + 0.5, s as f64)))
+                .collect();
+            let colour = palette.series(2);
+            chart.draw_series(LineSeries::new(line.iter().copied(), colour.stroke_width(2)))?;
+            chart.draw_series(line.iter().map(|&at| Circle::new(at, 3, colour.filled())))?;
+        }
+        Figure::Seconds | Figure::Misses => {
+            let colour = palette.series(if matches!(figure, Figure::Seconds) { 0 } else { 1 });
+            chart.draw_series(points.iter().enumerate().map(|(i, p)| {
+                let fill = if p.passed { colour } else { failed };
+                Rectangle::new([(i as f64 + 0.15, 0.0), (i as f64 + 0.85, value(p))], fill.filled())
+            }))?;
+        }
+    }
+    let (across, _) = chart.plotting_area().get_pixel_range();
+    let step = f64::from(across.end - across.start) / count as f64;
+    Ok((0..points.len())
+        .map(|i| Rect { x: f64::from(across.start) + step * i as f64, y: 0.0, w: step, h: 0.0 })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bar(label: &str, started: f64, seconds: f64, cached: bool) -> StepBar {
+        StepBar { label: label.into(), started, seconds, cached, first_miss: false }
+    }
+
+    #[test]
+    fn a_timeline_draws_each_step_with_its_label_and_time() {
+        let steps = [
+            bar("1 FROM debian", 0.0, 0.0, false),
+            bar("2 COPY package.json .", 0.0, 0.1, true),
+            StepBar {
+                first_miss: true,
+                ..bar("3 RUN npm ci --omit=dev --no-audit --prefer-offline", 0.2, 12.5, false)
+            },
+        ];
+        let svg = timeline(&steps, ChartTheme::Light, 720).unwrap();
+        assert!(svg.contains(&format!("height=\"{}\"", timeline_height(3))), "{}", &svg[..120]);
+        for text in
+            ["1 FROM debian", "2 COPY package.json .", "3 RUN npm ci --omit=dev --no-audit…", "cached", "12.5 s"]
+        {
+            assert!(svg.contains(text), "{text} is drawn");
+        }
+        assert!(svg.to_uppercase().contains("#D6781E"), "the first miss in its own colour");
+        let dark = timeline(&steps, ChartTheme::Dark, 720).unwrap();
+        assert!(!dark.to_uppercase().contains("#FFFFFF"), "nothing white on dark");
+    }
+
+    #[test]
+    fn a_trend_has_one_column_per_build_across_its_three_rows() {
+        let points: Vec<TrendPoint> = (0..5)
+            .map(|i| TrendPoint {
+                seconds: 2.0 + i as f64,
+                size_bytes: (i != 3).then_some(5_000_000 + i * 1000),
+                misses: i as usize,
+                passed: i != 3,
+            })
+            .collect();
+        let chart = trend(&points, ChartTheme::Light, (600, 300)).unwrap();
+        for text in ["Build time", "Image size", "Steps not cached", "5 MB"] {
+            assert!(chart.svg.contains(text), "{text} is drawn");
+        }
+        assert_eq!(chart.columns.len(), 5);
+        let widths: Vec<f64> = chart.columns.iter().map(|c| c.w).collect();
+        assert!(widths.iter().all(|w| (w - widths[0]).abs() < 1e-9 && *w > 50.0), "{widths:?}");
+        assert!(chart.columns.windows(2).all(|pair| pair[1].x > pair[0].x));
+        assert_eq!((chart.columns[0].y, chart.columns[0].h), (0.0, 300.0));
+        assert!(chart.svg.to_uppercase().contains("#C0392B"), "a failed build in red");
+        assert!(trend(&[], ChartTheme::Dark, (600, 300)).unwrap().columns.is_empty(), "no builds, no columns");
+    }
+}

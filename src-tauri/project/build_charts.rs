@@ -1,0 +1,128 @@
+//! The project screen's charts of build time, drawn from its history: the timeline of one
+//! build's steps (the build asked for, else the latest timed one) and the trend of its last
+//! [`TREND_BUILDS`] builds, with which build each trend column stands for.
+
+use serde::Serialize;
+
+use super::settings::BuildRecord;
+use crate::chart::builds::{timeline, timeline_height, trend, StepBar, TrendChart, TrendPoint};
+use crate::chart::{ChartError, ChartTheme};
+
+/// Builds shown in the trend.
+pub const TREND_BUILDS: usize = 30;
+/// The trend's height, in pixels.
+const TREND_HEIGHT: u32 = 260;
+
+/// The charts of one project's build times.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct BuildCharts {
+    /// The build the timeline shows (its start, seconds since 1970; `None`: no build was timed).
+    pub shown: Option<i64>,
+    /// Its steps on a timeline, as an SVG document.
+    pub timeline: Option<String>,
+    /// The timeline's height, in pixels (its width is the one asked for).
+    pub timeline_height: u32,
+    /// The last builds' duration, size and cache misses (`None`: fewer than two builds).
+    pub trend: Option<TrendChart>,
+    /// The build each trend column stands for (its start), in the columns' order.
+    pub trend_builds: Vec<i64>,
+}
+
+/// The charts for `history` (oldest first), the timeline of the build that began at `shown`
+/// (else the latest timed one), `width` pixels wide in `theme`.
+pub fn build_charts(
+    history: &[BuildRecord],
+    shown: Option<i64>,
+    theme: ChartTheme,
+    width: u32,
+) -> Result<BuildCharts, ChartError> {
+    let builds: Vec<&BuildRecord> = history.iter().filter(|r| r.synced.is_none()).collect();
+    let picked = shown
+        .and_then(|started| builds.iter().rev().find(|r| r.started == started && !r.steps.is_empty()))
+        .or_else(|| builds.iter().rev().find(|r| !r.steps.is_empty()));
+    let bars: Vec<StepBar> = picked.map(|record| step_bars(record)).unwrap_or_default();
+    let recent = &builds[builds.len().saturating_sub(TREND_BUILDS)..];
+    let points: Vec<TrendPoint> = recent.iter().map(|record| trend_point(record)).collect();
+    Ok(BuildCharts {
+        shown: picked.map(|r| r.started),
+        timeline: if bars.is_empty() { None } else { Some(timeline(&bars, theme, width)?) },
+        timeline_height: timeline_height(bars.len()),
+        trend: if points.len() < 2 { None } else { Some(trend(&points, theme, (width, TREND_HEIGHT))?) },
+        trend_builds: recent.iter().map(|r| r.started).collect(),
+    })
+}
+
+fn step_bars(record: &BuildRecord) -> Vec<StepBar> {
+    let first_miss = record.cache_miss.as_ref().map(|miss| miss.step);
+    record
+        .steps
+        .iter()
+        .map(|step| StepBar {
+            label: format!("{} {}", step.index, step.instruction),
+            started: step.started,
+            seconds: step.seconds,
+            cached: step.cached,
+            first_miss: Some(step.index) == first_miss,
+        })
+        .collect()
+}
+
+fn trend_point(record: &BuildRecord) -> TrendPoint {
+    TrendPoint {
+        seconds: record.seconds,
+        size_bytes: record.size_bytes,
+        misses: record.steps.iter().filter(|s| !s.cached && !s.instruction.to_uppercase().starts_with("FROM")).count(),
+        passed: record.passed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::steps::{BuildStep, CacheMiss};
+
+    fn record(started: i64, steps: Vec<BuildStep>) -> BuildRecord {
+        BuildRecord {
+            started,
+            seconds: 3.0,
+            passed: true,
+            size_bytes: Some(1_000_000),
+            steps,
+            ..BuildRecord::default()
+        }
+    }
+
+    fn step(index: usize, instruction: &str, cached: bool) -> BuildStep {
+        BuildStep { index, instruction: instruction.into(), cached, seconds: 1.0, ..BuildStep::default() }
+    }
+
+    #[test]
+    fn the_timeline_shows_the_build_asked_for_else_the_latest_timed_one() {
+        let mut missed = record(20, vec![step(1, "COPY a /a", true), step(2, "RUN make", false)]);
+        missed.cache_miss = Some(CacheMiss {
+            step: 2,
+            instruction: "RUN make".into(),
+            reason: String::new(),
+            reran: 1,
+            reran_seconds: 1.0,
+            summary: String::new(),
+        });
+        let history = vec![record(10, vec![step(1, "COPY a /a", false)]), missed, record(30, Vec::new())];
+        let latest = build_charts(&history, None, ChartTheme::Light, 640).unwrap();
+        assert_eq!(latest.shown, Some(20), "the untimed build is passed over");
+        assert!(latest.timeline.unwrap().contains("2 RUN make"));
+        assert_eq!(latest.trend_builds, [10, 20, 30]);
+        assert_eq!(latest.trend.unwrap().columns.len(), 3);
+        let older = build_charts(&history, Some(10), ChartTheme::Dark, 640).unwrap();
+        assert_eq!(older.shown, Some(10));
+        let none = build_charts(&history[2..], None, ChartTheme::Light, 640).unwrap();
+        assert_eq!((none.shown, none.timeline, none.trend), (None, None, None));
+    }
+
+    #[test]
+    fn a_trend_point_counts_the_steps_that_ran_but_not_the_from() {
+        let point =
+            trend_point(&record(1, vec![step(1, "FROM x", false), step(2, "RUN a", false), step(3, "RUN b", true)]));
+        assert_eq!(point.misses, 1);
+    }
+}
