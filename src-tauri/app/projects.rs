@@ -184,6 +184,14 @@ pub fn project_save(project: Project) -> Result<(), Failure> {
         }
     }
     project.context()?;
+    // The project's own watch rules must work before they are kept (a compose file's are
+    // checked when watching starts: a broken one must not stop other settings being saved).
+    if !project.watch_rules.is_empty() {
+        project.sync_rules()?;
+    }
+    if let Some(name) = &project.sync_container {
+        crate::names::check_container(name)?;
+    }
     Ok(store()?.save(&project)?)
 }
 

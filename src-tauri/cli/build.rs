@@ -35,7 +35,7 @@ pub struct BuildArgs {
     pub history: bool,
     /// Build again whenever a file the build uses changes (Ctrl+C stops). With watch rules (the
     /// project's compose file's `develop.watch`), edits they sync are copied into the container
-    /// named by --restart instead.
+    /// named by --sync-into (or --restart) instead.
     #[arg(long)]
     pub watch: bool,
     /// Tag the image `name:tag` (repeatable). Default: the project's tags, for a new project
@@ -63,6 +63,10 @@ pub struct BuildArgs {
     /// Replace this container with one of the new image after a good build.
     #[arg(long, value_name = "CONTAINER")]
     pub restart: Option<String>,
+    /// With --watch and watch rules: copy edits into this running container (default: the one
+    /// --restart names).
+    #[arg(long, value_name = "CONTAINER")]
+    pub sync_into: Option<String>,
     /// The *verify security* stage's policy: `secrets` (any secret fails the build; the
     /// default), a severity (`info` … `critical`), `never` (report only), or `off` (no audit).
     #[arg(long, value_name = "POLICY", value_parser = audit_policy)]
@@ -142,7 +146,7 @@ pub async fn build(endpoint: Option<String>, args: BuildArgs) -> Result<bool, Fa
 fn live_sync_rules(project: &Project) -> Option<SyncRules> {
     match project.sync_rules() {
         Ok(Some((rules, from))) => {
-            let into = project.restart_container.as_deref().unwrap_or("no container yet: pass --restart NAME");
+            let into = project.sync_into().unwrap_or("no container yet: pass --sync-into or --restart NAME");
             eprintln!("Live sync: the watch rules of {from}, into {into}");
             Some(rules)
         }
@@ -198,6 +202,9 @@ fn project_for(args: &BuildArgs, store: Option<&ProjectStore>) -> Result<Project
     }
     if args.restart.is_some() {
         project.restart_container = args.restart.clone();
+    }
+    if args.sync_into.is_some() {
+        project.sync_container = args.sync_into.clone();
     }
     project.build_args.extend(pairs(&args.build_args, "--build-arg")?);
     project.labels.extend(pairs(&args.labels, "--label")?);

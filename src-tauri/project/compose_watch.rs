@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_yaml_ng::Value;
 
-use super::sync_rules::{SyncAction, SyncRule};
+use super::sync_rules::{shell_words, SyncAction, SyncRule};
 
 /// The names compose looks for, in its order.
 pub const COMPOSE_FILES: [&str; 4] = ["compose.yaml", "compose.yml", "docker-compose.yml", "docker-compose.yaml"];
@@ -139,7 +139,7 @@ fn rule(entry: &Value, folder: &Path) -> Result<SyncRule, String> {
     let exec = match entry.get("exec").and_then(|exec| exec.get("command")) {
         None => None,
         // Split as a shell splits it (`sh -c "kill -HUP 1"` is three words), as compose does.
-        Some(Value::String(command)) => Some(shlex::split(command).ok_or("exec.command has an unclosed quote")?),
+        Some(Value::String(command)) => Some(shell_words(command).map_err(|_| "exec.command has an unclosed quote")?),
         Some(Value::Sequence(words)) => Some(words.iter().filter_map(Value::as_str).map(str::to_string).collect()),
         Some(_) => return Err("exec.command must be a string or a list".into()),
     };

@@ -119,8 +119,8 @@ pub enum EditOutcome {
     Rebuild(String),
 }
 
-/// Routes `trigger`'s edits by `rules` and copies them into the project's container (the one it
-/// restarts); when a rule says rebuild, a file is under no rule, or the container refuses a
+/// Routes `trigger`'s edits by `rules` and copies them into the project's container (the one
+/// picked for sync, else the one it restarts); when a rule says rebuild, a file is under no rule, or the container refuses a
 /// copy, the answer is a rebuild with the reason.
 pub async fn sync_or_rebuild(
     docker: &bollard::Docker,
@@ -142,7 +142,7 @@ pub async fn sync_or_rebuild(
     if routing.batches.is_empty() {
         return EditOutcome::Ignored;
     }
-    let Some(container) = &project.restart_container else {
+    let Some(container) = project.sync_into() else {
         return EditOutcome::Rebuild("the project names no container to sync into".into());
     };
     match copy_batches(docker, container, project, rules, &routing.batches).await {
@@ -160,7 +160,7 @@ pub async fn initial_sync(
     rules: &SyncRules,
 ) -> Result<Vec<SyncReport>, SyncFailure> {
     let batches = rules.initial_batches();
-    match &project.restart_container {
+    match project.sync_into() {
         Some(container) if !batches.is_empty() => copy_batches(docker, container, project, rules, &batches).await,
         _ => Ok(Vec::new()),
     }

@@ -78,6 +78,9 @@ pub struct Project {
     /// of the project's compose file, if it has any; else every edit rebuilds.
     #[serde(default)]
     pub watch_rules: Vec<SyncRule>,
+    /// The running container live sync copies edits into; `None`: the one it restarts.
+    #[serde(default)]
+    pub sync_container: Option<String>,
 }
 
 fn audit_by_default() -> Option<FailOn> {
@@ -111,7 +114,14 @@ impl Project {
             audit_fail_on: audit_by_default(),
             vulns_fail_on: None,
             watch_rules: Vec::new(),
+            sync_container: None,
         }
+    }
+
+    /// The container live sync copies edits into: the one picked for it, else the one the
+    /// project restarts after each build.
+    pub fn sync_into(&self) -> Option<&str> {
+        self.sync_container.as_deref().or(self.restart_container.as_deref())
     }
 
     /// The live-sync rules and where they come from (`project settings`, or the compose file and
@@ -425,6 +435,16 @@ fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), BuildError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edits_are_synced_into_the_container_picked_else_the_one_restarted() {
+        let mut project = Project::for_path(Path::new("/work/app"));
+        assert_eq!(project.sync_into(), None);
+        project.restart_container = Some("web".into());
+        assert_eq!(project.sync_into(), Some("web"));
+        project.sync_container = Some("web-dev".into());
+        assert_eq!(project.sync_into(), Some("web-dev"));
+    }
 
     #[test]
     fn watch_rules_come_from_the_settings_or_the_compose_file_and_must_be_in_the_context() {

@@ -39,12 +39,35 @@ pub struct SyncRule {
     /// Patterns (`.dockerignore` syntax) relative to `path` whose files the rule leaves alone.
     #[serde(default)]
     pub ignore: Vec<String>,
-    /// For `sync+exec`: the command run in the container after the copy.
-    #[serde(default)]
+    /// For `sync+exec`: the command run in the container after the copy — its words, or (as
+    /// the window sends it) one line split as a shell splits it.
+    #[serde(default, deserialize_with = "command_words")]
+    #[ts(type = "string[] | string | null")]
     pub exec: Option<Vec<String>>,
     /// Copy everything under `path` once when watching starts, not only what changes.
     #[serde(default)]
     pub initial_sync: bool,
+}
+
+/// A command given as its words, or as one line split as a shell splits it (blank: none).
+fn command_words<'de, D: serde::Deserializer<'de>>(input: D) -> Result<Option<Vec<String>>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Command {
+        Line(String),
+        Words(Vec<String>),
+    }
+    match Option::<Command>::deserialize(input)? {
+        None => Ok(None),
+        Some(Command::Words(words)) => Ok(Some(words)),
+        Some(Command::Line(line)) if line.trim().is_empty() => Ok(None),
+        Some(Command::Line(line)) => shell_words(&line).map(Some).map_err(serde::de::Error::custom),
+    }
+}
+
+/// `nginx -s "reload now"` as its words, split as a shell splits them.
+pub fn shell_words(line: &str) -> Result<Vec<String>, &'static str> {
+    shlex::split(line).ok_or("the command has an unclosed quote")
 }
 
 /// Files one rule copies: each as its path in the project and its path in the container.
@@ -288,5 +311,17 @@ mod tests {
         let routing = rules.route(&paths(&["index.js", "node_modules/x/index.js"]));
         assert_eq!(routing.batches[0].files, [("index.js".to_string(), "/app/index.js".to_string())]);
         assert_eq!(routing.ignored, paths(&["node_modules/x/index.js"]));
+    }
+
+    #[test]
+    fn a_command_is_read_as_words_or_as_one_line_split_as_a_shell_splits_it() {
+        let rule = |exec: &str| -> Result<SyncRule, String> {
+            serde_json::from_str(&format!(r#"{{"action":"sync+exec","path":"src","target":"/app","exec":{exec}}}"#))
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(rule(r#"["kill", "-HUP", "1"]"#).unwrap().exec.unwrap(), ["kill", "-HUP", "1"]);
+        assert_eq!(rule(r#""sh -c 'kill -HUP 1'""#).unwrap().exec.unwrap(), ["sh", "-c", "kill -HUP 1"]);
+        assert_eq!(rule(r#""  ""#).unwrap().exec, None);
+        assert!(rule(r#""sh -c 'open""#).unwrap_err().contains("unclosed quote"));
     }
 }

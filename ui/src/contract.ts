@@ -2020,7 +2020,11 @@ vulns_fail_on: VulnSeverity | null,
  * Live sync: what an edit does, as compose's `develop.watch` rules say it. Empty: the rules
  * of the project's compose file, if it has any; else every edit rebuilds.
  */
-watch_rules: Array<SyncRule>, };
+watch_rules: Array<SyncRule>, 
+/**
+ * The running container live sync copies edits into; `None`: the one it restarts.
+ */
+sync_container: string | null, };
 
 /**
  * What the window hears about builds and watches.
@@ -2561,9 +2565,10 @@ target: string | null,
  */
 ignore: Array<string>, 
 /**
- * For `sync+exec`: the command run in the container after the copy.
+ * For `sync+exec`: the command run in the container after the copy — its words, or (as
+ * the window sends it) one line split as a shell splits it.
  */
-exec: Array<string> | null, 
+exec: string[] | string | null, 
 /**
  * Copy everything under `path` once when watching starts, not only what changes.
  */

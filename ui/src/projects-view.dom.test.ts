@@ -291,6 +291,43 @@ describe("the Projects screen", () => {
     expect(callsOf("project_save")).toHaveLength(1);
   });
 
+  it("edits the watch rules and the container to sync into, and shows a rule the engine refuses", async () => {
+    answer("project_save", null);
+    list[0].project.watch_rules = [{ action: "sync+exec", path: "src", target: "/app/src", ignore: ["*.tmp"], exec: ["sh", "-c", "kill -HUP 1"], initial_sync: false }];
+    await view.refresh();
+    const rows = () => [...document.querySelectorAll<HTMLElement>("#setting-watch-rules .rule-row")];
+    const part = (row: HTMLElement, name: string) => find<HTMLInputElement>(`[name='${name}']`, row);
+    expect(rows()).toHaveLength(1);
+    expect([part(rows()[0], "action").value, part(rows()[0], "path").value, part(rows()[0], "target").value, part(rows()[0], "ignore").value, part(rows()[0], "exec").value])
+      .toEqual(["sync+exec", "src", "/app/src", "*.tmp", 'sh -c "kill -HUP 1"']);
+
+    byId("setting-add-rule").click();
+    const added = rows()[1];
+    expect(part(added, "exec").hidden).toBe(true);
+    type(part(added, "path"), "requirements.txt");
+    choose(find<HTMLSelectElement>("[name='action']", added), "rebuild");
+    expect(part(added, "target").hidden).toBe(true);
+    type(part(rows()[0], "exec"), "nginx -s reload");
+    type(field("setting-sync-container"), "api-dev");
+    byId("setting-save").click();
+    await settle();
+    expect(callsOf("project_save")[0].project).toMatchObject({
+      sync_container: "api-dev",
+      watch_rules: [
+        { action: "sync+exec", path: "src", target: "/app/src", ignore: ["*.tmp"], exec: "nginx -s reload", initial_sync: false },
+        { action: "rebuild", path: "requirements.txt", target: null, ignore: [], exec: null, initial_sync: false },
+      ],
+    });
+
+    find<HTMLButtonElement>(".rule-remove", rows()[1]).click();
+    expect(rows()).toHaveLength(1);
+    fail("project_save", { code: "invalid-input", message: "the project's settings: watch rule 1 (src): sync+exec needs a command to run", hint: "Fix the rule." });
+    type(part(rows()[0], "exec"), "");
+    byId("setting-save").click();
+    await settle();
+    expect(report).toHaveBeenLastCalledWith("the project's settings: watch rule 1 (src): sync+exec needs a command to run", "Fix the rule.");
+  });
+
   it("says how to add a project when there is none", async () => {
     list = [];
     await view.refresh();

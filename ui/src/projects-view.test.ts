@@ -1,12 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { BuildRecord } from "./api";
-import { pairsText, parsePairs, recordText, stageStates } from "./projects-view";
+import { commandLine, pairsText, parsePairs, recordText, stageStates } from "./projects-view";
 
 describe("parsePairs", () => {
   it("reads KEY=value lines and refuses others", () => {
     expect(parsePairs("A=1\n\n B = two words \nC=x=y")).toEqual({ A: "1", B: " two words", C: "x=y" });
     expect(() => parsePairs("oops")).toThrow('"oops" is not KEY=value');
     expect(pairsText({ A: "1", B: "2" })).toBe("A=1\nB=2");
+  });
+});
+
+describe("commandLine", () => {
+  it("writes a command's words as one line a shell splits back into them", () => {
+    expect(commandLine(["sh", "-c", "kill -HUP 1"])).toBe('sh -c "kill -HUP 1"');
+    expect(commandLine(["nginx", "-s", "reload"])).toBe("nginx -s reload");
+    expect(commandLine(["echo", ""])).toBe('echo ""');
+    expect(commandLine(null)).toBe("");
   });
 });
 

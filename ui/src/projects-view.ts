@@ -2,7 +2,7 @@
 // selected one: its pipeline (prepare → build → verify → tag → publish) as it runs, the builder's
 // log, what the last build changed, its settings and its build history. Builds and watches run in
 // the engine; this file draws what it reports and sends the user's choices back.
-import { api, asUiError, BuildRecord, PipelineOutcome, Project, ProjectEvent, ProjectSummary, VulnSeverity } from "./api";
+import { api, asUiError, BuildRecord, PipelineOutcome, Project, ProjectEvent, ProjectSummary, SyncAction, SyncRule, VulnSeverity } from "./api";
 import { button, element } from "./dom";
 import { formatAgo, formatSize } from "./format";
 import { onThemeChange, shownTheme } from "./theme";
@@ -26,6 +26,13 @@ const VULN_THRESHOLDS: [VulnSeverity | "off", string][] = [
   ["high", "Fail on high or worse"],
   ["medium", "Fail on medium or worse"],
   ["low", "Fail on low or worse"],
+];
+/** Live sync's actions, in compose's words. */
+const SYNC_ACTIONS: [SyncAction, string][] = [
+  ["sync", "sync"],
+  ["sync+restart", "sync + restart"],
+  ["sync+exec", "sync + exec"],
+  ["rebuild", "rebuild"],
 ];
 /** Log lines kept per project (the end of a long build). */
 const LOG_LINES = 2000;
@@ -61,6 +68,13 @@ export function recordText(record: BuildRecord): string {
   else if (record.trigger) parts.push(record.trigger.count === 1 ? `${record.trigger.paths[0]} changed` : `${record.trigger.count} files changed`);
   if (record.error) parts.push(record.error);
   return parts.join(" · ");
+}
+
+/** A command's words as one line, each word with a space or a quote in it quoted. */
+export function commandLine(words: string[] | string | null): string {
+  if (words === null) return "";
+  if (typeof words === "string") return words;
+  return words.map((word) => (/[\s"'\\]/.test(word) || word === "" ? JSON.stringify(word) : word)).join(" ");
 }
 
 /** The state of each stage chip, given the stage running (or where it stopped); a project with
@@ -440,6 +454,9 @@ export class ProjectsView {
     const labels = field("Labels", "setting-labels", pairsText(project.labels), true, "KEY=value, one a line");
     const verify = field("Verify command", "setting-verify", project.verify ?? "", false, 'run in the new image, e.g. app --version or ["/app", "--check"]');
     const restart = field("Restart container", "setting-restart", project.restart_container ?? "", false, "a container to recreate from each new image");
+    const syncInto = field("Sync into", "setting-sync-container", project.sync_container ?? "", false, "a running container for live sync (default: the restart container)");
+    const rules = this.rulesEditor(project.watch_rules);
+    form.append(rules.element);
     const superseded = element("label", "toggle");
     const supersededBox = element("input");
     supersededBox.type = "checkbox";
@@ -474,6 +491,8 @@ export class ProjectsView {
           labels: parsePairs(labels.value),
           verify: optional(verify),
           restart_container: optional(restart),
+          sync_container: optional(syncInto),
+          watch_rules: rules.read(),
           remove_superseded: supersededBox.checked,
           audit_fail_on: audit.value === "off" ? null : audit.value,
           vulns_fail_on: vulns.value === "off" ? null : (vulns.value as VulnSeverity),
@@ -484,6 +503,77 @@ export class ProjectsView {
     });
     form.append(auditRow, vulnsRow, superseded, save);
     return form;
+  }
+
+  /** Live sync's rules, one row each: the action, the folder, the target in the container, the
+   * patterns it ignores, the command a sync + exec runs, and whether watching starts with a full
+   * copy. The engine checks them when they are saved. */
+  private rulesEditor(initial: SyncRule[]): { element: HTMLElement; read: () => SyncRule[] } {
+    const box = element("div", "watch-rules");
+    box.id = "setting-watch-rules";
+    const list = element("div", "rule-list");
+    const rows: (() => SyncRule)[] = [];
+    const input = (value: string, placeholder: string, name: string) => {
+      const field = element("input");
+      field.value = value;
+      field.placeholder = placeholder;
+      field.name = name;
+      field.title = placeholder;
+      return field;
+    };
+    const addRow = (rule: SyncRule) => {
+      const row = element("div", "rule-row");
+      const action = element("select");
+      action.name = "action";
+      action.title = "What an edit under the folder does";
+      for (const [value, label] of SYNC_ACTIONS) action.append(new Option(label, value));
+      action.value = rule.action;
+      const path = input(rule.path, "folder, e.g. src", "path");
+      const target = input(rule.target ?? "", "path in the container, e.g. /app/src", "target");
+      const ignore = input(rule.ignore.join(", "), "ignore, e.g. *.tmp, node_modules", "ignore");
+      const exec = input(commandLine(rule.exec), "command run after the copy, e.g. nginx -s reload", "exec");
+      const initial = element("label", "toggle");
+      const initialBox = element("input");
+      initialBox.type = "checkbox";
+      initialBox.name = "initial_sync";
+      initialBox.checked = rule.initial_sync;
+      initial.append(initialBox, " copy all at start");
+      const shown = () => {
+        target.hidden = initial.hidden = action.value === "rebuild";
+        exec.hidden = action.value !== "sync+exec";
+      };
+      action.addEventListener("change", shown);
+      shown();
+      const read = (): SyncRule => ({
+        action: action.value as SyncAction,
+        path: path.value.trim(),
+        target: action.value === "rebuild" ? null : target.value.trim() || null,
+        ignore: ignore.value.split(",").map((p) => p.trim()).filter(Boolean),
+        exec: action.value === "sync+exec" ? exec.value.trim() || null : null,
+        initial_sync: action.value !== "rebuild" && initialBox.checked,
+      });
+      const remove = button("✕", "", () => {
+        rows.splice(rows.indexOf(read), 1);
+        row.remove();
+      }, "Remove this rule");
+      remove.classList.add("rule-remove");
+      row.append(action, path, target, ignore, exec, initial, remove);
+      rows.push(read);
+      list.append(row);
+      return row;
+    };
+    initial.forEach(addRow);
+    const add = button("Add a rule", "setting-add-rule", () => {
+      addRow({ action: "sync", path: "", target: null, ignore: [], exec: null, initial_sync: false }).querySelector<HTMLInputElement>("input[name='path']")?.focus();
+    }, "A folder whose edits are copied into the running container, or rebuild");
+    const head = element("div", "rule-head");
+    head.append(element("span", "label", "Watch rules"), add);
+    box.append(
+      head,
+      element("div", "muted", "What an edit does while watching, in compose's words; a file under no rule rebuilds. With no rules here, the compose file's develop.watch is used."),
+      list,
+    );
+    return { element: box, read: () => rows.map((read) => read()) };
   }
 
   private drawHistory(box: HTMLElement, folder: string, records: BuildRecord[]): void {
