@@ -56,6 +56,21 @@ fn scaled(bytes: u64, step: f64, units: &[&str], digits: usize) -> String {
     format!("{text} {}", units[unit])
 }
 
+/// A duration as a build's steps are told: "0 s", "40 ms", "2.5 s", "41 s", "3 min 5 s".
+pub fn seconds(value: f64) -> String {
+    let value = value.max(0.0);
+    match value {
+        0.0 => "0 s".into(),
+        v if v < 0.9995 => format!("{:.0} ms", (v * 1000.0).round().max(1.0)),
+        v if v < 9.95 => format!("{v:.1} s"),
+        v if v < 119.5 => format!("{v:.0} s"),
+        v => {
+            let whole = v.round() as u64;
+            format!("{} min {} s", whole / 60, whole % 60)
+        }
+    }
+}
+
 /// "Less than a second ago", "5 minutes ago", "2 days ago", "3 months ago".
 pub fn ago(then: i64, now: i64) -> String {
     let seconds = (now - then).max(0);
@@ -85,6 +100,13 @@ pub fn ago(then: i64, now: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        let said: Vec<String> =
+            [0.0, 0.0004, 0.04, 0.9996, 2.54, 9.96, 41.2, 185.0].iter().map(|s| seconds(*s)).collect();
+        assert_eq!(said, ["0 s", "1 ms", "40 ms", "1.0 s", "2.5 s", "10 s", "41 s", "3 min 5 s"]);
+    }
 
     #[test]
     fn memory_sizes_read_in_the_docker_clis_units() {

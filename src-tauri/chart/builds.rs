@@ -64,6 +64,8 @@ where
     let labels: Vec<String> = steps.iter().map(|s| shortened(&s.label)).collect();
     let mut chart = ChartBuilder::on(root)
         .margin(8)
+        // Room for the last time label, centred on the right edge.
+        .margin_right(26)
         .x_label_area_size(22)
         .y_label_area_size(230)
         // A segmented range covers both its ends: rows 0 to rows − 1 are `rows` segments.
@@ -73,7 +75,7 @@ where
         .x_labels(6)
         .y_labels(rows as usize)
         .disable_y_mesh()
-        .x_label_formatter(&|seconds| format!("{seconds:.1} s"))
+        .x_label_formatter(&|at| crate::format::seconds(*at))
         .y_label_formatter(&|row| match row {
             // Row 0 is at the bottom: the first step is drawn on the top row.
             SegmentValue::CenterOf(row) => labels.get((rows - 1 - row) as usize).cloned().unwrap_or_default(),
@@ -102,7 +104,7 @@ where
             [(step.started, SegmentValue::Exact(row)), (right, SegmentValue::Exact(row + 1))],
             colour.filled(),
         )))?;
-        let words = if step.cached { "cached".to_string() } else { format!("{:.1} s", step.seconds) };
+        let words = if step.cached { "cached".to_string() } else { crate::format::seconds(step.seconds) };
         chart.draw_series(std::iter::once(Text::new(
             words,
             (right + end * 0.005, SegmentValue::CenterOf(row)),
@@ -206,7 +208,7 @@ where
         Figure::Misses => point.misses as f64,
     };
     let (title, unit_words): (&str, fn(f64) -> String) = match figure {
-        Figure::Seconds => ("Build time", |v| format!("{v:.0} s")),
+        Figure::Seconds => ("Build time", crate::format::seconds),
         Figure::Size => ("Image size", |v| value_label(v, Unit::Bytes)),
         Figure::Misses => ("Steps not cached", |v| format!("{v:.0}")),
     };
@@ -287,13 +289,12 @@ mod tests {
             bar("2 COPY package.json .", 0.0, 0.1, true),
             StepBar {
                 first_miss: true,
-                ..bar("3 RUN npm ci --omit=dev --no-audit --prefer-offline", 0.2, 12.5, false)
+                ..bar("3 RUN npm ci --omit=dev --no-audit --prefer-offline", 0.2, 12.6, false)
             },
         ];
         let svg = timeline(&steps, ChartTheme::Light, 720).unwrap();
         assert!(svg.contains(&format!("height=\"{}\"", timeline_height(3))), "{}", &svg[..120]);
-        for text in
-            ["1 FROM debian", "2 COPY package.json .", "3 RUN npm ci --omit=dev --no-audit…", "cached", "12.5 s"]
+        for text in ["1 FROM debian", "2 COPY package.json .", "3 RUN npm ci --omit=dev --no-audit…", "cached", "13 s"]
         {
             assert!(svg.contains(text), "{text} is drawn");
         }

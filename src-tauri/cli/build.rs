@@ -336,7 +336,14 @@ fn print_steps(outcome: &PipelineOutcome) {
     let slowest: Vec<String> = ran
         .iter()
         .take(3)
-        .map(|s| format!("{} {} ({:.1} s)", s.index, s.instruction.chars().take(50).collect::<String>(), s.seconds))
+        .map(|s| {
+            format!(
+                "{} {} ({})",
+                s.index,
+                s.instruction.chars().take(50).collect::<String>(),
+                format::seconds(s.seconds)
+            )
+        })
         .collect();
     let slowest = if slowest.is_empty() { String::new() } else { format!("; slowest: {}", slowest.join(", ")) };
     println!("Steps: {} of {} from the cache{slowest}", cached, outcome.steps.len());

@@ -211,9 +211,10 @@ fn first_miss(steps: &[BuildStep], last: LastBuild) -> Option<CacheMiss> {
         n => format!(", and the {n} steps after it ran again"),
     };
     let summary = format!(
-        "Step {} ({}) was not cached: {reason}{consequence} ({reran_seconds:.1} s).",
+        "Step {} ({}) was not cached: {reason}{consequence} ({}).",
         step.index,
-        short(&step.instruction)
+        short(&step.instruction),
+        crate::format::seconds(reran_seconds)
     );
     Some(CacheMiss {
         step: step.index,

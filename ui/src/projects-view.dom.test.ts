@@ -111,7 +111,7 @@ describe("the Projects screen", () => {
     expect(byId("project-times").hidden).toBe(false);
     expect(text("#project-times h3")).toBe("Where the time went");
     expect(text("#project-times .times-heading .muted")).toBe("build of 2 hours ago · 12.9 s · 4 of 6 steps cached");
-    expect(text("#project-cache-miss")).toBe("Step 5 (COPY . .) was not cached: server.py and 2 more files changed, and the step after it ran again (10.2 s).");
+    expect(text("#project-cache-miss")).toBe("Step 5 (COPY . .) was not cached: server.py and 2 more files changed, and the step after it ran again (10 s).");
     expect(text("#project-timeline")).toBe(`timeline of ${BUILDS[3]}`);
     const columns = [...document.querySelectorAll<HTMLButtonElement>("#project-trend .trend-column")];
     expect(columns.map((c) => [c.dataset.started, c.style.left, c.style.width, c.classList.contains("picked")])).toEqual([
@@ -125,14 +125,14 @@ describe("the Projects screen", () => {
     columns[2].click();
     await settle();
     expect(callsOf("project_build_charts").slice(-1)[0]).toMatchObject({ folder: API, shown: BUILDS[2], theme: "light" });
-    expect(text("#project-cache-miss")).toBe("Step 3 (COPY requirements.txt .) was not cached: requirements.txt changed, and the 3 steps after it ran again (30.7 s).");
+    expect(text("#project-cache-miss")).toBe("Step 3 (COPY requirements.txt .) was not cached: requirements.txt changed, and the 3 steps after it ran again (31 s).");
     expect(text("#project-timeline")).toBe(`timeline of ${BUILDS[2]}`);
     expect(find(`#project-trend .trend-column[data-started="${BUILDS[2]}"]`).classList.contains("picked")).toBe(true);
 
     // The oldest build, from its history row: it had nothing to reuse.
     find(`#project-history .history-row[data-started="${BUILDS[0]}"]`).click();
     await settle();
-    expect(text("#project-cache-miss")).toBe("Step 2 (WORKDIR /app) was not cached: there was no earlier build to reuse, and the 4 steps after it ran again (42.0 s).");
+    expect(text("#project-cache-miss")).toBe("Step 2 (WORKDIR /app) was not cached: there was no earlier build to reuse, and the 4 steps after it ran again (42 s).");
     // A failed build has no steps: its row opens nothing.
     expect(document.querySelector(`#project-history .history-row[data-started="${BUILDS[1]}"]`)).toBeNull();
   });

@@ -147,6 +147,12 @@ export class ProjectsView {
     });
     api.projectEvents((event) => this.onEvent(event));
     onThemeChange(() => void this.redrawTimes());
+    // The charts are drawn at the pane's width: a resized window gets them drawn again.
+    let resizing = 0;
+    window.addEventListener("resize", () => {
+      window.clearTimeout(resizing);
+      resizing = window.setTimeout(() => void this.redrawTimes(), 250);
+    });
   }
 
   /** Redraws when the projects changed (or `force`): daemon events call this often, and a redraw
