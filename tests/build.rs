@@ -94,12 +94,21 @@ async fn a_build_sends_what_dockerignore_keeps_labels_verifies_and_tags() {
         "{summary}"
     );
 
-    // The build history keeps both builds.
-    let histories: Vec<_> = std::fs::read_dir(state.path().join("history")).unwrap().collect();
+    // The build history keeps both builds, and beside it the last good build's context files.
+    let mut kept: Vec<String> = std::fs::read_dir(state.path().join("history"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    kept.sort();
+    assert_eq!(kept.len(), 2, "{kept:?}");
+    assert!(kept[0].ends_with(".context.json") && kept[1] == kept[0].replace(".context.json", ".json"), "{kept:?}");
     let history: Value =
-        serde_json::from_slice(&std::fs::read(histories[0].as_ref().unwrap().path()).unwrap()).unwrap();
+        serde_json::from_slice(&std::fs::read(state.path().join("history").join(&kept[1])).unwrap()).unwrap();
     assert_eq!(history.as_array().unwrap().len(), 2);
     assert_eq!(history[1]["size_delta_bytes"], 8);
+    let context: Value =
+        serde_json::from_slice(&std::fs::read(state.path().join("history").join(&kept[0])).unwrap()).unwrap();
+    assert!(context["app/main.txt"].is_u64() && context.get("app/debug.log").is_none(), "{context}");
 }
 
 #[tokio::test]

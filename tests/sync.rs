@@ -256,7 +256,7 @@ async fn strata_build_watch_syncs_an_edit_and_rebuilds_for_the_dockerfile() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn initial_sync_copies_a_rules_folder_but_what_it_and_dockerignore_leave_out() {
+async fn initial_sync_copies_a_rules_folder_into_the_picked_container_but_what_it_and_dockerignore_leave_out() {
     use strata::project::session::initial_sync;
     let mut fixtures = Fixtures::new("sync-initial").await;
     let container = applets_container(&mut fixtures).await;
@@ -270,7 +270,9 @@ async fn initial_sync_copies_a_rules_folder_but_what_it_and_dockerignore_leave_o
     write(folder, "src/debug.log", "log\n");
     write(folder, "src/node_modules/dep/index.js", "dep\n");
     let mut project = strata::project::settings::Project::for_path(folder);
-    project.restart_container = Some(container.clone());
+    // The container picked for sync, not the one the project restarts after a build.
+    project.restart_container = Some(format!("{container}-restarted-after-builds"));
+    project.sync_container = Some(container.clone());
     let (rules, from) = project.sync_rules().unwrap().expect("the compose file's rules");
     assert_eq!(from, "compose.yaml, service web");
 
