@@ -238,6 +238,14 @@ async fn strata_build_watch_syncs_an_edit_and_rebuilds_for_the_dockerfile() {
     std::fs::write(folder.join("Dockerfile"), dockerfile).unwrap();
     let rebuilt = next_with(&lines, "build", 120).expect("a build after the Dockerfile changed");
     assert!(rebuilt["build"]["image_id"].is_string());
+
+    // An edited compose file is read again: the next edit goes where its rule now says.
+    let compose = std::fs::read_to_string(folder.join("compose.yaml")).unwrap();
+    write(folder, "compose.yaml", &compose.replace("target: /app/src", "target: /app/code"));
+    next_with(&lines, "build", 120).expect("a build for the compose file, which no rule covers");
+    write(folder, "src/app.js", "three\n");
+    next_with(&lines, "synced", 30).expect("a sync after the edit");
+    assert_eq!(read_back(&docker, &name, "/app/code/app.js").await.unwrap().0, b"three\n");
     drop(watcher);
     fixtures.adopt_labelled_images().await;
     let remove = bollard::query_parameters::RemoveContainerOptionsBuilder::default().force(true).build();
@@ -248,8 +256,9 @@ async fn strata_build_watch_syncs_an_edit_and_rebuilds_for_the_dockerfile() {
     let records = history.as_array().unwrap();
     let sync = records.iter().find(|r| r["synced"].is_object()).expect("the sync in the history");
     assert_eq!(sync["trigger"]["paths"][0], "src/app.js");
-    let last = records.last().unwrap();
-    assert_eq!(last["trigger"]["reason"], "Dockerfile changed", "{last}");
+    let reasons: Vec<&serde_json::Value> =
+        records.iter().map(|r| &r["trigger"]["reason"]).filter(|r| !r.is_null()).collect();
+    assert_eq!(reasons, ["Dockerfile changed", "compose.yaml changed (no watch rule covers it)"], "{history}");
     let table = String::from_utf8_lossy(&common::strata(&["build", "--history", path], &env).stdout).to_string();
     assert!(table.contains(&format!("synced 1 file into {name}")), "{table}");
     assert!(table.contains("(rebuilt: Dockerfile changed)"), "{table}");

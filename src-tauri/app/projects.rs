@@ -23,6 +23,7 @@ use crate::project::session::{self, EditOutcome, Recorded};
 use crate::project::settings::{BuildRecord, Project, ProjectStore};
 use crate::project::sync_rules::SyncRules;
 use crate::project::watch::{watch, FolderWatch, Trigger, WatchEvent, WatchTiming};
+use crate::project::watch_rules::{RulesRead, WatchRules};
 use crate::project::BuildError;
 use crate::project::BuildEvent;
 
@@ -261,16 +262,16 @@ pub fn project_watch(app: AppHandle, workshop: State<'_, Workshop>, folder: Stri
     }
     let project = find(&folder)?;
     // Rules that cannot be used are said, and every edit rebuilds meanwhile.
-    let (rules, sync, problem) = match project.sync_rules() {
-        Ok(Some((rules, from))) => (Some(rules), Some(from), None),
-        Ok(None) => (None, None, None),
-        Err(error) => (None, None, Some(format!("{error}. {}", error.hint()))),
+    let (rules, read) = WatchRules::read(&project);
+    let sync = match &read {
+        RulesRead::From(from) => Some(from.clone()),
+        _ => None,
     };
-    let timing = if rules.is_some() { WatchTiming::for_sync() } else { WatchTiming::default() };
+    let timing = if sync.is_some() { WatchTiming::for_sync() } else { WatchTiming::default() };
     let (handle, events) = watch(project.context()?, timing)?;
     inner.watching.lock().expect("workshop lock").insert(path, handle);
     inner.send(ProjectEvent::Watching { folder: folder.clone(), on: true, reason: None, sync });
-    if let Some(line) = problem {
+    if let RulesRead::Unusable(line) = read {
         inner.send(ProjectEvent::Line { folder, line });
     }
     tauri::async_runtime::spawn(rebuild_on_change(app, inner, project, rules, events));
@@ -278,21 +279,26 @@ pub fn project_watch(app: AppHandle, workshop: State<'_, Workshop>, folder: Stri
 }
 
 /// Rebuilds (or, with live-sync rules, syncs) on every change — the engine's loop — until the
-/// watch ends, then says why.
+/// watch ends, then says why. The rules are read again when the compose file changes.
 async fn rebuild_on_change(
     app: AppHandle,
     inner: Arc<WorkshopInner>,
     project: Project,
-    rules: Option<SyncRules>,
+    rules: WatchRules,
     mut events: tokio::sync::mpsc::Receiver<WatchEvent>,
 ) {
-    let (app_ref, inner_ref, project_ref, rules_ref) = (&app, &inner, &project, rules.as_ref());
-    if let Some(rules) = rules_ref {
-        first_sync(app_ref, inner_ref, project_ref, rules).await;
+    let (app_ref, inner_ref, project_ref, rules_ref) = (&app, &inner, &project, &rules);
+    if let (Some(first), _) = rules.current() {
+        first_sync(app_ref, inner_ref, project_ref, &first).await;
     }
     let end = session::rebuild_on_change(&mut events, |mut trigger| async move {
-        if let Some(rules) = rules_ref {
-            match sync_edits(app_ref, inner_ref, project_ref, rules, &trigger).await {
+        let (current, read) = rules_ref.current();
+        if let Some(read) = read {
+            let folder = project_ref.folder.display().to_string();
+            inner_ref.send(ProjectEvent::Line { folder, line: read.said_again() });
+        }
+        if let Some(current) = &current {
+            match sync_edits(app_ref, inner_ref, project_ref, current, &trigger).await {
                 Some(EditOutcome::Rebuild(reason)) => trigger.reason = Some(reason),
                 Some(_) => return,
                 None => {}

@@ -22,8 +22,8 @@ use crate::project::session::{
 use crate::project::settings::{BuildRecord, Project, ProjectStore};
 use crate::project::steps::BuildStep;
 use crate::project::sync::SyncReport;
-use crate::project::sync_rules::SyncRules;
 use crate::project::watch::{watch, Trigger, WatchTiming};
+use crate::project::watch_rules::{RulesRead, WatchRules};
 use crate::project::{BuildContext, BuildEvent};
 
 #[derive(Debug, Args)]
@@ -101,22 +101,27 @@ pub async fn build(endpoint: Option<String>, args: BuildArgs) -> Result<bool, Fa
     if !args.watch {
         return Ok(build_once(&connection, &project, &context, None, &args, store.as_ref()).await.is_ok());
     }
-    let rules = live_sync_rules(&project);
-    let timing = if rules.is_some() { WatchTiming::for_sync() } else { WatchTiming::default() };
+    let (rules, read) = WatchRules::read(&project);
+    say_rules(&read, &project);
+    let timing = if matches!(read, RulesRead::From(_)) { WatchTiming::for_sync() } else { WatchTiming::default() };
     let (_watching, mut events) = watch(context.clone(), timing)?;
     eprintln!("Watching {} (Ctrl+C stops)", context.root().display());
     let _ = build_once(&connection, &project, &context, None, &args, store.as_ref()).await;
-    if let Some(rules) = &rules {
-        match initial_sync(&connection.docker, &project, rules).await {
+    if let (Some(first), _) = rules.current() {
+        match initial_sync(&connection.docker, &project, &first).await {
             Ok(reports) => report_syncs(reports, Trigger::of([]), &project, &args, store.as_ref()),
             Err(failure) => eprintln!("strata: the initial sync failed: {failure}"),
         }
     }
-    let (connection, project, context, args, store) = (&connection, &project, &context, &args, store.as_ref());
-    let rules = rules.as_ref();
+    let (connection, project, context, args, store, rules) =
+        (&connection, &project, &context, &args, store.as_ref(), &rules);
     let rebuilds = rebuild_on_change(&mut events, |mut trigger| async move {
-        if let Some(rules) = rules {
-            match sync_or_rebuild(&connection.docker, project, rules, &trigger).await {
+        let (current, read) = rules.current();
+        if let Some(read) = &read {
+            eprintln!("{}", read.said_again());
+        }
+        if let Some(current) = &current {
+            match sync_or_rebuild(&connection.docker, project, current, &trigger).await {
                 EditOutcome::Synced(reports) => return report_syncs(reports, trigger, project, args, store),
                 EditOutcome::Ignored => return eprintln!("\nIgnored by the watch rules: {}", listed(&trigger)),
                 EditOutcome::Rebuild(reason) => trigger.reason = Some(reason),
@@ -141,20 +146,16 @@ pub async fn build(endpoint: Option<String>, args: BuildArgs) -> Result<bool, Fa
     Err(Failure::new(code, reason).with_hint("Watching stopped; start it again."))
 }
 
-/// The project's live-sync rules (its own, else its compose file's), said on stderr; `None` when
-/// it has none, or they cannot be used (then every edit rebuilds, and stderr says why).
-fn live_sync_rules(project: &Project) -> Option<SyncRules> {
-    match project.sync_rules() {
-        Ok(Some((rules, from))) => {
+/// What reading the project's live-sync rules found when watching starts, said on stderr; rules
+/// that cannot be used mean every edit rebuilds meanwhile.
+fn say_rules(read: &RulesRead, project: &Project) {
+    match read {
+        RulesRead::From(from) => {
             let into = project.sync_into().unwrap_or("no container yet: pass --sync-into or --restart NAME");
             eprintln!("Live sync: the watch rules of {from}, into {into}");
-            Some(rules)
         }
-        Ok(None) => None,
-        Err(error) => {
-            eprintln!("strata: {error}. {}", error.hint());
-            None
-        }
+        RulesRead::None => {}
+        RulesRead::Unusable(why) => eprintln!("strata: {why}"),
     }
 }
 

@@ -15,7 +15,8 @@
 //! - [`watch`]: edits to the folder, one trigger per burst, filtered by the same rules.
 //! - [`sync_rules`]: what an edit should do — copy into the running container, restart it, run a
 //!   command in it, or rebuild — as compose's `develop.watch` rules say ([`compose_watch`] reads
-//!   them from the project's compose file); [`sync`] makes the copy through the Engine API.
+//!   them from the project's compose file, [`watch_rules`] again when it changes); [`sync`] makes
+//!   the copy through the Engine API.
 //! - [`settings`]: the projects Strata knows, how each is built, and their build histories.
 //! - [`session`]: a build kept in the history, and the watch → rebuild loop, for the window and
 //!   the CLI alike.
@@ -38,6 +39,7 @@ pub mod sync;
 pub mod sync_rules;
 pub mod verify;
 pub mod watch;
+pub mod watch_rules;
 
 use thiserror::Error;
 
