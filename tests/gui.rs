@@ -1505,13 +1505,13 @@ async fn a_watched_project_with_compose_rules_syncs_an_edit_into_its_container()
     let window = open_window(dir.path(), &[("STRATA_CONFIG_DIR", &config)]).await;
     let client = window.client.clone();
 
-    // The project, and the container it syncs into (the one it restarts).
+    // The project, and the container it syncs into (picked in the settings).
     click(&client, "#nav-projects", "the Projects screen").await;
     answer_file_dialog(dir.path(), folder.path());
     click(&client, "#project-add", "Add a folder…").await;
     wait_for(&client, ".project-row.selected[data-state='new']", "the new project").await;
     click(&client, "#project-settings summary", "the settings").await;
-    let field = wait_for(&client, "#setting-restart", "the container to restart").await;
+    let field = wait_for(&client, "#setting-sync-container", "the container to sync into").await;
     field.send_keys(&container).await.unwrap();
     click(&client, "#setting-save", "Save").await;
 
@@ -1527,6 +1527,41 @@ async fn a_watched_project_with_compose_rules_syncs_an_edit_into_its_container()
     assert_eq!(common::read_back(&docker, &container, "/app/src/app.js").await.unwrap().0, b"two\n");
     tokio::time::sleep(Duration::from_millis(400)).await;
     screenshot(&client, "projects-synced.png").await;
+    click(&client, "#project-watch", "stop watching").await;
+
+    // Rules of its own, typed in the settings, replace the compose file's.
+    wait_for(&client, ".project-row.selected:not([data-state='watching'])", "the watch stopped").await;
+    click(&client, "#setting-add-rule", "Add a rule").await;
+    let path = wait_for(&client, "#setting-watch-rules .rule-row input[name='path']", "the new rule's folder").await;
+    path.send_keys("src").await.unwrap();
+    let target = wait_for(&client, "#setting-watch-rules .rule-row input[name='target']", "its target").await;
+    target.send_keys("/app/edited").await.unwrap();
+    let scroll = "document.querySelector('#setting-watch-rules').scrollIntoView({block: 'center'})";
+    client.execute(scroll, vec![]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    screenshot(&client, "projects-watch-rules.png").await;
+    click(&client, "#setting-save", "Save").await;
+    let saved = || std::fs::read_to_string(config.join("projects.json")).unwrap_or_default().contains("/app/edited");
+    for _ in 0..100 {
+        if saved() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(saved(), "the typed rule is kept with the project");
+    click(&client, "#project-watch", "Rebuild on change").await;
+    wait_for_text_at(&client, "#project-log", "Live sync: the watch rules of the project's settings", "the own rules")
+        .await;
+    std::fs::write(folder.path().join("src/app.js"), "three\n").unwrap();
+    let mut copied = None;
+    for _ in 0..100 {
+        copied = common::read_back(&docker, &container, "/app/edited/app.js").await;
+        if copied.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(copied.expect("the edit where the typed rule says").0, b"three\n");
     click(&client, "#project-watch", "stop watching").await;
     client.close().await.unwrap();
 }
