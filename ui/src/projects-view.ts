@@ -389,7 +389,8 @@ export class ProjectsView {
 
   private async redrawTimes(): Promise<void> {
     const box = this.detail.querySelector<HTMLElement>("#project-times");
-    if (!box || !this.selected) return;
+    // A hidden screen has no width to draw at; it scales what it has until it is shown again.
+    if (!box || !this.selected || this.element.closest("[hidden]")) return;
     await this.drawTimes(box, this.selected, await api.projectHistory(this.selected));
   }
 
