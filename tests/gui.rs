@@ -859,6 +859,8 @@ async fn the_projects_screen_adds_a_folder_builds_it_and_rebuilds_it_on_change()
     wait_for(&client, "#project-timeline svg", "the steps' timeline").await;
     let columns = client.find_all(Locator::Css("#project-trend .trend-column")).await.unwrap();
     assert_eq!(columns.len(), 2, "one column per build");
+    // The settings' "saved" note has gone by the time a person looks (the README's picture).
+    wait_for_within(&client, ".toast[hidden]", "the note gone", 15).await;
     tokio::time::sleep(Duration::from_millis(400)).await;
     screenshot(&client, "projects-times.png").await;
     columns[0].click().await.unwrap();
