@@ -71,6 +71,15 @@ pub fn seconds(value: f64) -> String {
     }
 }
 
+/// `text` cut to its first `chars` characters, with "…" when it was longer.
+pub fn shortened(text: &str, chars: usize) -> String {
+    let mut kept: String = text.chars().take(chars).collect();
+    if text.chars().nth(chars).is_some() {
+        kept.push('…');
+    }
+    kept
+}
+
 /// "Less than a second ago", "5 minutes ago", "2 days ago", "3 months ago".
 pub fn ago(then: i64, now: i64) -> String {
     let seconds = (now - then).max(0);
@@ -100,6 +109,12 @@ pub fn ago(then: i64, now: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_text_is_cut_at_a_character_with_an_ellipsis() {
+        assert_eq!(shortened("RUN make", 40), "RUN make");
+        assert_eq!(shortened("RUN échoué", 5), "RUN é…");
+    }
 
     #[test]
     fn durations_read_as_people_say_them() {

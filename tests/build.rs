@@ -544,7 +544,7 @@ async fn steps_are_timed_cached_and_explained_on_buildkit_and_the_classic_builde
         assert_eq!(first["build"]["builder"], builder);
         let ran: Vec<bool> = steps_of(&first).iter().filter(|s| !s.0.starts_with("FROM")).map(|s| s.1).collect();
         assert_eq!(ran, [false; 4], "{builder}: the first build runs every step: {first}");
-        assert_eq!(first["cache_miss"]["reason"], "there was no earlier build to reuse", "{builder}");
+        assert_eq!(first["cache_miss"]["reason"], "there was no earlier timed build to compare with", "{builder}");
 
         let again = json(&build(&["--json"]));
         let cached: Vec<bool> = steps_of(&again).iter().filter(|s| !s.0.starts_with("FROM")).map(|s| s.1).collect();

@@ -864,7 +864,13 @@ async fn the_projects_screen_adds_a_folder_builds_it_and_rebuilds_it_on_change()
     tokio::time::sleep(Duration::from_millis(400)).await;
     screenshot(&client, "projects-times.png").await;
     columns[0].click().await.unwrap();
-    wait_for_text_at(&client, "#project-cache-miss", "no earlier build to reuse", "the first build's story").await;
+    wait_for_text_at(
+        &client,
+        "#project-cache-miss",
+        "no earlier timed build to compare with",
+        "the first build's story",
+    )
+    .await;
     wait_for(&client, "#project-trend .trend-column.picked", "the picked column").await;
     while client.find_all(Locator::Css("html[data-theme='dark']")).await.unwrap().is_empty() {
         click(&client, "#theme-switch", "the theme switch").await;

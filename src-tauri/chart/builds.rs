@@ -3,7 +3,6 @@
 //! project's builds (duration, image size and cache misses, one column per build, each column's
 //! place returned so the window can open the build clicked).
 
-use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use serde::Serialize;
@@ -60,27 +59,20 @@ where
     let palette = theme.palette();
     root.fill(&palette.background)?;
     let end = steps.iter().map(|s| s.started + s.seconds).fold(0.0, f64::max).max(0.1) * 1.12;
-    let rows = steps.len().max(1) as i32;
-    let labels: Vec<String> = steps.iter().map(|s| shortened(&s.label)).collect();
+    let rows = steps.len().max(1) as f64;
     let mut chart = ChartBuilder::on(root)
         .margin(8)
         // Room for the last time label, centred on the right edge.
         .margin_right(26)
         .x_label_area_size(22)
         .y_label_area_size(230)
-        // A segmented range covers both its ends: rows 0 to rows − 1 are `rows` segments.
-        .build_cartesian_2d(0.0..end, (0..rows - 1).into_segmented())?;
+        .build_cartesian_2d(0.0..end, 0.0..rows)?;
     chart
         .configure_mesh()
         .x_labels(6)
-        .y_labels(rows as usize)
+        .y_labels(0)
         .disable_y_mesh()
         .x_label_formatter(&|at| crate::format::seconds(*at))
-        .y_label_formatter(&|row| match row {
-            // Row 0 is at the bottom: the first step is drawn on the top row.
-            SegmentValue::CenterOf(row) => labels.get((rows - 1 - row) as usize).cloned().unwrap_or_default(),
-            _ => String::new(),
-        })
         .label_style((FONT, 11).into_font().color(&palette.text))
         .axis_style(palette.axis)
         .bold_line_style(palette.grid)
@@ -89,8 +81,10 @@ where
     let ran = palette.series(0);
     let missed = palette.series(1);
     let cached = palette.limit;
+    let text = (FONT, 11).into_font().color(&palette.text);
     for (index, step) in steps.iter().enumerate() {
-        let row = rows - 1 - index as i32;
+        // The first step on the top row.
+        let bottom = rows - 1.0 - index as f64;
         let colour = if step.first_miss {
             missed
         } else if step.cached {
@@ -101,25 +95,22 @@ where
         // A step of no time still shows as a sliver.
         let right = step.started + step.seconds.max(end / 400.0);
         chart.draw_series(std::iter::once(Rectangle::new(
-            [(step.started, SegmentValue::Exact(row)), (right, SegmentValue::Exact(row + 1))],
+            [(step.started, bottom + 0.15), (right, bottom + 0.85)],
             colour.filled(),
         )))?;
         let words = if step.cached { "cached".to_string() } else { crate::format::seconds(step.seconds) };
+        let middle = bottom + 0.5;
         chart.draw_series(std::iter::once(Text::new(
             words,
-            (right + end * 0.005, SegmentValue::CenterOf(row)),
-            (FONT, 11).into_font().color(&palette.text).pos(Pos::new(HPos::Left, VPos::Center)),
+            (right + end * 0.005, middle),
+            text.clone().pos(Pos::new(HPos::Left, VPos::Center)),
         )))?;
+        // The step's name left of the axis, level with its bar.
+        let (axis, level) = chart.backend_coord(&(0.0, middle));
+        let label = crate::format::shortened(&step.label, LABEL_CHARS);
+        root.draw(&Text::new(label, (axis - 8, level), text.clone().pos(Pos::new(HPos::Right, VPos::Center))))?;
     }
     Ok(())
-}
-
-fn shortened(label: &str) -> String {
-    let mut text: String = label.chars().take(LABEL_CHARS).collect();
-    if label.chars().count() > LABEL_CHARS {
-        text.push('…');
-    }
-    text
 }
 
 /// One build in the trend.
@@ -301,6 +292,17 @@ mod tests {
         assert!(svg.to_uppercase().contains("#D6781E"), "the first miss in its own colour");
         let dark = timeline(&steps, ChartTheme::Dark, 720).unwrap();
         assert!(!dark.to_uppercase().contains("#FFFFFF"), "nothing white on dark");
+    }
+
+    #[test]
+    fn a_timeline_of_one_step_draws_its_bar() {
+        let svg = timeline(&[bar("1 FROM nginx", 0.0, 2.0, false)], ChartTheme::Light, 480).unwrap();
+        assert!(svg.contains("1 FROM nginx") && svg.contains("2.0 s"), "{svg}");
+        let bars: Vec<&str> =
+            svg.lines().filter(|line| line.starts_with("<rect") && line.contains("#1F78AA")).collect();
+        assert_eq!(bars.len(), 1, "one bar, in the colour of a step that ran: {svg}");
+        let height: f64 = bars[0].split("height=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+        assert!(height >= 10.0, "a bar as tall as most of its row: {}", bars[0]);
     }
 
     #[test]

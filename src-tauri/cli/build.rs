@@ -20,7 +20,7 @@ use crate::project::session::{
     build_and_record, initial_sync, keep_sync, rebuild_on_change, sync_or_rebuild, EditOutcome, WatchEnd,
 };
 use crate::project::settings::{BuildRecord, Project, ProjectStore};
-use crate::project::steps::BuildStep;
+use crate::project::steps::{cached_of, BuildStep};
 use crate::project::sync::SyncReport;
 use crate::project::watch::{watch, Trigger, WatchTiming};
 use crate::project::watch_rules::{RulesRead, WatchRules};
@@ -328,26 +328,19 @@ fn print_outcome(outcome: &PipelineOutcome, record: &BuildRecord) {
 
 /// Where the build's time went: the slowest steps that ran, why the cache missed, and advice.
 fn print_steps(outcome: &PipelineOutcome) {
-    let cached = outcome.steps.iter().filter(|s| s.cached).count();
-    let mut ran: Vec<&BuildStep> = outcome.steps.iter().filter(|s| !s.cached && s.seconds > 0.0).collect();
     if outcome.steps.is_empty() {
         return;
     }
+    let (cached, counted) = cached_of(&outcome.steps);
+    let mut ran: Vec<&BuildStep> = outcome.steps.iter().filter(|s| !s.cached && s.seconds > 0.0).collect();
     ran.sort_by(|a, b| b.seconds.total_cmp(&a.seconds));
     let slowest: Vec<String> = ran
         .iter()
         .take(3)
-        .map(|s| {
-            format!(
-                "{} {} ({})",
-                s.index,
-                s.instruction.chars().take(50).collect::<String>(),
-                format::seconds(s.seconds)
-            )
-        })
+        .map(|s| format!("{} ({})", format::shortened(&s.label(), 50), format::seconds(s.seconds)))
         .collect();
     let slowest = if slowest.is_empty() { String::new() } else { format!("; slowest: {}", slowest.join(", ")) };
-    println!("Steps: {} of {} from the cache{slowest}", cached, outcome.steps.len());
+    println!("Steps: {cached} of {counted} from the cache{slowest}");
     if let Some(miss) = &outcome.cache_miss {
         println!("  {}", miss.summary);
     }

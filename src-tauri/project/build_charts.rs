@@ -5,7 +5,8 @@
 use serde::Serialize;
 
 use super::settings::BuildRecord;
-use crate::chart::builds::{timeline, timeline_height, trend, StepBar, TrendChart, TrendPoint};
+use super::steps::cached_of;
+use crate::chart::builds::{timeline, trend, StepBar, TrendChart, TrendPoint};
 use crate::chart::{ChartError, ChartTheme};
 
 /// Builds shown in the trend.
@@ -20,8 +21,8 @@ pub struct BuildCharts {
     pub shown: Option<i64>,
     /// Its steps on a timeline, as an SVG document.
     pub timeline: Option<String>,
-    /// The timeline's height, in pixels (its width is the one asked for).
-    pub timeline_height: u32,
+    /// How many of its steps came from the cache, and of how many (FROM not counted).
+    pub cached_steps: (usize, usize),
     /// The last builds' duration, size and cache misses (`None`: fewer than two builds).
     pub trend: Option<TrendChart>,
     /// The build each trend column stands for (its start), in the columns' order.
@@ -46,32 +47,33 @@ pub fn build_charts(
     Ok(BuildCharts {
         shown: picked.map(|r| r.started),
         timeline: if bars.is_empty() { None } else { Some(timeline(&bars, theme, width)?) },
-        timeline_height: timeline_height(bars.len()),
+        cached_steps: picked.map(|record| cached_of(&record.steps)).unwrap_or_default(),
         trend: if points.len() < 2 { None } else { Some(trend(&points, theme, (width, TREND_HEIGHT))?) },
         trend_builds: recent.iter().map(|r| r.started).collect(),
     })
 }
 
 fn step_bars(record: &BuildRecord) -> Vec<StepBar> {
-    let first_miss = record.cache_miss.as_ref().map(|miss| miss.step);
+    let first_miss = record.cache_miss.as_ref().map(|miss| (miss.step, &miss.stage));
     record
         .steps
         .iter()
         .map(|step| StepBar {
-            label: format!("{} {}", step.index, step.instruction),
+            label: step.label(),
             started: step.started,
             seconds: step.seconds,
             cached: step.cached,
-            first_miss: Some(step.index) == first_miss,
+            first_miss: Some((step.index, &step.stage)) == first_miss,
         })
         .collect()
 }
 
 fn trend_point(record: &BuildRecord) -> TrendPoint {
+    let (cached, counted) = cached_of(&record.steps);
     TrendPoint {
         seconds: record.seconds,
         size_bytes: record.size_bytes,
-        misses: record.steps.iter().filter(|s| !s.cached && !s.instruction.to_uppercase().starts_with("FROM")).count(),
+        misses: counted - cached,
         passed: record.passed,
     }
 }
@@ -101,6 +103,7 @@ mod tests {
         let mut missed = record(20, vec![step(1, "COPY a /a", true), step(2, "RUN make", false)]);
         missed.cache_miss = Some(CacheMiss {
             step: 2,
+            stage: None,
             instruction: "RUN make".into(),
             reason: String::new(),
             reran: 1,
@@ -110,6 +113,7 @@ mod tests {
         let history = vec![record(10, vec![step(1, "COPY a /a", false)]), missed, record(30, Vec::new())];
         let latest = build_charts(&history, None, ChartTheme::Light, 640).unwrap();
         assert_eq!(latest.shown, Some(20), "the untimed build is passed over");
+        assert_eq!(latest.cached_steps, (1, 2));
         assert!(latest.timeline.unwrap().contains("2 RUN make"));
         assert_eq!(latest.trend_builds, [10, 20, 30]);
         assert_eq!(latest.trend.unwrap().columns.len(), 3);

@@ -126,13 +126,14 @@ pub async fn build(
         .image_id()
         .map(str::to_string)
         .ok_or_else(|| reader.failure("the builder did not name the image it built".into()))?;
+    let steps = reader.take_steps(&labels);
     Ok(BuildOutcome {
         image_id,
         seconds: started.elapsed().as_secs_f64(),
         context: ContextFigures { files: context.files, bytes: context.bytes },
         labels,
         builder,
-        trace: BuildTrace { steps: reader.take_steps(), manifest: context.manifest },
+        trace: BuildTrace { steps, manifest: context.manifest },
     })
 }
 

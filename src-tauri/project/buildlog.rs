@@ -3,13 +3,13 @@
 //! messages (vertices named "[3/7] RUN make", their logs, the image id at the end). Either way
 //! the reader keeps which step runs, so a failure can be pointed at its Dockerfile line.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use bollard::models::{BuildInfo, BuildInfoAux};
 use serde::Serialize;
 
-use super::dockerfile::{instruction_lines, line_in_error, line_of_instruction, line_of_step};
-use super::steps::{BuildStep, StepClock};
+use super::dockerfile::{line_in_error, line_of_instruction, line_of_step};
+use super::steps::{BuildStep, StepClock, VertexStep};
 use super::BuildError;
 
 /// What the builder says as it goes.
@@ -62,13 +62,16 @@ impl LogReader {
     }
 
     /// The Dockerfile's steps seen so far, timed, in order (the clock starts again). The classic
-    /// builder sets a build's labels by adding a LABEL step of its own per label after the
-    /// Dockerfile's last: those are left out.
-    pub fn take_steps(&mut self) -> Vec<BuildStep> {
+    /// builder sets a build's `labels` by adding a LABEL step of its own per label after the
+    /// Dockerfile's last (or the target stage's last): those are left out.
+    pub fn take_steps(&mut self, labels: &BTreeMap<String, String>) -> Vec<BuildStep> {
         let mut steps = std::mem::take(&mut self.clock).finish();
-        let written = instruction_lines(&self.dockerfile).len();
-        if written > 0 {
-            steps.retain(|step| step.index <= written);
+        let added_label = |step: &BuildStep| {
+            let set = step.instruction.strip_prefix("LABEL ").and_then(|rest| rest.split_once('=')).map(|(key, _)| key);
+            step.stage.is_none() && set.is_some_and(|key| labels.contains_key(key.trim_matches('"')))
+        };
+        while steps.last().is_some_and(added_label) {
+            steps.pop();
         }
         steps
     }
@@ -97,14 +100,9 @@ impl LogReader {
                     if self.announced.insert(vertex.digest.clone()) {
                         self.announce(&vertex.name, vertex.cached, on_event);
                     }
-                    let step = match buildkit_step(&vertex.name) {
-                        Some(BuildEvent::Step { number, instruction, .. }) => Some((number, instruction)),
-                        _ => None,
-                    };
                     let began = vertex.started.as_ref().map(|t| t.seconds as f64 + f64::from(t.nanos) / 1e9);
                     let ended = vertex.completed.as_ref().map(|t| t.seconds as f64 + f64::from(t.nanos) / 1e9);
-                    let step = step.as_ref().map(|(number, instruction)| (*number, instruction.as_str()));
-                    self.clock.vertex(step, vertex.cached, began, ended);
+                    self.clock.vertex(vertex_step(&vertex.name).map(|(step, _)| step), vertex.cached, began, ended);
                 }
                 for log in status.logs {
                     for line in String::from_utf8_lossy(&log.msg).lines().filter(|l| !l.trim().is_empty()) {
@@ -202,14 +200,22 @@ pub fn classic_step(line: &str) -> Option<BuildEvent> {
 
 /// "[2/4] COPY a /a" or "[builder 2/4] RUN make" (a named stage) as an event.
 pub fn buildkit_step(name: &str) -> Option<BuildEvent> {
+    let (step, total) = vertex_step(name)?;
+    Some(BuildEvent::Step { number: step.number, total, instruction: step.instruction.to_string() })
+}
+
+/// A vertex's name read as a step — its stage (the words before the numbers, when there are
+/// any), its number within the stage and its instruction — and the stage's step count.
+fn vertex_step(name: &str) -> Option<(VertexStep<'_>, usize)> {
     let inside = name.strip_prefix('[')?;
     let (numbers, instruction) = inside.split_once(']')?;
-    let (number, total) = numbers.rsplit(' ').next()?.split_once('/')?;
-    Some(BuildEvent::Step {
-        number: number.parse().ok()?,
-        total: total.parse().ok()?,
-        instruction: instruction.trim().to_string(),
-    })
+    let (stage, numbers) = match numbers.rsplit_once(' ') {
+        Some((stage, numbers)) => (Some(stage.trim()).filter(|s| !s.is_empty()), numbers),
+        None => (None, numbers),
+    };
+    let (number, total) = numbers.split_once('/')?;
+    let step = VertexStep { stage, number: number.parse().ok()?, instruction: instruction.trim() };
+    Some((step, total.parse().ok()?))
 }
 
 #[cfg(test)]
@@ -225,6 +231,9 @@ mod tests {
         assert_eq!(buildkit_step("[2/4] COPY a /a"), step(2, 4, "COPY a /a"));
         assert_eq!(buildkit_step("[builder 3/5] RUN make"), step(3, 5, "RUN make"));
         assert_eq!(buildkit_step("[internal] load build definition from Dockerfile"), None);
+        let stage = |name| vertex_step(name).map(|(step, _)| step.stage);
+        assert_eq!(stage("[linux/arm64 builder 2/4] RUN make"), Some(Some("linux/arm64 builder")));
+        assert_eq!(stage("[2/4] RUN make"), Some(None));
     }
 
     #[test]
@@ -235,7 +244,8 @@ mod tests {
         {
             reader.classic_line(line, &mut |_| {});
         }
-        let steps = reader.take_steps();
+        let labels = BTreeMap::from([("strata.test".to_string(), "1".to_string())]);
+        let steps = reader.take_steps(&labels);
         assert_eq!(steps.iter().map(|s| (s.index, s.cached)).collect::<Vec<_>>(), [(1, false), (2, true)]);
     }
 

@@ -1,7 +1,8 @@
 //! The live-sync rules a watch goes by, read when watching starts and read again when a compose
-//! file of the project's folder changes (edited, added or removed), so an edited `develop.watch`
-//! takes effect at the next edit without the watch being restarted. Checking costs one `stat` per
-//! compose file name per burst of edits.
+//! file of the project's folder changes (edited, added or removed: its time or size moved), so an
+//! edited `develop.watch` takes effect at the next edit without the watch being restarted.
+//! Checking costs one `stat` per compose file name per burst of edits. The quiet time a burst
+//! waits for stays the one chosen when watching started (restart the watch to change it).
 
 use std::path::Path;
 use std::sync::Mutex;
@@ -50,7 +51,7 @@ struct State {
 impl WatchRules {
     /// The project's rules as they are now, and what reading them found.
     pub fn read(project: &Project) -> (WatchRules, RulesRead) {
-        let stamp = compose_stamp(&project.folder);
+        let stamp = compose_stamp(project);
         let (rules, read) = read_rules(project);
         let state = Mutex::new(State { rules, stamp });
         (WatchRules { project: project.clone(), state }, read)
@@ -60,7 +61,7 @@ impl WatchRules {
     /// they are read again first, and what that found comes with them.
     pub fn current(&self) -> (Option<SyncRules>, Option<RulesRead>) {
         let mut state = self.state.lock().expect("watch rules lock");
-        let stamp = compose_stamp(&self.project.folder);
+        let stamp = compose_stamp(&self.project);
         if stamp == state.stamp {
             return (state.rules.clone(), None);
         }
@@ -81,7 +82,13 @@ fn read_rules(project: &Project) -> (Option<SyncRules>, RulesRead) {
     }
 }
 
-fn compose_stamp(folder: &Path) -> Vec<Option<(SystemTime, u64)>> {
+/// The compose files' stamps; none for a project with rules of its own, which its compose file
+/// does not change.
+fn compose_stamp(project: &Project) -> Vec<Option<(SystemTime, u64)>> {
+    if !project.watch_rules.is_empty() {
+        return Vec::new();
+    }
+    let folder: &Path = &project.folder;
     let stamp = |name: &&str| {
         let metadata = std::fs::metadata(folder.join(name)).ok()?;
         Some((metadata.modified().ok()?, metadata.len()))
@@ -116,5 +123,20 @@ mod tests {
         let (now, said) = rules.current();
         assert!(now.is_none());
         assert!(matches!(said, Some(RulesRead::Unusable(why)) if why.contains("compose.yaml line")));
+
+        // Rules of the project's own are not the compose file's to change.
+        let mut own = project.clone();
+        own.watch_rules = vec![crate::project::sync_rules::SyncRule {
+            action: crate::project::sync_rules::SyncAction::Rebuild,
+            path: "src".into(),
+            target: None,
+            ignore: Vec::new(),
+            exec: None,
+            initial_sync: false,
+        }];
+        let (rules, read) = WatchRules::read(&own);
+        assert_eq!(read, RulesRead::From("the project's settings".into()));
+        std::fs::write(dir.path().join("compose.yaml"), WATCHED).unwrap();
+        assert_eq!(rules.current().1, None);
     }
 }

@@ -299,9 +299,9 @@ shown: number | null,
  */
 timeline: string | null, 
 /**
- * The timeline's height, in pixels (its width is the one asked for).
+ * How many of its steps came from the cache, and of how many (FROM not counted).
  */
-timeline_height: number, 
+cached_steps: [number, number], 
 /**
  * The last builds' duration, size and cache misses (`None`: fewer than two builds).
  */
@@ -409,15 +409,21 @@ hint: string | null, };
  */
 export type BuildStep = { 
 /**
- * The step's number, as the builder counts them (from 1).
+ * The step's number, as the builder counts them (from 1; BuildKit counts each stage's own).
  */
 index: number, 
+/**
+ * The stage it belongs to, as BuildKit names it (`builder`, `stage-1`); `None` for a
+ * single-stage build and for the classic builder, which numbers all steps together.
+ */
+stage: string | null, 
 /**
  * The instruction as the builder prints it (`COPY . /app`).
  */
 instruction: string, 
 /**
- * When it began, in seconds after the build's first step began.
+ * When it began, in seconds after the builder began its work on this build (BuildKit counts
+ * from its first vertex, its own preparations included).
  */
 started: number, 
 /**
@@ -451,6 +457,10 @@ export type CacheMiss = {
  * The first step that ran instead of coming from the cache.
  */
 step: number, 
+/**
+ * Its stage, as [`BuildStep::stage`].
+ */
+stage: string | null, 
 /**
  * Its instruction.
  */

@@ -55,7 +55,7 @@ describe("the window", () => {
     answer("cache_usage", recorded.cacheUsage);
     answer("project_list", []);
     answer("project_history", []);
-    answer("project_build_charts", { shown: null, timeline: null, timeline_height: 56, trend: null, trend_builds: [] });
+    answer("project_build_charts", { shown: null, timeline: null, cached_steps: [0, 0], trend: null, trend_builds: [] });
     answer("cleanup_survey", recorded.cleanupSurvey);
     answer("cleanup_count_all", recorded.cleanupCounted);
     await import("./main");

@@ -17,7 +17,7 @@ function stages(): string[] {
 
 /** The builds of the recorded history, as the trend's columns stand for them. */
 const BUILDS = recorded.projectHistory.map((record) => record.started);
-const NO_CHARTS = { shown: null, timeline: null, timeline_height: 56, trend: null, trend_builds: [] };
+const NO_CHARTS = { shown: null, timeline: null, cached_steps: [0, 0] as [number, number], trend: null, trend_builds: [] };
 
 /** What project_build_charts answers: a timeline naming the build shown, and a trend of four columns. */
 function charts(shown: number | null) {
@@ -25,7 +25,7 @@ function charts(shown: number | null) {
   return {
     shown: picked,
     timeline: `<svg width="720" height="188" viewBox="0 0 720 188"><text>timeline of ${picked}</text></svg>`,
-    timeline_height: 188,
+    cached_steps: (picked === BUILDS[3] ? [4, 5] : [0, 5]) as [number, number],
     trend: { svg: '<svg width="720" height="260" viewBox="0 0 720 260"></svg>', width: 720, height: 260, columns: BUILDS.map((_, i) => ({ x: 72 + 160 * i, y: 0, w: 160, h: 260 })) },
     trend_builds: BUILDS,
   };
@@ -110,7 +110,7 @@ describe("the Projects screen", () => {
 
     expect(byId("project-times").hidden).toBe(false);
     expect(text("#project-times h3")).toBe("Where the time went");
-    expect(text("#project-times .times-heading .muted")).toBe("build of 2 hours ago · 12.9 s · 4 of 6 steps cached");
+    expect(text("#project-times .times-heading .muted")).toBe("build of 2 hours ago · 12.9 s · 4 of 5 steps cached");
     expect(text("#project-cache-miss")).toBe("Step 5 (COPY . .) was not cached: server.py and 2 more files changed, and the step after it ran again (10 s).");
     expect(text("#project-timeline")).toBe(`timeline of ${BUILDS[3]}`);
     const columns = [...document.querySelectorAll<HTMLButtonElement>("#project-trend .trend-column")];
@@ -132,7 +132,7 @@ describe("the Projects screen", () => {
     // The oldest build, from its history row: it had nothing to reuse.
     find(`#project-history .history-row[data-started="${BUILDS[0]}"]`).click();
     await settle();
-    expect(text("#project-cache-miss")).toBe("Step 2 (WORKDIR /app) was not cached: there was no earlier build to reuse, and the 4 steps after it ran again (42 s).");
+    expect(text("#project-cache-miss")).toBe("Step 2 (WORKDIR /app) was not cached: there was no earlier timed build to compare with, and the 4 steps after it ran (42 s).");
     // A failed build has no steps: its row opens nothing.
     expect(document.querySelector(`#project-history .history-row[data-started="${BUILDS[1]}"]`)).toBeNull();
   });
@@ -299,7 +299,7 @@ describe("the Projects screen", () => {
     const part = (row: HTMLElement, name: string) => find<HTMLInputElement>(`[name='${name}']`, row);
     expect(rows()).toHaveLength(1);
     expect([part(rows()[0], "action").value, part(rows()[0], "path").value, part(rows()[0], "target").value, part(rows()[0], "ignore").value, part(rows()[0], "exec").value])
-      .toEqual(["sync+exec", "src", "/app/src", "*.tmp", 'sh -c "kill -HUP 1"']);
+      .toEqual(["sync+exec", "src", "/app/src", "*.tmp", "sh -c 'kill -HUP 1'"]);
 
     byId("setting-add-rule").click();
     const added = rows()[1];

@@ -12,9 +12,10 @@ describe("parsePairs", () => {
 
 describe("commandLine", () => {
   it("writes a command's words as one line a shell splits back into them", () => {
-    expect(commandLine(["sh", "-c", "kill -HUP 1"])).toBe('sh -c "kill -HUP 1"');
+    expect(commandLine(["sh", "-c", "kill -HUP 1"])).toBe("sh -c 'kill -HUP 1'");
     expect(commandLine(["nginx", "-s", "reload"])).toBe("nginx -s reload");
-    expect(commandLine(["echo", ""])).toBe('echo ""');
+    expect(commandLine(["echo", ""])).toBe("echo ''");
+    expect(commandLine(["echo", "it's", "#not-a-comment", "a\tb"])).toBe("echo 'it'\\''s' '#not-a-comment' 'a\tb'");
     expect(commandLine(null)).toBe("");
   });
 });

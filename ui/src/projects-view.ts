@@ -70,11 +70,12 @@ export function recordText(record: BuildRecord): string {
   return parts.join(" · ");
 }
 
-/** A command's words as one line, each word with a space or a quote in it quoted. */
+/** A command's words as one line a shell splits back into them: a word with anything a shell
+ * reads specially in it is put in single quotes (a quote in it as '\''). */
 export function commandLine(words: string[] | string | null): string {
   if (words === null) return "";
   if (typeof words === "string") return words;
-  return words.map((word) => (/[\s"'\\]/.test(word) || word === "" ? JSON.stringify(word) : word)).join(" ");
+  return words.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`)).join(" ");
 }
 
 /** The state of each stage chip, given the stage running (or where it stopped); a project with
@@ -341,7 +342,8 @@ export class ProjectsView {
     const record = records.find((r) => r.started === charts.shown && !r.synced);
     const heading = element("div", "times-heading");
     heading.append(element("h3", "", "Where the time went"));
-    if (record) heading.append(element("span", "muted", `build of ${formatAgo(record.started)} · ${record.seconds.toFixed(1)} s · ${record.steps.filter((s) => s.cached).length} of ${record.steps.length} steps cached`));
+    const [cached, counted] = charts.cached_steps;
+    if (record) heading.append(element("span", "muted", `build of ${formatAgo(record.started)} · ${record.seconds.toFixed(1)} s · ${cached} of ${counted} steps cached`));
     const parts: HTMLElement[] = [heading];
     if (record?.cache_miss) {
       const miss = element("div", "cache-miss", record.cache_miss.summary);
