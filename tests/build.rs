@@ -133,7 +133,7 @@ async fn failed_builds_and_verifications_leave_the_last_good_tag_alone() {
             "verification failed with exit code 3: checking",
         ),
     ];
-    for (dockerfile, extra, expected) in failures {
+    for (number, (dockerfile, extra, expected)) in failures.into_iter().enumerate() {
         std::fs::write(dir.path().join("Dockerfile"), dockerfile).unwrap();
         let mut args = vec!["-t", dev.as_str()];
         args.extend(extra);
@@ -142,6 +142,17 @@ async fn failed_builds_and_verifications_leave_the_last_good_tag_alone() {
         assert_eq!(failed.status.code(), Some(1), "{stderr}");
         assert!(stderr.lines().last().unwrap().contains(expected), "{expected}: {stderr}");
         assert_eq!(image_id(&fixtures, &dev).await.as_deref(), Some(good.as_str()), "the tag stayed");
+        if number == 0 {
+            // The failed build's record keeps the steps it went through, the failing RUN last.
+            let history = json(&strata(
+                &["build", "--history", dir.path().to_str().unwrap(), "--json"],
+                &[("STRATA_CONFIG_DIR", state.path().to_str().unwrap())],
+            ));
+            let last = history.as_array().unwrap().last().unwrap().clone();
+            let steps: Vec<&str> =
+                last["steps"].as_array().unwrap().iter().map(|s| s["instruction"].as_str().unwrap()).collect();
+            assert_eq!(steps.last(), Some(&r#"RUN ["/bin/busybox", "false"]"#), "{last}");
+        }
     }
     // The image the verification refused was removed, not left dangling.
     assert_eq!(fixtures.adopt_labelled_images().await, 1, "only the good image is left");

@@ -128,7 +128,12 @@ impl LogReader {
             Some(own) if !message.contains(own.as_str()) => format!("{message} ({own})"),
             _ => message,
         };
-        BuildError::Failed { message: message.trim().to_string(), step: (self.step > 0).then_some(self.step), line }
+        BuildError::Failed {
+            message: message.trim().to_string(),
+            step: (self.step > 0).then_some(self.step),
+            line,
+            steps: self.clock.clone().finish(),
+        }
     }
 
     fn classic_line(&mut self, line: &str, on_event: &mut (dyn FnMut(BuildEvent) + Send)) {
@@ -257,6 +262,12 @@ mod tests {
         reader.classic_line("Step 3/3 : RUN [\"/bin/busybox\", \"false\"]", &mut |e| events.push(e));
         let failed = reader.failure("The command '/bin/busybox false' returned a non-zero code: 1".into());
         assert!(matches!(failed, BuildError::Failed { line: Some(3), step: Some(3), .. }), "{failed:?}");
+        let BuildError::Failed { steps, .. } = &failed else { unreachable!() };
+        assert_eq!(
+            steps.last().map(|s| s.instruction.as_str()),
+            Some("RUN [\"/bin/busybox\", \"false\"]"),
+            "the steps up to the failing one"
+        );
         let parse = LogReader::new(dockerfile.into()).failure(
             "failed to solve with frontend dockerfile.v0: failed to create LLB definition: dockerfile parse error line 2: unknown instruction: CPY".into(),
         );

@@ -79,6 +79,8 @@ pub enum BuildError {
         step: Option<usize>,
         /// The Dockerfile line (from 1) the failure points at, when it can be told.
         line: Option<usize>,
+        /// The steps the build went through until it failed, timed (the failing one last).
+        steps: Vec<steps::BuildStep>,
     },
     /// The verify command ran in the new image and failed, or outlasted its time.
     #[error("verification failed with exit code {code}{}", last_lines(.output))]
@@ -251,7 +253,7 @@ mod tests {
     use super::*;
 
     fn failed(message: &str) -> BuildError {
-        BuildError::Failed { message: message.into(), step: Some(2), line: Some(3) }
+        BuildError::Failed { message: message.into(), step: Some(2), line: Some(3), steps: Vec::new() }
     }
 
     #[test]

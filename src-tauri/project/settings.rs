@@ -310,6 +310,10 @@ impl BuildRecord {
             record.cache_miss = outcome.cache_miss.clone();
             record.hint = outcome.hint.clone();
         }
+        // A failed build keeps the steps it went through: where its time went until it failed.
+        if let Err(BuildError::Failed { steps, .. }) = result {
+            record.steps = steps.clone();
+        }
         record
     }
 

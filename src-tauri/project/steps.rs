@@ -120,7 +120,7 @@ struct Timing {
 }
 
 /// Times the steps of one build from the builder's messages.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct StepClock {
     began: Instant,
     /// The steps, in the order the builder first named them.

@@ -137,6 +137,16 @@ describe("the Projects screen", () => {
     expect(document.querySelector(`#project-history .history-row[data-started="${BUILDS[1]}"]`)).toBeNull();
   });
 
+  it("shows the steps a failed build went through", async () => {
+    const failed = { ...recorded.projectHistory[1], steps: [{ index: 1, stage: null, instruction: "RUN pip install -r requirements.txt", started: 0, seconds: 6.1, cached: false, changed_files: [], changed_count: 0 }] };
+    answer("project_history", () => [failed]);
+    answer("project_build_charts", () => ({ ...charts(failed.started), trend: null, trend_builds: [failed.started], cached_steps: [0, 1] }));
+    await view.refresh();
+    await settle();
+    expect(text("#project-times .error-text")).toBe(`It failed after 1 step: ${failed.error}`);
+    expect(find("#project-history .history-row.failed").classList.contains("timed")).toBe(true);
+  });
+
   it("says so when the build charts cannot be drawn, and hides them for a project never timed", async () => {
     fail("project_build_charts", { code: "internal", message: "the chart could not be drawn: no font", hint: "" });
     await view.refresh();

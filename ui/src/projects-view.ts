@@ -349,6 +349,8 @@ export class ProjectsView {
       const miss = element("div", "cache-miss", record.cache_miss.summary);
       miss.id = "project-cache-miss";
       parts.push(miss);
+    } else if (record && !record.passed) {
+      parts.push(element("div", "error-text", `It failed after ${record.steps.length} step${record.steps.length === 1 ? "" : "s"}: ${record.error ?? ""}`));
     } else if (record) parts.push(element("div", "muted", "Every step came from the cache."));
     if (record?.hint) {
       const hint = element("div", "build-hint", `Hint: ${record.hint}`);
