@@ -78,6 +78,16 @@ export function commandLine(words: string[] | string | null): string {
   return words.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`)).join(" ");
 }
 
+/** A labelled checkbox: the label (to place) and the box (to read). */
+function toggle(checked: boolean, words: string): [HTMLLabelElement, HTMLInputElement] {
+  const label = element("label", "toggle");
+  const box = element("input");
+  box.type = "checkbox";
+  box.checked = checked;
+  label.append(box, words);
+  return [label, box];
+}
+
 /** The state of each stage chip, given the stage running (or where it stopped); a project with
  * no verify command skips verification, one with no audit policy the security stage, and one not
  * publishing skips publish. */
@@ -468,12 +478,8 @@ export class ProjectsView {
     const syncInto = field("Sync into", "setting-sync-container", project.sync_container ?? "", false, "a running container for live sync (default: the restart container)");
     const rules = this.rulesEditor(project.watch_rules);
     form.append(rules.element);
-    const superseded = element("label", "toggle");
-    const supersededBox = element("input");
-    supersededBox.type = "checkbox";
+    const [superseded, supersededBox] = toggle(project.remove_superseded, " Remove the image a build replaces (when nothing uses it)");
     supersededBox.id = "setting-remove-superseded";
-    supersededBox.checked = project.remove_superseded;
-    superseded.append(supersededBox, " Remove the image a build replaces (when nothing uses it)");
     const choice = (label: string, id: string, options: [string, string][], value: string, title: string) => {
       const select = element("select");
       select.id = id;
@@ -543,12 +549,8 @@ export class ProjectsView {
       const target = input(rule.target ?? "", "path in the container, e.g. /app/src", "target");
       const ignore = input(rule.ignore.join(", "), "ignore, e.g. *.tmp, node_modules", "ignore");
       const exec = input(commandLine(rule.exec), "command run after the copy, e.g. nginx -s reload", "exec");
-      const initial = element("label", "toggle");
-      const initialBox = element("input");
-      initialBox.type = "checkbox";
+      const [initial, initialBox] = toggle(rule.initial_sync, " copy all at start");
       initialBox.name = "initial_sync";
-      initialBox.checked = rule.initial_sync;
-      initial.append(initialBox, " copy all at start");
       const shown = () => {
         target.hidden = initial.hidden = action.value === "rebuild";
         exec.hidden = action.value !== "sync+exec";
