@@ -177,10 +177,32 @@ async fn wait_for_within(client: &Client, css: &str, what: &str, seconds: u64) -
             Ok(Ok(element)) => return element,
             // A list redrawn by a daemon event between finding and returning the element: again.
             Ok(Err(e)) if redrawn(&e) => continue,
-            Ok(Err(e)) => panic!("waiting for {what} ({css}): {e}"),
+            Ok(Err(e)) => {
+                let seen = what_the_window_shows(client, what).await;
+                panic!("waiting for {what} ({css}): {e}\n{seen}")
+            }
         }
     }
     panic!("{what} ({css}) kept being redrawn while the test tried to find it")
+}
+
+/// What a wait that timed out left on screen, for its failure message: the shown screen's text
+/// (its start) and any note, with a screenshot saved as `timed-out-<what>.png`.
+async fn what_the_window_shows(client: &Client, what: &str) -> String {
+    let script = "const screen = [...document.querySelectorAll('main > section, [id$=\"-view\"]')]
+            .find((view) => !view.hidden && view.offsetParent !== null);
+        const toast = document.querySelector('.toast:not([hidden])');
+        return `screen ${screen ? screen.id : 'none'}: ${(screen ? screen.innerText : '').slice(0, 600)}`
+            + (toast ? `\nnote: ${toast.innerText}` : '');";
+    let said = match tokio::time::timeout(Duration::from_secs(10), client.execute(script, vec![])).await {
+        Ok(Ok(text)) => text.as_str().unwrap_or_default().to_string(),
+        _ => "(the window did not say what it shows)".to_string(),
+    };
+    let name: String = what.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    if let Ok(Ok(png)) = tokio::time::timeout(Duration::from_secs(10), client.screenshot()).await {
+        let _ = std::fs::write(screenshots_dir().join(format!("timed-out-{name}.png")), png);
+    }
+    format!("the window shows {said}")
 }
 
 /// Whether a WebDriver error says the element was replaced by a redraw since it was found.
@@ -1180,7 +1202,8 @@ async fn every_screen_reads_right_at_900_1200_and_1600_px_light_and_dark() {
     wait_for(&client, ".project-row", "the new project").await;
     click(&client, "#nav-containers", "the Containers screen").await;
     click(&client, &format!(".tr[data-name='{name}'] button[data-action='stats']"), "the Stats button").await;
-    wait_for(&client, "#stats-charts .stats-chart[data-metric='memory'] svg", "the memory chart").await;
+    wait_for(&client, "#stats-panel:not([hidden])", "the stats panel").await;
+    wait_for_within(&client, "#stats-charts .stats-chart[data-metric='memory'] svg", "the memory chart", 60).await;
 
     let mut problems = Vec::new();
     for theme in ["light", "dark"] {

@@ -38,8 +38,13 @@ pub struct StatsRow {
     pub cpu_sparkline: String,
 }
 
-/// Follows the live view: whenever the daemon's containers change, the collector starts streams
-/// for containers that run and stops those of containers that stopped.
+/// How often the collector is put in step with the running containers even when nothing changed:
+/// a stream the daemon broke off (a remote daemon's hiccup) is opened again within this time.
+const RESYNC_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Follows the live view: whenever the daemon's containers change (and every few seconds), the
+/// collector starts streams for containers that run and have none, and stops those of containers
+/// that stopped.
 pub fn follow_containers(app: AppHandle) {
     tauri::async_runtime::spawn(async move {
         let live = app.state::<Live>();
@@ -54,8 +59,9 @@ pub fn follow_containers(app: AppHandle) {
                     .collect();
                 app.state::<StatsBoard>().collector.sync(&docker, &running);
             }
-            if changes.changed().await.is_err() {
-                return;
+            tokio::select! {
+                changed = changes.changed() => if changed.is_err() { return },
+                _ = tokio::time::sleep(RESYNC_EVERY) => {}
             }
         }
     });
