@@ -62,7 +62,7 @@ pub fn list_images(live: State<'_, Live>, query: ImageQuery) -> Vec<ImageRow> {
 
 /// The audit tallies kept for those of these images that were audited before (by id): the
 /// Images list's Audit column. Reads only the cache.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn audit_tallies(ids: Vec<String>) -> HashMap<String, AuditTally> {
     tally::remembered(&IndexCache::user(), &ids)
 }

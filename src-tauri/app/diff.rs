@@ -9,6 +9,7 @@ use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
 
+use super::background::in_background;
 use super::choices::Chosen;
 use super::explorer::{FileReads, SourceChoice};
 use crate::diff::text::{file_diff, PathComparison, Side};
@@ -108,9 +109,7 @@ pub async fn compare_images(
     })?;
     let (second, first) = (Arc::new(loaded.remove(1)), Arc::new(loaded.remove(0)));
     let sides = [(before.label(), before, first), (after.label(), after, second)];
-    let (summary, compared) = tauri::async_runtime::spawn_blocking(move || summarize(sides))
-        .await
-        .map_err(|e| Failure::new(ErrorCode::Internal, format!("the comparison stopped: {e}")))?;
+    let (summary, compared) = in_background("the comparison", move || summarize(sides)).await?;
     // A comparison asked for later has the screen now: this one's result is dropped.
     if !comparison.loading.finish(&cancel) {
         return Err(ImageError::Cancelled.into());

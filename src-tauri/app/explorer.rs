@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
+use super::background::in_background;
 use super::choices::{self, Ask, Chosen, Saved};
 use crate::audit::{audit_and_remember, Audit};
 use crate::engine::Connection;
@@ -117,7 +118,7 @@ pub async fn open_image(
         explorer.loading.finish(&cancel);
     })?);
     let label = source.label();
-    let (analysis, view) = tauri::async_runtime::spawn_blocking({
+    let (analysis, view) = in_background("reading the image", {
         let image = image.clone();
         move || -> Result<_, ImageError> {
             let top = image.layers.len().saturating_sub(1);
@@ -125,8 +126,7 @@ pub async fn open_image(
             Ok((image::summarize(&label, &image), view))
         }
     })
-    .await
-    .map_err(|e| Failure::new(ErrorCode::Internal, format!("reading the image stopped: {e}")))??;
+    .await??;
     // An image asked for later has the screen now: this one is dropped.
     if !explorer.loading.finish(&cancel) {
         return Err(ImageError::Cancelled.into());
@@ -152,9 +152,7 @@ pub async fn set_view(explorer: State<'_, Explorer>, options: ViewOptions) -> Re
     let Some(image) = rebuild else { return explorer.with_open(|open| Ok(info(&open.view))) };
     let asked = explorer.view_asked.fetch_add(1, Ordering::SeqCst) + 1;
     let built_for = image.clone();
-    let view = tauri::async_runtime::spawn_blocking(move || TreeView::build(&image, options))
-        .await
-        .map_err(|e| Failure::new(ErrorCode::Internal, format!("building the tree stopped: {e}")))??;
+    let view = in_background("building the tree", move || TreeView::build(&image, options)).await??;
     explorer.with_open(|open| {
         // A view built for an image since replaced, or overtaken by a later request, is dropped:
         // the window shows what it asked for last, of the image open now.
@@ -243,19 +241,22 @@ pub fn cancel_file_read(reads: State<'_, FileReads>) {
 /// The security audit of the open image: secrets in its config, history and every file of every
 /// layer, risky settings and files, waste advice (no export: the image is already read).
 #[tauri::command]
-pub fn image_audit(explorer: State<'_, Explorer>) -> Result<Audit, Failure> {
+pub async fn image_audit(explorer: State<'_, Explorer>) -> Result<Audit, Failure> {
     let image = explorer.open_image()?;
-    let cache = IndexCache::user();
-    // Kept for the Images list's vulnerability counts, which a newer database updates.
-    remember_inventory(&cache, &image.id, &inventory(&image, &image.merged_tree()));
-    Ok(audit_and_remember(&image, &cache))
+    in_background("the audit", move || {
+        let cache = IndexCache::user();
+        // Kept for the Images list's vulnerability counts, which a newer database updates.
+        remember_inventory(&cache, &image.id, &inventory(&image, &image.merged_tree()));
+        audit_and_remember(&image, &cache)
+    })
+    .await
 }
 
 /// What the open image has installed: its SBOM inventory, each package with its layer.
 #[tauri::command]
 pub async fn image_packages(explorer: State<'_, Explorer>) -> Result<Inventory, Failure> {
     let image = explorer.open_image()?;
-    Ok(inventory(&image, &image.merged_tree()))
+    in_background("reading the packages", move || inventory(&image, &image.merged_tree())).await
 }
 
 /// Asks where to save the open image's SBOM as `format` (offered as `name`), then writes it.
@@ -361,12 +362,12 @@ pub async fn choose_archive(app: AppHandle) -> Result<Option<String>, Failure> {
     Ok(choices::ask(&app, ask).await?.map(|path| path.display().to_string()))
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn cache_usage() -> CacheUsage {
     IndexCache::user().usage()
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn clear_cache() -> Result<u64, Failure> {
     IndexCache::user().clear().map_err(|e| {
         Failure::new(ErrorCode::FileSystem, format!("cannot clear the cache: {e}"))

@@ -2,6 +2,7 @@
 //! the commands the window calls, and streams state and logs to it over `tauri::ipc::Channel`.
 //! It is the only module that names Tauri.
 
+mod background;
 mod choices;
 mod cleanup;
 mod commands;

@@ -126,7 +126,7 @@ pub fn project_events(workshop: State<'_, Workshop>, on_event: Channel<ProjectEv
 }
 
 /// Every project, with whether it is building or watched and how its last build went.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn project_list(workshop: State<'_, Workshop>) -> Result<Vec<ProjectSummary>, Failure> {
     let store = store()?;
     let building = workshop.inner.building.lock().expect("workshop lock");
@@ -149,7 +149,7 @@ pub fn project_list(workshop: State<'_, Workshop>) -> Result<Vec<ProjectSummary>
 
 /// Adds a folder (or the folder of a Dockerfile) dropped on the window as a project, or returns
 /// the one it already is.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn project_add(chosen: State<'_, Chosen>, path: String) -> Result<Project, Failure> {
     add(&chosen.check(&path)?)
 }
@@ -176,7 +176,7 @@ fn add(path: &Path) -> Result<Project, Failure> {
 
 /// Saves the settings of a project the user added, once they describe a buildable folder whose
 /// Dockerfile and context stay inside it.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn project_save(project: Project) -> Result<(), Failure> {
     find(&project.folder.display().to_string())?;
     for (what, path) in [("Dockerfile", &project.dockerfile), ("build context", &project.context)] {
@@ -206,20 +206,20 @@ fn stays_inside(what: &str, path: &Path) -> Result<(), Failure> {
 }
 
 /// Forgets a project; its folder and images stay as they are.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn project_remove(workshop: State<'_, Workshop>, folder: String) -> Result<(), Failure> {
     workshop.inner.watching.lock().expect("workshop lock").remove(Path::new(&folder));
     Ok(store()?.remove(Path::new(&folder))?)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
 pub fn project_history(folder: String) -> Result<Vec<BuildRecord>, Failure> {
     Ok(store()?.history(Path::new(&folder))?)
 }
 
 /// The charts of a project's build times: the timeline of the build that began at `shown` (else
 /// the latest timed one) and the trend of its last builds, `width` pixels wide in `theme`.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn project_build_charts(
     folder: String,
     shown: Option<i64>,

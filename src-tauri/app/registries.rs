@@ -24,13 +24,13 @@ fn docker_config() -> PathBuf {
 }
 
 /// The registries to list, in name order.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn registries_known() -> Vec<KnownRegistry> {
     known_registries(&docker_config(), strata_config_dir().as_deref())
 }
 
 /// Adds a registry to the list (kept for next time); the list as it now is.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn registry_add(host: String) -> Result<Vec<KnownRegistry>, Failure> {
     let folder = strata_config_dir().ok_or_else(|| {
         Failure::new(ErrorCode::FileSystem, "this system names no folder for settings")

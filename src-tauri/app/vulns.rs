@@ -7,6 +7,7 @@ use serde::Serialize;
 use tauri::ipc::Channel;
 use tauri::State;
 
+use super::background::in_background;
 use super::explorer::Explorer;
 use crate::image::IndexCache;
 use crate::problem::{ErrorCode, Failure};
@@ -37,7 +38,7 @@ fn database_path() -> Result<std::path::PathBuf, Failure> {
 pub async fn image_vulnerabilities(explorer: State<'_, Explorer>) -> Result<ImageVulnerabilities, Failure> {
     let image = explorer.open_image()?;
     let path = database_path()?;
-    tauri::async_runtime::spawn_blocking(move || {
+    in_background("the scan", move || {
         let Some(database) = Database::open_existing(&path)? else {
             return Ok(ImageVulnerabilities { database: None, report: None });
         };
@@ -46,8 +47,7 @@ pub async fn image_vulnerabilities(explorer: State<'_, Explorer>) -> Result<Imag
         let report = scan(&database, &packages)?;
         Ok(ImageVulnerabilities { database: Some(database.status()?), report: Some(report) })
     })
-    .await
-    .map_err(|e| Failure::new(ErrorCode::Internal, format!("the scan stopped: {e}")))?
+    .await?
 }
 
 /// The vulnerability counts of those of these images whose packages were read before (opened in
@@ -55,12 +55,11 @@ pub async fn image_vulnerabilities(explorer: State<'_, Explorer>) -> Result<Imag
 #[tauri::command]
 pub async fn vuln_tallies(ids: Vec<String>) -> Result<HashMap<String, VulnTally>, Failure> {
     let path = database_path()?;
-    tauri::async_runtime::spawn_blocking(move || {
+    in_background("the count", move || {
         let Some(database) = Database::open_existing(&path)? else { return Ok(HashMap::new()) };
         Ok(tallies(&IndexCache::user(), &database, &ids))
     })
-    .await
-    .map_err(|e| Failure::new(ErrorCode::Internal, format!("the count stopped: {e}")))?
+    .await?
 }
 
 /// Downloads OSV's advisories for the ecosystems Strata reads and replaces the database's.
