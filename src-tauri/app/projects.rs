@@ -54,11 +54,15 @@ pub enum ProjectEvent {
         record: Box<BuildRecord>,
         outcome: Option<Box<PipelineOutcome>>,
         hint: Option<String>,
+        /// Why the record could not be kept in the project's history, if it could not.
+        not_saved: Option<Failure>,
     },
     /// An edit copied into the running container (live sync), as the history keeps it.
     Synced {
         folder: String,
         record: Box<BuildRecord>,
+        /// Why the record could not be kept in the project's history, if it could not.
+        not_saved: Option<Failure>,
     },
     /// Watching started or stopped; `sync` says where live-sync rules come from, when it has any.
     Watching {
@@ -358,10 +362,11 @@ fn keep_syncs(
     let folder = project.folder.display().to_string();
     for report in reports {
         let (record, not_kept) = session::keep_sync(report, trigger, &project.folder, store.as_ref());
-        if let Some(error) = not_kept {
+        if let Some(error) = &not_kept {
             tracing::warn!("the history of {folder} was not saved: {error}");
         }
-        inner.send(ProjectEvent::Synced { folder: folder.clone(), record: Box::new(record) });
+        let not_saved = not_kept.map(Failure::from);
+        inner.send(ProjectEvent::Synced { folder: folder.clone(), record: Box::new(record), not_saved });
     }
 }
 
@@ -391,6 +396,7 @@ async fn run_build(
         record: Box::new(record.clone()),
         outcome: result.ok().map(Box::new),
         hint,
+        not_saved: recorded.not_kept.map(Failure::from),
     });
     record
 }

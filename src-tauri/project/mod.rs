@@ -56,9 +56,14 @@ pub use pipeline::{run_pipeline, PipelineOutcome, PipelineRequest};
 #[derive(Debug, Error)]
 pub enum BuildError {
     /// The project's files could not be read or sent: a missing folder or Dockerfile, an
-    /// unreadable file, a damaged settings file. Holds the whole message.
+    /// unreadable file. Holds the whole message.
     #[error("{0}")]
     Context(String),
+    /// Strata's own record of its projects (settings, build history) could not be read or
+    /// written: a damaged file, a folder without write permission, a full disk. Holds the whole
+    /// message, which names the file.
+    #[error("{0}")]
+    Store(String),
     /// The container the project restarts after a build is not there.
     #[error("the container {name} to restart cannot be found: {reason}")]
     NoContainerToRestart {
@@ -132,7 +137,7 @@ pub enum BuildError {
 impl Problem for BuildError {
     fn code(&self) -> ErrorCode {
         match self {
-            BuildError::Context(_) => ErrorCode::FileSystem,
+            BuildError::Context(_) | BuildError::Store(_) => ErrorCode::FileSystem,
             BuildError::NoContainerToRestart { .. } => ErrorCode::NotFound,
             BuildError::Ignore(error) => error.code(),
             BuildError::Failed { .. }
@@ -154,6 +159,9 @@ impl Problem for BuildError {
         match self {
             BuildError::Context(_) => {
                 "Check the folder and the Dockerfile path, and that the files are readable.".into()
+            }
+            BuildError::Store(_) => {
+                "Check that Strata's config folder (STRATA_CONFIG_DIR, else the user's config folder) can be written and its disk has space; a damaged file can be deleted.".into()
             }
             BuildError::NoContainerToRestart { name, .. } => format!(
                 "The new image is built and tagged; start a container named {name}, or change the project's container to restart."

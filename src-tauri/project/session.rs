@@ -292,6 +292,21 @@ mod tests {
         assert_eq!(end.reason().as_deref(), Some("/work/app is gone"));
     }
 
+    #[test]
+    fn a_build_the_history_cannot_keep_is_still_recorded_and_says_why() {
+        use crate::problem::{ErrorCode, Problem};
+        let config = tempfile::tempdir().unwrap();
+        // Where the history folder should be, a file: nothing can be written under it.
+        std::fs::write(config.path().join("history"), b"").unwrap();
+        let store = ProjectStore::at(config.path());
+        let recorded = keep(Err(BuildError::Cancelled), 1_700_000_000, Path::new("/work/app"), None, Some(&store));
+        assert!(!recorded.record.passed, "the record is made all the same");
+        let why = recorded.not_kept.expect("the history could not be written");
+        assert_eq!(why.code(), ErrorCode::FileSystem);
+        assert!(why.to_string().contains("history") && why.to_string().contains("cannot be"), "{why}");
+        assert!(why.hint().contains("config folder"), "{}", why.hint());
+    }
+
     #[tokio::test]
     async fn a_failed_watcher_ends_the_loop_and_a_dropped_watch_stops_it_quietly() {
         let (sender, mut events) = tokio::sync::mpsc::channel(4);

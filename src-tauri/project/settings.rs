@@ -424,14 +424,14 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, B
     match fs::read(path) {
         Ok(bytes) => serde_json::from_slice(&bytes)
             .map(Some)
-            .map_err(|e| BuildError::Context(format!("{} is damaged ({e}); fix or delete it", path.display()))),
+            .map_err(|e| BuildError::Store(format!("{} is damaged ({e}); fix or delete it", path.display()))),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(error) => Err(BuildError::Context(format!("{} cannot be read: {error}", path.display()))),
+        Err(error) => Err(BuildError::Store(format!("{} cannot be read: {error}", path.display()))),
     }
 }
 
 fn write_json<T: Serialize>(path: &Path, value: &T) -> Result<(), BuildError> {
-    let fail = |e: std::io::Error| BuildError::Context(format!("{} cannot be written: {e}", path.display()));
+    let fail = |e: std::io::Error| BuildError::Store(format!("{} cannot be written: {e}", path.display()));
     crate::files::write_atomically(path, |file| serde_json::to_writer_pretty(file, value).map_err(Into::into))
         .map_err(fail)
 }

@@ -2039,7 +2039,15 @@ sync_container: string | null, };
 /**
  * What the window hears about builds and watches.
  */
-export type ProjectEvent = { "kind": "started", folder: string, trigger: Trigger | null, } | { "kind": "stage", folder: string, name: string, } | { "kind": "step", folder: string, number: number, total: number, instruction: string, } | { "kind": "line", folder: string, line: string, } | { "kind": "finished", folder: string, record: BuildRecord, outcome: PipelineOutcome | null, hint: string | null, } | { "kind": "synced", folder: string, record: BuildRecord, } | { "kind": "watching", folder: string, on: boolean, reason: string | null, sync: string | null, };
+export type ProjectEvent = { "kind": "started", folder: string, trigger: Trigger | null, } | { "kind": "stage", folder: string, name: string, } | { "kind": "step", folder: string, number: number, total: number, instruction: string, } | { "kind": "line", folder: string, line: string, } | { "kind": "finished", folder: string, record: BuildRecord, outcome: PipelineOutcome | null, hint: string | null, 
+/**
+ * Why the record could not be kept in the project's history, if it could not.
+ */
+not_saved: UiError | null, } | { "kind": "synced", folder: string, record: BuildRecord, 
+/**
+ * Why the record could not be kept in the project's history, if it could not.
+ */
+not_saved: UiError | null, } | { "kind": "watching", folder: string, on: boolean, reason: string | null, sync: string | null, };
 
 /**
  * A project as the list shows it.

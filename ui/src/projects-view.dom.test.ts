@@ -246,7 +246,7 @@ describe("the Projects screen", () => {
     answer("project_history", () => [...recorded.projectHistory, synced]);
     await stream([
       { kind: "watching", folder: API, on: true, reason: null, sync: "compose.yaml, service web" },
-      { kind: "synced", folder: API, record: synced },
+      { kind: "synced", folder: API, record: synced, not_saved: null },
     ]);
     expect(text("#project-log")).toBe("Live sync: the watch rules of compose.yaml, service web\nsynced 1 file into web (12 ms): src/app.js");
     const row = find("#project-history .history-row");
@@ -254,6 +254,19 @@ describe("the Projects screen", () => {
     expect(row.textContent).toContain("⇄ synced 1 file into web (12 ms)");
     await stream([{ kind: "started", folder: API, trigger: { paths: ["Dockerfile"], count: 1, reason: "Dockerfile changed" } }]);
     expect(text("#project-log")).toBe("Rebuilding: Dockerfile changed");
+  });
+
+  it("says when a build or a sync could not be kept in the history, and why", async () => {
+    await view.refresh();
+    const image = recorded.projects.find((summary) => summary.project.folder === API)?.project.image;
+    const notSaved = {
+      code: "file-system" as const,
+      message: "/home/dev/.config/strata/history/3f2a.json cannot be written: Permission denied (os error 13)",
+      hint: "Check that Strata's config folder (STRATA_CONFIG_DIR, else the user's config folder) can be written and its disk has space; a damaged file can be deleted.",
+    };
+    const finished = recorded.buildEvents.find((event) => event.kind === "finished")!;
+    await stream([{ ...finished, folder: API, not_saved: notSaved }]);
+    expect(report).toHaveBeenCalledWith(`This build of ${image} is not in its history: ${notSaved.message}`, notSaved.hint);
   });
 
   it("reports a watch the engine cannot start", async () => {

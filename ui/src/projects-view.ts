@@ -2,7 +2,7 @@
 // selected one: its pipeline (prepare → build → verify → tag → publish) as it runs, the builder's
 // log, what the last build changed, its settings and its build history. Builds and watches run in
 // the engine; this file draws what it reports and sends the user's choices back.
-import { api, asUiError, BuildRecord, PipelineOutcome, Project, ProjectEvent, ProjectSummary, SyncAction, SyncRule, VulnSeverity } from "./api";
+import { api, asUiError, BuildRecord, UiError, PipelineOutcome, Project, ProjectEvent, ProjectSummary, SyncAction, SyncRule, VulnSeverity } from "./api";
 import { button, element } from "./dom";
 import { formatAgo, formatSize } from "./format";
 import { onThemeChange, shownTheme } from "./theme";
@@ -676,10 +676,12 @@ export class ProjectsView {
         run.outcome = event.outcome;
         run.record = event.record;
         run.error = event.record.passed ? null : { message: event.record.error ?? "the build failed", hint: event.hint ?? "" };
+        if (event.not_saved) this.reportNotSaved(event.folder, "This build", event.not_saved);
         void this.refresh(true);
         return;
       case "synced":
         run.log.push(`${event.record.synced?.summary ?? "synced"}: ${event.record.trigger?.paths.slice(0, 5).join(", ") ?? ""}`);
+        if (event.not_saved) this.reportNotSaved(event.folder, "This sync", event.not_saved);
         void this.refresh(true);
         break;
       case "watching":
@@ -690,6 +692,12 @@ export class ProjectsView {
     }
     if (run.log.length > LOG_LINES) run.log.splice(0, run.log.length - LOG_LINES);
     if (event.folder === this.selected) this.drawLive(run);
+  }
+
+  /** Says that a build or sync happened but is missing from the project's history, and why. */
+  private reportNotSaved(folder: string, what: string, problem: UiError): void {
+    const name = this.projects.find((p) => p.project.folder === folder)?.project.image ?? folder;
+    this.report(`${what} of ${name} is not in its history: ${problem.message}`, problem.hint);
   }
 
   /** Redraws only what a running build changes: the stages, the step and the log's end. */
