@@ -34,6 +34,9 @@ use crate::platform::{choose, compressed_size, listed_images, IndexEntry, Listed
 const PAGE: usize = 1000;
 /// Pages read at most: a registry that pages forever stops here, and the list says it was cut.
 const MOST_PAGES: usize = 100;
+/// Requests for the images of one index made side by side, at most: a tag of eight platforms
+/// costs about two round trips, not eight.
+const AT_ONCE: usize = 6;
 
 /// A list the registry gave in pages: what it held, and whether Strata stopped before its end.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
@@ -286,15 +289,21 @@ impl RegistryClient {
         let mut platforms = None;
         if let Some(entries) = IndexEntry::all_in(&document) {
             let chosen = choose(&entries, platform)?;
-            let mut manifests = std::collections::HashMap::new();
-            for entry in entries.iter().filter(|e| !e.attestation) {
-                if let Ok((manifest, _)) = self.manifest(&self.at(&reference, &entry.digest)).await {
-                    manifests.insert(entry.digest.clone(), manifest);
-                }
-            }
-            let listed = listed_images(&entries, |entry| manifests.get(&entry.digest).cloned());
+            let images: Vec<&IndexEntry> = entries.iter().filter(|e| !e.attestation).collect();
+            let read = self.manifests_of(&reference, &images).await;
+            let mut manifests: std::collections::HashMap<&str, _> =
+                images.iter().map(|entry| entry.digest.as_str()).zip(read).collect();
+            let listed = listed_images(&entries, |entry| {
+                manifests
+                    .get(entry.digest.as_str())
+                    .and_then(|read| read.as_ref().ok())
+                    .map(|(manifest, _)| manifest.clone())
+            });
             platforms = chosen.platform.clone().map(|p| (p, listed));
-            (document, manifest_digest) = self.manifest(&self.at(&reference, &chosen.digest)).await?;
+            (document, manifest_digest) = match manifests.remove(chosen.digest.as_str()) {
+                Some(read) => read?,
+                None => self.manifest(&self.at(&reference, &chosen.digest)).await?,
+            };
         }
         let manifest: OciImageManifest = serde_json::from_value(document).map_err(|e| RegistryError::Answer {
             registry: self.host.clone(),
@@ -321,16 +330,14 @@ impl RegistryClient {
             None => vec![(document, digest)],
             Some(entries) => {
                 details.attestations = entries.iter().filter(|e| e.attestation).count();
-                let mut manifests = Vec::new();
-                for entry in entries.iter().filter(|e| !e.attestation) {
-                    manifests.push(self.manifest(&self.at(&reference, &entry.digest)).await?);
-                }
-                manifests
+                let images: Vec<&IndexEntry> = entries.iter().filter(|e| !e.attestation).collect();
+                self.manifests_of(&reference, &images).await.into_iter().collect::<Result<_, _>>()?
             }
         };
-        for (manifest, digest) in manifests {
-            details.images.push(self.tag_image(&reference, &manifest, digest).await?);
-        }
+        let reads: Vec<_> =
+            manifests.iter().map(|(manifest, digest)| self.tag_image(&reference, manifest, digest.clone())).collect();
+        let read: Vec<_> = futures_util::stream::iter(reads).buffered(AT_ONCE).collect().await;
+        details.images = read.into_iter().collect::<Result<_, _>>()?;
         Ok(details)
     }
 
@@ -380,6 +387,24 @@ impl RegistryClient {
             reason: format!("its manifest for {reference} is not JSON: {e}"),
         })?;
         Ok((document, digest))
+    }
+
+    /// The manifests of an index's `images`, read side by side ([`AT_ONCE`]), in their order.
+    async fn manifests_of(
+        &self,
+        reference: &Reference,
+        images: &[&IndexEntry],
+    ) -> Vec<Result<(serde_json::Value, String), RegistryError>> {
+        // Made into a list first: a lazy iterator's closure held across the await would make the
+        // callers' futures too particular to be sent between threads.
+        let reads: Vec<_> = images
+            .iter()
+            .map(|entry| {
+                let at = self.at(reference, &entry.digest);
+                async move { self.manifest(&at).await }
+            })
+            .collect();
+        futures_util::stream::iter(reads).buffered(AT_ONCE).collect().await
     }
 
     /// The same repository at `digest`.
