@@ -7,7 +7,8 @@
 //   a control scrolled out of a list's view is fine: the list scrolls;
 // - a list that scrolls sideways in a window at least 1100 px wide;
 // - a control that cannot be used (disabled) drawn as if it could;
-// - text cut with an ellipsis, with no tooltip giving it whole;
+// - text cut with an ellipsis, with no tooltip giving it whole, or running past the window's
+//   right edge (unless a box that clips or scrolls sideways holds it inside the window);
 // - a chart or treemap squeezed below 55 % of the size it was drawn at (its text unreadable), or,
 //   in the dark theme, drawn on a bright background.
 const wide = arguments[0];
@@ -77,6 +78,19 @@ for (const node of document.querySelectorAll("body *")) {
   const text = (node.textContent || "").trim();
   const tooltip = node.closest("[title]")?.getAttribute("title") ?? "";
   if (text && !tooltip.includes(text)) problems.push(`${named(node)} is cut with no tooltip giving it whole`);
+}
+
+for (const node of document.querySelectorAll("body *")) {
+  if (node.childElementCount > 0 || !shown(node) || !(node.textContent || "").trim()) continue;
+  if (node.getBoundingClientRect().right <= viewWidth + 1) continue;
+  let heldInside = false;
+  for (let box_ = node.parentElement; box_ && box_ !== document.body; box_ = box_.parentElement) {
+    if (getComputedStyle(box_).overflowX !== "visible" && box_.getBoundingClientRect().right <= viewWidth + 1) {
+      heldInside = true;
+      break;
+    }
+  }
+  if (!heldInside) problems.push(`${named(node)} runs past the window's right edge`);
 }
 
 const luminance = (colour) => {
