@@ -14,6 +14,8 @@ pub use palette::{ChartTheme, Palette};
 
 use std::sync::OnceLock;
 
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use thiserror::Error;
 
@@ -160,7 +162,7 @@ fn scale_top(highest: f64, ceiling: Option<f64>, unit: Unit) -> f64 {
     }
 }
 
-/// The series' names in a box at the top right.
+/// The series' names in a box at the top left.
 fn draw_legend<'a, DB: DrawingBackend + 'a>(
     chart: &mut TimeChart<'a, DB>,
     palette: &Palette,
@@ -168,9 +170,11 @@ fn draw_legend<'a, DB: DrawingBackend + 'a>(
 where
     DB::ErrorType: 'static,
 {
+    // Top left: the newest points, which matter most, are on the right.
     chart
         .configure_series_labels()
-        .label_font((FONT, 11).into_font().color(&palette.text))
+        .position(SeriesLabelPosition::UpperLeft)
+        .label_font((FONT, 12).into_font().color(&palette.text))
         .background_style(palette.legend_background)
         .border_style(palette.legend_border)
         .draw()?;
@@ -235,8 +239,7 @@ fn stack(series: &[Series]) -> Vec<Series> {
 }
 
 /// A chart over time: seconds before now across, values up.
-type TimeChart<'a, DB> =
-    ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
+type TimeChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<TimeAxis, RangedCoordf64>>;
 
 /// The frame every time chart shares, on its theme's background: the title, seconds before now
 /// across, values up to `top`.
@@ -252,20 +255,22 @@ where
     let palette = plan.theme.palette();
     let failed = |e: DrawingAreaErrorKind<DB::ErrorType>| ChartError::Drawing(e.to_string());
     root.fill(&palette.background).map_err(failed)?;
+    let marks = TimeMarks::for_window(window_seconds);
     let mut chart = ChartBuilder::on(root)
-        .caption(title, (FONT, 14).into_font().color(&palette.text))
+        .caption(title, (FONT, 15).into_font().color(&palette.text))
         .margin(8)
-        .x_label_area_size(22)
-        .y_label_area_size(64)
-        .build_cartesian_2d(-window_seconds..0.0, 0.0..top)
+        // Room for "now" centred on the axis's right end.
+        .margin_right(18)
+        .x_label_area_size(24)
+        .y_label_area_size(68)
+        .build_cartesian_2d(TimeAxis::new(marks), 0.0..top)
         .map_err(failed)?;
     chart
         .configure_mesh()
-        .x_labels(6)
         .y_labels(5)
-        .x_label_formatter(&|seconds| relative_time(*seconds))
+        .x_label_formatter(&|seconds| marks.label(*seconds))
         .y_label_formatter(&|value| value_label(*value, unit))
-        .label_style((FONT, 11).into_font().color(&palette.text))
+        .label_style((FONT, 12).into_font().color(&palette.text))
         .axis_style(palette.axis)
         .bold_line_style(palette.grid)
         .light_line_style(palette.faint_grid)
@@ -313,12 +318,65 @@ fn ensure_font() {
 }
 
 /// "−5m", "−30s", "now"
-fn relative_time(seconds: f64) -> String {
-    let ago = (-seconds).round() as i64;
-    match ago {
-        0 => "now".into(),
-        a if a % 60 == 0 => format!("−{}m", a / 60),
-        a => format!("−{a}s"),
+/// The seconds-before-now axis, marked where [`TimeMarks`] says rather than at plotters' round
+/// decimal steps (which put "−250s" beside "−5m").
+pub struct TimeAxis {
+    scale: RangedCoordf64,
+    marks: Vec<f64>,
+}
+
+impl TimeAxis {
+    fn new(marks: TimeMarks) -> TimeAxis {
+        TimeAxis { scale: RangedCoordf64::from(-marks.window..0.0), marks: marks.points() }
+    }
+}
+
+impl Ranged for TimeAxis {
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        self.scale.map(value, limit)
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, _hint: Hint) -> Vec<f64> {
+        self.marks.clone()
+    }
+
+    fn range(&self) -> std::ops::Range<f64> {
+        self.scale.range()
+    }
+}
+
+/// Where a time axis over the last `window` seconds is labelled: a round step back from now
+/// that gives at most six marks, all in seconds or all in minutes ("−50s … now", "−15m … now").
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct TimeMarks {
+    window: f64,
+    step: f64,
+}
+
+impl TimeMarks {
+    fn for_window(window: f64) -> TimeMarks {
+        const STEPS: [f64; 10] = [10.0, 15.0, 30.0, 60.0, 120.0, 180.0, 300.0, 600.0, 900.0, 1800.0];
+        let step = STEPS.into_iter().find(|step| window / step <= 6.0).unwrap_or(window / 6.0);
+        TimeMarks { window, step }
+    }
+
+    /// The marks, oldest first, ending at now (0).
+    fn points(&self) -> Vec<f64> {
+        let count = (self.window / self.step + 1e-9).floor() as i64;
+        (0..=count).rev().map(|back| -(back as f64) * self.step).collect()
+    }
+
+    /// The label of the mark `seconds` from now: "−50s", "−5m", "now".
+    fn label(&self, seconds: f64) -> String {
+        let ago = (-seconds).round() as i64;
+        match ago {
+            0 => "now".into(),
+            a if self.step >= 60.0 => format!("−{}m", a / 60),
+            a => format!("−{a}s"),
+        }
     }
 }
 
@@ -443,8 +501,14 @@ mod tests {
 
     #[test]
     fn labels_read_as_people_write_them() {
-        assert_eq!(relative_time(-300.0), "−5m");
-        assert_eq!(relative_time(-45.0), "−45s");
+        let labels = |window: f64| {
+            let marks = TimeMarks::for_window(window);
+            marks.points().into_iter().map(|point| marks.label(point)).collect::<Vec<_>>().join(" ")
+        };
+        assert_eq!(labels(60.0), "−60s −50s −40s −30s −20s −10s now", "one unit on an axis");
+        assert_eq!(labels(300.0), "−5m −4m −3m −2m −1m now");
+        assert_eq!(labels(900.0), "−15m −12m −9m −6m −3m now");
+        assert_eq!(labels(3600.0), "−60m −50m −40m −30m −20m −10m now");
         assert_eq!(value_label(1_500_000.0, Unit::BytesPerSecond), "1.5 MB/s");
         assert_eq!(value_label(332_000.0, Unit::Bytes), "332 kB", "as the tables write it");
         assert_eq!(value_label(512.0, Unit::Bytes), "512 B");
