@@ -62,10 +62,13 @@ pub fn keep(
     }
     let record = BuildRecord::of(started, &outcome, trigger);
     let kept = store.map(|store| {
-        let manifest = outcome.as_ref().ok().map(|built| &built.manifest);
-        store
-            .record(folder, record.clone())
-            .and_then(|kept| manifest.map_or(Ok(()), |manifest| store.keep_manifest(folder, manifest)).map(|()| kept))
+        let kept = store.record(folder, record.clone())?;
+        // The manifest only names the files the next build's cache miss took; without it that
+        // build says less, and its record is still whole.
+        if let Some(Err(error)) = outcome.as_ref().ok().map(|built| store.keep_manifest(folder, &built.manifest)) {
+            tracing::warn!("the context manifest of {} was not kept: {error}", folder.display());
+        }
+        Ok(kept)
     });
     let (record, not_kept) = match kept {
         Some(Ok(kept)) => (kept, None),

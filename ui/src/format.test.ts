@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAgo, formatSize, signedSize } from "./format";
+import { formatAgo, formatSize, signedSeconds, signedSize } from "./format";
 import cases from "./format-cases.json";
 
 describe("formatSize", () => {
@@ -13,6 +13,12 @@ describe("formatSize", () => {
   it("shows a dash for values not computed yet", () => {
     expect(formatSize(null)).toBe("—");
     expect(formatSize(-1)).toBe("—");
+  });
+});
+
+describe("signedSeconds", () => {
+  it("signs a change in build time to a tenth, and never writes −0.0", () => {
+    expect([1.26, -0.4, -0.04, 0.04, 0, -12].map(signedSeconds)).toEqual(["+1.3 s", "−0.4 s", "±0.0 s", "±0.0 s", "±0.0 s", "−12.0 s"]);
   });
 });
 

@@ -25,6 +25,14 @@ export function signedSize(bytes: number): string {
   return `${sign}${formatSize(Math.abs(bytes))}`;
 }
 
+/** A change in build time, to a tenth of a second: "+1.3 s", "−0.4 s", and "±0.0 s" for less
+ * than a twentieth (never "−0.0 s"). */
+export function signedSeconds(seconds: number): string {
+  const tenths = Math.round(seconds * 10);
+  const sign = tenths === 0 ? "±" : tenths > 0 ? "+" : "−";
+  return `${sign}${(Math.abs(tenths) / 10).toFixed(1)} s`;
+}
+
 export function formatAgo(unixSeconds: number, nowMs: number = Date.now()): string {
   const seconds = Math.max(0, Math.floor(nowMs / 1000 - unixSeconds));
   const steps: [number, string][] = [

@@ -4,7 +4,7 @@
 // the engine; this file draws what it reports and sends the user's choices back.
 import { api, asUiError, BuildRecord, UiError, PipelineOutcome, Project, ProjectEvent, ProjectSummary, SyncAction, SyncRule, VulnSeverity } from "./api";
 import { button, element } from "./dom";
-import { formatAgo, formatSize } from "./format";
+import { formatAgo, formatSize, signedSeconds } from "./format";
 import { onThemeChange, shownTheme } from "./theme";
 
 const STAGES = ["prepare", "build", "verify", "security", "tag", "publish"] as const;
@@ -61,7 +61,7 @@ export function pairsText(pairs: Record<string, string>): string {
  * (84 ms)", or "✓ 9.1 s · rebuilt: package.json changed". */
 export function recordText(record: BuildRecord): string {
   if (record.synced) return `⇄ ${record.synced.summary}`;
-  const slower = record.seconds_delta === null ? "" : ` (${record.seconds_delta < 0 ? "−" : "+"}${Math.abs(record.seconds_delta).toFixed(1)} s)`;
+  const slower = record.seconds_delta === null ? "" : ` (${signedSeconds(record.seconds_delta)})`;
   const parts = [record.passed ? "✓" : "✗", `${record.seconds.toFixed(1)} s${slower}`];
   if (record.size_bytes !== null) parts.push(formatSize(record.size_bytes) + (record.size_delta_bytes ? ` (${signed(record.size_delta_bytes)})` : ""));
   if (record.trigger?.reason) parts.push(`rebuilt: ${record.trigger.reason}`);
@@ -447,7 +447,7 @@ export class ProjectsView {
   private slower(run: Run): string {
     const delta = run.record?.seconds_delta;
     if (delta === null || delta === undefined) return "";
-    return ` (${delta < 0 ? "−" : "+"}${Math.abs(delta).toFixed(1)} s)`;
+    return ` (${signedSeconds(delta)})`;
   }
 
   private settingsForm(project: Project): HTMLElement {
