@@ -24,6 +24,18 @@ pub fn size(bytes: u64) -> String {
     scaled(bytes, 1000.0, &["B", "kB", "MB", "GB", "TB", "PB"], 3)
 }
 
+/// A change in build time, to a tenth of a second: "+1.3 s", "−0.4 s", and "±0.0 s" for less
+/// than a twentieth (never "−0.0 s").
+pub fn signed_seconds(seconds: f64) -> String {
+    let tenths = (seconds * 10.0).round() as i64;
+    let sign = match tenths {
+        0 => "±",
+        t if t < 0 => "−",
+        _ => "+",
+    };
+    format!("{sign}{:.1} s", tenths.unsigned_abs() as f64 / 10.0)
+}
+
 /// A change in size: "+8 B", "−1.5 MB", and "±0 B" for none.
 pub fn signed_size(bytes: i64) -> String {
     let sign = match bytes {
@@ -141,6 +153,10 @@ mod tests {
         }
         for (bytes, written) in pairs("signed_size") {
             assert_eq!(signed_size(bytes), written);
+        }
+        let seconds: Vec<(f64, String)> = serde_json::from_value(cases["signed_seconds"].clone()).unwrap();
+        for (delta, written) in seconds {
+            assert_eq!(signed_seconds(delta), written);
         }
     }
 

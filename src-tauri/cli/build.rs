@@ -287,7 +287,7 @@ fn print_outcome(outcome: &PipelineOutcome, record: &BuildRecord) {
         None => String::new(),
     };
     let slower = match record.seconds_delta {
-        Some(delta) => format!(" ({}{:.1} s)", if delta < 0.0 { "−" } else { "+" }, delta.abs()),
+        Some(delta) => format!(" ({})", format::signed_seconds(delta)),
         None => String::new(),
     };
     println!(

@@ -38,6 +38,9 @@ const MOST_PAGES: usize = 100;
 /// costs about two round trips, not eight.
 const AT_ONCE: usize = 6;
 
+/// A manifest or index as JSON with its digest, or why it could not be read.
+type ManifestRead = Result<(serde_json::Value, String), RegistryError>;
+
 /// A list the registry gave in pages: what it held, and whether Strata stopped before its end.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct Listed {
@@ -289,18 +292,13 @@ impl RegistryClient {
         let mut platforms = None;
         if let Some(entries) = IndexEntry::all_in(&document) {
             let chosen = choose(&entries, platform)?;
-            let images: Vec<&IndexEntry> = entries.iter().filter(|e| !e.attestation).collect();
-            let read = self.manifests_of(&reference, &images).await;
-            let mut manifests: std::collections::HashMap<&str, _> =
-                images.iter().map(|entry| entry.digest.as_str()).zip(read).collect();
+            let mut manifests: std::collections::HashMap<String, _> =
+                self.manifests_of(&reference, &entries).await.into_iter().collect();
             let listed = listed_images(&entries, |entry| {
-                manifests
-                    .get(entry.digest.as_str())
-                    .and_then(|read| read.as_ref().ok())
-                    .map(|(manifest, _)| manifest.clone())
+                manifests.get(&entry.digest).and_then(|read| read.as_ref().ok()).map(|(manifest, _)| manifest.clone())
             });
             platforms = chosen.platform.clone().map(|p| (p, listed));
-            (document, manifest_digest) = match manifests.remove(chosen.digest.as_str()) {
+            (document, manifest_digest) = match manifests.remove(&chosen.digest) {
                 Some(read) => read?,
                 None => self.manifest(&self.at(&reference, &chosen.digest)).await?,
             };
@@ -330,8 +328,8 @@ impl RegistryClient {
             None => vec![(document, digest)],
             Some(entries) => {
                 details.attestations = entries.iter().filter(|e| e.attestation).count();
-                let images: Vec<&IndexEntry> = entries.iter().filter(|e| !e.attestation).collect();
-                self.manifests_of(&reference, &images).await.into_iter().collect::<Result<_, _>>()?
+                let read = self.manifests_of(&reference, &entries).await;
+                read.into_iter().map(|(_, manifest)| manifest).collect::<Result<_, _>>()?
             }
         };
         let reads: Vec<_> =
@@ -389,19 +387,18 @@ impl RegistryClient {
         Ok((document, digest))
     }
 
-    /// The manifests of an index's `images`, read side by side ([`AT_ONCE`]), in their order.
-    async fn manifests_of(
-        &self,
-        reference: &Reference,
-        images: &[&IndexEntry],
-    ) -> Vec<Result<(serde_json::Value, String), RegistryError>> {
+    /// The manifest of each image an index lists (its attestations left out), read side by side
+    /// ([`AT_ONCE`]), in their order, each beside the digest the index gave it.
+    async fn manifests_of(&self, reference: &Reference, entries: &[IndexEntry]) -> Vec<(String, ManifestRead)> {
         // Made into a list first: a lazy iterator's closure held across the await would make the
         // callers' futures too particular to be sent between threads.
-        let reads: Vec<_> = images
+        let reads: Vec<_> = entries
             .iter()
+            .filter(|entry| !entry.attestation)
             .map(|entry| {
                 let at = self.at(reference, &entry.digest);
-                async move { self.manifest(&at).await }
+                let digest = entry.digest.clone();
+                async move { (digest, self.manifest(&at).await) }
             })
             .collect();
         futures_util::stream::iter(reads).buffered(AT_ONCE).collect().await

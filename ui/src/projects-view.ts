@@ -4,7 +4,7 @@
 // the engine; this file draws what it reports and sends the user's choices back.
 import { api, asUiError, BuildRecord, UiError, PipelineOutcome, Project, ProjectEvent, ProjectSummary, SyncAction, SyncRule, VulnSeverity } from "./api";
 import { button, element } from "./dom";
-import { formatAgo, formatSize, signedSeconds } from "./format";
+import { formatAgo, formatSize, signedSeconds, signedSize } from "./format";
 import { onThemeChange, shownTheme } from "./theme";
 
 const STAGES = ["prepare", "build", "verify", "security", "tag", "publish"] as const;
@@ -37,11 +37,6 @@ const SYNC_ACTIONS: [SyncAction, string][] = [
 /** Log lines kept per project (the end of a long build). */
 const LOG_LINES = 2000;
 
-/** "+1.2 MB", "−300 B" */
-function signed(bytes: number): string {
-  return `${bytes < 0 ? "−" : "+"}${formatSize(Math.abs(bytes))}`;
-}
-
 /** "KEY=value" lines as a map; blank lines skipped, a line without `=` refused. */
 export function parsePairs(text: string): Record<string, string> {
   const pairs: Record<string, string> = {};
@@ -63,7 +58,7 @@ export function recordText(record: BuildRecord): string {
   if (record.synced) return `⇄ ${record.synced.summary}`;
   const slower = record.seconds_delta === null ? "" : ` (${signedSeconds(record.seconds_delta)})`;
   const parts = [record.passed ? "✓" : "✗", `${record.seconds.toFixed(1)} s${slower}`];
-  if (record.size_bytes !== null) parts.push(formatSize(record.size_bytes) + (record.size_delta_bytes ? ` (${signed(record.size_delta_bytes)})` : ""));
+  if (record.size_bytes !== null) parts.push(formatSize(record.size_bytes) + (record.size_delta_bytes ? ` (${signedSize(record.size_delta_bytes)})` : ""));
   if (record.trigger?.reason) parts.push(`rebuilt: ${record.trigger.reason}`);
   else if (record.trigger) parts.push(record.trigger.count === 1 ? `${record.trigger.paths[0]} changed` : `${record.trigger.count} files changed`);
   if (record.error) parts.push(record.error);
@@ -428,14 +423,14 @@ export class ProjectsView {
     }
     box.className = "project-result passed";
     const id = outcome.build.image_id.replace("sha256:", "").slice(0, 12);
-    const change = outcome.previous ? ` (${signed(outcome.size_bytes - outcome.previous.size_bytes)})` : "";
+    const change = outcome.previous ? ` (${signedSize(outcome.size_bytes - outcome.previous.size_bytes)})` : "";
     const lines = [
       element("strong", "", `Built ${id} in ${outcome.build.seconds.toFixed(1)} s${this.slower(run)} · ${formatSize(outcome.size_bytes)}${change}`),
       element("div", "muted", `Context: ${outcome.build.context.files} files, ${formatSize(outcome.build.context.bytes)}`),
     ];
     if (outcome.tags.length) lines.push(element("div", "", `Tagged ${outcome.tags.join(", ")}`));
     for (const layer of outcome.layer_changes.filter((l) => l.delta_bytes !== 0).slice(0, 5)) {
-      lines.push(element("div", "layer-change", `${signed(layer.delta_bytes)} in layer ${layer.index}: ${layer.command}`));
+      lines.push(element("div", "layer-change", `${signedSize(layer.delta_bytes)} in layer ${layer.index}: ${layer.command}`));
     }
     if (outcome.verification) lines.push(element("div", "", `Verified in ${outcome.verification.seconds.toFixed(1)} s: ${outcome.verification.command}`));
     for (const pushed of outcome.published) lines.push(element("div", "", `Pushed ${pushed.reference} ${pushed.digest ?? ""}`));
