@@ -64,14 +64,10 @@ fn display() -> (String, Option<ChildGuard>) {
     (format!(":{number}"), Some(ChildGuard { child: xvfb, leads_group: false }))
 }
 
-fn tauri_driver(display: &str, docker_host: &str, config: &Path) -> (u16, ChildGuard) {
-    tauri_driver_with(display, docker_host, config, &[])
-}
-
 /// Starts tauri-driver with the app's environment: the daemon to use, a docker config folder,
 /// data and cache folders of the test's own, and whatever else the test sets (an index cache of
 /// its own, say).
-fn tauri_driver_with(display: &str, docker_host: &str, config: &Path, env: &[(&str, &Path)]) -> (u16, ChildGuard) {
+fn tauri_driver(display: &str, docker_host: &str, config: &Path, env: &[(&str, &Path)]) -> (u16, ChildGuard) {
     let port = free_port();
     let native_port = free_port();
     let driver = Command::new("tauri-driver")
@@ -109,8 +105,20 @@ fn answer_file_dialog(dir: &Path, path: &Path) {
     std::fs::write(choices_file(dir), path.to_str().unwrap()).unwrap();
 }
 
-async fn open_app(port: u16) -> Client {
-    open_app_at(port, &app_binary()).await
+/// A WebDriver session with a new Strata window, and the tauri-driver behind it. Should the
+/// driver's WebKitWebDriver fail to start (its port taken after all, say), a new driver on new
+/// ports is tried, up to three in all.
+async fn start_window(display: &str, docker_host: &str, config: &Path, env: &[(&str, &Path)]) -> (Client, ChildGuard) {
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let (port, driver) = tauri_driver(display, docker_host, config, env);
+        match open_app_at(port, &app_binary()).await {
+            Ok(client) => return (client, driver),
+            Err(error) if tries < 3 => eprintln!("no window behind tauri-driver ({error}); starting a new driver"),
+            Err(error) => panic!("a WebDriver session with the Strata window: {error}"),
+        }
+    }
 }
 
 /// The app the tests drive: STRATA_APP when set (the release build for the load figures, the
@@ -120,7 +128,7 @@ fn app_binary() -> PathBuf {
 }
 
 /// A WebDriver session with the app whose binary is `application`.
-async fn open_app_at(port: u16, application: &Path) -> Client {
+async fn open_app_at(port: u16, application: &Path) -> Result<Client, String> {
     let mut capabilities = serde_json::Map::new();
     capabilities.insert("browserName".into(), "wry".into());
     capabilities.insert("tauri:options".into(), serde_json::json!({ "application": application }));
@@ -134,13 +142,13 @@ async fn open_app_at(port: u16, application: &Path) -> Client {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
         {
-            Ok(client) => return client,
+            Ok(client) => return Ok(client),
             Err(error) if attempts < 40 => {
                 attempts += 1;
                 eprintln!("no WebDriver session yet ({error}); asking again");
                 tokio::time::sleep(Duration::from_millis(250)).await;
             }
-            Err(error) => panic!("a WebDriver session with the Strata window: {error:?}"),
+            Err(error) => return Err(format!("{error:?}")),
         }
     }
 }
@@ -158,8 +166,8 @@ async fn open_window(dir: &Path, env: &[(&str, &Path)]) -> Window {
     let mut proxy = DaemonProxy::new(&dir.join("docker.sock"), &daemon_socket());
     proxy.up();
     let (display, xvfb) = display();
-    let (port, driver) = tauri_driver_with(&display, &proxy.host(), dir, env);
-    Window { client: open_app(port).await, _proxy: proxy, _xvfb: xvfb, _driver: driver }
+    let (client, driver) = start_window(&display, &proxy.host(), dir, env).await;
+    Window { client, _proxy: proxy, _xvfb: xvfb, _driver: driver }
 }
 
 async fn wait_for(client: &Client, css: &str, what: &str) -> Element {
@@ -286,8 +294,7 @@ async fn the_window_shows_no_daemon_then_images_and_containers_and_acts_on_them(
     let dir = tempfile::tempdir().unwrap();
     let mut proxy = DaemonProxy::new(&dir.path().join("docker.sock"), &daemon_socket());
     let (display, _xvfb) = display();
-    let (port, _driver) = tauri_driver(&display, &proxy.host(), dir.path());
-    let client = open_app(port).await;
+    let (client, _driver) = start_window(&display, &proxy.host(), dir.path(), &[]).await;
 
     // 1. No daemon: the banner names the endpoint, the error and what to do.
     let banner = wait_for(&client, "#daemon-banner:not([hidden]) h2", "the no-daemon banner").await;

@@ -354,8 +354,24 @@ pub fn daemon_socket() -> std::path::PathBuf {
 }
 
 /// A TCP port on 127.0.0.1 that nothing listens on right now.
+///
+/// Ports come from 20000–31999, below Linux's ephemeral range (32768 and up), so no outgoing
+/// connection can take one between this call and the server's start; one run never hands out the
+/// same port twice, and each run starts at its own place in the range.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    use std::sync::atomic::{AtomicU32, Ordering};
+    const FIRST: u32 = 20_000;
+    const COUNT: u32 = 12_000;
+    static HANDED_OUT: AtomicU32 = AtomicU32::new(0);
+    let start = std::process::id().wrapping_mul(7_919) % COUNT;
+    loop {
+        let n = HANDED_OUT.fetch_add(1, Ordering::Relaxed);
+        assert!(n < COUNT, "no free port left in {FIRST}–{}", FIRST + COUNT - 1);
+        let port = (FIRST + (start + n) % COUNT) as u16;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 /// Waits up to `seconds` for `check` to hold, polling every 100 ms; panics with `what` if it never does.
