@@ -4,7 +4,7 @@
 //! holds one open image at a time; everything it shows is computed by the engine.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
 use tauri::ipc::Channel;
@@ -41,6 +41,31 @@ struct OpenImage {
     source: ImageSource,
     image: Arc<Image>,
     view: TreeView,
+    packages: Arc<OnceLock<Inventory>>,
+}
+
+/// The open image's packages, read from it once however many panels ask (the audit, the
+/// Packages tab, the vulnerability scan, the SBOM), and remembered for the Images list's counts.
+#[derive(Clone)]
+pub(super) struct OpenPackages {
+    image: Arc<Image>,
+    read: Arc<OnceLock<Inventory>>,
+}
+
+impl OpenPackages {
+    pub fn image(&self) -> &Arc<Image> {
+        &self.image
+    }
+
+    /// Reads them the first time it is asked (a caller asking meanwhile waits for that read).
+    pub fn get(&self) -> &Inventory {
+        self.read.get_or_init(|| {
+            let packages = inventory(&self.image, &self.image.merged_tree());
+            // Kept for the Images list's vulnerability counts, which a newer database updates.
+            remember_inventory(&IndexCache::user(), &self.image.id, &packages);
+            packages
+        })
+    }
 }
 
 /// What the user asked to open: a reference the daemon knows, or an archive file.
@@ -76,9 +101,9 @@ pub struct ViewInfo {
 }
 
 impl Explorer {
-    /// The open image's layers (what the audit, the SBOM and the vulnerability scan read).
-    pub(super) fn open_image(&self) -> Result<Arc<Image>, Failure> {
-        self.with_open(|open| Ok(open.image.clone()))
+    /// The open image's packages, read once per image opened.
+    pub(super) fn open_packages(&self) -> Result<OpenPackages, Failure> {
+        self.with_open(|open| Ok(OpenPackages { image: open.image.clone(), read: open.packages.clone() }))
     }
 
     fn with_open<T>(&self, act: impl FnOnce(&mut OpenImage) -> Result<T, Failure>) -> Result<T, Failure> {
@@ -131,7 +156,7 @@ pub async fn open_image(
     if !explorer.loading.finish(&cancel) {
         return Err(ImageError::Cancelled.into());
     }
-    *explorer.open.lock().expect("explorer lock") = Some(OpenImage { source, image, view });
+    *explorer.open.lock().expect("explorer lock") = Some(OpenImage { source, image, view, packages: Arc::default() });
     Ok(analysis)
 }
 
@@ -242,12 +267,10 @@ pub fn cancel_file_read(reads: State<'_, FileReads>) {
 /// layer, risky settings and files, waste advice (no export: the image is already read).
 #[tauri::command]
 pub async fn image_audit(explorer: State<'_, Explorer>) -> Result<Audit, Failure> {
-    let image = explorer.open_image()?;
+    let packages = explorer.open_packages()?;
     in_background("the audit", move || {
-        let cache = IndexCache::user();
-        // Kept for the Images list's vulnerability counts, which a newer database updates.
-        remember_inventory(&cache, &image.id, &inventory(&image, &image.merged_tree()));
-        audit_and_remember(&image, &cache)
+        packages.get();
+        audit_and_remember(packages.image(), &IndexCache::user())
     })
     .await
 }
@@ -255,8 +278,8 @@ pub async fn image_audit(explorer: State<'_, Explorer>) -> Result<Audit, Failure
 /// What the open image has installed: its SBOM inventory, each package with its layer.
 #[tauri::command]
 pub async fn image_packages(explorer: State<'_, Explorer>) -> Result<Inventory, Failure> {
-    let image = explorer.open_image()?;
-    in_background("reading the packages", move || inventory(&image, &image.merged_tree())).await
+    let packages = explorer.open_packages()?;
+    in_background("reading the packages", move || packages.get().clone()).await
 }
 
 /// Asks where to save the open image's SBOM as `format` (offered as `name`), then writes it.
@@ -267,8 +290,11 @@ pub async fn image_save_sbom(
     format: SbomFormat,
     name: String,
 ) -> Result<Option<Saved>, Failure> {
-    let (image, label) = explorer.with_open(|open| Ok((open.image.clone(), open.source.label())))?;
-    let document = sbom::document(format, &label, &image.id, &inventory(&image, &image.merged_tree()));
+    let label = explorer.with_open(|open| Ok(open.source.label()))?;
+    let packages = explorer.open_packages()?;
+    let document =
+        in_background("writing the SBOM", move || sbom::document(format, &label, &packages.image().id, packages.get()))
+            .await?;
     let name = choices::file_name(&name, "sbom.json");
     choices::save(&app, "Save the SBOM", &name, |partial| async move {
         let bytes = serde_json::to_vec_pretty(&document).expect("an SBOM is JSON");

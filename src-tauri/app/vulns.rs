@@ -12,9 +12,8 @@ use super::explorer::Explorer;
 use crate::image::IndexCache;
 use crate::problem::{ErrorCode, Failure};
 use crate::progress::{Cancel, Progress, Reporter};
-use crate::sbom::inventory;
 use crate::vulns::download::{osv_base_url, update};
-use crate::vulns::tally::{remember_inventory, tallies, VulnTally};
+use crate::vulns::tally::{tallies, VulnTally};
 use crate::vulns::{scan, Database, DatabaseStatus, ImportSummary, VulnReport};
 
 /// The open image against the vulnerability database.
@@ -36,15 +35,13 @@ fn database_path() -> Result<std::path::PathBuf, Failure> {
 /// The open image's known vulnerabilities (its packages read from the layer index: no export).
 #[tauri::command]
 pub async fn image_vulnerabilities(explorer: State<'_, Explorer>) -> Result<ImageVulnerabilities, Failure> {
-    let image = explorer.open_image()?;
+    let packages = explorer.open_packages()?;
     let path = database_path()?;
     in_background("the scan", move || {
         let Some(database) = Database::open_existing(&path)? else {
             return Ok(ImageVulnerabilities { database: None, report: None });
         };
-        let packages = inventory(&image, &image.merged_tree());
-        remember_inventory(&IndexCache::user(), &image.id, &packages);
-        let report = scan(&database, &packages)?;
+        let report = scan(&database, packages.get())?;
         Ok(ImageVulnerabilities { database: Some(database.status()?), report: Some(report) })
     })
     .await?
