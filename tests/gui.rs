@@ -390,10 +390,13 @@ async fn the_window_shows_no_daemon_then_images_and_containers_and_acts_on_them(
     let row_css = format!(".tr[data-name='{container}']");
     wait_for(&client, &format!("{row_css}[data-state='running']"), "the running fixture container").await;
     screenshot(&client, "containers.png").await;
-    click(&client, &format!("{row_css} button[data-action='kill']"), "the Kill button").await;
+    // At the window's first size, Kill, Restart and Remove are in the row's "⋯" menu.
+    click(&client, &format!("{row_css} button[data-action='more']"), "the container's ⋯ menu").await;
+    click(&client, "#popup-menu button[data-action='kill']", "Kill").await;
     wait_for_within(&client, &format!("{row_css}[data-state='exited']"), "the killed container shown as exited", 90)
         .await;
-    click(&client, &format!("{row_css} button[data-action='remove']"), "the Remove button").await;
+    click(&client, &format!("{row_css} button[data-action='more']"), "the container's ⋯ menu").await;
+    click(&client, "#popup-menu button[data-action='remove']", "Remove").await;
     screenshot(&client, "confirm-remove.png").await;
     click(&client, "#confirm-action", "the confirmation").await;
     wait_until_gone(&client, &row_css, "the removed container").await;

@@ -9,6 +9,7 @@
 // - a control that cannot be used (disabled) drawn as if it could;
 // - text cut with an ellipsis, with no tooltip giving it whole, or running past the window's
 //   right edge (unless a box that clips or scrolls sideways holds it inside the window);
+// - a table row (or its header) whose cells spill onto a second line;
 // - a chart or treemap squeezed below 55 % of the size it was drawn at (its text unreadable), or,
 //   in the dark theme, drawn on a bright background.
 const wide = arguments[0];
@@ -91,6 +92,14 @@ for (const node of document.querySelectorAll("body *")) {
     }
   }
   if (!heldInside) problems.push(`${named(node)} runs past the window's right edge`);
+}
+
+for (const row of document.querySelectorAll(".table .tr, .table .table-header")) {
+  if (!shown(row)) continue;
+  // Cells are centred in their line, so their tops differ; a spilled cell is wholly below the first.
+  const [first, ...others] = [...row.children].filter(shown).map((cell) => cell.getBoundingClientRect());
+  const spilled = others.filter((cell) => cell.top >= first.bottom - 1).length;
+  if (spilled > 0) problems.push(`${named(row)} has ${spilled} cells spilled onto a second line`);
 }
 
 const luminance = (colour) => {

@@ -106,17 +106,23 @@ impl Cleanup {
             plan: cleanup::plan(&facts, &policy, now),
             family: cleanup::family_tree(&facts.images),
             treemap,
-            legend: Category::ALL
-                .iter()
-                .map(|&category| {
-                    let (r, g, b) = category.colour();
-                    LegendEntry { category, label: category.label(), colour: format!("#{r:02x}{g:02x}{b:02x}") }
-                })
-                .collect(),
+            legend: legend(&space),
             counted: usage.is_some(),
             space,
         })
     }
+}
+
+/// The legend of the categories the treemap shows (an image in each), in [`Category::ALL`] order.
+fn legend(space: &Space) -> Vec<LegendEntry> {
+    Category::ALL
+        .iter()
+        .filter(|&&category| space.images.iter().any(|image| image.category == category))
+        .map(|&category| {
+            let (r, g, b) = category.colour();
+            LegendEntry { category, label: category.label(), colour: format!("#{r:02x}{g:02x}{b:02x}") }
+        })
+        .collect()
 }
 
 /// Reads images, containers and layers afresh (volumes and build cache as last counted).
@@ -224,4 +230,22 @@ fn archive_folder(path: &Path) -> Result<PathBuf, Failure> {
             .with_hint("Pick a folder you can write to, with room for the images.")
     })?;
     Ok(path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cleanup::facts::test_image;
+
+    #[test]
+    fn the_legend_names_only_the_categories_the_treemap_shows() {
+        let facts = Facts {
+            images: vec![test_image("a1", &["app:1"], 0, &[("a1", 10)]), test_image("d", &[], 0, &[("d", 5)])],
+            containers: vec![],
+            build_cache: None,
+        };
+        let space = cleanup::space(&facts, None, &Policy::default(), 0);
+        let labels: Vec<_> = legend(&space).iter().map(|entry| entry.label).collect();
+        assert_eq!(labels, ["unused", "dangling"]);
+    }
 }

@@ -104,6 +104,11 @@ describe("the Containers screen", () => {
     await view.refresh();
     const table = find("#containers-view .table");
     const resize = (width: number) => (view as unknown as { table: { fitColumns(w: number): void } }).table.fitColumns(width);
+    resize(1300);
+    expect(table.classList.contains("compact-actions")).toBe(false);
+    // The window's first size (1200 px, a table about 990 px wide) leaves the name room.
+    resize(990);
+    expect(table.classList.contains("compact-actions")).toBe(true);
     resize(900);
     expect(table.classList.contains("compact-actions")).toBe(true);
     expect(texts("button", row("web"))).toEqual(["Stop", "Logs", "Stats", "⋯"]);

@@ -70,12 +70,12 @@ export class ContainersView {
         // Six buttons, or three and "⋯" in a narrow table (style.css sets the width).
         { title: "", width: "var(--actions-width)", cell: (r) => this.actions(r) },
       ],
-      // Narrower, the image and ports go first, then the status, and the row's rarer actions
-      // move into a "⋯" menu; then the memory, then the state. The name, the CPU and the actions
-      // always stay on screen.
+      // Narrower (the window's first size among them), the image and ports go first and the
+      // row's rarer actions move into a "⋯" menu, leaving the name room; then the status, the
+      // memory, the state. The name, the CPU and the actions always stay on screen.
       narrow: [
-        { below: 1190, hide: [1, 4] },
-        { below: 940, hide: [3], className: "compact-actions" },
+        { below: 1190, hide: [1, 4], className: "compact-actions" },
+        { below: 940, hide: [3] },
         { below: 680, hide: [6] },
         { below: 590, hide: [2] },
       ],

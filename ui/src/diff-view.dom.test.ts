@@ -80,6 +80,9 @@ describe("the Diff screen", () => {
     expect(byId<HTMLInputElement>("diff-before").value).toBe("api:1.4");
     expect(byId<HTMLInputElement>("diff-after").value).toBe("api:1.3");
     expect(document.activeElement).toBe(byId("diff-after"));
+    // A field too narrow for a long reference gives it whole as a tooltip.
+    expect(byId("diff-before").title).toBe("api:1.4");
+    expect(byId("diff-after").title).toBe("api:1.3");
   });
 
   it("compares two tags: the summary, the biggest folders, config, packages and layers", async () => {

@@ -60,6 +60,8 @@ export class DiffView {
       input.addEventListener("keydown", (e) => e.key === "Enter" && void this.compare());
       // The result below is of the pair compared, not of what the fields now say.
       input.addEventListener("input", () => this.markStale());
+      // A reference too long for the field is given whole in its tooltip.
+      input.addEventListener("change", () => (input.title = input.value));
     }
     const swap = button("⇄", "diff-swap", () => this.swap(), "Swap the two images");
     const go = button("Compare", "diff-compare", () => void this.compare());
@@ -113,25 +115,25 @@ export class DiffView {
       this.before.focus();
       return;
     }
-    this.before.value = reference;
+    fill(this.before, reference);
     // The engine knows which tags are the same repository's (a registry's port is not a tag).
     const [suggestion] = await api.diffChoices(reference).catch(() => [] as string[]);
-    this.after.value = suggestion ?? "";
+    fill(this.after, suggestion ?? "");
     this.after.focus();
     this.after.select();
   }
 
   /** Fills both images in and compares them (two registry tags, from the Registries screen). */
   async comparePair(before: string, after: string): Promise<void> {
-    this.before.value = before;
-    this.after.value = after;
+    fill(this.before, before);
+    fill(this.after, after);
     await this.compare();
   }
 
   private async pickArchive(input: HTMLInputElement): Promise<void> {
     try {
       const path = await api.chooseArchive();
-      if (path !== null) input.value = path;
+      if (path !== null) fill(input, path);
     } catch (error) {
       const problem = asUiError(error);
       this.report(problem.message, problem.hint);
@@ -139,7 +141,9 @@ export class DiffView {
   }
 
   private swap(): void {
-    [this.before.value, this.after.value] = [this.after.value, this.before.value];
+    const [before, after] = [this.after.value, this.before.value];
+    fill(this.before, before);
+    fill(this.after, after);
     if (!this.content.hidden) void this.compare();
   }
 
@@ -395,4 +399,10 @@ function vulnerabilitySection(vulns: DiffSummary["vulnerabilities"], section: (t
   const box = section(`Vulnerabilities (${vulns.unchanged} in both)`, "diff-vulns", [...vulns.fixed.map((f) => row("fixed", f)), ...vulns.introduced.map((f) => row("new", f))]);
   for (const line of box.querySelectorAll<HTMLElement>(".diff-table-row")) line.classList.add(line.firstElementChild?.textContent === "new" ? "vuln-introduced" : "vuln-fixed-row");
   return box;
+}
+
+/** Puts `value` in a reference field, and whole in its tooltip (a long one is cut). */
+function fill(input: HTMLInputElement, value: string): void {
+  input.value = value;
+  input.title = value;
 }

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { Table } from "./table";
+import { HIDEABLE_COLUMNS, Table } from "./table";
 
 describe("a table narrower than its columns", () => {
   const table = new Table<{ name: string }>({
@@ -62,5 +63,23 @@ describe("a table whose figures move", () => {
     table.setRows([{ id: "a", status: "Exited (0) 1 second ago", running: false }]);
     expect(table.element.querySelector(".tr")).toBe(row);
     expect(row.querySelector("button")!.textContent).toBe("Start");
+  });
+});
+
+describe("the rules that hide columns", () => {
+  it("exist in style.css for every column a table may leave out", () => {
+    // (This file runs in a DOM whose URLs are not files: the path is the UI folder's, where
+    // vitest runs.)
+    const css = readFileSync("src/style.css", "utf8");
+    for (let index = 0; index < HIDEABLE_COLUMNS; index++) {
+      expect(css).toContain(`.table.hide-col-${index} [data-col="${index}"]`);
+    }
+  });
+
+  it("are asked for no further: a table naming a later column is refused at once", () => {
+    const columns = Array.from({ length: HIDEABLE_COLUMNS + 1 }, (_, index) => ({ title: `C${index}`, width: "10px", cell: () => "" }));
+    expect(() => new Table({ columns, rowKey: () => "", narrow: [{ below: 100, hide: [HIDEABLE_COLUMNS] }] })).toThrow(
+      `no rule to hide column ${HIDEABLE_COLUMNS}`,
+    );
   });
 });

@@ -31,6 +31,9 @@ export interface NarrowLevel {
 
 const ROW_HEIGHT = 34;
 
+/** How many columns, counted from the first, style.css has a hiding rule for (`hide-col-N`). */
+export const HIDEABLE_COLUMNS = 12;
+
 export class Table<T> {
   readonly element: HTMLElement;
   private readonly header: HTMLElement;
@@ -44,6 +47,8 @@ export class Table<T> {
   constructor(private readonly options: TableOptions<T>) {
     this.element = document.createElement("div");
     this.element.className = "table";
+    const unhideable = (options.narrow ?? []).flatMap((level) => level.hide).filter((index) => index >= HIDEABLE_COLUMNS);
+    if (unhideable.length > 0) throw new Error(`style.css has no rule to hide column ${unhideable.join(", ")}`);
     this.fitColumns(Infinity);
     if (options.narrow && typeof ResizeObserver !== "undefined") {
       new ResizeObserver(([entry]) => this.fitColumns(entry.contentRect.width)).observe(this.element);
