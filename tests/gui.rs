@@ -1527,6 +1527,52 @@ async fn the_registries_screen_signs_in_lists_tags_opens_one_and_compares_two() 
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_registries_screen_pushes_a_local_image_and_pulls_its_tag_back() {
+    let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
+    let (address, _registry, _storage) = common::registry::start();
+    let mut fixtures = Fixtures::new("gui-push").await;
+    let local = fixtures.image("pushed", &[("pushed.txt", b"pushed\n")]).await;
+    let local_id = fixtures.docker.inspect_image(&local).await.unwrap().id.unwrap();
+    let repository = "strata-test/gui-push";
+    // The daemon's name for the registry's tag: the push makes it, the test removes it.
+    let pushed = format!("{address}/{repository}:1");
+    let remove_pushed_tag = || async {
+        fixtures.docker.remove_image(&pushed, None::<bollard::query_parameters::RemoveImageOptions>, None).await
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("strata-config");
+    let window = open_window(dir.path(), &[("STRATA_CONFIG_DIR", &config)]).await;
+    let client = window.client.clone();
+    let enter = fantoccini::key::Key::Enter.to_string();
+
+    // A loopback registry needs no sign-in: add it, push the local image to it as `1`.
+    click(&client, "#nav-registries", "the Registries screen").await;
+    wait_for(&client, "#registry-add", "the add field").await.send_keys(&format!("{address}{enter}")).await.unwrap();
+    wait_for(&client, &format!(".registry-item[data-host='{address}']"), "the registry in the list").await;
+    wait_for(&client, "#push-form:not([hidden]) #push-image", "the push form").await.send_keys(&local).await.unwrap();
+    let target = format!("{repository}:1{enter}");
+    wait_for(&client, "#push-target", "the push target").await.send_keys(&target).await.unwrap();
+    wait_for_within(&client, "#pull-panel[data-state='pushed']", "the push finished", 90).await;
+    wait_for_text_at(&client, "#pull-panel", "Pushed: sha256:", "the pushed digest").await;
+    // The repository opens with the tag, which the daemon has: the same image.
+    wait_for(&client, ".tag-row[data-tag='1'] .here.same", "the pushed tag, the daemon's copy the same").await;
+    screenshot(&client, "registries-pushed.png").await;
+
+    // Without the daemon's copy, Pull brings it back, a bar per layer.
+    remove_pushed_tag().await.expect("the pushed tag is removed from the daemon");
+    click(&client, &format!(".repository-item[data-repository='{repository}']"), "the repository").await;
+    wait_for(&client, ".tag-row[data-tag='1'] .here.absent", "the tag shown as not in the daemon").await;
+    click(&client, ".tag-row[data-tag='1'] button[data-action='pull']", "Pull").await;
+    wait_for_within(&client, "#pull-panel[data-state='done']", "the pull finished", 90).await;
+    wait_for(&client, ".tag-row[data-tag='1'] .here.same", "the pulled tag, the daemon's copy the same").await;
+    screenshot(&client, "registries-pulled.png").await;
+    let pulled = fixtures.docker.inspect_image(&pushed).await.expect("the daemon has the pulled tag");
+    assert_eq!(pulled.id.as_deref(), Some(local_id.as_str()), "the pulled image is the one pushed");
+    client.close().await.unwrap();
+    remove_pushed_tag().await.expect("the pulled tag is removed");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_watched_project_with_compose_rules_syncs_an_edit_into_its_container() {
     let _turn = ONE_WINDOW_AT_A_TIME.lock().await;
     let mut fixtures = Fixtures::new("gui-sync").await;

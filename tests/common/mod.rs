@@ -357,21 +357,41 @@ pub fn daemon_socket() -> std::path::PathBuf {
 ///
 /// Ports come from 20000–31999, below Linux's ephemeral range (32768 and up), so no outgoing
 /// connection can take one between this call and the server's start; one run never hands out the
-/// same port twice, and each run starts at its own place in the range.
+/// same port twice, and each run starts at its own place in the range. A port any socket holds,
+/// in any state (a closed connection waiting out TIME_WAIT too, which a server that does not
+/// reuse addresses cannot bind), is passed over.
 pub fn free_port() -> u16 {
     use std::sync::atomic::{AtomicU32, Ordering};
     const FIRST: u32 = 20_000;
     const COUNT: u32 = 12_000;
     static HANDED_OUT: AtomicU32 = AtomicU32::new(0);
     let start = std::process::id().wrapping_mul(7_919) % COUNT;
+    let held = ports_held();
     loop {
         let n = HANDED_OUT.fetch_add(1, Ordering::Relaxed);
         assert!(n < COUNT, "no free port left in {FIRST}–{}", FIRST + COUNT - 1);
         let port = (FIRST + (start + n) % COUNT) as u16;
-        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+        if !held.contains(&port) && std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
             return port;
         }
     }
+}
+
+/// The local ports of every TCP socket on this machine, whatever its state (Linux's
+/// `/proc/net/tcp` and `tcp6`: the second column is `ADDRESS:PORT`, the port in hex).
+fn ports_held() -> std::collections::HashSet<u16> {
+    ["/proc/net/tcp", "/proc/net/tcp6"]
+        .iter()
+        .filter_map(|table| std::fs::read_to_string(table).ok())
+        .flat_map(|table| {
+            table
+                .lines()
+                .skip(1)
+                .filter_map(|line| line.split_whitespace().nth(1)?.rsplit(':').next().map(str::to_string))
+                .filter_map(|port| u16::from_str_radix(&port, 16).ok())
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// Waits up to `seconds` for `check` to hold, polling every 100 ms; panics with `what` if it never does.

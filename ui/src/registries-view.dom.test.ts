@@ -125,6 +125,7 @@ describe("the Registries screen", () => {
     await settle();
     expect(byId("pull-panel").dataset.state).toBe("done");
     expect(text("#pull-panel .pull-status")).toBe("Status: Downloaded newer image");
+    expect(text("#pull-panel strong")).toMatch(/^Pulled /);
     expect(texts("#registries-view .tag-row:not(.head) .here")).toEqual(["same", "same"]);
   });
 
@@ -146,6 +147,8 @@ describe("the Registries screen", () => {
     expect(byId("pull-panel").dataset.state).toBe("pushed");
     expect(text("#pull-panel .pull-status")).toBe("Pushed: sha256:abc");
     expect(callsOf("registry_tags").slice(-1)).toEqual([{ repository: `${HOST}/team/app` }]);
+    // The repositories are read again: a push may have made a new one.
+    expect(callsOf("registry_repositories")).toHaveLength(2);
   });
 
   it("asks for a sign-in when the registry refuses, and never keeps the password", async () => {

@@ -154,17 +154,24 @@ export class RegistriesView {
 
   private async openRegistry(host: string): Promise<void> {
     this.showRegistry(host);
+    await this.listRepositories(host);
+  }
+
+  /** Reads the registry's repositories into the list (again after a push, which may add one). */
+  private async listRepositories(host: string): Promise<void> {
     this.status.textContent = `Asking ${host} for its repositories…`;
     try {
       const listed = await registryApi.repositories(host);
       if (this.host !== host) return;
       this.status.textContent = listed.names.length === 0 ? "It lists no repository: type one above." : listed.cut ? `The first ${listed.names.length} repositories; the registry has more.` : `${listed.names.length} ${listed.names.length === 1 ? "repository" : "repositories"}`;
-      for (const name of listed.names) {
-        const item = element("button", "repository-item", name);
-        item.dataset.repository = name;
-        item.addEventListener("click", () => void this.openRepository(name));
-        this.repositories.append(item);
-      }
+      this.repositories.replaceChildren(
+        ...listed.names.map((name) => {
+          const item = element("button", "repository-item", name);
+          item.dataset.repository = name;
+          item.addEventListener("click", () => void this.openRepository(name));
+          return item;
+        }),
+      );
     } catch (error) {
       if (this.host !== host) return;
       const problem = asUiError(error);
@@ -255,7 +262,7 @@ export class RegistriesView {
     this.drawPull(reference, { layers: [], status: "Asking the daemon to pull…" });
     try {
       const done = await registryApi.pull(reference, (state) => this.drawPull(reference, state));
-      this.drawPull(reference, done);
+      this.drawPull(reference, done, true);
       this.pulling.dataset.state = "done";
       if (this.repository === repository) this.drawTags(repository, await registryApi.tags(repository));
     } catch (error) {
@@ -265,7 +272,7 @@ export class RegistriesView {
     }
   }
 
-  private drawPull(reference: string, state: PullState): void {
+  private drawPull(reference: string, state: PullState, finished = false): void {
     const rows = state.layers.map((layer) => {
       const row = element("div", "pull-row");
       const bar = element("progress");
@@ -279,7 +286,7 @@ export class RegistriesView {
       row.append(element("code", "", layer.layer), bar, element("span", "muted", layer.status));
       return row;
     });
-    this.pulling.replaceChildren(element("strong", "", `Pulling ${reference}`), ...rows, element("p", "muted pull-status", state.status));
+    this.pulling.replaceChildren(element("strong", "", `${finished ? "Pulled" : "Pulling"} ${reference}`), ...rows, element("p", "muted pull-status", state.status));
   }
 
   private buildPush(): void {
@@ -317,6 +324,7 @@ export class RegistriesView {
       this.pulling.dataset.state = "pushed";
       this.pulling.append(element("p", "muted pull-status", `Pushed${pushed.digest ? `: ${pushed.digest}` : ""}`));
       const repository = reference.replace(/:[^:/]+$/, "");
+      await this.listRepositories(host);
       await this.openRepository(repository.slice(host.length + 1));
     } catch (error) {
       const problem = asUiError(error);
