@@ -54,7 +54,7 @@ pub struct CleanupView {
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 pub struct CleanupRequest {
     pub policy: Policy,
-    /// Repositories' own rules as the user typed them, one a line: `app=keep-newest:3`.
+    /// Repositories' own rules as the user typed them, one per line: `app=keep-newest:3`.
     #[serde(default)]
     pub repository_rules: String,
     pub width: u32,

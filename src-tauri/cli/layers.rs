@@ -249,7 +249,7 @@ fn others(analysis: &ImageAnalysis) -> String {
     }
 }
 
-/// The largest hidden files, one a line: size, path, the layer that stored it and the one that hid it.
+/// The largest hidden files, one per line: size, path, the layer that stored it and the one that hid it.
 fn print_hidden_files(analysis: &ImageAnalysis, count: usize) {
     for file in analysis.hidden_files.iter().take(count) {
         println!(

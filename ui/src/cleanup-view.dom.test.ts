@@ -85,14 +85,14 @@ describe("the Cleanup screen", () => {
       "+4.26 MB 1 layer busybox:1.36",
     ]);
     expect(planRows()).toEqual(["image | fb91ee0c62cc | dangling | 29.4 MB | "]);
-    expect(text("#cleanup-totals")).toBe("Frees 29.4 MB of 240 MB: 240 MB → 210 MB");
+    expect(text("#cleanup-totals")).toBe("Frees 29.4 MB of the 240 MB Docker holds: 240 MB → 210 MB");
     expect(byId<HTMLButtonElement>("cleanup-apply").disabled).toBe(false);
 
     counted(recorded.cleanupCounted);
     await settle();
     expect(text("#cleanup-view .summary")).toBe("");
     expect(cards().slice(4)).toEqual(["Volumes | 2 · 52.4 MB | 1 unused (shown, never removed)", "Build cache | 1.87 GB | 1.6 GB reclaimable"]);
-    expect(text("#cleanup-totals")).toBe("Frees 29.4 MB of 2.11 GB: 2.11 GB → 2.08 GB");
+    expect(text("#cleanup-totals")).toBe("Frees 29.4 MB of the 2.11 GB Docker holds: 2.11 GB → 2.08 GB");
 
   });
 
@@ -115,7 +115,7 @@ describe("the Cleanup screen", () => {
       "image | api:1.4 | unused | 83.6 MB | ",
       "image | debian:bookworm-slim | unused | 74.8 MB | ",
     ]);
-    expect(text("#cleanup-totals")).toBe("Frees 217 MB of 2.11 GB: 2.11 GB → 1.9 GB");
+    expect(text("#cleanup-totals")).toBe("Frees 217 MB of the 2.11 GB Docker holds: 2.11 GB → 1.9 GB");
 
     tick(find<HTMLInputElement>('#cleanup-plan .plan-row[data-index="2"] input'), false);
     await settle();

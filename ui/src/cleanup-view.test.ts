@@ -12,10 +12,10 @@ describe("cleanup words", () => {
 
   it("says what a plan frees of the whole, as a share when the totals round alike", () => {
     const plan = (freed: number, before: number): Plan => ({ items: [], skipped: [], total_bytes_freed: freed, bytes_before: before, bytes_after: before - freed });
-    expect(totalsText(plan(29_400_000, 240_000_000))).toBe("Frees 29.4 MB of 240 MB: 240 MB → 211 MB");
-    expect(totalsText(plan(200_000, 542_000_000))).toBe("Frees 200 kB of 542 MB (0.04 % of it)");
-    expect(totalsText(plan(20, 542_000_000))).toBe("Frees 20 B of 542 MB (under 0.01 % of it)");
-    expect(totalsText(plan(0, 542_000_000))).toBe("Frees 0 B of 542 MB: 542 MB → 542 MB");
+    expect(totalsText(plan(29_400_000, 240_000_000))).toBe("Frees 29.4 MB of the 240 MB Docker holds: 240 MB → 211 MB");
+    expect(totalsText(plan(200_000, 542_000_000))).toBe("Frees 200 kB of the 542 MB Docker holds (0.04 %)");
+    expect(totalsText(plan(20, 542_000_000))).toBe("Frees 20 B of the 542 MB Docker holds (under 0.01 %)");
+    expect(totalsText(plan(0, 542_000_000))).toBe("Frees 0 B of the 542 MB Docker holds: 542 MB → 542 MB");
   });
 
   it("says how each item ended", () => {

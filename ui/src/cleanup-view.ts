@@ -5,7 +5,7 @@
 import { ApplyEvent, Branch, CleanupData, CleanupPolicy, CleanupRequest, cleanupApi, Outcome, Plan, PlanItem, asUiError } from "./api";
 import { confirmDialog } from "./dialog";
 import { button, element } from "./dom";
-import { formatSize } from "./format";
+import { counted, formatSize } from "./format";
 import { onThemeChange, shownTheme } from "./theme";
 
 const REASONS: Record<PlanItem["reason"], string> = {
@@ -17,15 +17,20 @@ const REASONS: Record<PlanItem["reason"], string> = {
   chosen: "picked by hand",
 };
 
-/** What a plan frees of the whole: "Frees 29.4 MB of 240 MB: 240 MB → 210 MB". "542 MB → 542 MB"
- * would say nothing, so a change too small to show at that scale is given as a share. */
+/** What a plan frees of all Docker holds: "Frees 29.4 MB of the 240 MB Docker holds: 240 MB →
+ * 210 MB". "542 MB → 542 MB" would say nothing, so a change too small to show at that scale is
+ * given as a share. */
 export function totalsText(plan: Plan): string {
   const [before, after] = [formatSize(plan.bytes_before), formatSize(plan.bytes_after)];
   const freed = formatSize(plan.total_bytes_freed);
-  if (before !== after || plan.total_bytes_freed === 0) return `Frees ${freed} of ${before}: ${before} → ${after}`;
+  const of = `Frees ${freed} of the ${before} Docker holds`;
+  if (before !== after || plan.total_bytes_freed === 0) return `${of}: ${before} → ${after}`;
   const share = (100 * plan.total_bytes_freed) / plan.bytes_before;
-  return `Frees ${freed} of ${before} (${share < 0.01 ? "under 0.01" : share.toFixed(2)} % of it)`;
+  return `${of} (${share < 0.01 ? "under 0.01" : share.toFixed(2)} %)`;
 }
+
+/** What "Docker holds" counts, for the totals' tooltip. */
+export const HOLDS = "Docker holds: its images (a layer two images share counted once), the containers' writable layers and the build cache";
 
 /** What a plan removes, in a line: "app:1 (1.05 GB), web (3 kB) and 4 more". */
 export function listedItems(items: PlanItem[], shown = 8): string {
@@ -108,6 +113,7 @@ export class CleanupView {
     this.family.id = "cleanup-family";
     this.planRows.id = "cleanup-plan";
     this.totals.id = "cleanup-totals";
+    this.totals.title = HOLDS;
     this.result.id = "cleanup-result";
     this.progress.id = "cleanup-progress";
     this.progress.hidden = true;
@@ -294,7 +300,7 @@ export class CleanupView {
     const add = (branch: Branch, parent: HTMLElement) => {
       const item = element("li");
       const names = branch.images.map((i) => i.name).join(", ");
-      const layers = branch.layers === 1 ? "1 layer" : `${branch.layers} layers`;
+      const layers = counted(branch.layers, "layer");
       const line = element("div", "family-line");
       line.append(element("span", "family-bytes", `+${formatSize(branch.bytes)}`), element("span", "muted", ` ${layers}`));
       if (names) line.append(element("span", "family-names", ` ${names}`));
@@ -386,11 +392,11 @@ export class CleanupView {
       this.policy.retention.keep_tags = keepTags.value.split(",").map((t) => t.trim()).filter(Boolean);
       this.replanSoon();
     });
-    const tagsLabel = element("label", "cleanup-field", "Never old: tags");
+    const tagsLabel = element("label", "cleanup-field", "Tags never old");
     tagsLabel.append(keepTags);
     this.repositoryRules.id = "cleanup-repository-rules";
     this.repositoryRules.rows = 2;
-    this.repositoryRules.placeholder = "Per repository, one a line: app=keep-newest:3,older-than:30";
+    this.repositoryRules.placeholder = "Per repository, one per line: app=keep-newest:3,older-than:30";
     this.repositoryRules.addEventListener("input", () => this.replanSoon());
     form.append(
       check("dangling", "Dangling images (no tag, no container)"),
@@ -447,7 +453,7 @@ export class CleanupView {
     if (!plan || plan.items.length === 0 || this.applying) return;
     const saving = this.saveToggle.checked ? this.saveFolder.value.trim() : null;
     const body =
-      `${plan.items.length} item${plan.items.length === 1 ? "" : "s"} will be removed, freeing ${formatSize(plan.total_bytes_freed)}: ` +
+      `${counted(plan.items.length, "item")} will be removed, freeing ${formatSize(plan.total_bytes_freed)}: ` +
       `${listedItems(plan.items)}. ` +
       "Each image is checked again right before it goes: one a container uses by then is kept. " +
       (saving ? `Images are saved to ${saving} first.` : "Nothing is saved first.");

@@ -3,7 +3,7 @@
 // confirmation), its logs followed live and its stats charted; the host's figures above.
 import { api, asUiError, ContainerAction, ContainerRow, StatsRow } from "./api";
 import { confirmDialog } from "./dialog";
-import { formatSize } from "./format";
+import { counted, formatSize } from "./format";
 import { hostLine, StatsPanel } from "./stats-panel";
 import { badge, Table } from "./table";
 import { menuButton, MenuItem } from "./menu";
@@ -103,7 +103,7 @@ export class ContainersView {
     this.containers = await api.listContainers();
     const running = this.containers.filter((r) => r.state === "running").length;
     const count = this.containers.length;
-    this.summary.textContent = `${count} ${count === 1 ? "container" : "containers"}, ${running} running`;
+    this.summary.textContent = `${counted(count, "container")}, ${running} running`;
     this.empty.hidden = this.containers.length > 0;
     // The stats of a container that is gone from the daemon are closed with it.
     this.stats.keepOnly(new Set(this.containers.map((c) => c.id)));

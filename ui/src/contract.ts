@@ -610,7 +610,7 @@ excluded: Array<string>, };
  */
 export type CleanupRequest = { policy: CleanupPolicy, 
 /**
- * Repositories' own rules as the user typed them, one a line: `app=keep-newest:3`.
+ * Repositories' own rules as the user typed them, one per line: `app=keep-newest:3`.
  */
 repository_rules: string, width: number, height: number, 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAgo, formatSize, signedSeconds, signedSize } from "./format";
+import { counted, formatAgo, formatSize, signedSeconds, signedSize } from "./format";
 import cases from "./format-cases.json";
 
 describe("formatSize", () => {
@@ -13,6 +13,15 @@ describe("formatSize", () => {
   it("shows a dash for values not computed yet", () => {
     expect(formatSize(null)).toBe("—");
     expect(formatSize(-1)).toBe("—");
+  });
+});
+
+describe("counted", () => {
+  it("gives a count its noun, singular for one, with thousands marked", () => {
+    expect(counted(1, "file")).toBe("1 file");
+    expect(counted(0, "file")).toBe("0 files");
+    expect(counted(100_101, "file")).toBe("100,101 files");
+    expect(counted(2, "repository", "repositories")).toBe("2 repositories");
   });
 });
 

@@ -3,7 +3,7 @@
 // registry's tag is the same image; filtered and sorted by the backend as the user types and clicks.
 import { api, AuditTally, ImageQuery, ImageRow, ImageSort, InRegistry, registryApi, VulnTally } from "./api";
 import { button } from "./dom";
-import { formatAgo, formatSize } from "./format";
+import { counted, formatAgo, formatSize } from "./format";
 import { badge, Table } from "./table";
 
 /** How often the ages on screen are written again. */
@@ -191,7 +191,7 @@ function registryCell(state: InRegistry | undefined): HTMLElement | string {
       cell.title = "The registry's tag is this image";
       break;
     case "differs":
-      cell.append(badge(`${state.layers} layer${state.layers === 1 ? "" : "s"} differ`, "warn"));
+      cell.append(badge(`${counted(state.layers, "layer")} differ`, "warn"));
       cell.title = "The registry's tag is another image: layers in only one of the two";
       break;
     case "not-there":
@@ -227,7 +227,7 @@ function auditCell(tally: AuditTally | undefined): HTMLElement {
   const checks = tally.settings + tally.advice;
   const shown =
     tally.secrets > 0
-      ? badge(`${tally.secrets} secret${tally.secrets === 1 ? "" : "s"}`, "danger")
+      ? badge(counted(tally.secrets, "secret"), "danger")
       : checks > 0
         ? badge(`${checks} to check`, "warn")
         : badge("clean", "ok");

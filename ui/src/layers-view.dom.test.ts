@@ -360,6 +360,7 @@ describe("the Layers screen", () => {
     answer("image_audit", { findings: [], skipped_files: { too_large: 0, too_large_bytes: 0, size_limit: 10_485_760, binary: 0 } });
     await open();
     expect(text("#audit-line")).toBe("Securitynothing foundPackagesVulnerabilities");
+    expect(document.getElementById("audit-vulns")).toBeNull();
     answer("image_packages", { os: null, packages: [{ ecosystem: "deb", name: "bash", version: "5.2", source: null, licence: null, architecture: "amd64", purl: "pkg:deb/debian/bash@5.2", files: [], layer: 1, database: "/var/lib/dpkg/status" }], warnings: [] });
     answer("set_view", () => recorded.viewInfo);
     byId("open-packages").click();
@@ -385,6 +386,23 @@ describe("the Layers screen", () => {
     expect(byId("open-packages").getAttribute("aria-expanded")).toBe("false");
     expect(text("#summary-config")).toBe("Configcleanenv, labels, history, user");
     expect(document.getElementById("audit-details")).toBeNull();
+  });
+
+  it("counts the known vulnerabilities on the security line when there is a database", async () => {
+    answer("image_audit", { findings: [], skipped_files: { too_large: 0, too_large_bytes: 0, size_limit: 10_485_760, binary: 0 } });
+    const finding = (id: string, severity: "high" | "low") => ({
+      id, aliases: [], summary: "", severity, score: null, ecosystem: "deb", package: "libssl3", version: "3.0", fixed: null, layer: 1,
+    });
+    const database = { path: "/cache/osv.sqlite", ecosystems: [] };
+    const report = (findings: ReturnType<typeof finding>[]) => ({ database, report: { findings, packages_checked: 3, not_covered: [], not_compared: [] } });
+    answer("image_vulnerabilities", report([finding("DSA-1", "high"), finding("DSA-2", "low"), finding("DSA-3", "low")]));
+    await open();
+    expect(texts("#audit-vulns > *")).toEqual(["1 high", "2 low", "vulnerabilities"]);
+    // It sits before the buttons, the Vulnerabilities one among them.
+    expect(byId("audit-vulns").nextElementSibling?.tagName).toBe("BUTTON");
+    answer("image_vulnerabilities", report([]));
+    await open();
+    expect(text("#audit-vulns")).toBe("no known vulnerabilities");
   });
 
   it("explains why an image could not be opened, and what to do", async () => {

@@ -9,6 +9,7 @@ import {
   AuditFinding,
   ChangeStatus,
   ImageAnalysis,
+  ImageVulnerabilities,
   ImageSourceChoice,
   NodeDetails,
   Progress,
@@ -20,9 +21,9 @@ import {
 } from "./api";
 import { viewerDialog } from "./dialog";
 import { packagesPane } from "./packages-pane";
-import { vulnsPane } from "./vulns-pane";
+import { VULN_SEVERITIES, vulnsPane } from "./vulns-pane";
 import { button, element, withTitle } from "./dom";
-import { formatSize } from "./format";
+import { counted, formatSize } from "./format";
 import { PagedRows, treeKey } from "./paged-rows";
 import { whileWorking, workingLine } from "./working";
 
@@ -35,7 +36,7 @@ const AUDIT_SCOPE = "Secrets in the image's config, history and every file of ev
 function skippedNote(audit: Audit): string {
   const skipped = audit.skipped_files;
   if (skipped.too_large === 0) return "";
-  return `${skipped.too_large} ${skipped.too_large === 1 ? "file" : "files"} over ${formatSize(skipped.size_limit)} (${formatSize(skipped.too_large_bytes)}) not read for secrets.`;
+  return `${counted(skipped.too_large, "file")} over ${formatSize(skipped.size_limit)} (${formatSize(skipped.too_large_bytes)}) not read for secrets.`;
 }
 
 /** "Security: 1 critical, 2 medium — a secret in /root/.aws/credentials", or that nothing was found. */
@@ -77,7 +78,7 @@ export function progressText(progress: Progress): string {
 /** Every hidden file the analysis lists, largest first, in a dialog. */
 function hiddenFilesDialog(analysis: ImageAnalysis): void {
   const lines = analysis.hidden_files.map((file) => `${formatSize(file.size_bytes).padStart(9)}  layer ${file.layer} → ${file.hidden_by}  ${file.path}`);
-  const note = `${formatSize(analysis.hidden_bytes)} in ${analysis.hidden_file_count} files, stored by one layer and hidden by a later one`;
+  const note = `${formatSize(analysis.hidden_bytes)} in ${counted(analysis.hidden_file_count, "file")}, stored by one layer and hidden by a later one`;
   viewerDialog("Hidden files", note, lines.join("\n"));
 }
 
@@ -359,7 +360,7 @@ export class LayersView {
     pane.replaceChildren(element("p", "muted", tab === "packages" ? "Reading the packages…" : "Checking the packages against the advisories…"));
     const onLayer = (layer: number) => void this.selectLayer(layer);
     try {
-      const content = tab === "packages" ? await packagesPane(this.element.dataset.image ?? "image", onLayer, this.report) : await vulnsPane(onLayer, this.report);
+      const content = tab === "packages" ? await packagesPane(this.element.dataset.image ?? "image", onLayer, this.report) : await vulnsPane(onLayer, this.report, (scan) => this.drawVulnTally(scan));
       if (opening !== this.opening || this.openTab !== tab) return;
       pane.replaceChildren(content);
       content.querySelector<HTMLInputElement>("input[type=search]")?.focus();
@@ -451,6 +452,27 @@ export class LayersView {
     this.markSecurityButtons();
     this.drawAuditPanel(audit);
     this.markAuditedLayers();
+    const image = this.element.dataset.image;
+    const scan = await api.imageVulnerabilities().catch(() => null);
+    if (scan && this.element.dataset.image === image) this.drawVulnTally(scan);
+  }
+
+  /** The open image's known vulnerabilities counted on the security line, beside the audit's
+   * findings, when there is a database to match against (else the line says nothing of them). */
+  private drawVulnTally(scan: ImageVulnerabilities): void {
+    if (!scan.report) return;
+    const findings = scan.report.findings;
+    const tally = element("span", "audit-vulns");
+    tally.id = "audit-vulns";
+    tally.title = "Known vulnerabilities of the installed packages, from OSV's advisories on this computer: Vulnerabilities lists them";
+    if (findings.length === 0) tally.append(element("span", "muted", "no known vulnerabilities"));
+    for (const severity of VULN_SEVERITIES) {
+      const count = findings.filter((finding) => finding.severity === severity).length;
+      if (count > 0) tally.append(element("span", `severity ${severity}`, `${count} ${severity}`));
+    }
+    if (findings.length > 0) tally.append(element("span", "muted", findings.length === 1 ? "vulnerability" : "vulnerabilities"));
+    this.audit.querySelector("#audit-vulns")?.remove();
+    this.audit.insertBefore(tally, this.audit.querySelector("button"));
   }
 
   /** The findings as rows by kind, most severe first; a file's row opens it in the tree. */
@@ -519,7 +541,7 @@ export class LayersView {
       const found = (this.audited?.findings ?? []).filter((f) => f.layer_added === index && !f.allowed && f.kind !== "advice");
       if (found.length === 0) continue;
       const secrets = found.filter((f) => f.kind === "secret").length;
-      const badge = element("span", `audit-badge${secrets > 0 ? " secret" : ""}`, secrets > 0 ? `${secrets} secret${secrets === 1 ? "" : "s"}` : `${found.length} to check`);
+      const badge = element("span", `audit-badge${secrets > 0 ? " secret" : ""}`, secrets > 0 ? counted(secrets, "secret") : `${found.length} to check`);
       badge.title = found.map((f) => `${f.severity}: ${f.rule} in ${f.path}`).join("\n");
       row.querySelector(".layer-head")?.append(badge);
     }
@@ -557,7 +579,7 @@ export class LayersView {
       ),
       card("summary-efficiency", "Efficiency", `${(analysis.efficiency * 100).toFixed(2)} %`, "as dive scores it"),
       card("summary-wasted", "Wasted", formatSize(analysis.wasted_bytes), `${analysis.user_wasted_percent.toFixed(1)} % of what the image adds`),
-      card("summary-hidden", "Hidden", formatSize(analysis.hidden_bytes), `${analysis.hidden_file_count} files nobody can see`),
+      card("summary-hidden", "Hidden", formatSize(analysis.hidden_bytes), `${counted(analysis.hidden_file_count, "file")} nobody can see`),
       card("summary-config", "Config", "…", "being audited"),
       offenders,
     );
@@ -574,7 +596,7 @@ export class LayersView {
     }
     const inConfig = audit.findings.filter((f) => f.where !== "file" && !f.allowed);
     const secrets = inConfig.filter((f) => f.kind === "secret").length;
-    const headline = secrets > 0 ? `${secrets} secret${secrets === 1 ? "" : "s"}` : inConfig.length > 0 ? `${inConfig.length} to check` : "clean";
+    const headline = secrets > 0 ? counted(secrets, "secret") : inConfig.length > 0 ? `${inConfig.length} to check` : "clean";
     const lines = inConfig.slice(0, 3).map((f) => {
       const line = element("div", "config-finding");
       line.append(element("span", `severity ${f.severity}`, f.severity), element("span", "path", f.path));

@@ -4,6 +4,7 @@
 // shows it.
 import { api, asUiError, Inventory, InstalledPackage, SbomFormat } from "./api";
 import { button, element } from "./dom";
+import { counted } from "./format";
 
 /** "openssl 3.0.11-1~deb12u2 · deb · layer 2" and the package URL, as one row. */
 function packageRow(pkg: InstalledPackage, onLayer: (layer: number) => void): HTMLElement {
@@ -27,7 +28,7 @@ function packageRow(pkg: InstalledPackage, onLayer: (layer: number) => void): HT
 export function inventoryNote(inventory: Inventory): string {
   const os = inventory.os ? inventory.os.pretty_name || `${inventory.os.id} ${inventory.os.version_id}` : "no os-release";
   const count = inventory.packages.length;
-  return `${os} · ${count} package${count === 1 ? "" : "s"} (dpkg, apk, rpm, Python, Node, Go and Rust programs)`;
+  return `${os} · ${counted(count, "package")} (dpkg, apk, rpm, Python, Node, Go and Rust programs)`;
 }
 
 /** The tab's content for the open image (`name` offers the file names); `onLayer` shows a layer. */

@@ -4,7 +4,7 @@
 // the engine; this file draws what it reports and sends the user's choices back.
 import { api, asUiError, BuildRecord, UiError, PipelineOutcome, Project, ProjectEvent, ProjectSummary, SyncAction, SyncRule, VulnSeverity } from "./api";
 import { button, element } from "./dom";
-import { formatAgo, formatSize, signedSeconds, signedSize } from "./format";
+import { counted, formatAgo, formatSize, signedSeconds, signedSize } from "./format";
 import { onThemeChange, shownTheme } from "./theme";
 
 const STAGES = ["prepare", "build", "verify", "security", "tag", "publish"] as const;
@@ -347,15 +347,15 @@ export class ProjectsView {
     const record = records.find((r) => r.started === charts.shown && !r.synced);
     const heading = element("div", "times-heading");
     heading.append(element("h3", "", "Where the time went"));
-    const [cached, counted] = charts.cached_steps;
-    if (record) heading.append(element("span", "muted", `build of ${formatAgo(record.started)} · ${record.seconds.toFixed(1)} s · ${cached} of ${counted} steps cached`));
+    const [cached, steps] = charts.cached_steps;
+    if (record) heading.append(element("span", "muted", `build of ${formatAgo(record.started)} · ${record.seconds.toFixed(1)} s · ${cached} of ${steps} steps cached`));
     const parts: HTMLElement[] = [heading];
     if (record?.cache_miss) {
       const miss = element("div", "cache-miss", record.cache_miss.summary);
       miss.id = "project-cache-miss";
       parts.push(miss);
     } else if (record && !record.passed) {
-      parts.push(element("div", "error-text", `It failed after ${record.steps.length} step${record.steps.length === 1 ? "" : "s"}: ${record.error ?? ""}`));
+      parts.push(element("div", "error-text", `It failed after ${counted(record.steps.length, "step")}: ${record.error ?? ""}`));
     } else if (record) parts.push(element("div", "muted", "Every step came from the cache."));
     if (record?.hint) {
       const hint = element("div", "build-hint", `Hint: ${record.hint}`);
@@ -466,8 +466,8 @@ export class ProjectsView {
     const dockerfile = field("Dockerfile", "setting-dockerfile", project.dockerfile ?? "", false, "Dockerfile");
     const context = field("Context", "setting-context", project.context ?? "", false, ". (the folder)");
     const target = field("Target stage", "setting-target", project.target ?? "", false, "(the last stage)");
-    const args = field("Build args", "setting-build-args", pairsText(project.build_args), true, "KEY=value, one a line");
-    const labels = field("Labels", "setting-labels", pairsText(project.labels), true, "KEY=value, one a line");
+    const args = field("Build args", "setting-build-args", pairsText(project.build_args), true, "KEY=value, one per line");
+    const labels = field("Labels", "setting-labels", pairsText(project.labels), true, "KEY=value, one per line");
     const verify = field("Verify command", "setting-verify", project.verify ?? "", false, 'run in the new image, e.g. app --version or ["/app", "--check"]');
     const restart = field("Restart container", "setting-restart", project.restart_container ?? "", false, "a container to recreate from each new image");
     const syncInto = field("Sync into", "setting-sync-container", project.sync_container ?? "", false, "a running container for live sync (default: the restart container)");

@@ -4,7 +4,7 @@
 // saved where the docker CLI keeps sign-ins. The engine reads and computes; this file draws.
 import { KnownRegistry, LocalCopy, PullState, RegistryTags, TagDetails, asUiError, registryApi } from "./api";
 import { button, element } from "./dom";
-import { formatSize } from "./format";
+import { counted, formatSize } from "./format";
 
 /** What a tag's images are, in a few words: "linux/amd64, linux/arm64 · 1 attestation". */
 export function platformsText(tag: TagDetails): string {
@@ -22,7 +22,7 @@ export function localText(copy: LocalCopy | undefined): string {
     case "same":
       return "same";
     case "differs":
-      return copy.layers === 0 ? "another image" : `differs by ${copy.layers} layer${copy.layers === 1 ? "" : "s"}`;
+      return copy.layers === 0 ? "another image" : `differs by ${counted(copy.layers, "layer")}`;
   }
 }
 
@@ -163,7 +163,7 @@ export class RegistriesView {
     try {
       const listed = await registryApi.repositories(host);
       if (this.host !== host) return;
-      this.status.textContent = listed.names.length === 0 ? "It lists no repository: type one above." : listed.cut ? `The first ${listed.names.length} repositories; the registry has more.` : `${listed.names.length} ${listed.names.length === 1 ? "repository" : "repositories"}`;
+      this.status.textContent = listed.names.length === 0 ? "It lists no repository: type one above." : listed.cut ? `The first ${listed.names.length} repositories; the registry has more.` : counted(listed.names.length, "repository", "repositories");
       this.repositories.replaceChildren(
         ...listed.names.map((name) => {
           const item = element("button", "repository-item", name);

@@ -10,11 +10,13 @@ import { formatAgo, formatSize } from "./format";
 const SEVERITY_RANK: Record<VulnSeverity, number> = { critical: 0, high: 1, medium: 2, low: 3, unknown: 4 };
 type SortBy = "severity" | "package" | "layer";
 
+/** The severities, worst first. */
+export const VULN_SEVERITIES: VulnSeverity[] = ["critical", "high", "medium", "low", "unknown"];
+
 /** "2 critical · 1 high · 5 medium", or "No known vulnerabilities". */
 export function severityTally(findings: VulnFinding[]): string {
   if (findings.length === 0) return "No known vulnerabilities";
-  const order: VulnSeverity[] = ["critical", "high", "medium", "low", "unknown"];
-  return order
+  return VULN_SEVERITIES
     .map((severity) => [severity, findings.filter((f) => f.severity === severity).length] as const)
     .filter(([, count]) => count > 0)
     .map(([severity, count]) => `${count} ${severity}`)
@@ -94,13 +96,18 @@ function noDatabase(onDone: () => void, report: (message: string, hint?: string)
   return box;
 }
 
-/** The tab's content for the open image; `onLayer` shows a layer. After a download it shows the
- * scan in place. */
-export async function vulnsPane(onLayer: (layer: number) => void, report: (message: string, hint?: string) => void): Promise<HTMLElement> {
+/** The tab's content for the open image; `onLayer` shows a layer, `onScanned` hears each scan
+ * (the security line counts it). After a download it shows the scan in place. */
+export async function vulnsPane(
+  onLayer: (layer: number) => void,
+  report: (message: string, hint?: string) => void,
+  onScanned: (scan: ImageVulnerabilities) => void = () => undefined,
+): Promise<HTMLElement> {
   const pane = element("div", "security-pane-content");
   pane.id = "vulns-pane";
   const fill = async () => {
     const scan = await api.imageVulnerabilities();
+    onScanned(scan);
     const note = element("p", "muted", databaseNote(scan));
     if (!scan.report) {
       pane.replaceChildren(note, noDatabase(() => void fill().catch(reportFailure), report));
