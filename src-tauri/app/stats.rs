@@ -114,7 +114,14 @@ fn line_chart(plan: &ChartPlan, seconds: f64, theme: ChartTheme) -> LineChart<'_
     }
 }
 
-/// A chart of one container's `metric` over the last `seconds`, as SVG drawn for `theme`.
+/// How wide a chart is drawn: the width the window shows it at (CSS pixels, so its text is shown
+/// at its true size), within reason.
+fn drawn_width(shown: u32) -> u32 {
+    shown.clamp(320, 2400)
+}
+
+/// A chart of one container's `metric` over the last `seconds`, as SVG drawn for `theme`, `width`
+/// pixels wide (the width the window shows it at).
 #[tauri::command]
 pub fn stats_chart(
     board: State<'_, StatsBoard>,
@@ -122,25 +129,27 @@ pub fn stats_chart(
     metric: Metric,
     seconds: f64,
     theme: ChartTheme,
+    width: u32,
 ) -> Result<String, Failure> {
     let plan = plan(&board, &id, metric, seconds)?;
-    chart::line_chart(&line_chart(&plan, seconds, theme), (560, 200)).map_err(Failure::from)
+    chart::line_chart(&line_chart(&plan, seconds, theme), (drawn_width(width), 200)).map_err(Failure::from)
 }
 
 /// Every running container's CPU (or memory) stacked, over the last `seconds`, as SVG drawn for
-/// `theme`.
+/// `theme`, `width` pixels wide.
 #[tauri::command]
 pub fn stats_overview(
     board: State<'_, StatsBoard>,
     metric: Metric,
     seconds: f64,
     theme: ChartTheme,
+    width: u32,
 ) -> Result<String, Failure> {
     let running: Vec<Latest> = board.collector.latest().into_iter().filter(|row| row.running).collect();
     let windows: Vec<(String, Vec<crate::stats::Point>)> =
         running.into_iter().filter_map(|row| Some((row.name, board.collector.window(&row.id, seconds)?))).collect();
     let plan = overview_chart(&windows, metric);
-    chart::stacked_chart(&line_chart(&plan, seconds, theme), (1120, 260)).map_err(Failure::from)
+    chart::stacked_chart(&line_chart(&plan, seconds, theme), (drawn_width(width), 260)).map_err(Failure::from)
 }
 
 /// Asks where to save the same chart as a PNG image (offered as `name`), then writes it there;

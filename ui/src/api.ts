@@ -95,10 +95,11 @@ export const api = {
   projectList: () => call<Engine.ProjectSummary[]>("project_list"),
   // Charts come drawn for `theme`, the one the window shows (theme.ts `shownTheme`).
   statsRows: (theme: Engine.ChartTheme) => call<Engine.StatsRow[]>("stats_rows", { theme }),
-  statsChart: (id: string, metric: Engine.StatsMetric, seconds: number, theme: Engine.ChartTheme) =>
-    call<string>("stats_chart", { id, metric, seconds, theme }),
-  statsOverview: (metric: Engine.StatsMetric, seconds: number, theme: Engine.ChartTheme) =>
-    call<string>("stats_overview", { metric, seconds, theme }),
+  // `width`: the CSS pixels the chart is shown at, so its text is drawn at its true size.
+  statsChart: (id: string, metric: Engine.StatsMetric, seconds: number, theme: Engine.ChartTheme, width: number) =>
+    call<string>("stats_chart", { id, metric, seconds, theme, width }),
+  statsOverview: (metric: Engine.StatsMetric, seconds: number, theme: Engine.ChartTheme, width: number) =>
+    call<string>("stats_overview", { metric, seconds, theme, width }),
   statsExportCsv: (id: string, name: string) => call<Engine.Saved | null>("stats_export_csv", { id, name }),
   statsExportPng: (id: string, metric: Engine.StatsMetric, seconds: number, name: string) =>
     call<Engine.Saved | null>("stats_export_png", { id, metric, seconds, name }),

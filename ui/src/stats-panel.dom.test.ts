@@ -47,7 +47,8 @@ describe("the stats panel", () => {
       "network: Network — received 1.2 kB/s, sent 310 B/s now",
       "block: Block I/O — read 0 B/s, written 4.1 kB/s now",
     ]);
-    expect(callsOf("stats_chart")).toEqual(["cpu", "memory", "network", "block"].map((metric) => ({ id: web.id, metric, seconds: 300, theme: "light" })));
+    // Before the window lays the grid out, a chart is drawn at one column's usual width.
+    expect(callsOf("stats_chart")).toEqual(["cpu", "memory", "network", "block"].map((metric) => ({ id: web.id, metric, seconds: 300, theme: "light", width: 560 })));
     expect(texts("#stats-panel .segmented button.active")).toEqual(["5 min"]);
     expect(texts("#stats-charts .chart-save")).toEqual(["PNG…", "PNG…", "PNG…", "PNG…"]);
     expect(byId("stats-csv").hidden).toBe(false);
@@ -63,7 +64,7 @@ describe("the stats panel", () => {
     byId("stats-window-3600").click();
     await settle();
     expect(texts("#stats-panel .segmented button.active")).toEqual(["1 h"]);
-    expect(lastCall("stats_chart")).toEqual({ id: web.id, metric: "block", seconds: 3600, theme: "light" });
+    expect(lastCall("stats_chart")).toEqual({ id: web.id, metric: "block", seconds: 3600, theme: "light", width: 560 });
 
     panel.close();
     await settle(3000);
@@ -100,7 +101,7 @@ describe("the stats panel", () => {
     await settle();
     expect(text("#stats-panel strong")).toBe("Every running container");
     expect(charts()).toEqual(["overview-cpu: CPU of every running container", "overview-memory: Memory of every running container"]);
-    expect(callsOf("stats_overview")).toEqual([{ metric: "cpu", seconds: 300, theme: "light" }, { metric: "memory", seconds: 300, theme: "light" }]);
+    expect(callsOf("stats_overview")).toEqual([{ metric: "cpu", seconds: 300, theme: "light", width: 1120 }, { metric: "memory", seconds: 300, theme: "light", width: 1120 }]);
     expect(byId("stats-csv").hidden).toBe(true);
     expect(callsOf("stats_chart")).toEqual([]);
   });

@@ -8,6 +8,9 @@ import { onThemeChange, shownTheme } from "./theme";
 
 const WINDOWS: [string, number][] = [["1 min", 60], ["5 min", 300], ["15 min", 900], ["1 h", 3600]];
 const METRICS: StatsMetric[] = ["cpu", "memory", "network", "block"];
+/** The widths charts are drawn at before the window has laid them out (one column, the whole row). */
+const CHART = 560;
+const WIDE_CHART = 1120;
 
 /** "2 CPUs at 12 % · memory 3.2 GB of 24 GB · Docker data: 51 GB free of 271 GB" */
 export function hostLine(host: HostFigures): string {
@@ -108,13 +111,20 @@ export class StatsPanel {
     for (const [seconds, choice] of this.windowButtons) choice.classList.toggle("active", seconds === this.seconds);
   }
 
+  /** The width of one chart's column in the grid (style.css lays them out), to draw it at. */
+  private chartWidth(): number {
+    const firstColumn = parseFloat(getComputedStyle(this.charts).gridTemplateColumns);
+    return Number.isFinite(firstColumn) && firstColumn > 0 ? Math.round(firstColumn) : CHART;
+  }
+
   /** Draws the charts again, if they are on screen. */
   async draw(): Promise<void> {
     if (this.element.offsetParent === null) return;
     if (this.overview) return this.drawOverview();
     if (!this.container) return;
     try {
-      const svgs = await Promise.all(METRICS.map((metric) => api.statsChart(this.container!.id, metric, this.seconds, shownTheme())));
+      const width = this.chartWidth();
+      const svgs = await Promise.all(METRICS.map((metric) => api.statsChart(this.container!.id, metric, this.seconds, shownTheme(), width)));
       const boxes = svgs.map((svg, index) => {
         const metric = METRICS[index];
         const box = element("div", "stats-chart");
@@ -134,7 +144,8 @@ export class StatsPanel {
 
   private async drawOverview(): Promise<void> {
     try {
-      const svgs = await Promise.all((["cpu", "memory"] as StatsMetric[]).map((metric) => api.statsOverview(metric, this.seconds, shownTheme())));
+      const width = Math.round(this.charts.clientWidth) || WIDE_CHART;
+      const svgs = await Promise.all((["cpu", "memory"] as StatsMetric[]).map((metric) => api.statsOverview(metric, this.seconds, shownTheme(), width)));
       this.charts.replaceChildren(
         ...svgs.map((svg, index) => {
           const box = element("div", "stats-chart wide");
