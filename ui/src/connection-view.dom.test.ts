@@ -83,10 +83,20 @@ describe("the daemon bar", () => {
       "No answer from the daemon at unix:///var/run/docker.sock",
       "Docker Engine (system socket) (endpoint “default”), the default socket.",
       "cannot reach the daemon at unix:///var/run/docker.sock: error trying to connect: Connection refused (os error 111)",
-      "Start Docker (`sudo systemctl start docker`, or open Docker Desktop), set DOCKER_HOST, or pick another endpoint.",
-      "Trying again every 4 s (attempt 3). The lists below may be out of date.",
+      "Start Docker (sudo systemctl start docker, or open Docker Desktop), set DOCKER_HOST, or pick another endpoint.",
+      "Trying again every 4 s (attempt 3). The lists below are as last read.",
     ]);
     expect(find("#daemon-banner .error-text").textContent).toContain("Connection refused");
+    // The command the hint quotes is shown as code, its backticks gone.
+    expect(texts("#daemon-banner code")).toEqual(["sudo systemctl start docker"]);
+
+    // An endpoint set by a variable of its own name says so once.
+    const status = structuredClone(recorded.disconnected);
+    if (status.status.kind !== "disconnected") throw new Error("the fixture is of a daemon that does not answer");
+    Object.assign(status.status.endpoint, { label: "DOCKER_HOST", origin: "from DOCKER_HOST" });
+    view.show({ ...status, generation: status.generation + 1 });
+    expect(texts("#daemon-banner > p")[0]).toBe("Set by DOCKER_HOST (endpoint “default”).");
+    view.show(recorded.disconnected);
 
     const other = find<HTMLButtonElement>("#daemon-banner .choices button");
     expect(texts("#daemon-banner .choices button")).toEqual(["Use Podman (rootless)"]);

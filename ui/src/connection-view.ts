@@ -1,6 +1,7 @@
 // The daemon bar at the top (which endpoint, whether it answers, a picker to switch) and the
 // banner that explains a missing daemon: the endpoint tried, the error, and what to do.
 import { api, asUiError, EndpointsView, LiveState, Status } from "./api";
+import { withCode } from "./dom";
 
 export class ConnectionView {
   readonly bar: HTMLElement;
@@ -93,18 +94,17 @@ export class ConnectionView {
   private drawBanner(status: Extract<Status, { kind: "disconnected" }>): void {
     const title = document.createElement("h2");
     title.textContent = `No answer from the daemon at ${status.endpoint.host || status.endpoint.name}`;
-    const origin = document.createElement("p");
-    origin.className = "muted";
     const named = status.endpoint.label === status.endpoint.name ? "" : ` (endpoint “${status.endpoint.name}”)`;
-    origin.textContent = `${status.endpoint.label}${named}, ${status.endpoint.origin}.`;
+    // "DOCKER_HOST, from DOCKER_HOST" says one thing twice.
+    const said = status.endpoint.origin === `from ${status.endpoint.label}` ? `Set by ${status.endpoint.label}${named}.` : `${status.endpoint.label}${named}, ${status.endpoint.origin}.`;
+    const origin = withCode("p", "muted", said);
     const error = document.createElement("p");
     error.className = "error-text";
     error.textContent = status.error;
-    const hint = document.createElement("p");
-    hint.textContent = status.hint;
+    const hint = withCode("p", "", status.hint);
     const retry = document.createElement("p");
     retry.className = "muted";
-    retry.textContent = `Trying again every ${status.retry_in_seconds} s (attempt ${status.attempts}). The lists below may be out of date.`;
+    retry.textContent = `Trying again every ${status.retry_in_seconds} s (attempt ${status.attempts}). The lists below are as last read.`;
     const others = (this.endpoints?.endpoints ?? []).filter((e) => e.name !== status.endpoint.name);
     const choices = document.createElement("div");
     choices.className = "choices";

@@ -281,7 +281,7 @@ describe("the Diff screen", () => {
     expect(texts("#diff-problem > *")).toEqual([
       "The images could not be compared",
       "the daemon answered 404: No such image: api:1.5",
-      "Check the name (`strata images` lists what there is); another tool may have removed it.",
+      "Check the name (strata images lists what there is); another tool may have removed it.",
     ]);
     expect(byId("diff-empty").hidden).toBe(false);
     expect(byId("diff-progress").hidden).toBe(true);

@@ -4,7 +4,7 @@
 // differences as tables.
 import { api, asUiError, DiffQuery, DiffRow, DiffStatus, DiffSummary, DiffTreeInfo, Progress, VulnFinding } from "./api";
 import { unifiedLineClass, viewerDialog } from "./dialog";
-import { button, element } from "./dom";
+import { button, element, withCode } from "./dom";
 import { counted, signedSize } from "./format";
 import { progressText, sourceOf } from "./layers-view";
 import { PagedRows, treeKey } from "./paged-rows";
@@ -198,7 +198,7 @@ export class DiffView {
       const problem = asUiError(error);
       if (problem.code === "cancelled") this.report("Stopped comparing.");
       else {
-        this.problem.replaceChildren(element("h2", "", "The images could not be compared"), element("p", "error-text", problem.message), element("p", "", problem.hint));
+        this.problem.replaceChildren(element("h2", "", "The images could not be compared"), element("p", "error-text", problem.message), withCode("p", "", problem.hint));
         this.problem.hidden = false;
         // No earlier result stays under the error as if it answered this pair.
         this.content.hidden = true;

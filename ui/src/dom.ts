@@ -8,6 +8,14 @@ export function element<K extends keyof HTMLElementTagNameMap>(tag: K, className
   return node;
 }
 
+/** [`element`] whose text shows the commands it quotes in backticks, as the engine's hints write
+ * them ("Start Docker (`sudo systemctl start docker`)"), as code. */
+export function withCode<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text: string): HTMLElementTagNameMap[K] {
+  const node = element(tag, className);
+  node.append(...text.split(/`([^`]+)`/).map((part, index) => (index % 2 === 1 ? element("code", "", part) : document.createTextNode(part))));
+  return node;
+}
+
 /** A small button with an id (for tests and shortcuts) and a tooltip. */
 export function button(label: string, id: string, onClick: () => void, title = ""): HTMLButtonElement {
   const node = element("button", "small", label);

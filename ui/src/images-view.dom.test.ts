@@ -236,7 +236,9 @@ describe("the Images screen", () => {
     expect(find("#images-view .empty").hidden).toBe(false);
     expect(find("#images-view .empty").textContent).toBe("No images on this daemon yet. Build or load one and it appears here at once.");
 
+    // Told the daemon is gone, the empty list says so at once, before any new listing.
     view.setTotal(6, false);
+    expect(find("#images-view .empty").textContent).toBe("Not connected to a daemon: see above for what Strata tried and how to fix it.");
     await view.refresh();
     expect(find("#images-view .empty").textContent).toBe("Not connected to a daemon: see above for what Strata tried and how to fix it.");
   });

@@ -16,6 +16,8 @@ export class ImagesView {
   private readonly table: Table<ImageRow>;
   private readonly summary: HTMLElement;
   private readonly empty: HTMLElement;
+  /** How many rows the list shows. */
+  private shown = 0;
   private readonly filter: HTMLInputElement;
   private query: ImageQuery = { text: "", dangling_only: false, in_use_only: false, sort: "created", descending: true };
   private total = 0;
@@ -115,9 +117,11 @@ export class ImagesView {
     this.filter.select();
   }
 
+  /** Told at each change of the daemon's state: the empty list says why it is empty at once. */
   setTotal(total: number, connected: boolean): void {
     this.total = total;
     this.connected = connected;
+    this.drawEmpty();
   }
 
   async refresh(): Promise<void> {
@@ -129,7 +133,12 @@ export class ImagesView {
     void this.askRegistries(rows);
     const filtered = rows.length !== this.total;
     this.summary.textContent = filtered ? `${rows.length} of ${this.total} images` : `${this.total} images`;
-    this.empty.hidden = rows.length > 0;
+    this.shown = rows.length;
+    this.drawEmpty();
+  }
+
+  private drawEmpty(): void {
+    this.empty.hidden = this.shown > 0;
     this.empty.textContent = !this.connected
       ? "Not connected to a daemon: see above for what Strata tried and how to fix it."
       : this.total === 0

@@ -417,7 +417,7 @@ describe("the Layers screen", () => {
     expect(texts("#layers-problem > *")).toEqual([
       "The image could not be opened",
       "the daemon answered 404: No such image: api:9.9",
-      "Check the name (`strata images` lists what there is); another tool may have removed it.",
+      "Check the name (strata images lists what there is); another tool may have removed it.",
     ]);
     expect(byId("layers-empty").hidden).toBe(false);
     expect(find("#layers-view .layers-content").hidden).toBe(true);

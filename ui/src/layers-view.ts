@@ -22,7 +22,7 @@ import {
 import { viewerDialog } from "./dialog";
 import { packagesPane } from "./packages-pane";
 import { VULN_SEVERITIES, vulnsPane } from "./vulns-pane";
-import { button, element, withTitle } from "./dom";
+import { button, element, withCode, withTitle } from "./dom";
 import { counted, formatSize } from "./format";
 import { PagedRows, treeKey } from "./paged-rows";
 import { whileWorking, workingLine } from "./working";
@@ -266,7 +266,7 @@ export class LayersView {
   private showProblem(error: UiError | null): void {
     this.problem.hidden = error === null;
     if (!error) return;
-    this.problem.replaceChildren(element("h2", "", "The image could not be opened"), element("p", "error-text", error.message), element("p", "", error.hint));
+    this.problem.replaceChildren(element("h2", "", "The image could not be opened"), element("p", "error-text", error.message), withCode("p", "", error.hint));
   }
 
   private buildContent(): void {

@@ -1,7 +1,7 @@
 // The window: a sidebar with the screens, the daemon bar, and the current screen. It subscribes
 // to the backend's live state and asks the screens to redraw when the daemon's contents change.
 // The screens are the list in screens.ts, and the window-wide keys the table in shortcuts.ts.
-import { clearOrLeave } from "./dom";
+import { clearOrLeave, withCode } from "./dom";
 import { api, asUiError, LiveState } from "./api";
 import { ConnectionView } from "./connection-view";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
@@ -56,7 +56,7 @@ function showByKey(index: number): void {
 }
 
 function showProblem(message: string, hint = ""): void {
-  toast.textContent = hint ? `${message} — ${hint}` : message;
+  toast.replaceChildren(withCode("span", "", hint ? `${message} — ${hint}` : message));
   toast.hidden = false;
   window.clearTimeout(Number(toast.dataset.timer));
   toast.dataset.timer = String(window.setTimeout(() => (toast.hidden = true), 8000));

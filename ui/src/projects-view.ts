@@ -3,7 +3,7 @@
 // log, what the last build changed, its settings and its build history. Builds and watches run in
 // the engine; this file draws what it reports and sends the user's choices back.
 import { api, asUiError, BuildRecord, UiError, PipelineOutcome, Project, ProjectEvent, ProjectSummary, SyncAction, SyncRule, VulnSeverity } from "./api";
-import { button, element } from "./dom";
+import { button, element, withCode } from "./dom";
 import { counted, formatAgo, formatSize, signedSeconds, signedSize } from "./format";
 import { onThemeChange, shownTheme } from "./theme";
 
@@ -413,7 +413,7 @@ export class ProjectsView {
   private drawResult(box: HTMLElement, run: Run): void {
     if (run.error) {
       box.className = "project-result failed";
-      box.replaceChildren(element("strong", "error-text", run.error.message), element("div", "", run.error.hint));
+      box.replaceChildren(element("strong", "error-text", run.error.message), withCode("div", "", run.error.hint));
       return;
     }
     const outcome = run.outcome;
