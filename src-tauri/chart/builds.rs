@@ -124,7 +124,12 @@ pub struct TrendPoint {
     pub misses: usize,
     /// Whether the build passed.
     pub passed: bool,
+    /// What names it under its column ("14:05", when it began).
+    pub label: String,
 }
+
+/// Height of the strip under the trend that names each build, in pixels.
+const LABEL_STRIP: u32 = 16;
 
 /// A drawn trend and where each build's column is, oldest first.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
@@ -170,7 +175,9 @@ where
 {
     let palette = theme.palette();
     root.fill(&palette.background)?;
-    let rows = root.split_evenly((3, 1));
+    let height = root.dim_in_pixel().1;
+    let (charts, _) = root.split_vertically(height.saturating_sub(LABEL_STRIP));
+    let rows = charts.split_evenly((3, 1));
     let mut columns = Vec::new();
     for (area, figure) in rows.iter().zip([Figure::Seconds, Figure::Size, Figure::Misses]) {
         let placed = draw_trend_row(area, points, theme, figure)?;
@@ -178,9 +185,36 @@ where
             columns = placed;
         }
     }
-    // A column spans all three rows.
-    let (top, bottom) = (0.0, f64::from(root.dim_in_pixel().1));
+    draw_column_labels(root, points, &columns, theme)?;
+    // A column spans all three rows and its label.
+    let (top, bottom) = (0.0, f64::from(height));
     Ok(columns.into_iter().map(|c| Rect { y: top, h: bottom - top, ..c }).collect())
+}
+
+/// Each build's label under its column; when columns are too narrow for every label, every
+/// second (third…) one, the newest always.
+fn draw_column_labels<DB: DrawingBackend>(
+    root: &DrawingArea<DB, plotters::coord::Shift>,
+    points: &[TrendPoint],
+    columns: &[Rect],
+    theme: ChartTheme,
+) -> Result<(), Box<dyn std::error::Error>>
+where
+    DB::ErrorType: 'static,
+{
+    const LABEL_WIDTH: f64 = 40.0;
+    let Some(width) = columns.first().map(|c| c.w) else { return Ok(()) };
+    let every = (LABEL_WIDTH / width.max(1.0)).ceil().max(1.0) as usize;
+    let text = (FONT, 10).into_font().color(&theme.palette().text).pos(Pos::new(HPos::Center, VPos::Top));
+    let y = root.dim_in_pixel().1.saturating_sub(LABEL_STRIP) as i32 + 3;
+    let last = columns.len().saturating_sub(1);
+    for (index, (point, column)) in points.iter().zip(columns).enumerate() {
+        if (last - index) % every == 0 {
+            let x = (column.x + column.w / 2.0).round() as i32;
+            root.draw(&Text::new(point.label.as_str(), (x, y), text.clone()))?;
+        }
+    }
+    Ok(())
 }
 
 fn draw_trend_row<DB: DrawingBackend>(
@@ -313,10 +347,11 @@ mod tests {
                 size_bytes: (i != 3).then_some(5_000_000 + i * 1000),
                 misses: i as usize,
                 passed: i != 3,
+                label: format!("10:0{i}"),
             })
             .collect();
         let chart = trend(&points, ChartTheme::Light, (600, 300)).unwrap();
-        for text in ["Build time", "Image size", "Steps not cached", "5 MB"] {
+        for text in ["Build time", "Image size", "Steps not cached", "5 MB", "10:00", "10:04"] {
             assert!(chart.svg.contains(text), "{text} is drawn");
         }
         assert_eq!(chart.columns.len(), 5);
@@ -326,5 +361,17 @@ mod tests {
         assert_eq!((chart.columns[0].y, chart.columns[0].h), (0.0, 300.0));
         assert!(chart.svg.to_uppercase().contains("#C0392B"), "a failed build in red");
         assert!(trend(&[], ChartTheme::Dark, (600, 300)).unwrap().columns.is_empty(), "no builds, no columns");
+    }
+
+    #[test]
+    fn narrow_columns_name_every_few_builds_and_always_the_newest() {
+        let points: Vec<TrendPoint> = (0..30)
+            .map(|i| TrendPoint { seconds: 1.0, size_bytes: Some(1000), misses: 0, passed: true, label: format!("b{i:02}") })
+            .collect();
+        let chart = trend(&points, ChartTheme::Light, (320, 260)).unwrap();
+        let named: Vec<usize> = (0..30).filter(|i| chart.svg.contains(&format!("\nb{i:02}\n"))).collect();
+        assert!(named.contains(&29), "the newest is named: {named:?}");
+        assert!(named.len() > 2 && named.len() < 15, "every few: {named:?}");
+        assert!(named.windows(2).all(|pair| pair[1] - pair[0] == named[1] - named[0]), "evenly: {named:?}");
     }
 }

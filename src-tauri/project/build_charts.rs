@@ -75,7 +75,14 @@ fn trend_point(record: &BuildRecord) -> TrendPoint {
         size_bytes: record.size_bytes,
         misses: counted - cached,
         passed: record.passed,
+        label: clock_time(record.started),
     }
+}
+
+/// When a build began, as this computer's clock said it: "14:05".
+fn clock_time(started: i64) -> String {
+    use chrono::TimeZone;
+    chrono::Local.timestamp_opt(started, 0).single().map(|at| at.format("%H:%M").to_string()).unwrap_or_default()
 }
 
 #[cfg(test)]

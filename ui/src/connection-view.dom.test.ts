@@ -55,7 +55,8 @@ describe("the daemon bar", () => {
     expect(byId<HTMLSelectElement>("endpoint-picker").value).toBe("default");
 
     view.show(recorded.connected);
-    expect(text("#connection-status")).toBe("Docker Engine 27.3.1 · API 1.47 · unix:///var/run/docker.sock");
+    expect(text("#connection-status")).toBe("Docker Engine 27.3.1 · API 1.47");
+    expect(byId("connection-status").title).toBe("Docker Engine 27.3.1 · API 1.47 · unix:///var/run/docker.sock");
     expect(find(".daemon-bar .light").className).toBe("light connected");
     expect(byId("daemon-banner").hidden).toBe(true);
   });

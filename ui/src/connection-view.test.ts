@@ -16,7 +16,7 @@ suite("the daemon bar's words", () => {
   it("names the engine, its version and API when connected", () => {
     const server = { product: "Docker Engine", version: "20.10.24", api_version: "1.41", os: "linux", arch: "amd64" };
     expect(describe({ kind: "connected", endpoint, server })).toBe(
-      "Docker Engine 20.10.24 · API 1.41 · unix:///var/run/docker.sock",
+      "Docker Engine 20.10.24 · API 1.41",
     );
   });
   it("says it is retrying when disconnected", () => {

@@ -82,8 +82,8 @@ export class ConnectionView {
     this.inUse = status.endpoint.name;
     this.light.className = `light ${status.kind}`;
     this.words.textContent = describe(status);
-    // A narrow window cuts the words: the tooltip has them whole.
-    this.words.title = this.words.textContent;
+    // A narrow window cuts the words: the tooltip has them whole, with the address.
+    this.words.title = `${this.words.textContent} · ${status.endpoint.host}`;
     if (this.picker.value !== status.endpoint.name && this.endpoints?.endpoints.some((e) => e.name === status.endpoint.name)) {
       this.picker.value = status.endpoint.name;
     }
@@ -125,7 +125,8 @@ export function describe(status: Status): string {
     case "connecting":
       return `Connecting to ${status.endpoint.label}…`;
     case "connected":
-      return `${status.server.product} ${status.server.version} · API ${status.server.api_version} · ${status.endpoint.host}`;
+      // The picker beside it names the endpoint and its address.
+      return `${status.server.product} ${status.server.version} · API ${status.server.api_version}`;
     case "disconnected":
       return `Disconnected from ${status.endpoint.label} — retrying`;
   }

@@ -102,7 +102,7 @@ describe("the window", () => {
     expect(text("#count-containers")).toBe("3");
     expect(document.body.dataset.connection).toBe("connected");
     expect(document.body.dataset.endpoint).toBe("default");
-    expect(text("#connection-status")).toBe("Docker Engine 27.3.1 · API 1.47 · unix:///var/run/docker.sock");
+    expect(text("#connection-status")).toBe("Docker Engine 27.3.1 · API 1.47");
     expect(text("#images-view .summary")).toBe("6 images");
     expect(callsOf("list_images")).toHaveLength(2);
   });

@@ -83,6 +83,9 @@ describe("the Projects screen", () => {
     expect(byId("project-cancel").hidden).toBe(true);
     expect(field("project-watch").checked).toBe(true);
     expect(stages()).toEqual(["prepare waiting", "build waiting", "verify waiting", "security waiting", "tag waiting", "publish skipped"]);
+    // A skipped stage says why; the others have no tooltip.
+    expect(find('.stage[data-stage="publish"]').title).toBe("Skipped: Build does not push; Build & push does");
+    expect(find('.stage[data-stage="build"]').title).toBe("");
     expect(find("#project-detail .project-progress").hidden).toBe(true);
     expect(text("#project-result")).toBe("");
     expect(byId("project-log").hidden).toBe(true);

@@ -101,6 +101,20 @@ export function stageStates(current: string | null, finished: "passed" | "failed
   return states;
 }
 
+/** Why a stage is skipped, for its chip's tooltip. */
+const SKIPPED_BECAUSE: Record<string, string> = {
+  verify: "Skipped: no verify command (Settings)",
+  security: "Skipped: no security policy (Settings: Verify security)",
+  publish: "Skipped: Build does not push; Build & push does",
+};
+
+/** A stage chip drawn in `state`, a skipped one saying why. */
+function markStage(chip: HTMLElement, state: string): void {
+  chip.className = `stage ${state}`;
+  chip.dataset.state = state;
+  chip.title = state === "skipped" ? (SKIPPED_BECAUSE[chip.dataset.stage ?? ""] ?? "Skipped") : "";
+}
+
 /** What the window remembers of a project's current or last build. */
 interface Run {
   log: string[];
@@ -287,9 +301,9 @@ export class ProjectsView {
     stages.id = "project-stages";
     const states = stageStates(run.stage, run.finished, run.publishing, project.verify !== null, project.audit_fail_on !== null || project.vulns_fail_on !== null);
     for (const stage of STAGES) {
-      const chip = element("span", `stage ${states[stage]}`, stage === "security" ? "verify security" : stage);
+      const chip = element("span", "", stage === "security" ? "verify security" : stage);
       chip.dataset.stage = stage;
-      chip.dataset.state = states[stage];
+      markStage(chip, states[stage]);
       stages.append(chip);
     }
     const progress = element("div", "project-progress");
@@ -700,9 +714,7 @@ export class ProjectsView {
     const selected = this.projects.find((p) => p.project.folder === this.selected)?.project;
     const states = stageStates(run.stage, run.finished, run.publishing, selected?.verify != null, selected?.audit_fail_on != null || selected?.vulns_fail_on != null);
     for (const chip of this.detail.querySelectorAll<HTMLElement>(".stage")) {
-      const state = states[chip.dataset.stage ?? ""];
-      chip.className = `stage ${state}`;
-      chip.dataset.state = state;
+      markStage(chip, states[chip.dataset.stage ?? ""]);
     }
     const bar = this.detail.querySelector<HTMLProgressElement>("#project-progress");
     if (bar && run.step) {

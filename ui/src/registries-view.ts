@@ -4,7 +4,7 @@
 // saved where the docker CLI keeps sign-ins. The engine reads and computes; this file draws.
 import { KnownRegistry, LocalCopy, PullState, RegistryTags, TagDetails, asUiError, registryApi } from "./api";
 import { button, element } from "./dom";
-import { counted, formatSize } from "./format";
+import { counted, formatAgo, formatSize } from "./format";
 
 /** What a tag's images are, in a few words: "linux/amd64, linux/arm64 · 1 attestation". */
 export function platformsText(tag: TagDetails): string {
@@ -223,9 +223,11 @@ export class RegistriesView {
       actions.append(pull, open);
       const platforms = element("span", "", platformsText(tag));
       platforms.title = platformsText(tag);
-      const when = (tag.images[0]?.created ?? "").slice(0, 19).replace("T", " ");
-      const created = element("span", "muted", when.slice(0, 10));
-      created.title = when;
+      // "3 days ago", as every other screen says it; the date and time in the tooltip.
+      const when = tag.images[0]?.created ?? "";
+      const made = Date.parse(when);
+      const created = element("span", "muted", Number.isNaN(made) ? "" : formatAgo(made / 1000));
+      created.title = when.slice(0, 19).replace("T", " ");
       const digest = element("code", "", tag.digest.replace("sha256:", "").slice(0, 12));
       digest.title = tag.digest;
       row.append(
