@@ -366,7 +366,13 @@ mod tests {
     #[test]
     fn narrow_columns_name_every_few_builds_and_always_the_newest() {
         let points: Vec<TrendPoint> = (0..30)
-            .map(|i| TrendPoint { seconds: 1.0, size_bytes: Some(1000), misses: 0, passed: true, label: format!("b{i:02}") })
+            .map(|i| TrendPoint {
+                seconds: 1.0,
+                size_bytes: Some(1000),
+                misses: 0,
+                passed: true,
+                label: format!("b{i:02}"),
+            })
             .collect();
         let chart = trend(&points, ChartTheme::Light, (320, 260)).unwrap();
         let named: Vec<usize> = (0..30).filter(|i| chart.svg.contains(&format!("\nb{i:02}\n"))).collect();
