@@ -209,7 +209,7 @@ where
     let y = root.dim_in_pixel().1.saturating_sub(LABEL_STRIP) as i32 + 3;
     let last = columns.len().saturating_sub(1);
     for (index, (point, column)) in points.iter().zip(columns).enumerate() {
-        if (last - index) % every == 0 {
+        if (last - index).is_multiple_of(every) {
             let x = (column.x + column.w / 2.0).round() as i32;
             root.draw(&Text::new(point.label.as_str(), (x, y), text.clone()))?;
         }
