@@ -731,7 +731,7 @@ async fn the_layer_explorer_opens_an_image_filters_its_tree_shows_and_extracts_f
     let summary = client.find(Locator::Css("#diff-summary")).await.unwrap();
     let line = wait_for_text(&summary, "files", "the summary line").await;
     // 100,000 files and their 100 folders and /t added; /data's 16 paths removed; busybox equal.
-    assert!(line.starts_with("+100101 files, −16, 0 modified"), "{line}");
+    assert!(line.starts_with("+100,101 files, −16, 0 modified"), "{line}");
     wait_for(&client, ".diff-row[data-path='/data'][data-status='removed']", "a removed folder").await;
     screenshot(&client, "diff-100k.png").await;
     click(&client, "#diff-filter-removed", "the removed filter").await;
