@@ -452,9 +452,12 @@ export class LayersView {
     this.markSecurityButtons();
     this.drawAuditPanel(audit);
     this.markAuditedLayers();
+    // Counted once the scan answers; the image is shown meanwhile.
     const image = this.element.dataset.image;
-    const scan = await api.imageVulnerabilities().catch(() => null);
-    if (scan && this.element.dataset.image === image) this.drawVulnTally(scan);
+    void api.imageVulnerabilities().then(
+      (scan) => this.element.dataset.image === image && this.drawVulnTally(scan),
+      () => undefined,
+    );
   }
 
   /** The open image's known vulnerabilities counted on the security line, beside the audit's
