@@ -1536,7 +1536,8 @@ async fn the_registries_screen_pushes_a_local_image_and_pulls_its_tag_back() {
     let local = fixtures.image("pushed", &[("pushed.txt", b"pushed\n")]).await;
     let local_id = fixtures.docker.inspect_image(&local).await.unwrap().id.unwrap();
     let repository = "strata-test/gui-push";
-    // The daemon's name for the registry's tag: the push makes it, the test removes it.
+    // The daemon's name for the registry's tag: the push makes it, the test removes it (after a
+    // panic, the fixtures' removal of the image by id, forced, takes this tag with it).
     let pushed = format!("{address}/{repository}:1");
     let remove_pushed_tag = || async {
         fixtures.docker.remove_image(&pushed, None::<bollard::query_parameters::RemoveImageOptions>, None).await

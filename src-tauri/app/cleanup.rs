@@ -113,12 +113,13 @@ impl Cleanup {
     }
 }
 
-/// The legend of the categories the treemap shows (an image in each), in [`Category::ALL`] order.
+/// The legend of the categories the treemap shows (those with images, in [`Category::ALL`] order).
 fn legend(space: &Space) -> Vec<LegendEntry> {
-    Category::ALL
+    space
+        .categories
         .iter()
-        .filter(|&&category| space.images.iter().any(|image| image.category == category))
-        .map(|&category| {
+        .map(|counted| {
+            let category = counted.category;
             let (r, g, b) = category.colour();
             LegendEntry { category, label: category.label(), colour: format!("#{r:02x}{g:02x}{b:02x}") }
         })

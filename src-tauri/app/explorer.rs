@@ -53,6 +53,10 @@ pub(super) struct OpenPackages {
 }
 
 impl OpenPackages {
+    fn of(open: &OpenImage) -> Self {
+        OpenPackages { image: open.image.clone(), read: open.packages.clone() }
+    }
+
     pub fn image(&self) -> &Arc<Image> {
         &self.image
     }
@@ -103,7 +107,7 @@ pub struct ViewInfo {
 impl Explorer {
     /// The open image's packages, read once per image opened.
     pub(super) fn open_packages(&self) -> Result<OpenPackages, Failure> {
-        self.with_open(|open| Ok(OpenPackages { image: open.image.clone(), read: open.packages.clone() }))
+        self.with_open(|open| Ok(OpenPackages::of(open)))
     }
 
     fn with_open<T>(&self, act: impl FnOnce(&mut OpenImage) -> Result<T, Failure>) -> Result<T, Failure> {
@@ -290,8 +294,8 @@ pub async fn image_save_sbom(
     format: SbomFormat,
     name: String,
 ) -> Result<Option<Saved>, Failure> {
-    let label = explorer.with_open(|open| Ok(open.source.label()))?;
-    let packages = explorer.open_packages()?;
+    // The label and the packages of one image, read under one lock.
+    let (label, packages) = explorer.with_open(|open| Ok((open.source.label(), OpenPackages::of(open))))?;
     let document =
         in_background("writing the SBOM", move || sbom::document(format, &label, &packages.image().id, packages.get()))
             .await?;

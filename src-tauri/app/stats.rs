@@ -122,7 +122,8 @@ fn drawn_width(shown: u32) -> u32 {
 
 /// A chart of one container's `metric` over the last `seconds`, as SVG drawn for `theme`, `width`
 /// pixels wide (the width the window shows it at).
-#[tauri::command]
+// Off the window's thread: drawn at up to 2400 px, every second.
+#[tauri::command(async)]
 pub fn stats_chart(
     board: State<'_, StatsBoard>,
     id: String,
@@ -137,7 +138,8 @@ pub fn stats_chart(
 
 /// Every running container's CPU (or memory) stacked, over the last `seconds`, as SVG drawn for
 /// `theme`, `width` pixels wide.
-#[tauri::command]
+// Off the window's thread: drawn at up to 2400 px, every second.
+#[tauri::command(async)]
 pub fn stats_overview(
     board: State<'_, StatsBoard>,
     metric: Metric,

@@ -202,9 +202,11 @@ fn draw_column_labels<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    const LABEL_WIDTH: f64 = 40.0;
+    // About 6 px a character at this size, and a gap.
+    let widest = points.iter().map(|point| point.label.chars().count()).max().unwrap_or(0);
+    let label_width = widest as f64 * 6.0 + 10.0;
     let Some(width) = columns.first().map(|c| c.w) else { return Ok(()) };
-    let every = (LABEL_WIDTH / width.max(1.0)).ceil().max(1.0) as usize;
+    let every = (label_width / width.max(1.0)).ceil().max(1.0) as usize;
     let text = (FONT, 10).into_font().color(&theme.palette().text).pos(Pos::new(HPos::Center, VPos::Top));
     let y = root.dim_in_pixel().1.saturating_sub(LABEL_STRIP) as i32 + 3;
     let last = columns.len().saturating_sub(1);

@@ -43,7 +43,13 @@ pub fn build_charts(
         .or_else(|| builds.iter().rev().find(|r| !r.steps.is_empty()));
     let bars: Vec<StepBar> = picked.map(|record| step_bars(record)).unwrap_or_default();
     let recent = &builds[builds.len().saturating_sub(TREND_BUILDS)..];
-    let points: Vec<TrendPoint> = recent.iter().map(|record| trend_point(record)).collect();
+    let one_day = recent
+        .iter()
+        .map(|record| local_time(record.started).map(|at| at.date_naive()))
+        .collect::<std::collections::HashSet<_>>()
+        .len()
+        <= 1;
+    let points: Vec<TrendPoint> = recent.iter().map(|record| trend_point(record, one_day)).collect();
     Ok(BuildCharts {
         shown: picked.map(|r| r.started),
         timeline: if bars.is_empty() { None } else { Some(timeline(&bars, theme, width)?) },
@@ -68,21 +74,27 @@ fn step_bars(record: &BuildRecord) -> Vec<StepBar> {
         .collect()
 }
 
-fn trend_point(record: &BuildRecord) -> TrendPoint {
+fn trend_point(record: &BuildRecord, one_day: bool) -> TrendPoint {
     let (cached, counted) = cached_of(&record.steps);
     TrendPoint {
         seconds: record.seconds,
         size_bytes: record.size_bytes,
         misses: counted - cached,
         passed: record.passed,
-        label: clock_time(record.started),
+        label: clock_time(record.started, one_day),
     }
 }
 
-/// When a build began, as this computer's clock said it: "14:05".
-fn clock_time(started: i64) -> String {
+/// When a build began, as this computer's clock said it: "14:05", or with the day ("Dec 6
+/// 14:05") when the trend spans more than one.
+fn clock_time(started: i64, one_day: bool) -> String {
+    let format = if one_day { "%H:%M" } else { "%b %-d %H:%M" };
+    local_time(started).map(|at| at.format(format).to_string()).unwrap_or_default()
+}
+
+fn local_time(seconds: i64) -> Option<chrono::DateTime<chrono::Local>> {
     use chrono::TimeZone;
-    chrono::Local.timestamp_opt(started, 0).single().map(|at| at.format("%H:%M").to_string()).unwrap_or_default()
+    chrono::Local.timestamp_opt(seconds, 0).single()
 }
 
 #[cfg(test)]
@@ -132,8 +144,18 @@ mod tests {
 
     #[test]
     fn a_trend_point_counts_the_steps_that_ran_but_not_the_from() {
-        let point =
-            trend_point(&record(1, vec![step(1, "FROM x", false), step(2, "RUN a", false), step(3, "RUN b", true)]));
+        let point = trend_point(
+            &record(1, vec![step(1, "FROM x", false), step(2, "RUN a", false), step(3, "RUN b", true)]),
+            true,
+        );
         assert_eq!(point.misses, 1);
+    }
+
+    #[test]
+    fn a_trend_column_is_named_by_its_clock_time_with_the_day_when_the_trend_spans_days() {
+        let time = clock_time(1_765_000_000, true);
+        assert!(time.len() == 5 && time.as_bytes()[2] == b':', "{time}");
+        let with_day = clock_time(1_765_000_000, false);
+        assert!(with_day.ends_with(&time) && with_day.starts_with("Dec "), "{with_day}");
     }
 }

@@ -355,9 +355,10 @@ pub fn daemon_socket() -> std::path::PathBuf {
 
 /// A TCP port on 127.0.0.1 that nothing listens on right now.
 ///
-/// Ports come from 20000–31999, below Linux's ephemeral range (32768 and up), so no outgoing
-/// connection can take one between this call and the server's start; one run never hands out the
-/// same port twice, and each run starts at its own place in the range. A port any socket holds,
+/// Ports come from 20000–31999, below the ephemeral range Linux gives outgoing connections by
+/// default (32768–60999), so they do not race the tests' own connections for a port between this
+/// call and the server's start; one test process never hands out the same port twice, and each
+/// starts at its own place in the range. A port any socket holds,
 /// in any state (a closed connection waiting out TIME_WAIT too, which a server that does not
 /// reuse addresses cannot bind), is passed over.
 pub fn free_port() -> u16 {

@@ -4,7 +4,7 @@
 // The engine computes every figure and the plan; this file draws them and sends choices back.
 import { ApplyEvent, Branch, CleanupData, CleanupPolicy, CleanupRequest, cleanupApi, Outcome, Plan, PlanItem, asUiError } from "./api";
 import { confirmDialog } from "./dialog";
-import { button, element } from "./dom";
+import { button, element, withCode } from "./dom";
 import { counted, formatSize } from "./format";
 import { onThemeChange, shownTheme } from "./theme";
 
@@ -30,7 +30,8 @@ export function totalsText(plan: Plan): string {
 }
 
 /** What "Docker holds" counts, for the totals' tooltip. */
-export const HOLDS = "Docker holds: its images (a layer two images share counted once), the containers' writable layers and the build cache";
+export const HOLDS =
+  "What Docker holds: its images (a layer two images share counted once), the containers' writable layers and, once counted, the build cache; volumes are not in it";
 
 /** What a plan removes, in a line: "app:1 (1.05 GB), web (3 kB) and 4 more". */
 export function listedItems(items: PlanItem[], shown = 8): string {
@@ -475,7 +476,7 @@ export class CleanupView {
       this.result.classList.toggle("error-text", report.failed > 0);
     } catch (error) {
       const problem = asUiError(error);
-      this.result.textContent = `${problem.message}. ${problem.hint}`;
+      this.result.replaceChildren(withCode("span", "", `${problem.message}. ${problem.hint}`));
       this.result.classList.add("error-text");
     } finally {
       this.applying = false;

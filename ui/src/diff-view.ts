@@ -5,7 +5,7 @@
 import { api, asUiError, DiffQuery, DiffRow, DiffStatus, DiffSummary, DiffTreeInfo, Progress, VulnFinding } from "./api";
 import { unifiedLineClass, viewerDialog } from "./dialog";
 import { button, element, withCode } from "./dom";
-import { counted, signedSize } from "./format";
+import { counted, formatCount, signedSize } from "./format";
 import { progressText, sourceOf } from "./layers-view";
 import { PagedRows, treeKey } from "./paged-rows";
 import { whileWorking } from "./working";
@@ -16,8 +16,7 @@ const MARK: Record<DiffStatus, string> = { added: "+", removed: "−", modified:
 /** "+12 files, −3, 40 modified, +18.4 MB of files · 4 layers shared" */
 export function summaryLine(summary: DiffSummary): string {
   const shared = `${counted(summary.history.shared_layers, "layer")} shared`;
-  const number = (count: number) => count.toLocaleString("en-US");
-  return `+${counted(summary.added, "file")}, −${number(summary.removed)}, ${number(summary.modified)} modified, ${signedSize(summary.size_delta_bytes)} of files · ${shared}`;
+  return `+${counted(summary.added, "file")}, −${formatCount(summary.removed)}, ${formatCount(summary.modified)} modified, ${signedSize(summary.size_delta_bytes)} of files · ${shared}`;
 }
 
 /** What the summary's size counts, beside the images' sizes the Images screen shows. */

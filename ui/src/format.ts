@@ -19,9 +19,14 @@ export function formatSize(bytes: number | null | undefined): string {
   return `${text} ${UNITS[unit]}`;
 }
 
+/** A count with its thousands marked: "100,101". */
+export function formatCount(count: number): string {
+  return count.toLocaleString("en-US");
+}
+
 /** A count and its noun: "1 file", "12 files", "100,101 files" (`many` for an irregular plural). */
 export function counted(count: number, one: string, many = `${one}s`): string {
-  return `${count.toLocaleString("en-US")} ${count === 1 ? one : many}`;
+  return `${formatCount(count)} ${count === 1 ? one : many}`;
 }
 
 /** A change in size: "+8 B", "−1.5 MB", and "±0 B" for none. */

@@ -3,7 +3,7 @@
 // registry's tag is the same image; filtered and sorted by the backend as the user types and clicks.
 import { api, AuditTally, ImageQuery, ImageRow, ImageSort, InRegistry, registryApi, VulnTally } from "./api";
 import { button } from "./dom";
-import { counted, formatAgo, formatSize } from "./format";
+import { counted, formatAgo, formatCount, formatSize } from "./format";
 import { badge, Table } from "./table";
 
 /** How often the ages on screen are written again. */
@@ -16,8 +16,8 @@ export class ImagesView {
   private readonly table: Table<ImageRow>;
   private readonly summary: HTMLElement;
   private readonly empty: HTMLElement;
-  /** How many rows the list shows. */
-  private shown = 0;
+  /** How many rows the list shows (`null` before the first listing). */
+  private shown: number | null = null;
   private readonly filter: HTMLInputElement;
   private query: ImageQuery = { text: "", dangling_only: false, in_use_only: false, sort: "created", descending: true };
   private total = 0;
@@ -132,13 +132,14 @@ export class ImagesView {
     this.table.setRows(rows);
     void this.askRegistries(rows);
     const filtered = rows.length !== this.total;
-    this.summary.textContent = filtered ? `${rows.length} of ${this.total} images` : `${this.total} images`;
+    this.summary.textContent = filtered ? `${formatCount(rows.length)} of ${counted(this.total, "image")}` : counted(this.total, "image");
     this.shown = rows.length;
     this.drawEmpty();
   }
 
   private drawEmpty(): void {
-    this.empty.hidden = this.shown > 0;
+    // Before the first listing only "not connected" is known to be true.
+    this.empty.hidden = this.connected ? this.shown === null || this.shown > 0 : (this.shown ?? 0) > 0;
     this.empty.textContent = !this.connected
       ? "Not connected to a daemon: see above for what Strata tried and how to fix it."
       : this.total === 0

@@ -358,8 +358,11 @@ describe("the Layers screen", () => {
 
   it("says the audit found nothing, and what it read", async () => {
     answer("image_audit", { findings: [], skipped_files: { too_large: 0, too_large_bytes: 0, size_limit: 10_485_760, binary: 0 } });
+    answer("image_vulnerabilities", { database: null, report: null });
     await open();
+    await settle();
     expect(text("#audit-line")).toBe("Securitynothing foundPackagesVulnerabilities");
+    // No database: the line says nothing of vulnerabilities.
     expect(document.getElementById("audit-vulns")).toBeNull();
     answer("image_packages", { os: null, packages: [{ ecosystem: "deb", name: "bash", version: "5.2", source: null, licence: null, architecture: "amd64", purl: "pkg:deb/debian/bash@5.2", files: [], layer: 1, database: "/var/lib/dpkg/status" }], warnings: [] });
     answer("set_view", () => recorded.viewInfo);
@@ -395,14 +398,31 @@ describe("the Layers screen", () => {
     });
     const database = { path: "/cache/osv.sqlite", ecosystems: [] };
     const report = (findings: ReturnType<typeof finding>[]) => ({ database, report: { findings, packages_checked: 3, not_covered: [], not_compared: [] } });
-    answer("image_vulnerabilities", report([finding("DSA-1", "high"), finding("DSA-2", "low"), finding("DSA-3", "low")]));
+    // The image is shown before the scan answers; the count comes when it does.
+    let finish: (value: unknown) => void = () => undefined;
+    answer("image_vulnerabilities", () => new Promise((resolve) => (finish = resolve)));
     await open();
+    expect(find("#layers-view .layers-content").hidden).toBe(false);
+    expect(document.getElementById("audit-vulns")).toBeNull();
+    finish(report([finding("DSA-1", "high"), finding("DSA-2", "low"), finding("DSA-3", "low")]));
+    await settle();
     expect(texts("#audit-vulns > *")).toEqual(["1 high", "2 low", "vulnerabilities"]);
     // It sits before the buttons, the Vulnerabilities one among them.
     expect(byId("audit-vulns").nextElementSibling?.tagName).toBe("BUTTON");
     answer("image_vulnerabilities", report([]));
     await open();
+    await settle();
     expect(text("#audit-vulns")).toBe("no known vulnerabilities");
+
+    // A scan that answers after another image was opened is not counted on that image's line.
+    answer("image_vulnerabilities", () => new Promise((resolve) => (finish = resolve)));
+    await open();
+    const late = finish;
+    answer("image_vulnerabilities", { database: null, report: null });
+    await open("api:1.3");
+    late(report([finding("DSA-9", "high")]));
+    await settle();
+    expect(document.getElementById("audit-vulns")).toBeNull();
   });
 
   it("explains why an image could not be opened, and what to do", async () => {

@@ -21,7 +21,7 @@ import {
 } from "./api";
 import { viewerDialog } from "./dialog";
 import { packagesPane } from "./packages-pane";
-import { VULN_SEVERITIES, vulnsPane } from "./vulns-pane";
+import { severityCounts, vulnsPane } from "./vulns-pane";
 import { button, element, withCode, withTitle } from "./dom";
 import { counted, formatSize } from "./format";
 import { PagedRows, treeKey } from "./paged-rows";
@@ -360,7 +360,7 @@ export class LayersView {
     pane.replaceChildren(element("p", "muted", tab === "packages" ? "Reading the packages…" : "Checking the packages against the advisories…"));
     const onLayer = (layer: number) => void this.selectLayer(layer);
     try {
-      const content = tab === "packages" ? await packagesPane(this.element.dataset.image ?? "image", onLayer, this.report) : await vulnsPane(onLayer, this.report, (scan) => this.drawVulnTally(scan));
+      const content = tab === "packages" ? await packagesPane(this.element.dataset.image ?? "image", onLayer, this.report) : await vulnsPane(onLayer, this.report, (scan) => opening === this.opening && this.drawVulnTally(scan));
       if (opening !== this.opening || this.openTab !== tab) return;
       pane.replaceChildren(content);
       content.querySelector<HTMLInputElement>("input[type=search]")?.focus();
@@ -368,7 +368,7 @@ export class LayersView {
       // A failure for an image or tab no longer showing is not this tab's.
       if (opening !== this.opening || this.openTab !== tab) return;
       const failure = asUiError(error);
-      pane.replaceChildren(element("p", "error-text", failure.message), element("p", "muted", failure.hint ?? ""));
+      pane.replaceChildren(element("p", "error-text", failure.message), withCode("p", "muted", failure.hint ?? ""));
     }
   }
 
@@ -452,10 +452,11 @@ export class LayersView {
     this.markSecurityButtons();
     this.drawAuditPanel(audit);
     this.markAuditedLayers();
-    // Counted once the scan answers; the image is shown meanwhile.
-    const image = this.element.dataset.image;
+    // Counted once the scan answers, if no other image was opened meanwhile; the image is shown
+    // at once.
+    const opening = this.opening;
     void api.imageVulnerabilities().then(
-      (scan) => this.element.dataset.image === image && this.drawVulnTally(scan),
+      (scan) => opening === this.opening && this.drawVulnTally(scan),
       () => undefined,
     );
   }
@@ -469,10 +470,7 @@ export class LayersView {
     tally.id = "audit-vulns";
     tally.title = "Known vulnerabilities of the installed packages, from OSV's advisories on this computer: Vulnerabilities lists them";
     if (findings.length === 0) tally.append(element("span", "muted", "no known vulnerabilities"));
-    for (const severity of VULN_SEVERITIES) {
-      const count = findings.filter((finding) => finding.severity === severity).length;
-      if (count > 0) tally.append(element("span", `severity ${severity}`, `${count} ${severity}`));
-    }
+    for (const [severity, count] of severityCounts(findings)) tally.append(element("span", `severity ${severity}`, `${count} ${severity}`));
     if (findings.length > 0) tally.append(element("span", "muted", findings.length === 1 ? "vulnerability" : "vulnerabilities"));
     this.audit.querySelector("#audit-vulns")?.remove();
     this.audit.insertBefore(tally, this.audit.querySelector("button"));

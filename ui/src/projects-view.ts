@@ -362,7 +362,7 @@ export class ProjectsView {
     const heading = element("div", "times-heading");
     heading.append(element("h3", "", "Where the time went"));
     const [cached, steps] = charts.cached_steps;
-    if (record) heading.append(element("span", "muted", `build of ${formatAgo(record.started)} · ${record.seconds.toFixed(1)} s · ${cached} of ${steps} steps cached`));
+    if (record) heading.append(element("span", "muted", `build of ${formatAgo(record.started)} · ${record.seconds.toFixed(1)} s · ${cached} of ${counted(steps, "step")} cached`));
     const parts: HTMLElement[] = [heading];
     if (record?.cache_miss) {
       const miss = element("div", "cache-miss", record.cache_miss.summary);
@@ -372,7 +372,7 @@ export class ProjectsView {
       parts.push(element("div", "error-text", `It failed after ${counted(record.steps.length, "step")}: ${record.error ?? ""}`));
     } else if (record) parts.push(element("div", "muted", "Every step came from the cache."));
     if (record?.hint) {
-      const hint = element("div", "build-hint", `Hint: ${record.hint}`);
+      const hint = withCode("div", "build-hint", `Hint: ${record.hint}`);
       hint.id = "project-hint";
       parts.push(hint);
     }

@@ -3,7 +3,7 @@
 // tag: open it in Layers, or compare two tags in Diff. Signing in is checked by the registry, then
 // saved where the docker CLI keeps sign-ins. The engine reads and computes; this file draws.
 import { KnownRegistry, LocalCopy, PullState, RegistryTags, TagDetails, asUiError, registryApi } from "./api";
-import { button, element } from "./dom";
+import { button, element, withCode } from "./dom";
 import { counted, formatAgo, formatSize } from "./format";
 
 /** What a tag's images are, in a few words: "linux/amd64, linux/arm64 · 1 attestation". */
@@ -175,7 +175,7 @@ export class RegistriesView {
     } catch (error) {
       if (this.host !== host) return;
       const problem = asUiError(error);
-      this.status.textContent = `${problem.message} ${problem.hint}`;
+      this.status.replaceChildren(withCode("span", "", `${problem.message} ${problem.hint}`));
       // A registry that wants a sign-in: the form is shown at once.
       if (problem.message.includes("refused the sign-in")) this.showSignIn(true);
     }
@@ -194,7 +194,7 @@ export class RegistriesView {
     } catch (error) {
       if (this.repository !== repository) return;
       const problem = asUiError(error);
-      this.tags.replaceChildren(element("p", "problem", `${problem.message} ${problem.hint}`));
+      this.tags.replaceChildren(withCode("p", "problem", `${problem.message} ${problem.hint}`));
     }
   }
 
@@ -223,10 +223,12 @@ export class RegistriesView {
       actions.append(pull, open);
       const platforms = element("span", "", platformsText(tag));
       platforms.title = platformsText(tag);
-      // "3 days ago", as every other screen says it; the date and time in the tooltip.
+      // "3 days ago", as every other screen says it; the date and time in the tooltip. A date
+      // before 1990 is a placeholder (reproducible builds set 1970 or year 1): shown as written.
       const when = tag.images[0]?.created ?? "";
       const made = Date.parse(when);
-      const created = element("span", "muted", Number.isNaN(made) ? "" : formatAgo(made / 1000));
+      const placeholder = made < Date.UTC(1990, 0, 1);
+      const created = element("span", "muted", Number.isNaN(made) ? "" : placeholder ? when.slice(0, 10) : formatAgo(made / 1000));
       created.title = when.slice(0, 19).replace("T", " ");
       const digest = element("code", "", tag.digest.replace("sha256:", "").slice(0, 12));
       digest.title = tag.digest;
@@ -270,7 +272,7 @@ export class RegistriesView {
     } catch (error) {
       const problem = asUiError(error);
       this.pulling.dataset.state = "failed";
-      this.pulling.append(element("p", "problem", `${problem.message} ${problem.hint}`));
+      this.pulling.append(withCode("p", "problem", `${problem.message} ${problem.hint}`));
     }
   }
 
@@ -326,12 +328,14 @@ export class RegistriesView {
       this.pulling.dataset.state = "pushed";
       this.pulling.append(element("p", "muted pull-status", `Pushed${pushed.digest ? `: ${pushed.digest}` : ""}`));
       const repository = reference.replace(/:[^:/]+$/, "");
+      // Another registry chosen meanwhile keeps the screen.
+      if (this.host !== host) return;
       await this.listRepositories(host);
       await this.openRepository(repository.slice(host.length + 1));
     } catch (error) {
       const problem = asUiError(error);
       this.pulling.dataset.state = "failed";
-      this.pulling.append(element("p", "problem", `${problem.message} ${problem.hint}`));
+      this.pulling.append(withCode("p", "problem", `${problem.message} ${problem.hint}`));
     }
   }
 
@@ -389,7 +393,7 @@ export class RegistriesView {
       this.status.textContent = `Signed in; saved in ${signed.saved_in}. ${this.status.textContent ?? ""}`;
     } catch (error) {
       const problem = asUiError(error);
-      this.status.textContent = `${problem.message} ${problem.hint}`;
+      this.status.replaceChildren(withCode("span", "", `${problem.message} ${problem.hint}`));
     }
   }
 }

@@ -2,7 +2,7 @@
 // block I/O over the last minute to hour, charted by the engine (plotters SVG) and redrawn every
 // second; the history can be saved as CSV. The host's figures sit in the screen's toolbar.
 import { api, asUiError, HostFigures, StatsMetric } from "./api";
-import { button, element } from "./dom";
+import { button, element, withCode } from "./dom";
 import { formatSize } from "./format";
 import { onThemeChange, shownTheme } from "./theme";
 
@@ -138,7 +138,7 @@ export class StatsPanel {
       this.charts.replaceChildren(...boxes);
     } catch (error) {
       const problem = asUiError(error);
-      this.charts.replaceChildren(element("div", "muted", `${problem.message}. ${problem.hint}`));
+      this.charts.replaceChildren(withCode("div", "muted", `${problem.message}. ${problem.hint}`));
     }
   }
 
@@ -156,7 +156,7 @@ export class StatsPanel {
       );
     } catch (error) {
       const problem = asUiError(error);
-      this.charts.replaceChildren(element("div", "muted", `${problem.message}. ${problem.hint}`));
+      this.charts.replaceChildren(withCode("div", "muted", `${problem.message}. ${problem.hint}`));
     }
   }
 

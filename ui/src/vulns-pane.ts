@@ -10,15 +10,16 @@ import { formatAgo, formatSize } from "./format";
 const SEVERITY_RANK: Record<VulnSeverity, number> = { critical: 0, high: 1, medium: 2, low: 3, unknown: 4 };
 type SortBy = "severity" | "package" | "layer";
 
-/** The severities, worst first. */
-export const VULN_SEVERITIES: VulnSeverity[] = ["critical", "high", "medium", "low", "unknown"];
+/** How many findings of each severity there are, worst first, those with none left out. */
+export function severityCounts(findings: VulnFinding[]): [VulnSeverity, number][] {
+  const order: VulnSeverity[] = ["critical", "high", "medium", "low", "unknown"];
+  return order.map((severity): [VulnSeverity, number] => [severity, findings.filter((f) => f.severity === severity).length]).filter(([, count]) => count > 0);
+}
 
 /** "2 critical · 1 high · 5 medium", or "No known vulnerabilities". */
 export function severityTally(findings: VulnFinding[]): string {
   if (findings.length === 0) return "No known vulnerabilities";
-  return VULN_SEVERITIES
-    .map((severity) => [severity, findings.filter((f) => f.severity === severity).length] as const)
-    .filter(([, count]) => count > 0)
+  return severityCounts(findings)
     .map(([severity, count]) => `${count} ${severity}`)
     .join(" · ");
 }
