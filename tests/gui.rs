@@ -344,12 +344,12 @@ async fn the_window_shows_no_daemon_then_images_and_containers_and_acts_on_them(
     let mut counted = String::new();
     for _ in 0..300 {
         counted = summary.text().await.unwrap();
-        if counted.starts_with("1002 ") {
+        if counted.starts_with("1,002 ") {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert!(counted.starts_with("1002 "), "all 1002 tags are listed: {counted}");
+    assert!(counted.starts_with("1,002 "), "all 1002 tags are listed: {counted}");
     let drawn = client.find_all(Locator::Css("#images-view .tr")).await.unwrap().len();
     assert!(drawn < 60, "only the rows in view are drawn, not {drawn}");
     let body = client.find(Locator::Css("#images-view .table-body")).await.unwrap();
